@@ -1,0 +1,1 @@
+console.error('jpp-adapter: not yet'); process.exit(2);

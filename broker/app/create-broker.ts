@@ -1,0 +1,92 @@
+/**
+ * The composition root: the one place where config, database, policy, services and
+ * HTTP are wired together. No container, no singletons: tests build their own broker
+ * with their own database and clock.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Express } from 'express';
+import type { Kysely } from 'kysely';
+import { createRemoteJWKSet } from 'jose';
+import type { Logger } from 'pino';
+import type { BrokerConfig } from '../config/config.js';
+import { loadDemoSecrets } from '../config/demo-secrets.js';
+import { openDatabase, type Database, type DatabaseTarget } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { createSchemaRegistry } from '../schemas/schema-registry.js';
+import { loadPlatform, type Platform } from '../platform/platform.js';
+import { syncPlatform } from '../platform/platform.repository.js';
+import { createPolicyService, type PolicyService } from '../policy/policy.service.js';
+import { createSubjectHasher } from '../subjects/subject-hash.js';
+import { createTokenVerifier } from '../auth/token-verifier.js';
+import { createDevIssuer, type DevIssuer } from '../auth/dev-issuer.js';
+import { createSignalService } from '../signals/signal.service.js';
+import { createQueryService } from '../queries/query.service.js';
+import { createDisclosureService } from '../disclosures/disclosure.service.js';
+import { seedDemo } from '../demo/seed-demo.js';
+import { buildOpenApiDocument } from '../http/openapi.js';
+import { createHttpApp } from '../http/http-app.js';
+
+export const MODEL_FILE = fileURLToPath(new URL('../../policies/model.conf', import.meta.url));
+export const VERSION = '0.1.0';
+
+export interface Broker {
+  readonly app: Express;
+  readonly db: Kysely<Database>;
+  readonly engine: 'postgres' | 'pglite';
+  readonly platform: Platform;
+  readonly policy: PolicyService;
+  /** The development issuer (demo mode only). */
+  readonly devIssuer: DevIssuer | undefined;
+  close(): Promise<void>;
+}
+
+export interface BrokerOptions {
+  readonly logger: Logger;
+  /** Where the data lives; defaults to what the config says. */
+  readonly database?: DatabaseTarget;
+  readonly now?: () => Date;
+}
+
+export function databaseTargetOf(config: BrokerConfig): DatabaseTarget {
+  return config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir };
+}
+
+export async function createBroker(config: BrokerConfig, options: BrokerOptions): Promise<Broker> {
+  const now = options.now ?? (() => new Date());
+  const schemas = createSchemaRegistry();
+  const querySchemas = createSchemaRegistry({ coerceTypes: true });
+  const platform = loadPlatform(config.platformFile, schemas);
+  const handle = await openDatabase(options.database ?? databaseTargetOf(config));
+  try {
+    const { db } = handle;
+    await migrateToLatest(db);
+    await syncPlatform(db, platform);
+    const policy = await createPolicyService({ db, platform, modelFile: MODEL_FILE, now });
+    const hashSubject = createSubjectHasher(config.subjectKey);
+
+    let devIssuer: DevIssuer | undefined;
+    let verifyToken;
+    if (config.mode === 'demo') {
+      devIssuer = await createDevIssuer(loadDemoSecrets(config.dataDir).issuerPrivateJwk);
+      await seedDemo({ db, hashSubject, now });
+      verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys: devIssuer.keys });
+    } else {
+      const keys = createRemoteJWKSet(new URL(config.jwt.jwksUrl!));
+      verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys });
+    }
+
+    const app = createHttpApp({
+      db,
+      logger: options.logger,
+      verifyToken,
+      signals: createSignalService({ db, platform, schemas, hashSubject, now }),
+      queries: createQueryService({ db, platform, schemas, policy, hashSubject, now }),
+      disclosures: createDisclosureService({ db, platform, querySchemas }),
+      openapi: buildOpenApiDocument(schemas, VERSION),
+    });
+    return { app, db, engine: handle.engine, platform, policy, devIssuer, close: () => handle.close() };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Verifies JWT bearer tokens (RFC 7519, RFC 9068 style) with jose against the configured
+ * issuer, audience and JWKS, and turns their claims into a Principal.
+ *
+ * Claims:
+ * - person:  `sub` (person id), `org` (organisation id), `role` (role id)
+ * - adapter: `sub`, `partner` (partner id)
+ * A token with both `role` and `partner` is refused: one token, one kind of caller.
+ *
+ * Invariants: tokens are never logged; an error says why without echoing the token.
+ */
+import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { AppError } from '../errors/app-error.js';
+import type { Principal } from './principal.js';
+
+export type TokenVerifier = (token: string) => Promise<Principal>;
+
+const ID = /^[a-z0-9][a-z0-9._:-]{0,127}$/i;
+
+export function createTokenVerifier(opts: { issuer: string; audience: string; keys: JWTVerifyGetKey }): TokenVerifier {
+  return async (token) => {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, opts.keys, {
+        issuer: opts.issuer,
+        audience: opts.audience,
+        algorithms: ['EdDSA', 'ES256', 'RS256', 'PS256'],
+        requiredClaims: ['sub', 'exp'],
+      }));
+    } catch (err) {
+      const reason =
+        err instanceof joseErrors.JWTExpired ? 'the token has expired'
+        : err instanceof joseErrors.JWTClaimValidationFailed ? `the token's ${err.claim} claim is not accepted`
+        : 'the token is not valid';
+      throw new AppError('unauthenticated', reason, [], { cause: err });
+    }
+    const str = (v: unknown): string | undefined => (typeof v === 'string' && ID.test(v) ? v : undefined);
+    const sub = str(payload.sub);
+    const partner = str(payload['partner']);
+    const org = str(payload['org']);
+    const role = str(payload['role']);
+    if (!sub) throw new AppError('unauthenticated', "the token's sub claim is missing or malformed");
+    if (partner && (org || role)) throw new AppError('unauthenticated', 'a token is either a person\'s or an adapter\'s, not both');
+    if (partner) return { kind: 'adapter', id: sub, partner };
+    if (org && role) return { kind: 'person', id: sub, organisation: org, role };
+    throw new AppError('unauthenticated', 'the token carries neither a partner nor an organisation and role');
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Broker configuration: environment variables, parsed once at start-up against
+ * `schemas/config.schema.json`. Nothing else reads `process.env`.
+ *
+ * Invariants:
+ * - A bad or missing value stops start-up with a message naming the variable.
+ * - Outside demo mode no secret has a default. In demo mode, secrets that are not set
+ *   are generated once into DATA_DIR (see `demo-secrets.ts`).
+ */
+import { resolve } from 'node:path';
+import { createSchemaRegistry } from '../schemas/schema-registry.js';
+import { loadDemoSecrets, DEMO_ISSUER } from './demo-secrets.js';
+
+export type Mode = 'demo' | 'production';
+
+export interface BrokerConfig {
+  readonly mode: Mode;
+  readonly port: number;
+  readonly host: string;
+  /** PostgreSQL when set; otherwise embedded PGlite in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly platformFile: string;
+  /** k_db: the key of HMAC-SHA256(k_db, pseudonym). Never stored in the database. */
+  readonly subjectKey: Buffer;
+  readonly jwt: {
+    readonly issuer: string;
+    readonly audience: string;
+    /** Remote JWKS of the issuer; absent in demo mode, where the built-in issuer's key is used. */
+    readonly jwksUrl: string | undefined;
+  };
+  readonly logLevel: string;
+}
+
+/** A configuration problem that must stop start-up. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+interface RawConfig {
+  JPP_MODE: Mode;
+  PORT: number;
+  HOST: string;
+  DATABASE_URL?: string;
+  DATA_DIR: string;
+  JPP_PLATFORM_FILE: string;
+  JPP_SUBJECT_KEY?: string;
+  JPP_JWT_ISSUER?: string;
+  JPP_JWT_JWKS_URL?: string;
+  JPP_JWT_AUDIENCE: string;
+  LOG_LEVEL: string;
+}
+
+const KEYS: ReadonlyArray<keyof RawConfig> = [
+  'JPP_MODE', 'PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'JPP_PLATFORM_FILE', 'JPP_SUBJECT_KEY',
+  'JPP_JWT_ISSUER', 'JPP_JWT_JWKS_URL', 'JPP_JWT_AUDIENCE', 'LOG_LEVEL',
+];
+
+/**
+ * Parses the environment. Empty strings count as unset. Throws ConfigError naming
+ * every offending variable.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): BrokerConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of KEYS) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const errors = createSchemaRegistry({ coerceTypes: true }).validate('config', raw);
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.pointer.replace(/^\//, '')}: ${e.detail}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = raw as unknown as RawConfig;
+  const dataDir = resolve(c.DATA_DIR);
+  let subjectKey: Buffer;
+  let issuer: string;
+  let jwksUrl: string | undefined;
+  if (c.JPP_MODE === 'demo') {
+    const secrets = loadDemoSecrets(dataDir);
+    subjectKey = c.JPP_SUBJECT_KEY ? Buffer.from(c.JPP_SUBJECT_KEY, 'base64url') : secrets.subjectKey;
+    issuer = DEMO_ISSUER;
+    jwksUrl = undefined;
+  } else {
+    subjectKey = Buffer.from(c.JPP_SUBJECT_KEY!, 'base64url');
+    issuer = c.JPP_JWT_ISSUER!;
+    jwksUrl = c.JPP_JWT_JWKS_URL!;
+  }
+  if (subjectKey.length < 32) throw new ConfigError('invalid configuration:\n  JPP_SUBJECT_KEY: must hold at least 32 bytes');
+  return {
+    mode: c.JPP_MODE,
+    port: c.PORT,
+    host: c.HOST,
+    databaseUrl: c.DATABASE_URL,
+    dataDir,
+    platformFile: resolve(c.JPP_PLATFORM_FILE),
+    subjectKey,
+    jwt: { issuer, audience: c.JPP_JWT_AUDIENCE, jwksUrl },
+    logLevel: c.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The database: one kysely code path over two engines.
+ * - PostgreSQL (node-postgres) when DATABASE_URL is set.
+ * - Embedded PGlite otherwise, with its data in DATA_DIR/pgdata, guarded by a lock file so
+ *   that a second process cannot open (and corrupt) the same directory.
+ *
+ * Invariants:
+ * - Only repositories import kysely query builders; services pass `db` or a transaction.
+ * - Both engines return the same JS types: int8 as number, timestamptz as Date, json as objects.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import pg from 'pg';
+import lockfile from 'proper-lockfile';
+import type { OrganisationTable } from './tables/organisation.table.js';
+import type { PartnerTable } from './tables/partner.table.js';
+import type { RoleTable } from './tables/role.table.js';
+import type { PersonRoleTable, PersonTable } from './tables/person.table.js';
+import type { SignalBatchTable, SignalTable } from './tables/signal.table.js';
+import type { CaseTable } from './tables/case.table.js';
+import type { QueryTable } from './tables/query.table.js';
+import type { DisclosureLogTable } from './tables/disclosure-log.table.js';
+import type { PolicyVersionTable } from './tables/policy-version.table.js';
+
+export interface Database {
+  organisations: OrganisationTable;
+  partners: PartnerTable;
+  roles: RoleTable;
+  people: PersonTable;
+  person_roles: PersonRoleTable;
+  signals: SignalTable;
+  signal_batches: SignalBatchTable;
+  cases: CaseTable;
+  queries: QueryTable;
+  disclosure_log: DisclosureLogTable;
+  policy_versions: PolicyVersionTable;
+}
+
+/** The database or an open transaction: what every repository function takes first. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+export type DatabaseTarget =
+  | { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: number }
+  | { readonly kind: 'pglite'; readonly dataDir: string }
+  | { readonly kind: 'pglite-memory'; readonly loadDataDir?: Blob };
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly engine: 'postgres' | 'pglite';
+  /** Closes the connection(s) and releases the data-directory lock. */
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+const parseInt8 = (value: string): number => Number(value);
+
+/** Opens the database described by `target`. Throws if an embedded data directory is in use. */
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolSize ?? 10,
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+      },
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: 'postgres', close: () => db.destroy() };
+  }
+  const parsers = { [pgliteTypes.INT8]: parseInt8 };
+  if (target.kind === 'pglite-memory') {
+    const pglite = await PGlite.create({ parsers, ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}) });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    return { db, engine: 'pglite', close: () => db.destroy() };
+  }
+  const dir = join(target.dataDir, 'pgdata');
+  mkdirSync(dir, { recursive: true });
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(dir, { stale: 15_000, update: 5_000, realpath: false });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
+      throw new Error(`the embedded database in ${dir} is in use by another process; stop it first (two processes would corrupt it)`, { cause: err });
+    }
+    throw err;
+  }
+  try {
+    const pglite = await PGlite.create(dir, { parsers });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    return {
+      db,
+      engine: 'pglite',
+      async close() {
+        try {
+          await db.destroy();
+        } finally {
+          await release();
+        }
+      },
+    };
+  } catch (err) {
+    await release();
+    throw err;
+  }
+}

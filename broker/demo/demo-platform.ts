@@ -1,0 +1,70 @@
+/**
+ * The seeded demo platform: demo people and synthetic youths with signals, so that a new
+ * user can try the loop within a minute. All synthetic: pseudonyms are derived from fixed
+ * labels (no identity exists behind them), and the README's tour uses them.
+ */
+import { createHash } from 'node:crypto';
+import type { SignalCategory } from '../signals/signal-category.js';
+
+export interface DemoPerson {
+  readonly id: string;
+  readonly displayName: string;
+  readonly organisation: string;
+  readonly role: string;
+}
+
+export const DEMO_PEOPLE: readonly DemoPerson[] = [
+  { id: 'demo-voorzitter', displayName: 'Demo voorzitter (ZVH)', organisation: 'zvh-limburg-noord', role: 'voorzitter' },
+  { id: 'demo-halt', displayName: 'Demo Halt-medewerker', organisation: 'halt', role: 'halt-medewerker' },
+  { id: 'demo-jeugdboa', displayName: 'Demo jeugdBOA', organisation: 'gemeente-sittard-geleen', role: 'jeugdboa' },
+  { id: 'demo-jurist', displayName: 'Demo jurist', organisation: 'zvh-limburg-noord', role: 'jurist' },
+  { id: 'demo-fg', displayName: 'Demo privacy officer (FG)', organisation: 'zvh-limburg-noord', role: 'privacy-officer' },
+];
+
+export interface DemoSignal {
+  readonly partner: string;
+  readonly category: SignalCategory;
+  /** Days before today that the partner registered it. */
+  readonly registeredDaysAgo: number;
+  /** Days after registration that it expires (may lie in the past: an expired signal). */
+  readonly validDays: number;
+}
+
+export interface DemoSubject {
+  readonly label: string;
+  readonly story: string;
+  readonly signals: readonly DemoSignal[];
+}
+
+export const DEMO_SUBJECTS: readonly DemoSubject[] = [
+  {
+    label: 'jongere-a',
+    story: 'known to politie, Halt and leerplicht',
+    signals: [
+      { partner: 'politie', category: 'politie-registratie', registeredDaysAgo: 40, validDays: 365 },
+      { partner: 'halt', category: 'halt-afdoening', registeredDaysAgo: 20, validDays: 365 },
+      { partner: 'gemeente-leerplicht', category: 'leerplicht-verzuim', registeredDaysAgo: 90, validDays: 365 },
+    ],
+  },
+  {
+    label: 'jongere-b',
+    story: 'known to jongerenwerk only: visible with consent only',
+    signals: [{ partner: 'jongerenwerk', category: 'jongerenwerk-contact', registeredDaysAgo: 10, validDays: 365 }],
+  },
+  {
+    label: 'jongere-c',
+    story: 'a police zorgsignaal only: a hit for the voorzitter, absent for a Halt-medewerker',
+    signals: [{ partner: 'politie', category: 'zorgsignaal', registeredDaysAgo: 5, validDays: 365 }],
+  },
+  {
+    label: 'jongere-d',
+    story: 'an expired Halt signal only: no hit anywhere',
+    signals: [{ partner: 'halt', category: 'halt-afdoening', registeredDaysAgo: 800, validDays: 730 }],
+  },
+  { label: 'jongere-e', story: 'unknown to every partner', signals: [] },
+];
+
+/** The demo pseudonym of a label: SHA-256 of a fixed prefix and the label, base64url. */
+export function demoPseudonym(label: string): string {
+  return createHash('sha256').update(`jpp-broker demo subject ${label}`).digest('base64url');
+}

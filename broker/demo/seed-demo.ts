@@ -1,0 +1,36 @@
+/**
+ * Seeds the demo platform's people and signals. Idempotent: a restart adds nothing twice.
+ * Demo mode only.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { SubjectHasher } from '../subjects/subject-hash.js';
+import { upsertPerson } from '../people/person.repository.js';
+import { insertSignals, type NewSignal } from '../signals/signal.repository.js';
+import { DEMO_PEOPLE, DEMO_SUBJECTS, demoPseudonym } from './demo-platform.js';
+
+const DAY_MS = 86_400_000;
+
+export async function seedDemo(deps: { db: Kysely<Database>; hashSubject: SubjectHasher; now: () => Date }): Promise<void> {
+  const today = new Date(deps.now().toISOString().slice(0, 10) + 'T00:00:00Z').getTime();
+  await deps.db.transaction().execute(async (trx) => {
+    for (const p of DEMO_PEOPLE) {
+      await upsertPerson(trx, { id: p.id, displayName: p.displayName, organisationId: p.organisation, roles: [p.role] });
+    }
+    const signals: NewSignal[] = DEMO_SUBJECTS.flatMap((s) =>
+      s.signals.map((sig, i) => {
+        const registeredAt = new Date(today - sig.registeredDaysAgo * DAY_MS);
+        return {
+          partnerId: sig.partner,
+          subjectHash: deps.hashSubject(demoPseudonym(s.label)),
+          category: sig.category,
+          registeredAt,
+          expiresAt: new Date(registeredAt.getTime() + sig.validDays * DAY_MS),
+          ref: `demo-${s.label}-${i + 1}`,
+          batchId: 'demo-seed',
+        };
+      }),
+    );
+    await insertSignals(trx, signals);
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * Reading the disclosure log (GET /v1/disclosures), for juristen and privacy officers.
+ *
+ * Invariants:
+ * - Only roles with the `read-disclosures` capability may read it.
+ * - Paging never truncates silently: a page says whether another follows (nextCursor).
+ * - Entries never carry the subject hash.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { validationError } from '../errors/app-error.js';
+import { requirePerson, type Principal } from '../auth/principal.js';
+import type { Platform } from '../platform/platform.js';
+import type { SchemaRegistry } from '../schemas/schema-registry.js';
+import { listDisclosures, type DisclosureRow, type Outcome } from './disclosure.repository.js';
+
+export interface DisclosurePage {
+  items: Array<Omit<DisclosureRow, 'loggedAt'> & { loggedAt: string }>;
+  nextCursor: string | null;
+}
+
+export interface DisclosureService {
+  list(principal: Principal, query: Record<string, unknown>): Promise<DisclosurePage>;
+}
+
+export function createDisclosureService(deps: {
+  db: Kysely<Database>;
+  platform: Platform;
+  /** A registry that coerces types: query-string values arrive as strings. */
+  querySchemas: SchemaRegistry;
+}): DisclosureService {
+  return {
+    async list(principal, query) {
+      requirePerson(principal, deps.platform, 'read-disclosures');
+      const params: Record<string, unknown> = { ...query };
+      const errors = deps.querySchemas.validate('disclosure-filter', params);
+      if (errors.length > 0) throw validationError(errors);
+      const p = params as {
+        from?: string; to?: string; partner?: string; doel?: string; outcome?: Outcome; caseRef?: string; limit: number; cursor?: string;
+      };
+      const rows = await listDisclosures(deps.db, {
+        ...(p.from ? { from: new Date(p.from) } : {}),
+        ...(p.to ? { to: new Date(p.to) } : {}),
+        ...(p.partner ? { partner: p.partner } : {}),
+        ...(p.doel ? { doel: p.doel } : {}),
+        ...(p.outcome ? { outcome: p.outcome } : {}),
+        ...(p.caseRef ? { caseRef: p.caseRef } : {}),
+        ...(p.cursor ? { beforeId: Number(p.cursor) } : {}),
+        limit: p.limit,
+      });
+      const page = rows.slice(0, p.limit);
+      return {
+        items: page.map((r) => ({ ...r, loggedAt: r.loggedAt.toISOString() })),
+        nextCursor: rows.length > p.limit ? String(page[page.length - 1]!.id) : null,
+      };
+    },
+  };
+}

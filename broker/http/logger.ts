@@ -1,0 +1,64 @@
+/**
+ * Operational logs: pino JSON. Never an identity, pseudonym, subject hash, signal ref,
+ * case reference or token (AVG art. 5(1)(f), art. 32): request bodies are not logged,
+ * URLs are logged without path parameters or query values, the Authorization header is
+ * redacted, and errors are logged without the database's `detail` (which can hold values).
+ */
+import type { IncomingMessage } from 'node:http';
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+export const REDACTED = '[redacted]';
+
+/** Paths removed from every log line, wherever a caller puts them. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'subject',
+  '*.subject',
+  'pseudonym',
+  '*.pseudonym',
+  'token',
+  '*.token',
+  'ref',
+  '*.ref',
+  'caseRef',
+  '*.caseRef',
+  'body',
+  '*.body',
+];
+
+/** `/v1/signals/abc?x=1` -> `/v1/signals/[redacted]?x=[redacted]`: routes stay readable, values go. */
+export function redactUrl(url: string): string {
+  const [path = '', query] = url.split('?', 2);
+  const safePath = path.replace(/^(\/v1\/signals\/)[^/]+/, `$1${REDACTED}`);
+  if (query === undefined) return safePath;
+  const keys = query.split('&').map((kv) => `${kv.split('=', 1)[0]}=${REDACTED}`);
+  return `${safePath}?${keys.join('&')}`;
+}
+
+/** Errors without `detail`, `params` or `query`: database drivers put values there. */
+function serializeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { message: 'non-error thrown' };
+  const e = err as Error & { code?: unknown };
+  return { type: e.name, message: e.message, code: e.code, stack: e.stack };
+}
+
+export function createLogger(opts: { level: string; destination?: DestinationStream }): Logger {
+  return pino(
+    {
+      level: opts.level,
+      redact: { paths: REDACT_PATHS, censor: REDACTED },
+      serializers: {
+        err: serializeError,
+        req: (req: IncomingMessage & { id?: unknown }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url ?? ''),
+          headers: { 'user-agent': req.headers['user-agent'], authorization: req.headers.authorization },
+        }),
+      },
+    },
+    opts.destination,
+  );
+}

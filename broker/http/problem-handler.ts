@@ -1,0 +1,54 @@
+/**
+ * The one place where errors become HTTP responses: RFC 9457 problem+json.
+ * Unknown errors become a 500 that says nothing about their content; the operational
+ * log gets the error without values (see logger.ts).
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, type ErrorCode } from '../errors/app-error.js';
+
+export const PROBLEM_TYPE_BASE = 'tag:jpp-broker,2026:problem:';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+function fromBodyParser(err: BodyParserError): AppError | undefined {
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return new AppError('validation', 'the request body is not valid JSON', [{ pointer: '/', detail: 'is not valid JSON' }]);
+    case 'entity.too.large':
+      return new AppError('payload-too-large', 'the request body is larger than 1 MB');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError('unsupported-media-type', 'the request body must be UTF-8 JSON');
+    default:
+      return undefined;
+  }
+}
+
+export const notFoundHandler: RequestHandler = () => {
+  throw new AppError('not-found', 'there is no such resource');
+};
+
+export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const known: AppError =
+    err instanceof AppError ? err
+    : fromBodyParser(err as BodyParserError) ?? new AppError('internal', 'the request could not be completed; nothing was answered');
+  const code: ErrorCode = known.code;
+  if (code === 'internal') req.log?.error({ err }, 'request failed');
+  else req.log?.info({ problem: code }, 'request refused');
+  const traceId = res.locals['traceId'] as string | undefined;
+  res
+    .status(known.status)
+    .type('application/problem+json')
+    .json({
+      type: `${PROBLEM_TYPE_BASE}${code}`,
+      title: known.title,
+      status: known.status,
+      detail: known.message,
+      instance: req.path.startsWith('/v1/signals/') ? '/v1/signals/{ref}' : req.path,
+      ...(traceId ? { traceId } : {}),
+      ...(known.errors.length > 0 ? { errors: known.errors } : {}),
+    });
+};

@@ -1,0 +1,18 @@
+/** POST /v1/signals and DELETE /v1/signals/{ref}: thin; the service checks access and input. */
+import { Router } from 'express';
+import type { SignalService } from '../../signals/signal.service.js';
+import { principalOf } from '../authenticate.js';
+import { requireJsonBody } from '../require-json.js';
+
+export function signalRoutes(signals: SignalService): Router {
+  const r = Router();
+  r.post('/signals', requireJsonBody, async (req, res) => {
+    const result = await signals.submitBatch(principalOf(res), req.body);
+    res.status(result.replayed ? 200 : 201).json(result);
+  });
+  r.delete('/signals/:ref', async (req, res) => {
+    await signals.withdraw(principalOf(res), String(req.params['ref']));
+    res.status(204).end();
+  });
+  return r;
+}

@@ -1,0 +1,23 @@
+/**
+ * W3C Trace Context (https://www.w3.org/TR/trace-context/): a caller's `traceparent`
+ * trace id is kept, so that a disclosure can be followed across systems (Logboek
+ * Dataverwerkingen); otherwise a new one is made. The response carries our own span.
+ */
+import { randomBytes } from 'node:crypto';
+import type { RequestHandler } from 'express';
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
+
+export function parseTraceId(header: string | undefined): string | undefined {
+  const m = header ? TRACEPARENT.exec(header.trim()) : null;
+  if (!m || /^0+$/.test(m[1]!) || /^0+$/.test(m[2]!)) return undefined;
+  return m[1];
+}
+
+/** Sets `res.locals.traceId` and the response's `traceparent`. */
+export const traceContext: RequestHandler = (req, res, next) => {
+  const traceId = parseTraceId(req.get('traceparent')) ?? randomBytes(16).toString('hex');
+  res.locals['traceId'] = traceId;
+  res.setHeader('traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`);
+  next();
+};

@@ -1,0 +1,68 @@
+/**
+ * The platform definition: the partners, roles, doelen and doelgroep of one partnership
+ * (e.g. JPP Sittard-Geleen), read from a JSON file checked against
+ * `schemas/platform.schema.json`.
+ *
+ * Invariants:
+ * - Every partner's organisation exists, and ids are unique per kind.
+ * - The platform is the closed vocabulary of the policy: a role, doel, partner or
+ *   category outside it is never asked about.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { SchemaRegistry } from '../schemas/schema-registry.js';
+import type { SignalCategory } from '../signals/signal-category.js';
+
+export type Capability = 'query' | 'read-disclosures';
+
+export interface Platform {
+  readonly id: string;
+  readonly name: string;
+  /** Absolute path of the seed policy set. */
+  readonly policyFile: string;
+  readonly doelgroep: { readonly minAge: number; readonly maxAge: number };
+  readonly signalMaxValidityDays: number;
+  readonly organisations: ReadonlyArray<{ readonly id: string; readonly name: string }>;
+  readonly partners: ReadonlyArray<{
+    readonly id: string;
+    readonly name: string;
+    readonly organisation: string;
+    readonly categories: readonly SignalCategory[];
+  }>;
+  readonly roles: ReadonlyArray<{ readonly id: string; readonly name: string; readonly capabilities: readonly Capability[] }>;
+  readonly doelen: ReadonlyArray<{ readonly id: string; readonly name: string }>;
+}
+
+/** Loads and checks a platform file; throws naming the file and the fields. */
+export function loadPlatform(file: string, schemas: SchemaRegistry): Platform {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`platform file ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  const errors = schemas.validate('platform', data);
+  if (errors.length > 0) {
+    throw new Error(`platform file ${file} is invalid: ${errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`);
+  }
+  const p = data as Omit<Platform, 'policyFile'> & { policy: string };
+  const problems: string[] = [];
+  const orgIds = new Set(p.organisations.map((o) => o.id));
+  for (const kind of ['organisations', 'partners', 'roles', 'doelen'] as const) {
+    const ids = p[kind].map((x) => x.id);
+    const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (dup) problems.push(`${kind}: duplicate id ${dup}`);
+  }
+  for (const partner of p.partners) {
+    if (!orgIds.has(partner.organisation)) problems.push(`partner ${partner.id}: unknown organisation ${partner.organisation}`);
+  }
+  if (p.doelgroep.minAge > p.doelgroep.maxAge) problems.push('doelgroep: minAge is above maxAge');
+  if (problems.length > 0) throw new Error(`platform file ${file} is inconsistent: ${problems.join('; ')}`);
+  const { policy, ...rest } = p;
+  return { ...rest, policyFile: resolve(dirname(file), policy) };
+}
+
+/** Whether the platform gives `role` the capability. Unknown roles have none. */
+export function roleHas(platform: Platform, role: string, capability: Capability): boolean {
+  return platform.roles.some((r) => r.id === role && r.capabilities.includes(capability));
+}

@@ -1,0 +1,157 @@
+/**
+ * "Is deze jongere bij u bekend?" (POST /v1/queries).
+ *
+ * Invariants:
+ * - Only a person whose role has the `query` capability, and who holds that role in the
+ *   broker's register, may ask; the doel must be one of the platform's.
+ * - Which partners may be asked, and which of their categories count, comes from the
+ *   active policy's precomputed decision table, before any lookup. A not-permitted
+ *   partner's signals are never read: the lookup names only permitted (partner, category)
+ *   pairs.
+ * - A signal of a disallowed category counts as absent, so it cannot be told apart from
+ *   no signal. Expired and withdrawn signals are not hits.
+ * - Every answer, not-permitted included, is appended to the disclosure log in the same
+ *   transaction that produces it. If the log write fails, the transaction rolls back and
+ *   the asker gets an error, never an answer.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { AppError, identityDetected, validationError } from '../errors/app-error.js';
+import { requirePerson, type Principal } from '../auth/principal.js';
+import type { Platform } from '../platform/platform.js';
+import type { SchemaRegistry } from '../schemas/schema-registry.js';
+import { looksRandom, type SubjectHasher } from '../subjects/subject-hash.js';
+import { findIdentityValues } from '../signals/identity-detector.js';
+import { findCurrentSignalPairs } from '../signals/signal.repository.js';
+import { actionFor } from '../policy/policy-actions.js';
+import type { PolicyService } from '../policy/policy.service.js';
+import type { RuleRef } from '../policy/decision-table.js';
+import { appendDisclosures, type NewDisclosure, type Outcome } from '../disclosures/disclosure.repository.js';
+import { personHoldsRole } from '../people/person.repository.js';
+import { openOrFindCase } from './case.repository.js';
+import { insertQuery } from './query.repository.js';
+
+export interface QueryRequest {
+  subject: string;
+  doel: string;
+  caseRef: string;
+  consent: boolean;
+}
+
+export interface QueryAnswer {
+  partner: string;
+  answer: Outcome;
+  basis: RuleRef[];
+}
+
+export interface QueryResponse {
+  queryId: string;
+  doel: string;
+  caseRef: string;
+  policyVersion: number;
+  answers: QueryAnswer[];
+}
+
+export interface QueryService {
+  ask(principal: Principal, body: unknown, traceId: string): Promise<QueryResponse>;
+}
+
+const OPAQUE_FIELDS = new Set(['caseRef']);
+
+export function createQueryService(deps: {
+  db: Kysely<Database>;
+  platform: Platform;
+  schemas: SchemaRegistry;
+  policy: PolicyService;
+  hashSubject: SubjectHasher;
+  now: () => Date;
+}): QueryService {
+  const { db, platform } = deps;
+  const doelen = new Set(platform.doelen.map((d) => d.id));
+
+  const parse = (body: unknown): QueryRequest => {
+    const leaks = findIdentityValues(body, OPAQUE_FIELDS);
+    if (leaks.length > 0) throw identityDetected(leaks);
+    const errors = deps.schemas.validate('query-request', body);
+    if (errors.length > 0) throw validationError(errors);
+    const req = body as QueryRequest;
+    if (!doelen.has(req.doel)) throw validationError([{ pointer: '/doel', detail: 'is not a doel of this platform' }]);
+    if (!looksRandom(req.subject)) {
+      throw validationError([{ pointer: '/subject', detail: 'is not a pseudonym: its bytes do not look random' }]);
+    }
+    return req;
+  };
+
+  return {
+    async ask(principal, body, traceId) {
+      const person = requirePerson(principal, platform, 'query');
+      const req = parse(body);
+      const policy = deps.policy.active();
+      const scopes = policy.table.scopes(person.role, req.doel, actionFor(req.consent));
+      const permitted = scopes.filter((s) => s.permitted);
+      const subjectHash = deps.hashSubject(req.subject);
+      const queryId = randomUUID();
+
+      return db.transaction().execute(async (trx) => {
+        if (!(await personHoldsRole(trx, person.id, person.organisation, person.role))) {
+          throw new AppError('forbidden', 'this person does not hold that role for that organisation in the broker\'s register');
+        }
+        const casus = await openOrFindCase(trx, { caseRef: req.caseRef, doel: req.doel, openedBy: person.id });
+        if (casus.doel !== req.doel) {
+          throw new AppError('conflict', `casus ${req.caseRef} was opened for doel ${casus.doel}; questions about it must use that doel`);
+        }
+        const now = deps.now();
+        await insertQuery(trx, {
+          id: queryId,
+          caseId: casus.id,
+          askedBy: person.id,
+          organisationId: person.organisation,
+          roleId: person.role,
+          doel: req.doel,
+          subjectHash,
+          consent: req.consent,
+          policyVersionId: policy.versionId,
+          traceId,
+          askedAt: now,
+        });
+        const found = await findCurrentSignalPairs(
+          trx,
+          subjectHash,
+          permitted.map((s) => ({ partnerId: s.partner, categories: s.categories })),
+          now,
+        );
+        const counted = new Map<string, string[]>();
+        for (const { partnerId, category } of found) counted.set(partnerId, [...(counted.get(partnerId) ?? []), category]);
+
+        const answers: QueryAnswer[] = [];
+        const entries: NewDisclosure[] = [];
+        for (const scope of scopes) {
+          const categoriesCounted = (counted.get(scope.partner) ?? []).sort();
+          const answer: Outcome = !scope.permitted ? 'not-permitted' : categoriesCounted.length > 0 ? 'hit' : 'no-hit';
+          answers.push({ partner: scope.partner, answer, basis: [...scope.basis] });
+          entries.push({
+            queryId,
+            loggedAt: now,
+            userId: person.id,
+            organisationId: person.organisation,
+            roleId: person.role,
+            doel: req.doel,
+            caseRef: req.caseRef,
+            consent: req.consent,
+            subjectHash,
+            partnerId: scope.partner,
+            outcome: answer,
+            categoriesCounted,
+            rules: scope.basis,
+            policyVersionId: policy.versionId,
+            policyHash: policy.contentHash,
+            traceId,
+          });
+        }
+        await appendDisclosures(trx, entries);
+        return { queryId, doel: req.doel, caseRef: req.caseRef, policyVersion: policy.versionId, answers };
+      });
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * The one ajv instance that validates everything: config, platform files and every
+ * HTTP body and query string. Schemas live in `schemas/` (JSON Schema 2020-12) and are
+ * also the source of the OpenAPI document, so validation and documentation cannot drift.
+ *
+ * Invariants:
+ * - Schemas are compiled once, at start-up; validation never compiles.
+ * - Error messages name the field by JSON Pointer (RFC 6901) and never echo its value.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+
+// ajv-formats is CommonJS; under NodeNext its default import needs this cast.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+/** The folder with the project's JSON Schemas. */
+export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+
+/** Where a schema's `$id`s live; file names are relative to this base. */
+export const SCHEMA_BASE = 'https://schemas.jpp-broker.invalid/';
+
+/** A validation error, in the shape of RFC 9457's `errors` extension member. */
+export interface FieldError {
+  readonly pointer: string;
+  readonly detail: string;
+}
+
+export type SchemaName =
+  | 'config'
+  | 'platform'
+  | 'signal-batch'
+  | 'signal-batch-result'
+  | 'query-request'
+  | 'query-response'
+  | 'disclosure-filter'
+  | 'disclosure-page'
+  | 'problem';
+
+export interface SchemaRegistry {
+  /** Validates (and, where the schema says so, fills defaults and coerces) `data` in place. */
+  validate(name: SchemaName, data: unknown): FieldError[];
+  /** All schema documents by file name, for the OpenAPI document. */
+  documents(): ReadonlyMap<string, Record<string, unknown>>;
+}
+
+/** Reads every `schemas/*.schema.json` and compiles them into one registry. */
+export function createSchemaRegistry(options: { coerceTypes?: boolean } = {}): SchemaRegistry {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    useDefaults: true,
+    coerceTypes: options.coerceTypes ?? false,
+  });
+  addFormats(ajv);
+  const docs = new Map<string, Record<string, unknown>>();
+  for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json')).sort()) {
+    const doc = JSON.parse(readFileSync(join(SCHEMA_DIR, file), 'utf8')) as Record<string, unknown>;
+    docs.set(file, doc);
+    ajv.addSchema(doc);
+  }
+  const compiled = new Map<SchemaName, ValidateFunction>();
+  const get = (name: SchemaName): ValidateFunction => {
+    let fn = compiled.get(name);
+    if (!fn) {
+      fn = ajv.getSchema(`${SCHEMA_BASE}${name}.schema.json`);
+      if (!fn) throw new Error(`no schema named ${name}`);
+      compiled.set(name, fn);
+    }
+    return fn;
+  };
+  // Compile everything now so that a broken schema fails start-up, not a request.
+  for (const file of docs.keys()) get(file.replace('.schema.json', '') as SchemaName);
+  return {
+    validate(name, data) {
+      const fn = get(name);
+      return fn(data) ? [] : toFieldErrors(fn.errors ?? []);
+    },
+    documents: () => docs,
+  };
+}
+
+/** Turns ajv errors into pointer + detail pairs, one per field and reason. */
+export function toFieldErrors(errors: readonly ErrorObject[]): FieldError[] {
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const e of errors) {
+    // `if`/`then` wrappers repeat the real error; keep the real one only.
+    if (e.keyword === 'if') continue;
+    let pointer = e.instancePath || '';
+    let detail: string;
+    switch (e.keyword) {
+      case 'required':
+        pointer = `${pointer}/${String(e.params.missingProperty)}`;
+        detail = 'is required';
+        break;
+      case 'additionalProperties':
+        pointer = `${pointer}/${String(e.params.additionalProperty)}`;
+        detail = 'is not an allowed field';
+        break;
+      case 'enum':
+        detail = `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`;
+        break;
+      case 'pattern':
+        detail = 'has a form that is not allowed here';
+        break;
+      default:
+        detail = e.message ?? 'is invalid';
+    }
+    const key = `${pointer}\u0000${detail}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push({ pointer: pointer || '/', detail });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,83 @@
+/**
+ * Signals at rest. The only reads are (a) the hit lookup, which names the exact
+ * (partner, category) pairs the policy lets count, and (b) nothing else: no query lists
+ * or browses signals, so free search is impossible by construction.
+ */
+import { sql } from 'kysely';
+import type { Executor } from '../db/database.js';
+
+export interface NewSignal {
+  readonly partnerId: string;
+  readonly subjectHash: Buffer;
+  readonly category: string;
+  readonly registeredAt: Date;
+  readonly expiresAt: Date;
+  readonly ref: string;
+  readonly batchId: string;
+}
+
+/** Inserts signals; a (partner, ref) already present is left as it is. Returns the refs inserted. */
+export async function insertSignals(ex: Executor, signals: readonly NewSignal[]): Promise<Set<string>> {
+  if (signals.length === 0) return new Set();
+  const rows = await ex
+    .insertInto('signals')
+    .values(
+      signals.map((s) => ({
+        partner_id: s.partnerId,
+        subject_hash: s.subjectHash,
+        category: s.category,
+        registered_at: s.registeredAt,
+        expires_at: s.expiresAt,
+        ref: s.ref,
+        batch_id: s.batchId,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['partner_id', 'ref']).doNothing())
+    .returning('ref')
+    .execute();
+  return new Set(rows.map((r) => r.ref));
+}
+
+/** Deletes one of the partner's own signals. Returns whether it existed. */
+export async function deleteSignal(ex: Executor, partnerId: string, ref: string): Promise<boolean> {
+  const result = await ex.deleteFrom('signals').where('partner_id', '=', partnerId).where('ref', '=', ref).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** A (partner, category) pair the policy lets count. */
+export interface LookupScope {
+  readonly partnerId: string;
+  readonly categories: readonly string[];
+}
+
+/**
+ * The (partner, category) pairs in `scopes` for which the subject has a current signal
+ * at `now`. Only the given pairs are read.
+ */
+export async function findCurrentSignalPairs(
+  ex: Executor,
+  subjectHash: Buffer,
+  scopes: readonly LookupScope[],
+  now: Date,
+): Promise<Array<{ partnerId: string; category: string }>> {
+  const pairs = scopes.flatMap((s) => s.categories.map((c) => [s.partnerId, c] as const));
+  if (pairs.length === 0) return [];
+  const rows = await ex
+    .selectFrom('signals')
+    .select(['partner_id', 'category'])
+    .distinct()
+    .where('subject_hash', '=', subjectHash)
+    .where(({ refTuple, tuple, eb }) =>
+      eb(refTuple('partner_id', 'category'), 'in', pairs.map(([p, c]) => tuple(p, c))),
+    )
+    .where('registered_at', '<=', now)
+    .where('expires_at', '>', now)
+    .execute();
+  return rows.map((r) => ({ partnerId: r.partner_id, category: r.category }));
+}
+
+/** Counts signals; for tests and health reporting, never per subject. */
+export async function countSignals(ex: Executor): Promise<number> {
+  const row = await ex.selectFrom('signals').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+  return row.n;
+}
