@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
-import type { Kysely } from 'kysely';
+import type { Kysely, LogEvent } from 'kysely';
 import { createRemoteJWKSet } from 'jose';
 import type { Logger } from 'pino';
 import type { BrokerConfig } from '../config/config.js';
@@ -45,6 +45,8 @@ export interface BrokerOptions {
   /** Where the data lives; defaults to what the config says. */
   readonly database?: DatabaseTarget;
   readonly now?: () => Date;
+  /** Kysely's query log (tests). */
+  readonly queryLog?: (event: LogEvent) => void;
 }
 
 export function databaseTargetOf(config: BrokerConfig): DatabaseTarget {
@@ -56,7 +58,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
   const schemas = createSchemaRegistry();
   const querySchemas = createSchemaRegistry({ coerceTypes: true });
   const platform = loadPlatform(config.platformFile, schemas);
-  const handle = await openDatabase(options.database ?? databaseTargetOf(config));
+  const handle = await openDatabase(options.database ?? databaseTargetOf(config), options.queryLog ? { log: options.queryLog } : {});
   try {
     const { db } = handle;
     await migrateToLatest(db);

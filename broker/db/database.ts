@@ -10,7 +10,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, PGliteDialect, PostgresDialect, type LogEvent, type Transaction } from 'kysely';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
@@ -51,13 +51,21 @@ export interface DatabaseHandle {
   readonly engine: 'postgres' | 'pglite';
   /** Closes the connection(s) and releases the data-directory lock. */
   close(): Promise<void>;
+  /** PGlite only: a tarball of the data directory (tests load a migrated template from it). */
+  dumpDataDir?: () => Promise<Blob>;
 }
 
 const INT8_OID = 20;
 const parseInt8 = (value: string): number => Number(value);
 
+export interface OpenOptions {
+  /** Kysely's query log: sees every statement and its parameters (tests use it to prove what is read). */
+  readonly log?: (event: LogEvent) => void;
+}
+
 /** Opens the database described by `target`. Throws if an embedded data directory is in use. */
-export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<DatabaseHandle> {
+  const log = options.log ? { log: options.log } : {};
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({
       connectionString: target.url,
@@ -67,14 +75,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
           oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
       },
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...log });
     return { db, engine: 'postgres', close: () => db.destroy() };
   }
   const parsers = { [pgliteTypes.INT8]: parseInt8 };
   if (target.kind === 'pglite-memory') {
     const pglite = await PGlite.create({ parsers, ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}) });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-    return { db, engine: 'pglite', close: () => db.destroy() };
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), ...log });
+    return { db, engine: 'pglite', close: () => db.destroy(), dumpDataDir: async () => pglite.dumpDataDir('none') };
   }
   const dir = join(target.dataDir, 'pgdata');
   mkdirSync(dir, { recursive: true });
@@ -89,7 +97,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   }
   try {
     const pglite = await PGlite.create(dir, { parsers });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), ...log });
     return {
       db,
       engine: 'pglite',

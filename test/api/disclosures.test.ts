@@ -1,0 +1,159 @@
+/**
+ * The disclosure log: one entry per partner answer, written in the answer's transaction,
+ * append-only in the database, readable by juristen and privacy officers only.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { startTestBroker, type TestBroker } from '../support/test-broker.js';
+import { submitSignals } from '../support/signals.js';
+import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
+import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+
+const schemas = createSchemaRegistry();
+let b: TestBroker;
+beforeAll(async () => {
+  b = await startTestBroker();
+});
+afterAll(async () => b?.close());
+
+const count = async (table: 'disclosure_log' | 'queries' | 'cases') =>
+  (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(b.broker.db)).rows[0]!.n;
+
+async function ask(subject: string, caseRef: string, doel = 'jpp-screening') {
+  return b.call('POST', '/v1/queries', { token: await b.token('demo-voorzitter'), body: { subject, doel, caseRef } });
+}
+async function read(query: string, user = 'demo-jurist') {
+  return b.call('GET', `/v1/disclosures${query}`, { token: await b.token(user) });
+}
+
+describe('what is logged', () => {
+  it('logs one entry per partner, not-permitted included, with who, why, what and on which basis', async () => {
+    const subject = randomPseudonym();
+    await submitSignals(b, 'halt', [{ subject, category: 'halt-afdoening' }]);
+    const caseRef = opaqueRef('case');
+    const answer = await ask(subject, caseRef);
+    expect(answer.status).toBe(200);
+    const res = await read(`?caseRef=${caseRef}`);
+    expect(res.status).toBe(200);
+    expect(schemas.validate('disclosure-page', res.body)).toEqual([]);
+    const entries = res.body.items as any[];
+    expect(entries).toHaveLength(b.broker.platform.partners.length);
+    expect(new Set(entries.map((e) => e.queryId))).toEqual(new Set([answer.body.queryId]));
+    const byPartner = Object.fromEntries(entries.map((e) => [e.partner, e]));
+    expect(byPartner['halt']).toMatchObject({
+      user: 'demo-voorzitter',
+      organisation: 'zvh-limburg-noord',
+      role: 'voorzitter',
+      doel: 'jpp-screening',
+      caseRef,
+      outcome: 'hit',
+      categoriesCounted: ['halt-afdoening'],
+      rules: [expect.objectContaining({ rule: 'S08', grondslag: expect.stringContaining('77e') })],
+      policyVersion: answer.body.policyVersion,
+      policyHash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
+    expect(byPartner['politie']).toMatchObject({ outcome: 'no-hit', categoriesCounted: [] });
+    expect(byPartner['jongerenwerk']).toMatchObject({ outcome: 'not-permitted', categoriesCounted: [], rules: [] });
+    // The log never hands out the subject or its hash.
+    expect(res.text).not.toContain(subject);
+    expect(Object.keys(byPartner['halt'])).not.toContain('subjectHash');
+  });
+
+  it("keeps the caller's W3C trace id", async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const caseRef = opaqueRef('case');
+    const res = await b.call('POST', '/v1/queries', {
+      token: await b.token('demo-voorzitter'),
+      body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef },
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('traceparent')).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    const log = await read(`?caseRef=${caseRef}`);
+    expect(log.body.items.every((e: { traceId: string }) => e.traceId === traceId)).toBe(true);
+  });
+});
+
+describe('no log, no answer', () => {
+  it('answers with an error, and stores neither query nor casus, when the log write fails', async () => {
+    const before = { log: await count('disclosure_log'), queries: await count('queries'), cases: await count('cases') };
+    await sql`create or replace function jpp_test_fail() returns trigger language plpgsql as $$ begin raise exception 'injected log failure'; end $$`.execute(b.broker.db);
+    await sql`create trigger jpp_test_fail before insert on disclosure_log for each row execute function jpp_test_fail()`.execute(b.broker.db);
+    let res;
+    try {
+      res = await ask(randomPseudonym(), opaqueRef('case'));
+    } finally {
+      await sql`drop trigger jpp_test_fail on disclosure_log`.execute(b.broker.db);
+    }
+    expect(res.status).toBe(500);
+    expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(res.body.answers).toBeUndefined();
+    expect(res.text).not.toMatch(/hit|injected/);
+    expect({ log: await count('disclosure_log'), queries: await count('queries'), cases: await count('cases') }).toEqual(before);
+  });
+});
+
+describe('append-only', () => {
+  it.each([
+    ['UPDATE', sql`update disclosure_log set outcome = 'no-hit'`],
+    ['DELETE', sql`delete from disclosure_log`],
+    ['TRUNCATE', sql`truncate disclosure_log cascade`],
+  ])('the database refuses %s on the log', async (_op, statement) => {
+    await ask(randomPseudonym(), opaqueRef('case'));
+    const before = await count('disclosure_log');
+    await expect(statement.execute(b.broker.db)).rejects.toThrow(/append-only/);
+    expect(await count('disclosure_log')).toBe(before);
+  });
+});
+
+describe('reading the log', () => {
+  it('pages newest first without silent truncation', async () => {
+    const caseRef = opaqueRef('case');
+    await ask(randomPseudonym(), caseRef);
+    await ask(randomPseudonym(), caseRef);
+    const all: number[] = [];
+    let cursor: string | null = '';
+    let pages = 0;
+    while (cursor !== null) {
+      const res = await read(`?caseRef=${caseRef}&limit=4${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      all.push(...res.body.items.map((e: { id: number }) => e.id));
+      cursor = res.body.nextCursor;
+      pages++;
+    }
+    expect(all).toHaveLength(2 * b.broker.platform.partners.length);
+    expect(new Set(all).size).toBe(all.length);
+    expect([...all].sort((x, y) => y - x)).toEqual(all);
+    expect(pages).toBe(Math.ceil(all.length / 4));
+  });
+
+  it('filters by partner, doel, outcome and time', async () => {
+    const subject = randomPseudonym();
+    await submitSignals(b, 'halt', [{ subject, category: 'halt-afdoening' }]);
+    const caseRef = opaqueRef('case');
+    await ask(subject, caseRef);
+    const hits = await read(`?caseRef=${caseRef}&outcome=hit`);
+    expect(hits.body.items.map((e: { partner: string }) => e.partner)).toEqual(['halt']);
+    const halt = await read(`?caseRef=${caseRef}&partner=halt&doel=jpp-screening`);
+    expect(halt.body.items).toHaveLength(1);
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await read(`?caseRef=${caseRef}&from=${encodeURIComponent(future)}`)).body.items).toHaveLength(0);
+    expect((await read(`?caseRef=${caseRef}&to=${encodeURIComponent(future)}`)).body.items).toHaveLength(b.broker.platform.partners.length);
+  });
+
+  it('refuses bad filters, naming the parameter', async () => {
+    const res = await read('?limit=100000&outcome=maybe&colour=red');
+    expect(res.status).toBe(422);
+    const pointers = res.body.errors.map((e: { pointer: string }) => e.pointer).sort();
+    expect(pointers).toEqual(['/colour', '/limit', '/outcome']);
+  });
+
+  it.each(['demo-voorzitter', 'demo-halt'])('refuses %s', async (user) => {
+    expect((await read('', user)).status).toBe(403);
+  });
+
+  it('lets a privacy officer read', async () => {
+    expect((await read('?limit=1', 'demo-fg')).status).toBe(200);
+  });
+});

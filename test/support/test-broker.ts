@@ -1,0 +1,132 @@
+/**
+ * A real broker for one test file: the composition root with demo mode's seed, on its
+ * own database (an in-memory PGlite loaded from the migrated template, or a fresh
+ * PostgreSQL database when DATABASE_URL is set, dropped on close), listening on a free
+ * port. Tests talk to it over HTTP as a client would.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import pg from 'pg';
+import type { LogEvent } from 'kysely';
+import { inject } from 'vitest';
+import { loadConfig } from '../../broker/config/config.js';
+import { createBroker, type Broker } from '../../broker/app/create-broker.js';
+import type { DatabaseTarget } from '../../broker/db/database.js';
+import { createLogger } from '../../broker/http/logger.js';
+import { DEMO_PEOPLE } from '../../broker/demo/demo-platform.js';
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: any;
+  text: string;
+}
+
+export interface TestBroker {
+  readonly url: string;
+  readonly broker: Broker;
+  /** The broker's clock; tests may move it. */
+  readonly clock: { now: Date };
+  token(userId: string): Promise<string>;
+  adapterToken(partner: string): Promise<string>;
+  /** A token with arbitrary claims from the demo issuer. */
+  sign(claims: Record<string, string>, subject: string): Promise<string>;
+  call(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<Reply>;
+  close(): Promise<void>;
+}
+
+export interface TestBrokerOptions {
+  readonly logDestination?: Writable;
+  readonly logLevel?: string;
+  readonly queryLog?: (event: LogEvent) => void;
+}
+
+async function createTestDatabase(adminUrl: string): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
+  const name = `jpp_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    target: { kind: 'postgres', url: url.toString(), poolSize: 5 },
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'jpp-test-'));
+  const config = loadConfig({ JPP_MODE: 'demo', DATA_DIR: dataDir, PORT: '0' });
+  const adminUrl = process.env['DATABASE_URL'];
+  let target: DatabaseTarget;
+  let drop = async (): Promise<void> => undefined;
+  if (adminUrl) {
+    ({ target, drop } = await createTestDatabase(adminUrl));
+  } else {
+    const template = inject('pgliteTemplate');
+    target = { kind: 'pglite-memory', loadDataDir: new Blob([readFileSync(template)]) };
+  }
+  const clock = { now: new Date() };
+  const logger = createLogger({ level: options.logLevel ?? (options.logDestination ? 'info' : 'silent'), ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  const broker = await createBroker(config, {
+    logger,
+    database: target,
+    now: () => clock.now,
+    ...(options.queryLog ? { queryLog: options.queryLog } : {}),
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = broker.app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = broker.devIssuer!;
+  const audience = config.jwt.audience;
+
+  return {
+    url,
+    broker,
+    clock,
+    async token(userId) {
+      const p = DEMO_PEOPLE.find((x) => x.id === userId);
+      if (!p) throw new Error(`no demo user ${userId}`);
+      return issuer.sign({ org: p.organisation, role: p.role }, p.id, audience);
+    },
+    adapterToken: (partner) => issuer.sign({ partner }, `adapter:${partner}`, audience),
+    sign: (claims, subject) => issuer.sign(claims, subject, audience),
+    async call(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+      if (opts.token) headers['authorization'] = `Bearer ${opts.token}`;
+      let body: string | undefined;
+      if (opts.raw !== undefined) body = opts.raw;
+      else if (opts.body !== undefined) {
+        body = JSON.stringify(opts.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(`${url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+      const text = await res.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.status, headers: res.headers, body: parsed, text };
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await broker.close();
+      await drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
