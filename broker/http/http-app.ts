@@ -15,6 +15,7 @@ import type { QueryService } from '../queries/query.service.js';
 import type { DisclosureService } from '../disclosures/disclosure.service.js';
 import { AppError } from '../errors/app-error.js';
 import { authenticate } from './authenticate.js';
+import { LOG_SERIALIZERS } from './logger.js';
 import { notFoundHandler, problemHandler } from './problem-handler.js';
 import { traceContext } from './trace-context.js';
 import { signalRoutes } from './routes/signals.routes.js';
@@ -40,6 +41,7 @@ export function createHttpApp(deps: HttpDeps): Express {
     pinoHttp({
       logger: deps.logger,
       genReqId: () => randomUUID(),
+      serializers: LOG_SERIALIZERS,
       customProps: (_req, res) => ({ traceId: res.locals['traceId'] }),
     }),
   );

@@ -44,21 +44,31 @@ function serializeError(err: unknown): Record<string, unknown> {
   return { type: e.name, message: e.message, code: e.code, stack: e.stack };
 }
 
+interface LoggedRequest {
+  id?: unknown;
+  method?: string;
+  url?: string;
+  headers?: IncomingMessage['headers'];
+}
+
+/**
+ * The serializers for requests and errors. pino-http applies its own unless given these,
+ * so `http-app.ts` passes them too. A request is logged as id, method, redacted URL and
+ * two headers: no query object, no path parameters, no body.
+ */
+export const LOG_SERIALIZERS = {
+  err: serializeError,
+  req: (req: LoggedRequest) => ({
+    id: req.id,
+    method: req.method,
+    url: redactUrl(req.url ?? ''),
+    headers: { 'user-agent': req.headers?.['user-agent'], authorization: req.headers?.authorization },
+  }),
+};
+
 export function createLogger(opts: { level: string; destination?: DestinationStream }): Logger {
   return pino(
-    {
-      level: opts.level,
-      redact: { paths: REDACT_PATHS, censor: REDACTED },
-      serializers: {
-        err: serializeError,
-        req: (req: IncomingMessage & { id?: unknown }) => ({
-          id: req.id,
-          method: req.method,
-          url: redactUrl(req.url ?? ''),
-          headers: { 'user-agent': req.headers['user-agent'], authorization: req.headers.authorization },
-        }),
-      },
-    },
+    { level: opts.level, redact: { paths: REDACT_PATHS, censor: REDACTED }, serializers: LOG_SERIALIZERS },
     opts.destination,
   );
 }

@@ -1,0 +1,45 @@
+/** The OpenAPI document is served, and every $ref in it resolves. */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestBroker, type TestBroker } from '../support/test-broker.js';
+
+let b: TestBroker;
+beforeAll(async () => {
+  b = await startTestBroker();
+});
+afterAll(async () => b?.close());
+
+function resolvePointer(doc: unknown, ref: string): unknown {
+  return ref
+    .replace(/^#\//, '')
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
+}
+
+it('serves an OpenAPI 3.1 document whose refs all resolve and which covers every route', async () => {
+  const res = await b.call('GET', '/openapi.json');
+  expect(res.status).toBe(200);
+  expect(res.body.openapi).toBe('3.1.0');
+  expect(Object.keys(res.body.paths).sort()).toEqual(['/healthz', '/v1/disclosures', '/v1/queries', '/v1/signals', '/v1/signals/{ref}']);
+  const refs: string[] = [];
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') for (const [k, v] of Object.entries(n)) (k === '$ref' && typeof v === 'string' ? refs.push(v) : walk(v));
+  };
+  walk(res.body);
+  expect(refs.length).toBeGreaterThan(10);
+  for (const ref of refs) expect(resolvePointer(res.body, ref), ref).toBeDefined();
+});
+
+it('serves a readable documentation page and a health check', async () => {
+  const docs = await b.call('GET', '/docs/');
+  expect(docs.status).toBe(200);
+  expect(docs.text).toContain('swagger-ui');
+  expect((await b.call('GET', '/healthz')).body).toEqual({ status: 'ok' });
+});
+
+it('answers an unknown path with problem+json', async () => {
+  const res = await b.call('GET', '/nope');
+  expect(res.status).toBe(404);
+  expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+});

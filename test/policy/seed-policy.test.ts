@@ -1,0 +1,78 @@
+/**
+ * The seeded policy, decided line by line from its decision table
+ * (policies/tests/jpp-sittard-geleen.decisions.csv), and its structural promises.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compilePolicy } from '../../broker/policy/policy.service.js';
+import { parsePolicyLines } from '../../broker/policy/rules-text-adapter.js';
+import type { DecisionTable } from '../../broker/policy/decision-table.js';
+import { loadPlatform } from '../../broker/platform/platform.js';
+import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+import type { Action } from '../../broker/policy/policy-actions.js';
+
+const file = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
+const platform = loadPlatform(file('policies/jpp-sittard-geleen.platform.json'), createSchemaRegistry());
+const modelText = readFileSync(file('policies/model.conf'), 'utf8');
+const rulesText = readFileSync(platform.policyFile, 'utf8');
+const rows = parse(readFileSync(file('policies/tests/jpp-sittard-geleen.decisions.csv'), 'utf8'), {
+  columns: true,
+  comment: '#',
+  skip_empty_lines: true,
+  trim: true,
+}) as Array<{ role: string; doel: string; partner: string; category: string; action: Action; expect: string; rule: string }>;
+
+let table: DecisionTable;
+beforeAll(async () => {
+  table = await compilePolicy(modelText, rulesText, platform);
+});
+
+describe('decision table', () => {
+  it.each(rows)('$role | $doel | $partner | $category | $action -> $expect $rule', (r) => {
+    const d = table.decide(r.role, r.doel, r.partner, r.category, r.action);
+    expect({ effect: d.allowed ? 'allow' : 'deny', rule: d.rule?.rule ?? '' }).toEqual({ effect: r.expect, rule: r.rule });
+  });
+});
+
+describe('the seeded policy', () => {
+  const rules = parsePolicyLines(rulesText).filter((l) => l.ptype === 'p');
+
+  it('gives every rule an id, a doel of the platform and a grondslag', () => {
+    const doelen = new Set(platform.doelen.map((d) => d.id));
+    const ids = rules.map((r) => r.values[0]);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of rules) {
+      expect(doelen.has(r.values[2]!), `line ${r.line}`).toBe(true);
+      expect(r.values[7]?.length ?? 0, `line ${r.line}`).toBeGreaterThan(10);
+    }
+    for (const doel of ['jpp-screening', 'jpp-casusoverleg']) expect(rules.some((r) => r.values[2] === doel)).toBe(true);
+  });
+
+  it('keeps a grondslag with commas and brackets whole', () => {
+    const s01 = rules.find((r) => r.values[0] === 'S01')!;
+    expect(s01.values).toHaveLength(8);
+    expect(s01.values[7]).toBe('Wpg art. 20 jo. art. 4:3 Besluit politiegegevens (samenwerkingsverband, zwaarwegend algemeen belang)');
+  });
+
+  it('denies every partner and category under the monitoring doel, for every role and action', () => {
+    for (const role of platform.roles) {
+      for (const action of ['bevragen', 'bevragen-met-toestemming'] as const) {
+        expect(table.scopes(role.id, 'jpp-monitoring', action).every((s) => !s.permitted)).toBe(true);
+      }
+    }
+  });
+
+  it('has a partner reachable only with consent', () => {
+    const plain = table.scopes('voorzitter', 'jpp-screening', 'bevragen').find((s) => s.partner === 'jongerenwerk')!;
+    const consent = table.scopes('voorzitter', 'jpp-screening', 'bevragen-met-toestemming').find((s) => s.partner === 'jongerenwerk')!;
+    expect(plain.permitted).toBe(false);
+    expect(consent.permitted).toBe(true);
+  });
+
+  it('denies what lies outside the platform vocabulary', () => {
+    expect(table.decide('voorzitter', 'vrij-zoeken', 'politie', 'politie-registratie', 'bevragen')).toEqual({ allowed: false, rule: null });
+    expect(table.scopes('onbekend', 'jpp-screening', 'bevragen').every((s) => !s.permitted && s.basis.length === 0)).toBe(true);
+  });
+});
