@@ -13,6 +13,9 @@ import { DEMO_PEOPLE } from '../demo/demo-platform.js';
 
 export async function tokenCommand(opts: { user?: string; adapter?: string; ttl: string }): Promise<string> {
   if (!opts.user === !opts.adapter) throw new Error('give exactly one of --user <id> or --adapter <partner>');
+  if (process.env['JPP_MODE'] === 'production') {
+    throw new Error('tokens come from the identity provider in production; this command is for demo mode only');
+  }
   const config = loadConfig({ ...process.env, JPP_MODE: 'demo' });
   const issuer = await createDevIssuer(loadDemoSecrets(config.dataDir).issuerPrivateJwk);
   const ttl = Number(opts.ttl);

@@ -37,11 +37,15 @@ export function redactUrl(url: string): string {
   return `${safePath}?${keys.join('&')}`;
 }
 
-/** Errors without `detail`, `params` or `query`: database drivers put values there. */
+/**
+ * Errors without `detail`, `params` or `query`: database drivers put values there.
+ * pino-http hands over errors it has serialized already (plain objects with `type`), so
+ * both shapes are read.
+ */
 function serializeError(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) return { message: 'non-error thrown' };
-  const e = err as Error & { code?: unknown };
-  return { type: e.name, message: e.message, code: e.code, stack: e.stack };
+  if (err === null || typeof err !== 'object') return { message: 'non-error thrown' };
+  const e = err as { name?: unknown; type?: unknown; message?: unknown; code?: unknown; stack?: unknown };
+  return { type: e.type ?? e.name, message: e.message, code: e.code, stack: e.stack };
 }
 
 interface LoggedRequest {

@@ -6,6 +6,7 @@
  *
  * Invariants:
  * - Reasons never repeat the value.
+ * - A run of 8 digits counts too: spreadsheets drop a BSN's leading zero.
  * - Any full calendar date counts: a ref is no place for a date, and a birth date cannot
  *   be told apart from any other date.
  */
@@ -23,7 +24,9 @@ export function passesElfproef(digits: string): boolean {
 }
 
 const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]{2,}/;
-const DIGIT_RUN = /\d+(?:[.\s-]\d+)*/g;
+// Digit groups joined by dots or spaces, as BSNs are written (123.456.782, 123 456 782).
+// Not across hyphens: a case number like ZVH-2026-0003 must not read as 20260003.
+const DIGIT_RUN = /\d+(?:[.\s]\d+)*/g;
 const ISO_DATE = /(?<!\d)(19|20)\d{2}[-/.]?(0[1-9]|1[0-2])[-/.]?(0[1-9]|[12]\d|3[01])(?!\d)/;
 const DUTCH_DATE = /(?<!\d)(0?[1-9]|[12]\d|3[01])[-/.](0?[1-9]|1[0-2])[-/.](19|20)\d{2}(?!\d)/;
 
@@ -31,7 +34,7 @@ const DUTCH_DATE = /(?<!\d)(0?[1-9]|[12]\d|3[01])[-/.](0?[1-9]|1[0-2])[-/.](19|2
 export function identityReason(value: string): string | null {
   if (EMAIL.test(value)) return 'looks like an e-mail address';
   for (const run of value.match(DIGIT_RUN) ?? []) {
-    const digits = run.replace(/[.\s-]/g, '');
+    const digits = run.replace(/[.\s]/g, '');
     if ((digits.length === 9 || digits.length === 8) && passesElfproef(digits)) {
       return 'looks like a BSN (passes the 11-proef)';
     }

@@ -36,3 +36,10 @@ describe('identity-looking values', () => {
     expect(JSON.stringify(found)).not.toContain(bsn);
   });
 });
+
+describe('case numbers', () => {
+  it('does not join digit groups across hyphens', () => {
+    expect(identityReason('ZVH-2026-0003')).toBeNull();
+    expect(identityReason('ZVH-20260003')).toMatch(/BSN/);
+  });
+});
