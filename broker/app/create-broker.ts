@@ -13,7 +13,7 @@ import { loadDemoSecrets } from '../config/demo-secrets.js';
 import { openDatabase, type Database, type DatabaseTarget } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createSchemaRegistry } from '../schemas/schema-registry.js';
-import { loadPlatform, type Platform } from '../platform/platform.js';
+import { activityOf, loadPlatform, type Platform } from '../platform/platform.js';
 import { syncPlatform } from '../platform/platform.repository.js';
 import { createPolicyService, type PolicyService } from '../policy/policy.service.js';
 import { createSubjectHasher } from '../subjects/subject-hash.js';
@@ -23,6 +23,10 @@ import { createSignalService } from '../signals/signal.service.js';
 import { createQueryService } from '../queries/query.service.js';
 import { createDisclosureService } from '../disclosures/disclosure.service.js';
 import { seedDemo } from '../demo/seed-demo.js';
+import { createCheckpointSigner } from '../logboek/checkpoint.js';
+import { createSequencer, type Sequencer } from '../logboek/sequencer.js';
+import { createLogWriter } from '../logboek/log-writer.js';
+import { createLogboekReadService } from '../logboek/logboek-read.service.js';
 import { buildOpenApiDocument } from '../http/openapi.js';
 import { createHttpApp } from '../http/http-app.js';
 
@@ -37,6 +41,9 @@ export interface Broker {
   readonly policy: PolicyService;
   /** The development issuer (demo mode only). */
   readonly devIssuer: DevIssuer | undefined;
+  /** Places logged entries in the Merkle tree and writes checkpoints. */
+  readonly sequencer: Sequencer;
+  /** Stops the sequencer, then closes the database. */
   close(): Promise<void>;
 }
 
@@ -65,6 +72,18 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
     await syncPlatform(db, platform);
     const policy = await createPolicyService({ db, platform, modelFile: MODEL_FILE, now });
     const hashSubject = createSubjectHasher(config.subjectKey);
+    const signer = await createCheckpointSigner(config.logboek.signingJwk as import('jose').JWK);
+    const origin = config.logboek.origin ?? `jpp-broker/${platform.id}`;
+    const sequencer = createSequencer({
+      db,
+      signer,
+      origin,
+      checkpointEveryEntries: config.logboek.checkpointEveryEntries,
+      checkpointEverySeconds: config.logboek.checkpointEverySeconds,
+      now,
+      logger: options.logger,
+    });
+    const log = createLogWriter({ activityOf: (action) => activityOf(platform, action), onCommitted: () => sequencer.kick() });
 
     let devIssuer: DevIssuer | undefined;
     let verifyToken;
@@ -81,12 +100,28 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       db,
       logger: options.logger,
       verifyToken,
-      signals: createSignalService({ db, platform, schemas, hashSubject, now }),
-      queries: createQueryService({ db, platform, schemas, policy, hashSubject, now }),
-      disclosures: createDisclosureService({ db, platform, querySchemas }),
+      signals: createSignalService({ db, platform, schemas, hashSubject, log, now }),
+      queries: createQueryService({ db, platform, schemas, policy, hashSubject, log, now }),
+      disclosures: createDisclosureService({ db, platform, querySchemas, log, now }),
+      logboek: createLogboekReadService({ db, platform, publicJwk: signer.publicJwk, origin, log, now }),
+      querySchemas,
       openapi: buildOpenApiDocument(schemas, VERSION),
     });
-    return { app, db, engine: handle.engine, platform, policy, devIssuer, close: () => handle.close() };
+    // Entries left pending by a previous run (or another process) are placed now.
+    sequencer.kick();
+    return {
+      app,
+      db,
+      engine: handle.engine,
+      platform,
+      policy,
+      devIssuer,
+      sequencer,
+      async close() {
+        await sequencer.stop();
+        await handle.close();
+      },
+    };
   } catch (err) {
     await handle.close();
     throw err;

@@ -30,6 +30,13 @@ export interface BrokerConfig {
     readonly jwksUrl: string | undefined;
   };
   readonly logLevel: string;
+  readonly logboek: {
+    /** Ed25519 private JWK that signs checkpoints. */
+    readonly signingJwk: JsonWebKey;
+    readonly origin: string | undefined;
+    readonly checkpointEveryEntries: number;
+    readonly checkpointEverySeconds: number;
+  };
 }
 
 /** A configuration problem that must stop start-up. */
@@ -52,11 +59,16 @@ interface RawConfig {
   JPP_JWT_JWKS_URL?: string;
   JPP_JWT_AUDIENCE: string;
   LOG_LEVEL: string;
+  JPP_LOG_SIGNING_KEY?: string;
+  JPP_LOG_ORIGIN?: string;
+  JPP_CHECKPOINT_ENTRIES: number;
+  JPP_CHECKPOINT_SECONDS: number;
 }
 
 const KEYS: ReadonlyArray<keyof RawConfig> = [
   'JPP_MODE', 'PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'JPP_PLATFORM_FILE', 'JPP_SUBJECT_KEY',
-  'JPP_JWT_ISSUER', 'JPP_JWT_JWKS_URL', 'JPP_JWT_AUDIENCE', 'LOG_LEVEL',
+  'JPP_JWT_ISSUER', 'JPP_JWT_JWKS_URL', 'JPP_JWT_AUDIENCE', 'LOG_LEVEL', 'JPP_LOG_SIGNING_KEY', 'JPP_LOG_ORIGIN',
+  'JPP_CHECKPOINT_ENTRIES', 'JPP_CHECKPOINT_SECONDS',
 ];
 
 /**
@@ -79,15 +91,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
   let subjectKey: Buffer;
   let issuer: string;
   let jwksUrl: string | undefined;
+  let signingJwk: JsonWebKey;
   if (c.JPP_MODE === 'demo') {
     const secrets = loadDemoSecrets(dataDir);
     subjectKey = c.JPP_SUBJECT_KEY ? Buffer.from(c.JPP_SUBJECT_KEY, 'base64url') : secrets.subjectKey;
     issuer = DEMO_ISSUER;
     jwksUrl = undefined;
+    signingJwk = c.JPP_LOG_SIGNING_KEY ? parseSigningKey(c.JPP_LOG_SIGNING_KEY) : secrets.logSigningJwk;
   } else {
     subjectKey = Buffer.from(c.JPP_SUBJECT_KEY!, 'base64url');
     issuer = c.JPP_JWT_ISSUER!;
     jwksUrl = c.JPP_JWT_JWKS_URL!;
+    signingJwk = parseSigningKey(c.JPP_LOG_SIGNING_KEY!);
   }
   if (subjectKey.length < 32) throw new ConfigError('invalid configuration:\n  JPP_SUBJECT_KEY: must hold at least 32 bytes');
   return {
@@ -100,5 +115,24 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
     subjectKey,
     jwt: { issuer, audience: c.JPP_JWT_AUDIENCE, jwksUrl },
     logLevel: c.LOG_LEVEL,
+    logboek: {
+      signingJwk,
+      origin: c.JPP_LOG_ORIGIN,
+      checkpointEveryEntries: c.JPP_CHECKPOINT_ENTRIES,
+      checkpointEverySeconds: c.JPP_CHECKPOINT_SECONDS,
+    },
   };
+}
+
+function parseSigningKey(text: string): JsonWebKey {
+  let jwk: JsonWebKey;
+  try {
+    jwk = JSON.parse(text) as JsonWebKey;
+  } catch {
+    throw new ConfigError('invalid configuration:\n  JPP_LOG_SIGNING_KEY: is not JSON');
+  }
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.d !== 'string' || typeof jwk.x !== 'string') {
+    throw new ConfigError('invalid configuration:\n  JPP_LOG_SIGNING_KEY: must be an Ed25519 private JWK (kty OKP, crv Ed25519, with d and x)');
+  }
+  return jwk;
 }

@@ -21,7 +21,7 @@ import type { PersonRoleTable, PersonTable } from './tables/person.table.js';
 import type { SignalBatchTable, SignalTable } from './tables/signal.table.js';
 import type { CaseTable } from './tables/case.table.js';
 import type { QueryTable } from './tables/query.table.js';
-import type { DisclosureLogTable } from './tables/disclosure-log.table.js';
+import type { LogboekCheckpointTable, LogboekEntryTable, LogboekNodeTable } from './tables/logboek.table.js';
 import type { PolicyVersionTable } from './tables/policy-version.table.js';
 
 export interface Database {
@@ -34,7 +34,9 @@ export interface Database {
   signal_batches: SignalBatchTable;
   cases: CaseTable;
   queries: QueryTable;
-  disclosure_log: DisclosureLogTable;
+  logboek_entries: LogboekEntryTable;
+  logboek_nodes: LogboekNodeTable;
+  logboek_checkpoints: LogboekCheckpointTable;
   policy_versions: PolicyVersionTable;
 }
 

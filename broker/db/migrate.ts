@@ -5,9 +5,11 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { Kysely } from 'kysely';
 import * as coreLoop from './migrations/0001-core-loop.js';
+import * as logboek from './migrations/0002-logboek.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
+  '0002-logboek': logboek,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

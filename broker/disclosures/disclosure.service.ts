@@ -5,6 +5,7 @@
  * - Only roles with the `read-disclosures` capability may read it.
  * - Paging never truncates silently: a page says whether another follows (nextCursor).
  * - Entries never carry the subject hash.
+ * - Every read is itself a logboek entry, written in the read's transaction.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
@@ -13,6 +14,7 @@ import { requirePerson, type Principal } from '../auth/principal.js';
 import type { Platform } from '../platform/platform.js';
 import type { SchemaRegistry } from '../schemas/schema-registry.js';
 import { listDisclosures, type DisclosureRow, type Outcome } from './disclosure.repository.js';
+import type { LogWriter } from '../logboek/log-writer.js';
 
 export interface DisclosurePage {
   items: Array<Omit<DisclosureRow, 'loggedAt'> & { loggedAt: string }>;
@@ -20,7 +22,7 @@ export interface DisclosurePage {
 }
 
 export interface DisclosureService {
-  list(principal: Principal, query: Record<string, unknown>): Promise<DisclosurePage>;
+  list(principal: Principal, query: Record<string, unknown>, traceId: string): Promise<DisclosurePage>;
 }
 
 export function createDisclosureService(deps: {
@@ -28,17 +30,20 @@ export function createDisclosureService(deps: {
   platform: Platform;
   /** A registry that coerces types: query-string values arrive as strings. */
   querySchemas: SchemaRegistry;
+  log: LogWriter;
+  now: () => Date;
 }): DisclosureService {
   return {
-    async list(principal, query) {
-      requirePerson(principal, deps.platform, 'read-disclosures');
+    async list(principal, query, traceId) {
+      const startedAt = deps.now();
+      const person = requirePerson(principal, deps.platform, 'read-disclosures');
       const params: Record<string, unknown> = { ...query };
       const errors = deps.querySchemas.validate('disclosure-filter', params);
       if (errors.length > 0) throw validationError(errors);
       const p = params as {
         from?: string; to?: string; partner?: string; doel?: string; outcome?: Outcome; caseRef?: string; limit: number; cursor?: string;
       };
-      const rows = await listDisclosures(deps.db, {
+      const filter = {
         ...(p.from ? { from: new Date(p.from) } : {}),
         ...(p.to ? { to: new Date(p.to) } : {}),
         ...(p.partner ? { partner: p.partner } : {}),
@@ -47,7 +52,28 @@ export function createDisclosureService(deps: {
         ...(p.caseRef ? { caseRef: p.caseRef } : {}),
         ...(p.cursor ? { beforeId: Number(p.cursor) } : {}),
         limit: p.limit,
+      };
+      const rows = await deps.db.transaction().execute(async (trx) => {
+        const found = await listDisclosures(trx, filter);
+        await deps.log.append(trx, [
+          {
+            action: 'log-read',
+            actor: { kind: 'person', id: person.id, organisation: person.organisation, role: person.role },
+            outcome: 'read',
+            traceId,
+            startedAt,
+            endedAt: deps.now(),
+            ...(p.caseRef ? { caseRef: p.caseRef } : {}),
+            details: {
+              resource: 'disclosures',
+              filter: Object.keys(params).filter((k) => k !== 'limit').sort(),
+              returned: Math.min(found.length, p.limit),
+            },
+          },
+        ]);
+        return found;
       });
+      deps.log.committed();
       const page = rows.slice(0, p.limit);
       return {
         items: page.map((r) => ({ ...r, loggedAt: r.loggedAt.toISOString() })),

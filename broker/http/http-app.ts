@@ -13,6 +13,8 @@ import type { TokenVerifier } from '../auth/token-verifier.js';
 import type { SignalService } from '../signals/signal.service.js';
 import type { QueryService } from '../queries/query.service.js';
 import type { DisclosureService } from '../disclosures/disclosure.service.js';
+import type { LogboekReadService } from '../logboek/logboek-read.service.js';
+import type { SchemaRegistry } from '../schemas/schema-registry.js';
 import { AppError } from '../errors/app-error.js';
 import { authenticate } from './authenticate.js';
 import { LOG_SERIALIZERS } from './logger.js';
@@ -21,6 +23,7 @@ import { traceContext } from './trace-context.js';
 import { signalRoutes } from './routes/signals.routes.js';
 import { queryRoutes } from './routes/queries.routes.js';
 import { disclosureRoutes } from './routes/disclosures.routes.js';
+import { logEntryRoutes, publicLogRoutes } from './routes/logboek.routes.js';
 
 export interface HttpDeps {
   readonly db: Kysely<Database>;
@@ -29,6 +32,9 @@ export interface HttpDeps {
   readonly signals: SignalService;
   readonly queries: QueryService;
   readonly disclosures: DisclosureService;
+  readonly logboek: LogboekReadService;
+  /** Validates query strings (coerces types). */
+  readonly querySchemas: SchemaRegistry;
   readonly openapi: Record<string, unknown>;
 }
 
@@ -59,12 +65,15 @@ export function createHttpApp(deps: HttpDeps): Express {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(deps.openapi, { customSiteTitle: 'jpp-broker API' }));
 
+  app.use('/v1/log', publicLogRoutes(deps.logboek, deps.querySchemas));
+
   const v1 = express.Router();
   v1.use(express.json({ limit: '1mb', strict: true }));
   v1.use(authenticate(deps.verifyToken));
   v1.use(signalRoutes(deps.signals));
   v1.use(queryRoutes(deps.queries));
   v1.use(disclosureRoutes(deps.disclosures));
+  v1.use(logEntryRoutes(deps.logboek, deps.querySchemas));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { SchemaRegistry } from '../schemas/schema-registry.js';
 import type { SignalCategory } from '../signals/signal-category.js';
+import { LOG_ACTIONS, type LogAction } from '../logboek/log-entry.js';
 
 export type Capability = 'query' | 'read-disclosures';
 
@@ -31,6 +32,8 @@ export interface Platform {
   }>;
   readonly roles: ReadonlyArray<{ readonly id: string; readonly name: string; readonly capabilities: readonly Capability[] }>;
   readonly doelen: ReadonlyArray<{ readonly id: string; readonly name: string }>;
+  /** The register of verwerkingsactiviteiten (AVG art. 30); each logged action belongs to one. */
+  readonly verwerkingsactiviteiten: ReadonlyArray<{ readonly id: string; readonly name: string; readonly actions: readonly LogAction[] }>;
 }
 
 /** Loads and checks a platform file; throws naming the file and the fields. */
@@ -57,9 +60,18 @@ export function loadPlatform(file: string, schemas: SchemaRegistry): Platform {
     if (!orgIds.has(partner.organisation)) problems.push(`partner ${partner.id}: unknown organisation ${partner.organisation}`);
   }
   if (p.doelgroep.minAge > p.doelgroep.maxAge) problems.push('doelgroep: minAge is above maxAge');
+  for (const action of LOG_ACTIONS) {
+    const owners = p.verwerkingsactiviteiten.filter((a) => a.actions.includes(action));
+    if (owners.length !== 1) problems.push(`verwerkingsactiviteiten: action ${action} must belong to exactly one activity, not ${owners.length}`);
+  }
   if (problems.length > 0) throw new Error(`platform file ${file} is inconsistent: ${problems.join('; ')}`);
   const { policy, ...rest } = p;
   return { ...rest, policyFile: resolve(dirname(file), policy) };
+}
+
+/** The processing activity that a logged action belongs to. */
+export function activityOf(platform: Platform, action: LogAction): string {
+  return platform.verwerkingsactiviteiten.find((a) => a.actions.includes(action))!.id;
 }
 
 /** Whether the platform gives `role` the capability. Unknown roles have none. */

@@ -27,8 +27,9 @@ import { findCurrentSignalPairs } from '../signals/signal.repository.js';
 import { actionFor } from '../policy/policy-actions.js';
 import type { PolicyService } from '../policy/policy.service.js';
 import type { RuleRef } from '../policy/decision-table.js';
-import { appendDisclosures, type NewDisclosure, type Outcome } from '../disclosures/disclosure.repository.js';
 import { personHoldsRole } from '../people/person.repository.js';
+import type { LogWriter } from '../logboek/log-writer.js';
+import type { LogEntryInput } from '../logboek/log-entry.js';
 import { openOrFindCase } from './case.repository.js';
 import { insertQuery } from './query.repository.js';
 
@@ -38,6 +39,8 @@ export interface QueryRequest {
   caseRef: string;
   consent: boolean;
 }
+
+export type Outcome = 'hit' | 'no-hit' | 'not-permitted';
 
 export interface QueryAnswer {
   partner: string;
@@ -65,6 +68,7 @@ export function createQueryService(deps: {
   schemas: SchemaRegistry;
   policy: PolicyService;
   hashSubject: SubjectHasher;
+  log: LogWriter;
   now: () => Date;
 }): QueryService {
   const { db, platform } = deps;
@@ -85,6 +89,7 @@ export function createQueryService(deps: {
 
   return {
     async ask(principal, body, traceId) {
+      const startedAt = deps.now();
       const person = requirePerson(principal, platform, 'query');
       const req = parse(body);
       const policy = deps.policy.active();
@@ -93,13 +98,13 @@ export function createQueryService(deps: {
       const subjectHash = deps.hashSubject(req.subject);
       const queryId = randomUUID();
 
-      return db.transaction().execute(async (trx) => {
+      const response = await db.transaction().execute(async (trx) => {
         if (!(await personHoldsRole(trx, person.id, person.organisation, person.role))) {
           throw new AppError('forbidden', 'this person does not hold that role for that organisation in the broker\'s register');
         }
         const casus = await openOrFindCase(trx, { caseRef: req.caseRef, doel: req.doel, openedBy: person.id });
         if (casus.doel !== req.doel) {
-          throw new AppError('conflict', `casus ${req.caseRef} was opened for doel ${casus.doel}; questions about it must use that doel`);
+          throw new AppError('conflict', `this casus was opened for doel ${casus.doel}; questions about it must use that doel`);
         }
         const now = deps.now();
         await insertQuery(trx, {
@@ -125,33 +130,34 @@ export function createQueryService(deps: {
         for (const { partnerId, category } of found) counted.set(partnerId, [...(counted.get(partnerId) ?? []), category]);
 
         const answers: QueryAnswer[] = [];
-        const entries: NewDisclosure[] = [];
+        const actor = { kind: 'person' as const, id: person.id, organisation: person.organisation, role: person.role };
+        const entries: LogEntryInput[] = [];
         for (const scope of scopes) {
           const categoriesCounted = (counted.get(scope.partner) ?? []).sort();
           const answer: Outcome = !scope.permitted ? 'not-permitted' : categoriesCounted.length > 0 ? 'hit' : 'no-hit';
           answers.push({ partner: scope.partner, answer, basis: [...scope.basis] });
           entries.push({
-            queryId,
-            loggedAt: now,
-            userId: person.id,
-            organisationId: person.organisation,
-            roleId: person.role,
-            doel: req.doel,
-            caseRef: req.caseRef,
-            consent: req.consent,
-            subjectHash,
-            partnerId: scope.partner,
+            action: 'disclosure',
+            actor,
             outcome: answer,
-            categoriesCounted,
-            rules: scope.basis,
-            policyVersionId: policy.versionId,
-            policyHash: policy.contentHash,
             traceId,
+            startedAt,
+            endedAt: now,
+            subjectHash,
+            doel: req.doel,
+            partner: scope.partner,
+            caseRef: req.caseRef,
+            queryId,
+            rules: scope.basis,
+            policy: { version: policy.versionId, hash: policy.contentHash },
+            details: { consent: req.consent, categoriesCounted },
           });
         }
-        await appendDisclosures(trx, entries);
+        await deps.log.append(trx, entries);
         return { queryId, doel: req.doel, caseRef: req.caseRef, policyVersion: policy.versionId, answers };
       });
+      deps.log.committed();
+      return response;
     },
   };
 }

@@ -37,7 +37,16 @@ export type SchemaName =
   | 'query-response'
   | 'disclosure-filter'
   | 'disclosure-page'
-  | 'problem';
+  | 'problem'
+  | 'defs#/$defs/opaqueRef'
+  | 'log-query#/$defs/checkpoints'
+  | 'log-query#/$defs/inclusion'
+  | 'log-query#/$defs/consistency'
+  | 'log-query#/$defs/entries'
+  | 'log-views#/$defs/checkpoint'
+  | 'log-views#/$defs/inclusionProof'
+  | 'log-views#/$defs/consistencyProof'
+  | 'log-views#/$defs/entryPage';
 
 export interface SchemaRegistry {
   /** Validates (and, where the schema says so, fills defaults and coerces) `data` in place. */
@@ -66,14 +75,19 @@ export function createSchemaRegistry(options: { coerceTypes?: boolean } = {}): S
   const get = (name: SchemaName): ValidateFunction => {
     let fn = compiled.get(name);
     if (!fn) {
-      fn = ajv.getSchema(`${SCHEMA_BASE}${name}.schema.json`);
+      const [file, fragment] = name.split('#');
+      fn = ajv.getSchema(`${SCHEMA_BASE}${file}.schema.json${fragment ? `#${fragment}` : ''}`);
       if (!fn) throw new Error(`no schema named ${name}`);
       compiled.set(name, fn);
     }
     return fn;
   };
   // Compile everything now so that a broken schema fails start-up, not a request.
-  for (const file of docs.keys()) get(file.replace('.schema.json', '') as SchemaName);
+  for (const [file, doc] of docs) {
+    const base = file.replace('.schema.json', '');
+    if (doc['type'] !== undefined || doc['enum'] !== undefined) get(base as SchemaName);
+    for (const def of Object.keys((doc['$defs'] as object | undefined) ?? {})) get(`${base}#/$defs/${def}` as SchemaName);
+  }
   return {
     validate(name, data) {
       const fn = get(name);

@@ -22,6 +22,9 @@ import { looksRandom, type SubjectHasher } from '../subjects/subject-hash.js';
 import { findIdentityValues } from './identity-detector.js';
 import { deleteSignal, insertSignals, type NewSignal } from './signal.repository.js';
 import { findBatch, recordBatch } from './signal-batch.repository.js';
+import type { LogWriter } from '../logboek/log-writer.js';
+import { canonicalJson } from '../logboek/log-entry.js';
+import type { AdapterPrincipal } from '../auth/principal.js';
 
 export interface SignalInput {
   subject: string;
@@ -41,8 +44,8 @@ export interface BatchResult {
 }
 
 export interface SignalService {
-  submitBatch(principal: Principal, body: unknown): Promise<BatchResult>;
-  withdraw(principal: Principal, ref: string): Promise<void>;
+  submitBatch(principal: Principal, body: unknown, traceId: string): Promise<BatchResult>;
+  withdraw(principal: Principal, ref: string, traceId: string): Promise<void>;
 }
 
 /** Fields that must be opaque and are scanned for identities. */
@@ -56,22 +59,40 @@ export function createSignalService(deps: {
   platform: Platform;
   schemas: SchemaRegistry;
   hashSubject: SubjectHasher;
+  log: LogWriter;
   now: () => Date;
 }): SignalService {
   const { db, platform } = deps;
   const categoriesOf = new Map(platform.partners.map((p) => [p.id, new Set<string>(p.categories)]));
 
-  const replayOrConflict = async (partnerId: string, batchId: string, bodyHash: string): Promise<BatchResult | undefined> => {
-    const stored = await findBatch(db, partnerId, batchId);
+  const actorOf = (a: AdapterPrincipal) => ({ kind: 'adapter' as const, id: a.id, partner: a.partner });
+  const batchEntry = (a: AdapterPrincipal, r: BatchResult, traceId: string, startedAt: Date) => ({
+    action: 'signal-batch' as const,
+    actor: actorOf(a),
+    outcome: r.replayed ? 'replayed' : 'processed',
+    traceId,
+    startedAt,
+    endedAt: deps.now(),
+    partner: a.partner,
+    details: { batchId: r.batchId, accepted: r.accepted, duplicate: r.duplicate, rejected: r.rejected },
+  });
+
+  /** A retry: the stored result, logged as a replay. Undefined when the batch is new. */
+  const replayOrConflict = async (a: AdapterPrincipal, batchId: string, bodyHash: string, traceId: string, startedAt: Date): Promise<BatchResult | undefined> => {
+    const stored = await findBatch(db, a.partner, batchId);
     if (!stored) return undefined;
     if (stored.bodyHash !== bodyHash) {
-      throw new AppError('conflict', `batch ${batchId} was already received with other content; use a new batchId`);
+      throw new AppError('conflict', 'this batchId was already received with other content; use a new batchId');
     }
-    return { ...(stored.result as BatchResult), replayed: true };
+    const replay = { ...(stored.result as BatchResult), replayed: true };
+    await deps.log.append(db, [batchEntry(a, replay, traceId, startedAt)]);
+    deps.log.committed();
+    return replay;
   };
 
   return {
-    async submitBatch(principal, body) {
+    async submitBatch(principal, body, traceId) {
+      const startedAt = deps.now();
       const adapter = requireAdapter(principal, platform);
       const leaks = findIdentityValues(body, OPAQUE_FIELDS);
       const errors = deps.schemas.validate('signal-batch', body);
@@ -79,8 +100,9 @@ export function createSignalService(deps: {
       if (errors.length > 0) throw validationError(errors);
       const batch = body as { batchId: string; signals: SignalInput[] };
 
-      const bodyHash = createHash('sha256').update(JSON.stringify(batch)).digest('hex');
-      const earlier = await replayOrConflict(adapter.partner, batch.batchId, bodyHash);
+      // Canonical JSON (RFC 8785): a retry with the same content in another key order is the same batch.
+      const bodyHash = createHash('sha256').update(canonicalJson(batch)).digest('hex');
+      const earlier = await replayOrConflict(adapter, batch.batchId, bodyHash, traceId, startedAt);
       if (earlier) return earlier;
 
       const now = deps.now();
@@ -118,7 +140,7 @@ export function createSignalService(deps: {
       });
 
       try {
-        return await db.transaction().execute(async (trx) => {
+        const result = await db.transaction().execute(async (trx) => {
           const inserted = await insertSignals(trx, candidates);
           const result: BatchResult = {
             batchId: batch.batchId,
@@ -131,24 +153,47 @@ export function createSignalService(deps: {
           if (!(await recordBatch(trx, { partnerId: adapter.partner, batchId: batch.batchId, bodyHash, result }))) {
             throw new BatchRaceLost();
           }
+          await deps.log.append(trx, [batchEntry(adapter, result, traceId, startedAt)]);
           return result;
         });
+        deps.log.committed();
+        return result;
       } catch (err) {
         // A concurrent retry of the same batch committed first: answer with its result.
         if (err instanceof BatchRaceLost) {
-          const replay = await replayOrConflict(adapter.partner, batch.batchId, bodyHash);
+          const replay = await replayOrConflict(adapter, batch.batchId, bodyHash, traceId, startedAt);
           if (replay) return replay;
         }
         throw err;
       }
     },
 
-    async withdraw(principal, ref) {
+    async withdraw(principal, ref, traceId) {
+      const startedAt = deps.now();
       const adapter = requireAdapter(principal, platform);
+      const leaks = findIdentityValues({ ref }, OPAQUE_FIELDS);
+      if (leaks.length > 0) throw identityDetected(leaks);
+      const refErrors = deps.schemas.validate('defs#/$defs/opaqueRef', ref).map((e) => ({ ...e, pointer: '/ref' }));
+      if (refErrors.length > 0) throw validationError(refErrors);
+      const found = await db.transaction().execute(async (trx) => {
+        const deleted = await deleteSignal(trx, adapter.partner, ref);
+        await deps.log.append(trx, [
+          {
+            action: 'signal-withdrawal',
+            actor: actorOf(adapter),
+            outcome: deleted ? 'withdrawn' : 'not-found',
+            traceId,
+            startedAt,
+            endedAt: deps.now(),
+            partner: adapter.partner,
+            details: { ref },
+          },
+        ]);
+        return deleted;
+      });
+      deps.log.committed();
       // Same answer for "no such ref" and "another partner's ref": denial reveals nothing.
-      if (!(await deleteSignal(db, adapter.partner, ref))) {
-        throw new AppError('not-found', 'this partner has no signal with that ref');
-      }
+      if (!found) throw new AppError('not-found', 'this partner has no signal with that ref');
     },
   };
 }

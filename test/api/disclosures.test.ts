@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => b?.close());
 
-const count = async (table: 'disclosure_log' | 'queries' | 'cases') =>
+const count = async (table: 'logboek_entries' | 'queries' | 'cases') =>
   (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(b.broker.db)).rows[0]!.n;
 
 async function ask(subject: string, caseRef: string, doel = 'jpp-screening') {
@@ -77,33 +77,47 @@ describe('what is logged', () => {
 
 describe('no log, no answer', () => {
   it('answers with an error, and stores neither query nor casus, when the log write fails', async () => {
-    const before = { log: await count('disclosure_log'), queries: await count('queries'), cases: await count('cases') };
+    const before = { log: await count('logboek_entries'), queries: await count('queries'), cases: await count('cases') };
     await sql`create or replace function jpp_test_fail() returns trigger language plpgsql as $$ begin raise exception 'injected log failure'; end $$`.execute(b.broker.db);
-    await sql`create trigger jpp_test_fail before insert on disclosure_log for each row execute function jpp_test_fail()`.execute(b.broker.db);
+    await sql`create trigger jpp_test_fail before insert on logboek_entries for each row execute function jpp_test_fail()`.execute(b.broker.db);
     let res;
     try {
       res = await ask(randomPseudonym(), opaqueRef('case'));
     } finally {
-      await sql`drop trigger jpp_test_fail on disclosure_log`.execute(b.broker.db);
+      await sql`drop trigger jpp_test_fail on logboek_entries`.execute(b.broker.db);
     }
     expect(res.status).toBe(500);
     expect(res.headers.get('content-type')).toMatch(/problem\+json/);
     expect(res.body.answers).toBeUndefined();
     expect(res.text).not.toMatch(/hit|injected/);
-    expect({ log: await count('disclosure_log'), queries: await count('queries'), cases: await count('cases') }).toEqual(before);
+    expect({ log: await count('logboek_entries'), queries: await count('queries'), cases: await count('cases') }).toEqual(before);
   });
 });
 
 describe('append-only', () => {
   it.each([
-    ['UPDATE', sql`update disclosure_log set outcome = 'no-hit'`],
-    ['DELETE', sql`delete from disclosure_log`],
-    ['TRUNCATE', sql`truncate disclosure_log cascade`],
-  ])('the database refuses %s on the log', async (_op, statement) => {
+    ['UPDATE of content', sql`update logboek_entries set outcome = 'no-hit'`],
+    ['UPDATE of a placed entry', sql`update logboek_entries set seq = seq + 1000000 where seq is not null`],
+    [
+      'UPDATE of a pending entry with more than its place',
+      // One statement: a fresh pending entry, then an update that sets its place and changes its outcome.
+      sql`do $$ begin
+            insert into logboek_entries (content, action, logged_at, actor_id, outcome, trace_id)
+              values ('{}', 'log-read', now(), 'test', 'read', 'trace');
+            update logboek_entries set seq = 999999, leaf_hash = '\\x00', outcome = 'hit' where seq is null;
+          end $$`,
+    ],
+    ['DELETE', sql`delete from logboek_entries`],
+    ['TRUNCATE', sql`truncate logboek_entries cascade`],
+    ['UPDATE of a node', sql`update logboek_nodes set hash = '\\x00'`],
+    ['DELETE of a node', sql`delete from logboek_nodes`],
+    ['DELETE of a checkpoint', sql`delete from logboek_checkpoints`],
+  ])('the database refuses %s', async (_op, statement) => {
     await ask(randomPseudonym(), opaqueRef('case'));
-    const before = await count('disclosure_log');
+    await b.broker.sequencer.drain({ forceCheckpoint: true });
+    const before = (await sql`select seq, outcome, leaf_hash from logboek_entries order by id`.execute(b.broker.db)).rows;
     await expect(statement.execute(b.broker.db)).rejects.toThrow(/append-only/);
-    expect(await count('disclosure_log')).toBe(before);
+    expect((await sql`select seq, outcome, leaf_hash from logboek_entries order by id`.execute(b.broker.db)).rows).toEqual(before);
   });
 });
 

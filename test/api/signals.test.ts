@@ -187,3 +187,27 @@ describe('withdrawing', () => {
     expect(await stored()).toBe(before - 1);
   });
 });
+
+describe('withdrawal input', () => {
+  it('refuses a malformed ref or an identity in the path, naming the parameter', async () => {
+    const token = await b.adapterToken('halt');
+    const bad = await b.call('DELETE', `/v1/signals/${encodeURIComponent('has space')}`, { token });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors[0].pointer).toBe('/ref');
+    const bsn = syntheticBsn();
+    const leak = await b.call('DELETE', `/v1/signals/${bsn}`, { token });
+    expect(leak.status).toBe(422);
+    expect(leak.body.type).toMatch(/identity-detected$/);
+    expect(leak.text).not.toContain(bsn);
+  });
+
+  it('treats a retry with the same content in another key order as the same batch', async () => {
+    const s = signal();
+    const batchId = opaqueRef('batch');
+    expect((await post({ batchId, signals: [s] })).status).toBe(201);
+    const reordered = { signals: [Object.fromEntries(Object.entries(s).reverse())], batchId };
+    const retry = await post(reordered);
+    expect(retry.status).toBe(200);
+    expect(retry.body.replayed).toBe(true);
+  });
+});

@@ -2,21 +2,32 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../broker/config/config.js';
 
 const key = randomBytes(32).toString('base64url');
-const production = { JPP_SUBJECT_KEY: key, JPP_JWT_ISSUER: 'https://idp.example.nl', JPP_JWT_JWKS_URL: 'https://idp.example.nl/jwks' };
+const { privateKey } = generateKeyPairSync('ed25519');
+const signingKey = JSON.stringify(privateKey.export({ format: 'jwk' }));
+const production = {
+  JPP_SUBJECT_KEY: key,
+  JPP_JWT_ISSUER: 'https://idp.example.nl',
+  JPP_JWT_JWKS_URL: 'https://idp.example.nl/jwks',
+  JPP_LOG_SIGNING_KEY: signingKey,
+};
 
 describe('production mode', () => {
   it('starts from complete settings, with defaults for the rest', () => {
     const c = loadConfig(production);
-    expect(c).toMatchObject({ mode: 'production', port: 8080, host: '127.0.0.1', databaseUrl: undefined, jwt: { audience: 'jpp-broker', issuer: 'https://idp.example.nl' } });
+    expect(c).toMatchObject({
+      mode: 'production', port: 8080, host: '127.0.0.1', databaseUrl: undefined,
+      jwt: { audience: 'jpp-broker', issuer: 'https://idp.example.nl' },
+      logboek: { checkpointEveryEntries: 1000, checkpointEverySeconds: 60, origin: undefined },
+    });
     expect(c.subjectKey.equals(Buffer.from(key, 'base64url'))).toBe(true);
   });
 
-  it.each(['JPP_SUBJECT_KEY', 'JPP_JWT_ISSUER', 'JPP_JWT_JWKS_URL'])('has no default for %s', (name) => {
+  it.each(['JPP_SUBJECT_KEY', 'JPP_JWT_ISSUER', 'JPP_JWT_JWKS_URL', 'JPP_LOG_SIGNING_KEY'])('has no default for %s', (name) => {
     const env: Record<string, string> = { ...production };
     delete env[name];
     expect(() => loadConfig(env)).toThrow(new RegExp(`${name}: is required`));
@@ -29,6 +40,8 @@ describe('production mode', () => {
     ['JPP_SUBJECT_KEY', 'short', /JPP_SUBJECT_KEY/],
     ['JPP_MODE', 'test', /JPP_MODE: must be one of: demo, production/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+    ['JPP_LOG_SIGNING_KEY', '{"kty":"RSA","d":"x"}', /JPP_LOG_SIGNING_KEY: must be an Ed25519 private JWK/],
+    ['JPP_CHECKPOINT_ENTRIES', '0', /JPP_CHECKPOINT_ENTRIES: must be >= 1/],
   ])('refuses a bad %s, naming it', (name, value, message) => {
     expect(() => loadConfig({ ...production, [name]: value })).toThrow(message);
   });

@@ -6,7 +6,7 @@ import { principalOf } from '../authenticate.js';
 export function disclosureRoutes(disclosures: DisclosureService): Router {
   const r = Router();
   r.get('/disclosures', async (req, res) => {
-    res.json(await disclosures.list(principalOf(res), req.query as Record<string, unknown>));
+    res.json(await disclosures.list(principalOf(res), req.query as Record<string, unknown>, res.locals['traceId'] as string));
   });
   return r;
 }

@@ -1,0 +1,132 @@
+/**
+ * Reading the logboek's proofs and entries.
+ *
+ * - Checkpoints, inclusion proofs and consistency proofs hold hashes only: anyone may
+ *   fetch them, so that witnesses and third parties can check the broker without an
+ *   account (RFC 9162 §4 offers the same to CT monitors).
+ * - Entries hold who asked what about whom (as a hash): only roles with the
+ *   `read-disclosures` capability may read them, and every read is itself logged.
+ *
+ * Invariants: proofs are computed from stored complete nodes only, for sizes that exist;
+ * a request beyond the tree's size is refused, never answered with a made-up hash.
+ */
+import type { Kysely } from 'kysely';
+import type { JWK } from 'jose';
+import type { Database } from '../db/database.js';
+import { AppError, validationError } from '../errors/app-error.js';
+import { requirePerson, type Principal } from '../auth/principal.js';
+import type { Platform } from '../platform/platform.js';
+import { consistencyProofRanges, hashRanges, inclusionProofRanges, nodeKey, nodesForRanges, type LeafRange } from './merkle/tree-math.js';
+import { getNodes, latestCheckpoint, listCheckpoints, sequencedEntries, treeSize, type StoredCheckpoint } from './logboek.repository.js';
+import type { LogWriter } from './log-writer.js';
+
+const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+
+export interface CheckpointView {
+  id: number;
+  treeSize: number;
+  rootHash: string;
+  createdAt: string;
+  jws: string;
+}
+
+export interface LogEntryView {
+  seq: number;
+  leafHash: string;
+  /** The stored content; verifiers hash JCS(content + seq) and compare with leafHash. */
+  content: unknown;
+}
+
+export interface LogboekReadService {
+  publicKey(): JWK;
+  origin(): string;
+  checkpoints(afterId: number, limit: number): Promise<CheckpointView[]>;
+  latestCheckpoint(): Promise<CheckpointView | undefined>;
+  inclusionProof(index: number, size: number): Promise<{ index: number; treeSize: number; leafHash: string; proof: string[] }>;
+  consistencyProof(size1: number, size2: number): Promise<{ size1: number; size2: number; proof: string[] }>;
+  entries(principal: Principal, fromSeq: number, limit: number, traceId: string): Promise<{ entries: LogEntryView[]; treeSize: number; nextSeq: number | null }>;
+}
+
+const view = (c: StoredCheckpoint): CheckpointView => ({
+  id: c.id,
+  treeSize: c.treeSize,
+  rootHash: b64(c.rootHash),
+  createdAt: c.createdAt.toISOString(),
+  jws: c.jws,
+});
+
+export function createLogboekReadService(deps: {
+  db: Kysely<Database>;
+  platform: Platform;
+  publicJwk: JWK;
+  origin: string;
+  log: LogWriter;
+  now: () => Date;
+}): LogboekReadService {
+  const { db } = deps;
+  const count = (name: string, v: number): void => {
+    if (!Number.isSafeInteger(v) || v < 0) throw validationError([{ pointer: `/${name}`, detail: 'must be a whole number, 0 or more' }]);
+  };
+  const proofFor = async (ranges: LeafRange[]): Promise<string[]> => {
+    const nodes = await getNodes(db, nodesForRanges(ranges));
+    return hashRanges(ranges, (level, index) => {
+      const hash = nodes.get(nodeKey(level, index));
+      if (!hash) throw new AppError('internal', 'a Merkle node is missing from storage');
+      return hash;
+    }).map(b64);
+  };
+
+  return {
+    publicKey: () => deps.publicJwk,
+    origin: () => deps.origin,
+    async checkpoints(afterId, limit) {
+      return (await listCheckpoints(db, afterId, limit)).map(view);
+    },
+    async latestCheckpoint() {
+      const c = await latestCheckpoint(db);
+      return c && view(c);
+    },
+    async inclusionProof(index, size) {
+      count('index', index);
+      count('treeSize', size);
+      if (index >= size) throw validationError([{ pointer: '/index', detail: 'must be below treeSize' }]);
+      if (size > (await treeSize(db))) throw validationError([{ pointer: '/treeSize', detail: 'is larger than the log' }]);
+      const [entry] = await sequencedEntries(db, index, index + 1);
+      return { index, treeSize: size, leafHash: b64(entry!.leafHash), proof: await proofFor(inclusionProofRanges(index, size)) };
+    },
+    async consistencyProof(size1, size2) {
+      count('size1', size1);
+      count('size2', size2);
+      if (size1 > size2) throw validationError([{ pointer: '/size1', detail: 'must not exceed size2' }]);
+      if (size2 > (await treeSize(db))) throw validationError([{ pointer: '/size2', detail: 'is larger than the log' }]);
+      return { size1, size2, proof: size1 === 0 || size1 === size2 ? [] : await proofFor(consistencyProofRanges(size1, size2)) };
+    },
+    async entries(principal, fromSeq, limit, traceId) {
+      const startedAt = deps.now();
+      const person = requirePerson(principal, deps.platform, 'read-disclosures');
+      count('fromSeq', fromSeq);
+      const result = await db.transaction().execute(async (trx) => {
+        const size = await treeSize(trx);
+        const rows = await sequencedEntries(trx, fromSeq, Math.min(size, fromSeq + limit));
+        await deps.log.append(trx, [
+          {
+            action: 'log-read',
+            actor: { kind: 'person', id: person.id, organisation: person.organisation, role: person.role },
+            outcome: 'read',
+            traceId,
+            startedAt,
+            endedAt: deps.now(),
+            details: { resource: 'entries', fromSeq, returned: rows.length },
+          },
+        ]);
+        return {
+          entries: rows.map((r) => ({ seq: r.seq, leafHash: b64(r.leafHash), content: JSON.parse(r.content) as unknown })),
+          treeSize: size,
+          nextSeq: fromSeq + rows.length < size ? fromSeq + rows.length : null,
+        };
+      });
+      deps.log.committed();
+      return result;
+    },
+  };
+}

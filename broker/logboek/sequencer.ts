@@ -1,0 +1,158 @@
+/**
+ * The sequencer gives logged entries their place in the Merkle tree, in batches, and
+ * writes signed checkpoints.
+ *
+ * Entries are written in the transactions of the steps they record ("no log, no answer"),
+ * without a place in the tree. Giving every query its leaf inside its own transaction
+ * would serialise all queries behind one lock; instead the sequencer takes the pending
+ * entries in batches under a PostgreSQL advisory lock, so that any number of broker
+ * processes on one database form one tree.
+ *
+ * Invariants:
+ * - Only the holder of the advisory lock appends leaves, nodes and checkpoints.
+ * - Leaves, nodes and the checkpoint of one run are written in one transaction.
+ * - A checkpoint is written when N entries were added since the last one, or T seconds
+ *   passed and the tree grew, whichever comes first.
+ */
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database } from '../db/database.js';
+import { leafHash, nodeHash } from './merkle/merkle-hash.js';
+import { decomposeRange, nodeKey, nodesCompletedByAppend, rangeHash } from './merkle/tree-math.js';
+import { leafData } from './log-entry.js';
+import { checkpointDigest, type CheckpointSigner } from './checkpoint.js';
+import {
+  getNodes,
+  insertCheckpoint,
+  insertNodes,
+  latestCheckpoint,
+  lockSequencer,
+  pendingEntries,
+  setSequenced,
+  treeSize,
+} from './logboek.repository.js';
+
+export interface SequencerOptions {
+  readonly db: Kysely<Database>;
+  readonly signer: CheckpointSigner;
+  readonly origin: string;
+  readonly checkpointEveryEntries: number;
+  readonly checkpointEverySeconds: number;
+  readonly now: () => Date;
+  readonly logger: Logger;
+  /** Largest number of entries per run. */
+  readonly batchSize?: number;
+}
+
+export interface SequencerRun {
+  readonly sequenced: number;
+  readonly treeSize: number;
+  readonly checkpointId: number | undefined;
+}
+
+export interface Sequencer {
+  /** Sequences what is pending now (one batch) and checkpoints if due. */
+  runOnce(opts?: { forceCheckpoint?: boolean }): Promise<SequencerRun>;
+  /** Runs until nothing is pending; used by tests and before export. */
+  drain(opts?: { forceCheckpoint?: boolean }): Promise<SequencerRun>;
+  /** Asks for a run soon; runs triggered while one is going coalesce into one more. */
+  kick(): void;
+  /** Starts the background loop (a run every `intervalMs`, and on kick). */
+  start(intervalMs?: number): void;
+  stop(): Promise<void>;
+}
+
+export function createSequencer(o: SequencerOptions): Sequencer {
+  const batchSize = o.batchSize ?? 5000;
+
+  async function runOnce(opts: { forceCheckpoint?: boolean } = {}): Promise<SequencerRun> {
+    return o.db.transaction().execute(async (trx) => {
+      await lockSequencer(trx);
+      const size0 = await treeSize(trx);
+      const pending = await pendingEntries(trx, batchSize);
+      const known = await getNodes(trx, decomposeRange(0, size0));
+      const newNodes: Array<{ level: number; index: number; hash: Uint8Array }> = [];
+      const sequenced: Array<{ id: number; seq: number; leafHash: Uint8Array }> = [];
+      pending.forEach((entry, i) => {
+        const seq = size0 + i;
+        const leaf = leafHash(leafData(entry.content, seq));
+        sequenced.push({ id: entry.id, seq, leafHash: leaf });
+        for (const { level, index } of nodesCompletedByAppend(seq)) {
+          const hash =
+            level === 0 ? leaf : nodeHash(known.get(nodeKey(level - 1, 2 * index))!, known.get(nodeKey(level - 1, 2 * index + 1))!);
+          known.set(nodeKey(level, index), hash);
+          newNodes.push({ level, index, hash });
+        }
+      });
+      await setSequenced(trx, sequenced);
+      await insertNodes(trx, newNodes);
+      const size = size0 + pending.length;
+
+      const last = await latestCheckpoint(trx);
+      const grown = size - (last?.treeSize ?? 0);
+      const age = last ? (o.now().getTime() - last.createdAt.getTime()) / 1000 : Infinity;
+      let checkpointId: number | undefined;
+      if (grown > 0 && (grown >= o.checkpointEveryEntries || age >= o.checkpointEverySeconds || opts.forceCheckpoint)) {
+        const root = rangeHash(0, size, (level, index) => known.get(nodeKey(level, index))!);
+        const createdAt = o.now();
+        const jws = await o.signer.sign({
+          origin: o.origin,
+          treeSize: size,
+          rootHash: Buffer.from(root).toString('base64'),
+          time: createdAt.toISOString(),
+          previous: last ? checkpointDigest(last.jws) : null,
+        });
+        checkpointId = await insertCheckpoint(trx, { treeSize: size, rootHash: root, jws, createdAt });
+      }
+      return { sequenced: pending.length, treeSize: size, checkpointId };
+    });
+  }
+
+  let running: Promise<unknown> | undefined;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  const loop = (): void => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = runOnce()
+      .then((r) => {
+        if (r.sequenced === batchSize) again = true;
+      })
+      .catch((err: unknown) => o.logger.error({ err }, 'logboek sequencer run failed'))
+      .finally(() => {
+        running = undefined;
+        if (again && !stopped) {
+          again = false;
+          setImmediate(loop);
+        }
+      });
+  };
+
+  return {
+    runOnce,
+    async drain(opts = {}) {
+      await running;
+      let last: SequencerRun;
+      do last = await runOnce(opts);
+      while (last.sequenced === batchSize);
+      return last;
+    },
+    kick: () => {
+      if (!stopped) loop();
+    },
+    start(intervalMs = 1000) {
+      stopped = false;
+      timer = setInterval(loop, intervalMs);
+      timer.unref();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}
