@@ -36,6 +36,14 @@ export function buildOpenApiDocument(schemas: SchemaRegistry, version: string): 
     if (file === 'config.schema.json' || file === 'platform.schema.json') continue;
     components[file.replace('.schema.json', '')] = rewriteRefs(doc, file);
   }
+  const logQuery = components['log-query'] as { $defs: Record<string, { properties: Record<string, unknown>; required?: string[] }> };
+  const queryParams = (name: string) =>
+    Object.entries(logQuery.$defs[name]!.properties).map(([param, schema]) => ({
+      name: param,
+      in: 'query',
+      required: (logQuery.$defs[name]!.required ?? []).includes(param),
+      schema,
+    }));
   const common = {
     401: problem('No valid bearer token.'),
     403: problem('The caller may not do this.'),
@@ -96,6 +104,51 @@ export function buildOpenApiDocument(schemas: SchemaRegistry, version: string): 
             409: problem('The casus was opened for another doel.'),
             ...common,
           },
+        },
+      },
+      '/v1/log/public-key': {
+        get: {
+          summary: "The logboek's origin and checkpoint signing key (public)",
+          security: [],
+          responses: { 200: { description: 'Origin and Ed25519 public JWK.', content: json('log-views/$defs/publicKey') } },
+        },
+      },
+      '/v1/log/checkpoints': {
+        get: {
+          summary: 'Signed checkpoints, oldest first (public)',
+          security: [],
+          parameters: queryParams('checkpoints'),
+          responses: { 200: { description: 'A page of checkpoints.', content: json('log-views/$defs/checkpointList') }, 422: common[422] },
+        },
+      },
+      '/v1/log/checkpoints/latest': {
+        get: {
+          summary: 'The latest signed checkpoint (public)',
+          security: [],
+          responses: { 200: { description: 'The checkpoint.', content: json('log-views/$defs/checkpoint') }, 204: { description: 'No checkpoint yet.' } },
+        },
+      },
+      '/v1/log/proofs/inclusion': {
+        get: {
+          summary: 'RFC 9162 inclusion proof of entry `index` in the tree of `treeSize` entries (public: hashes only)',
+          security: [],
+          parameters: queryParams('inclusion'),
+          responses: { 200: { description: 'The proof.', content: json('log-views/$defs/inclusionProof') }, 422: common[422] },
+        },
+      },
+      '/v1/log/proofs/consistency': {
+        get: {
+          summary: 'RFC 9162 consistency proof between two tree sizes (public: hashes only)',
+          security: [],
+          parameters: queryParams('consistency'),
+          responses: { 200: { description: 'The proof.', content: json('log-views/$defs/consistencyProof') }, 422: common[422] },
+        },
+      },
+      '/v1/log/entries': {
+        get: {
+          summary: 'Logboek entries in tree order (jurist, privacy officer); every read is logged',
+          parameters: queryParams('entries'),
+          responses: { 200: { description: 'A page of entries.', content: json('log-views/$defs/entryPage') }, ...common },
         },
       },
       '/v1/disclosures': {

@@ -44,6 +44,8 @@ export interface TestBrokerOptions {
   readonly logDestination?: Writable;
   readonly logLevel?: string;
   readonly queryLog?: (event: LogEvent) => void;
+  /** Extra environment for the broker's config (e.g. JPP_CHECKPOINT_ENTRIES). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 async function createTestDatabase(adminUrl: string): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
@@ -67,7 +69,7 @@ async function createTestDatabase(adminUrl: string): Promise<{ target: DatabaseT
 
 export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jpp-test-'));
-  const config = loadConfig({ JPP_MODE: 'demo', DATA_DIR: dataDir, PORT: '0' });
+  const config = loadConfig({ ...(options.env ?? {}), JPP_MODE: 'demo', DATA_DIR: dataDir, PORT: '0' });
   const adminUrl = process.env['DATABASE_URL'];
   let target: DatabaseTarget;
   let drop = async (): Promise<void> => undefined;

@@ -1,0 +1,136 @@
+/**
+ * The logboek seen from outside: signed checkpoints that chain, and RFC 9162 inclusion
+ * and consistency proofs that a third party verifies with nothing but the public key.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBroker, type TestBroker } from '../support/test-broker.js';
+import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
+import { checkpointDigest, verifyCheckpoint } from '../../broker/logboek/checkpoint.js';
+import { leafData } from '../../broker/logboek/log-entry.js';
+import { leafHash } from '../../broker/logboek/merkle/merkle-hash.js';
+import { referenceMth } from '../../broker/logboek/merkle/reference-tree.js';
+import { verifyConsistency, verifyInclusion } from '../../broker/logboek/merkle/merkle-verify.js';
+import { canonicalJson } from '../../broker/logboek/log-entry.js';
+
+let b: TestBroker;
+beforeAll(async () => {
+  b = await startTestBroker({ env: { JPP_CHECKPOINT_ENTRIES: '25' } });
+});
+afterAll(async () => b?.close());
+
+const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
+async function askMany(n: number) {
+  const token = await b.token('demo-voorzitter');
+  for (let i = 0; i < n; i++) {
+    const res = await b.call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') } });
+    expect(res.status).toBe(200);
+  }
+}
+async function allEntries() {
+  const token = await b.token('demo-jurist');
+  const res = await b.call('GET', '/v1/log/entries?limit=5000', { token });
+  expect(res.status).toBe(200);
+  return res.body as { entries: Array<{ seq: number; leafHash: string; content: Record<string, unknown> }>; treeSize: number };
+}
+
+describe('checkpoints', () => {
+  it('writes signed checkpoints every N entries that chain and commit to the tree', async () => {
+    await askMany(6); // 6 queries x 9 partners = 54 entries: at least two checkpoints of 25
+    await b.broker.sequencer.drain();
+    const key = (await b.call('GET', '/v1/log/public-key')).body;
+    expect(key.origin).toBe('jpp-broker/jpp-sittard-geleen');
+    const list = (await b.call('GET', '/v1/log/checkpoints')).body.checkpoints as Array<{ treeSize: number; rootHash: string; jws: string }>;
+    expect(list.length).toBeGreaterThanOrEqual(2);
+    let previous: string | null = null;
+    for (const c of list) {
+      const body = await verifyCheckpoint(c.jws, key.key, key.origin);
+      expect(body).toMatchObject({ treeSize: c.treeSize, rootHash: c.rootHash, previous });
+      previous = checkpointDigest(c.jws);
+    }
+
+    const { entries } = await allEntries();
+    entries.forEach((e, i) => {
+      expect(e.seq).toBe(i);
+      expect(Buffer.from(leafHash(leafData(canonicalJson(e.content), e.seq))).toString('base64')).toBe(e.leafHash);
+    });
+    for (const c of list) {
+      const root = referenceMth(entries.slice(0, c.treeSize).map((e) => leafData(canonicalJson(e.content), e.seq)));
+      expect(Buffer.from(root).toString('base64')).toBe(c.rootHash);
+    }
+  });
+
+  it('does not sign a checkpoint when the tree has not grown', async () => {
+    await b.broker.sequencer.drain({ forceCheckpoint: true });
+    const before = (await b.call('GET', '/v1/log/checkpoints/latest')).body;
+    const run = await b.broker.sequencer.runOnce({ forceCheckpoint: true });
+    expect(run.checkpointId).toBeUndefined();
+    expect((await b.call('GET', '/v1/log/checkpoints/latest')).body.id).toBe(before.id);
+  });
+});
+
+describe('proofs', () => {
+  it('proves a disclosure is in the log, and that the log only grew between checkpoints', async () => {
+    await askMany(1);
+    await b.broker.sequencer.drain({ forceCheckpoint: true });
+    const first = (await b.call('GET', '/v1/log/checkpoints/latest')).body;
+    await askMany(3);
+    await b.broker.sequencer.drain({ forceCheckpoint: true });
+    const second = (await b.call('GET', '/v1/log/checkpoints/latest')).body;
+    expect(second.treeSize).toBeGreaterThan(first.treeSize);
+
+    const { entries } = await allEntries();
+    const disclosure = entries.filter((e) => e.content['action'] === 'disclosure' && e.seq < second.treeSize).at(-1)!;
+    const inc = (await b.call('GET', `/v1/log/proofs/inclusion?index=${disclosure.seq}&treeSize=${second.treeSize}`)).body;
+    expect(inc.leafHash).toBe(disclosure.leafHash);
+    const proof = inc.proof.map(bytes);
+    expect(verifyInclusion(disclosure.seq, second.treeSize, bytes(inc.leafHash), proof, bytes(second.rootHash)), JSON.stringify({ seq: disclosure.seq, first, second })).toBe(true);
+    expect(verifyInclusion(disclosure.seq, second.treeSize, bytes(inc.leafHash), proof, bytes(first.rootHash))).toBe(false);
+
+    const con = (await b.call('GET', `/v1/log/proofs/consistency?size1=${first.treeSize}&size2=${second.treeSize}`)).body;
+    expect(verifyConsistency(first.treeSize, second.treeSize, bytes(first.rootHash), bytes(second.rootHash), con.proof.map(bytes)), JSON.stringify({ first: first.treeSize, second: second.treeSize })).toBe(true);
+  });
+
+  it.each([
+    ['/v1/log/proofs/inclusion?index=5&treeSize=5', '/index'],
+    ['/v1/log/proofs/inclusion?index=0&treeSize=99999999', '/treeSize'],
+    ['/v1/log/proofs/inclusion?index=-1&treeSize=2', '/index'],
+    ['/v1/log/proofs/consistency?size1=9&size2=3', '/size1'],
+    ['/v1/log/proofs/consistency?size1=1', '/size2'],
+    ['/v1/log/checkpoints?limit=0', '/limit'],
+  ])('refuses %s, naming %s', async (path, pointer) => {
+    const res = await b.call('GET', path);
+    expect(res.status).toBe(422);
+    expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
+  });
+});
+
+describe('entries', () => {
+  it('are for juristen and privacy officers only, and every read is logged', async () => {
+    expect((await b.call('GET', '/v1/log/entries')).status).toBe(401);
+    expect((await b.call('GET', '/v1/log/entries', { token: await b.token('demo-voorzitter') })).status).toBe(403);
+    const before = (await allEntries()).entries.length;
+    await b.broker.sequencer.drain();
+    const { entries } = await allEntries();
+    const reads = entries.filter((e) => e.content['action'] === 'log-read');
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.at(-1)!.content).toMatchObject({
+      activity: 'jpp-logboekbeheer',
+      actor: { kind: 'person', id: 'demo-jurist', role: 'jurist' },
+      outcome: 'read',
+    });
+    expect(entries.length).toBeGreaterThan(before);
+  });
+
+  it('logs signal batches and withdrawals with the adapter as actor', async () => {
+    const token = await b.adapterToken('halt');
+    const ref = opaqueRef('halt');
+    const today = new Date().toISOString().slice(0, 10);
+    const later = new Date(Date.now() + 30 * 864e5).toISOString().slice(0, 10);
+    await b.call('POST', '/v1/signals', { token, body: { batchId: opaqueRef('b'), signals: [{ subject: randomPseudonym(), category: 'halt-afdoening', registeredAt: today, expiresAt: later, ref }] } });
+    await b.call('DELETE', `/v1/signals/${ref}`, { token });
+    await b.broker.sequencer.drain();
+    const { entries } = await allEntries();
+    const actions = entries.filter((e) => (e.content['actor'] as { kind: string }).kind === 'adapter').map((e) => [e.content['action'], e.content['outcome']]);
+    expect(actions).toEqual([['signal-batch', 'processed'], ['signal-withdrawal', 'withdrawn']]);
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * Two broker processes on one PostgreSQL database answer queries at the same time and
+ * still form one consistent Merkle tree: contiguous leaf indices, checkpoints that chain,
+ * and consistency proofs between every pair of successive checkpoints.
+ * PostgreSQL only: the embedded database admits one process by design.
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomPseudonym, opaqueRef } from '../support/synthetic.js';
+import { verifyCheckpoint, checkpointDigest } from '../../broker/logboek/checkpoint.js';
+import { verifyConsistency } from '../../broker/logboek/merkle/merkle-verify.js';
+
+const adminUrl = process.env['DATABASE_URL'];
+if (!adminUrl) console.warn('two-processes.test.ts: skipped, it needs PostgreSQL (set DATABASE_URL)');
+const BIN = fileURLToPath(new URL('../../bin/jpp-broker.js', import.meta.url));
+const run = promisify(execFile);
+
+describe.skipIf(!adminUrl)('two broker processes on one database', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'jpp-two-'));
+  const dbName = `jpp_two_${randomBytes(4).toString('hex')}`;
+  const children: ChildProcess[] = [];
+  const urls: string[] = [];
+  let dbUrl = '';
+
+  async function startBroker(): Promise<string> {
+    const child = spawn(process.execPath, [BIN, 'start', '--demo'], {
+      env: { ...process.env, DATABASE_URL: dbUrl, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', JPP_CHECKPOINT_ENTRIES: '40' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let out = '';
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`broker did not start: ${out}`)), 30_000);
+      const onData = (chunk: Buffer): void => {
+        out += chunk.toString();
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.on('exit', (code) => reject(new Error(`broker exited with ${code}: ${out}`)));
+    });
+  }
+
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`create database ${dbName}`);
+    await admin.end();
+    const u = new URL(adminUrl!);
+    u.pathname = `/${dbName}`;
+    dbUrl = u.toString();
+    // The first process migrates and seeds; the second starts on the ready database.
+    urls.push(await startBroker());
+    urls.push(await startBroker());
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.on('exit', r)))));
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`drop database if exists ${dbName} with (force)`);
+    await admin.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('forms one consistent tree', async () => {
+    const env = { ...process.env, DATA_DIR: dataDir };
+    const token = (await run(process.execPath, [BIN, 'token', '--user', 'demo-voorzitter'], { env })).stdout.trim();
+    const ask = (url: string) =>
+      fetch(`${url}/v1/queries`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') }),
+      }).then((r) => r.status);
+    const perBroker = 30;
+    const statuses = await Promise.all(
+      urls.flatMap((url) => Array.from({ length: perBroker }, () => ask(url))),
+    );
+    expect(statuses.every((s) => s === 200)).toBe(true);
+
+    const db = new pg.Client({ connectionString: dbUrl });
+    await db.connect();
+    try {
+      const expected = 2 * perBroker * 9;
+      let placed = 0;
+      for (let i = 0; i < 100 && placed < expected; i++) {
+        placed = Number((await db.query(`select count(*) from logboek_entries where seq is not null and action = 'disclosure'`)).rows[0].count);
+        if (placed < expected) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(placed).toBe(expected);
+      const seqs = (await db.query('select seq from logboek_entries where seq is not null order by seq')).rows.map((r) => Number(r.seq));
+      expect(seqs).toEqual(seqs.map((_, i) => i));
+
+      const key = (await (await fetch(`${urls[0]}/v1/log/public-key`)).json()) as { origin: string; key: Record<string, string> };
+      const list = ((await (await fetch(`${urls[1]}/v1/log/checkpoints?limit=1000`)).json()) as { checkpoints: Array<{ treeSize: number; rootHash: string; jws: string }> }).checkpoints;
+      expect(list.length).toBeGreaterThanOrEqual(2);
+      let previous: string | null = null;
+      let last: { treeSize: number; rootHash: string } | undefined;
+      for (const c of list) {
+        const body = await verifyCheckpoint(c.jws, key.key, key.origin);
+        expect(body.previous).toBe(previous);
+        previous = checkpointDigest(c.jws);
+        if (last) {
+          const proof = ((await (await fetch(`${urls[0]}/v1/log/proofs/consistency?size1=${last.treeSize}&size2=${c.treeSize}`)).json()) as { proof: string[] }).proof;
+          const b = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
+          expect(verifyConsistency(last.treeSize, c.treeSize, b(last.rootHash), b(c.rootHash), proof.map(b))).toBe(true);
+        }
+        last = c;
+      }
+    } finally {
+      await db.end();
+    }
+  }, 120_000);
+});
