@@ -70,7 +70,14 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       await lockSequencer(trx);
       const size0 = await treeSize(trx);
       const pending = await pendingEntries(trx, batchSize);
-      const known = await getNodes(trx, decomposeRange(0, size0));
+      const stored = await getNodes(trx, decomposeRange(0, size0));
+      const known = new Map(stored);
+      // A missing node means storage lost a row: fail loudly rather than hash undefined.
+      const node = (level: number, index: number): Uint8Array => {
+        const hash = known.get(nodeKey(level, index));
+        if (!hash) throw new Error(`logboek node ${level}:${index} is missing; the tree cannot be extended`);
+        return hash;
+      };
       const newNodes: Array<{ level: number; index: number; hash: Uint8Array }> = [];
       const sequenced: Array<{ id: number; seq: number; leafHash: Uint8Array }> = [];
       pending.forEach((entry, i) => {
@@ -79,7 +86,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
         sequenced.push({ id: entry.id, seq, leafHash: leaf });
         for (const { level, index } of nodesCompletedByAppend(seq)) {
           const hash =
-            level === 0 ? leaf : nodeHash(known.get(nodeKey(level - 1, 2 * index))!, known.get(nodeKey(level - 1, 2 * index + 1))!);
+            level === 0 ? leaf : nodeHash(node(level - 1, 2 * index), node(level - 1, 2 * index + 1));
           known.set(nodeKey(level, index), hash);
           newNodes.push({ level, index, hash });
         }
@@ -93,7 +100,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       const age = last ? (o.now().getTime() - last.createdAt.getTime()) / 1000 : Infinity;
       let checkpointId: number | undefined;
       if (grown > 0 && (grown >= o.checkpointEveryEntries || age >= o.checkpointEverySeconds || opts.forceCheckpoint)) {
-        const root = rangeHash(0, size, (level, index) => known.get(nodeKey(level, index))!);
+        const root = rangeHash(0, size, node);
         const createdAt = o.now();
         const jws = await o.signer.sign({
           origin: o.origin,

@@ -23,6 +23,7 @@ import {
   nodesForRanges,
   nodesReadByAppend,
   rangeHash,
+  rootFromLeafHashes,
   rootOfSize,
   type GetNode,
   type LeafRange,
@@ -182,6 +183,17 @@ describe('ranges and roots', () => {
     expect(nodeHash(nodeHash(p1!, p2!), p3!)).not.toEqual(mth7);
   });
 
+  it('computes the same root from leaf hashes alone, in one pass', () => {
+    const leaves = entries.map((e) => leafHash(e));
+    for (let n = 0; n <= 70; n++) expect(rootFromLeafHashes(leaves.slice(0, n))).toEqual(referenceMth(entries.slice(0, n)));
+    fc.assert(
+      fc.property(sizeArb, (n) => {
+        expect(rootFromLeafHashes(leaves.slice(0, n))).toEqual(rootOfSize(n, getNode));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('decomposes aligned ranges into decreasing complete nodes that fold to the MTH', () => {
     const alignedArb = fc
       .tuple(fc.integer({ min: 0, max: 11 }), fc.nat(), fc.nat())
@@ -319,6 +331,41 @@ describe('inclusion proofs', () => {
         expect(nodesForRanges(ranges).length).toBeLessThanOrEqual(2 * 53 + 1);
       }),
     );
+  });
+});
+
+describe('changed sizes and indices, exhaustively for small trees', () => {
+  it('verify exactly when the claimed statement is the same hash computation as the real one', () => {
+    let accepted = 0;
+    for (let n = 1; n <= 16; n++) {
+      const root = rootOfSize(n, getNode);
+      for (let i = 0; i < n; i++) {
+        const proof = hashRanges(inclusionProofRanges(i, n), getNode);
+        const real = inclusionShape(i, n);
+        for (let s = 0; s <= 20; s++) {
+          for (let j = -1; j <= s; j++) {
+            const ok = verifyInclusion(j, s, getNode(0, i), proof, root);
+            expect(ok, `PATH(${i}, ${n}) claimed as (${j}, ${s})`).toBe(inclusionShape(j, s) === real);
+            // With the true size, no other index ever verifies.
+            if (s === n && j !== i) expect(ok).toBe(false);
+            if (ok) accepted++;
+          }
+        }
+      }
+      for (let m = 1; m < n; m++) {
+        const proof = hashRanges(consistencyProofRanges(m, n), getNode);
+        const root1 = rootOfSize(m, getNode);
+        for (let s1 = 0; s1 <= 20; s1++) {
+          for (let s2 = 0; s2 <= 20; s2++) {
+            if (s1 === s2) continue;
+            const ok = verifyConsistency(s1, s2, root1, root, proof);
+            expect(ok, `PROOF(${m}, ${n}) claimed as (${s1}, ${s2})`).toBe(consistencyAcceptsAs(m, n, s1, s2));
+            if (s2 === n && s1 !== m) expect(ok).toBe(false);
+          }
+        }
+      }
+    }
+    expect(accepted).toBeGreaterThan(136); // more than the true statements: sizes alone are not bound
   });
 });
 

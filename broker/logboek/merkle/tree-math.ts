@@ -126,6 +126,27 @@ export function hashesCompletedByAppend(leafIndex: number, leaf: Uint8Array, get
 }
 
 /**
+ * MTH of a whole log from its leaf hashes in one pass, with O(log n) memory and no stored nodes:
+ * how an auditor or an export check recomputes a checkpoint's root from the entries alone
+ * (about two hashes per entry). The stack holds the complete nodes of decomposeRange(0, i) after
+ * i leaves, so the result is their right fold, exactly as {@link rootOfSize}.
+ */
+export function rootFromLeafHashes(leafHashes: Iterable<Uint8Array>): Uint8Array {
+  const stack: Uint8Array[] = [];
+  let count = 0;
+  for (const leaf of leafHashes) {
+    let hash = leaf;
+    for (let index = count; index % 2 === 1; index = (index - 1) / 2) hash = nodeHash(stack.pop()!, hash);
+    stack.push(hash);
+    count += 1;
+  }
+  let acc = stack.pop();
+  if (!acc) return emptyRoot();
+  while (stack.length > 0) acc = nodeHash(stack.pop()!, acc);
+  return acc;
+}
+
+/**
  * Whether [start, end) is an aligned range: a subtree shape that RFC 9162's split can produce, so
  * that its MTH is a right fold of stored complete nodes. Empty ranges count as aligned (MTH({})).
  */
