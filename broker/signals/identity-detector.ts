@@ -11,17 +11,9 @@
  *   be told apart from any other date.
  */
 import type { FieldError } from '../schemas/schema-registry.js';
+import { passesElfproef } from '../../adapters/pseudonymisation/elfproef.js';
 
-/** The 11-proef for a BSN (9 digits; 8-digit BSNs have a leading zero added). */
-export function passesElfproef(digits: string): boolean {
-  if (!/^\d{8,9}$/.test(digits)) return false;
-  const d = digits.padStart(9, '0');
-  if (/^0+$/.test(d)) return false;
-  let sum = 0;
-  for (let i = 0; i < 8; i++) sum += Number(d[i]) * (9 - i);
-  sum -= Number(d[8]);
-  return sum % 11 === 0;
-}
+export { passesElfproef };
 
 const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]{2,}/;
 // Digit groups joined by dots or spaces, as BSNs are written (123.456.782, 123 456 782).
