@@ -83,7 +83,10 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       now,
       logger: options.logger,
     });
-    const log = createLogWriter({ activityOf: (action) => activityOf(platform, action), onCommitted: () => sequencer.kick() });
+    const log = createLogWriter({
+      activityOf: (action) => activityOf(platform, action),
+      onCommitted: config.logboek.sequencer ? () => sequencer.kick() : () => undefined,
+    });
 
     let devIssuer: DevIssuer | undefined;
     let verifyToken;
@@ -108,7 +111,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       openapi: buildOpenApiDocument(schemas, VERSION),
     });
     // Entries left pending by a previous run (or another process) are placed now.
-    sequencer.kick();
+    if (config.logboek.sequencer) sequencer.kick();
     return {
       app,
       db,

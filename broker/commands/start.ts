@@ -13,7 +13,7 @@ export async function startCommand(opts: { demo?: boolean }): Promise<void> {
   const config = loadConfig(env);
   const logger = createLogger({ level: config.logLevel });
   const broker = await createBroker(config, { logger });
-  broker.sequencer.start();
+  if (config.logboek.sequencer) broker.sequencer.start();
   const server = broker.app.listen(config.port, config.host, (err?: Error) => {
     // Express 5 hands a listen error (e.g. port in use) to this callback instead of throwing.
     if (err) {

@@ -36,6 +36,8 @@ export interface BrokerConfig {
     readonly origin: string | undefined;
     readonly checkpointEveryEntries: number;
     readonly checkpointEverySeconds: number;
+    /** Whether this process places entries in the tree (one sequencer per database is enough). */
+    readonly sequencer: boolean;
   };
 }
 
@@ -63,12 +65,13 @@ interface RawConfig {
   JPP_LOG_ORIGIN?: string;
   JPP_CHECKPOINT_ENTRIES: number;
   JPP_CHECKPOINT_SECONDS: number;
+  JPP_SEQUENCER: 'on' | 'off';
 }
 
 const KEYS: ReadonlyArray<keyof RawConfig> = [
   'JPP_MODE', 'PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'JPP_PLATFORM_FILE', 'JPP_SUBJECT_KEY',
   'JPP_JWT_ISSUER', 'JPP_JWT_JWKS_URL', 'JPP_JWT_AUDIENCE', 'LOG_LEVEL', 'JPP_LOG_SIGNING_KEY', 'JPP_LOG_ORIGIN',
-  'JPP_CHECKPOINT_ENTRIES', 'JPP_CHECKPOINT_SECONDS',
+  'JPP_CHECKPOINT_ENTRIES', 'JPP_CHECKPOINT_SECONDS', 'JPP_SEQUENCER',
 ];
 
 /**
@@ -120,6 +123,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       origin: c.JPP_LOG_ORIGIN,
       checkpointEveryEntries: c.JPP_CHECKPOINT_ENTRIES,
       checkpointEverySeconds: c.JPP_CHECKPOINT_SECONDS,
+      sequencer: c.JPP_SEQUENCER === 'on',
     },
   };
 }

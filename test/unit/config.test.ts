@@ -22,7 +22,7 @@ describe('production mode', () => {
     expect(c).toMatchObject({
       mode: 'production', port: 8080, host: '127.0.0.1', databaseUrl: undefined,
       jwt: { audience: 'jpp-broker', issuer: 'https://idp.example.nl' },
-      logboek: { checkpointEveryEntries: 1000, checkpointEverySeconds: 60, origin: undefined },
+      logboek: { checkpointEveryEntries: 1000, checkpointEverySeconds: 60, origin: undefined, sequencer: true },
     });
     expect(c.subjectKey.equals(Buffer.from(key, 'base64url'))).toBe(true);
   });
