@@ -7,6 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { BrokerRefusal, submitBatch, withdrawSignal, type BrokerClientOptions } from './broker-client.js';
+import { pseudonymise } from './pseudonymisation/custodian-client.js';
+import type { IdentityInput } from './pseudonymisation/normalise-identity.js';
 
 interface GlobalOptions {
   broker: string;
@@ -48,6 +50,32 @@ program
   .action(async (ref: string) => {
     await withdrawSignal(client(), ref);
     process.stdout.write('withdrawn\n');
+  });
+
+program
+  .command('pseudonymise')
+  .description('print the pseudonym of one identity, computed through the key custodian (the identity never leaves this machine)')
+  .option('--bsn <bsn>', 'the BSN (11-proef checked)')
+  .option('--surname <surname>', 'fallback key: surname (with --birth-date and --first-name)')
+  .option('--tussenvoegsel <t>', 'fallback key: tussenvoegsel, if kept apart from the surname')
+  .option('--birth-date <yyyy-mm-dd>', 'fallback key: birth date')
+  .option('--first-name <name>', 'fallback key: first name (only its initial is used)')
+  .option('--doel <doel>', 'the doel, when a person asks (e.g. jpp-screening)')
+  .option('--epoch <n>', "the key epoch (default: the custodian's current one)")
+  .option('--pin <key>', 'the public key you pinned for that epoch (base64url)')
+  .option('--custodian <url>', 'the custodian API', process.env['JPP_CUSTODIAN_URL'] ?? 'http://127.0.0.1:8080/custodian/v1')
+  .action(async (o: { bsn?: string; surname?: string; tussenvoegsel?: string; birthDate?: string; firstName?: string; doel?: string; epoch?: string; pin?: string; custodian: string }) => {
+    const identity: IdentityInput = o.bsn
+      ? { bsn: o.bsn }
+      : { surname: o.surname ?? '', birthDate: o.birthDate ?? '', ...(o.firstName ? { firstName: o.firstName } : {}), ...(o.tussenvoegsel ? { tussenvoegsel: o.tussenvoegsel } : {}) };
+    const epoch = o.epoch === undefined ? undefined : Number(o.epoch);
+    const result = await pseudonymise(
+      { baseUrl: o.custodian, token: client().token, ...(o.pin && epoch !== undefined ? { pinned: { [epoch]: o.pin } } : {}) },
+      [identity],
+      { ...(epoch !== undefined ? { epoch } : {}), ...(o.doel ? { doel: o.doel } : {}) },
+    );
+    process.stdout.write(`${result.pseudonyms[0]}\n`);
+    process.stderr.write(`epoch ${result.epoch}, verified against key ${result.publicKey}\n`);
   });
 
 program.parseAsync().catch((err: unknown) => {

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError } from './config/config.js';
 import { startCommand } from './commands/start.js';
 import { tokenCommand } from './commands/token.js';
+import { custodianRetireCommand, custodianRotateCommand, custodianStartCommand } from './commands/custodian.js';
 
 const program = new Command()
   .name('jpp-broker')
@@ -23,6 +24,33 @@ program
   .option('--ttl <seconds>', 'lifetime in seconds', '28800')
   .action(async (opts: { user?: string; adapter?: string; ttl: string }) => {
     process.stdout.write(`${await tokenCommand(opts)}\n`);
+  });
+
+
+const custodian = program
+  .command('custodian')
+  .description('run the key custodian in its own process (configuration: docs/configuration.md)')
+  .action(async () => custodianStartCommand());
+const keyFileOption = ['--key-file <file>', 'the key file (default: $JPP_CUSTODIAN_KEY_FILE)'] as const;
+const keyFileOf = (opts: { keyFile?: string }): string => {
+  const file = opts.keyFile ?? process.env['JPP_CUSTODIAN_KEY_FILE'];
+  if (!file) throw new Error('give --key-file or set JPP_CUSTODIAN_KEY_FILE');
+  return file;
+};
+custodian
+  .command('rotate')
+  .description('add a new key epoch; earlier epochs stay active (the overlap window) until retired')
+  .option(...keyFileOption)
+  .action((opts: { keyFile?: string }) => {
+    process.stdout.write(`${custodianRotateCommand(keyFileOf(opts))}\n`);
+  });
+custodian
+  .command('retire')
+  .description('retire a key epoch for good: it is never evaluated again')
+  .argument('<epoch>', 'the epoch number')
+  .option(...keyFileOption)
+  .action((epoch: string, opts: { keyFile?: string }) => {
+    process.stdout.write(`${custodianRetireCommand(keyFileOf(opts), Number(epoch))}\n`);
   });
 
 program.parseAsync().catch((err: unknown) => {

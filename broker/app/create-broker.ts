@@ -27,6 +27,9 @@ import { createCheckpointSigner } from '../logboek/checkpoint.js';
 import { createSequencer, type Sequencer } from '../logboek/sequencer.js';
 import { createLogWriter } from '../logboek/log-writer.js';
 import { createLogboekReadService } from '../logboek/logboek-read.service.js';
+import { ensureKeyFile, loadKeyStore } from '../custodian/key-store.js';
+import { createCustodianService } from '../custodian/custodian.service.js';
+import { join } from 'node:path';
 import { buildOpenApiDocument } from '../http/openapi.js';
 import { createHttpApp } from '../http/http-app.js';
 
@@ -90,7 +93,13 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
 
     let devIssuer: DevIssuer | undefined;
     let verifyToken;
+    let custodian;
     if (config.mode === 'demo') {
+      // The demo runs the key custodian in this process, for convenience only; in
+      // production it is `jpp-broker custodian`, with its own key file, port and process.
+      const keyFile = join(config.dataDir, 'custodian-keys.json');
+      ensureKeyFile(keyFile, now());
+      custodian = createCustodianService({ db, platform, schemas, keys: loadKeyStore(keyFile), quotas: config.quotas, log, now });
       devIssuer = await createDevIssuer(loadDemoSecrets(config.dataDir).issuerPrivateJwk);
       await seedDemo({ db, hashSubject, now });
       verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys: devIssuer.keys });
@@ -109,6 +118,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       logboek: createLogboekReadService({ db, platform, publicJwk: signer.publicJwk, origin, log, now }),
       querySchemas,
       openapi: buildOpenApiDocument(schemas, VERSION),
+      ...(custodian ? { custodian } : {}),
     });
     // Entries left pending by a previous run (or another process) are placed now.
     if (config.logboek.sequencer) sequencer.kick();

@@ -10,6 +10,7 @@
 import { resolve } from 'node:path';
 import { createSchemaRegistry } from '../schemas/schema-registry.js';
 import { loadDemoSecrets, DEMO_ISSUER } from './demo-secrets.js';
+import type { CustodianQuotas } from '../custodian/custodian.service.js';
 
 export type Mode = 'demo' | 'production';
 
@@ -30,6 +31,8 @@ export interface BrokerConfig {
     readonly jwksUrl: string | undefined;
   };
   readonly logLevel: string;
+  /** The custodian's quotas (used where the custodian runs: in the demo's process, or its own). */
+  readonly quotas: CustodianQuotas;
   readonly logboek: {
     /** Ed25519 private JWK that signs checkpoints. */
     readonly signingJwk: JsonWebKey;
@@ -66,12 +69,29 @@ interface RawConfig {
   JPP_CHECKPOINT_ENTRIES: number;
   JPP_CHECKPOINT_SECONDS: number;
   JPP_SEQUENCER: 'on' | 'off';
+  JPP_QUOTA_ADAPTER_PER_MINUTE: number;
+  JPP_QUOTA_ADAPTER_PER_DAY: number;
+  JPP_QUOTA_PERSON_PER_MINUTE: number;
+  JPP_QUOTA_PERSON_PER_DAY: number;
+}
+
+/** The quota variables, shared with the custodian's own config. */
+export const QUOTA_KEYS = [
+  'JPP_QUOTA_ADAPTER_PER_MINUTE', 'JPP_QUOTA_ADAPTER_PER_DAY', 'JPP_QUOTA_PERSON_PER_MINUTE', 'JPP_QUOTA_PERSON_PER_DAY',
+] as const;
+
+/** Reads the quotas from parsed (validated, defaulted) config values. */
+export function quotasOf(c: Record<(typeof QUOTA_KEYS)[number], number>): CustodianQuotas {
+  return {
+    adapter: { perMinute: c.JPP_QUOTA_ADAPTER_PER_MINUTE, perDay: c.JPP_QUOTA_ADAPTER_PER_DAY },
+    person: { perMinute: c.JPP_QUOTA_PERSON_PER_MINUTE, perDay: c.JPP_QUOTA_PERSON_PER_DAY },
+  };
 }
 
 const KEYS: ReadonlyArray<keyof RawConfig> = [
   'JPP_MODE', 'PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'JPP_PLATFORM_FILE', 'JPP_SUBJECT_KEY',
   'JPP_JWT_ISSUER', 'JPP_JWT_JWKS_URL', 'JPP_JWT_AUDIENCE', 'LOG_LEVEL', 'JPP_LOG_SIGNING_KEY', 'JPP_LOG_ORIGIN',
-  'JPP_CHECKPOINT_ENTRIES', 'JPP_CHECKPOINT_SECONDS', 'JPP_SEQUENCER',
+  'JPP_CHECKPOINT_ENTRIES', 'JPP_CHECKPOINT_SECONDS', 'JPP_SEQUENCER', ...QUOTA_KEYS,
 ];
 
 /**
@@ -118,6 +138,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
     subjectKey,
     jwt: { issuer, audience: c.JPP_JWT_AUDIENCE, jwksUrl },
     logLevel: c.LOG_LEVEL,
+    quotas: quotasOf(c),
     logboek: {
       signingJwk,
       origin: c.JPP_LOG_ORIGIN,

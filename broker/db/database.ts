@@ -23,6 +23,7 @@ import type { CaseTable } from './tables/case.table.js';
 import type { QueryTable } from './tables/query.table.js';
 import type { LogboekCheckpointTable, LogboekEntryTable, LogboekNodeTable } from './tables/logboek.table.js';
 import type { PolicyVersionTable } from './tables/policy-version.table.js';
+import type { CustodianUsageTable } from './tables/custodian-usage.table.js';
 
 export interface Database {
   organisations: OrganisationTable;
@@ -38,6 +39,7 @@ export interface Database {
   logboek_nodes: LogboekNodeTable;
   logboek_checkpoints: LogboekCheckpointTable;
   policy_versions: PolicyVersionTable;
+  custodian_usage: CustodianUsageTable;
 }
 
 /** The database or an open transaction: what every repository function takes first. */

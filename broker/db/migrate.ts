@@ -6,10 +6,12 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import type { Kysely } from 'kysely';
 import * as coreLoop from './migrations/0001-core-loop.js';
 import * as logboek from './migrations/0002-logboek.js';
+import * as custodian from './migrations/0003-custodian.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
   '0002-logboek': logboek,
+  '0003-custodian': custodian,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

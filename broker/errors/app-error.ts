@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'conflict'
   | 'payload-too-large'
   | 'unsupported-media-type'
+  | 'too-many-requests'
   | 'unavailable'
   | 'internal';
 
@@ -30,6 +31,7 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
+  'too-many-requests': 429,
   unavailable: 503,
   internal: 500,
 };
@@ -43,6 +45,7 @@ const TITLE: Record<ErrorCode, string> = {
   conflict: 'Conflict',
   'payload-too-large': 'The request body is too large',
   'unsupported-media-type': 'The request body must be application/json',
+  'too-many-requests': 'Quota exceeded',
   unavailable: 'Service unavailable',
   internal: 'Internal error',
 };

@@ -30,6 +30,7 @@ export interface FieldError {
 
 export type SchemaName =
   | 'config'
+  | 'custodian-config'
   | 'platform'
   | 'signal-batch'
   | 'signal-batch-result'
@@ -39,6 +40,9 @@ export type SchemaName =
   | 'disclosure-page'
   | 'problem'
   | 'defs#/$defs/opaqueRef'
+  | 'oprf#/$defs/evaluateRequest'
+  | 'oprf#/$defs/evaluateResponse'
+  | 'oprf#/$defs/keys'
   | 'log-query#/$defs/checkpoints'
   | 'log-query#/$defs/inclusion'
   | 'log-query#/$defs/consistency'

@@ -32,6 +32,8 @@ export interface TestBroker {
   readonly broker: Broker;
   /** The broker's clock; tests may move it. */
   readonly clock: { now: Date };
+  /** The broker's DATA_DIR (demo secrets, e.g. the checkpoint signing key). */
+  readonly dataDir: string;
   token(userId: string): Promise<string>;
   adapterToken(partner: string): Promise<string>;
   /** A token with arbitrary claims from the demo issuer. */
@@ -98,6 +100,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
     url,
     broker,
     clock,
+    dataDir,
     async token(userId) {
       const p = DEMO_PEOPLE.find((x) => x.id === userId);
       if (!p) throw new Error(`no demo user ${userId}`);

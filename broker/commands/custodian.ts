@@ -1,0 +1,61 @@
+/**
+ * `jpp-broker custodian`: the key custodian in its own process, with its own key file and
+ * port. The broker and adapters reach it by URL; its key never reaches the broker's
+ * process or database. It shares the broker's PostgreSQL only to count usage and to write
+ * its logboek entries (the broker's sequencer places them in the tree).
+ *
+ * `jpp-broker custodian rotate|retire` manage key epochs in the key file.
+ */
+import type { AddressInfo } from 'node:net';
+import { createRemoteJWKSet } from 'jose';
+import { loadCustodianConfig } from '../custodian/custodian-config.js';
+import { ensureKeyFile, loadKeyStore, retireKey, rotateKey } from '../custodian/key-store.js';
+import { createCustodianService } from '../custodian/custodian.service.js';
+import { openDatabase } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { createLogger } from '../http/logger.js';
+import { createBaseApp } from '../http/base-app.js';
+import { custodianRoutes } from '../http/routes/custodian.routes.js';
+import { createTokenVerifier } from '../auth/token-verifier.js';
+import { createSchemaRegistry } from '../schemas/schema-registry.js';
+import { activityOf, loadPlatform } from '../platform/platform.js';
+import { createLogWriter } from '../logboek/log-writer.js';
+
+export async function custodianStartCommand(): Promise<void> {
+  const config = loadCustodianConfig(process.env);
+  const logger = createLogger({ level: config.logLevel });
+  const schemas = createSchemaRegistry();
+  const platform = loadPlatform(config.platformFile, schemas);
+  ensureKeyFile(config.keyFile, new Date());
+  const keys = loadKeyStore(config.keyFile);
+  const handle = await openDatabase({ kind: 'postgres', url: config.databaseUrl });
+  await migrateToLatest(handle.db);
+  const verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys: createRemoteJWKSet(new URL(config.jwt.jwksUrl)) });
+  const log = createLogWriter({ activityOf: (action) => activityOf(platform, action), onCommitted: () => undefined });
+  const custodian = createCustodianService({ db: handle.db, platform, schemas, keys, quotas: config.quotas, log, now: () => new Date() });
+  const app = createBaseApp({ db: handle.db, logger }, (a) => a.use('/v1', custodianRoutes(custodian, verifyToken)));
+  const server = app.listen(config.port, config.host, (err?: Error) => {
+    if (err) {
+      process.stderr.write(`jpp-broker custodian: cannot listen on ${config.host}:${config.port}: ${err.message}\n`);
+      void handle.close().finally(() => process.exit(1));
+      return;
+    }
+    const { port } = server.address() as AddressInfo;
+    process.stdout.write(`jpp-broker custodian is listening on http://${config.host}:${port}  (key epochs: ${keys.epochs().map((e) => e.epoch).join(', ')}; current ${keys.current().epoch})\n`);
+  });
+  const stop = (): void => {
+    server.close(() => void handle.close().then(() => process.exit(0)));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+export function custodianRotateCommand(keyFile: string): string {
+  const epoch = rotateKey(keyFile, new Date());
+  return `key epoch ${epoch} created; earlier epochs stay active until retired (restart the custodian to load it)`;
+}
+
+export function custodianRetireCommand(keyFile: string, epoch: number): string {
+  retireKey(keyFile, epoch, new Date());
+  return `key epoch ${epoch} retired; its secret is erased (restart the custodian to apply)`;
+}

@@ -1,0 +1,96 @@
+/**
+ * The key custodian as its callers meet it: published keys, verified evaluations, quotas,
+ * every evaluation in the logboek, and a typed synthetic BSN that becomes a hit without
+ * the BSN reaching the broker.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBroker, type TestBroker } from '../support/test-broker.js';
+import { answersOf } from '../support/signals.js';
+import { day, opaqueRef, syntheticBsn } from '../support/synthetic.js';
+import { pseudonymise } from '../../adapters/pseudonymisation/custodian-client.js';
+import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+import { looksRandom } from '../../broker/subjects/subject-hash.js';
+
+const schemas = createSchemaRegistry();
+let b: TestBroker;
+let base: string;
+beforeAll(async () => {
+  b = await startTestBroker({ env: { JPP_QUOTA_PERSON_PER_MINUTE: '5' } });
+  base = `${b.url}/custodian/v1`;
+});
+afterAll(async () => b?.close());
+
+describe('keys', () => {
+  it('publishes the active key epochs for clients to pin', async () => {
+    const res = await b.call('GET', '/custodian/v1/keys');
+    expect(res.status).toBe(200);
+    expect(schemas.validate('oprf#/$defs/keys', res.body)).toEqual([]);
+    expect(res.body.current).toBe(1);
+  });
+});
+
+describe('from a typed BSN to a hit', () => {
+  it('pseudonymises at the adapter and in the asker\'s client alike, and the broker answers hit', async () => {
+    const bsn = syntheticBsn();
+    const adapter = await pseudonymise({ baseUrl: base, token: await b.adapterToken('halt') }, [{ bsn }]);
+    expect(adapter.pseudonyms[0]).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(looksRandom(adapter.pseudonyms[0]!)).toBe(true);
+    const signal = { subject: adapter.pseudonyms[0], category: 'halt-afdoening', registeredAt: day(b.clock.now, -1), expiresAt: day(b.clock.now, 90), ref: opaqueRef('halt') };
+    expect((await b.call('POST', '/v1/signals', { token: await b.adapterToken('halt'), body: { batchId: opaqueRef('b'), signals: [signal] } })).status).toBe(201);
+
+    const voorzitter = await b.token('demo-voorzitter');
+    const asked = await pseudonymise({ baseUrl: base, token: voorzitter, pinned: { 1: adapter.publicKey } }, [{ bsn: bsn.replace(/(\d{3})(?=\d)/g, '$1.') }], { doel: 'jpp-screening' });
+    expect(asked.pseudonyms).toEqual(adapter.pseudonyms);
+    const res = await b.call('POST', '/v1/queries', { token: voorzitter, body: { subject: asked.pseudonyms[0], doel: 'jpp-screening', caseRef: opaqueRef('case') } });
+    expect(answersOf(res.body).halt).toBe('hit');
+  });
+
+  it('gives different people different pseudonyms, in one batch', async () => {
+    const bsns = Array.from({ length: 20 }, syntheticBsn);
+    const { pseudonyms } = await pseudonymise({ baseUrl: base, token: await b.adapterToken('politie') }, bsns.map((bsn) => ({ bsn })));
+    expect(new Set(pseudonyms).size).toBe(new Set(bsns).size);
+  });
+
+  it('refuses a served key that differs from the pinned one', async () => {
+    const other = Buffer.alloc(32, 1).toString('base64url');
+    await expect(pseudonymise({ baseUrl: base, token: await b.adapterToken('halt'), pinned: { 1: other } }, [{ bsn: syntheticBsn() }])).rejects.toThrow(/differs from the pinned key/);
+  });
+});
+
+describe('refusals', () => {
+  const element = Buffer.alloc(32, 9).toString('base64url');
+  const evaluate = async (token: string, body: unknown) => b.call('POST', '/custodian/v1/evaluate', { token, body });
+
+  it.each([
+    ['an unknown epoch', { epoch: 9, doel: 'jpp-screening', blindedElements: [element] }, '/epoch'],
+    ['no doel from a person', { epoch: 1, blindedElements: [element] }, '/doel'],
+    ['an unknown field', { epoch: 1, doel: 'jpp-screening', blindedElements: [element], bsn: '1' }, '/bsn'],
+  ])('refuses %s, naming the field', async (_label, body, pointer) => {
+    const res = await evaluate(await b.token('demo-voorzitter'), body);
+    expect(res.status).toBe(422);
+    expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
+  });
+
+  it('refuses a caller without the query capability, and anonymous callers', async () => {
+    expect((await evaluate(await b.token('demo-jurist'), { epoch: 1, doel: 'jpp-screening', blindedElements: [element] })).status).toBe(403);
+    expect((await b.call('POST', '/custodian/v1/evaluate', { body: { epoch: 1, blindedElements: [element] } })).status).toBe(401);
+  });
+});
+
+describe('quotas and the logboek', () => {
+  it('answers 429 past the quota, evaluates nothing then, and logs every evaluation', async () => {
+    const token = await b.token('demo-halt');
+    const ask = (n: number) => pseudonymise({ baseUrl: base, token }, Array.from({ length: n }, () => ({ bsn: syntheticBsn() })), { doel: 'jpp-casusoverleg' });
+    await ask(3);
+    await ask(2);
+    await expect(ask(1)).rejects.toThrow(/429.*quota of 5 elements per minute/);
+
+    await b.broker.sequencer.drain();
+    const log = await b.call('GET', '/v1/log/entries?limit=5000', { token: await b.token('demo-jurist') });
+    const evaluations = (log.body.entries as Array<{ content: Record<string, any> }>)
+      .map((e) => e.content)
+      .filter((c) => c['action'] === 'custodian-evaluation' && c['actor'].id === 'demo-halt');
+    expect(evaluations.map((c) => c['details'].elements)).toEqual([3, 2]);
+    expect(evaluations[0]).toMatchObject({ activity: 'jpp-pseudonimisering', doel: 'jpp-casusoverleg', details: { epoch: 1 } });
+  });
+});
