@@ -28,6 +28,7 @@ export async function seedDemo(deps: { db: Kysely<Database>; hashSubject: Subjec
           expiresAt: new Date(registeredAt.getTime() + sig.validDays * DAY_MS),
           ref: `demo-${s.label}-${i + 1}`,
           batchId: 'demo-seed',
+          epoch: 1,
         };
       }),
     );

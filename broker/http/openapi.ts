@@ -33,7 +33,8 @@ function rewriteRefs(node: unknown, file: string): unknown {
 export function buildOpenApiDocument(schemas: SchemaRegistry, version: string): Record<string, unknown> {
   const components: Record<string, unknown> = {};
   for (const [file, doc] of schemas.documents()) {
-    if (file === 'config.schema.json' || file === 'platform.schema.json') continue;
+    // Configuration files are not part of the HTTP API.
+    if (['config.schema.json', 'custodian-config.schema.json', 'platform.schema.json'].includes(file)) continue;
     components[file.replace('.schema.json', '')] = rewriteRefs(doc, file);
   }
   const logQuery = components['log-query'] as { $defs: Record<string, { properties: Record<string, unknown>; required?: string[] }> };
@@ -149,6 +150,26 @@ export function buildOpenApiDocument(schemas: SchemaRegistry, version: string): 
           summary: 'Logboek entries in tree order (jurist, privacy officer); every read is logged',
           parameters: queryParams('entries'),
           responses: { 200: { description: 'A page of entries.', content: json('log-views/$defs/entryPage') }, ...common },
+        },
+      },
+      '/custodian/v1/keys': {
+        get: {
+          summary: "The key custodian's public keys per epoch, for clients to pin (demo: in this process; production: the custodian's own /v1/keys)",
+          security: [],
+          responses: { 200: { description: 'Suite, current epoch, and every epoch with its public key.', content: json('oprf/$defs/keys') } },
+        },
+      },
+      '/custodian/v1/evaluate': {
+        post: {
+          summary: 'VOPRF evaluation of blinded elements, with one DLEQ proof per batch (RFC 9497)',
+          description:
+            'For adapters and for people with the query capability (who must name a doel). Counted against the caller\'s quota per minute and per 24 hours, and logged. The custodian never sees an identity: blinded elements are uniformly random.',
+          requestBody: { required: true, content: json('oprf/$defs/evaluateRequest') },
+          responses: {
+            200: { description: 'Evaluated elements and the proof.', content: json('oprf/$defs/evaluateResponse') },
+            429: problem('The quota is used up; nothing was evaluated.'),
+            ...common,
+          },
         },
       },
       '/v1/disclosures': {

@@ -34,7 +34,8 @@ import { openOrFindCase } from './case.repository.js';
 import { insertQuery } from './query.repository.js';
 
 export interface QueryRequest {
-  subject: string;
+  /** One pseudonym, or one per active key epoch during a rotation's overlap window. */
+  subject: string | string[];
   doel: string;
   caseRef: string;
   consent: boolean;
@@ -81,8 +82,11 @@ export function createQueryService(deps: {
     if (errors.length > 0) throw validationError(errors);
     const req = body as QueryRequest;
     if (!doelen.has(req.doel)) throw validationError([{ pointer: '/doel', detail: 'is not a doel of this platform' }]);
-    if (!looksRandom(req.subject)) {
-      throw validationError([{ pointer: '/subject', detail: 'is not a pseudonym: its bytes do not look random' }]);
+    const subjects = typeof req.subject === 'string' ? [req.subject] : req.subject;
+    const notRandom = subjects.findIndex((s) => !looksRandom(s));
+    if (notRandom >= 0) {
+      const pointer = typeof req.subject === 'string' ? '/subject' : `/subject/${notRandom}`;
+      throw validationError([{ pointer, detail: 'is not a pseudonym: its bytes do not look random' }]);
     }
     return req;
   };
@@ -95,7 +99,10 @@ export function createQueryService(deps: {
       const policy = deps.policy.active();
       const scopes = policy.table.scopes(person.role, req.doel, actionFor(req.consent));
       const permitted = scopes.filter((s) => s.permitted);
-      const subjectHash = deps.hashSubject(req.subject);
+      const subjectHashes = (typeof req.subject === 'string' ? [req.subject] : req.subject).map(deps.hashSubject);
+      const subjectHash = subjectHashes[0]!;
+      // The log keeps the subject under every epoch asked, so a later inzage finds it under any of them.
+      const alsoSubjects = subjectHashes.slice(1).map((h) => h.toString('base64url'));
       const queryId = randomUUID();
 
       const response = await db.transaction().execute(async (trx) => {
@@ -122,7 +129,7 @@ export function createQueryService(deps: {
         });
         const found = await findCurrentSignalPairs(
           trx,
-          subjectHash,
+          subjectHashes,
           permitted.map((s) => ({ partnerId: s.partner, categories: s.categories })),
           now,
         );
@@ -150,7 +157,7 @@ export function createQueryService(deps: {
             queryId,
             rules: scope.basis,
             policy: { version: policy.versionId, hash: policy.contentHash },
-            details: { consent: req.consent, categoriesCounted },
+            details: { consent: req.consent, categoriesCounted, ...(alsoSubjects.length > 0 ? { alsoSubjects } : {}) },
           });
         }
         await deps.log.append(trx, entries);

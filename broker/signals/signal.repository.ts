@@ -14,6 +14,8 @@ export interface NewSignal {
   readonly expiresAt: Date;
   readonly ref: string;
   readonly batchId: string;
+  /** The custodian key epoch of the subject's pseudonym. */
+  readonly epoch: number;
 }
 
 /** Inserts signals; a (partner, ref) already present is left as it is. Returns the refs inserted. */
@@ -30,6 +32,7 @@ export async function insertSignals(ex: Executor, signals: readonly NewSignal[])
         expires_at: s.expiresAt,
         ref: s.ref,
         batch_id: s.batchId,
+        epoch: s.epoch,
       })),
     )
     .onConflict((oc) => oc.columns(['partner_id', 'ref']).doNothing())
@@ -52,11 +55,13 @@ export interface LookupScope {
 
 /**
  * The (partner, category) pairs in `scopes` for which the subject has a current signal
- * at `now`. Only the given pairs are read.
+ * at `now`. Only the given pairs are read. `subjectHashes` holds the subject's hash under
+ * each key epoch asked about (more than one only during a rotation's overlap window):
+ * pseudonyms of different epochs are unrelated values, so they never match each other.
  */
 export async function findCurrentSignalPairs(
   ex: Executor,
-  subjectHash: Buffer,
+  subjectHashes: readonly Buffer[],
   scopes: readonly LookupScope[],
   now: Date,
 ): Promise<Array<{ partnerId: string; category: string }>> {
@@ -66,7 +71,7 @@ export async function findCurrentSignalPairs(
     .selectFrom('signals')
     .select(['partner_id', 'category'])
     .distinct()
-    .where('subject_hash', '=', subjectHash)
+    .where('subject_hash', 'in', [...subjectHashes])
     .where(({ refTuple, tuple, eb }) =>
       eb(refTuple('partner_id', 'category'), 'in', pairs.map(([p, c]) => tuple(p, c))),
     )

@@ -28,6 +28,7 @@ import type { AdapterPrincipal } from '../auth/principal.js';
 
 export interface SignalInput {
   subject: string;
+  epoch: number;
   category: string;
   registeredAt: string;
   expiresAt: string;
@@ -135,6 +136,7 @@ export function createSignalService(deps: {
             expiresAt,
             ref: s.ref,
             batchId: batch.batchId,
+            epoch: s.epoch,
           });
         }
       });

@@ -21,7 +21,7 @@ it('serves an OpenAPI 3.1 document whose refs all resolve and which covers every
   expect(res.status).toBe(200);
   expect(res.body.openapi).toBe('3.1.0');
   expect(Object.keys(res.body.paths).sort()).toEqual([
-    '/healthz', '/v1/disclosures', '/v1/log/checkpoints', '/v1/log/checkpoints/latest', '/v1/log/entries',
+    '/custodian/v1/evaluate', '/custodian/v1/keys', '/healthz', '/v1/disclosures', '/v1/log/checkpoints', '/v1/log/checkpoints/latest', '/v1/log/entries',
     '/v1/log/proofs/consistency', '/v1/log/proofs/inclusion', '/v1/log/public-key', '/v1/queries', '/v1/signals', '/v1/signals/{ref}',
   ]);
   const refs: string[] = [];

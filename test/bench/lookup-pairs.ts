@@ -63,7 +63,7 @@ async function captureLookupSql(scopes: Parameters<typeof findCurrentSignalPairs
     },
   });
   const now = new Date();
-  await findCurrentSignalPairs(db, Buffer.alloc(32), scopes, now);
+  await findCurrentSignalPairs(db, [Buffer.alloc(32)], scopes, now);
   await db.destroy();
   const pairCount = scopes.reduce((n, s) => n + s.categories.length, 0);
   const p = captured?.parameters;

@@ -15,6 +15,8 @@ export interface SignalTable {
   expires_at: ColumnType<Date, Date, never>;
   ref: ColumnType<string, string, never>;
   batch_id: ColumnType<string, string, never>;
+  /** The custodian key epoch the pseudonym was computed under. */
+  epoch: ColumnType<number, number | undefined, never>;
   received_at: ColumnType<Date, Date | undefined, never>;
 }
 
