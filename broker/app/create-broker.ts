@@ -23,6 +23,8 @@ import { createSignalService } from '../signals/signal.service.js';
 import { createQueryService } from '../queries/query.service.js';
 import { createDisclosureService } from '../disclosures/disclosure.service.js';
 import { seedDemo } from '../demo/seed-demo.js';
+import { loadDemoIdentities } from '../demo/demo-identities.js';
+import { pseudonymiseLocally } from '../custodian/local-pseudonymiser.js';
 import { createCheckpointSigner } from '../logboek/checkpoint.js';
 import { createSequencer, type Sequencer } from '../logboek/sequencer.js';
 import { createLogWriter } from '../logboek/log-writer.js';
@@ -99,9 +101,16 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       // production it is `jpp-broker custodian`, with its own key file, port and process.
       const keyFile = join(config.dataDir, 'custodian-keys.json');
       ensureKeyFile(keyFile, now());
-      custodian = createCustodianService({ db, platform, schemas, keys: loadKeyStore(keyFile), quotas: config.quotas, log, now });
+      const keys = loadKeyStore(keyFile);
+      custodian = createCustodianService({ db, platform, schemas, keys, quotas: config.quotas, log, now });
+      await seedDemo({
+        db,
+        hashSubject,
+        identities: loadDemoIdentities(config.dataDir, now()),
+        pseudonymise: (identities) => pseudonymiseLocally(keys, identities),
+        now,
+      });
       devIssuer = await createDevIssuer(loadDemoSecrets(config.dataDir).issuerPrivateJwk);
-      await seedDemo({ db, hashSubject, now });
       verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys: devIssuer.keys });
     } else {
       const keys = createRemoteJWKSet(new URL(config.jwt.jwksUrl!));

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../config/config.js';
 import { createBroker } from '../app/create-broker.js';
 import { createLogger } from '../http/logger.js';
-import { DEMO_PEOPLE, DEMO_SUBJECTS, demoPseudonym } from '../demo/demo-platform.js';
+import { DEMO_PEOPLE, DEMO_SUBJECTS } from '../demo/demo-platform.js';
+import { loadDemoIdentities, type DemoIdentity } from '../demo/demo-identities.js';
 
 export async function startCommand(opts: { demo?: boolean }): Promise<void> {
   const env = { ...process.env, ...(opts.demo ? { JPP_MODE: 'demo' } : {}) };
@@ -26,7 +27,8 @@ export async function startCommand(opts: { demo?: boolean }): Promise<void> {
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${host}:${port}`;
     logger.info({ url, engine: broker.engine, mode: config.mode, policyVersion: broker.policy.active().versionId }, 'listening');
-    process.stdout.write(banner(url, config.mode, broker.engine, config.dataDir));
+    const identities = config.mode === 'demo' ? loadDemoIdentities(config.dataDir, new Date()) : [];
+    process.stdout.write(banner(url, config.mode, broker.engine, config.dataDir, identities));
   });
   let closing = false;
   const shutdown = (signal: string): void => {
@@ -40,25 +42,40 @@ export async function startCommand(opts: { demo?: boolean }): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-function banner(url: string, mode: string, engine: string, dataDir: string): string {
+function describe(identity: DemoIdentity): string {
+  return 'bsn' in identity
+    ? `BSN ${identity.bsn}`
+    : `surname "${identity.surname}", first name "${identity.firstName ?? ''}", born ${identity.birthDate}`;
+}
+
+function banner(url: string, mode: string, engine: string, dataDir: string, identities: readonly DemoIdentity[]): string {
   const lines = [
     '',
     `jpp-broker is listening on ${url}  (${mode} mode, ${engine === 'pglite' ? `embedded PGlite in ${dataDir}` : 'PostgreSQL'})`,
     `  API documentation: ${url}/docs   OpenAPI: ${url}/openapi.json   health: ${url}/healthz`,
   ];
   if (mode === 'demo') {
+    const a = identities.find((i) => i.label === 'jongere-a');
     lines.push(
+      `  Key custodian: ${url}/custodian/v1. The demo runs it in the broker's process for convenience only;`,
+      "  in production it is its own process ('jpp-broker custodian') and its key never reaches the broker.",
       '',
       '  Log in with a token from the built-in development issuer (demo only), in another terminal:',
       '    TOKEN=$(npx jpp-broker token --user demo-voorzitter)',
       `  Demo users: ${DEMO_PEOPLE.map((p) => `${p.id} (${p.role})`).join(', ')}`,
       '  Adapter tokens: npx jpp-broker token --adapter <partner>, e.g. --adapter halt',
       '',
-      '  Synthetic demo youths (pseudonyms; no person exists behind them):',
-      ...DEMO_SUBJECTS.map((s) => `    ${s.label}  ${demoPseudonym(s.label)}  ${s.story}`),
+      `  Synthetic demo youths, made up at random on first start (${dataDir}/demo-identities.json):`,
+      ...DEMO_SUBJECTS.map((s) => {
+        const identity = identities.find((i) => i.label === s.label);
+        return `    ${s.label}  ${identity ? describe(identity) : '?'}  (${s.story})`;
+      }),
       '',
-      '  Ask: curl -s -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \\',
-      `         -d '{"subject":"${demoPseudonym('jongere-a')}","doel":"jpp-screening","caseRef":"ZVH-2026-0001"}' ${url}/v1/queries`,
+      '  Ask about jongere-a: pseudonymise the typed BSN on your side (only blinded values reach the custodian,',
+      '  only the pseudonym reaches the broker), then ask:',
+      `    A=$(npx jpp-adapter pseudonymise --token "$TOKEN" --custodian ${url}/custodian/v1 --doel jpp-screening --bsn ${a && 'bsn' in a ? a.bsn : '<BSN>'})`,
+      '    curl -s -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \\',
+      `         -d '{"subject":"'$A'","doel":"jpp-screening","caseRef":"ZVH-2026-0001"}' ${url}/v1/queries`,
       '  The README has the whole tour.',
     );
   }

@@ -33,6 +33,8 @@ export interface DemoSignal {
 export interface DemoSubject {
   readonly label: string;
   readonly story: string;
+  /** How the demo identifies this youth: by BSN, or by the fallback key (surname, birth date, first name). */
+  readonly identifiedBy: 'bsn' | 'name';
   readonly signals: readonly DemoSignal[];
 }
 
@@ -40,6 +42,7 @@ export const DEMO_SUBJECTS: readonly DemoSubject[] = [
   {
     label: 'jongere-a',
     story: 'known to politie, Halt and leerplicht',
+    identifiedBy: 'bsn',
     signals: [
       { partner: 'politie', category: 'politie-registratie', registeredDaysAgo: 40, validDays: 365 },
       { partner: 'halt', category: 'halt-afdoening', registeredDaysAgo: 20, validDays: 365 },
@@ -49,22 +52,26 @@ export const DEMO_SUBJECTS: readonly DemoSubject[] = [
   {
     label: 'jongere-b',
     story: 'known to jongerenwerk only: visible with consent only',
+    identifiedBy: 'bsn',
     signals: [{ partner: 'jongerenwerk', category: 'jongerenwerk-contact', registeredDaysAgo: 10, validDays: 365 }],
   },
   {
     label: 'jongere-c',
     story: 'a police zorgsignaal only: a hit for the voorzitter, absent for a Halt-medewerker',
+    identifiedBy: 'bsn',
     signals: [{ partner: 'politie', category: 'zorgsignaal', registeredDaysAgo: 5, validDays: 365 }],
   },
   {
     label: 'jongere-d',
     story: 'an expired Halt signal only: no hit anywhere',
+    identifiedBy: 'bsn',
     signals: [{ partner: 'halt', category: 'halt-afdoening', registeredDaysAgo: 800, validDays: 730 }],
   },
-  { label: 'jongere-e', story: 'unknown to every partner', signals: [] },
+  { label: 'jongere-e', story: 'unknown to every partner', identifiedBy: 'bsn', signals: [] },
+  {
+    label: 'jongere-f',
+    story: 'no BSN known: identified by surname, birth date and first initial; known to the jeugdBOA',
+    identifiedBy: 'name',
+    signals: [{ partner: 'gemeente-jeugdboa', category: 'boa-registratie', registeredDaysAgo: 15, validDays: 365 }],
+  },
 ];
-
-/** The demo pseudonym of a label: SHA-256 of a fixed prefix and the label, base64url. */
-export function demoPseudonym(label: string): string {
-  return createHash('sha256').update(`jpp-broker demo subject ${label}`).digest('base64url');
-}

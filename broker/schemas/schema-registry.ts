@@ -101,13 +101,21 @@ export function createSchemaRegistry(options: { coerceTypes?: boolean } = {}): S
   };
 }
 
-/** Turns ajv errors into pointer + detail pairs, one per field and reason. */
+/**
+ * Turns ajv errors into pointer + detail pairs, one per field and reason. Where a field
+ * may take one of several forms (`oneOf`), the branches' complaints about the field as a
+ * whole are folded into one; complaints about its parts (e.g. one item of a list) stay.
+ */
 export function toFieldErrors(errors: readonly ErrorObject[]): FieldError[] {
   const seen = new Set<string>();
   const out: FieldError[] = [];
+  const oneOfAt = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
+  const deeper = (p: string): boolean => errors.some((e) => e.instancePath.startsWith(`${p}/`));
   for (const e of errors) {
     // `if`/`then` wrappers repeat the real error; keep the real one only.
     if (e.keyword === 'if') continue;
+    if (oneOfAt.has(e.instancePath) && e.keyword !== 'oneOf' && e.keyword !== 'required' && e.keyword !== 'additionalProperties') continue;
+    if (e.keyword === 'oneOf' && deeper(e.instancePath)) continue;
     let pointer = e.instancePath || '';
     let detail: string;
     switch (e.keyword) {
@@ -124,6 +132,9 @@ export function toFieldErrors(errors: readonly ErrorObject[]): FieldError[] {
         break;
       case 'pattern':
         detail = 'has a form that is not allowed here';
+        break;
+      case 'oneOf':
+        detail = 'matches none of the forms allowed here';
         break;
       default:
         detail = e.message ?? 'is invalid';
