@@ -8,7 +8,7 @@
  *   are generated once into DATA_DIR (see `demo-secrets.ts`).
  */
 import { resolve } from 'node:path';
-import { createSchemaRegistry } from '../schemas/schema-registry.js';
+import { ConfigError, parseEnv } from './parse-env.js';
 import { loadDemoSecrets, DEMO_ISSUER } from './demo-secrets.js';
 import type { CustodianQuotas } from '../custodian/custodian.service.js';
 
@@ -44,13 +44,7 @@ export interface BrokerConfig {
   };
 }
 
-/** A configuration problem that must stop start-up. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 interface RawConfig {
   JPP_MODE: Mode;
@@ -99,17 +93,7 @@ const KEYS: ReadonlyArray<keyof RawConfig> = [
  * every offending variable.
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): BrokerConfig {
-  const raw: Record<string, unknown> = {};
-  for (const key of KEYS) {
-    const value = env[key];
-    if (value !== undefined && value !== '') raw[key] = value;
-  }
-  const errors = createSchemaRegistry({ coerceTypes: true }).validate('config', raw);
-  if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.pointer.replace(/^\//, '')}: ${e.detail}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  const c = raw as unknown as RawConfig;
+  const c = parseEnv(env, KEYS, 'config', 'configuration') as unknown as RawConfig;
   const dataDir = resolve(c.DATA_DIR);
   let subjectKey: Buffer;
   let issuer: string;

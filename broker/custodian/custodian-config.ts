@@ -4,8 +4,8 @@
  * logboek's signing key: the custodian must hold neither.
  */
 import { resolve } from 'node:path';
-import { createSchemaRegistry } from '../schemas/schema-registry.js';
-import { ConfigError, QUOTA_KEYS, quotasOf } from '../config/config.js';
+import { QUOTA_KEYS, quotasOf } from '../config/config.js';
+import { parseEnv } from '../config/parse-env.js';
 import type { CustodianQuotas } from './custodian.service.js';
 
 export interface CustodianConfig {
@@ -25,16 +25,7 @@ const KEYS = [
 ] as const;
 
 export function loadCustodianConfig(env: Readonly<Record<string, string | undefined>>): CustodianConfig {
-  const raw: Record<string, unknown> = {};
-  for (const key of KEYS) {
-    const value = env[key];
-    if (value !== undefined && value !== '') raw[key] = value;
-  }
-  const errors = createSchemaRegistry({ coerceTypes: true }).validate('custodian-config', raw);
-  if (errors.length > 0) {
-    throw new ConfigError(`invalid custodian configuration:\n${errors.map((e) => `  ${e.pointer.replace(/^\//, '')}: ${e.detail}`).join('\n')}`);
-  }
-  const c = raw as Record<string, string> & Record<(typeof QUOTA_KEYS)[number], number> & { PORT: number };
+  const c = parseEnv(env, KEYS, 'custodian-config', 'custodian configuration') as Record<string, string> & Record<(typeof QUOTA_KEYS)[number], number> & { PORT: number };
   return {
     keyFile: resolve(c['JPP_CUSTODIAN_KEY_FILE']!),
     port: c.PORT,

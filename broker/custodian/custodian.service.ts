@@ -18,7 +18,7 @@ import { requireAdapter, requirePerson, type Principal } from '../auth/principal
 import type { Platform } from '../platform/platform.js';
 import type { SchemaRegistry } from '../schemas/schema-registry.js';
 import type { LogWriter } from '../logboek/log-writer.js';
-import type { LogActor } from '../logboek/log-entry.js';
+import { actorOf, type LogActor } from '../logboek/log-entry.js';
 import type { KeyStore } from './key-store.js';
 import { addUsage } from './custodian-usage.repository.js';
 import { blindedElementsFromJson, bytesToBase64Url, evaluateBatch, evaluationToJson, OprfRequestError } from './oprf-evaluator.js';
@@ -74,12 +74,10 @@ export function createCustodianService(deps: {
       let actor: LogActor;
       let quota: Quota;
       if (principal.kind === 'adapter') {
-        const a = requireAdapter(principal, deps.platform);
-        actor = { kind: 'adapter', id: a.id, partner: a.partner };
+        actor = actorOf(requireAdapter(principal, deps.platform));
         quota = deps.quotas.adapter;
       } else {
-        const p = requirePerson(principal, deps.platform, 'query');
-        actor = { kind: 'person', id: p.id, organisation: p.organisation, role: p.role };
+        actor = actorOf(requirePerson(principal, deps.platform, 'query'));
         quota = deps.quotas.person;
       }
       const errors = deps.schemas.validate('oprf#/$defs/evaluateRequest', body);

@@ -8,6 +8,7 @@
  * - Every read is itself a logboek entry, written in the read's transaction.
  */
 import type { Kysely } from 'kysely';
+import { actorOf } from '../logboek/log-entry.js';
 import type { Database } from '../db/database.js';
 import { validationError } from '../errors/app-error.js';
 import { requirePerson, type Principal } from '../auth/principal.js';
@@ -58,7 +59,7 @@ export function createDisclosureService(deps: {
         await deps.log.append(trx, [
           {
             action: 'log-read',
-            actor: { kind: 'person', id: person.id, organisation: person.organisation, role: person.role },
+            actor: actorOf(person),
             outcome: 'read',
             traceId,
             startedAt,

@@ -11,6 +11,7 @@
  */
 import canonicalize from 'canonicalize';
 import type { RuleRef } from '../policy/decision-table.js';
+import type { AdapterPrincipal, PersonPrincipal } from '../auth/principal.js';
 
 export const LOG_ACTIONS = [
   'disclosure',
@@ -28,6 +29,13 @@ export type LogActor =
   | { kind: 'person'; id: string; organisation: string; role: string }
   | { kind: 'adapter'; id: string; partner: string }
   | { kind: 'system'; id: string };
+
+/** The actor of a step taken by a principal: who, for which organisation, in which role (NEN 7513). */
+export function actorOf(principal: PersonPrincipal | AdapterPrincipal): LogActor {
+  return principal.kind === 'person'
+    ? { kind: 'person', id: principal.id, organisation: principal.organisation, role: principal.role }
+    : { kind: 'adapter', id: principal.id, partner: principal.partner };
+}
 
 /** One processing step to be logged. */
 export interface LogEntryInput {

@@ -11,6 +11,7 @@
  * a request beyond the tree's size is refused, never answered with a made-up hash.
  */
 import type { Kysely } from 'kysely';
+import { actorOf } from './log-entry.js';
 import type { JWK } from 'jose';
 import type { Database } from '../db/database.js';
 import { AppError, validationError } from '../errors/app-error.js';
@@ -111,7 +112,7 @@ export function createLogboekReadService(deps: {
         await deps.log.append(trx, [
           {
             action: 'log-read',
-            actor: { kind: 'person', id: person.id, organisation: person.organisation, role: person.role },
+            actor: actorOf(person),
             outcome: 'read',
             traceId,
             startedAt,

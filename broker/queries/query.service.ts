@@ -29,7 +29,7 @@ import type { PolicyService } from '../policy/policy.service.js';
 import type { RuleRef } from '../policy/decision-table.js';
 import { personHoldsRole } from '../people/person.repository.js';
 import type { LogWriter } from '../logboek/log-writer.js';
-import type { LogEntryInput } from '../logboek/log-entry.js';
+import { actorOf, type LogEntryInput } from '../logboek/log-entry.js';
 import { openOrFindCase } from './case.repository.js';
 import { insertQuery } from './query.repository.js';
 
@@ -137,7 +137,7 @@ export function createQueryService(deps: {
         for (const { partnerId, category } of found) counted.set(partnerId, [...(counted.get(partnerId) ?? []), category]);
 
         const answers: QueryAnswer[] = [];
-        const actor = { kind: 'person' as const, id: person.id, organisation: person.organisation, role: person.role };
+        const actor = actorOf(person);
         const entries: LogEntryInput[] = [];
         for (const scope of scopes) {
           const categoriesCounted = (counted.get(scope.partner) ?? []).sort();

@@ -23,7 +23,7 @@ import { findIdentityValues } from './identity-detector.js';
 import { deleteSignal, insertSignals, type NewSignal } from './signal.repository.js';
 import { findBatch, recordBatch } from './signal-batch.repository.js';
 import type { LogWriter } from '../logboek/log-writer.js';
-import { canonicalJson } from '../logboek/log-entry.js';
+import { actorOf, canonicalJson } from '../logboek/log-entry.js';
 import type { AdapterPrincipal } from '../auth/principal.js';
 
 export interface SignalInput {
@@ -66,7 +66,6 @@ export function createSignalService(deps: {
   const { db, platform } = deps;
   const categoriesOf = new Map(platform.partners.map((p) => [p.id, new Set<string>(p.categories)]));
 
-  const actorOf = (a: AdapterPrincipal) => ({ kind: 'adapter' as const, id: a.id, partner: a.partner });
   const batchEntry = (a: AdapterPrincipal, r: BatchResult, traceId: string, startedAt: Date) => ({
     action: 'signal-batch' as const,
     actor: actorOf(a),

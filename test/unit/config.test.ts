@@ -70,3 +70,19 @@ describe('demo mode', () => {
     expect(loadConfig({ JPP_MODE: 'demo', DATA_DIR: mkdtempSync(join(tmpdir(), 'jpp-config-')) }).subjectKey.equals(first.subjectKey)).toBe(false);
   });
 });
+
+describe('the custodian in its own process', () => {
+  it('names every missing variable, and has no place for the broker\'s secrets', async () => {
+    const { loadCustodianConfig } = await import('../../broker/custodian/custodian-config.js');
+    expect(() => loadCustodianConfig({})).toThrow(/JPP_CUSTODIAN_KEY_FILE: is required[\s\S]*DATABASE_URL: is required/);
+    const c = loadCustodianConfig({
+      JPP_CUSTODIAN_KEY_FILE: '/tmp/keys.json',
+      DATABASE_URL: 'postgres://db/jpp',
+      JPP_JWT_ISSUER: 'https://idp.example.nl',
+      JPP_JWT_JWKS_URL: 'https://idp.example.nl/jwks',
+      JPP_SUBJECT_KEY: key,
+    });
+    expect(c).toMatchObject({ port: 8090, quotas: { person: { perMinute: 30, perDay: 300 }, adapter: { perMinute: 20000 } } });
+    expect(JSON.stringify(c)).not.toContain(key);
+  });
+});

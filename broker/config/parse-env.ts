@@ -1,0 +1,33 @@
+/**
+ * Reads the named environment variables and checks them against a JSON Schema (types
+ * coerced, defaults filled). Empty strings count as unset. Shared by the broker's and the
+ * custodian's configuration, so both report problems the same way: every offending
+ * variable by name, at once.
+ */
+import { createSchemaRegistry, type SchemaName } from '../schemas/schema-registry.js';
+
+/** A configuration problem that must stop start-up. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  keys: readonly string[],
+  schema: SchemaName,
+  what: string,
+): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const key of keys) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const errors = createSchemaRegistry({ coerceTypes: true }).validate(schema, raw);
+  if (errors.length > 0) {
+    throw new ConfigError(`invalid ${what}:\n${errors.map((e) => `  ${e.pointer.replace(/^\//, '')}: ${e.detail}`).join('\n')}`);
+  }
+  return raw;
+}
