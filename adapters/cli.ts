@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { BrokerRefusal, submitBatch, withdrawSignal, type BrokerClientOptions } from './broker-client.js';
-import { pseudonymise } from './pseudonymisation/custodian-client.js';
+import { fetchCustodianKeys, pseudonymise } from './pseudonymisation/custodian-client.js';
 import type { IdentityInput } from './pseudonymisation/normalise-identity.js';
 
 interface GlobalOptions {
@@ -68,7 +68,8 @@ program
     const identity: IdentityInput = o.bsn
       ? { bsn: o.bsn }
       : { surname: o.surname ?? '', birthDate: o.birthDate ?? '', ...(o.firstName ? { firstName: o.firstName } : {}), ...(o.tussenvoegsel ? { tussenvoegsel: o.tussenvoegsel } : {}) };
-    const epoch = o.epoch === undefined ? undefined : Number(o.epoch);
+    // A pin applies to the epoch used: the one asked for, or else the custodian's current one.
+    const epoch = o.epoch === undefined ? (o.pin ? (await fetchCustodianKeys(o.custodian)).current : undefined) : Number(o.epoch);
     const result = await pseudonymise(
       { baseUrl: o.custodian, token: client().token, ...(o.pin && epoch !== undefined ? { pinned: { [epoch]: o.pin } } : {}) },
       [identity],

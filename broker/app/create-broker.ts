@@ -25,6 +25,7 @@ import { createDisclosureService } from '../disclosures/disclosure.service.js';
 import { seedDemo } from '../demo/seed-demo.js';
 import { loadDemoIdentities } from '../demo/demo-identities.js';
 import { pseudonymiseLocally } from '../custodian/local-pseudonymiser.js';
+import { loadSodiumVoprfSuite } from '../../adapters/pseudonymisation/voprf-suite-sodium.js';
 import { createCheckpointSigner } from '../logboek/checkpoint.js';
 import { createSequencer, type Sequencer } from '../logboek/sequencer.js';
 import { createLogWriter } from '../logboek/log-writer.js';
@@ -102,7 +103,8 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       const keyFile = join(config.dataDir, 'custodian-keys.json');
       ensureKeyFile(keyFile, now());
       const keys = loadKeyStore(keyFile);
-      custodian = createCustodianService({ db, platform, schemas, keys, quotas: config.quotas, log, now });
+      const suite = await loadSodiumVoprfSuite();
+      custodian = createCustodianService({ db, platform, schemas, keys, quotas: config.quotas, log, now, suite });
       await seedDemo({
         db,
         hashSubject,

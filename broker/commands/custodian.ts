@@ -12,7 +12,8 @@ import { loadCustodianConfig } from '../custodian/custodian-config.js';
 import { ensureKeyFile, loadKeyStore, retireKey, rotateKey } from '../custodian/key-store.js';
 import { createCustodianService } from '../custodian/custodian.service.js';
 import { openDatabase } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
+import { requireSchema } from '../db/migrate.js';
+import { loadSodiumVoprfSuite } from '../../adapters/pseudonymisation/voprf-suite-sodium.js';
 import { createLogger } from '../http/logger.js';
 import { createBaseApp } from '../http/base-app.js';
 import { custodianRoutes } from '../http/routes/custodian.routes.js';
@@ -29,10 +30,13 @@ export async function custodianStartCommand(): Promise<void> {
   ensureKeyFile(config.keyFile, new Date());
   const keys = loadKeyStore(config.keyFile);
   const handle = await openDatabase({ kind: 'postgres', url: config.databaseUrl });
-  await migrateToLatest(handle.db);
+  // The broker owns the schema and migrates it; the custodian only checks it is there,
+  // so its database role needs no DDL rights.
+  await requireSchema(handle.db);
   const verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys: createRemoteJWKSet(new URL(config.jwt.jwksUrl)) });
   const log = createLogWriter({ activityOf: (action) => activityOf(platform, action), onCommitted: () => undefined });
-  const custodian = createCustodianService({ db: handle.db, platform, schemas, keys, quotas: config.quotas, log, now: () => new Date() });
+  const suite = await loadSodiumVoprfSuite();
+  const custodian = createCustodianService({ db: handle.db, platform, schemas, keys, quotas: config.quotas, log, now: () => new Date(), suite });
   const app = createBaseApp({ db: handle.db, logger }, (a) => a.use('/v1', custodianRoutes(custodian, verifyToken)));
   const server = app.listen(config.port, config.host, (err?: Error) => {
     if (err) {

@@ -1,6 +1,7 @@
 /**
  * Broker configuration: environment variables, parsed once at start-up against
- * `schemas/config.schema.json`. Nothing else reads `process.env`.
+ * `schemas/config.schema.json`. No service reads `process.env`; only command-line entry
+ * points read their own conveniences (e.g. a token or key-file option's default).
  *
  * Invariants:
  * - A bad or missing value stops start-up with a message naming the variable.

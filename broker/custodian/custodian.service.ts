@@ -7,7 +7,10 @@
  *   a person) has a quota per minute and per day; past it the answer is 429 and nothing
  *   is evaluated (RFC 9497 §7.2.3 also asks to limit evaluations per key).
  * - Every evaluation is logged (who, how many elements, epoch, doel) in the transaction
- *   that counts it; no log, no evaluation.
+ *   that counts it; no log, no output. A batch is evaluated (which also validates every
+ *   element) before it is counted, so a malformed element is a 422 that costs no quota,
+ *   and the result leaves only after the count and the log entry committed.
+ * - A person must hold their role in the broker's register, as for a query.
  * - The custodian sees only blinded elements: uniformly random group elements that
  *   reveal nothing about the identity behind them (RFC 9497 §7.1).
  */
@@ -21,7 +24,8 @@ import type { LogWriter } from '../logboek/log-writer.js';
 import { actorOf, type LogActor } from '../logboek/log-entry.js';
 import type { KeyStore } from './key-store.js';
 import { addUsage } from './custodian-usage.repository.js';
-import { blindedElementsFromJson, bytesToBase64Url, evaluateBatch, evaluationToJson, OprfRequestError } from './oprf-evaluator.js';
+import { blindedElementsFromJson, bytesToBase64Url, evaluateBatch, evaluationToJson, OprfRequestError, type VoprfSuite } from './oprf-evaluator.js';
+import { personHoldsRole } from '../people/person.repository.js';
 
 export interface Quota {
   readonly perMinute: number;
@@ -58,6 +62,8 @@ export function createCustodianService(deps: {
   quotas: CustodianQuotas;
   log: LogWriter;
   now: () => Date;
+  /** The RFC 9497 implementation; libsodium's is several times faster than the default. */
+  suite?: VoprfSuite;
 }): CustodianService {
   const doelen = new Set(deps.platform.doelen.map((d) => d.id));
   return {
@@ -80,6 +86,9 @@ export function createCustodianService(deps: {
         actor = actorOf(requirePerson(principal, deps.platform, 'query'));
         quota = deps.quotas.person;
       }
+      if (principal.kind === 'person' && !(await personHoldsRole(deps.db, principal.id, principal.organisation, principal.role))) {
+        throw new AppError('forbidden', "this person does not hold that role for that organisation in the broker's register");
+      }
       const errors = deps.schemas.validate('oprf#/$defs/evaluateRequest', body);
       if (errors.length > 0) throw validationError(errors);
       const req = body as { epoch: number; doel?: string; blindedElements: string[] };
@@ -88,9 +97,12 @@ export function createCustodianService(deps: {
       }
       const secretKey = deps.keys.secretKeyOf(req.epoch);
       if (!secretKey) throw validationError([{ pointer: '/epoch', detail: 'is not an active key epoch' }]);
+      const key = deps.keys.epochs().find((e) => e.epoch === req.epoch)!;
       let elements: Uint8Array[];
+      let evaluation;
       try {
         elements = blindedElementsFromJson(req.blindedElements);
+        evaluation = evaluateBatch(secretKey, elements, { publicKey: key.publicKey, ...(deps.suite ? { suite: deps.suite } : {}) });
       } catch (err) {
         if (err instanceof OprfRequestError) throw validationError([{ pointer: '/blindedElements', detail: err.message }]);
         throw err;
@@ -117,9 +129,8 @@ export function createCustodianService(deps: {
         ]);
       });
       deps.log.committed();
-      // Evaluated only after the count and the log entry are committed.
-      const key = deps.keys.epochs().find((e) => e.epoch === req.epoch)!;
-      return { epoch: req.epoch, ...evaluationToJson(evaluateBatch(secretKey, elements, { publicKey: key.publicKey })) };
+      // The output leaves only now that the count and the log entry are committed.
+      return { epoch: req.epoch, ...evaluationToJson(evaluation) };
     },
   };
 }

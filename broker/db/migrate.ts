@@ -27,3 +27,15 @@ export async function migrateToLatest(db: Kysely<any>): Promise<void> {
     throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${String((error as Error).message ?? error)}`, { cause: error });
   }
 }
+
+/**
+ * Checks that the database is migrated to at least this code's latest migration, for a
+ * process that must not change the schema (the key custodian). Throws naming what to do.
+ */
+export async function requireSchema(db: Kysely<any>): Promise<void> {
+  const migrations = await new Migrator({ db, provider }).getMigrations();
+  const pending = migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
+  if (pending.length > 0) {
+    throw new Error(`the database lacks migrations ${pending.join(', ')}: start the broker on it first (it migrates; the custodian does not)`);
+  }
+}

@@ -1,9 +1,8 @@
 /**
  * The seeded demo platform: demo people and synthetic youths with signals, so that a new
- * user can try the loop within a minute. All synthetic: pseudonyms are derived from fixed
- * labels (no identity exists behind them), and the README's tour uses them.
+ * user can try the loop within a minute. The youths' identities are made up at random on
+ * first start (demo-identities.ts) and pseudonymised through the OPRF (seed-demo.ts).
  */
-import { createHash } from 'node:crypto';
 import type { SignalCategory } from '../signals/signal-category.js';
 
 export interface DemoPerson {

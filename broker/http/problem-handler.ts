@@ -18,7 +18,7 @@ function fromBodyParser(err: BodyParserError): AppError | undefined {
     case 'entity.parse.failed':
       return new AppError('validation', 'the request body is not valid JSON', [{ pointer: '/', detail: 'is not valid JSON' }]);
     case 'entity.too.large':
-      return new AppError('payload-too-large', 'the request body is larger than 1 MB');
+      return new AppError('payload-too-large', 'the request body is larger than this endpoint accepts');
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError('unsupported-media-type', 'the request body must be UTF-8 JSON');

@@ -16,6 +16,8 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonymise } from '../../adapters/pseudonymisation/custodian-client.js';
 import { syntheticBsn } from '../support/synthetic.js';
+import { openDatabase } from '../../broker/db/database.js';
+import { migrateToLatest } from '../../broker/db/migrate.js';
 
 const adminUrl = process.env['DATABASE_URL'];
 if (!adminUrl) console.warn('custodian-process.test.ts: skipped, it needs PostgreSQL (set DATABASE_URL)');
@@ -39,6 +41,10 @@ describe.skipIf(!adminUrl)('jpp-broker custodian', () => {
     const u = new URL(adminUrl!);
     u.pathname = `/${dbName}`;
     dbUrl = u.toString();
+    // The broker migrates the shared database; the custodian refuses to start on an unmigrated one.
+    const broker = await openDatabase({ kind: 'postgres', url: dbUrl });
+    await migrateToLatest(broker.db);
+    await broker.close();
 
     const { publicKey, privateKey } = await generateKeyPair('EdDSA');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'idp-1', alg: 'EdDSA' };

@@ -71,6 +71,21 @@ describe('refusals', () => {
     expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
   });
 
+  it('refuses an element that is not a ristretto255 point with 422, without counting it', async () => {
+    const token = await b.token('demo-jeugdboa');
+    const notAPoint = Buffer.alloc(32, 0xff).toString('base64url');
+    const res = await evaluate(token, { epoch: 1, doel: 'jpp-screening', blindedElements: [notAPoint] });
+    expect(res.status).toBe(422);
+    expect(res.body.errors[0].pointer).toBe('/blindedElements');
+    const usage = await b.broker.db.selectFrom('custodian_usage').selectAll().where('caller_id', '=', 'person:demo-jeugdboa').execute();
+    expect(usage).toEqual([]);
+  });
+
+  it('refuses a person who is not in the register, as a query would', async () => {
+    const token = await b.sign({ org: 'zvh-limburg-noord', role: 'voorzitter' }, 'someone-unregistered');
+    expect((await evaluate(token, { epoch: 1, doel: 'jpp-screening', blindedElements: [element] })).status).toBe(403);
+  });
+
   it('refuses a caller without the query capability, and anonymous callers', async () => {
     expect((await evaluate(await b.token('demo-jurist'), { epoch: 1, doel: 'jpp-screening', blindedElements: [element] })).status).toBe(403);
     expect((await b.call('POST', '/custodian/v1/evaluate', { body: { epoch: 1, blindedElements: [element] } })).status).toBe(401);

@@ -1,7 +1,8 @@
 /**
  * Key epochs: every signal records the custodian key epoch its pseudonym was computed
- * under, so that a retired epoch's signals can be found (and re-submitted or removed)
- * without knowing who they are about. Existing signals were made under epoch 1.
+ * under, so that a retired epoch's signals can be found and removed without knowing who
+ * they are about. (A partner re-submits under a new epoch with new refs, or withdraws the
+ * old signal first: a known ref counts as a duplicate.) Existing signals were epoch 1.
  */
 import { sql, type Kysely } from 'kysely';
 

@@ -11,7 +11,9 @@ type ImmutableOptional<T> = ColumnType<T | null, T | null | undefined, never>;
  * records. The sequencer later gives it its place in the Merkle tree (`seq`, the leaf
  * index) and its `leaf_hash`; that NULL-to-value transition is the only UPDATE the
  * database allows. The other columns copy fields of `content` for filtering.
- * Retention (a later issue) may redact `content` and the copies but never `leaf_hash`.
+ * Retention (a later issue) is to redact `content` and the copies but never `leaf_hash`:
+ * verification already accepts an entry known only by its leaf hash; the database guard
+ * will admit that one more transition when retention is built (today it refuses it).
  */
 export interface LogboekEntryTable {
   id: Generated<number>;
