@@ -26,6 +26,7 @@ program
     process.stdout.write(`${await tokenCommand(opts)}\n`);
   });
 
+program.addCommand((await import('./commands/audit.js')).auditCommand());
 
 const custodian = program
   .command('custodian')

@@ -130,6 +130,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       querySchemas,
       openapi: buildOpenApiDocument(schemas, VERSION),
       ...(custodian ? { custodian } : {}),
+      problem: () => sequencer.damage(),
     });
     // Entries left pending by a previous run (or another process) are placed now.
     if (config.logboek.sequencer) sequencer.kick();

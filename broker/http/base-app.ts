@@ -14,7 +14,10 @@ import { LOG_SERIALIZERS } from './logger.js';
 import { notFoundHandler, problemHandler } from './problem-handler.js';
 import { traceContext } from './trace-context.js';
 
-export function createBaseApp(deps: { db: Kysely<Database>; logger: Logger }, mountRoutes: (app: Express) => void): Express {
+export function createBaseApp(
+  deps: { db: Kysely<Database>; logger: Logger; /** A reason the service is unhealthy beyond its database, if any. */ problem?: () => string | undefined },
+  mountRoutes: (app: Express) => void,
+): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -33,6 +36,8 @@ export function createBaseApp(deps: { db: Kysely<Database>; logger: Logger }, mo
     } catch (err) {
       throw new AppError('unavailable', 'the database does not answer', [], { cause: err });
     }
+    const problem = deps.problem?.();
+    if (problem) throw new AppError('unavailable', problem);
     res.json({ status: 'ok' });
   });
   mountRoutes(app);

@@ -33,6 +33,8 @@ export interface HttpDeps {
   /** Validates query strings (coerces types). */
   readonly querySchemas: SchemaRegistry;
   readonly openapi: Record<string, unknown>;
+  /** Why the broker is unhealthy beyond its database (a damaged logboek), if it is. */
+  readonly problem?: () => string | undefined;
   /** The in-process key custodian (demo mode only). */
   readonly custodian?: CustodianService;
 }

@@ -92,8 +92,10 @@ export function createLogboekReadService(deps: {
       count('treeSize', size);
       if (index >= size) throw validationError([{ pointer: '/index', detail: 'must be below treeSize' }]);
       if (size > (await treeSize(db))) throw validationError([{ pointer: '/treeSize', detail: 'is larger than the log' }]);
-      const [entry] = await sequencedEntries(db, index, index + 1);
-      return { index, treeSize: size, leafHash: b64(entry!.leafHash), proof: await proofFor(inclusionProofRanges(index, size)) };
+      // The leaf as the tree holds it (its level-0 node): the hash every proof is built from.
+      const leaf = (await getNodes(db, [{ level: 0, index }])).get(nodeKey(0, index));
+      if (!leaf) throw new AppError('internal', 'a Merkle node is missing from storage');
+      return { index, treeSize: size, leafHash: b64(leaf), proof: await proofFor(inclusionProofRanges(index, size)) };
     },
     async consistencyProof(size1, size2) {
       count('size1', size1);
@@ -123,7 +125,11 @@ export function createLogboekReadService(deps: {
         return {
           entries: rows.map((r) => ({ seq: r.seq, leafHash: b64(r.leafHash), content: JSON.parse(r.content) as unknown })),
           treeSize: size,
-          nextSeq: fromSeq + rows.length < size ? fromSeq + rows.length : null,
+          // Past the last entry returned, or past the window when it held none (a gap must not stall paging).
+          nextSeq: (() => {
+            const next = rows.length > 0 ? rows[rows.length - 1]!.seq + 1 : fromSeq + limit;
+            return next < size ? next : null;
+          })(),
         };
       });
       deps.log.committed();

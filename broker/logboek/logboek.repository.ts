@@ -59,6 +59,16 @@ export async function pendingEntries(ex: Executor, limit: number): Promise<Array
   return ex.selectFrom('logboek_entries').select(['id', 'content']).where('seq', 'is', null).orderBy('id').limit(limit).execute();
 }
 
+/** The highest leaf index among the stored level-0 nodes, plus one: the tree's size as its nodes say. */
+export async function nodeTreeSize(ex: Executor): Promise<number> {
+  const row = await ex
+    .selectFrom('logboek_nodes')
+    .select(sql<number>`coalesce(max(idx) + 1, 0)::int`.as('n'))
+    .where('level', '=', 0)
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
 /** The number of leaves in the tree. */
 export async function treeSize(ex: Executor): Promise<number> {
   const row = await ex

@@ -16,20 +16,22 @@
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database } from '../db/database.js';
+import type { Database, Executor } from '../db/database.js';
 import { leafHash, nodeHash } from './merkle/merkle-hash.js';
 import { decomposeRange, nodeKey, nodesCompletedByAppend, rangeHash } from './merkle/tree-math.js';
 import { leafData } from './log-entry.js';
-import { checkpointDigest, type CheckpointSigner } from './checkpoint.js';
+import { checkpointDigest, verifyCheckpoint, type CheckpointSigner } from './checkpoint.js';
 import {
   getNodes,
   insertCheckpoint,
   insertNodes,
   latestCheckpoint,
   lockSequencer,
+  nodeTreeSize,
   pendingEntries,
   setSequenced,
   treeSize,
+  type StoredCheckpoint,
 } from './logboek.repository.js';
 
 export interface SequencerOptions {
@@ -60,17 +62,55 @@ export interface Sequencer {
   /** Starts the background loop (a run every `intervalMs`, and on kick). */
   start(intervalMs?: number): void;
   stop(): Promise<void>;
+  /** Why the sequencer stopped placing entries (a damaged log), or undefined while healthy. */
+  damage(): string | undefined;
+}
+
+/** The log's storage lost entries, nodes or checkpoints: appending would fork it. */
+export class LogboekDamagedError extends Error {
+  override readonly name = 'LogboekDamagedError';
 }
 
 export function createSequencer(o: SequencerOptions): Sequencer {
   const batchSize = o.batchSize ?? 5000;
 
+  /** A checkpoint is chained to only if it is this log's own: our signature, our origin, our root. */
+  async function checkOwnCheckpoint(trx: Executor, c: StoredCheckpoint): Promise<void> {
+    let body;
+    try {
+      body = await verifyCheckpoint(c.jws, o.signer.publicJwk, o.origin);
+    } catch (err) {
+      throw new LogboekDamagedError(`checkpoint ${c.id} is not signed by this log's key (${(err as Error).message}); the sequencer stops`);
+    }
+    const nodes = await getNodes(trx, decomposeRange(0, c.treeSize));
+    const root = rangeHash(0, c.treeSize, (level, index) => {
+      const hash = nodes.get(nodeKey(level, index));
+      if (!hash) throw new LogboekDamagedError(`logboek node ${level}:${index} is missing`);
+      return hash;
+    });
+    if (body.treeSize !== c.treeSize || body.rootHash !== Buffer.from(root).toString('base64') || !Buffer.from(root).equals(Buffer.from(c.rootHash))) {
+      throw new LogboekDamagedError(`checkpoint ${c.id} does not match the stored tree; the sequencer stops`);
+    }
+  }
+
   async function runOnce(opts: { forceCheckpoint?: boolean } = {}): Promise<SequencerRun> {
     return o.db.transaction().execute(async (trx) => {
       await lockSequencer(trx);
       const size0 = await treeSize(trx);
+      const last = await latestCheckpoint(trx);
+      // Refuse to build on a log that lost its newest entries or nodes: appending would
+      // reuse their places and fork from every checkpoint already signed.
+      const nodesSay = await nodeTreeSize(trx);
+      if (nodesSay !== size0 || size0 < (last?.treeSize ?? 0)) {
+        throw new LogboekDamagedError(
+          `the logboek's entries end at ${size0}, its nodes at ${nodesSay}, and the latest checkpoint is at ${last?.treeSize ?? 0}: ` +
+            'entries were removed; the sequencer stops until this is investigated (jpp-broker audit verify --database)',
+        );
+      }
       const pending = await pendingEntries(trx, batchSize);
-      const stored = await getNodes(trx, decomposeRange(0, size0));
+      const frontier = decomposeRange(0, size0);
+      const stored = await getNodes(trx, frontier);
+      if (stored.size !== frontier.length) throw new LogboekDamagedError('logboek nodes of the tree\'s right edge are missing; the sequencer stops');
       const known = new Map(stored);
       // A missing node means storage lost a row: fail loudly rather than hash undefined.
       const node = (level: number, index: number): Uint8Array => {
@@ -95,11 +135,11 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       await insertNodes(trx, newNodes);
       const size = size0 + pending.length;
 
-      const last = await latestCheckpoint(trx);
       const grown = size - (last?.treeSize ?? 0);
       const age = last ? (o.now().getTime() - last.createdAt.getTime()) / 1000 : Infinity;
       let checkpointId: number | undefined;
       if (grown > 0 && (grown >= o.checkpointEveryEntries || age >= o.checkpointEverySeconds || opts.forceCheckpoint)) {
+        if (last) await checkOwnCheckpoint(trx, last);
         const root = rangeHash(0, size, node);
         const createdAt = o.now();
         const jws = await o.signer.sign({
@@ -115,6 +155,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     });
   }
 
+  let damaged: string | undefined;
   let running: Promise<unknown> | undefined;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
@@ -129,7 +170,13 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       .then((r) => {
         if (r.sequenced === batchSize) again = true;
       })
-      .catch((err: unknown) => o.logger.error({ err }, 'logboek sequencer run failed'))
+      .then(() => {
+        damaged = undefined;
+      })
+      .catch((err: unknown) => {
+        if (err instanceof LogboekDamagedError) damaged = err.message;
+        o.logger.error({ err }, 'logboek sequencer run failed');
+      })
       .finally(() => {
         running = undefined;
         if (again && !stopped) {
@@ -148,6 +195,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       while (last.sequenced === batchSize);
       return last;
     },
+    damage: () => damaged,
     kick: () => {
       if (!stopped) loop();
     },

@@ -3,6 +3,7 @@
  * and consistency proofs that a third party verifies with nothing but the public key.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
 import { checkpointDigest, verifyCheckpoint } from '../../broker/logboek/checkpoint.js';
@@ -132,5 +133,34 @@ describe('entries', () => {
     const { entries } = await allEntries();
     const actions = entries.filter((e) => (e.content['actor'] as { kind: string }).kind === 'adapter').map((e) => [e.content['action'], e.content['outcome']]);
     expect(actions).toEqual([['signal-batch', 'processed'], ['signal-withdrawal', 'withdrawn']]);
+  });
+});
+
+describe('a damaged log', () => {
+  it('stops the sequencer and fails the health check when the newest entries are gone', async () => {
+    const t = await startTestBroker();
+    try {
+      const token = await t.token('demo-voorzitter');
+      for (let i = 0; i < 2; i++) {
+        await t.call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') } });
+      }
+      await t.broker.sequencer.drain({ forceCheckpoint: true });
+      expect((await t.call('GET', '/healthz')).status).toBe(200);
+      // An insider removes the newest entries and their nodes, bypassing the triggers.
+      await t.broker.db.transaction().execute(async (trx) => {
+        await sql`set local session_replication_role = replica`.execute(trx);
+        await sql`delete from logboek_nodes where level = 0 and idx >= 10`.execute(trx);
+        await sql`delete from logboek_entries where seq >= 10`.execute(trx);
+      });
+      await t.call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') } });
+      await expect(t.broker.sequencer.drain()).rejects.toThrow(/entries were removed/);
+      t.broker.sequencer.kick();
+      await new Promise((r) => setTimeout(r, 200));
+      const health = await t.call('GET', '/healthz');
+      expect(health.status).toBe(503);
+      expect(health.body.detail).toMatch(/entries were removed/);
+    } finally {
+      await t.close();
+    }
   });
 });

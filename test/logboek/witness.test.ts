@@ -1,0 +1,273 @@
+/**
+ * The witness against a live broker: it pins the key on first use, keeps every new checkpoint
+ * after checking signature, chain and consistency; and it catches a broker that rewrites history
+ * (entries and Merkle nodes rewritten, then a new checkpoint signed over them) and a broker that
+ * shows two histories (two roots for one size; a checkpoint that does not follow the last one),
+ * keeping both checkpoints as evidence and refusing to go on until a person looks.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sql, type Kysely } from 'kysely';
+import type { JWK } from 'jose';
+import type { Database } from '../../broker/db/database.js';
+import { startTestBroker, type TestBroker } from '../support/test-broker.js';
+import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
+import { loadDemoSecrets } from '../../broker/config/demo-secrets.js';
+import { canonicalJson, leafData } from '../../broker/logboek/log-entry.js';
+import { leafHash, nodeHash } from '../../broker/logboek/merkle/merkle-hash.js';
+import { decomposeRange, hashesCompletedByAppend, nodeKey, rangeHash } from '../../broker/logboek/merkle/tree-math.js';
+import { checkpointDigest, createCheckpointSigner, type CheckpointSigner } from '../../broker/logboek/checkpoint.js';
+import { getNodes, insertCheckpoint } from '../../broker/logboek/logboek.repository.js';
+import { createLogClient, LogClientError } from '../../broker/logboek/export-log.js';
+import { readWitnessStore, runWitness, witnessOnce, type WitnessOutcome } from '../../broker/logboek/witness.js';
+
+let b: TestBroker | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await b?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  b = undefined;
+  dir = undefined;
+});
+
+async function setup(): Promise<{ b: TestBroker; store: string; round: () => Promise<WitnessOutcome> }> {
+  b = await startTestBroker();
+  dir = mkdtempSync(join(tmpdir(), 'jpp-witness-'));
+  const store = join(dir, 'store');
+  const broker = b;
+  return { b, store, round: () => witnessOnce({ client: createLogClient(broker.url), store }) };
+}
+
+/** Two questions (one log entry per partner each), then a forced checkpoint. */
+async function activity(t: TestBroker): Promise<void> {
+  const token = await t.token('demo-voorzitter');
+  for (let i = 0; i < 2; i++) {
+    const res = await t.call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') } });
+    expect(res.status).toBe(200);
+  }
+  await t.broker.sequencer.drain({ forceCheckpoint: true });
+}
+
+/** The broker's own checkpoint key (demo secrets), as an insider who rewrites history would use it. */
+async function brokerSigner(t: TestBroker): Promise<CheckpointSigner> {
+  return createCheckpointSigner(loadDemoSecrets(t.dataDir).logSigningJwk as JWK);
+}
+
+async function asOwner(db: Kysely<Database>, statements: (trx: Kysely<Database>) => Promise<void>): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`set local session_replication_role = replica`.execute(trx);
+    await statements(trx);
+  });
+}
+
+/** Inserts a checkpoint row the broker did not compute: the broker "shows" it to anyone who asks. */
+async function forgeCheckpoint(t: TestBroker, body: { treeSize: number; rootHash: Uint8Array; previous: string | null }, signer?: CheckpointSigner): Promise<string> {
+  const origin = (await t.call('GET', '/v1/log/public-key')).body.origin as string;
+  const s = signer ?? (await brokerSigner(t));
+  const time = new Date();
+  const jws = await s.sign({ origin, treeSize: body.treeSize, rootHash: Buffer.from(body.rootHash).toString('base64'), time: time.toISOString(), previous: body.previous });
+  await insertCheckpoint(t.broker.db, { treeSize: body.treeSize, rootHash: body.rootHash, jws, createdAt: time });
+  return jws;
+}
+
+function evidenceOf(outcome: WitnessOutcome): { held: string; received: string; report: Record<string, unknown> } {
+  if (outcome.status !== 'misbehaviour') throw new Error(`expected misbehaviour, got ${JSON.stringify(outcome)}`);
+  return {
+    held: readFileSync(join(outcome.evidence, 'held.jws'), 'utf8').trim(),
+    received: readFileSync(join(outcome.evidence, 'received.jws'), 'utf8').trim(),
+    report: JSON.parse(readFileSync(join(outcome.evidence, 'report.json'), 'utf8')) as Record<string, unknown>,
+  };
+}
+
+describe('an honest broker', () => {
+  it('is followed: key pinned on first use, each new checkpoint checked and kept', async () => {
+    const { b: t, store, round } = await setup();
+    await activity(t);
+    const first = await round();
+    expect(first.status).toBe('ok');
+    const pinned = JSON.parse(readFileSync(join(store, 'public-key.json'), 'utf8'));
+    expect(pinned).toEqual((await t.call('GET', '/v1/log/public-key')).body);
+    const held = readWitnessStore(store).checkpoints.length;
+    expect(held).toBeGreaterThan(0);
+
+    expect(await round()).toMatchObject({ status: 'ok', added: 0 });
+    await activity(t);
+    await activity(t);
+    const third = await round();
+    expect(third).toMatchObject({ status: 'ok', added: 2 });
+    const store2 = readWitnessStore(store);
+    expect(store2.checkpoints).toHaveLength(held + 2);
+    // One chain: each names the one before.
+    for (let i = 1; i < store2.checkpoints.length; i++) {
+      expect(store2.checkpoints[i]!.body.previous).toBe(checkpointDigest(store2.checkpoints[i - 1]!.jws));
+    }
+    expect(existsSync(join(store, 'evidence'))).toBe(false);
+  });
+
+  it('accepts the right key given out of band, and refuses to pin a different one later', async () => {
+    const { b: t, store } = await setup();
+    await activity(t);
+    const keyFile = join(dir!, 'key.json');
+    writeFileSync(keyFile, (await t.call('GET', '/v1/log/public-key')).text);
+    const key = JSON.parse(readFileSync(keyFile, 'utf8')) as { origin: string; key: JWK };
+    expect((await witnessOnce({ client: createLogClient(t.url), store, publicKey: key })).status).toBe('ok');
+    const other = { key: { ...(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }) as JWK) } };
+    await expect(witnessOnce({ client: createLogClient(t.url), store, publicKey: other })).rejects.toThrow(/differs from the key pinned/);
+  });
+
+  it('raises the alarm when the broker presents another key than the one obtained out of band', async () => {
+    const { b: t, store } = await setup();
+    await activity(t);
+    const other = { key: generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }) as JWK };
+    const outcome = await witnessOnce({ client: createLogClient(t.url), store, publicKey: other });
+    expect(outcome).toMatchObject({ status: 'misbehaviour', kind: 'key-changed' });
+  });
+
+  it('treats an unreachable broker as an error to retry, not as misbehaviour', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'jpp-witness-'));
+    const client = createLogClient('http://127.0.0.1:9', { timeoutMs: 2000 });
+    await expect(witnessOnce({ client, store: join(dir, 'store') })).rejects.toBeInstanceOf(LogClientError);
+    const errors: string[] = [];
+    const stop = new AbortController();
+    const run = runWitness({ client, store: join(dir, 'store'), intervalSeconds: 1, signal: stop.signal, onError: (e) => errors.push(e.message) });
+    await new Promise((r) => setTimeout(r, 1500));
+    stop.abort();
+    expect(await run).toBeUndefined();
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('a broker that rewrites history', () => {
+  it('is caught: its next checkpoint is not consistent with the one the witness holds', async () => {
+    const { b: t, store, round } = await setup();
+    await activity(t);
+    await activity(t);
+    expect((await round()).status).toBe('ok');
+    const heldBefore = readWitnessStore(store).checkpoints.at(-1)!;
+
+    // The insider rewrites entry 5, its leaf hash and every Merkle node over it, so that the
+    // stored tree is consistent again; then the broker goes on and signs a new checkpoint.
+    const seq = 5;
+    await asOwner(t.broker.db, async (trx) => {
+      const row = (await sql<{ content: string }>`select content from logboek_entries where seq = ${seq}`.execute(trx)).rows[0]!;
+      const forged = canonicalJson({ ...(JSON.parse(row.content) as object), outcome: 'rewritten' });
+      await sql`update logboek_entries set content = ${forged}, leaf_hash = ${leafHash(leafData(forged, seq))} where seq = ${seq}`.execute(trx);
+      const leaves = (await sql<{ seq: number; leaf_hash: Uint8Array }>`select seq, leaf_hash from logboek_entries where seq is not null order by seq`.execute(trx)).rows;
+      await sql`delete from logboek_nodes`.execute(trx);
+      const nodes = new Map<string, Uint8Array>();
+      for (const l of leaves) {
+        for (const n of hashesCompletedByAppend(Number(l.seq), new Uint8Array(l.leaf_hash), (lv, i) => nodes.get(nodeKey(lv, i))!)) {
+          nodes.set(nodeKey(n.level, n.index), n.hash);
+          await sql`insert into logboek_nodes (level, idx, hash) values (${n.level}, ${n.index}, ${n.hash})`.execute(trx);
+        }
+      }
+    });
+    // The broker's own sequencer refuses to sign over a tree that no longer matches its
+    // last checkpoint, and says so in its health check ...
+    const token = await t.token('demo-voorzitter');
+    await t.call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') } });
+    await expect(t.broker.sequencer.drain({ forceCheckpoint: true })).rejects.toThrow(/does not match the stored tree/);
+    // ... so the insider signs the rewritten history with the broker's key.
+    const size = Number((await sql<{ n: number }>`select count(*)::int as n from logboek_entries where seq is not null`.execute(t.broker.db)).rows[0]!.n);
+    const stored = await getNodes(t.broker.db, decomposeRange(0, size));
+    const root = rangeHash(0, size, (lv, i) => stored.get(nodeKey(lv, i))!);
+    const previous = (await t.call('GET', '/v1/log/checkpoints/latest')).body.jws as string;
+    await forgeCheckpoint(t, { treeSize: size, rootHash: root, previous: checkpointDigest(previous) });
+
+    const outcome = await round();
+    expect(outcome).toMatchObject({ status: 'misbehaviour', kind: 'inconsistent' });
+    const e = evidenceOf(outcome);
+    expect(e.held).toBe(heldBefore.jws);
+    const latest = (await t.call('GET', '/v1/log/checkpoints/latest')).body;
+    expect(e.received).toBe(latest.jws);
+    expect(e.report).toMatchObject({ kind: 'inconsistent', consistencyProof: { size1: heldBefore.body.treeSize, size2: latest.treeSize } });
+    expect(outcome.status === 'misbehaviour' && outcome.message).toMatch(/not consistent with checkpoint \d+ .*changed entries that were already checkpointed/);
+    // The new checkpoint was not kept, and the witness will not go on until a person looks.
+    expect(readWitnessStore(store).checkpoints.at(-1)!.jws).toBe(heldBefore.jws);
+    expect(existsSync(join(store, 'alarm.json'))).toBe(true);
+    expect(await round()).toMatchObject({ status: 'misbehaviour', kind: 'earlier-alarm', evidence: (outcome as { evidence: string }).evidence });
+  });
+
+  it('is caught when it cannot even prove consistency (entries it had checkpointed are gone)', async () => {
+    const { b: t, store, round } = await setup();
+    await activity(t);
+    expect((await round()).status).toBe('ok');
+    const held = readWitnessStore(store).checkpoints.at(-1)!;
+    // The insider drops the newest entries and nodes, and signs a bigger checkpoint over made-up data.
+    await asOwner(t.broker.db, async (trx) => {
+      await sql`delete from logboek_entries where seq >= ${held.body.treeSize - 3}`.execute(trx);
+    });
+    await forgeCheckpoint(t, { treeSize: held.body.treeSize + 50, rootHash: nodeHash(new Uint8Array(32), new Uint8Array(32)), previous: checkpointDigest(held.jws) });
+    expect(await round()).toMatchObject({ status: 'misbehaviour', kind: 'inconsistent' });
+  });
+});
+
+describe('a broker that shows two histories', () => {
+  it('is caught when it gives a second root for a size the witness holds', async () => {
+    const { b: t, store, round } = await setup();
+    await activity(t);
+    expect((await round()).status).toBe('ok');
+    const held = readWitnessStore(store).checkpoints.at(-1)!;
+    const forged = await forgeCheckpoint(t, { treeSize: held.body.treeSize, rootHash: nodeHash(new Uint8Array(32), new Uint8Array(32)), previous: checkpointDigest(held.jws) });
+    const outcome = await round();
+    expect(outcome).toMatchObject({ status: 'misbehaviour', kind: 'fork' });
+    expect(outcome.status === 'misbehaviour' && outcome.message).toContain(`two different roots for size ${held.body.treeSize}`);
+    const e = evidenceOf(outcome);
+    expect(e).toMatchObject({ held: held.jws, received: forged });
+  });
+
+  it('is caught when a checkpoint does not follow the last one held (a branch)', async () => {
+    const { b: t, store, round } = await setup();
+    await activity(t);
+    await activity(t);
+    expect((await round()).status).toBe('ok');
+    const chain = readWitnessStore(store).checkpoints;
+    const branchPoint = chain.at(-2)!;
+    // Overlapping sizes: a checkpoint that extends the second-last one, past the last one.
+    const forged = await forgeCheckpoint(t, { treeSize: chain.at(-1)!.body.treeSize + 1, rootHash: nodeHash(new Uint8Array(32), new Uint8Array(32)), previous: checkpointDigest(branchPoint.jws) });
+    const outcome = await round();
+    expect(outcome).toMatchObject({ status: 'misbehaviour', kind: 'fork' });
+    expect(outcome.status === 'misbehaviour' && outcome.message).toMatch(/does not follow checkpoint \d+ .*the last one this witness holds/);
+    expect(evidenceOf(outcome)).toMatchObject({ held: chain.at(-1)!.jws, received: forged });
+    // The evidence directory holds both checkpoints and a report, nothing else.
+    expect(readdirSync((outcome as { evidence: string }).evidence).sort()).toEqual(['held.jws', 'received.jws', 'report.json']);
+  });
+
+  it('is caught by a polling witness, which then stops', async () => {
+    const { b: t, store } = await setup();
+    await activity(t);
+    const rounds: WitnessOutcome[] = [];
+    const stop = new AbortController();
+    const running = runWitness({ client: createLogClient(t.url), store, intervalSeconds: 1, signal: stop.signal, onRound: (o) => rounds.push(o) });
+    while (rounds.length === 0) await new Promise((r) => setTimeout(r, 50));
+    const held = readWitnessStore(store).checkpoints.at(-1)!;
+    await forgeCheckpoint(t, { treeSize: held.body.treeSize, rootHash: new Uint8Array(32), previous: checkpointDigest(held.jws) });
+    const outcome = await running;
+    stop.abort();
+    expect(outcome).toMatchObject({ status: 'misbehaviour', kind: 'fork' });
+    expect(rounds[0]!.status).toBe('ok');
+  }, 20_000);
+
+  it('is caught even when the broker leaves the new checkpoint out of its list (the latest is asked for too)', async () => {
+    const { b: t, store, round } = await setup();
+    await activity(t);
+    expect((await round()).status).toBe('ok');
+    const held = readWitnessStore(store).checkpoints.at(-1)!;
+    await forgeCheckpoint(t, { treeSize: held.body.treeSize, rootHash: new Uint8Array(32), previous: checkpointDigest(held.jws) });
+    const hiding = { ...createLogClient(t.url), checkpoints: async () => [] };
+    expect(await witnessOnce({ client: hiding, store })).toMatchObject({ status: 'misbehaviour', kind: 'fork' });
+  });
+
+  it('is caught when a checkpoint is signed with another key', async () => {
+    const { b: t, store, round } = await setup();
+    await activity(t);
+    expect((await round()).status).toBe('ok');
+    const held = readWitnessStore(store).checkpoints.at(-1)!;
+    const stranger = await createCheckpointSigner(generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) as JWK);
+    await forgeCheckpoint(t, { treeSize: held.body.treeSize + 1, rootHash: new Uint8Array(32), previous: checkpointDigest(held.jws) }, stranger);
+    expect(await round()).toMatchObject({ status: 'misbehaviour', kind: 'bad-signature' });
+  });
+});
