@@ -284,7 +284,7 @@ export async function verifyCommand(opts: VerifyOptions, io: AuditIo = stdio, de
     } else {
       const token = tokenOf(opts);
       if (!token) throw new UsageError('--url needs --token (or JPP_TOKEN) of a jurist or privacy officer');
-      const client = createLogClient(opts.url!, { token });
+      const client = createLogClient(opts.url!, { token, purpose: 'verify' });
       const checkpoints: SignedCheckpoint[] = [];
       for await (const c of allCheckpoints(client)) checkpoints.push({ id: c.id, jws: c.jws });
       source = { name: 'broker', key: await client.publicKey(), ...(checkpoints.length ? { latest: checkpoints[checkpoints.length - 1]! } : {}), checkpoints };
@@ -320,7 +320,7 @@ export async function exportCommand(opts: { url: string; token?: string; out: st
   const pageSize = opts.pageSize === undefined ? 5000 : Number(opts.pageSize);
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 5000) throw new UsageError('--page-size must be a whole number from 1 to 5000');
   const started = performance.now();
-  const result = await exportLog(createLogClient(opts.url, { token }), resolve(opts.out), {
+  const result = await exportLog(createLogClient(opts.url, { token, purpose: 'export' }), resolve(opts.out), {
     pageSize,
     onPage: (n, size) => io.err(`  ${n} of ${size} entries`),
   });

@@ -73,7 +73,10 @@ export interface LogClient {
  * A client for one broker. Why hand-written: the few calls need no generated code, and a witness
  * must not depend on more than fetch. A token, when given, is sent on every request.
  */
-export function createLogClient(baseUrl: string, options: { token?: string; fetch?: typeof fetch; timeoutMs?: number } = {}): LogClient {
+export function createLogClient(
+  baseUrl: string,
+  options: { token?: string; fetch?: typeof fetch; timeoutMs?: number; /** How the broker logs the entry reads. */ purpose?: 'read' | 'export' | 'verify' } = {},
+): LogClient {
   const base = baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -112,7 +115,8 @@ export function createLogClient(baseUrl: string, options: { token?: string; fetc
     latestCheckpoint: async () => get<CheckpointView>('/v1/log/checkpoints/latest', true),
     inclusionProof: async (index, treeSize) => (await get<InclusionProofView>(`/v1/log/proofs/inclusion?index=${index}&treeSize=${treeSize}`))!,
     consistencyProof: async (size1, size2) => (await get<ConsistencyProofView>(`/v1/log/proofs/consistency?size1=${size1}&size2=${size2}`))!,
-    entries: async (fromSeq, limit) => (await get<EntryPage>(`/v1/log/entries?fromSeq=${fromSeq}&limit=${limit}`))!,
+    entries: async (fromSeq, limit) =>
+      (await get<EntryPage>(`/v1/log/entries?fromSeq=${fromSeq}&limit=${limit}${options.purpose ? `&purpose=${options.purpose}` : ''}`))!,
   };
 }
 

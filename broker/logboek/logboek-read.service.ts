@@ -45,7 +45,14 @@ export interface LogboekReadService {
   latestCheckpoint(): Promise<CheckpointView | undefined>;
   inclusionProof(index: number, size: number): Promise<{ index: number; treeSize: number; leafHash: string; proof: string[] }>;
   consistencyProof(size1: number, size2: number): Promise<{ size1: number; size2: number; proof: string[] }>;
-  entries(principal: Principal, fromSeq: number, limit: number, traceId: string): Promise<{ entries: LogEntryView[]; treeSize: number; nextSeq: number | null }>;
+  /** `purpose` decides how the read is logged: log-read, log-export or log-verify. */
+  entries(
+    principal: Principal,
+    fromSeq: number,
+    limit: number,
+    traceId: string,
+    purpose?: 'read' | 'export' | 'verify',
+  ): Promise<{ entries: LogEntryView[]; treeSize: number; nextSeq: number | null }>;
 }
 
 const view = (c: StoredCheckpoint): CheckpointView => ({
@@ -104,7 +111,7 @@ export function createLogboekReadService(deps: {
       if (size2 > (await treeSize(db))) throw validationError([{ pointer: '/size2', detail: 'is larger than the log' }]);
       return { size1, size2, proof: size1 === 0 || size1 === size2 ? [] : await proofFor(consistencyProofRanges(size1, size2)) };
     },
-    async entries(principal, fromSeq, limit, traceId) {
+    async entries(principal, fromSeq, limit, traceId, purpose = 'read') {
       const startedAt = deps.now();
       const person = requirePerson(principal, deps.platform, 'read-disclosures');
       count('fromSeq', fromSeq);
@@ -113,7 +120,7 @@ export function createLogboekReadService(deps: {
         const rows = await sequencedEntries(trx, fromSeq, Math.min(size, fromSeq + limit));
         await deps.log.append(trx, [
           {
-            action: 'log-read',
+            action: purpose === 'export' ? 'log-export' : purpose === 'verify' ? 'log-verify' : 'log-read',
             actor: actorOf(person),
             outcome: 'read',
             traceId,

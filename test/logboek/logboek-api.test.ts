@@ -122,6 +122,17 @@ describe('entries', () => {
     expect(entries.length).toBeGreaterThan(before);
   });
 
+  it.each([
+    ['export', 'log-export'],
+    ['verify', 'log-verify'],
+  ])('logs a read for %s as %s', async (purpose, action) => {
+    const token = await b.token('demo-fg');
+    expect((await b.call('GET', `/v1/log/entries?limit=1&purpose=${purpose}`, { token })).status).toBe(200);
+    await b.broker.sequencer.drain();
+    const { entries } = await allEntries();
+    expect(entries.filter((e) => e.content['action'] === action).at(-1)!.content).toMatchObject({ actor: { id: 'demo-fg' }, activity: 'jpp-logboekbeheer' });
+  });
+
   it('logs signal batches and withdrawals with the adapter as actor', async () => {
     const token = await b.adapterToken('halt');
     const ref = opaqueRef('halt');

@@ -48,8 +48,8 @@ export function publicLogRoutes(log: LogboekReadService, querySchemas: SchemaReg
 export function logEntryRoutes(log: LogboekReadService, querySchemas: SchemaRegistry): Router {
   const r = Router();
   r.get('/log/entries', async (req, res) => {
-    const q = params<{ fromSeq: number; limit: number }>(querySchemas, 'log-query#/$defs/entries', req);
-    res.json(await log.entries(principalOf(res), q.fromSeq, q.limit, res.locals['traceId'] as string));
+    const q = params<{ fromSeq: number; limit: number; purpose: 'read' | 'export' | 'verify' }>(querySchemas, 'log-query#/$defs/entries', req);
+    res.json(await log.entries(principalOf(res), q.fromSeq, q.limit, res.locals['traceId'] as string, q.purpose));
   });
   return r;
 }
