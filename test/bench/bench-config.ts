@@ -6,6 +6,7 @@
  * - BENCH_ROUNDS        how many baseline/broker pairs to measure, alternating (default 1)
  * - BENCH_LOG_LEVEL     the broker's LOG_LEVEL (default silent; `info` is what production logs)
  * - BENCH_CPU_PROFILE   when 1, the broker runs with `--cpu-prof` and a summary is printed
+ * - BENCH_KEEP_DATABASE when 1, the database is kept (for pgbench, see pgbench/); drop it yourself
  * - DATABASE_URL        the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres);
  *                       the benchmark creates and drops its own database there
  */
@@ -18,6 +19,7 @@ export interface BenchConfig {
   readonly rounds: number;
   readonly logLevel: string;
   readonly cpuProfile: boolean;
+  readonly keepDatabase: boolean;
 }
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -42,5 +44,6 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     rounds: Math.round(numberFrom(env, 'BENCH_ROUNDS', 1, 1)),
     logLevel,
     cpuProfile: env['BENCH_CPU_PROFILE'] === '1',
+    keepDatabase: env['BENCH_KEEP_DATABASE'] === '1',
   };
 }

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { loadPlatform, type Platform } from '../../broker/platform/platform.js';
 import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
 import { compilePolicy } from '../../broker/policy/policy.service.js';
@@ -14,7 +15,6 @@ import { actionFor } from '../../broker/policy/policy-actions.js';
 import { DEMO_PEOPLE } from '../../broker/demo/demo-platform.js';
 import type { Database } from '../../broker/db/database.js';
 import { findCurrentSignalPairs } from '../../broker/signals/signal.repository.js';
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 
 export const PLATFORM_FILE = fileURLToPath(new URL('../../policies/jpp-sittard-geleen.platform.json', import.meta.url));
 export const MODEL_FILE = fileURLToPath(new URL('../../policies/model.conf', import.meta.url));

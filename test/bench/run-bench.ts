@@ -1,0 +1,309 @@
+/**
+ * `npm run bench`: scenario 1 of the performance issue. POST /v1/queries on the real
+ * broker against a bare express + pg route that does the same indexed lookup, both on one
+ * fresh PostgreSQL database holding 100,000 signals, both measured with autocannon in one
+ * run. Prints req/s, latency and the broker/baseline ratio against the target (≥ 0.5).
+ *
+ * Steps: create the database → start the broker (demo mode, its own process; it migrates
+ * and seeds the demo people) → get a token → insert the signals → start the baseline (its
+ * own process) → check both answer correctly → per round: warm up and measure the baseline,
+ * then the broker → print the summary → stop both, drop the database, remove temp files
+ * (also on failure and on ctrl-c).
+ *
+ * Exit code: 0 when the measurement completed, whether the target was met or not; 1 when
+ * it could not be made or is not valid (PostgreSQL unreachable, a wrong answer, non-2xx
+ * responses); 130 on ctrl-c. Settings: see bench-config.ts.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { loadBenchConfig, type BenchConfig } from './bench-config.js';
+import { createBenchDatabase, DatabaseUnreachableError, redactPassword } from './bench-database.js';
+import { startChildServer, freePort, type ChildServer } from './child-server.js';
+import { loadBenchScope, ASKER, DOEL, PLATFORM_FILE, type BenchScope } from './lookup-pairs.js';
+import { seedSignals, type Workload } from './seed-signals.js';
+import { runLoad, stopLoad } from './load.js';
+import { cpuBetween, cpuSupported, sampleCpu } from './cpu-usage.js';
+import { monotonicUs, summarizeProfile, type TimeWindow } from './cpu-profile-summary.js';
+import { formatMeasurements, formatVerdict, verdictOf, type Measurement } from './report.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BROKER_BIN = join(ROOT, 'bin', 'jpp-broker.js');
+const BASELINE_SCRIPT = join(ROOT, 'test', 'bench', 'baseline-server.ts');
+const SIGNALS = 100_000;
+const ROTATION = 1_000;
+const CASES = 100;
+
+const say = (line = ''): void => void process.stdout.write(`${line}\n`);
+
+// ---- clean-up: everything started registers how to undo it; undone in reverse order ----
+
+const undo: Array<() => Promise<void> | void> = [];
+let cleaning: Promise<void> | undefined;
+
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    stopLoad();
+    while (undo.length > 0) {
+      try {
+        await undo.pop()!();
+      } catch (err) {
+        process.stderr.write(`bench: clean-up step failed: ${(err as Error).message}\n`);
+      }
+    }
+  })();
+  return cleaning;
+}
+
+/** Registers an undo step; after clean-up has begun, runs it at once. */
+async function onCleanup(fn: () => Promise<void> | void): Promise<void> {
+  if (cleaning) {
+    await fn();
+    await cleaning;
+    throw new Error('interrupted');
+  }
+  undo.push(fn);
+}
+
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.on(signal, () => {
+    process.stderr.write(`\nbench: ${signal}: stopping the servers and dropping the database…\n`);
+    void cleanup().finally(() => process.exit(code));
+  });
+}
+
+// ---- steps ----
+
+async function postJson(url: string, body: unknown, token: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // keep the text
+  }
+  return { status: res.status, body: parsed };
+}
+
+/** One broker query for a known subject must hit, and the baseline must find rows for it. */
+async function verify(broker: ChildServer, baseline: ChildServer, token: string, workload: Workload): Promise<void> {
+  const { pseudonym, signal } = workload.hitSubject;
+  const ask = (server: ChildServer, subject: string) =>
+    postJson(`${server.url}/v1/queries`, { subject, doel: DOEL, caseRef: 'bench-verify' }, token);
+  const fail = (what: string, reply: unknown): never => {
+    const output = broker.outputTail().split('\n').slice(-20).join('\n');
+    throw new Error(`verification failed: ${what}\n${JSON.stringify(reply, null, 2)}\nthe broker's last output:\n${output || '(none; run with BENCH_LOG_LEVEL=info to see its log)'}`);
+  };
+
+  const known = await ask(broker, pseudonym);
+  const answers = (known.body?.answers ?? []) as Array<{ partner: string; answer: string }>;
+  if (known.status !== 200) fail(`the broker answered ${known.status} for a known subject`, known.body);
+  if (answers.find((a) => a.partner === signal.partnerId)?.answer !== 'hit') {
+    fail(`the broker did not answer hit for ${signal.partnerId} (${signal.category}) for a known subject`, known.body);
+  }
+  const unknown = await ask(broker, workload.unknownSubject);
+  if (unknown.status !== 200 || (unknown.body?.answers as Array<{ answer: string }>).some((a) => a.answer === 'hit')) {
+    fail('the broker did not answer 200 without any hit for an unknown subject', unknown.body);
+  }
+  const baseKnown = await ask(baseline, pseudonym);
+  const found = (baseKnown.body?.found ?? []) as Array<{ partner: string; category: string }>;
+  if (baseKnown.status !== 200 || !found.some((f) => f.partner === signal.partnerId && f.category === signal.category)) {
+    fail(`the baseline did not find ${signal.partnerId} (${signal.category}) for the known subject`, baseKnown.body);
+  }
+  const baseUnknown = await ask(baseline, workload.unknownSubject);
+  if (baseUnknown.status !== 200 || baseUnknown.body?.found?.length !== 0) {
+    fail('the baseline found rows for an unknown subject', baseUnknown.body);
+  }
+  const hits = answers.filter((a) => a.answer === 'hit').map((a) => a.partner);
+  say(`verified: the broker answers hit (${hits.join(', ')}) for a known subject and no hit for an unknown one;`);
+  say(`          the baseline finds ${found.length} (partner, category) row(s) for the same known subject and none for the unknown one`);
+}
+
+async function startBroker(env: NodeJS.ProcessEnv, dataDir: string, profileDir: string | undefined): Promise<ChildServer> {
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  return startChildServer({
+    name: 'broker',
+    args: [...nodeArgs, BROKER_BIN, 'start', '--demo'],
+    cwd: ROOT,
+    env,
+    port: Number(env['PORT']),
+    logFile: join(dataDir, 'broker.log'),
+  });
+}
+
+async function issueToken(env: NodeJS.ProcessEnv): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [BROKER_BIN, 'token', '--user', ASKER], { cwd: ROOT, env });
+  return stdout.trim();
+}
+
+/** Which broker was measured: the commit, and whether its sources had uncommitted changes. */
+async function sourceState(): Promise<string> {
+  const git = (...args: string[]) => promisify(execFile)('git', args, { cwd: ROOT }).then((r) => r.stdout.trim());
+  try {
+    const head = await git('rev-parse', '--short', 'HEAD');
+    const dirty = await git('status', '--porcelain', '--', 'broker', 'bin', 'schemas', 'policies', 'package.json');
+    return dirty ? `commit ${head} + uncommitted changes in broker/, schemas/ or policies/` : `commit ${head}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+async function measure(
+  config: BenchConfig,
+  servers: { baseline: ChildServer; broker: ChildServer },
+  token: string,
+  bodies: readonly string[],
+  brokerWindows: TimeWindow[],
+): Promise<Measurement[]> {
+  const measurements: Measurement[] = [];
+  const withCpu = cpuSupported();
+  for (let round = 1; round <= config.rounds; round++) {
+    for (const name of ['baseline', 'broker'] as const) {
+      const server = servers[name];
+      const load = (durationSeconds: number) =>
+        runLoad({ url: server.url, path: '/v1/queries', bodies, headers: { authorization: `Bearer ${token}` }, durationSeconds, connections: config.connections });
+      const label = `${config.rounds > 1 ? `round ${round}: ` : ''}${name}`;
+      if (config.warmupSeconds > 0) {
+        say(`${label}: warming up for ${config.warmupSeconds} s…`);
+        await load(config.warmupSeconds);
+      }
+      say(`${label}: measuring for ${config.durationSeconds} s with ${config.connections} connections…`);
+      const before = withCpu ? sampleCpu(server.pid) : undefined;
+      const fromUs = monotonicUs();
+      const result = await load(config.durationSeconds);
+      const toUs = monotonicUs();
+      const cpu = before ? cpuBetween(before, sampleCpu(server.pid)) : undefined;
+      if (name === 'broker') brokerWindows.push({ fromUs, toUs });
+      measurements.push({ round, server: name, load: result, cpu });
+    }
+  }
+  return measurements;
+}
+
+function printProfile(profileDir: string, windows: readonly TimeWindow[]): void {
+  const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+  if (files.length === 0) {
+    say('no CPU profile was written (did the broker exit cleanly?)');
+    return;
+  }
+  const summary = summarizeProfile(join(profileDir, files[0]!), windows);
+  const pct = (ms: number): string => `${((100 * ms) / summary.busyMs).toFixed(1).padStart(5)} %`;
+  say();
+  say(`Broker CPU profile, measured runs only: ${Math.round(summary.busyMs)} ms busy, ${Math.round(summary.idleMs)} ms idle`);
+  say('  self time by place:');
+  for (const p of summary.byPlace.slice(0, 15)) say(`    ${pct(p.ms)}  ${p.place}`);
+  say('  self time by owner (native code and Node internals charged to the package or broker code that called them):');
+  for (const p of summary.byOwner.slice(0, 20)) say(`    ${pct(p.ms)}  ${p.place}`);
+  say('  self time by function (top 25):');
+  for (const f of summary.byFunction.slice(0, 25)) say(`    ${pct(f.ms)}  ${f.fn}`);
+}
+
+async function main(): Promise<number> {
+  const config = loadBenchConfig();
+  const scope: BenchScope = await loadBenchScope();
+
+  say(`bench: creating a database on ${redactPassword(config.adminUrl)}…`);
+  const db = await createBenchDatabase(config.adminUrl);
+  await onCleanup(async () => {
+    if (config.keepDatabase) {
+      say(`bench: kept database ${db.name} (BENCH_KEEP_DATABASE=1); drop it with: psql -c 'drop database ${db.name}'`);
+      return;
+    }
+    await db.drop();
+    say(`bench: dropped database ${db.name}`);
+  });
+  const dataDir = mkdtempSync(join(tmpdir(), 'jpp-bench-'));
+  await onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
+  const profileDir = config.cpuProfile ? join(dataDir, 'cpu-profile') : undefined;
+
+  const subjectKey = randomBytes(32);
+  const common = { JPP_SUBJECT_KEY: subjectKey.toString('base64url'), DATABASE_URL: db.url, HOST: '127.0.0.1' };
+  const brokerEnv = {
+    ...process.env,
+    ...common,
+    DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+    LOG_LEVEL: config.logLevel,
+    JPP_PLATFORM_FILE: PLATFORM_FILE,
+  };
+  say(`bench: starting the broker (demo mode, LOG_LEVEL=${config.logLevel}) on database ${db.name}…`);
+  const broker = await startBroker(brokerEnv, dataDir, profileDir);
+  await onCleanup(() => broker.stop());
+  const token = await issueToken(brokerEnv);
+
+  say(`bench: inserting ${SIGNALS.toLocaleString('en-US')} signals…`);
+  const seedStart = Date.now();
+  const workload = await seedSignals(db.url, subjectKey, scope.platform, scope.pairs, { signals: SIGNALS, rotation: ROTATION, now: new Date() });
+  say(`bench: inserted ${workload.signalCount.toLocaleString('en-US')} signals for ${workload.subjectCount.toLocaleString('en-US')} subjects in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+
+  const baselinePort = await freePort();
+  const baseline = await startChildServer({
+    name: 'baseline',
+    args: ['--import', 'tsx', BASELINE_SCRIPT],
+    cwd: ROOT,
+    env: { ...process.env, ...common, PORT: String(baselinePort), BENCH_LOOKUP_SQL: scope.lookupSql, BENCH_LOOKUP_PAIRS: JSON.stringify(scope.pairs) },
+    port: baselinePort,
+    logFile: join(dataDir, 'baseline.log'),
+  });
+  await onCleanup(() => baseline.stop());
+
+  await verify(broker, baseline, token, workload);
+
+  const caseRefs = Array.from({ length: CASES }, (_, i) => `bench-case-${String(i).padStart(3, '0')}`);
+  const bodies = workload.rotation.map((subject, i) => JSON.stringify({ subject, doel: DOEL, caseRef: caseRefs[i % CASES] }));
+  const brokerWindows: TimeWindow[] = [];
+  const measurements = await measure(config, { baseline, broker }, token, bodies, brokerWindows);
+
+  const cpu = cpus();
+  say();
+  say('Scenario 1: POST /v1/queries — the broker against a bare express + pg route doing the same lookup');
+  say(`  data: ${workload.signalCount.toLocaleString('en-US')} signals of ${workload.subjectCount.toLocaleString('en-US')} subjects across ${scope.platform.partners.length} partners`);
+  say(`  requests: ${ASKER}, doel ${DOEL}; ${ROTATION.toLocaleString('en-US')} subjects in rotation (half with signals), ${CASES} casussen; lookup of ${scope.pairs.length} (partner, category) pairs`);
+  say(`  load: autocannon, ${config.connections} connections, ${config.durationSeconds} s per server after ${config.warmupSeconds} s warm-up; broker LOG_LEVEL=${config.logLevel}`);
+  say(`  machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${db.serverVersion.split(' on ')[0]}`);
+  say(`  broker: ${await sourceState()}`);
+  say();
+  say(formatMeasurements(measurements));
+  say();
+  const verdict = verdictOf(measurements);
+  say(formatVerdict(verdict, config.rounds));
+
+  if (profileDir) {
+    await broker.stop(); // the profile is written when the broker exits
+    printProfile(profileDir, brokerWindows);
+  }
+
+  const bad = measurements.filter((m) => m.load.non2xx > 0 || m.load.errors > 0);
+  if (bad.length > 0) {
+    process.stderr.write(`\nbench: NOT VALID: ${bad.map((m) => `${m.server} (round ${m.round})`).join(', ')} had non-2xx responses or errors\n`);
+    for (const server of [baseline, broker]) {
+      const output = server.outputTail().split('\n').slice(-30).join('\n');
+      process.stderr.write(`\n${server.name}'s last output:\n${output || '(none; BENCH_LOG_LEVEL=warn or info logs the broker\'s errors)'}\n`);
+    }
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  async (code) => {
+    await cleanup();
+    process.exit(code);
+  },
+  async (err: unknown) => {
+    if (!cleaning) {
+      process.stderr.write(`bench: ${err instanceof DatabaseUnreachableError ? err.message : (err as Error).stack ?? String(err)}\n`);
+    }
+    await cleanup();
+    process.exit(1);
+  },
+);
