@@ -29,7 +29,9 @@ import { seedSignals, type Workload } from './seed-signals.js';
 import { runLoad, stopLoad } from './load.js';
 import { cpuBetween, cpuSupported, sampleCpu } from './cpu-usage.js';
 import { monotonicUs, summarizeProfile, type TimeWindow } from './cpu-profile-summary.js';
-import { formatMeasurements, formatVerdict, verdictOf, type Measurement } from './report.js';
+import { formatMeasurements, formatVerdict, median, verdictOf, type Measurement } from './report.js';
+import { runMerkleBench } from './merkle-verify-bench.js';
+import { runPseudonymisationBench } from './pseudonymisation-bench.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BROKER_BIN = join(ROOT, 'bin', 'jpp-broker.js');
@@ -281,6 +283,52 @@ async function main(): Promise<number> {
     await broker.stop(); // the profile is written when the broker exits
     printProfile(profileDir, brokerWindows);
   }
+
+  // Scenario 2: the same broker and load with the logboek's Merkle maintenance left to
+  // another process (JPP_SEQUENCER=off): entries are still written in each answer's
+  // transaction, but not placed in the tree. The difference is what the tree costs.
+  const onRate = median(measurements.filter((m) => m.server === 'broker').map((m) => m.load.requestsPerSecond));
+  if (!profileDir) await broker.stop();
+  const offEnv = { ...brokerEnv, PORT: String(await freePort()), JPP_SEQUENCER: 'off' };
+  say();
+  say('bench: restarting the broker with JPP_SEQUENCER=off (entries logged, not placed in the Merkle tree)…');
+  const brokerOff = await startBroker(offEnv, dataDir, undefined);
+  await onCleanup(() => brokerOff.stop());
+  const offRates: number[] = [];
+  for (let round = 1; round <= config.rounds; round++) {
+    const load = (durationSeconds: number) =>
+      runLoad({ url: brokerOff.url, path: '/v1/queries', bodies, headers: { authorization: `Bearer ${token}` }, durationSeconds, connections: config.connections });
+    if (config.warmupSeconds > 0) await load(config.warmupSeconds);
+    say(`broker without Merkle maintenance: measuring for ${config.durationSeconds} s…`);
+    const result = await load(config.durationSeconds);
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`the broker without Merkle maintenance answered with errors: ${JSON.stringify(result)}`);
+    offRates.push(result.requestsPerSecond);
+  }
+  const offRate = median(offRates);
+  const overhead = offRate > 0 ? 1 - onRate / offRate : 0;
+  say();
+  say('Scenario 2: the cost of the logboek\'s Merkle maintenance in the query path');
+  say(`  broker with the sequencer: ${onRate.toFixed(1)} req/s; without (JPP_SEQUENCER=off): ${offRate.toFixed(1)} req/s`);
+  say(`  ratio with/without: ${(onRate / offRate).toFixed(2)}; overhead ${(100 * overhead).toFixed(0)} %  (target: at most 20 %)  →  ${overhead <= 0.2 ? 'MET' : 'NOT MET'}`);
+
+  // Scenario 3: verifying the whole log, against appending it, in one process.
+  const merkle = await runMerkleBench();
+  const rate = (name: string): number => merkle.find((r) => r.name.startsWith(name))?.opsPerSec ?? 0;
+  say();
+  say('Scenario 3: logboek verification speed (200,000 entries, in memory)');
+  for (const r of merkle) say(`  ${r.name.padEnd(46)} ${r.opsPerSec.toLocaleString('en-US').padStart(9)} /s  ${r.note}`);
+  const verifyRate = rate('verify whole log (entries');
+  say(`  ratio verify/append: ${(verifyRate / rate('append')).toFixed(2)}; target: verify ≥ 200,000 entries/s  →  ${verifyRate >= 200_000 ? 'MET' : 'NOT MET'}`);
+
+  // Scenario 4: pseudonymisation end to end (normalise, blind, evaluate with proof, verify,
+  // finalise), against the plain per-identity @noble/curves path in the same run.
+  const pseudo = await runPseudonymisationBench();
+  const plain = pseudo[0]!.identitiesPerSec;
+  const best = Math.max(...pseudo.map((r) => r.identitiesPerSec));
+  say();
+  say('Scenario 4: pseudonymisation of a batch of identities');
+  for (const r of pseudo) say(`  ${r.name.padEnd(52)} ${r.identitiesPerSec.toLocaleString('en-US').padStart(6)} identities/s  (${(r.identitiesPerSec / plain).toFixed(1)}× plain)`);
+  say(`  target: ≥ 1,000 identities/s, about 10× the plain path  →  ${best >= 1000 ? 'MET' : 'NOT MET'} (${best.toLocaleString('en-US')}/s, ${(best / plain).toFixed(1)}×)`);
 
   const bad = measurements.filter((m) => m.load.non2xx > 0 || m.load.errors > 0);
   if (bad.length > 0) {

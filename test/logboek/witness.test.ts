@@ -169,7 +169,9 @@ describe('a broker that rewrites history', () => {
     // last checkpoint, and says so in its health check ...
     const token = await t.token('demo-voorzitter');
     await t.call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') } });
+    await t.broker.sequencer.runOnce(); // places the new entries; no checkpoint is due yet
     await expect(t.broker.sequencer.drain({ forceCheckpoint: true })).rejects.toThrow(/does not match the stored tree/);
+    await t.broker.sequencer.stop();
     // ... so the insider signs the rewritten history with the broker's key.
     const size = Number((await sql<{ n: number }>`select count(*)::int as n from logboek_entries where seq is not null`.execute(t.broker.db)).rows[0]!.n);
     const stored = await getNodes(t.broker.db, decomposeRange(0, size));
