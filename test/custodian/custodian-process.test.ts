@@ -3,44 +3,37 @@
  * configuration, tokens checked against a remote JWKS, usage and logboek entries in the
  * shared PostgreSQL. PostgreSQL only (the custodian never opens the embedded database).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonymise } from '../../adapters/pseudonymisation/custodian-client.js';
 import { syntheticBsn } from '../support/synthetic.js';
+import { spawnService, type SpawnedService } from '../support/spawn-service.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { openDatabase } from '../../broker/db/database.js';
 import { migrateToLatest } from '../../broker/db/migrate.js';
 
 const adminUrl = process.env['DATABASE_URL'];
 if (!adminUrl) console.warn('custodian-process.test.ts: skipped, it needs PostgreSQL (set DATABASE_URL)');
-const BIN = fileURLToPath(new URL('../../bin/jpp-broker.js', import.meta.url));
 
 describe.skipIf(!adminUrl)('jpp-broker custodian', () => {
   const dir = mkdtempSync(join(tmpdir(), 'jpp-custodian-'));
   const keyFile = join(dir, 'keys', 'custodian-keys.json');
-  const dbName = `jpp_custodian_${randomBytes(4).toString('hex')}`;
+  let database: TestDatabase | undefined;
   let dbUrl = '';
-  let child: ChildProcess | undefined;
+  let custodian: SpawnedService | undefined;
   let jwks: Server;
   let url = '';
   let sign: (claims: Record<string, string>, sub: string) => Promise<string>;
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    await admin.end();
-    const u = new URL(adminUrl!);
-    u.pathname = `/${dbName}`;
-    dbUrl = u.toString();
+    database = await createTestDatabase(adminUrl!, 'jpp_custodian');
+    dbUrl = database.url;
     // The broker migrates the shared database; the custodian refuses to start on an unmigrated one.
     const broker = await openDatabase({ kind: 'postgres', url: dbUrl });
     await migrateToLatest(broker.db);
@@ -54,46 +47,23 @@ describe.skipIf(!adminUrl)('jpp-broker custodian', () => {
     sign = (claims, sub) =>
       new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid: 'idp-1' }).setIssuer(issuer).setAudience('jpp-broker').setSubject(sub).setExpirationTime('5m').sign(privateKey);
 
-    child = spawn(process.execPath, [BIN, 'custodian'], {
-      env: {
-        PATH: process.env['PATH'],
-        JPP_CUSTODIAN_KEY_FILE: keyFile,
-        DATABASE_URL: dbUrl,
-        PORT: '0',
-        JPP_JWT_ISSUER: issuer,
-        JPP_JWT_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`,
-        JPP_QUOTA_ADAPTER_PER_MINUTE: '5',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    custodian = await spawnService(['custodian'], {
+      PATH: process.env['PATH'],
+      JPP_CUSTODIAN_KEY_FILE: keyFile,
+      DATABASE_URL: dbUrl,
+      PORT: '0',
+      JPP_JWT_ISSUER: issuer,
+      JPP_JWT_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`,
+      JPP_QUOTA_ADAPTER_PER_MINUTE: '5',
+      LOG_LEVEL: 'warn',
     });
-    let out = '';
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`custodian did not start: ${out}`)), 30_000);
-      const onData = (chunk: Buffer): void => {
-        out += chunk.toString();
-        const m = /listening on (http:\/\/\S+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      };
-      child!.stdout!.on('data', onData);
-      child!.stderr!.on('data', onData);
-      child!.on('exit', (code) => reject(new Error(`custodian exited with ${code}: ${out}`)));
-    });
+    url = custodian.url;
   }, 60_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child!.on('exit', r));
-    }
+    await custodian?.stop();
     jwks?.close();
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
+    await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -11,10 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JWK } from 'jose';
+import { createTestDatabase } from '../support/test-database.js';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
 import { loadConfig } from '../../broker/config/config.js';
@@ -181,22 +180,10 @@ async function persistentBroker(engine: 'pglite' | 'postgres'): Promise<{ broker
   let drop = async (): Promise<void> => undefined;
   let env: Record<string, string | undefined> = { DATA_DIR: dataDir, DATABASE_URL: undefined };
   if (engine === 'postgres') {
-    const admin = process.env['DATABASE_URL']!;
-    const name = `jpp_audit_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(`create database ${name}`);
-    await c.end();
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    target = { kind: 'postgres', url: url.toString(), poolSize: 3 };
-    env = { DATABASE_URL: url.toString() };
-    drop = async () => {
-      const d = new pg.Client({ connectionString: admin });
-      await d.connect();
-      await d.query(`drop database if exists ${name} with (force)`);
-      await d.end();
-    };
+    const database = await createTestDatabase(process.env['DATABASE_URL']!, 'jpp_audit');
+    target = { kind: 'postgres', url: database.url, poolSize: 3 };
+    env = { DATABASE_URL: database.url };
+    drop = database.drop;
   }
   const broker = await createBroker(config, { logger: createLogger({ level: 'silent' }), database: target });
   const server: Server = await new Promise((resolve, reject) => {

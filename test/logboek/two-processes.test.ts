@@ -4,80 +4,54 @@
  * and consistency proofs between every pair of successive checkpoints.
  * PostgreSQL only: the embedded database admits one process by design.
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomPseudonym, opaqueRef } from '../support/synthetic.js';
+import { BROKER_BIN, spawnService, type SpawnedService } from '../support/spawn-service.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { verifyCheckpoint, checkpointDigest } from '../../broker/logboek/checkpoint.js';
 import { verifyConsistency } from '../../broker/logboek/merkle/merkle-verify.js';
 
 const adminUrl = process.env['DATABASE_URL'];
 if (!adminUrl) console.warn('two-processes.test.ts: skipped, it needs PostgreSQL (set DATABASE_URL)');
-const BIN = fileURLToPath(new URL('../../bin/jpp-broker.js', import.meta.url));
 const run = promisify(execFile);
 
 describe.skipIf(!adminUrl)('two broker processes on one database', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'jpp-two-'));
-  const dbName = `jpp_two_${randomBytes(4).toString('hex')}`;
-  const children: ChildProcess[] = [];
+  const brokers: SpawnedService[] = [];
   const urls: string[] = [];
+  let database: TestDatabase;
   let dbUrl = '';
 
-  async function startBroker(): Promise<string> {
-    const child = spawn(process.execPath, [BIN, 'start', '--demo'], {
-      env: { ...process.env, DATABASE_URL: dbUrl, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', JPP_CHECKPOINT_ENTRIES: '40' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let out = '';
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`broker did not start: ${out}`)), 30_000);
-      const onData = (chunk: Buffer): void => {
-        out += chunk.toString();
-        const m = /listening on (http:\/\/\S+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.on('exit', (code) => reject(new Error(`broker exited with ${code}: ${out}`)));
-    });
-  }
+  const startBroker = async (): Promise<string> => {
+    const env = { ...process.env, DATABASE_URL: dbUrl, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', JPP_CHECKPOINT_ENTRIES: '40' };
+    const service = await spawnService(['start', '--demo'], env);
+    brokers.push(service);
+    return service.url;
+  };
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    await admin.end();
-    const u = new URL(adminUrl!);
-    u.pathname = `/${dbName}`;
-    dbUrl = u.toString();
+    database = await createTestDatabase(adminUrl!, 'jpp_two');
+    dbUrl = database.url;
     // The first process migrates and seeds; the second starts on the ready database.
     urls.push(await startBroker());
     urls.push(await startBroker());
   }, 90_000);
 
   afterAll(async () => {
-    for (const c of children) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.on('exit', r)))));
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
+    await Promise.all(brokers.map((b) => b.stop()));
+    await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('forms one consistent tree', async () => {
     const env = { ...process.env, DATA_DIR: dataDir };
-    const token = (await run(process.execPath, [BIN, 'token', '--user', 'demo-voorzitter'], { env })).stdout.trim();
+    const token = (await run(process.execPath, [BROKER_BIN, 'token', '--user', 'demo-voorzitter'], { env })).stdout.trim();
     const ask = (url: string) =>
       fetch(`${url}/v1/queries`, {
         method: 'POST',

@@ -9,9 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import pg from 'pg';
 import type { LogEvent } from 'kysely';
 import { inject } from 'vitest';
 import { loadConfig } from '../../broker/config/config.js';
@@ -19,6 +17,7 @@ import { createBroker, type Broker } from '../../broker/app/create-broker.js';
 import type { DatabaseTarget } from '../../broker/db/database.js';
 import { createLogger } from '../../broker/http/logger.js';
 import { DEMO_PEOPLE } from '../../broker/demo/demo-platform.js';
+import { createTestDatabase } from './test-database.js';
 
 export interface Reply {
   status: number;
@@ -50,25 +49,6 @@ export interface TestBrokerOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-async function createTestDatabase(adminUrl: string): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
-  const name = `jpp_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    target: { kind: 'postgres', url: url.toString(), poolSize: 5 },
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
 export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jpp-test-'));
   const config = loadConfig({ ...(options.env ?? {}), JPP_MODE: 'demo', DATA_DIR: dataDir, PORT: '0' });
@@ -76,7 +56,9 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
   let target: DatabaseTarget;
   let drop = async (): Promise<void> => undefined;
   if (adminUrl) {
-    ({ target, drop } = await createTestDatabase(adminUrl));
+    const database = await createTestDatabase(adminUrl);
+    target = { kind: 'postgres', url: database.url, poolSize: 5 };
+    drop = database.drop;
   } else {
     const template = inject('pgliteTemplate');
     target = { kind: 'pglite-memory', loadDataDir: new Blob([readFileSync(template)]) };
