@@ -71,7 +71,10 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
   const schemas = createSchemaRegistry();
   const querySchemas = createSchemaRegistry({ coerceTypes: true });
   const platform = loadPlatform(config.platformFile, schemas);
-  const handle = await openDatabase(options.database ?? databaseTargetOf(config), options.queryLog ? { log: options.queryLog } : {});
+  const handle = await openDatabase(options.database ?? databaseTargetOf(config), {
+    ...(options.queryLog ? { log: options.queryLog } : {}),
+    onPoolError: (err) => options.logger.warn({ err }, 'an idle database connection failed; the pool replaces it'),
+  });
   try {
     const { db } = handle;
     await migrateToLatest(db);

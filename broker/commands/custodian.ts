@@ -29,7 +29,10 @@ export async function custodianStartCommand(): Promise<void> {
   const platform = loadPlatform(config.platformFile, schemas);
   ensureKeyFile(config.keyFile, new Date());
   const keys = loadKeyStore(config.keyFile);
-  const handle = await openDatabase({ kind: 'postgres', url: config.databaseUrl });
+  const handle = await openDatabase(
+    { kind: 'postgres', url: config.databaseUrl },
+    { onPoolError: (err) => logger.warn({ err }, 'an idle database connection failed; the pool replaces it') },
+  );
   // The broker owns the schema and migrates it; the custodian only checks it is there,
   // so its database role needs no DDL rights.
   await requireSchema(handle.db);

@@ -63,6 +63,11 @@ const INT8_OID = 20;
 const parseInt8 = (value: string): number => Number(value);
 
 export interface OpenOptions {
+  /**
+   * Errors of idle pooled connections (e.g. the server restarted). node-postgres emits them
+   * on the pool; without a listener they would crash the process.
+   */
+  readonly onPoolError?: (err: Error) => void;
   /** Kysely's query log: sees every statement and its parameters (tests use it to prove what is read). */
   readonly log?: (event: LogEvent) => void;
 }
@@ -79,6 +84,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
           oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
       },
     });
+    pool.on('error', (err) => options.onPoolError?.(err));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...log });
     return { db, engine: 'postgres', close: () => db.destroy() };
   }

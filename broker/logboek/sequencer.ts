@@ -135,21 +135,33 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       await insertNodes(trx, newNodes);
       const size = size0 + pending.length;
 
-      const grown = size - (last?.treeSize ?? 0);
-      const age = last ? (o.now().getTime() - last.createdAt.getTime()) / 1000 : Infinity;
+      // A checkpoint for every N entries, also when one run placed many more; then one for
+      // the rest when T seconds passed (or one is asked for).
       let checkpointId: number | undefined;
-      if (grown > 0 && (grown >= o.checkpointEveryEntries || age >= o.checkpointEverySeconds || opts.forceCheckpoint)) {
-        if (last) await checkOwnCheckpoint(trx, last);
-        const root = rangeHash(0, size, node);
+      let previous = last;
+      let lastChecked = false;
+      const sign = async (treeSize: number): Promise<void> => {
+        // Chain only to this log's own, matching checkpoint; checked once, before signing.
+        if (last && !lastChecked) {
+          await checkOwnCheckpoint(trx, last);
+          lastChecked = true;
+        }
+        const root = rangeHash(0, treeSize, node);
         const createdAt = o.now();
         const jws = await o.signer.sign({
           origin: o.origin,
-          treeSize: size,
+          treeSize,
           rootHash: Buffer.from(root).toString('base64'),
           time: createdAt.toISOString(),
-          previous: last ? checkpointDigest(last.jws) : null,
+          previous: previous ? checkpointDigest(previous.jws) : null,
         });
-        checkpointId = await insertCheckpoint(trx, { treeSize: size, rootHash: root, jws, createdAt });
+        checkpointId = await insertCheckpoint(trx, { treeSize, rootHash: root, jws, createdAt });
+        previous = { id: checkpointId, treeSize, rootHash: root, jws, createdAt };
+      };
+      if (size > (last?.treeSize ?? 0)) {
+        while (size - (previous?.treeSize ?? 0) >= o.checkpointEveryEntries) await sign((previous?.treeSize ?? 0) + o.checkpointEveryEntries);
+        const age = previous ? (o.now().getTime() - previous.createdAt.getTime()) / 1000 : Infinity;
+        if (size > (previous?.treeSize ?? 0) && (age >= o.checkpointEverySeconds || opts.forceCheckpoint)) await sign(size);
       }
       return { sequenced: pending.length, treeSize: size, checkpointId };
     });

@@ -175,3 +175,23 @@ describe('a damaged log', () => {
     }
   });
 });
+
+describe('checkpoints when one run places many entries', () => {
+  it('signs one checkpoint per N entries, chained, also within a single run', async () => {
+    const t = await startTestBroker({ env: { JPP_CHECKPOINT_ENTRIES: '10', JPP_SEQUENCER: 'off' } });
+    try {
+      const token = await t.token('demo-voorzitter');
+      for (let i = 0; i < 3; i++) {
+        await t.call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') } });
+      }
+      const run = await t.broker.sequencer.runOnce();
+      expect(run.sequenced).toBe(27);
+      const list = (await t.call('GET', '/v1/log/checkpoints')).body.checkpoints as Array<{ treeSize: number; jws: string }>;
+      expect(list.map((c) => c.treeSize)).toEqual([10, 20]);
+      const key = (await t.call('GET', '/v1/log/public-key')).body;
+      expect((await verifyCheckpoint(list[1]!.jws, key.key, key.origin)).previous).toBe(checkpointDigest(list[0]!.jws));
+    } finally {
+      await t.close();
+    }
+  });
+});
