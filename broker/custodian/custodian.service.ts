@@ -25,7 +25,7 @@ import { actorOf, type LogActor } from '../logboek/log-entry.js';
 import type { KeyStore } from './key-store.js';
 import { addUsage } from './custodian-usage.repository.js';
 import { blindedElementsFromJson, bytesToBase64Url, evaluateBatch, evaluationToJson, OprfRequestError, type VoprfSuite } from './oprf-evaluator.js';
-import { personHoldsRole } from '../people/person.repository.js';
+import { requireRegistered } from '../people/require-registered.js';
 
 export interface Quota {
   readonly perMinute: number;
@@ -86,9 +86,7 @@ export function createCustodianService(deps: {
         actor = actorOf(requirePerson(principal, deps.platform, 'query'));
         quota = deps.quotas.person;
       }
-      if (principal.kind === 'person' && !(await personHoldsRole(deps.db, principal.id, principal.organisation, principal.role))) {
-        throw new AppError('forbidden', "this person does not hold that role for that organisation in the broker's register");
-      }
+      if (principal.kind === 'person') await requireRegistered(deps.db, principal);
       const errors = deps.schemas.validate('oprf#/$defs/evaluateRequest', body);
       if (errors.length > 0) throw validationError(errors);
       const req = body as { epoch: number; doel?: string; blindedElements: string[] };

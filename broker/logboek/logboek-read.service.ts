@@ -17,11 +17,12 @@ import type { Database } from '../db/database.js';
 import { AppError, validationError } from '../errors/app-error.js';
 import { requirePerson, type Principal } from '../auth/principal.js';
 import type { Platform } from '../platform/platform.js';
-import { consistencyProofRanges, hashRanges, inclusionProofRanges, nodeKey, nodesForRanges, type LeafRange } from './merkle/tree-math.js';
+import { consistencyProofRanges, hashRanges, inclusionProofRanges, nodeReader, nodesForRanges, type LeafRange } from './merkle/tree-math.js';
 import { getNodes, latestCheckpoint, listCheckpoints, sequencedEntries, treeSize, type StoredCheckpoint } from './logboek.repository.js';
 import type { LogWriter } from './log-writer.js';
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+const missingNode = (): Error => new AppError('internal', 'a Merkle node is missing from storage');
 
 export interface CheckpointView {
   id: number;
@@ -77,11 +78,7 @@ export function createLogboekReadService(deps: {
   };
   const proofFor = async (ranges: LeafRange[]): Promise<string[]> => {
     const nodes = await getNodes(db, nodesForRanges(ranges));
-    return hashRanges(ranges, (level, index) => {
-      const hash = nodes.get(nodeKey(level, index));
-      if (!hash) throw new AppError('internal', 'a Merkle node is missing from storage');
-      return hash;
-    }).map(b64);
+    return hashRanges(ranges, nodeReader(nodes, missingNode)).map(b64);
   };
 
   return {
@@ -100,8 +97,7 @@ export function createLogboekReadService(deps: {
       if (index >= size) throw validationError([{ pointer: '/index', detail: 'must be below treeSize' }]);
       if (size > (await treeSize(db))) throw validationError([{ pointer: '/treeSize', detail: 'is larger than the log' }]);
       // The leaf as the tree holds it (its level-0 node): the hash every proof is built from.
-      const leaf = (await getNodes(db, [{ level: 0, index }])).get(nodeKey(0, index));
-      if (!leaf) throw new AppError('internal', 'a Merkle node is missing from storage');
+      const leaf = nodeReader(await getNodes(db, [{ level: 0, index }]), missingNode)(0, index);
       return { index, treeSize: size, leafHash: b64(leaf), proof: await proofFor(inclusionProofRanges(index, size)) };
     },
     async consistencyProof(size1, size2) {

@@ -18,7 +18,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database, Executor } from '../db/database.js';
 import { leafHash, nodeHash } from './merkle/merkle-hash.js';
-import { decomposeRange, nodeKey, nodesCompletedByAppend, rangeHash } from './merkle/tree-math.js';
+import { decomposeRange, nodeKey, nodeReader, nodesCompletedByAppend, rangeHash } from './merkle/tree-math.js';
 import { leafData } from './log-entry.js';
 import { checkpointDigest, verifyCheckpoint, type CheckpointSigner } from './checkpoint.js';
 import {
@@ -71,6 +71,9 @@ export class LogboekDamagedError extends Error {
   override readonly name = 'LogboekDamagedError';
 }
 
+const missingNode = (level: number, index: number): Error =>
+  new LogboekDamagedError(`logboek node ${level}:${index} is missing; the sequencer stops`);
+
 export function createSequencer(o: SequencerOptions): Sequencer {
   const batchSize = o.batchSize ?? 5000;
 
@@ -83,11 +86,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       throw new LogboekDamagedError(`checkpoint ${c.id} is not signed by this log's key (${(err as Error).message}); the sequencer stops`);
     }
     const nodes = await getNodes(trx, decomposeRange(0, c.treeSize));
-    const root = rangeHash(0, c.treeSize, (level, index) => {
-      const hash = nodes.get(nodeKey(level, index));
-      if (!hash) throw new LogboekDamagedError(`logboek node ${level}:${index} is missing`);
-      return hash;
-    });
+    const root = rangeHash(0, c.treeSize, nodeReader(nodes, missingNode));
     if (body.treeSize !== c.treeSize || body.rootHash !== Buffer.from(root).toString('base64') || !Buffer.from(root).equals(Buffer.from(c.rootHash))) {
       throw new LogboekDamagedError(`checkpoint ${c.id} does not match the stored tree; the sequencer stops`);
     }
@@ -109,15 +108,10 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       }
       const pending = await pendingEntries(trx, batchSize);
       const frontier = decomposeRange(0, size0);
-      const stored = await getNodes(trx, frontier);
-      if (stored.size !== frontier.length) throw new LogboekDamagedError('logboek nodes of the tree\'s right edge are missing; the sequencer stops');
-      const known = new Map(stored);
-      // A missing node means storage lost a row: fail loudly rather than hash undefined.
-      const node = (level: number, index: number): Uint8Array => {
-        const hash = known.get(nodeKey(level, index));
-        if (!hash) throw new Error(`logboek node ${level}:${index} is missing; the tree cannot be extended`);
-        return hash;
-      };
+      // The frontier, then every node this run completes: all an append or a root reads.
+      const known = await getNodes(trx, frontier);
+      if (known.size !== frontier.length) throw new LogboekDamagedError('logboek nodes of the tree\'s right edge are missing; the sequencer stops');
+      const node = nodeReader(known, missingNode);
       const newNodes: Array<{ level: number; index: number; hash: Uint8Array }> = [];
       const sequenced: Array<{ id: number; seq: number; leafHash: Uint8Array }> = [];
       pending.forEach((entry, i) => {

@@ -27,7 +27,7 @@ import { findCurrentSignalPairs } from '../signals/signal.repository.js';
 import { actionFor } from '../policy/policy-actions.js';
 import type { PolicyService } from '../policy/policy.service.js';
 import type { RuleRef } from '../policy/decision-table.js';
-import { personHoldsRole } from '../people/person.repository.js';
+import { requireRegistered } from '../people/require-registered.js';
 import type { LogWriter } from '../logboek/log-writer.js';
 import { actorOf, type LogEntryInput } from '../logboek/log-entry.js';
 import { openOrFindCase } from './case.repository.js';
@@ -75,7 +75,8 @@ export function createQueryService(deps: {
   const { db, platform } = deps;
   const doelen = new Set(platform.doelen.map((d) => d.id));
 
-  const parse = (body: unknown): QueryRequest => {
+  /** The checked request, with its pseudonyms as a list whichever form was sent. */
+  const parse = (body: unknown): QueryRequest & { subjects: string[] } => {
     const leaks = findIdentityValues(body, OPAQUE_FIELDS);
     if (leaks.length > 0) throw identityDetected(leaks);
     const errors = deps.schemas.validate('query-request', body);
@@ -88,7 +89,7 @@ export function createQueryService(deps: {
       const pointer = typeof req.subject === 'string' ? '/subject' : `/subject/${notRandom}`;
       throw validationError([{ pointer, detail: 'is not a pseudonym: its bytes do not look random' }]);
     }
-    return req;
+    return { ...req, subjects };
   };
 
   return {
@@ -99,16 +100,14 @@ export function createQueryService(deps: {
       const policy = deps.policy.active();
       const scopes = policy.table.scopes(person.role, req.doel, actionFor(req.consent));
       const permitted = scopes.filter((s) => s.permitted);
-      const subjectHashes = (typeof req.subject === 'string' ? [req.subject] : req.subject).map(deps.hashSubject);
+      const subjectHashes = req.subjects.map(deps.hashSubject);
       const subjectHash = subjectHashes[0]!;
       // The log keeps the subject under every epoch asked, so a later inzage finds it under any of them.
       const alsoSubjects = subjectHashes.slice(1).map((h) => h.toString('base64url'));
       const queryId = randomUUID();
 
       const response = await db.transaction().execute(async (trx) => {
-        if (!(await personHoldsRole(trx, person.id, person.organisation, person.role))) {
-          throw new AppError('forbidden', 'this person does not hold that role for that organisation in the broker\'s register');
-        }
+        await requireRegistered(trx, person);
         const casus = await openOrFindCase(trx, { caseRef: req.caseRef, doel: req.doel, openedBy: person.id });
         if (casus.doel !== req.doel) {
           throw new AppError('conflict', `this casus was opened for doel ${casus.doel}; questions about it must use that doel`);

@@ -52,6 +52,18 @@ export interface StoredNode extends NodeCoord {
  */
 export type GetNode = (level: number, index: number) => Uint8Array;
 
+/**
+ * A GetNode over nodes fetched beforehand (keyed by {@link nodeKey}). A node that is not there
+ * is an error the caller names, never a made-up hash.
+ */
+export function nodeReader(nodes: ReadonlyMap<string, Uint8Array>, missing: (level: number, index: number) => Error): GetNode {
+  return (level, index) => {
+    const hash = nodes.get(nodeKey(level, index));
+    if (!hash) throw missing(level, index);
+    return hash;
+  };
+}
+
 /** Stable string key for a node, for Maps and de-duplication ("level:index"). */
 export function nodeKey(level: number, index: number): string {
   return `${level}:${index}`;
