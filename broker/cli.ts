@@ -27,6 +27,8 @@ program
   });
 
 program.addCommand((await import('./commands/audit.js')).auditCommand());
+program.addCommand((await import('./commands/pki.js')).pkiCommand());
+program.addCommand((await import('./commands/pki.js')).partnerKeyCommand());
 
 const custodian = program
   .command('custodian')

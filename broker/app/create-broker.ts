@@ -35,6 +35,8 @@ import { createCustodianService } from '../custodian/custodian.service.js';
 import { join } from 'node:path';
 import { buildOpenApiDocument } from '../http/openapi.js';
 import { createHttpApp } from '../http/http-app.js';
+import { createBatchSignatureVerifier } from '../transport/batch-signature.js';
+import { clientCertificate, createRevocationList } from '../transport/client-certificate.js';
 
 export const MODEL_FILE = fileURLToPath(new URL('../../policies/model.conf', import.meta.url));
 export const VERSION = '0.1.0';
@@ -122,11 +124,19 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys });
     }
 
+    const partnerIds = new Set(platform.partners.map((p) => p.id));
+    const signatures = createBatchSignatureVerifier({ db, registryFile: config.transport.registryFile, partners: partnerIds });
+    await signatures.syncRegistry();
     const app = createHttpApp({
       db,
       logger: options.logger,
       verifyToken,
-      signals: createSignalService({ db, platform, schemas, hashSubject, log, now }),
+      signals: createSignalService({
+        db, platform, schemas, hashSubject, log, now, signatures,
+        requireMtls: config.transport.requireMtls,
+        requireSignature: config.transport.requireSignature,
+      }),
+      clientCertificates: clientCertificate({ isRevoked: createRevocationList(config.transport.revokedFile), partners: partnerIds }),
       queries: createQueryService({ db, platform, schemas, policy, hashSubject, log, now }),
       disclosures: createDisclosureService({ db, platform, querySchemas, log, now }),
       logboek: createLogboekReadService({ db, platform, publicJwk: signer.publicJwk, origin, log, now }),

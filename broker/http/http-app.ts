@@ -2,7 +2,7 @@
  * The broker's Express application: its routes inside the shared shell (base-app.ts).
  * Routes are thin; access checks and validation live in the services below them.
  */
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Kysely } from 'kysely';
@@ -37,6 +37,8 @@ export interface HttpDeps {
   readonly problem?: () => string | undefined;
   /** The in-process key custodian (demo mode only). */
   readonly custodian?: CustodianService;
+  /** Checks client certificates of requests over the mTLS listener (transport/client-certificate.ts). */
+  readonly clientCertificates?: RequestHandler;
 }
 
 export function createHttpApp(deps: HttpDeps): Express {
@@ -51,6 +53,7 @@ export function createHttpApp(deps: HttpDeps): Express {
 
     const v1 = express.Router();
     v1.use(express.json({ limit: '1mb', strict: true }));
+    if (deps.clientCertificates) v1.use(deps.clientCertificates);
     v1.use(authenticate(deps.verifyToken));
     v1.use(signalRoutes(deps.signals));
     v1.use(queryRoutes(deps.queries));
