@@ -93,6 +93,8 @@ function randomPerson(today: Date, age: number): Person {
 }
 
 interface Row {
+  /** Inside the doelgroep with a mapped code: what tomorrow's export may delete. */
+  sendable?: boolean;
   person: Person;
   code: string;
   registered: string;
@@ -173,7 +175,7 @@ export function generateExamples(o: ExamplesOptions): ExamplesResult {
       // About 5% too old for the doelgroep, 3% with a code the mapping leaves out.
       const age = randomInt(0, 20) === 0 ? o.doelgroep.maxAge + randomInt(1, 10) : randomInt(12, Math.min(o.doelgroep.maxAge, 23) + 1);
       const code = randomInt(0, 33) === 0 ? style.unmapped : codes[randomInt(0, codes.length)]!;
-      rows.push(row(randomPerson(today, age), code, randomInt(1, 300)));
+      rows.push({ ...row(randomPerson(today, age), code, randomInt(1, 300)), sendable: age <= o.doelgroep.maxAge && code !== style.unmapped });
     }
     // One row whose BSN fails the 11-proef: rejected with its line number, never sent.
     rows.push(row({ bsn: badBsn(), birthDate: birthDateForAge(today, 16) }, codes[0]!, 3));
@@ -190,8 +192,9 @@ export function generateExamples(o: ExamplesOptions): ExamplesResult {
         rows.push(row({ ...person, birthDate: person.birthDate ?? birthDateForAge(today, 15) }, code, s.registeredDaysAgo));
       }
     }
-    // Tomorrow: the partner deleted about 5% of the records (never the demo's), and registered a few new ones.
-    const next = rows.filter((_, i) => i >= rowsPer || randomInt(0, 20) !== 0);
+    // Tomorrow: the partner deleted every tenth record it sends (never the demo's), and registered a few new ones.
+    let k = 0;
+    const next = rows.filter((r) => !(r.sendable && ++k % 10 === 0));
     for (let i = 0; i < Math.max(1, Math.round(rowsPer / 50)); i += 1) next.push(row(randomPerson(today, randomInt(12, 18)), codes[0]!, 0));
 
     const ext = style.format === 'jsonl' ? 'jsonl' : 'csv';
