@@ -233,22 +233,35 @@ export async function runImport(o: ImportOptions): Promise<ImportReport> {
   let duplicate = 0;
   let batches = 0;
   const stored: Record<string, KnownRef> = {};
-  for (let i = 0, n = 0; i < pending.length; i += batchSize, n += 1) {
-    const slice = pending.slice(i, i + batchSize);
-    const batchId = `${partner}-${runId}-b${n}`;
-    const before = batchesBefore.get(batchId);
+  const plan = Array.from({ length: Math.ceil(pending.length / batchSize) }, (_, n) => ({
+    batchId: `${partner}-${runId}-b${n}`,
+    slice: pending.slice(n * batchSize, (n + 1) * batchSize),
+  }));
+  // Pseudonymise the next batch while the broker stores this one (the custodian and the
+  // broker work in other processes; the blinding and proof checks here are CPU-bound).
+  const pseudonymsOf = (slice: typeof pending): Promise<string[]> =>
+    pseudonymise(
+      { baseUrl: o.custodian.baseUrl, token: o.custodian.token, pinned: state.pinned, ...(o.custodian.suite ? { suite: o.custodian.suite } : {}) },
+      slice.map((x) => x.signal.identity),
+      { epoch: epoch! },
+    ).then((r) => r.pseudonyms);
+  const todo = plan.filter((b) => !batchesBefore.has(b.batchId));
+  for (const b of plan) {
+    const before = batchesBefore.get(b.batchId);
     if (before && before.step === 'batch') {
       Object.assign(stored, before.stored);
       progress.sent += before.accepted;
       duplicate += before.duplicate;
       batches += 1;
-      continue;
     }
-    const { pseudonyms } = await pseudonymise(
-      { baseUrl: o.custodian.baseUrl, token: o.custodian.token, pinned: state.pinned, ...(o.custodian.suite ? { suite: o.custodian.suite } : {}) },
-      slice.map((x) => x.signal.identity),
-      { epoch: epoch! },
-    );
+  }
+  let next = todo[0] ? pseudonymsOf(todo[0].slice) : undefined;
+  for (let t = 0; t < todo.length; t += 1) {
+    const { batchId, slice } = todo[t]!;
+    const pseudonyms = await next!;
+    next = todo[t + 1] ? pseudonymsOf(todo[t + 1]!.slice) : undefined;
+    // An unhandled rejection of the prefetch must not crash the run before it is awaited.
+    next?.catch(() => undefined);
     const body = {
       batchId,
       signals: slice.map(({ signal }, k) => ({
@@ -263,7 +276,7 @@ export async function runImport(o: ImportOptions): Promise<ImportReport> {
     const result: BatchResult = o.signer ? await submitSignedBatch(o.broker, await o.signer.sign(body)) : await submitBatch(o.broker, body);
     const rejectedAt = new Set(result.rejections.map((r) => r.index));
     const batchStored: Record<string, KnownRef> = {};
-    slice.forEach(({ line, signal, f }, k) => {
+    slice.forEach(({ signal, f }, k) => {
       if (!rejectedAt.has(k)) batchStored[signal.ref] = { e: epoch!, f };
     });
     for (const r of result.rejections) {
