@@ -32,6 +32,7 @@ import { monotonicUs, summarizeProfile, type TimeWindow } from './cpu-profile-su
 import { formatMeasurements, formatVerdict, median, verdictOf, type Measurement } from './report.js';
 import { runMerkleBench } from './merkle-verify-bench.js';
 import { runPseudonymisationBench } from './pseudonymisation-bench.js';
+import { formatAdapterBench, runAdapterImportBench } from './adapter-import-bench.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BROKER_BIN = join(ROOT, 'bin', 'jpp-broker.js');
@@ -329,6 +330,12 @@ async function main(): Promise<number> {
   say('Scenario 4: pseudonymisation of a batch of identities');
   for (const r of pseudo) say(`  ${r.name.padEnd(52)} ${r.identitiesPerSec.toLocaleString('en-US').padStart(6)} identities/s  (${(r.identitiesPerSec / plain).toFixed(1)}× plain)`);
   say(`  target: ≥ 1,000 identities/s, about 10× the plain path  →  ${best >= 1000 ? 'MET' : 'NOT MET'} (${best.toLocaleString('en-US')}/s, ${(best / plain).toFixed(1)}×)`);
+
+  // Scenarios 5 and 6: the partner adapter's nightly import end to end, and the store step alone.
+  say();
+  const adapterBench = await runAdapterImportBench(config.adminUrl, 100_000, say);
+  say();
+  for (const line of formatAdapterBench(adapterBench)) say(line);
 
   const bad = measurements.filter((m) => m.load.non2xx > 0 || m.load.errors > 0);
   if (bad.length > 0) {
