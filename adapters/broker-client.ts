@@ -68,7 +68,26 @@ function agentFor(opts: BrokerClientOptions): http.Agent {
   return agent;
 }
 
+/**
+ * A reused keep-alive connection that the server closed while idle fails with ECONNRESET
+ * ("socket hang up") before any byte reached the broker. Batches (idempotent on batchId)
+ * and withdrawals are safe to send again, so such failures are retried a few times.
+ */
+const RETRYABLE = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT']);
+
 async function send(opts: BrokerClientOptions, method: string, path: string, body?: { type: string; text: string }): Promise<{ status: number; text: string }> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await sendOnce(opts, method, path, body);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (attempt >= 4 || err instanceof BrokerRefusal || !code || !RETRYABLE.has(code)) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
+async function sendOnce(opts: BrokerClientOptions, method: string, path: string, body?: { type: string; text: string }): Promise<{ status: number; text: string }> {
   const url = new URL(path, opts.baseUrl);
   const secure = url.protocol === 'https:';
   const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {

@@ -32,6 +32,10 @@ export function listenMtls(app: Express, files: TlsFiles, port: number, host: st
     },
     app,
   );
+  // Adapters keep their connection open between batches while they pseudonymise the next
+  // one; Node's default of 5 s would close it under them.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 70_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
