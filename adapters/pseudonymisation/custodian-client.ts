@@ -38,7 +38,15 @@ interface KeysResponse {
 const BATCH = 1000;
 
 async function call<T>(url: string, init: RequestInit): Promise<T> {
-  const res = await fetch(url, init);
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch {
+    // A kept-alive connection the server closed while idle ("fetch failed"): once more, on a new one.
+    // (An evaluation sent twice only counts twice against the quota; it discloses nothing.)
+    await new Promise((r) => setTimeout(r, 200));
+    res = await fetch(url, init);
+  }
   const text = await res.text();
   if (!res.ok) {
     let detail = res.statusText;
