@@ -28,7 +28,7 @@ export async function startCommand(opts: { demo?: boolean }): Promise<void> {
       mtls = await listenMtls(broker.app, { cert: t.tlsCert, key: t.tlsKey, ca: t.tlsCa, crl: t.tlsCrl }, t.mtlsPort, config.host);
     } catch (err) {
       logger.fatal({ err }, 'cannot start the mTLS listener');
-      process.stderr.write(`jpp-broker: cannot start the mTLS listener on ${config.host}:${t.mtlsPort}: ${(err as Error).message}\n`);
+      process.stderr.write(`jpp-broker: cannot start the mTLS listener for adapters on ${config.host}:${t.mtlsPort} (JPP_MTLS_PORT): ${(err as Error).message}\n`);
       await broker.close();
       process.exit(1);
     }

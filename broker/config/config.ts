@@ -48,7 +48,7 @@ export interface BrokerConfig {
 }
 
 export interface TransportConfig {
-  /** The mTLS listener's port; undefined: no mTLS listener. Demo default 8443. */
+  /** The mTLS listener's port; undefined: no mTLS listener. Demo default 8443 (none when PORT is 0). */
   readonly mtlsPort: number | undefined;
   /** The development PKI directory (demo: created on first start). */
   readonly pkiDir: string;
@@ -170,7 +170,9 @@ function transportOf(c: RawConfig, dataDir: string): TransportConfig {
   const file = (value: string | undefined, name: string): string => resolve(value ?? join(pkiDir, name));
   const demo = c.JPP_MODE === 'demo';
   return {
-    mtlsPort: c.JPP_MTLS_PORT ?? (demo ? 8443 : undefined),
+    // Demo: 8443 next to the usual 8080. Not when PORT asks for a free port (tests, several
+    // demo brokers side by side): they would collide on 8443; set JPP_MTLS_PORT (0 = free) to have one.
+    mtlsPort: c.JPP_MTLS_PORT ?? (demo && c.PORT !== 0 ? 8443 : undefined),
     pkiDir,
     tlsCert: file(c.JPP_TLS_CERT, 'server.cert.pem'),
     tlsKey: file(c.JPP_TLS_KEY, 'server.key.pem'),
