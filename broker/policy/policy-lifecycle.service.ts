@@ -190,16 +190,27 @@ export function createPolicyLifecycleService(deps: {
     return { ...summary(v), modelText: v.modelText, rulesText: textOf(lines), ...splitLines(lines), tests: v.tests };
   };
 
-  /** A version compiled: frozen versions from the cache, drafts fresh inside `ex` (locked by the caller). */
-  const compile = (ex: Executor, v: StoredPolicyVersion): Promise<CompiledPolicy> =>
-    v.state === 'draft' ? compilePolicyWith(v.modelText, createKyselyAdapter(ex, v.id), platform) : deps.policy.compiled(db, v.id, v.contentHash, v.modelText);
-
-  /** Reads a version consistently with its lines: a draft is locked against edits meanwhile. */
-  const withVersion = <T>(id: number, fn: (ex: Executor, v: StoredPolicyVersion) => Promise<T>): Promise<T> =>
-    db.transaction().execute(async (trx) => {
+  /**
+   * A version with its lines and (if asked) compiled. A frozen version compiles once (cached by
+   * hash); a draft is read and compiled inside a transaction that locks it against edits meanwhile.
+   * (PGlite has one connection: nothing here may use `db` while a transaction holds it.)
+   */
+  const load = async (id: number, withCompiled: boolean): Promise<{ v: StoredPolicyVersion; lines: PolicyLine[]; compiled?: CompiledPolicy }> => {
+    const frozen = await mustFind(db, id);
+    if (frozen.state !== 'draft') {
+      return {
+        v: frozen,
+        lines: await readLines(db, id),
+        ...(withCompiled ? { compiled: await deps.policy.compiled(db, id, frozen.contentHash, frozen.modelText) } : {}),
+      };
+    }
+    return db.transaction().execute(async (trx) => {
       await lockVersion(trx, id);
-      return fn(trx, await mustFind(trx, id));
+      const v = await mustFind(trx, id);
+      const lines = await readLines(trx, id);
+      return { v, lines, ...(withCompiled ? { compiled: await compilePolicyWith(v.modelText, createKyselyAdapter(trx, id), platform) } : {}) };
     });
+  };
 
   const logStep = async (
     ex: Executor,
@@ -348,19 +359,16 @@ export function createPolicyLifecycleService(deps: {
     async lint(principal, version) {
       reader(principal);
       const id = idOf(version);
-      return withVersion(id, async (ex, v) => {
-        const findings = await lintPolicy(v.modelText, await readLines(ex, id), platform);
-        return { version: id, contentHash: v.contentHash, ...countFindings(findings), findings };
-      });
+      const { v, lines } = await load(id, false);
+      const findings = await lintPolicy(v.modelText, lines, platform);
+      return { version: id, contentHash: v.contentHash, ...countFindings(findings), findings };
     },
 
     async test(principal, version) {
       reader(principal);
       const id = idOf(version);
-      return withVersion(id, async (ex, v) => {
-        const compiled = await compile(ex, v);
-        return { version: id, contentHash: v.contentHash, ...runPolicyTests(compiled.table, v.tests) };
-      });
+      const { v, compiled } = await load(id, true);
+      return { version: id, contentHash: v.contentHash, ...runPolicyTests(compiled!.table, v.tests) };
     },
 
     async diff(principal, version, query) {
@@ -385,10 +393,11 @@ export function createPolicyLifecycleService(deps: {
       const q = check<{ days: number }>(deps.querySchemas, 'policy-requests#/$defs/impactQuery', { ...query });
       const to = now();
       const from = new Date(to.getTime() - q.days * DAY_MS);
-      const { v, compiled } = await withVersion(id, async (ex, v) => ({ v, compiled: await compile(ex, v) }));
-      const replay = createImpactReplay(compiled.table);
+      const { v, compiled } = await load(id, true);
+      const replay = createImpactReplay(compiled!.table);
       for (let beforeId: number | undefined; ; ) {
-        const page = await listDisclosures(db, { from, to, limit: 1000, ...(beforeId !== undefined ? { beforeId } : {}) });
+        // `to` is exclusive in the filter; what was logged at this very moment counts too.
+        const page = await listDisclosures(db, { from, to: new Date(to.getTime() + 1), limit: 1000, ...(beforeId !== undefined ? { beforeId } : {}) });
         for (const d of page.slice(0, 1000)) replay.add(d);
         if (page.length <= 1000) break;
         beforeId = page[999]!.id;
@@ -425,7 +434,7 @@ export function createPolicyLifecycleService(deps: {
         await requireRegistered(trx, person);
         const lines = await readLines(trx, id);
         const findings = (await lintPolicy(v.modelText, lines, platform)).filter((f) => f.severity === 'error');
-        const report = runPolicyTests((await compile(trx, v)).table, v.tests);
+        const report = runPolicyTests((await compilePolicyWith(v.modelText, createKyselyAdapter(trx, id), platform)).table, v.tests);
         if (findings.length > 0 || report.failed > 0) {
           const errors: FieldError[] = [
             ...findings.map((f) => ({ pointer: f.pointer, detail: `${f.code}: ${f.message}` })),
@@ -554,11 +563,8 @@ export function createPolicyLifecycleService(deps: {
       reader(principal);
       const id = idOf(version);
       const req = check<SimulateRequest>(deps.schemas, 'policy-requests#/$defs/simulate', body);
-      return withVersion(id, async (ex, v) => {
-        const compiled = await compile(ex, v);
-        const { rules } = splitLines(await readLines(ex, id));
-        return { version: id, contentHash: v.contentHash, ...explain(compiled, rules, req) };
-      });
+      const { v, lines, compiled } = await load(id, true);
+      return { version: id, contentHash: v.contentHash, ...explain(compiled!, splitLines(lines).rules, req) };
     },
   };
 }
