@@ -27,6 +27,7 @@ program
   });
 
 program.addCommand((await import('./commands/audit.js')).auditCommand());
+program.addCommand((await import('./commands/policy.js')).policyCommand());
 
 const custodian = program
   .command('custodian')

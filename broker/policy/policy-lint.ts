@@ -115,7 +115,8 @@ export async function lintPolicy(modelText: string, lines: readonly PolicyLine[]
         add('error', 'wildcard', ref, pointer, `grouping ${ref} holds a wildcard`);
         continue;
       }
-      if (concrete[kind].has(group)) {
+      // g4 relates actions to actions on purpose (consent satisfies a plain question).
+      if (kind !== 'action' && concrete[kind].has(group)) {
         add('warning', 'grouping-onto-value', ref, `${pointer}/group`, `grouping ${ref}: ${group} is a ${kind} of the platform, not a group`);
       }
       if (!concrete[kind].has(member) && !groups[kind].has(member)) {
