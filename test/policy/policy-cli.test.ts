@@ -52,7 +52,7 @@ describe('on files', () => {
     const bad = await cli(['lint', edited]);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toMatch(/error\s+missing-grondslag\s+C08/);
-  });
+  }, 120_000);
 
   it('runs the decision tables, naming each failing line (exit 2)', async () => {
     expect((await cli(['test', SEED])).stdout).toContain('28 passed, 0 failed');
@@ -60,7 +60,7 @@ describe('on files', () => {
     expect(bad.code).toBe(2);
     expect(bad.stdout).toContain('26 passed, 2 failed');
     expect(bad.stdout).toContain('jeugdboa | jpp-casusoverleg | jeugdreclassering | jeugdreclassering-toezicht | bevragen: expected deny (no rule), got allow by C08');
-  });
+  }, 120_000);
 
   it('diffs and simulates', async () => {
     const diff = await cli(['diff', SEED, edited]);
@@ -72,7 +72,7 @@ describe('on files', () => {
     expect(sim.stdout).toContain('nearest allow rule: S09 (4/5 fields match)');
     expect(sim.stdout).toContain('action bevragen is not bevragen-met-toestemming');
     expect((await cli(['lint', join(dir, 'missing.csv')])).code).toBe(1);
-  });
+  }, 120_000);
 });
 
 describe('against a database', () => {
