@@ -8,32 +8,25 @@
  * Invariants:
  * - Read-only: a version changes only as a draft, through the lifecycle service, never
  *   through casbin's management API; every write method refuses.
- * - An unknown policy type is an error naming the version and position, not a skip.
+ * - An unknown policy type is an error naming the version and line, not a skip.
  *
  * https://casbin.org/docs/adapters
  */
-import type { Adapter, Model } from 'casbin';
+import type { Adapter } from 'casbin';
 import type { Executor } from '../db/database.js';
+import { createLinesAdapter } from './compiled-policy.js';
 import { readLines } from './policy-version.repository.js';
 
 export function createKyselyAdapter(ex: Executor, versionId: number): Adapter {
-  const readOnly = async (): Promise<never> => {
-    throw new Error('policy versions are changed through the policy lifecycle, not through casbin');
-  };
+  const empty = createLinesAdapter([]);
   return {
-    async loadPolicy(model: Model): Promise<void> {
-      const lines = await readLines(ex, versionId);
-      lines.forEach(({ ptype, values }, position) => {
-        const sec = ptype.charAt(0);
-        if (!model.model.get(sec)?.get(ptype)) {
-          throw new Error(`policy version ${versionId}, line ${position + 1}: unknown policy type "${ptype}"`);
-        }
-        model.addPolicy(sec, ptype, [...values]);
-      });
+    ...empty,
+    async loadPolicy(model) {
+      try {
+        await createLinesAdapter(await readLines(ex, versionId)).loadPolicy(model);
+      } catch (err) {
+        throw new Error(`policy version ${versionId}: ${(err as Error).message}`, { cause: err });
+      }
     },
-    savePolicy: readOnly,
-    addPolicy: readOnly,
-    removePolicy: readOnly,
-    removeFilteredPolicy: readOnly,
   };
 }

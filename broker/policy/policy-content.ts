@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { canonicalJson } from '../logboek/log-entry.js';
-import { parsePolicyLines } from './rules-text-adapter.js';
+import { parsePolicyLines } from './rules-text.js';
 
 /** One stored policy line. */
 export interface PolicyLine {

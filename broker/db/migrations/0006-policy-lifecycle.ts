@@ -16,7 +16,7 @@
  * keep the content hash their disclosures were logged with.
  */
 import { sql, type Kysely } from 'kysely';
-import { parsePolicyLines } from '../../policy/rules-text-adapter.js';
+import { parsePolicyLines } from '../../policy/rules-text.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
