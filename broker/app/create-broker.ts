@@ -16,6 +16,8 @@ import { createSchemaRegistry } from '../schemas/schema-registry.js';
 import { activityOf, loadPlatform, type Platform } from '../platform/platform.js';
 import { syncPlatform } from '../platform/platform.repository.js';
 import { createPolicyService, type PolicyService } from '../policy/policy.service.js';
+import { listenForPolicyChanges, type PolicyListener } from '../policy/policy-listener.js';
+import { createPolicyLifecycleService } from '../policy/policy-lifecycle.service.js';
 import { createSubjectHasher } from '../subjects/subject-hash.js';
 import { createTokenVerifier } from '../auth/token-verifier.js';
 import { createDevIssuer, type DevIssuer } from '../auth/dev-issuer.js';
@@ -77,11 +79,11 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
     ...(options.queryLog ? { log: options.queryLog } : {}),
     onPoolError: (err) => options.logger.warn({ err }, 'an idle database connection failed; the pool replaces it'),
   });
+  let policyListener: PolicyListener | undefined;
   try {
     const { db } = handle;
     await migrateToLatest(db);
     await syncPlatform(db, platform);
-    const policy = await createPolicyService({ db, platform, modelFile: MODEL_FILE, now });
     const hashSubject = createSubjectHasher(config.subjectKey);
     const signer = await createCheckpointSigner(config.logboek.signingJwk as import('jose').JWK);
     const origin = config.logboek.origin ?? `jpp-broker/${platform.id}`;
@@ -98,6 +100,10 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       activityOf: (action) => activityOf(platform, action),
       onCommitted: config.logboek.sequencer ? () => sequencer.kick() : () => undefined,
     });
+    const policy = await createPolicyService({ db, platform, modelFile: MODEL_FILE, log, now });
+    // Other processes on the same PostgreSQL database announce activations (NOTIFY jpp_policy).
+    const target = options.database ?? databaseTargetOf(config);
+    policyListener = target.kind === 'postgres' ? await listenForPolicyChanges(target.url, () => policy.reload(), options.logger) : undefined;
 
     let devIssuer: DevIssuer | undefined;
     let verifyToken;
@@ -140,6 +146,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       queries: createQueryService({ db, platform, schemas, policy, hashSubject, log, now }),
       disclosures: createDisclosureService({ db, platform, querySchemas, log, now }),
       logboek: createLogboekReadService({ db, platform, publicJwk: signer.publicJwk, origin, log, now }),
+      policies: createPolicyLifecycleService({ db, platform, schemas, querySchemas, policy, log, modelFile: MODEL_FILE, now }),
       querySchemas,
       openapi: buildOpenApiDocument(schemas, VERSION),
       ...(custodian ? { custodian } : {}),
@@ -156,11 +163,13 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       devIssuer,
       sequencer,
       async close() {
+        await policyListener?.close();
         await sequencer.stop();
         await handle.close();
       },
     };
   } catch (err) {
+    await policyListener?.close();
     await handle.close();
     throw err;
   }

@@ -21,6 +21,8 @@ import { signalRoutes } from './routes/signals.routes.js';
 import { queryRoutes } from './routes/queries.routes.js';
 import { disclosureRoutes } from './routes/disclosures.routes.js';
 import { logEntryRoutes, publicLogRoutes } from './routes/logboek.routes.js';
+import { policyRoutes } from './routes/policies.routes.js';
+import type { PolicyLifecycleService } from '../policy/policy-lifecycle.service.js';
 
 export interface HttpDeps {
   readonly db: Kysely<Database>;
@@ -30,6 +32,7 @@ export interface HttpDeps {
   readonly queries: QueryService;
   readonly disclosures: DisclosureService;
   readonly logboek: LogboekReadService;
+  readonly policies: PolicyLifecycleService;
   /** Validates query strings (coerces types). */
   readonly querySchemas: SchemaRegistry;
   readonly openapi: Record<string, unknown>;
@@ -59,6 +62,7 @@ export function createHttpApp(deps: HttpDeps): Express {
     v1.use(queryRoutes(deps.queries));
     v1.use(disclosureRoutes(deps.disclosures));
     v1.use(logEntryRoutes(deps.logboek, deps.querySchemas));
+    v1.use(policyRoutes(deps.policies));
     app.use('/v1', v1);
   });
 }

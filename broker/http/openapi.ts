@@ -4,6 +4,7 @@
  * themselves, so the document cannot drift from validation.
  */
 import type { SchemaRegistry } from '../schemas/schema-registry.js';
+import { policyPaths } from './openapi-policies.js';
 
 const json = (schema: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } });
 const problem = (description: string) => ({
@@ -184,6 +185,7 @@ export function buildOpenApiDocument(schemas: SchemaRegistry, version: string): 
           responses: { 200: { description: 'A page, newest first.', content: json('disclosure-page') }, ...common },
         },
       },
+      ...policyPaths(components, json, problem, common),
     },
   };
 }

@@ -52,7 +52,28 @@ export type SchemaName =
   | 'log-views#/$defs/checkpoint'
   | 'log-views#/$defs/inclusionProof'
   | 'log-views#/$defs/consistencyProof'
-  | 'log-views#/$defs/entryPage';
+  | 'log-views#/$defs/entryPage'
+  | 'policy-requests#/$defs/create'
+  | 'policy-requests#/$defs/rules'
+  | 'policy-requests#/$defs/tests'
+  | 'policy-requests#/$defs/submit'
+  | 'policy-requests#/$defs/approve'
+  | 'policy-requests#/$defs/reject'
+  | 'policy-requests#/$defs/activate'
+  | 'policy-requests#/$defs/rollback'
+  | 'policy-requests#/$defs/simulate'
+  | 'policy-requests#/$defs/listQuery'
+  | 'policy-requests#/$defs/diffQuery'
+  | 'policy-requests#/$defs/impactQuery'
+  | 'policy-requests#/$defs/versionParam'
+  | 'policy-views#/$defs/summary'
+  | 'policy-views#/$defs/version'
+  | 'policy-views#/$defs/list'
+  | 'policy-views#/$defs/lint'
+  | 'policy-views#/$defs/testReport'
+  | 'policy-views#/$defs/diff'
+  | 'policy-views#/$defs/impact'
+  | 'policy-views#/$defs/simulation';
 
 export interface SchemaRegistry {
   /** Validates (and, where the schema says so, fills defaults and coerces) `data` in place. */

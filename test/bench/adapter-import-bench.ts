@@ -1,5 +1,5 @@
 /**
- * Scenarios 5 and 6 (issue 6): the partner adapter's nightly import, end to end, and the
+ * Scenarios 6 and 7 (issue 6): the partner adapter's nightly import, end to end, and the
  * broker's store step alone.
  *
  * - 5, end to end: a synthetic export of N rows (default 100,000) read, mapped,
@@ -146,10 +146,10 @@ export async function runAdapterImportBench(adminUrl: string, rows = 100_000, sa
 export function formatAdapterBench(r: AdapterBenchResult): string[] {
   const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
   return [
-    `Scenario 5: nightly import end to end (${fmt(r.rows)} rows read, ${fmt(r.sent)} sent; read → pseudonymise → sign → mTLS → store)`,
+    `Scenario 6: nightly import end to end (${fmt(r.rows)} rows read, ${fmt(r.sent)} sent; read → pseudonymise → sign → mTLS → store)`,
     `  import: ${fmt(r.importRowsPerSec)} rows/s; pseudonymisation alone (same path, same run): ${fmt(r.pseudonymisationPerSec)} identities/s; ratio ${(r.importRowsPerSec / r.pseudonymisationPerSec).toFixed(2)}`,
     `  target: ≥ 1,000 rows/s  →  ${r.importRowsPerSec >= 1000 ? 'MET' : 'NOT MET'}`,
-    'Scenario 6: the store step alone (signed batches of 1,000 pre-pseudonymised signals over mTLS, 4 senders)',
+    'Scenario 7: the store step alone (signed batches of 1,000 pre-pseudonymised signals over mTLS, 4 senders)',
     `  ${fmt(r.storeSignalsPerSec)} signals/s; target ≥ 20,000 signals/s  →  ${r.storeSignalsPerSec >= 20_000 ? 'MET' : 'NOT MET'}`,
   ];
 }
