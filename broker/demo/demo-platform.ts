@@ -18,6 +18,7 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
   { id: 'demo-jeugdboa', displayName: 'Demo jeugdBOA', organisation: 'gemeente-sittard-geleen', role: 'jeugdboa' },
   { id: 'demo-jurist', displayName: 'Demo jurist', organisation: 'zvh-limburg-noord', role: 'jurist' },
   { id: 'demo-fg', displayName: 'Demo privacy officer (FG)', organisation: 'zvh-limburg-noord', role: 'privacy-officer' },
+  { id: 'demo-partneroverleg', displayName: 'Demo lid partneroverleg', organisation: 'zvh-limburg-noord', role: 'partneroverleg-lid' },
 ];
 
 export interface DemoSignal {

@@ -14,7 +14,7 @@ import type { SchemaRegistry } from '../schemas/schema-registry.js';
 import type { SignalCategory } from '../signals/signal-category.js';
 import { LOG_ACTIONS, type LogAction } from '../logboek/log-entry.js';
 
-export type Capability = 'query' | 'read-disclosures';
+export type Capability = 'query' | 'read-disclosures' | 'manage-cases' | 'rights' | 'monitoring';
 
 export interface Platform {
   readonly id: string;
@@ -23,6 +23,12 @@ export interface Platform {
   readonly policyFile: string;
   readonly doelgroep: { readonly minAge: number; readonly maxAge: number };
   readonly signalMaxValidityDays: number;
+  /** Retention periods in days (docs/casus.md). */
+  readonly bewaartermijnen: { readonly closedCaseDays: number; readonly logContentDays: number };
+  /** Days after aanmelding by which each subject must be informed, unless deferred (AVG art. 14(3)(a)). */
+  readonly notificatieTermijnDays: number;
+  /** Small-cell suppression threshold and the shortest period of a monitoring query. */
+  readonly monitoring: { readonly minCellSize: number; readonly minPeriodDays: number };
   readonly organisations: ReadonlyArray<{ readonly id: string; readonly name: string }>;
   readonly partners: ReadonlyArray<{
     readonly id: string;

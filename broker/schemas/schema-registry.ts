@@ -50,7 +50,22 @@ export type SchemaName =
   | 'log-views#/$defs/checkpoint'
   | 'log-views#/$defs/inclusionProof'
   | 'log-views#/$defs/consistencyProof'
-  | 'log-views#/$defs/entryPage';
+  | 'log-views#/$defs/entryPage'
+  | 'casus#/$defs/createRequest'
+  | 'casus#/$defs/transitionRequest'
+  | 'casus#/$defs/vervolgactieRequest'
+  | 'casus#/$defs/notificationRequest'
+  | 'casus#/$defs/listQuery'
+  | 'casus#/$defs/casus'
+  | 'rights#/$defs/inzageRequest'
+  | 'rights#/$defs/bezwaarRequest'
+  | 'rights#/$defs/legalHoldRequest'
+  | 'rights#/$defs/legalHoldQuery'
+  | 'rights#/$defs/inzageReport'
+  | 'monitoring#/$defs/query'
+  | 'monitoring#/$defs/report'
+  | 'retention#/$defs/listQuery'
+  | 'retention#/$defs/run';
 
 export interface SchemaRegistry {
   /** Validates (and, where the schema says so, fills defaults and coerces) `data` in place. */
