@@ -41,6 +41,12 @@ export function requirePerson(principal: Principal, platform: Platform, capabili
   return principal;
 }
 
+/** Access check for people who may act under any of several capabilities (e.g. pseudonymising for a query or for inzage). */
+export function requirePersonWithAny(principal: Principal, platform: Platform, capabilities: readonly Capability[]): PersonPrincipal {
+  const held = capabilities.find((c) => principal.kind === 'person' && roleHas(platform, principal.role, c));
+  return requirePerson(principal, platform, held ?? capabilities[0]!);
+}
+
 /** Access check for adapters: only an adapter of a known partner. */
 export function requireAdapter(principal: Principal, platform: Platform): AdapterPrincipal {
   if (principal.kind !== 'adapter') throw new AppError('forbidden', 'this operation is for partner adapters');

@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { day, opaqueRef, randomPseudonym, syntheticBsn } from '../support/synthetic.js';
+import { withCase } from '../support/casus.js';
 
 let b: TestBroker;
 let output = '';
@@ -34,6 +35,7 @@ it('keeps subjects, tokens, refs and case references out of the operational log'
 
   expect((await b.call('POST', '/v1/signals', { token: adapter, body: { batchId: opaqueRef('batch'), signals: [signal] } })).status).toBe(201);
   expect((await b.call('POST', '/v1/signals', { token: adapter, body: { batchId: opaqueRef('batch'), signals: [{ ...signal, ref: bsn }] } })).status).toBe(422);
+  await withCase(b.call, person, { subject, doel: 'jpp-screening', caseRef });
   expect((await b.call('POST', '/v1/queries', { token: person, body: { subject, doel: 'jpp-screening', caseRef } })).status).toBe(200);
   expect((await b.call('POST', '/v1/queries', { token: person, body: { subject, doel: 'nope', caseRef } })).status).toBe(422);
   expect((await b.call('GET', `/v1/disclosures?caseRef=${caseRef}`, { token: jurist })).status).toBe(200);
