@@ -23,7 +23,7 @@ import type { CaseStatusChangeTable, CaseSubjectHashTable, CaseSubjectTable, Cas
 import type { LegalHoldSubjectHashTable, LegalHoldTable } from './tables/legal-hold.table.js';
 import type { BezwaarSubjectHashTable, BezwaarTable } from './tables/bezwaar.table.js';
 import type { QueryTable } from './tables/query.table.js';
-import type { LogboekCheckpointTable, LogboekEntryTable, LogboekNodeTable } from './tables/logboek.table.js';
+import type { LogboekCheckpointTable, LogboekEntryTable, LogboekLeafTable, LogboekNodeTable } from './tables/logboek.table.js';
 import type { PolicyVersionTable } from './tables/policy-version.table.js';
 import type { CustodianUsageTable } from './tables/custodian-usage.table.js';
 
@@ -46,6 +46,7 @@ export interface Database {
   legal_hold_subject_hashes: LegalHoldSubjectHashTable;
   queries: QueryTable;
   logboek_entries: LogboekEntryTable;
+  logboek_leaves: LogboekLeafTable;
   logboek_nodes: LogboekNodeTable;
   logboek_checkpoints: LogboekCheckpointTable;
   policy_versions: PolicyVersionTable;

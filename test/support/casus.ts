@@ -30,10 +30,19 @@ export async function openCase(
 }
 
 /**
- * A query body whose casus exists: opens a casus for its subject, doel and caseRef first.
- * For tests of other things than the casus, which used to rely on casussen opening implicitly.
+ * A query body whose casus exists: opens a casus for its subject, doel and caseRef first,
+ * with `token` (a voorzitter's). For tests of other things than the casus, which used to
+ * rely on casussen opening implicitly.
  */
-export async function withCase<T extends { subject: string | string[]; doel: string; caseRef: string }>(b: Caller, body: T): Promise<T> {
-  await openCase(b, [body.subject], { doel: body.doel, caseRef: body.caseRef });
+export async function withCase<T extends { subject: string | string[]; doel: string; caseRef: string }>(
+  call: Caller['call'],
+  token: string,
+  body: T,
+): Promise<T> {
+  const res = await call('POST', '/v1/cases', {
+    token,
+    body: { caseRef: body.caseRef, doel: body.doel, routeIn: 'politie', kind: 'person', subjects: [body.subject] },
+  });
+  expect(res.status, res.text).toBe(201);
   return body;
 }
