@@ -16,10 +16,11 @@ export interface SubjectEntry {
 
 export async function entriesAboutSubject(ex: Executor, hashes: readonly Buffer[], actions: readonly string[]): Promise<SubjectEntry[]> {
   const texts = hashes.map((h) => h.toString('base64url'));
-  return ex
+  const rows = await ex
     .selectFrom('logboek_entries')
     .select(['id', 'action', 'logged_at as loggedAt', 'content'])
     .where('action', 'in', actions)
+    .where('content', 'is not', null)
     .where((eb) =>
       eb.or([
         eb('subject_hash', 'in', hashes),
@@ -28,4 +29,5 @@ export async function entriesAboutSubject(ex: Executor, hashes: readonly Buffer[
     )
     .orderBy('id')
     .execute();
+  return rows.map((r) => ({ ...r, content: r.content! }));
 }
