@@ -63,8 +63,8 @@ beforeAll(async () => {
 
   s.free = randomPseudonym();
   s.held = randomPseudonym();
-  [s.freeRef] = await submitSignals(b, 'halt', [{ subject: s.free, category: 'halt-afdoening' }]);
-  [s.heldRef] = await submitSignals(b, 'politie', [{ subject: s.held, category: 'politie-registratie' }]);
+  s.freeRef = (await submitSignals(b, 'halt', [{ subject: s.free, category: 'halt-afdoening' }]))[0]!;
+  s.heldRef = (await submitSignals(b, 'politie', [{ subject: s.held, category: 'politie-registratie' }]))[0]!;
   s.open = await openCase(b, [s.free]);
   s.heldSubjectCase = await openCase(b, [s.held]);
   s.closed = await openCase(b, [randomPseudonym()]);
