@@ -42,6 +42,15 @@ it('keeps subjects, tokens, refs and case references out of the operational log'
   expect((await b.call('DELETE', `/v1/signals/${ref}`, { token: adapter })).status).toBe(204);
   expect((await b.call('DELETE', `/v1/signals/${ref}`, { token: adapter })).status).toBe(404);
   expect((await b.call('GET', '/v1/disclosures', { token: `${jurist}x` })).status).toBe(401);
+  // The casus workflow and the rights: pseudonyms and case references in bodies, never in the log.
+  const other = randomPseudonym();
+  const groupRef = opaqueRef('secretgroup');
+  const group = await b.call('POST', '/v1/cases', { token: person, body: { caseRef: groupRef, doel: 'jpp-screening', routeIn: 'halt', kind: 'group', subjects: [other, subject] } });
+  expect(group.status).toBe(201);
+  expect((await b.call('POST', '/v1/cases', { token: person, body: { caseRef: groupRef, doel: 'jpp-screening', routeIn: 'halt', kind: 'group', subjects: [other, subject] } })).status).toBe(409);
+  expect((await b.call('POST', `/v1/cases/${group.body.caseId}/transitions`, { token: person, body: { to: 'in-screening' } })).status).toBe(200);
+  expect((await b.call('POST', '/v1/inzage', { token: jurist, body: { subject: other } })).status).toBe(200);
+  expect((await b.call('POST', '/v1/bezwaren', { token: jurist, body: { subject: other, doelen: ['jpp-screening'], decision: 'rejected' } })).status).toBe(201);
   await new Promise((resolve) => setImmediate(resolve));
 
   const lines = output.trim().split('\n');
@@ -49,7 +58,7 @@ it('keeps subjects, tokens, refs and case references out of the operational log'
   // The requests were logged: we are searching real output, not an empty one.
   expect(output).toContain('/v1/signals/[redacted]');
   expect(output).toContain('"authorization":"[redacted]"');
-  for (const secret of [subject, ref, caseRef, bsn, adapter, person, jurist, adapter.split('.')[1]!, person.split('.')[2]!]) {
+  for (const secret of [subject, other, groupRef, ref, caseRef, bsn, adapter, person, jurist, adapter.split('.')[1]!, person.split('.')[2]!]) {
     expect(output).not.toContain(secret);
   }
 });

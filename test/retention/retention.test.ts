@@ -67,9 +67,10 @@ beforeAll(async () => {
   s.heldRef = (await submitSignals(b, 'politie', [{ subject: s.held, category: 'politie-registratie' }]))[0]!;
   s.open = await openCase(b, [s.free]);
   s.heldSubjectCase = await openCase(b, [s.held]);
-  s.closed = await openCase(b, [randomPseudonym()]);
+  const closedSubject = randomPseudonym();
+  s.closed = await openCase(b, [closedSubject]);
   s.closedHeld = await openCase(b, [randomPseudonym()]);
-  for (const [subject, c] of [[s.free, s.open], [s.held, s.heldSubjectCase]] as const) {
+  for (const [subject, c] of [[s.free, s.open], [s.held, s.heldSubjectCase], [closedSubject, s.closed]] as const) {
     expect((await b.call('POST', '/v1/queries', { token: voorzitter, body: { subject, doel: 'jpp-screening', caseId: c.caseId } })).status).toBe(200);
   }
   for (const c of [s.closed, s.closedHeld]) expect((await move(c, { to: 'afgesloten', outcome: 'geen-zorgen' })).status).toBe(200);
@@ -103,6 +104,7 @@ describe('two years ahead', () => {
     expect(await countOf('cases', sql`id = ${s.closed.caseId}`)).toBe(0);
     expect(await countOf('case_subjects', sql`case_id = ${s.closed.caseId}`)).toBe(0);
     expect(await countOf('case_status_changes', sql`case_id = ${s.closed.caseId}`)).toBe(0);
+    expect(await countOf('queries', sql`case_id = ${s.closed.caseId}`)).toBe(0);
     expect(await countOf('cases', sql`id = ${s.closedHeld.caseId}`)).toBe(1);
     expect(await countOf('cases', sql`id = ${s.open.caseId}`)).toBe(1);
     expect(await countOf('queries', sql`case_id = ${s.open.caseId}`)).toBe(1);
