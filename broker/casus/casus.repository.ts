@@ -134,18 +134,6 @@ export async function hashesOfSubject(ex: Executor, subjectId: string): Promise<
   return rows.map((r) => Buffer.from(r.subject_hash));
 }
 
-/** Whether any of `hashes` is a subject of the casus. */
-export async function caseHasSubject(ex: Executor, caseId: string, hashes: readonly Buffer[]): Promise<boolean> {
-  const row = await ex
-    .selectFrom('case_subject_hashes as h')
-    .innerJoin('case_subjects as s', 's.id', 'h.subject_id')
-    .select('s.id')
-    .where('s.case_id', '=', caseId)
-    .where('h.subject_hash', 'in', hashes)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 export async function historyOf(ex: Executor, caseId: string) {
   return ex
     .selectFrom('case_status_changes')
@@ -238,3 +226,57 @@ export async function casesWithSubject(ex: Executor, hashes: readonly Buffer[]):
     .execute();
 }
 
+
+/**
+ * What the question path needs to know about its casus, in one round-trip: the casus, whether
+ * one of `hashes` is its subject, and whether an upheld, unlifted bezwaar blocks the subject for
+ * `doel` (the rule of rights/bezwaar.repository.ts: a decided bezwaar blocks until it is lifted).
+ */
+export async function caseForQuestion(
+  ex: Executor,
+  by: { id: string } | { caseRef: string },
+  hashes: readonly Buffer[],
+  doel: string,
+): Promise<(CaseRow & { hasSubject: boolean; blocked: boolean }) | undefined> {
+  let q = ex
+    .selectFrom('cases as c')
+    .select([
+      'c.id',
+      'c.case_ref as caseRef',
+      'c.doel',
+      'c.kind',
+      'c.route_in as routeIn',
+      'c.status',
+      'c.opened_by as openedBy',
+      'c.opened_at as openedAt',
+      'c.status_changed_at as statusChangedAt',
+      'c.closed_at as closedAt',
+      'c.outcome',
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('case_subject_hashes as h')
+              .innerJoin('case_subjects as s', 's.id', 'h.subject_id')
+              .select('h.subject_id')
+              .whereRef('s.case_id', '=', 'c.id')
+              .where('h.subject_hash', 'in', hashes),
+          )
+          .as('hasSubject'),
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('bezwaar_subject_hashes as bh')
+              .innerJoin('bezwaren as b', 'b.id', 'bh.bezwaar_id')
+              .select('b.id')
+              .where('bh.subject_hash', 'in', hashes)
+              .where('b.decision', '=', 'upheld')
+              .where('b.lifted_at', 'is', null)
+              .where(sql<boolean>`b.doelen @> ${JSON.stringify([doel])}::jsonb`),
+          )
+          .as('blocked'),
+    ]);
+  q = 'id' in by ? q.where('c.id', '=', by.id) : q.where('c.case_ref', '=', by.caseRef);
+  return (await q.executeTakeFirst()) as (CaseRow & { hasSubject: boolean; blocked: boolean }) | undefined;
+}

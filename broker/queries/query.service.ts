@@ -33,9 +33,8 @@ import type { RuleRef } from '../policy/decision-table.js';
 import { requireRegistered } from '../people/require-registered.js';
 import type { LogWriter } from '../logboek/log-writer.js';
 import { actorOf, type LogEntryInput } from '../logboek/log-entry.js';
-import { findCase, caseHasSubject } from '../casus/casus.repository.js';
+import { caseForQuestion } from '../casus/casus.repository.js';
 import { QUERYABLE_STATUSES } from '../casus/casus-workflow.js';
-import { subjectBlocked } from '../rights/bezwaar.repository.js';
 import { insertQuery } from './query.repository.js';
 
 export interface QueryRequest {
@@ -116,7 +115,7 @@ export function createQueryService(deps: {
 
       const response = await db.transaction().execute(async (trx) => {
         await requireRegistered(trx, person);
-        const casus = await findCase(trx, req.caseId !== undefined ? { id: req.caseId } : { caseRef: req.caseRef! });
+        const casus = await caseForQuestion(trx, req.caseId !== undefined ? { id: req.caseId } : { caseRef: req.caseRef! }, subjectHashes, req.doel);
         if (!casus) {
           throw new AppError('not-found', 'no such casus; a voorzitter opens it first (POST /v1/cases)', [
             { pointer: req.caseId !== undefined ? '/caseId' : '/caseRef', detail: 'names no casus' },
@@ -128,10 +127,10 @@ export function createQueryService(deps: {
         if (!QUERYABLE_STATUSES.has(casus.status)) {
           throw new AppError('conflict', `a casus in status ${casus.status} cannot be queried`);
         }
-        if (!(await caseHasSubject(trx, casus.id, subjectHashes))) {
+        if (!casus.hasSubject) {
           throw validationError([{ pointer: '/subject', detail: 'is not a subject of this casus' }]);
         }
-        const blocked = await subjectBlocked(trx, subjectHashes, req.doel);
+        const blocked = casus.blocked;
         const now = deps.now();
         await insertQuery(trx, {
           id: queryId,

@@ -1,5 +1,4 @@
-/** Bezwaren at rest, and the one question the query path asks of them. */
-import { sql } from 'kysely';
+/** Bezwaren at rest. The question path reads the block itself (casus.repository.ts caseForQuestion), in the same round-trip as its casus. */
 import type { Executor } from '../db/database.js';
 
 export interface BezwaarRow {
@@ -48,18 +47,4 @@ export async function bezwarenAbout(ex: Executor, hashes: readonly Buffer[]): Pr
     .orderBy('decided_at')
     .orderBy('id')
     .execute();
-}
-
-/** Whether an upheld, unlifted bezwaar blocks the subject (any of its hashes) for the doel. */
-export async function subjectBlocked(ex: Executor, hashes: readonly Buffer[], doel: string): Promise<boolean> {
-  const row = await ex
-    .selectFrom('bezwaar_subject_hashes as h')
-    .innerJoin('bezwaren as b', 'b.id', 'h.bezwaar_id')
-    .select('b.id')
-    .where('h.subject_hash', 'in', hashes)
-    .where('b.decision', '=', 'upheld')
-    .where('b.lifted_at', 'is', null)
-    .where(sql<boolean>`b.doelen @> ${JSON.stringify([doel])}::jsonb`)
-    .executeTakeFirst();
-  return row !== undefined;
 }
