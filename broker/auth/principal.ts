@@ -27,6 +27,8 @@ const WHAT: Record<Capability, string> = {
   'manage-cases': 'manage casussen',
   rights: 'handle data-subject rights (inzage, bezwaar, legal hold, retention)',
   monitoring: 'read monitoring aggregates',
+  'read-policy': 'read policy versions',
+  'manage-policy': 'author or approve policy versions',
 };
 
 /**

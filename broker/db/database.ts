@@ -24,8 +24,9 @@ import type { LegalHoldSubjectHashTable, LegalHoldTable } from './tables/legal-h
 import type { BezwaarSubjectHashTable, BezwaarTable } from './tables/bezwaar.table.js';
 import type { QueryTable } from './tables/query.table.js';
 import type { LogboekCheckpointTable, LogboekEntryTable, LogboekLeafTable, LogboekNodeTable } from './tables/logboek.table.js';
-import type { PolicyVersionTable } from './tables/policy-version.table.js';
+import type { PolicyPreviewTable, PolicyRuleTable, PolicyVersionTable } from './tables/policy-version.table.js';
 import type { CustodianUsageTable } from './tables/custodian-usage.table.js';
+import type { PartnerKeyTable, SignalBatchSignatureTable } from './tables/partner-key.table.js';
 
 export interface Database {
   organisations: OrganisationTable;
@@ -50,7 +51,11 @@ export interface Database {
   logboek_nodes: LogboekNodeTable;
   logboek_checkpoints: LogboekCheckpointTable;
   policy_versions: PolicyVersionTable;
+  policy_rules: PolicyRuleTable;
+  policy_previews: PolicyPreviewTable;
   custodian_usage: CustodianUsageTable;
+  partner_keys: PartnerKeyTable;
+  signal_batch_signatures: SignalBatchSignatureTable;
 }
 
 /** The database or an open transaction: what every repository function takes first. */

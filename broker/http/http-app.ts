@@ -2,7 +2,7 @@
  * The broker's Express application: its routes inside the shared shell (base-app.ts).
  * Routes are thin; access checks and validation live in the services below them.
  */
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Kysely } from 'kysely';
@@ -29,6 +29,8 @@ import { casusRoutes } from './routes/casus.routes.js';
 import { rightsRoutes } from './routes/rights.routes.js';
 import { monitoringRoutes } from './routes/monitoring.routes.js';
 import { retentionRoutes } from './routes/retention.routes.js';
+import { policyRoutes } from './routes/policies.routes.js';
+import type { PolicyLifecycleService } from '../policy/policy-lifecycle.service.js';
 
 export interface HttpDeps {
   readonly db: Kysely<Database>;
@@ -44,6 +46,7 @@ export interface HttpDeps {
   readonly retention: RetentionService;
   /** The platform's display name (inzage PDF). */
   readonly platformName: string;
+  readonly policies: PolicyLifecycleService;
   /** Validates query strings (coerces types). */
   readonly querySchemas: SchemaRegistry;
   readonly openapi: Record<string, unknown>;
@@ -51,6 +54,8 @@ export interface HttpDeps {
   readonly problem?: () => string | undefined;
   /** The in-process key custodian (demo mode only). */
   readonly custodian?: CustodianService;
+  /** Checks client certificates of requests over the mTLS listener (transport/client-certificate.ts). */
+  readonly clientCertificates?: RequestHandler;
 }
 
 export function createHttpApp(deps: HttpDeps): Express {
@@ -65,6 +70,7 @@ export function createHttpApp(deps: HttpDeps): Express {
 
     const v1 = express.Router();
     v1.use(express.json({ limit: '1mb', strict: true }));
+    if (deps.clientCertificates) v1.use(deps.clientCertificates);
     v1.use(authenticate(deps.verifyToken));
     v1.use(signalRoutes(deps.signals));
     v1.use(queryRoutes(deps.queries));
@@ -74,6 +80,7 @@ export function createHttpApp(deps: HttpDeps): Express {
     v1.use(rightsRoutes(deps.rights, deps.platformName));
     v1.use(monitoringRoutes(deps.monitoring));
     v1.use(retentionRoutes(deps.retention));
+    v1.use(policyRoutes(deps.policies));
     app.use('/v1', v1);
   });
 }
