@@ -55,7 +55,7 @@ describe('on files', () => {
   }, 120_000);
 
   it('runs the decision tables, naming each failing line (exit 2)', async () => {
-    expect((await cli(['test', SEED])).stdout).toContain('28 passed, 0 failed');
+    expect((await cli(['test', SEED])).stdout).toContain('29 passed, 0 failed');
     const bad = await cli(['test', edited, '--tests', SEED_TESTS]);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toContain('26 passed, 2 failed');
