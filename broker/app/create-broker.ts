@@ -35,6 +35,9 @@ import { createCustodianService } from '../custodian/custodian.service.js';
 import { join } from 'node:path';
 import { buildOpenApiDocument } from '../http/openapi.js';
 import { createHttpApp } from '../http/http-app.js';
+import { webRoutes } from '../web/web-app.js';
+import { inProcessCustodian, remoteCustodian } from '../web/web-custodian.js';
+import { DEMO_PEOPLE } from '../demo/demo-platform.js';
 
 export const MODEL_FILE = fileURLToPath(new URL('../../policies/model.conf', import.meta.url));
 export const VERSION = '0.1.0';
@@ -122,14 +125,29 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys });
     }
 
+    const queries = createQueryService({ db, platform, schemas, policy, hashSubject, log, now });
+    const disclosures = createDisclosureService({ db, platform, querySchemas, log, now });
+    const logboek = createLogboekReadService({ db, platform, publicJwk: signer.publicJwk, origin, log, now });
+    const web = webRoutes({
+      db,
+      platform,
+      config: config.web,
+      now,
+      queries,
+      disclosures,
+      logboek,
+      custodian: custodian ? inProcessCustodian(custodian) : config.web.custodianUrl ? remoteCustodian(config.web.custodianUrl) : undefined,
+      ...(config.mode === 'demo' ? { demoPeople: DEMO_PEOPLE } : {}),
+    });
     const app = createHttpApp({
       db,
       logger: options.logger,
       verifyToken,
       signals: createSignalService({ db, platform, schemas, hashSubject, log, now }),
-      queries: createQueryService({ db, platform, schemas, policy, hashSubject, log, now }),
-      disclosures: createDisclosureService({ db, platform, querySchemas, log, now }),
-      logboek: createLogboekReadService({ db, platform, publicJwk: signer.publicJwk, origin, log, now }),
+      queries,
+      disclosures,
+      logboek,
+      web,
       querySchemas,
       openapi: buildOpenApiDocument(schemas, VERSION),
       ...(custodian ? { custodian } : {}),

@@ -8,6 +8,7 @@
  * - Outside demo mode no secret has a default. In demo mode, secrets that are not set
  *   are generated once into DATA_DIR (see `demo-secrets.ts`).
  */
+import { hkdfSync } from 'node:crypto';
 import { resolve } from 'node:path';
 import { ConfigError, parseEnv } from './parse-env.js';
 import { loadDemoSecrets, DEMO_ISSUER } from './demo-secrets.js';
@@ -43,6 +44,23 @@ export interface BrokerConfig {
     /** Whether this process places entries in the tree (one sequencer per database is enough). */
     readonly sequencer: boolean;
   };
+  /** The web interface (issue 8). */
+  readonly web: WebConfig;
+}
+
+/** The web interface's settings: login, sessions, and where browsers' blinded elements go. */
+export interface WebConfig {
+  /** The broker's address as browsers reach it, without a trailing slash. */
+  readonly publicUrl: string;
+  /** Session cookies carry Secure (the public address is https). */
+  readonly secureCookies: boolean;
+  /** Signs the session cookie. */
+  readonly sessionSecret: string | undefined;
+  readonly sessionMinutes: number;
+  /** OpenID Connect login; absent in demo mode (demo users are picked) or when not configured. */
+  readonly oidc: { readonly issuer: string; readonly clientId: string; readonly clientSecret: string | undefined } | undefined;
+  /** The remote key custodian (production); demo mode uses the one in its own process. */
+  readonly custodianUrl: string | undefined;
 }
 
 export { ConfigError };
@@ -68,6 +86,13 @@ interface RawConfig {
   JPP_QUOTA_ADAPTER_PER_DAY: number;
   JPP_QUOTA_PERSON_PER_MINUTE: number;
   JPP_QUOTA_PERSON_PER_DAY: number;
+  JPP_PUBLIC_URL?: string;
+  JPP_WEB_SESSION_SECRET?: string;
+  JPP_WEB_SESSION_MINUTES: number;
+  JPP_OIDC_ISSUER?: string;
+  JPP_OIDC_CLIENT_ID?: string;
+  JPP_OIDC_CLIENT_SECRET?: string;
+  JPP_CUSTODIAN_URL?: string;
 }
 
 /** The quota variables, shared with the custodian's own config. */
@@ -87,6 +112,8 @@ const KEYS: ReadonlyArray<keyof RawConfig> = [
   'JPP_MODE', 'PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'JPP_PLATFORM_FILE', 'JPP_SUBJECT_KEY',
   'JPP_JWT_ISSUER', 'JPP_JWT_JWKS_URL', 'JPP_JWT_AUDIENCE', 'LOG_LEVEL', 'JPP_LOG_SIGNING_KEY', 'JPP_LOG_ORIGIN',
   'JPP_CHECKPOINT_ENTRIES', 'JPP_CHECKPOINT_SECONDS', 'JPP_SEQUENCER', ...QUOTA_KEYS,
+  'JPP_PUBLIC_URL', 'JPP_WEB_SESSION_SECRET', 'JPP_WEB_SESSION_MINUTES', 'JPP_OIDC_ISSUER', 'JPP_OIDC_CLIENT_ID',
+  'JPP_OIDC_CLIENT_SECRET', 'JPP_CUSTODIAN_URL',
 ];
 
 /**
@@ -131,6 +158,27 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       checkpointEverySeconds: c.JPP_CHECKPOINT_SECONDS,
       sequencer: c.JPP_SEQUENCER === 'on',
     },
+    web: webConfigOf(c, subjectKey),
+  };
+}
+
+function webConfigOf(c: RawConfig, subjectKey: Buffer): WebConfig {
+  const publicUrl = (c.JPP_PUBLIC_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/+$/, '');
+  // The demo derives its session secret from its generated k_db (HKDF, RFC 5869), so that it
+  // needs no extra secret file; the two uses cannot collide under different info strings.
+  const sessionSecret =
+    c.JPP_WEB_SESSION_SECRET ??
+    (c.JPP_MODE === 'demo' ? Buffer.from(hkdfSync('sha256', subjectKey, Buffer.alloc(0), 'jpp-broker web session v1', 32)).toString('base64url') : undefined);
+  return {
+    publicUrl,
+    secureCookies: publicUrl.startsWith('https://'),
+    sessionSecret,
+    sessionMinutes: c.JPP_WEB_SESSION_MINUTES,
+    oidc:
+      c.JPP_MODE !== 'demo' && c.JPP_OIDC_ISSUER
+        ? { issuer: c.JPP_OIDC_ISSUER, clientId: c.JPP_OIDC_CLIENT_ID!, clientSecret: c.JPP_OIDC_CLIENT_SECRET }
+        : undefined,
+    custodianUrl: c.JPP_CUSTODIAN_URL,
   };
 }
 

@@ -24,6 +24,7 @@ import type { QueryTable } from './tables/query.table.js';
 import type { LogboekCheckpointTable, LogboekEntryTable, LogboekNodeTable } from './tables/logboek.table.js';
 import type { PolicyVersionTable } from './tables/policy-version.table.js';
 import type { CustodianUsageTable } from './tables/custodian-usage.table.js';
+import type { WebSessionTable } from './tables/web-session.table.js';
 
 export interface Database {
   organisations: OrganisationTable;
@@ -40,6 +41,7 @@ export interface Database {
   logboek_checkpoints: LogboekCheckpointTable;
   policy_versions: PolicyVersionTable;
   custodian_usage: CustodianUsageTable;
+  web_sessions: WebSessionTable;
 }
 
 /** The database or an open transaction: what every repository function takes first. */

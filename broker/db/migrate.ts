@@ -8,12 +8,14 @@ import * as coreLoop from './migrations/0001-core-loop.js';
 import * as logboek from './migrations/0002-logboek.js';
 import * as custodian from './migrations/0003-custodian.js';
 import * as keyEpochs from './migrations/0004-key-epochs.js';
+import * as webSessions from './migrations/0010-web-sessions.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
   '0002-logboek': logboek,
   '0003-custodian': custodian,
   '0004-key-epochs': keyEpochs,
+  '0010-web-sessions': webSessions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

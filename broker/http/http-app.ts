@@ -2,7 +2,7 @@
  * The broker's Express application: its routes inside the shared shell (base-app.ts).
  * Routes are thin; access checks and validation live in the services below them.
  */
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Kysely } from 'kysely';
@@ -37,6 +37,8 @@ export interface HttpDeps {
   readonly problem?: () => string | undefined;
   /** The in-process key custodian (demo mode only). */
   readonly custodian?: CustodianService;
+  /** The web interface's pages (broker/web), mounted after every API route. */
+  readonly web?: Router;
 }
 
 export function createHttpApp(deps: HttpDeps): Express {
@@ -57,5 +59,6 @@ export function createHttpApp(deps: HttpDeps): Express {
     v1.use(disclosureRoutes(deps.disclosures));
     v1.use(logEntryRoutes(deps.logboek, deps.querySchemas));
     app.use('/v1', v1);
+    if (deps.web) app.use(deps.web);
   });
 }
