@@ -95,6 +95,9 @@ export function webRoutes(deps: WebDeps): Router {
       resave: false,
       saveUninitialized: false,
       rolling: true,
+      // With an https public address, TLS ends at a reverse proxy: trust its X-Forwarded-Proto
+      // for the Secure cookie (express-session sets a Secure cookie only on a secure request).
+      proxy: deps.config.secureCookies,
       cookie: { httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies, path: '/', maxAge },
     }),
   );

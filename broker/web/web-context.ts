@@ -91,17 +91,19 @@ const DUTCH: Record<string, string> = {
 export function errorMessage(err: AppError): Html {
   return html`<p>${DUTCH[err.code] ?? DUTCH['internal']}</p>${
     err.code !== 'internal' ? html`<p class="hint">Toelichting van het systeem: <span lang="en">${err.message}</span></p>` : ''
-  }`;
+  }${err.errors.length > 0 ? html`<ul lang="en">${err.errors.map((e) => html`<li><code>${e.pointer}</code> ${e.detail}</li>`)}</ul>` : ''}`;
 }
 
 export function webErrorHandler(ctx: WebContext): ErrorRequestHandler {
   return (err, req, res, next) => {
-    if (req.path.startsWith('/web-api/')) return next(err);
+    const csrf = (err as { code?: string }).code === 'EBADCSRFTOKEN';
+    if (req.path.startsWith('/web-api/')) {
+      return next(csrf ? new AppError('forbidden', 'send the session\'s CSRF token in the x-csrf-token header') : err);
+    }
     if (err instanceof LoginRequired) {
       res.redirect(303, `/inloggen?terug=${encodeURIComponent(err.returnTo)}`);
       return;
     }
-    const csrf = (err as { code?: string }).code === 'EBADCSRFTOKEN';
     const known = err instanceof AppError ? err : csrf ? new AppError('forbidden', 'csrf') : undefined;
     if (!known || known.code === 'internal') req.log?.error({ err }, 'web page failed');
     const status = known?.status ?? 500;
