@@ -24,12 +24,16 @@ function menu(o: PageOptions): Array<{ href: string; label: string }> {
   const a = o.abilities;
   if (!o.user || !a) return [];
   const items = [{ href: '/', label: 'Start' }];
+  if (a.manageCases) items.push({ href: '/casussen', label: 'Mijn casussen' });
   if (a.query) items.push({ href: '/screening', label: 'Screening' });
+  if (a.readPolicy) items.push({ href: '/beleid', label: 'Beleid' });
   if (a.readLog) {
     items.push({ href: '/logboek', label: 'Logboek' });
     items.push({ href: '/logboek/verificatie', label: 'Verificatie' });
     items.push({ href: '/logboek/export', label: 'Exports' });
   }
+  if (a.rights) items.push({ href: '/inzage', label: 'Inzage' });
+  if (a.monitoring) items.push({ href: '/monitoring', label: 'Monitoring' });
   return items;
 }
 

@@ -37,6 +37,11 @@ import { logboekPages } from './pages/logboek.page.js';
 import { entryPages } from './pages/entry.page.js';
 import { verifyPages } from './pages/verify.page.js';
 import { exportPages } from './pages/export.page.js';
+import { casusPages } from './pages/casus.page.js';
+import { policyPages } from './pages/policy.page.js';
+import { inzagePages } from './pages/inzage.page.js';
+import { monitoringPages } from './pages/monitoring.page.js';
+import type { CasusPort, MonitoringPort, PolicyPort, RightsPort } from './web-ports.js';
 
 export interface WebDeps {
   readonly db: Kysely<Database>;
@@ -49,6 +54,11 @@ export interface WebDeps {
   readonly custodian: WebCustodian | undefined;
   /** Demo mode: the people one may log in as. */
   readonly demoPeople?: readonly DemoPerson[];
+  /** The services of the policy lifecycle, the casus workflow, rights and monitoring, where this broker has them. */
+  readonly policies?: PolicyPort;
+  readonly casus?: CasusPort;
+  readonly rights?: RightsPort;
+  readonly monitoring?: MonitoringPort;
 }
 
 const CSP = [
@@ -126,6 +136,10 @@ export function webRoutes(deps: WebDeps): Router {
   entryPages(r, ctx, { logboek: deps.logboek });
   verifyPages(r, ctx, { logboek: deps.logboek });
   exportPages(r, ctx, { disclosures: deps.disclosures, logboek: deps.logboek });
+  if (deps.casus) casusPages(r, ctx, { casus: deps.casus, queries: deps.queries, custodian: deps.custodian });
+  if (deps.policies) policyPages(r, ctx, { policies: deps.policies });
+  if (deps.rights) inzagePages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
+  if (deps.monitoring) monitoringPages(r, ctx, { monitoring: deps.monitoring });
   r.use(webErrorHandler(ctx));
   return r;
 }

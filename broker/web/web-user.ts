@@ -39,16 +39,25 @@ export function principalOfUser(user: WebUser): PersonPrincipal {
 export interface WebAbilities {
   readonly query: boolean;
   readonly readLog: boolean;
+  /** The casus workflow (voorzitter). */
+  readonly manageCases: boolean;
+  /** Data-subject rights: inzage (privacy officer, jurist). */
+  readonly rights: boolean;
+  readonly monitoring: boolean;
+  readonly readPolicy: boolean;
   readonly managePolicies: boolean;
 }
 
 export function abilitiesOf(platform: Platform, user: WebUser): WebAbilities {
-  const has = (c: Capability): boolean => roleHas(platform, user.role, c);
+  // Capabilities that the platform file of this version may not define yet count as absent.
+  const has = (c: string): boolean => roleHas(platform, user.role, c as Capability);
   return {
     query: has('query'),
     readLog: has('read-disclosures'),
-    // Policy management is the privacy officer's (issue 5); until a capability exists for it,
-    // the role decides what the menu shows, and the policy service decides what is allowed.
-    managePolicies: user.role === 'privacy-officer',
+    manageCases: has('manage-cases'),
+    rights: has('rights'),
+    monitoring: has('monitoring'),
+    readPolicy: has('read-policy') || has('manage-policy'),
+    managePolicies: has('manage-policy'),
   };
 }

@@ -22,8 +22,6 @@ export const ANSWER_EXPLANATION: Record<Outcome, string> = {
 };
 
 export function screeningPages(r: Router, ctx: WebContext, deps: { queries: QueryService; custodian: WebCustodian | undefined }): void {
-  const partnerName = (id: string): string => ctx.platform.partners.find((p) => p.id === id)?.name ?? id;
-
   const form = async (req: Request, values: { doel?: string; caseRef?: string; consent?: boolean }, problem?: Html): Promise<Html> => {
     if (!deps.custodian) return alert('warning', 'Pseudonimiseren in de browser is niet ingesteld (JPP_CUSTODIAN_URL). Screenen via de webinterface kan daarom niet.');
     const keys = await deps.custodian.keys();
@@ -79,17 +77,20 @@ ${await form(req, {})}`,
       ctx.render(req, res, { title: 'Screening', current: '/screening', scripts: ['pseudonymise'], status: err.status, body: await form(req, values, errorMessage(err)) });
       return;
     }
-    ctx.render(req, res, { title: 'Uitkomst van de screening', current: '/screening', body: result(answer) });
+    ctx.render(req, res, { title: 'Uitkomst van de screening', current: '/screening', body: screeningResult(ctx, answer) });
   });
 
-  function result(a: QueryResponse): Html {
-    const doel = ctx.platform.doelen.find((d) => d.id === a.doel)?.name ?? a.doel;
-    const count = (o: Outcome): number => a.answers.filter((x) => x.answer === o).length;
-    return html`<dl class="facts">
-  <dt>Casus</dt><dd>${a.caseRef}</dd>
-  <dt>Doel</dt><dd>${doel}</dd>
-  <dt>Beleidsversie</dt><dd>${a.policyVersion}</dd>
-  <dt>Vraagnummer</dt><dd class="mono">${a.queryId}</dd>
+}
+
+export function screeningResult(ctx: WebContext, a: QueryResponse, again = '/screening'): Html {
+const partnerName = (id: string): string => ctx.platform.partners.find((p) => p.id === id)?.name ?? id;
+  const doel = ctx.platform.doelen.find((d) => d.id === a.doel)?.name ?? a.doel;
+  const count = (o: Outcome): number => a.answers.filter((x) => x.answer === o).length;
+  return html`<dl class="facts">
+<dt>Casus</dt><dd>${a.caseRef}</dd>
+<dt>Doel</dt><dd>${doel}</dd>
+<dt>Beleidsversie</dt><dd>${a.policyVersion}</dd>
+<dt>Vraagnummer</dt><dd class="mono">${a.queryId}</dd>
 </dl>
 <p>${count('hit')} ${count('hit') === 1 ? 'partner kent' : 'partners kennen'} de jongere, ${count('no-hit')} niet; bij ${count('not-permitted')} ${count('not-permitted') === 1 ? 'partner' : 'partners'} mocht u niet vragen. Deze bevraging staat in het logboek.</p>
 <div class="table-wrap"><table class="utrecht-table">
@@ -97,14 +98,13 @@ ${await form(req, {})}`,
 <thead><tr><th scope="col">Partner</th><th scope="col">Antwoord</th><th scope="col">Wat betekent dit?</th><th scope="col">Grondslag (regel)</th></tr></thead>
 <tbody>
 ${a.answers.map(
-  (x) => html`<tr data-partner="${x.partner}" data-answer="${x.answer}">
-  <th scope="row">${partnerName(x.partner)}</th>
-  <td><span class="answer answer-${x.answer}">${ANSWER_LABEL[x.answer]}</span></td>
-  <td>${ANSWER_EXPLANATION[x.answer]}</td>
-  <td>${x.basis.length > 0 ? html`<ul>${x.basis.map((b) => html`<li>${b.grondslag} <span class="hint">(${b.rule})</span></li>`)}</ul>` : html`Geen regel staat dit toe (standaard: niet toegestaan).`}</td>
+(x) => html`<tr data-partner="${x.partner}" data-answer="${x.answer}">
+<th scope="row">${partnerName(x.partner)}</th>
+<td><span class="answer answer-${x.answer}">${ANSWER_LABEL[x.answer]}</span></td>
+<td>${ANSWER_EXPLANATION[x.answer]}</td>
+<td>${x.basis.length > 0 ? html`<ul>${x.basis.map((b) => html`<li>${b.grondslag} <span class="hint">(${b.rule})</span></li>`)}</ul>` : html`Geen regel staat dit toe (standaard: niet toegestaan).`}</td>
 </tr>`,
 )}
 </tbody></table></div>
-<p><a href="/screening">Nieuwe screening</a></p>`;
-  }
+<p><a href="${again}">Terug</a></p>`;
 }
