@@ -21,7 +21,7 @@ import type { PersonRoleTable, PersonTable } from './tables/person.table.js';
 import type { SignalBatchTable, SignalTable } from './tables/signal.table.js';
 import type { CaseTable } from './tables/case.table.js';
 import type { QueryTable } from './tables/query.table.js';
-import type { LogboekCheckpointTable, LogboekEntryTable, LogboekNodeTable } from './tables/logboek.table.js';
+import type { LogboekCheckpointTable, LogboekEntryTable, LogboekLeafTable, LogboekNodeTable } from './tables/logboek.table.js';
 import type { PolicyVersionTable } from './tables/policy-version.table.js';
 import type { CustodianUsageTable } from './tables/custodian-usage.table.js';
 import type { WebSessionTable } from './tables/web-session.table.js';
@@ -37,6 +37,7 @@ export interface Database {
   cases: CaseTable;
   queries: QueryTable;
   logboek_entries: LogboekEntryTable;
+  logboek_leaves: LogboekLeafTable;
   logboek_nodes: LogboekNodeTable;
   logboek_checkpoints: LogboekCheckpointTable;
   policy_versions: PolicyVersionTable;

@@ -8,6 +8,7 @@ import * as coreLoop from './migrations/0001-core-loop.js';
 import * as logboek from './migrations/0002-logboek.js';
 import * as custodian from './migrations/0003-custodian.js';
 import * as keyEpochs from './migrations/0004-key-epochs.js';
+import * as logboekLeaves from './migrations/0005-logboek-leaves.js';
 import * as webSessions from './migrations/0010-web-sessions.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-logboek': logboek,
   '0003-custodian': custodian,
   '0004-key-epochs': keyEpochs,
+  '0005-logboek-leaves': logboekLeaves,
   '0010-web-sessions': webSessions,
 };
 
@@ -40,4 +42,10 @@ export async function requireSchema(db: Kysely<any>): Promise<void> {
   if (pending.length > 0) {
     throw new Error(`the database lacks migrations ${pending.join(', ')}: start the broker on it first (it migrates; the custodian does not)`);
   }
+}
+
+/** Migrates up or down to the named migration (tests of an upgrade start from an older schema). */
+export async function migrateTo(db: Kysely<any>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  if (error) throw new Error(`migration to ${name} failed: ${String((error as Error).message ?? error)}`, { cause: error });
 }

@@ -46,20 +46,21 @@ export interface DisclosureRow {
 /** Lists disclosure entries newest first; fetches one extra row so the caller knows whether more follow. */
 export async function listDisclosures(ex: Executor, f: DisclosureFilter): Promise<DisclosureRow[]> {
   let q = ex
-    .selectFrom('logboek_entries')
-    .select(['id', 'seq', 'content', 'logged_at'])
-    .where('action', '=', 'disclosure')
-    .orderBy('id', 'desc')
+    .selectFrom('logboek_entries as e')
+    .leftJoin('logboek_leaves as l', 'l.entry_id', 'e.id')
+    .select(['e.id', 'l.seq', 'e.content', 'e.logged_at'])
+    .where('e.action', '=', 'disclosure')
+    .orderBy('e.id', 'desc')
     .limit(f.limit + 1);
-  if (f.from) q = q.where('logged_at', '>=', f.from);
-  if (f.to) q = q.where('logged_at', '<', f.to);
-  if (f.partner) q = q.where('partner_id', '=', f.partner);
-  if (f.role) q = q.where('role_id', '=', f.role);
-  if (f.doel) q = q.where('doel', '=', f.doel);
-  if (f.grondslag) q = q.where(sql<boolean>`(content::jsonb -> 'rules') @> ${JSON.stringify([{ grondslag: f.grondslag }])}::jsonb`);
-  if (f.outcome) q = q.where('outcome', '=', f.outcome);
-  if (f.caseRef) q = q.where('case_ref', '=', f.caseRef);
-  if (f.beforeId !== undefined) q = q.where('id', '<', f.beforeId);
+  if (f.from) q = q.where('e.logged_at', '>=', f.from);
+  if (f.to) q = q.where('e.logged_at', '<', f.to);
+  if (f.partner) q = q.where('e.partner_id', '=', f.partner);
+  if (f.role) q = q.where('e.role_id', '=', f.role);
+  if (f.doel) q = q.where('e.doel', '=', f.doel);
+  if (f.grondslag) q = q.where(sql<boolean>`(e.content::jsonb -> 'rules') @> ${JSON.stringify([{ grondslag: f.grondslag }])}::jsonb`);
+  if (f.outcome) q = q.where('e.outcome', '=', f.outcome);
+  if (f.caseRef) q = q.where('e.case_ref', '=', f.caseRef);
+  if (f.beforeId !== undefined) q = q.where('e.id', '<', f.beforeId);
   const rows = await q.execute();
   return rows.map((r) => {
     const c = JSON.parse(r.content) as LogContent;

@@ -1,6 +1,6 @@
 /**
- * The logboek at rest: entries, Merkle nodes and checkpoints. Append and read only; the
- * one UPDATE (sequencing) sets seq and leaf_hash once, as the database's guard allows.
+ * The logboek at rest: entries, leaves, Merkle nodes and checkpoints. Insert and read only:
+ * the database refuses every UPDATE and DELETE (migration 0005).
  */
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
@@ -54,9 +54,58 @@ export async function lockSequencer(ex: Executor): Promise<void> {
   await sql`select pg_advisory_xact_lock(${SEQUENCER_LOCK})`.execute(ex);
 }
 
-/** Entries not yet in the tree, oldest first. */
+/**
+ * The sequencing horizon: an entry whose writing transaction id is below it can be placed,
+ * because no entry with a smaller transaction id can still be committed in this database.
+ *
+ * It is the smallest id among this database's transactions still running, and never above
+ * the next transaction id as it was before they were listed. Transactions of other
+ * databases on the same server are left out (they never write this log), so a long one
+ * there does not hold the log back. In order:
+ * 1. `next`: the next transaction id to be assigned; every transaction given an id later
+ *    has an id >= next;
+ * 2. the ids of this database's running transactions (pg_stat_activity, read fresh);
+ * 3. in the statement that reads the entries, those of them still running.
+ * A transaction running at 2 is bounded by 3 if it still runs, or visible if it committed;
+ * one that got its id after 1 is bounded by `next`. If some sessions of this database
+ * cannot be read (another role without pg_read_all_stats), every running transaction of
+ * the server bounds the horizon instead (pg_snapshot_xmin), which is safe but can be slow.
+ */
+async function horizonParts(ex: Executor): Promise<{ next: string; running: string[] | null }> {
+  const next = (await sql<{ next: string }>`select pg_snapshot_xmax(pg_current_snapshot())::text as next`.execute(ex)).rows[0]!.next;
+  await sql`select pg_stat_clear_snapshot()`.execute(ex);
+  const r = (
+    await sql<{ xids: string[] | null; hidden: boolean | null }>`
+      select array_agg(backend_xid::text) filter (where backend_xid is not null) as xids,
+             bool_or(state is null and backend_type = 'client backend') as hidden
+        from pg_stat_activity where datname = current_database()`.execute(ex)
+  ).rows[0]!;
+  return { next, running: r.hidden ? null : (r.xids ?? []) };
+}
+
+/**
+ * Entries not yet in the tree, in (transaction, id) order, after the last leaf's entry, up
+ * to the sequencing horizon (see horizonParts): each run continues where the last stopped
+ * and none is skipped (migration 0005). The anti-join guards the first run after that
+ * migration, whose older leaves are not in this order.
+ */
 export async function pendingEntries(ex: Executor, limit: number): Promise<Array<{ id: number; content: string }>> {
-  return ex.selectFrom('logboek_entries').select(['id', 'content']).where('seq', 'is', null).orderBy('id').limit(limit).execute();
+  const { next, running } = await horizonParts(ex);
+  const horizon =
+    running === null
+      ? sql`pg_snapshot_xmin(pg_current_snapshot())`
+      : sql`least(${next}::xid8, (select min(x) from pg_snapshot_xip(pg_current_snapshot()) as x where xid(x)::text = any(${running}::text[])))`;
+  const r = await sql<{ id: number; content: string }>`
+    with cursor as (
+      select e.tx, e.id from logboek_leaves l join logboek_entries e on e.id = l.entry_id order by l.seq desc limit 1
+    )
+    select e.id, e.content from logboek_entries e
+     where (e.tx, e.id) > coalesce((select (tx, id) from cursor), ('0'::xid8, 0::bigint))
+       and e.tx < ${horizon}
+       and not exists (select 1 from logboek_leaves l where l.entry_id = e.id)
+     order by e.tx, e.id
+     limit ${limit}`.execute(ex);
+  return r.rows;
 }
 
 /** The highest leaf index among the stored level-0 nodes, plus one: the tree's size as its nodes say. */
@@ -72,19 +121,20 @@ export async function nodeTreeSize(ex: Executor): Promise<number> {
 /** The number of leaves in the tree. */
 export async function treeSize(ex: Executor): Promise<number> {
   const row = await ex
-    .selectFrom('logboek_entries')
+    .selectFrom('logboek_leaves')
     .select(sql<number>`coalesce(max(seq) + 1, 0)::int`.as('n'))
     .executeTakeFirstOrThrow();
   return row.n;
 }
 
-export async function setSequenced(ex: Executor, rows: ReadonlyArray<{ id: number; seq: number; leafHash: Uint8Array }>): Promise<void> {
-  if (rows.length === 0) return;
-  const values = sql.join(rows.map((r) => sql`(${r.id}::bigint, ${r.seq}::bigint, ${r.leafHash}::bytea)`));
-  await sql`
-    update logboek_entries as e set seq = v.seq, leaf_hash = v.leaf_hash
-      from (values ${values}) as v(id, seq, leaf_hash)
-     where e.id = v.id`.execute(ex);
+/** Gives entries their places in the tree. */
+export async function insertLeaves(ex: Executor, rows: ReadonlyArray<{ id: number; seq: number; leafHash: Uint8Array }>): Promise<void> {
+  for (let i = 0; i < rows.length; i += 5000) {
+    await ex
+      .insertInto('logboek_leaves')
+      .values(rows.slice(i, i + 5000).map((r) => ({ seq: r.seq, entry_id: r.id, leaf_hash: r.leafHash })))
+      .execute();
+  }
 }
 
 /** The stored hashes of the given complete nodes, keyed by `level:idx`. */
@@ -153,11 +203,12 @@ export interface SequencedEntry {
 /** Sequenced entries with seq in [from, to), in order. */
 export async function sequencedEntries(ex: Executor, from: number, to: number): Promise<SequencedEntry[]> {
   const rows = await ex
-    .selectFrom('logboek_entries')
-    .select(['seq', 'leaf_hash', 'content'])
-    .where('seq', '>=', from)
-    .where('seq', '<', to)
-    .orderBy('seq')
+    .selectFrom('logboek_leaves as l')
+    .innerJoin('logboek_entries as e', 'e.id', 'l.entry_id')
+    .select(['l.seq', 'l.leaf_hash', 'e.content'])
+    .where('l.seq', '>=', from)
+    .where('l.seq', '<', to)
+    .orderBy('l.seq')
     .execute();
-  return rows.map((r) => ({ seq: r.seq!, leafHash: new Uint8Array(r.leaf_hash!), content: r.content }));
+  return rows.map((r) => ({ seq: r.seq, leafHash: new Uint8Array(r.leaf_hash), content: r.content }));
 }

@@ -24,12 +24,12 @@ import { checkpointDigest, verifyCheckpoint, type CheckpointSigner } from './che
 import {
   getNodes,
   insertCheckpoint,
+  insertLeaves,
   insertNodes,
   latestCheckpoint,
   lockSequencer,
   nodeTreeSize,
   pendingEntries,
-  setSequenced,
   treeSize,
   type StoredCheckpoint,
 } from './logboek.repository.js';
@@ -125,7 +125,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
           newNodes.push({ level, index, hash });
         }
       });
-      await setSequenced(trx, sequenced);
+      await insertLeaves(trx, sequenced);
       await insertNodes(trx, newNodes);
       const size = size0 + pending.length;
 

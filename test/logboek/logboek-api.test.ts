@@ -161,7 +161,7 @@ describe('a damaged log', () => {
       await t.broker.db.transaction().execute(async (trx) => {
         await sql`set local session_replication_role = replica`.execute(trx);
         await sql`delete from logboek_nodes where level = 0 and idx >= 10`.execute(trx);
-        await sql`delete from logboek_entries where seq >= 10`.execute(trx);
+        await sql`delete from logboek_leaves where seq >= 10`.execute(trx);
       });
       await t.call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') } });
       await expect(t.broker.sequencer.drain()).rejects.toThrow(/entries were removed/);

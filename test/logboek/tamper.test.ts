@@ -1,7 +1,6 @@
 /**
  * An attacker with the database owner's rights edits, deletes, reorders, inserts and truncates
- * logboek rows through SQL, bypassing the append-only triggers (`set local
- * session_replication_role = replica`, which PostgreSQL and PGlite both honour for a superuser).
+ * logboek rows through SQL, bypassing the append-only triggers (`test/support/logboek-attacker.ts`).
  * `audit verify`, reading the database directly and reading an export made over HTTP afterwards,
  * against the checkpoint a witness held from before the attack, catches each one and names the
  * right entry. Each case gets a broker of its own, because the damage is committed.
@@ -11,16 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../broker/db/database.js';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
 import { canonicalJson, leafData } from '../../broker/logboek/log-entry.js';
 import { leafHash } from '../../broker/logboek/merkle/merkle-hash.js';
-import { hashesCompletedByAppend, nodeKey } from '../../broker/logboek/merkle/tree-math.js';
 import { createLogClient, exportLog } from '../../broker/logboek/export-log.js';
 import { readWitnessStore, witnessOnce } from '../../broker/logboek/witness.js';
 import { verifyCommand, type AuditIo } from '../../broker/commands/audit.js';
+import { asAttacker, entryAt, forgeEntry, rebuildNodes } from '../support/logboek-attacker.js';
 
 interface Scenario {
   b: TestBroker;
@@ -68,14 +65,6 @@ function around(s: Scenario, seq: number): { before: { id: number; size: number 
   return { before: s.held[i - 1]!, after: s.held[i]! };
 }
 
-/** Runs `statements` as the database owner with the triggers switched off, and commits. */
-async function asAttacker(db: Kysely<Database>, statements: (trx: Kysely<Database>) => Promise<void>): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await sql`set local session_replication_role = replica`.execute(trx);
-    await statements(trx);
-  });
-}
-
 const capture = (): { io: AuditIo; text: () => string } => {
   const lines: string[] = [];
   return { io: { out: (l) => lines.push(l), err: (l) => lines.push(l) }, text: () => lines.join('\n') };
@@ -107,8 +96,7 @@ async function verifyBothWays(s: Scenario): Promise<{ database: Outcome; export:
   return { database, export: exported };
 }
 
-const rows = async (db: Kysely<Database>, seq: number) =>
-  (await sql<{ content: string; outcome: string }>`select content, outcome from logboek_entries where seq = ${seq}`.execute(db)).rows[0]!;
+const rows = entryAt;
 
 describe('an untouched log', () => {
   it('is valid from the database and from an export', async () => {
@@ -130,7 +118,7 @@ describe('the verifier names the entry', () => {
       await sql`update logboek_entries
                    set outcome = case when outcome = 'hit' then 'no-hit' else 'hit' end,
                        content = jsonb_set(content::jsonb, '{outcome}', to_jsonb(case when outcome = 'hit' then 'no-hit' else 'hit' end))::text
-                 where seq = ${seq}`.execute(trx);
+                 where id = (select entry_id from logboek_leaves where seq = ${seq})`.execute(trx);
     });
     const r = await verifyBothWays(s);
     for (const o of [r.database, r.export]) {
@@ -146,9 +134,7 @@ describe('the verifier names the entry', () => {
     const row = await rows(s.b.broker.db, seq);
     const content = JSON.parse(row.content) as Record<string, unknown>;
     const forged = canonicalJson({ ...content, outcome: content['outcome'] === 'hit' ? 'no-hit' : 'hit' });
-    await asAttacker(s.b.broker.db, async (trx) => {
-      await sql`update logboek_entries set content = ${forged}, leaf_hash = ${leafHash(leafData(forged, seq))} where seq = ${seq}`.execute(trx);
-    });
+    await asAttacker(s.b.broker.db, (trx) => forgeEntry(trx, seq, forged));
     const r = await verifyBothWays(s);
     expect(r.database.code).toBe(2);
     expect(r.database.report.firstBreak).toMatchObject({ seq, kind: 'root-mismatch', range: { from: seq, to: seq + 1 } });
@@ -168,16 +154,8 @@ describe('the verifier names the entry', () => {
     const row = await rows(s.b.broker.db, seq);
     const forged = canonicalJson({ ...(JSON.parse(row.content) as object), caseRef: 'rewritten' });
     await asAttacker(s.b.broker.db, async (trx) => {
-      await sql`update logboek_entries set content = ${forged}, leaf_hash = ${leafHash(leafData(forged, seq))} where seq = ${seq}`.execute(trx);
-      const leaves = (await sql<{ seq: number; leaf_hash: Uint8Array }>`select seq, leaf_hash from logboek_entries where seq is not null order by seq`.execute(trx)).rows;
-      const nodes = new Map<string, Uint8Array>();
-      await sql`delete from logboek_nodes`.execute(trx);
-      for (const l of leaves) {
-        for (const n of hashesCompletedByAppend(Number(l.seq), new Uint8Array(l.leaf_hash), (lv, i) => nodes.get(nodeKey(lv, i))!)) {
-          nodes.set(nodeKey(n.level, n.index), n.hash);
-          await sql`insert into logboek_nodes (level, idx, hash) values (${n.level}, ${n.index}, ${n.hash})`.execute(trx);
-        }
-      }
+      await forgeEntry(trx, seq, forged);
+      await rebuildNodes(trx);
     });
     const r = await verifyBothWays(s);
     const { before, after } = around(s, seq);
@@ -191,7 +169,7 @@ describe('the verifier names the entry', () => {
   it('deleted: a row removed', async () => {
     const s = await scenario();
     await asAttacker(s.b.broker.db, async (trx) => {
-      await sql`delete from logboek_entries where seq = 17`.execute(trx);
+      await sql`delete from logboek_leaves where seq = 17`.execute(trx);
     });
     const r = await verifyBothWays(s);
     for (const o of [r.database, r.export]) {
@@ -203,9 +181,9 @@ describe('the verifier names the entry', () => {
   it('reordered: two rows swap places', async () => {
     const s = await scenario();
     await asAttacker(s.b.broker.db, async (trx) => {
-      await sql`update logboek_entries set seq = -1 where seq = 8`.execute(trx);
-      await sql`update logboek_entries set seq = 8 where seq = 9`.execute(trx);
-      await sql`update logboek_entries set seq = 9 where seq = -1`.execute(trx);
+      await sql`update logboek_leaves set seq = 1000000 where seq = 8`.execute(trx);
+      await sql`update logboek_leaves set seq = 8 where seq = 9`.execute(trx);
+      await sql`update logboek_leaves set seq = 9 where seq = 1000000`.execute(trx);
     });
     const r = await verifyBothWays(s);
     for (const o of [r.database, r.export]) {
@@ -219,10 +197,11 @@ describe('the verifier names the entry', () => {
     const seq = 12;
     const forged = (await rows(s.b.broker.db, 3)).content;
     await asAttacker(s.b.broker.db, async (trx) => {
-      await sql`update logboek_entries set seq = -seq - 1000 where seq >= ${seq}`.execute(trx);
-      await sql`update logboek_entries set seq = -seq - 1000 + 1 where seq <= -1000`.execute(trx);
-      await sql`insert into logboek_entries (seq, leaf_hash, content, action, logged_at, actor_id, outcome, trace_id)
-                values (${seq}, ${leafHash(leafData(forged, seq))}, ${forged}, 'disclosure', now(), 'forger', 'hit', 'forged')`.execute(trx);
+      await sql`update logboek_leaves set seq = seq + 1000000 where seq >= ${seq}`.execute(trx);
+      await sql`update logboek_leaves set seq = seq - 1000000 + 1 where seq >= 1000000`.execute(trx);
+      const id = (await sql<{ id: number }>`insert into logboek_entries (content, action, logged_at, actor_id, outcome, trace_id)
+                values (${forged}, 'disclosure', now(), 'forger', 'hit', 'forged') returning id`.execute(trx)).rows[0]!.id;
+      await sql`insert into logboek_leaves (seq, entry_id, leaf_hash) values (${seq}, ${id}, ${leafHash(leafData(forged, seq))})`.execute(trx);
     });
     const r = await verifyBothWays(s);
     for (const o of [r.database, r.export]) {
@@ -237,7 +216,7 @@ describe('the verifier names the entry', () => {
     const last = s.held[s.held.length - 1]!;
     const keep = last.size - 7;
     await asAttacker(s.b.broker.db, async (trx) => {
-      await sql`delete from logboek_entries where seq >= ${keep}`.execute(trx);
+      await sql`delete from logboek_leaves where seq >= ${keep}`.execute(trx);
     });
     const r = await verifyBothWays(s);
     for (const o of [r.database, r.export]) {

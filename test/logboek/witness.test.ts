@@ -10,19 +10,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { JWK } from 'jose';
-import type { Database } from '../../broker/db/database.js';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
 import { loadDemoSecrets } from '../../broker/config/demo-secrets.js';
-import { canonicalJson, leafData } from '../../broker/logboek/log-entry.js';
-import { leafHash, nodeHash } from '../../broker/logboek/merkle/merkle-hash.js';
-import { decomposeRange, hashesCompletedByAppend, nodeKey, rangeHash } from '../../broker/logboek/merkle/tree-math.js';
+import { canonicalJson } from '../../broker/logboek/log-entry.js';
+import { nodeHash } from '../../broker/logboek/merkle/merkle-hash.js';
+import { decomposeRange, nodeKey, rangeHash } from '../../broker/logboek/merkle/tree-math.js';
 import { checkpointDigest, createCheckpointSigner, type CheckpointSigner } from '../../broker/logboek/checkpoint.js';
 import { getNodes, insertCheckpoint } from '../../broker/logboek/logboek.repository.js';
 import { createLogClient, LogClientError } from '../../broker/logboek/export-log.js';
 import { readWitnessStore, runWitness, witnessOnce, type WitnessOutcome } from '../../broker/logboek/witness.js';
+import { asAttacker, entryAt, forgeEntry, rebuildNodes } from '../support/logboek-attacker.js';
 
 let b: TestBroker | undefined;
 let dir: string | undefined;
@@ -54,13 +54,6 @@ async function activity(t: TestBroker): Promise<void> {
 /** The broker's own checkpoint key (demo secrets), as an insider who rewrites history would use it. */
 async function brokerSigner(t: TestBroker): Promise<CheckpointSigner> {
   return createCheckpointSigner(loadDemoSecrets(t.dataDir).logSigningJwk as JWK);
-}
-
-async function asOwner(db: Kysely<Database>, statements: (trx: Kysely<Database>) => Promise<void>): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await sql`set local session_replication_role = replica`.execute(trx);
-    await statements(trx);
-  });
 }
 
 /** Inserts a checkpoint row the broker did not compute: the broker "shows" it to anyone who asks. */
@@ -151,19 +144,11 @@ describe('a broker that rewrites history', () => {
     // The insider rewrites entry 5, its leaf hash and every Merkle node over it, so that the
     // stored tree is consistent again; then the broker goes on and signs a new checkpoint.
     const seq = 5;
-    await asOwner(t.broker.db, async (trx) => {
-      const row = (await sql<{ content: string }>`select content from logboek_entries where seq = ${seq}`.execute(trx)).rows[0]!;
+    await asAttacker(t.broker.db, async (trx) => {
+      const row = await entryAt(trx, seq);
       const forged = canonicalJson({ ...(JSON.parse(row.content) as object), outcome: 'rewritten' });
-      await sql`update logboek_entries set content = ${forged}, leaf_hash = ${leafHash(leafData(forged, seq))} where seq = ${seq}`.execute(trx);
-      const leaves = (await sql<{ seq: number; leaf_hash: Uint8Array }>`select seq, leaf_hash from logboek_entries where seq is not null order by seq`.execute(trx)).rows;
-      await sql`delete from logboek_nodes`.execute(trx);
-      const nodes = new Map<string, Uint8Array>();
-      for (const l of leaves) {
-        for (const n of hashesCompletedByAppend(Number(l.seq), new Uint8Array(l.leaf_hash), (lv, i) => nodes.get(nodeKey(lv, i))!)) {
-          nodes.set(nodeKey(n.level, n.index), n.hash);
-          await sql`insert into logboek_nodes (level, idx, hash) values (${n.level}, ${n.index}, ${n.hash})`.execute(trx);
-        }
-      }
+      await forgeEntry(trx, seq, forged);
+      await rebuildNodes(trx);
     });
     // The broker's own sequencer refuses to sign over a tree that no longer matches its
     // last checkpoint, and says so in its health check ...
@@ -173,7 +158,7 @@ describe('a broker that rewrites history', () => {
     await expect(t.broker.sequencer.drain({ forceCheckpoint: true })).rejects.toThrow(/does not match the stored tree/);
     await t.broker.sequencer.stop();
     // ... so the insider signs the rewritten history with the broker's key.
-    const size = Number((await sql<{ n: number }>`select count(*)::int as n from logboek_entries where seq is not null`.execute(t.broker.db)).rows[0]!.n);
+    const size = Number((await sql<{ n: number }>`select count(*)::int as n from logboek_leaves`.execute(t.broker.db)).rows[0]!.n);
     const stored = await getNodes(t.broker.db, decomposeRange(0, size));
     const root = rangeHash(0, size, (lv, i) => stored.get(nodeKey(lv, i))!);
     const previous = (await t.call('GET', '/v1/log/checkpoints/latest')).body.jws as string;
@@ -199,8 +184,8 @@ describe('a broker that rewrites history', () => {
     expect((await round()).status).toBe('ok');
     const held = readWitnessStore(store).checkpoints.at(-1)!;
     // The insider drops the newest entries and nodes, and signs a bigger checkpoint over made-up data.
-    await asOwner(t.broker.db, async (trx) => {
-      await sql`delete from logboek_entries where seq >= ${held.body.treeSize - 3}`.execute(trx);
+    await asAttacker(t.broker.db, async (trx) => {
+      await sql`delete from logboek_leaves where seq >= ${held.body.treeSize - 3}`.execute(trx);
     });
     await forgeCheckpoint(t, { treeSize: held.body.treeSize + 50, rootHash: nodeHash(new Uint8Array(32), new Uint8Array(32)), previous: checkpointDigest(held.jws) });
     expect(await round()).toMatchObject({ status: 'misbehaviour', kind: 'inconsistent' });

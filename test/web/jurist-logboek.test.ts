@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage, screenshot, textOf } from '../support/browser.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
+import { asAttacker } from '../support/logboek-attacker.js';
 
 const QUESTIONS = 6;
 const PARTNERS = 9;
@@ -149,10 +150,12 @@ describe.skipIf(!HAS_CHROMIUM)('jurist: the logboek in the browser', () => {
     // An attacker with database access changes one sequenced disclosure's outcome.
     await tb.broker.sequencer.drain({ forceCheckpoint: true });
     await tb.broker.sequencer.stop();
-    const target = (await sql<{ seq: number }>`select seq::int as seq from logboek_entries where outcome = 'no-hit' and seq is not null order by seq limit 1 offset 3`.execute(tb.broker.db)).rows[0]!.seq;
-    await tb.broker.db.transaction().execute(async (trx) => {
-      await sql`set local session_replication_role = replica`.execute(trx);
-      await sql`update logboek_entries set content = replace(content, '"outcome":"no-hit"', '"outcome":"hit"') where seq = ${target}`.execute(trx);
+    const target = (
+      await sql<{ seq: number }>`select l.seq::int as seq from logboek_leaves l join logboek_entries e on e.id = l.entry_id where e.outcome = 'no-hit' order by l.seq limit 1 offset 3`.execute(tb.broker.db)
+    ).rows[0]!.seq;
+    await asAttacker(tb.broker.db, async (trx) => {
+      await sql`update logboek_entries set content = replace(content, '"outcome":"no-hit"', '"outcome":"hit"')
+                 where id = (select entry_id from logboek_leaves where seq = ${target})`.execute(trx);
     });
     await page.click('button:has-text("Verificatie uitvoeren")');
     await page.waitForSelector('h1:has-text("Verificatie")');

@@ -8,19 +8,17 @@ type ImmutableOptional<T> = ColumnType<T | null, T | null | undefined, never>;
  * disclosure to a read of the log itself.
  *
  * An entry is written, with its canonical `content`, in the transaction of the step it
- * records. The sequencer later gives it its place in the Merkle tree (`seq`, the leaf
- * index) and its `leaf_hash`; that NULL-to-value transition is the only UPDATE the
- * database allows. The other columns copy fields of `content` for filtering.
- * Retention (a later issue) is to redact `content` and the copies but never `leaf_hash`:
- * verification already accepts an entry known only by its leaf hash; the database guard
- * will admit that one more transition when retention is built (today it refuses it).
+ * records, and is never updated: its place in the Merkle tree is a row of
+ * `logboek_leaves`, which the sequencer inserts later. `tx` is the writing transaction's
+ * id, by which the sequencer finds entries in commit-safe order (migration 0005). The other
+ * columns copy fields of `content` for filtering.
+ * Retention (a later issue) is to redact `content` and the copies, never the leaf: its
+ * hash stays in `logboek_leaves`, and verification accepts an entry known only by it.
  */
 export interface LogboekEntryTable {
   id: Generated<number>;
-  /** Leaf index in the Merkle tree; null until sequenced. */
-  seq: ColumnType<number | null, never, number>;
-  /** RFC 9162 leaf hash of the canonical entry (content with seq); null until sequenced. */
-  leaf_hash: ColumnType<Uint8Array | null, never, Uint8Array>;
+  /** The writing transaction's id (`pg_current_xact_id()`), as text; set by the database. */
+  tx: ColumnType<string, never, never>;
   /** RFC 8785 canonical JSON of the entry without its seq. */
   content: Immutable<string>;
   action: Immutable<string>;
@@ -35,6 +33,14 @@ export interface LogboekEntryTable {
   subject_hash: ImmutableOptional<Uint8Array>;
   query_id: ImmutableOptional<string>;
   trace_id: Immutable<string>;
+}
+
+/** A leaf of the Merkle tree: the entry at index `seq` and its RFC 9162 leaf hash. Insert-only. */
+export interface LogboekLeafTable {
+  seq: Immutable<number>;
+  entry_id: Immutable<number>;
+  /** SHA-256(0x00 || JCS(content + {seq})). */
+  leaf_hash: Immutable<Uint8Array>;
 }
 
 /** A complete subtree of the Merkle tree: its level (log2 of its leaf count), its index at that level, its hash. */
