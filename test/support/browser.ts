@@ -40,9 +40,11 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
   expect(problems, `accessibility of ${what}`).toEqual([]);
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** Saves the page as docs/screenshots/<name>.png; long pages only down to `maxHeight` pixels. */
+export async function screenshot(page: Page, name: string, maxHeight = 1800): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: height <= maxHeight, ...(height > maxHeight ? { clip: { x: 0, y: 0, width: 1280, height: maxHeight } } : {}) });
 }
 
 /** Logs in on the demo's login page as one of the demo people. */

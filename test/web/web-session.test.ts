@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
+import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
 
 /** A browser-like client: keeps the session cookie, does not follow redirects. */
 function client(base: string) {
@@ -167,5 +168,33 @@ describe('web sessions behind https', () => {
     expect(res.setCookie).toMatch(/^__Host-jpp-session=/);
     expect(res.setCookie).toMatch(/; Secure/);
     expect(res.setCookie).toMatch(/HttpOnly/);
+  });
+});
+
+describe('operational logs of the web interface', () => {
+  it('hold no pseudonym, casus reference, cookie or CSRF token', async () => {
+    const { Writable } = await import('node:stream');
+    let out = '';
+    const destination = new Writable({
+      write(chunk, _enc, cb) {
+        out += String(chunk);
+        cb();
+      },
+    });
+    const tb = await startTestBroker({ logDestination: destination });
+    try {
+      const { c } = await login(tb.url, 'demo-voorzitter');
+      const page = await c.req('GET', '/screening');
+      const subject = randomPseudonym();
+      const caseRef = opaqueRef('ZVH');
+      const res = await c.req('POST', '/screening', { _csrf: csrfOf(page.text), subject, doel: 'jpp-screening', caseRef });
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('Uitkomst van de screening');
+      await c.req('GET', `/logboek?casus=${caseRef}`);
+      expect(out).toContain('"url":"/screening"');
+      for (const secret of [subject, caseRef, csrfOf(page.text), c.cookie.split('=')[1]!]) expect(out).not.toContain(secret);
+    } finally {
+      await tb.close();
+    }
   });
 });
