@@ -1,16 +1,37 @@
 /**
  * The partner side's client for the broker's adapter API (POST /v1/signals,
- * DELETE /v1/signals/{ref}). It sends what it is given: the signals must already be
- * minimal and pseudonymised. The full adapter (export mapping, OPRF pseudonymisation,
- * signing, journal) builds on this client.
+ * DELETE /v1/signals/{ref}), over plain HTTP(S) or over mTLS with the partner's client
+ * certificate. It sends what it is given: the signals must already be minimal and
+ * pseudonymised, and a signed batch already signed (sign-batch.ts).
  *
  * Invariants: an error message repeats the broker's problem details (which never echo
  * values), never the batch content.
  */
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+
+export interface ClientTls {
+  /** PEM: the partner's client certificate, its key, and the CA that issued the broker's certificate. */
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
+  readonly ca: string | Buffer;
+}
 
 export interface BrokerClientOptions {
   readonly baseUrl: string;
   readonly token: string;
+  /** For an https:// base URL: the client certificate (mTLS). */
+  readonly tls?: ClientTls;
+}
+
+/** Reads client.cert.pem, client.key.pem and ca.cert.pem from a partner bundle directory (jpp-broker pki issue). */
+export function tlsFromDir(dir: string): ClientTls {
+  return {
+    cert: readFileSync(`${dir}/client.cert.pem`),
+    key: readFileSync(`${dir}/client.key.pem`),
+    ca: readFileSync(`${dir}/ca.cert.pem`),
+  };
 }
 
 export interface BatchResult {
@@ -34,28 +55,82 @@ export class BrokerRefusal extends Error {
   }
 }
 
-async function send(opts: BrokerClientOptions, method: string, path: string, body?: unknown): Promise<Response> {
-  const res = await fetch(new URL(path, opts.baseUrl), {
-    method,
-    headers: { authorization: `Bearer ${opts.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+const agents = new WeakMap<object, https.Agent>();
+const plainAgent = new http.Agent({ keepAlive: true });
+
+function agentFor(opts: BrokerClientOptions): http.Agent {
+  if (!opts.tls) return plainAgent;
+  let agent = agents.get(opts.tls);
+  if (!agent) {
+    agent = new https.Agent({ keepAlive: true, cert: opts.tls.cert, key: opts.tls.key, ca: opts.tls.ca });
+    agents.set(opts.tls, agent);
+  }
+  return agent;
+}
+
+/**
+ * A reused keep-alive connection that the server closed while idle fails with ECONNRESET
+ * ("socket hang up") before any byte reached the broker. Batches (idempotent on batchId)
+ * and withdrawals are safe to send again, so such failures are retried a few times.
+ */
+const RETRYABLE = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT']);
+
+async function send(opts: BrokerClientOptions, method: string, path: string, body?: { type: string; text: string }): Promise<{ status: number; text: string }> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await sendOnce(opts, method, path, body);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (attempt >= 4 || err instanceof BrokerRefusal || !code || !RETRYABLE.has(code)) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
+async function sendOnce(opts: BrokerClientOptions, method: string, path: string, body?: { type: string; text: string }): Promise<{ status: number; text: string }> {
+  const url = new URL(path, opts.baseUrl);
+  const secure = url.protocol === 'https:';
+  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = (secure ? https : http).request(
+      url,
+      {
+        method,
+        agent: secure ? (opts.tls ? agentFor(opts) : undefined) : plainAgent,
+        headers: {
+          authorization: `Bearer ${opts.token}`,
+          ...(body ? { 'content-type': body.type, 'content-length': Buffer.byteLength(body.text) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body?.text);
   });
-  if (!res.ok) {
-    const text = await res.text();
+  if (status < 200 || status >= 300) {
     let problem: ConstructorParameters<typeof BrokerRefusal>[1] = {};
     try {
       problem = JSON.parse(text) as typeof problem;
     } catch {
-      problem = { detail: res.statusText };
+      problem = { detail: `HTTP ${status}` };
     }
-    throw new BrokerRefusal(res.status, problem);
+    throw new BrokerRefusal(status, problem);
   }
-  return res;
+  return { status, text };
 }
 
-/** Submits one batch; a retry with the same batchId returns the first result (replayed). */
+/** Submits one batch (JSON); a retry with the same batchId returns the first result (replayed). */
 export async function submitBatch(opts: BrokerClientOptions, batch: unknown): Promise<BatchResult> {
-  return (await (await send(opts, 'POST', '/v1/signals', batch)).json()) as BatchResult;
+  return JSON.parse((await send(opts, 'POST', '/v1/signals', { type: 'application/json', text: JSON.stringify(batch) })).text) as BatchResult;
+}
+
+/** Submits one signed batch: a compact JWS over the batch JSON (application/jose). */
+export async function submitSignedBatch(opts: BrokerClientOptions, jws: string): Promise<BatchResult> {
+  return JSON.parse((await send(opts, 'POST', '/v1/signals', { type: 'application/jose', text: jws })).text) as BatchResult;
 }
 
 /** Withdraws one of the partner's own signals. */

@@ -1,12 +1,24 @@
 /**
- * The `jpp-adapter` command line, run at a partner. For now it submits prepared batches
- * of minimal signals and withdraws signals; reading partner exports is built on top of it.
+ * The `jpp-adapter` command line, run at a partner: `import` (the nightly job: export +
+ * mapping → signed, pseudonymised signals over mTLS), `examples` (synthetic exports and
+ * mappings), and the single steps `submit`, `withdraw`, `pseudonymise`.
  * The token is read from JPP_ADAPTER_TOKEN (or --token), so that it stays out of shell
  * history and process lists where possible.
+ *
+ * Invariants: nothing printed holds an identity or a pseudonym (except `pseudonymise`,
+ * whose purpose is to print one pseudonym to the user who typed the identity). Rejected
+ * rows are reported by line number, column and reason.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { BrokerRefusal, submitBatch, withdrawSignal, type BrokerClientOptions } from './broker-client.js';
+import { BrokerRefusal, submitBatch, tlsFromDir, withdrawSignal, type BrokerClientOptions } from './broker-client.js';
+import { loadMapping, MappingError } from './import/mapping.js';
+import { runImport, type ImportProgress, type ImportReport } from './import/run-import.js';
+import { loadBatchSigner } from './transport/sign-batch.js';
+import { loadSodiumVoprfSuite } from './pseudonymisation/voprf-suite-sodium.js';
+import { generateExamples } from './examples/generate-examples.js';
 import { fetchCustodianKeys, pseudonymise } from './pseudonymisation/custodian-client.js';
 import type { IdentityInput } from './pseudonymisation/normalise-identity.js';
 
@@ -79,8 +91,111 @@ program
     process.stderr.write(`epoch ${result.epoch}, verified against key ${result.publicKey}\n`);
   });
 
+interface ImportCliOptions {
+  mapping: string;
+  export: string;
+  mode: string;
+  stateDir?: string;
+  bundle?: string;
+  signingKey?: string;
+  unsigned?: boolean;
+  custodian: string;
+  batchSize: string;
+  dryRun?: boolean;
+  today?: string;
+}
+
+function progressLine(p: Readonly<ImportProgress>): string {
+  return `read ${p.read} · sent ${p.sent} · skipped ${p.skipped} · rejected ${p.rejected} · withdrawn ${p.withdrawn}`;
+}
+
+function summary(partner: string, r: ImportReport): string {
+  const lines = [
+    `${partner}: ${r.dryRun ? 'dry run (nothing sent)' : `${r.mode} run ${r.runId}${r.resumed ? ' (resumed)' : ''}, key epoch ${r.epoch}`}`,
+    `  read ${r.read}, ${r.dryRun ? 'would send' : 'sent'} ${r.dryRun ? Object.values(r.categories).reduce((a, b) => a + b, 0) : r.sent}, ` +
+      `unchanged ${r.unchanged}, replaced ${r.replaced}, duplicate ${r.duplicate}, ` +
+      `skipped ${r.skipped} (outside doelgroep ${r.skippedBy.outsideDoelgroep}, unmapped code ${r.skippedBy.unmappedCode}, expired ${r.skippedBy.expired}), ` +
+      `rejected ${r.rejected}, ${r.dryRun ? `would withdraw ${r.toWithdraw}` : `withdrawn ${r.withdrawn}`}`,
+    `  categories: ${Object.entries(r.categories).map(([c, n]) => `${c} ${n}`).join(', ') || '(none)'}`,
+  ];
+  if (r.rejections.length > 0) {
+    lines.push('  rejected rows:');
+    for (const x of r.rejections.slice(0, 50)) lines.push(`    line ${x.line}, ${x.field}: ${x.reason}`);
+    if (r.rejections.length > 50) lines.push(`    ... and ${r.rejections.length - 50} more`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+program
+  .command('import')
+  .description("the nightly import: read an export with a mapping, pseudonymise, sign and send the signals (and, in snapshot mode, withdraw what the export no longer holds)")
+  .requiredOption('--mapping <file>', 'the mapping file (schemas/adapter-mapping.schema.json)')
+  .requiredOption('--export <file>', 'the export: CSV or JSON lines, as the mapping says')
+  .option('--mode <mode>', 'delta (send new and changed records) or snapshot (also withdraw records no longer in the export)', 'delta')
+  .option('--state-dir <dir>', 'where the journal and state live (default: $JPP_ADAPTER_STATE/<partner>, else ./jpp-adapter-state/<partner>)')
+  .option('--bundle <dir>', "the partner's bundle from 'jpp-broker pki issue': client certificate and key, CA, signing key")
+  .option('--signing-key <file>', 'the private JWK that signs batches (default: signing-key.jwk.json in the bundle)')
+  .option('--unsigned', 'send unsigned JSON batches (a demo broker only)')
+  .option('--custodian <url>', 'the key custodian API', process.env['JPP_CUSTODIAN_URL'] ?? 'http://127.0.0.1:8080/custodian/v1')
+  .option('--batch-size <n>', 'signals per batch (at most 1000)', '500')
+  .option('--dry-run', 'read and map only: counts and categories, nothing pseudonymised or sent')
+  .option('--today <yyyy-mm-dd>', 'the day of the import (default: today)')
+  .action(async (o: ImportCliOptions) => {
+    if (o.mode !== 'delta' && o.mode !== 'snapshot') throw new Error('--mode must be delta or snapshot');
+    const mapping = loadMapping(o.mapping);
+    const stateDir = o.stateDir ?? join(process.env['JPP_ADAPTER_STATE'] ?? 'jpp-adapter-state', mapping.partner);
+    const tty = process.stderr.isTTY;
+    const onProgress = (p: Readonly<ImportProgress>): void => {
+      if (tty) process.stderr.write(`\r${progressLine(p)}\x1b[K`);
+    };
+    let report: ImportReport;
+    if (o.dryRun) {
+      report = await runImport({
+        mapping, exportFile: o.export, mode: o.mode, stateDir, dryRun: true, onProgress,
+        broker: { baseUrl: program.opts<GlobalOptions>().broker, token: '' },
+        custodian: { baseUrl: o.custodian, token: '' },
+        ...(o.today ? { today: o.today } : {}),
+      });
+    } else {
+      const token = client().token;
+      const signingKey = o.signingKey ?? (o.bundle ? join(o.bundle, 'signing-key.jwk.json') : undefined);
+      if (!signingKey && !o.unsigned) throw new Error('give --bundle or --signing-key (or --unsigned, for a demo broker only)');
+      report = await runImport({
+        mapping, exportFile: o.export, mode: o.mode, stateDir, onProgress,
+        broker: { baseUrl: program.opts<GlobalOptions>().broker, token, ...(o.bundle ? { tls: tlsFromDir(o.bundle) } : {}) },
+        custodian: { baseUrl: o.custodian, token, suite: await loadSodiumVoprfSuite() },
+        ...(signingKey && !o.unsigned ? { signer: await loadBatchSigner(signingKey) } : {}),
+        batchSize: Number(o.batchSize),
+        ...(o.today ? { today: o.today } : {}),
+      });
+    }
+    if (tty) process.stderr.write('\n');
+    process.stdout.write(summary(mapping.partner, report));
+    // A nightly job's monitoring should notice rejected rows: exit 2 (the rest was sent).
+    if (report.rejected > 0) process.exitCode = 2;
+  });
+
+program
+  .command('examples')
+  .description('write synthetic example exports and mapping files for every partner of the platform (never real data)')
+  .requiredOption('--out <dir>', 'the folder to write to, e.g. data/exports')
+  .option('--rows <n>', 'records per export', '200')
+  .option('--platform <file>', 'the platform file', process.env['JPP_PLATFORM_FILE'] ?? fileURLToPath(new URL('../policies/jpp-sittard-geleen.platform.json', import.meta.url)))
+  .option('--demo-identities <file>', "a demo broker's synthetic identities, included where the demo's story puts them", join(process.env['DATA_DIR'] ?? 'data', 'demo-identities.json'))
+  .action((o: { out: string; rows: string; platform: string; demoIdentities: string }) => {
+    const platform = JSON.parse(readFileSync(o.platform, 'utf8')) as { partners: Array<{ id: string; categories: string[] }>; doelgroep?: { minAge?: number; maxAge: number } };
+    const result = generateExamples({
+      out: resolve(o.out),
+      partners: platform.partners,
+      doelgroep: platform.doelgroep ?? { minAge: 0, maxAge: 27 },
+      rows: Number(o.rows),
+      ...(existsSync(o.demoIdentities) ? { demoIdentitiesFile: o.demoIdentities } : {}),
+    });
+    process.stdout.write(`wrote ${result.files.length} files for ${platform.partners.length} partners to ${resolve(o.out)}\n`);
+  });
+
 program.parseAsync().catch((err: unknown) => {
-  const message = err instanceof BrokerRefusal || err instanceof Error ? err.message : String(err);
+  const message = err instanceof BrokerRefusal || err instanceof MappingError || err instanceof Error ? err.message : String(err);
   process.stderr.write(`jpp-adapter: ${message}\n`);
-  process.exit(err instanceof BrokerRefusal ? 3 : 1);
+  process.exit(err instanceof BrokerRefusal ? 3 : err instanceof MappingError ? 4 : 1);
 });

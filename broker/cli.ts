@@ -27,6 +27,9 @@ program
   });
 
 program.addCommand((await import('./commands/audit.js')).auditCommand());
+program.addCommand((await import('./commands/pki.js')).pkiCommand());
+program.addCommand((await import('./commands/pki.js')).partnerKeyCommand());
+program.addCommand((await import('./commands/policy.js')).policyCommand());
 
 const custodian = program
   .command('custodian')

@@ -11,7 +11,7 @@
  */
 import { identityKey, type IdentityInput } from './normalise-identity.js';
 import { createOprfClient } from './oprf-client.js';
-import { base64UrlToBytes, bytesToBase64Url } from './voprf-suite.js';
+import { base64UrlToBytes, bytesToBase64Url, type VoprfSuite } from './voprf-suite.js';
 
 export interface CustodianClientOptions {
   /** The custodian's API base, e.g. http://127.0.0.1:8080/custodian/v1 (demo). */
@@ -19,6 +19,8 @@ export interface CustodianClientOptions {
   readonly token: string;
   /** Public keys pinned per epoch (base64url). Without a pin for the epoch used, the key served now is used (trust on first use). */
   readonly pinned?: Readonly<Record<number, string>>;
+  /** The RFC 9497 implementation (default @noble/curves; voprf-suite-sodium.ts is several times faster in Node). */
+  readonly suite?: VoprfSuite;
 }
 
 export interface PseudonymiseResult {
@@ -36,7 +38,15 @@ interface KeysResponse {
 const BATCH = 1000;
 
 async function call<T>(url: string, init: RequestInit): Promise<T> {
-  const res = await fetch(url, init);
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch {
+    // A kept-alive connection the server closed while idle ("fetch failed"): once more, on a new one.
+    // (An evaluation sent twice only counts twice against the quota; it discloses nothing.)
+    await new Promise((r) => setTimeout(r, 200));
+    res = await fetch(url, init);
+  }
   const text = await res.text();
   if (!res.ok) {
     let detail = res.statusText;
@@ -73,7 +83,7 @@ export async function pseudonymise(
   if (pinned !== undefined && pinned !== served.publicKey) {
     throw new Error(`the custodian's key for epoch ${epoch} differs from the pinned key; refusing to use it`);
   }
-  const client = createOprfClient({ publicKey: base64UrlToBytes(pinned ?? served.publicKey), epoch });
+  const client = createOprfClient({ publicKey: base64UrlToBytes(pinned ?? served.publicKey), epoch, ...(opts.suite ? { suite: opts.suite } : {}) });
   const inputs = identities.map((identity) => identityKey(identity));
   const pseudonyms: string[] = [];
   for (let i = 0; i < inputs.length; i += BATCH) {

@@ -16,6 +16,8 @@ import { createSchemaRegistry } from '../schemas/schema-registry.js';
 import { activityOf, loadPlatform, type Platform } from '../platform/platform.js';
 import { syncPlatform } from '../platform/platform.repository.js';
 import { createPolicyService, type PolicyService } from '../policy/policy.service.js';
+import { listenForPolicyChanges, type PolicyListener } from '../policy/policy-listener.js';
+import { createPolicyLifecycleService } from '../policy/policy-lifecycle.service.js';
 import { createSubjectHasher } from '../subjects/subject-hash.js';
 import { createTokenVerifier } from '../auth/token-verifier.js';
 import { createDevIssuer, type DevIssuer } from '../auth/dev-issuer.js';
@@ -35,6 +37,8 @@ import { createCustodianService } from '../custodian/custodian.service.js';
 import { join } from 'node:path';
 import { buildOpenApiDocument } from '../http/openapi.js';
 import { createHttpApp } from '../http/http-app.js';
+import { createBatchSignatureVerifier } from '../transport/batch-signature.js';
+import { clientCertificate, createRevocationList } from '../transport/client-certificate.js';
 import { webRoutes } from '../web/web-app.js';
 import { inProcessCustodian, remoteCustodian } from '../web/web-custodian.js';
 import { DEMO_PEOPLE } from '../demo/demo-platform.js';
@@ -78,11 +82,11 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
     ...(options.queryLog ? { log: options.queryLog } : {}),
     onPoolError: (err) => options.logger.warn({ err }, 'an idle database connection failed; the pool replaces it'),
   });
+  let policyListener: PolicyListener | undefined;
   try {
     const { db } = handle;
     await migrateToLatest(db);
     await syncPlatform(db, platform);
-    const policy = await createPolicyService({ db, platform, modelFile: MODEL_FILE, now });
     const hashSubject = createSubjectHasher(config.subjectKey);
     const signer = await createCheckpointSigner(config.logboek.signingJwk as import('jose').JWK);
     const origin = config.logboek.origin ?? `jpp-broker/${platform.id}`;
@@ -99,6 +103,10 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       activityOf: (action) => activityOf(platform, action),
       onCommitted: config.logboek.sequencer ? () => sequencer.kick() : () => undefined,
     });
+    const policy = await createPolicyService({ db, platform, modelFile: MODEL_FILE, log, now });
+    // Other processes on the same PostgreSQL database announce activations (NOTIFY jpp_policy).
+    const target = options.database ?? databaseTargetOf(config);
+    policyListener = target.kind === 'postgres' ? await listenForPolicyChanges(target.url, () => policy.reload(), options.logger) : undefined;
 
     let devIssuer: DevIssuer | undefined;
     let verifyToken;
@@ -125,9 +133,13 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys });
     }
 
+    const partnerIds = new Set(platform.partners.map((p) => p.id));
+    const signatures = createBatchSignatureVerifier({ db, registryFile: config.transport.registryFile, partners: partnerIds });
+    await signatures.syncRegistry();
     const queries = createQueryService({ db, platform, schemas, policy, hashSubject, log, now });
     const disclosures = createDisclosureService({ db, platform, querySchemas, log, now });
     const logboek = createLogboekReadService({ db, platform, publicJwk: signer.publicJwk, origin, log, now });
+    const policies = createPolicyLifecycleService({ db, platform, schemas, querySchemas, policy, log, modelFile: MODEL_FILE, now });
     const web = webRoutes({
       db,
       platform,
@@ -138,15 +150,22 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       logboek,
       custodian: custodian ? inProcessCustodian(custodian) : config.web.custodianUrl ? remoteCustodian(config.web.custodianUrl) : undefined,
       ...(config.mode === 'demo' ? { demoPeople: DEMO_PEOPLE } : {}),
+      policies,
     });
     const app = createHttpApp({
       db,
       logger: options.logger,
       verifyToken,
-      signals: createSignalService({ db, platform, schemas, hashSubject, log, now }),
+      signals: createSignalService({
+        db, platform, schemas, hashSubject, log, now, signatures,
+        requireMtls: config.transport.requireMtls,
+        requireSignature: config.transport.requireSignature,
+      }),
+      clientCertificates: clientCertificate({ isRevoked: createRevocationList(config.transport.revokedFile), partners: partnerIds }),
       queries,
       disclosures,
       logboek,
+      policies,
       web,
       querySchemas,
       openapi: buildOpenApiDocument(schemas, VERSION),
@@ -164,11 +183,13 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       devIssuer,
       sequencer,
       async close() {
+        await policyListener?.close();
         await sequencer.stop();
         await handle.close();
       },
     };
   } catch (err) {
+    await policyListener?.close();
     await handle.close();
     throw err;
   }

@@ -21,6 +21,13 @@ export interface AdapterPrincipal {
 
 export type Principal = PersonPrincipal | AdapterPrincipal;
 
+const WHAT: Record<Capability, string> = {
+  query: 'ask questions',
+  'read-disclosures': 'read the disclosure log',
+  'read-policy': 'read policy versions',
+  'manage-policy': 'author or approve policy versions',
+};
+
 /**
  * Access check for people: the role must carry the capability in the platform definition.
  * Services call this first, so that no route can skip it.
@@ -28,7 +35,7 @@ export type Principal = PersonPrincipal | AdapterPrincipal;
 export function requirePerson(principal: Principal, platform: Platform, capability: Capability): PersonPrincipal {
   if (principal.kind !== 'person') throw new AppError('forbidden', 'this operation is for people, not adapters');
   if (!roleHas(platform, principal.role, capability)) {
-    throw new AppError('forbidden', `role ${principal.role} may not ${capability === 'query' ? 'ask questions' : 'read the disclosure log'}`);
+    throw new AppError('forbidden', `role ${principal.role} may not ${WHAT[capability]}`);
   }
   return principal;
 }

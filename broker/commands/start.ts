@@ -8,6 +8,9 @@ import { createBroker } from '../app/create-broker.js';
 import { createLogger } from '../http/logger.js';
 import { DEMO_PEOPLE, DEMO_SUBJECTS } from '../demo/demo-platform.js';
 import { loadDemoIdentities, type DemoIdentity } from '../demo/demo-identities.js';
+import { initPki } from '../transport/dev-pki.js';
+import { listenMtls } from '../transport/mtls-listener.js';
+import type { Server as HttpsServer } from 'node:https';
 
 export async function startCommand(opts: { demo?: boolean }): Promise<void> {
   const env = { ...process.env, ...(opts.demo ? { JPP_MODE: 'demo' } : {}) };
@@ -15,6 +18,24 @@ export async function startCommand(opts: { demo?: boolean }): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const broker = await createBroker(config, { logger });
   if (config.logboek.sequencer) broker.sequencer.start();
+  // The mTLS listener for partner adapters. The demo makes a development PKI on first start.
+  let mtls: HttpsServer | undefined;
+  let mtlsUrl: string | undefined;
+  const t = config.transport;
+  if (t.mtlsPort !== undefined) {
+    if (config.mode === 'demo' && initPki(t.pkiDir)) logger.info('created a development PKI');
+    try {
+      mtls = await listenMtls(broker.app, { cert: t.tlsCert, key: t.tlsKey, ca: t.tlsCa, crl: t.tlsCrl }, t.mtlsPort, config.host);
+    } catch (err) {
+      logger.fatal({ err }, 'cannot start the mTLS listener');
+      process.stderr.write(`jpp-broker: cannot start the mTLS listener for adapters on ${config.host}:${t.mtlsPort} (JPP_MTLS_PORT): ${(err as Error).message}\n`);
+      await broker.close();
+      process.exit(1);
+    }
+    const { port } = mtls.address() as AddressInfo;
+    mtlsUrl = `https://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
+    logger.info({ url: mtlsUrl }, 'mTLS listener for adapters');
+  }
   const server = broker.app.listen(config.port, config.host, (err?: Error) => {
     // Express 5 hands a listen error (e.g. port in use) to this callback instead of throwing.
     if (err) {
@@ -28,13 +49,14 @@ export async function startCommand(opts: { demo?: boolean }): Promise<void> {
     const url = `http://${host}:${port}`;
     logger.info({ url, engine: broker.engine, mode: config.mode, policyVersion: broker.policy.active().versionId }, 'listening');
     const identities = config.mode === 'demo' ? loadDemoIdentities(config.dataDir, new Date()) : [];
-    process.stdout.write(banner(url, config.mode, broker.engine, config.dataDir, identities));
+    process.stdout.write(banner(url, config.mode, broker.engine, config.dataDir, identities, mtlsUrl, t.pkiDir));
   });
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'stopping');
+    mtls?.close();
     server.close(() => void broker.close().then(() => process.exit(0)));
     setTimeout(() => process.exit(1), 10_000).unref();
   };
@@ -48,12 +70,16 @@ function describe(identity: DemoIdentity): string {
     : `surname "${identity.surname}", first name "${identity.firstName ?? ''}", born ${identity.birthDate}`;
 }
 
-function banner(url: string, mode: string, engine: string, dataDir: string, identities: readonly DemoIdentity[]): string {
+function banner(url: string, mode: string, engine: string, dataDir: string, identities: readonly DemoIdentity[], mtlsUrl: string | undefined, pkiDir: string): string {
   const lines = [
     '',
     `jpp-broker is listening on ${url}  (${mode} mode, ${engine === 'pglite' ? `embedded PGlite in ${dataDir}` : 'PostgreSQL'})`,
     `  Web interface: ${url}/   API documentation: ${url}/docs   OpenAPI: ${url}/openapi.json   health: ${url}/healthz`,
   ];
+  if (mtlsUrl) {
+    lines.push(`  Partner adapters (mTLS, client certificate required): ${mtlsUrl}   PKI: ${pkiDir}`);
+    if (mode === 'demo') lines.push('  Issue a partner its certificate and signing key: npx jpp-broker pki issue --partner halt');
+  }
   if (mode === 'demo') {
     const a = identities.find((i) => i.label === 'jongere-a');
     lines.push(

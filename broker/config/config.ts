@@ -9,7 +9,7 @@
  *   are generated once into DATA_DIR (see `demo-secrets.ts`).
  */
 import { hkdfSync } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ConfigError, parseEnv } from './parse-env.js';
 import { loadDemoSecrets, DEMO_ISSUER } from './demo-secrets.js';
 import type { CustodianQuotas } from '../custodian/custodian.service.js';
@@ -46,6 +46,27 @@ export interface BrokerConfig {
   };
   /** The web interface (issue 8). */
   readonly web: WebConfig;
+  /** Adapter transport: the mTLS listener, its PKI files, and what adapters must use. */
+  readonly transport: TransportConfig;
+}
+
+export interface TransportConfig {
+  /** The mTLS listener's port; undefined: no mTLS listener. Demo default 8443 (none when PORT is 0). */
+  readonly mtlsPort: number | undefined;
+  /** The development PKI directory (demo: created on first start). */
+  readonly pkiDir: string;
+  readonly tlsCert: string;
+  readonly tlsKey: string;
+  /** CA bundle that client certificates must chain to. */
+  readonly tlsCa: string;
+  readonly tlsCrl: string | undefined;
+  /** Revoked client certificate serials (jpp-broker pki revoke). */
+  readonly revokedFile: string;
+  /** The partners' registered JWS keys (jpp-broker pki issue / partner-key add). */
+  readonly registryFile: string;
+  /** Outside demo mode: adapter endpoints only over mTLS, and only signed (JWS) batches. */
+  readonly requireMtls: boolean;
+  readonly requireSignature: boolean;
 }
 
 /** The web interface's settings: login, sessions, and where browsers' blinded elements go. */
@@ -93,6 +114,14 @@ interface RawConfig {
   JPP_OIDC_CLIENT_ID?: string;
   JPP_OIDC_CLIENT_SECRET?: string;
   JPP_CUSTODIAN_URL?: string;
+  JPP_MTLS_PORT?: number;
+  JPP_PKI_DIR?: string;
+  JPP_TLS_CERT?: string;
+  JPP_TLS_KEY?: string;
+  JPP_TLS_CA?: string;
+  JPP_TLS_CRL?: string;
+  JPP_TLS_REVOKED_FILE?: string;
+  JPP_PARTNER_REGISTRY?: string;
 }
 
 /** The quota variables, shared with the custodian's own config. */
@@ -114,6 +143,7 @@ const KEYS: ReadonlyArray<keyof RawConfig> = [
   'JPP_CHECKPOINT_ENTRIES', 'JPP_CHECKPOINT_SECONDS', 'JPP_SEQUENCER', ...QUOTA_KEYS,
   'JPP_PUBLIC_URL', 'JPP_WEB_SESSION_SECRET', 'JPP_WEB_SESSION_MINUTES', 'JPP_OIDC_ISSUER', 'JPP_OIDC_CLIENT_ID',
   'JPP_OIDC_CLIENT_SECRET', 'JPP_CUSTODIAN_URL',
+  'JPP_MTLS_PORT', 'JPP_PKI_DIR', 'JPP_TLS_CERT', 'JPP_TLS_KEY', 'JPP_TLS_CA', 'JPP_TLS_CRL', 'JPP_TLS_REVOKED_FILE', 'JPP_PARTNER_REGISTRY',
 ];
 
 /**
@@ -159,6 +189,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       sequencer: c.JPP_SEQUENCER === 'on',
     },
     web: webConfigOf(c, subjectKey),
+    transport: transportOf(c, dataDir),
   };
 }
 
@@ -181,6 +212,27 @@ function webConfigOf(c: RawConfig, subjectKey: Buffer): WebConfig {
     custodianUrl: c.JPP_CUSTODIAN_URL,
   };
 }
+
+function transportOf(c: RawConfig, dataDir: string): TransportConfig {
+  const pkiDir = resolve(c.JPP_PKI_DIR ?? join(dataDir, 'pki'));
+  const file = (value: string | undefined, name: string): string => resolve(value ?? join(pkiDir, name));
+  const demo = c.JPP_MODE === 'demo';
+  return {
+    // Demo: 8443 next to the usual 8080. Not when PORT asks for a free port (tests, several
+    // demo brokers side by side): they would collide on 8443; set JPP_MTLS_PORT (0 = free) to have one.
+    mtlsPort: c.JPP_MTLS_PORT ?? (demo && c.PORT !== 0 ? 8443 : undefined),
+    pkiDir,
+    tlsCert: file(c.JPP_TLS_CERT, 'server.cert.pem'),
+    tlsKey: file(c.JPP_TLS_KEY, 'server.key.pem'),
+    tlsCa: file(c.JPP_TLS_CA, 'ca.cert.pem'),
+    tlsCrl: c.JPP_TLS_CRL ? resolve(c.JPP_TLS_CRL) : undefined,
+    revokedFile: file(c.JPP_TLS_REVOKED_FILE, 'revoked.json'),
+    registryFile: file(c.JPP_PARTNER_REGISTRY, 'partner-registry.json'),
+    requireMtls: !demo,
+    requireSignature: !demo,
+  };
+}
+
 
 function parseSigningKey(text: string): JsonWebKey {
   let jwk: JsonWebKey;

@@ -22,8 +22,9 @@ import type { SignalBatchTable, SignalTable } from './tables/signal.table.js';
 import type { CaseTable } from './tables/case.table.js';
 import type { QueryTable } from './tables/query.table.js';
 import type { LogboekCheckpointTable, LogboekEntryTable, LogboekLeafTable, LogboekNodeTable } from './tables/logboek.table.js';
-import type { PolicyVersionTable } from './tables/policy-version.table.js';
+import type { PolicyPreviewTable, PolicyRuleTable, PolicyVersionTable } from './tables/policy-version.table.js';
 import type { CustodianUsageTable } from './tables/custodian-usage.table.js';
+import type { PartnerKeyTable, SignalBatchSignatureTable } from './tables/partner-key.table.js';
 import type { WebSessionTable } from './tables/web-session.table.js';
 
 export interface Database {
@@ -41,7 +42,11 @@ export interface Database {
   logboek_nodes: LogboekNodeTable;
   logboek_checkpoints: LogboekCheckpointTable;
   policy_versions: PolicyVersionTable;
+  policy_rules: PolicyRuleTable;
+  policy_previews: PolicyPreviewTable;
   custodian_usage: CustodianUsageTable;
+  partner_keys: PartnerKeyTable;
+  signal_batch_signatures: SignalBatchSignatureTable;
   web_sessions: WebSessionTable;
 }
 

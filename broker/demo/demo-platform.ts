@@ -18,6 +18,8 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
   { id: 'demo-jeugdboa', displayName: 'Demo jeugdBOA', organisation: 'gemeente-sittard-geleen', role: 'jeugdboa' },
   { id: 'demo-jurist', displayName: 'Demo jurist', organisation: 'zvh-limburg-noord', role: 'jurist' },
   { id: 'demo-fg', displayName: 'Demo privacy officer (FG)', organisation: 'zvh-limburg-noord', role: 'privacy-officer' },
+  // A second FG, so that the four-eyes approval of a policy version can be tried.
+  { id: 'demo-fg-2', displayName: 'Demo tweede privacy officer (FG)', organisation: 'gemeente-sittard-geleen', role: 'privacy-officer' },
 ];
 
 export interface DemoSignal {

@@ -2,7 +2,7 @@
  * The broker's Express application: its routes inside the shared shell (base-app.ts).
  * Routes are thin; access checks and validation live in the services below them.
  */
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Kysely } from 'kysely';
@@ -21,6 +21,8 @@ import { signalRoutes } from './routes/signals.routes.js';
 import { queryRoutes } from './routes/queries.routes.js';
 import { disclosureRoutes } from './routes/disclosures.routes.js';
 import { logEntryRoutes, publicLogRoutes } from './routes/logboek.routes.js';
+import { policyRoutes } from './routes/policies.routes.js';
+import type { PolicyLifecycleService } from '../policy/policy-lifecycle.service.js';
 
 export interface HttpDeps {
   readonly db: Kysely<Database>;
@@ -30,6 +32,7 @@ export interface HttpDeps {
   readonly queries: QueryService;
   readonly disclosures: DisclosureService;
   readonly logboek: LogboekReadService;
+  readonly policies: PolicyLifecycleService;
   /** Validates query strings (coerces types). */
   readonly querySchemas: SchemaRegistry;
   readonly openapi: Record<string, unknown>;
@@ -37,6 +40,8 @@ export interface HttpDeps {
   readonly problem?: () => string | undefined;
   /** The in-process key custodian (demo mode only). */
   readonly custodian?: CustodianService;
+  /** Checks client certificates of requests over the mTLS listener (transport/client-certificate.ts). */
+  readonly clientCertificates?: RequestHandler;
   /** The web interface's pages (broker/web), mounted after every API route. */
   readonly web?: Router;
 }
@@ -53,11 +58,13 @@ export function createHttpApp(deps: HttpDeps): Express {
 
     const v1 = express.Router();
     v1.use(express.json({ limit: '1mb', strict: true }));
+    if (deps.clientCertificates) v1.use(deps.clientCertificates);
     v1.use(authenticate(deps.verifyToken));
     v1.use(signalRoutes(deps.signals));
     v1.use(queryRoutes(deps.queries));
     v1.use(disclosureRoutes(deps.disclosures));
     v1.use(logEntryRoutes(deps.logboek, deps.querySchemas));
+    v1.use(policyRoutes(deps.policies));
     app.use('/v1', v1);
     if (deps.web) app.use(deps.web);
   });

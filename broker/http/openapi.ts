@@ -4,6 +4,7 @@
  * themselves, so the document cannot drift from validation.
  */
 import type { SchemaRegistry } from '../schemas/schema-registry.js';
+import { policyPaths } from './openapi-policies.js';
 
 const json = (schema: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } });
 const problem = (description: string) => ({
@@ -77,8 +78,11 @@ export function buildOpenApiDocument(schemas: SchemaRegistry, version: string): 
         post: {
           summary: 'Submit a batch of minimal signals (adapter)',
           description:
-            'Idempotent on batchId. Unknown fields and identity-looking values refuse the whole batch (422, nothing stored). Well-formed but unusable signals are rejected one by one.',
-          requestBody: { required: true, content: json('signal-batch') },
+            'Idempotent on batchId. Unknown fields and identity-looking values refuse the whole batch (422, nothing stored). Well-formed but unusable signals are rejected one by one. A batch may be signed (application/jose, a compact JWS with a key registered to the partner); outside demo mode it must be, and must come over the mTLS listener with the partner\'s client certificate (403 otherwise).',
+          requestBody: {
+            required: true,
+            content: { ...json('signal-batch'), 'application/jose': { schema: { $ref: '#/components/schemas/signed-batch' } } },
+          },
           responses: {
             201: { description: 'Processed.', content: json('signal-batch-result') },
             200: { description: 'A retry: the stored result of the first submission.', content: json('signal-batch-result') },
@@ -181,6 +185,7 @@ export function buildOpenApiDocument(schemas: SchemaRegistry, version: string): 
           responses: { 200: { description: 'A page, newest first.', content: json('disclosure-page') }, ...common },
         },
       },
+      ...policyPaths(components, json, problem, common),
     },
   };
 }

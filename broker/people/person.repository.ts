@@ -36,3 +36,15 @@ export async function upsertPerson(
     .onConflict((oc) => oc.doNothing())
     .execute();
 }
+
+/** An active person's organisation and roles, or undefined (CLI commands that act as a person). */
+export async function findActivePerson(ex: Executor, personId: string): Promise<{ organisation: string; roles: string[] } | undefined> {
+  const rows = await ex
+    .selectFrom('people')
+    .innerJoin('person_roles', 'person_roles.person_id', 'people.id')
+    .select(['people.organisation_id', 'person_roles.role_id'])
+    .where('people.id', '=', personId)
+    .where('people.active', '=', true)
+    .execute();
+  return rows.length === 0 ? undefined : { organisation: rows[0]!.organisation_id, roles: rows.map((r) => r.role_id) };
+}

@@ -14,7 +14,11 @@ import type { SchemaRegistry } from '../schemas/schema-registry.js';
 import type { SignalCategory } from '../signals/signal-category.js';
 import { LOG_ACTIONS, type LogAction } from '../logboek/log-entry.js';
 
-export type Capability = 'query' | 'read-disclosures';
+/**
+ * What a role may do. `manage-policy`: author, submit, approve (four-eyes), activate and
+ * roll back policy versions; `read-policy`: read, lint, test, diff, simulate and preview them.
+ */
+export type Capability = 'query' | 'read-disclosures' | 'read-policy' | 'manage-policy';
 
 export interface Platform {
   readonly id: string;

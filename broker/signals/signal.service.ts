@@ -10,6 +10,11 @@
  * - A batch is idempotent on (partner, batchId): a retry returns the first result and
  *   stores nothing twice; the same batchId with other content is a conflict.
  * - Subjects are hashed with k_db before they reach a repository.
+ * - Transport (issue 6): a batch may come as a compact JWS (application/jose) signed with
+ *   a key registered to the partner; its JWS is stored with the batch, in the same
+ *   transaction, and the logboek entry names its SHA-256 (non-repudiation). Outside demo
+ *   mode only signed batches over mTLS are taken, and the client certificate's partner
+ *   must be the token's partner. Withdrawals take the same transport check.
  */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -25,6 +30,9 @@ import { findBatch, recordBatch } from './signal-batch.repository.js';
 import type { LogWriter } from '../logboek/log-writer.js';
 import { actorOf, canonicalJson } from '../logboek/log-entry.js';
 import type { AdapterPrincipal } from '../auth/principal.js';
+import type { BatchSignatureVerifier } from '../transport/batch-signature.js';
+import type { Transport } from '../transport/client-certificate.js';
+import { insertBatchSignature } from '../transport/partner-key.repository.js';
 
 export interface SignalInput {
   subject: string;
@@ -45,8 +53,9 @@ export interface BatchResult {
 }
 
 export interface SignalService {
-  submitBatch(principal: Principal, body: unknown, traceId: string): Promise<BatchResult>;
-  withdraw(principal: Principal, ref: string, traceId: string): Promise<void>;
+  /** `body` is the parsed JSON batch, or a compact JWS (string) over it. */
+  submitBatch(principal: Principal, body: unknown, traceId: string, transport?: Transport): Promise<BatchResult>;
+  withdraw(principal: Principal, ref: string, traceId: string, transport?: Transport): Promise<void>;
 }
 
 /** Fields that must be opaque and are scanned for identities. */
@@ -62,11 +71,27 @@ export function createSignalService(deps: {
   hashSubject: SubjectHasher;
   log: LogWriter;
   now: () => Date;
+  signatures?: BatchSignatureVerifier;
+  /** Outside demo mode both are true. */
+  requireMtls?: boolean;
+  requireSignature?: boolean;
 }): SignalService {
   const { db, platform } = deps;
+
+  /** The adapter, checked against how it connected: over mTLS the certificate's partner must be the token's. */
+  const adapterOver = (principal: Principal, transport: Transport): AdapterPrincipal => {
+    const adapter = requireAdapter(principal, platform);
+    if (transport.channel === 'mtls' && transport.partner !== adapter.partner) {
+      throw new AppError('forbidden', "the client certificate belongs to another partner than the token's");
+    }
+    if (deps.requireMtls && transport.channel !== 'mtls') {
+      throw new AppError('forbidden', 'partner adapters must connect over mTLS with their client certificate');
+    }
+    return adapter;
+  };
   const categoriesOf = new Map(platform.partners.map((p) => [p.id, new Set<string>(p.categories)]));
 
-  const batchEntry = (a: AdapterPrincipal, r: BatchResult, traceId: string, startedAt: Date) => ({
+  const batchEntry = (a: AdapterPrincipal, r: BatchResult, traceId: string, startedAt: Date, signature?: { kid: string; jwsSha256: string }) => ({
     action: 'signal-batch' as const,
     actor: actorOf(a),
     outcome: r.replayed ? 'replayed' : 'processed',
@@ -74,7 +99,13 @@ export function createSignalService(deps: {
     startedAt,
     endedAt: deps.now(),
     partner: a.partner,
-    details: { batchId: r.batchId, accepted: r.accepted, duplicate: r.duplicate, rejected: r.rejected },
+    details: {
+      batchId: r.batchId,
+      accepted: r.accepted,
+      duplicate: r.duplicate,
+      rejected: r.rejected,
+      ...(signature ? { signedWith: signature.kid, jwsSha256: signature.jwsSha256 } : {}),
+    },
   });
 
   /** A retry: the stored result, logged as a replay. Undefined when the batch is new. */
@@ -91,9 +122,19 @@ export function createSignalService(deps: {
   };
 
   return {
-    async submitBatch(principal, body, traceId) {
+    async submitBatch(principal, received, traceId, transport = { channel: 'plain' }) {
       const startedAt = deps.now();
-      const adapter = requireAdapter(principal, platform);
+      const adapter = adapterOver(principal, transport);
+      let body = received;
+      let signature: { kid: string; jwsSha256: string; jws: string } | undefined;
+      if (typeof received === 'string') {
+        if (!deps.signatures) throw new AppError('unsupported-media-type', 'signed batches are not accepted here');
+        const verified = await deps.signatures.verify(adapter.partner, received);
+        body = verified.payload;
+        signature = { kid: verified.kid, jwsSha256: verified.jwsSha256, jws: received };
+      } else if (deps.requireSignature) {
+        throw validationError([{ pointer: '/', detail: 'send the batch signed, as a compact JWS (Content-Type: application/jose)' }]);
+      }
       const leaks = findIdentityValues(body, OPAQUE_FIELDS);
       const errors = deps.schemas.validate('signal-batch', body);
       if (leaks.length > 0) throw identityDetected([...leaks, ...errors.filter((e) => !leaks.some((l) => l.pointer === e.pointer))]);
@@ -154,7 +195,10 @@ export function createSignalService(deps: {
           if (!(await recordBatch(trx, { partnerId: adapter.partner, batchId: batch.batchId, bodyHash, result }))) {
             throw new BatchRaceLost();
           }
-          await deps.log.append(trx, [batchEntry(adapter, result, traceId, startedAt)]);
+          if (signature) {
+            await insertBatchSignature(trx, { partnerId: adapter.partner, batchId: batch.batchId, kid: signature.kid, jws: signature.jws, jwsSha256: signature.jwsSha256 });
+          }
+          await deps.log.append(trx, [batchEntry(adapter, result, traceId, startedAt, signature)]);
           return result;
         });
         deps.log.committed();
@@ -169,9 +213,9 @@ export function createSignalService(deps: {
       }
     },
 
-    async withdraw(principal, ref, traceId) {
+    async withdraw(principal, ref, traceId, transport = { channel: 'plain' }) {
       const startedAt = deps.now();
-      const adapter = requireAdapter(principal, platform);
+      const adapter = adapterOver(principal, transport);
       const leaks = findIdentityValues({ ref }, OPAQUE_FIELDS);
       if (leaks.length > 0) throw identityDetected(leaks);
       const refErrors = deps.schemas.validate('defs#/$defs/opaqueRef', ref).map((e) => ({ ...e, pointer: '/ref' }));

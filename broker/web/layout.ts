@@ -25,7 +25,8 @@ function menu(o: PageOptions): Array<{ href: string; label: string }> {
   if (!o.user || !a) return [];
   const items = [{ href: '/', label: 'Start' }];
   if (a.manageCases) items.push({ href: '/casussen', label: 'Mijn casussen' });
-  if (a.query) items.push({ href: '/screening', label: 'Screening' });
+  // A voorzitter screens inside a casus; other asking roles screen by case number.
+  if (a.query && !a.manageCases) items.push({ href: '/screening', label: 'Screening' });
   if (a.readPolicy) items.push({ href: '/beleid', label: 'Beleid' });
   if (a.readLog) {
     items.push({ href: '/logboek', label: 'Logboek' });

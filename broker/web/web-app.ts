@@ -114,7 +114,8 @@ export function webRoutes(deps: WebDeps): Router {
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req) => (req.body as Record<string, unknown> | undefined)?.['_csrf'] as string | undefined ?? req.get('x-csrf-token'),
   });
-  r.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }));
+  // The rule editor posts 9 fields per rule; 1000 rules at most.
+  r.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 10_000 }));
   r.use('/web-api', express.json({ limit: '64kb', strict: true }));
   r.use(csrfSynchronisedProtection);
   const ctx = createWebContext(deps.platform, (req) => generateToken(req), deps.config.publicUrl, cookieName);

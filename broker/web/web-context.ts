@@ -83,6 +83,7 @@ const DUTCH: Record<string, string> = {
   'not-found': 'Deze pagina bestaat niet.',
   conflict: 'Dit botst met wat al is vastgelegd.',
   'too-many-requests': 'U heeft het maximum voor nu bereikt. Probeer het later opnieuw.',
+  'payload-too-large': 'Het formulier is te groot.',
   unavailable: 'De dienst is tijdelijk niet beschikbaar.',
   internal: 'Er ging iets mis. Er is niets beantwoord.',
 };
@@ -104,7 +105,12 @@ export function webErrorHandler(ctx: WebContext): ErrorRequestHandler {
       res.redirect(303, `/inloggen?terug=${encodeURIComponent(err.returnTo)}`);
       return;
     }
-    const known = err instanceof AppError ? err : csrf ? new AppError('forbidden', 'csrf') : undefined;
+    const bodyType = (err as { type?: string }).type;
+    const known =
+      err instanceof AppError ? err
+      : csrf ? new AppError('forbidden', 'csrf')
+      : bodyType === 'parameters.too.many' || bodyType === 'entity.too.large' ? new AppError('payload-too-large', 'the form is larger than this page accepts')
+      : undefined;
     if (!known || known.code === 'internal') req.log?.error({ err }, 'web page failed');
     const status = known?.status ?? 500;
     ctx.render(req, res, {

@@ -9,8 +9,8 @@ import type { Principal } from '../auth/principal.js';
 
 export interface PersonRef {
   id: string;
-  organisation: string;
-  role: string;
+  organisation: string | null;
+  role: string | null;
 }
 
 export interface PolicySummaryView {
@@ -54,7 +54,7 @@ export interface PolicyTestView {
 
 export interface PolicyVersionDetail extends PolicySummaryView {
   rules: RuleView[];
-  groupings: Array<Record<string, string>>;
+  groupings: unknown[];
   tests: PolicyTestView[];
 }
 
@@ -191,8 +191,8 @@ export interface InzageView {
     toOrganisation: string;
     doel: string;
     grondslagen: Array<{ rule: string; grondslag: string }>;
-    caseRef: string;
-    queryId: string;
+    caseRef: string | null;
+    queryId: string | null;
   }>;
 }
 

@@ -16,15 +16,15 @@ export class KyselySessionStore extends session.Store {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly now: () => Date,
-    /** Lifetime of a session without a cookie expiry (ms). */
+    /** Lifetime of a session without activity (ms); every request renews it (rolling). */
     private readonly ttlMs: number,
   ) {
     super();
   }
 
-  #expiry(s: session.SessionData): Date {
-    const e = s.cookie?.expires;
-    return e ? new Date(e) : new Date(this.now().getTime() + this.ttlMs);
+  /** Expiry on the broker's clock (the cookie's own expiry uses the wall clock, which tests move away from). */
+  #expiry(_s: session.SessionData): Date {
+    return new Date(this.now().getTime() + this.ttlMs);
   }
 
   override get(sid: string, cb: (err: unknown, s?: session.SessionData | null) => void): void {

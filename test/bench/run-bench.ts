@@ -32,6 +32,8 @@ import { monotonicUs, summarizeProfile, type TimeWindow } from './cpu-profile-su
 import { formatMeasurements, formatVerdict, median, verdictOf, type Measurement } from './report.js';
 import { runMerkleBench } from './merkle-verify-bench.js';
 import { runPseudonymisationBench } from './pseudonymisation-bench.js';
+import { runPolicyBench } from './policy-decision-bench.js';
+import { formatAdapterBench, runAdapterImportBench } from './adapter-import-bench.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BROKER_BIN = join(ROOT, 'bin', 'jpp-broker.js');
@@ -329,6 +331,19 @@ async function main(): Promise<number> {
   say('Scenario 4: pseudonymisation of a batch of identities');
   for (const r of pseudo) say(`  ${r.name.padEnd(52)} ${r.identitiesPerSec.toLocaleString('en-US').padStart(6)} identities/s  (${(r.identitiesPerSec / plain).toFixed(1)}× plain)`);
   say(`  target: ≥ 1,000 identities/s, about 10× the plain path  →  ${best >= 1000 ? 'MET' : 'NOT MET'} (${best.toLocaleString('en-US')}/s, ${(best / plain).toFixed(1)}×)`);
+
+  // Scenario 5: policy decisions from the compiled decision table, against casbin enforce.
+  const pol = await runPolicyBench();
+  const polRatio = pol.tablePerSec / pol.enforcePerSec;
+  say();
+  say(`Scenario 5: policy decisions (${pol.requests} requests: the seed policy's whole domain; compiled in ${pol.compileMs.toFixed(0)} ms)`);
+  say(`  decision table ${Math.round(pol.tablePerSec).toLocaleString('en-US')} /s; casbin enforce ${Math.round(pol.enforcePerSec).toLocaleString('en-US')} /s`);
+  say(`  ratio table/enforce: ${polRatio.toFixed(0)}×; target ≥ 100×  →  ${polRatio >= 100 ? 'MET' : 'NOT MET'}`);
+  // Scenarios 6 and 7: the partner adapter's nightly import end to end, and the store step alone.
+  say();
+  const adapterBench = await runAdapterImportBench(config.adminUrl, 100_000, say);
+  say();
+  for (const line of formatAdapterBench(adapterBench)) say(line);
 
   const bad = measurements.filter((m) => m.load.non2xx > 0 || m.load.errors > 0);
   if (bad.length > 0) {

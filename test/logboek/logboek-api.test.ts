@@ -185,7 +185,8 @@ describe('checkpoints when one run places many entries', () => {
         await t.call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') } });
       }
       const run = await t.broker.sequencer.runOnce();
-      expect(run.sequenced).toBe(27);
+      // 3 questions × 9 partners, and the policy-change entry of the seed policy's activation at start-up.
+      expect(run.sequenced).toBe(28);
       const list = (await t.call('GET', '/v1/log/checkpoints')).body.checkpoints as Array<{ treeSize: number; jws: string }>;
       expect(list.map((c) => c.treeSize)).toEqual([10, 20]);
       const key = (await t.call('GET', '/v1/log/public-key')).body;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../broker/policy/policy.service.js';
-import { parsePolicyLines } from '../../broker/policy/rules-text-adapter.js';
+import { parsePolicyLines } from '../../broker/policy/rules-text.js';
 import type { DecisionTable } from '../../broker/policy/decision-table.js';
 import { loadPlatform } from '../../broker/platform/platform.js';
 import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';

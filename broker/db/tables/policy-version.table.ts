@@ -1,12 +1,63 @@
 import type { ColumnType, Generated } from 'kysely';
 
-/** An immutable policy version: casbin model text plus rules text, identified by a content hash. */
+type Immutable<T> = ColumnType<T, T, never>;
+
+/** The stored lifecycle state; `scheduled`, `active` and `superseded` follow from `activated_at` and the clock. */
+export type PolicyState = 'draft' | 'submitted' | 'approved' | 'rejected';
+
+/**
+ * A policy version: casbin model text plus its rules (rows in `policy_rules`), identified by
+ * a content hash. Content (model, hash, rules, tests) changes only while the version is a
+ * draft; the database refuses anything else (migration 0006).
+ */
 export interface PolicyVersionTable {
   id: Generated<number>;
-  content_hash: ColumnType<string, string, never>;
-  model_text: ColumnType<string, string, never>;
-  rules_text: ColumnType<string, string, never>;
-  source: ColumnType<string, string, never>;
+  content_hash: string;
+  model_text: string;
+  source: Immutable<string>;
   created_at: ColumnType<Date, Date | undefined, never>;
+  /** When it becomes (or became) the active version; set once, on activation. */
   activated_at: Date | null;
+  state: PolicyState;
+  author_id: Immutable<string>;
+  author_organisation: Immutable<string | null>;
+  author_role: Immutable<string | null>;
+  note: string;
+  based_on: Immutable<number | null>;
+  /** The version's decision-table tests (PolicyTest[]), stored as JSON. */
+  tests: ColumnType<unknown, string, string>;
+  updated_at: Date;
+  submitted_at: Date | null;
+  reviewer_id: string | null;
+  reviewer_organisation: string | null;
+  reviewer_role: string | null;
+  reviewed_at: Date | null;
+}
+
+/** One casbin policy line of a version (`p`, `g`, `g2` …), in order. */
+export interface PolicyRuleTable {
+  version_id: Immutable<number>;
+  position: Immutable<number>;
+  ptype: Immutable<string>;
+  v0: Immutable<string | null>;
+  v1: Immutable<string | null>;
+  v2: Immutable<string | null>;
+  v3: Immutable<string | null>;
+  v4: Immutable<string | null>;
+  v5: Immutable<string | null>;
+  v6: Immutable<string | null>;
+  v7: Immutable<string | null>;
+}
+
+/** An impact preview someone fetched; approval names one. */
+export interface PolicyPreviewTable {
+  id: Immutable<string>;
+  version_id: Immutable<number>;
+  content_hash: Immutable<string>;
+  person_id: Immutable<string>;
+  days: Immutable<number>;
+  replayed: Immutable<number>;
+  newly_allowed: Immutable<number>;
+  newly_denied: Immutable<number>;
+  created_at: Immutable<Date>;
 }

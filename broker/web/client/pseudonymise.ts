@@ -73,7 +73,7 @@ async function pseudonymiseAndSubmit(form: HTMLFormElement, submit: HTMLButtonEl
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
-      body: JSON.stringify({ epoch, doel, blindedElements: blindedElements.map(bytesToBase64Url) }),
+      body: JSON.stringify({ epoch, ...(doel ? { doel } : {}), blindedElements: blindedElements.map(bytesToBase64Url) }),
     });
     if (!res.ok) {
       const problem = (await res.json().catch(() => ({}))) as { detail?: string; status?: number };

@@ -13,7 +13,7 @@ import { errorMessage, requireAbility, type WebContext } from '../web-context.js
 import type { WebCustodian } from '../web-custodian.js';
 import type { CasusDetail, CasusPort } from '../web-ports.js';
 import { CASE_STATUS, CASE_TRANSITIONS, CLOSE_OUTCOME, DEFER_REASON, ESCALATION_REASON, NOTIFICATION_STATE, ROUTE_IN_OTHER, VERVOLG_KIND } from '../dutch-labels.js';
-import { identityFields } from './identity-fields.js';
+import { askableDoelen, identityFields } from './identity-fields.js';
 import { screeningResult } from './screening.page.js';
 
 const options = (labels: Record<string, string>, selected?: string): Html =>
@@ -88,7 +88,7 @@ ${list.items.length === 0
   <div class="field"><label for="caseRef">Casusnummer (uit het systeem van het Zorg- en Veiligheidshuis)</label>
     <span class="hint" id="caseRef-hint">Bijvoorbeeld ZVH-2026-0042. Geen naam of BSN.</span>
     <input type="text" id="caseRef" name="caseRef" autocomplete="off" aria-describedby="caseRef-hint" value="${values['caseRef'] ?? ''}"></div>
-  <div class="field"><label for="doel">Doel</label><select id="doel" name="doel">${ctx.platform.doelen.map((d) => html`<option value="${d.id}"${values['doel'] === d.id ? html` selected` : ''}>${d.name}</option>`)}</select></div>
+  <div class="field"><label for="doel">Doel</label><select id="doel" name="doel">${askableDoelen(ctx).map((d) => html`<option value="${d.id}"${values['doel'] === d.id ? html` selected` : ''}>${d.name}</option>`)}</select></div>
   <div class="field"><label for="routeIn">Aangemeld door</label><select id="routeIn" name="routeIn">
     ${ctx.platform.partners.map((p) => html`<option value="${p.id}"${values['routeIn'] === p.id ? html` selected` : ''}>${p.name}</option>`)}${options(ROUTE_IN_OTHER, values['routeIn'])}</select></div>
   ${identityFields()}

@@ -4,6 +4,12 @@
  * submits them; each carries `data-identity` so the script can empty it before sending.
  */
 import { html, type Html } from '../html.js';
+import type { WebContext } from '../web-context.js';
+
+/** Doelen one may open a casus or ask for: not the rights doel, under which only inzage and bezwaar pseudonymise. */
+export function askableDoelen(ctx: WebContext): ReadonlyArray<{ id: string; name: string }> {
+  return ctx.platform.doelen.filter((d) => d.id !== 'jpp-rechten-betrokkenen');
+}
 
 export function identityFields(): Html {
   return html`<fieldset>

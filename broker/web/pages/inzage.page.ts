@@ -13,6 +13,9 @@ import type { InzageView, RightsPort } from '../web-ports.js';
 import { identityFields } from './identity-fields.js';
 import { ANSWER_LABEL } from './screening.page.js';
 
+/** The doel under which people with the `rights` capability have identities pseudonymised (docs/casus.md). */
+export const RIGHTS_DOEL = 'jpp-rechten-betrokkenen';
+
 export function inzagePages(r: Router, ctx: WebContext, deps: { rights: RightsPort; custodian: WebCustodian | undefined }): void {
   const name = (list: ReadonlyArray<{ id: string; name: string }>, id: string): string => list.find((x) => x.id === id)?.name ?? id;
 
@@ -20,7 +23,7 @@ export function inzagePages(r: Router, ctx: WebContext, deps: { rights: RightsPo
     if (!deps.custodian) return alert('warning', 'Pseudonimiseren in de browser is niet ingesteld (JPP_CUSTODIAN_URL).');
     const keys = await deps.custodian.keys();
     return html`${problem ? alert('error', problem) : ''}
-<form method="post" action="/inzage" data-pseudonymise data-epoch="${keys.current}" data-public-key="${keys.epochs.find((e) => e.epoch === keys.current)!.publicKey}" novalidate>
+<form method="post" action="/inzage" data-pseudonymise data-doel="${RIGHTS_DOEL}" data-epoch="${keys.current}" data-public-key="${keys.epochs.find((e) => e.epoch === keys.current)!.publicKey}" novalidate>
   ${csrfField(ctx.csrf(req))}<input type="hidden" name="subject" value="">
   ${identityFields()}
   <p class="hint" data-pseudonymise-status aria-live="polite"></p>
@@ -62,7 +65,7 @@ ${report.total === 0
 <tbody>${report.disclosures.map(
   (d) => html`<tr><td>${formatDateTime(d.loggedAt)}</td><td>${name(ctx.platform.partners, d.partner)}</td><td>${ANSWER_LABEL[d.outcome as 'hit'] ?? d.outcome}</td>
   <td>${name(ctx.platform.roles, d.toRole)}, ${name(ctx.platform.organisations, d.toOrganisation)}</td><td>${name(ctx.platform.doelen, d.doel)}</td>
-  <td>${d.grondslagen.length ? html`<ul>${d.grondslagen.map((g) => html`<li>${g.grondslag} (${g.rule})</li>`)}</ul>` : '–'}</td><td>${d.caseRef}</td></tr>`,
+  <td>${d.grondslagen.length ? html`<ul>${d.grondslagen.map((g) => html`<li>${g.grondslag} (${g.rule})</li>`)}</ul>` : '–'}</td><td>${d.caseRef ?? '–'}</td></tr>`,
 )}</tbody></table></div>`}
 <p><a href="/inzage">Nieuw inzageverzoek</a></p>`,
     });

@@ -21,6 +21,8 @@ const TITLES: Record<string, string> = {
   'days-aanmelding-to-bespreking': 'Dagen van aanmelding tot bespreking',
 };
 
+const DIMENSION: Record<string, string> = { status: 'Status', routeIn: 'Aangemeld door', partner: 'Partner', outcome: 'Uitkomst', bucket: 'Duur' };
+
 export function monitoringPages(r: Router, ctx: WebContext, deps: { monitoring: MonitoringPort }): void {
   const label = (dim: string, value: string): string => {
     switch (dim) {
@@ -40,7 +42,7 @@ export function monitoringPages(r: Router, ctx: WebContext, deps: { monitoring: 
     if (t.dimensions.length === 1) {
       const d = t.dimensions[0]!;
       return html`<div class="table-wrap"><table class="utrecht-table" id="${id}"><caption>${TITLES[t.id] ?? t.id}</caption>
-<thead><tr><th scope="col">${d}</th><th scope="col">Aantal</th></tr></thead>
+<thead><tr><th scope="col">${DIMENSION[d] ?? d}</th><th scope="col">Aantal</th></tr></thead>
 <tbody>${t.cells.map((c) => html`<tr><th scope="row">${label(d, c.key[d]!)}</th>${cellText(c)}</tr>`)}</tbody>
 <tfoot><tr><th scope="row">Totaal</th>${cellText(t.total)}</tr></tfoot></table></div>
 <canvas data-chart-table="${id}" role="img" aria-label="Grafiek bij de tabel ${TITLES[t.id] ?? t.id}; de tabel bevat dezelfde cijfers."></canvas>`;
@@ -50,7 +52,7 @@ export function monitoringPages(r: Router, ctx: WebContext, deps: { monitoring: 
     const cols = [...new Set(t.cells.map((c) => c.key[colDim]!))];
     const at = (row: string, col: string) => t.cells.find((c) => c.key[rowDim] === row && c.key[colDim] === col);
     return html`<div class="table-wrap"><table class="utrecht-table" id="${id}"><caption>${TITLES[t.id] ?? t.id}</caption>
-<thead><tr><th scope="col">${rowDim}</th>${cols.map((c) => html`<th scope="col">${label(colDim, c)}</th>`)}</tr></thead>
+<thead><tr><th scope="col">${DIMENSION[rowDim] ?? rowDim}</th>${cols.map((c) => html`<th scope="col">${label(colDim, c)}</th>`)}</tr></thead>
 <tbody>${rows.map((row) => html`<tr><th scope="row">${label(rowDim, row)}</th>${cols.map((col) => cellText(at(row, col)))}</tr>`)}</tbody></table></div>
 <canvas data-chart-table="${id}" role="img" aria-label="Grafiek bij de tabel ${TITLES[t.id] ?? t.id}; de tabel bevat dezelfde cijfers."></canvas>`;
   }

@@ -11,7 +11,7 @@ import { html, type Html } from '../html.js';
 import { alert, csrfField } from '../layout.js';
 import { errorMessage, requireAbility, type WebContext } from '../web-context.js';
 import type { WebCustodian } from '../web-custodian.js';
-import { identityFields } from './identity-fields.js';
+import { askableDoelen, identityFields } from './identity-fields.js';
 
 export const ANSWER_LABEL: Record<Outcome, string> = { hit: 'Bekend', 'no-hit': 'Niet bekend', 'not-permitted': 'Niet toegestaan' };
 
@@ -38,7 +38,7 @@ export function screeningPages(r: Router, ctx: WebContext, deps: { queries: Quer
   <div class="field">
     <label for="doel">Doel</label>
     <select id="doel" name="doel">
-      ${ctx.platform.doelen.map((d) => html`<option value="${d.id}"${values.doel === d.id ? html` selected` : ''}>${d.name}</option>`)}
+      ${askableDoelen(ctx).map((d) => html`<option value="${d.id}"${values.doel === d.id ? html` selected` : ''}>${d.name}</option>`)}
     </select>
   </div>
   ${identityFields()}

@@ -1,14 +1,13 @@
 /**
- * A read-only casbin adapter over the text of one immutable policy version.
+ * Parses a policy rules text (policies/*.csv) into casbin policy lines. Files are seed sets
+ * and imports; casbin reads them through `createLinesAdapter` (compiled-policy.ts) and
+ * stored versions through the kysely adapter.
  *
  * Invariants:
  * - The rules text is parsed as real CSV (RFC 4180, `#` comments), so a grondslag may
  *   hold commas, quotes and brackets; casbin's own line parser splits such values.
- * - It never writes: a policy version is immutable once stored, and a change is a new
- *   version (see docs/architecture.md).
  */
 import { parse } from 'csv-parse/sync';
-import type { Adapter, Model } from 'casbin';
 
 /** One parsed policy line: its type (`p`, `g`, `g2` …) and its values. */
 export interface PolicyLine {
@@ -31,27 +30,4 @@ export function parsePolicyLines(rulesText: string): PolicyLine[] {
   return records
     .filter(({ record }) => record.length > 0 && record[0] !== '')
     .map(({ record, info }) => ({ ptype: record[0]!, values: record.slice(1), line: info.lines }));
-}
-
-/** Creates an adapter that loads the given rules text into a casbin model. */
-export function createRulesTextAdapter(rulesText: string): Adapter {
-  const lines = parsePolicyLines(rulesText);
-  const readOnly = async (): Promise<never> => {
-    throw new Error('policy versions are immutable: store a new version instead');
-  };
-  return {
-    async loadPolicy(model: Model): Promise<void> {
-      for (const { ptype, values, line } of lines) {
-        const sec = ptype.charAt(0);
-        if (!model.model.get(sec)?.get(ptype)) {
-          throw new Error(`policy line ${line}: unknown policy type "${ptype}"`);
-        }
-        model.addPolicy(sec, ptype, [...values]);
-      }
-    },
-    savePolicy: readOnly,
-    addPolicy: readOnly,
-    removePolicy: readOnly,
-    removeFilteredPolicy: readOnly,
-  };
 }

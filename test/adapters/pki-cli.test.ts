@@ -1,0 +1,49 @@
+/** `jpp-broker pki init|issue|revoke` and `partner-key add`, as an operator runs them. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { X509Certificate } from 'node:crypto';
+import { exportJWK, generateKeyPair } from 'jose';
+import { expect, it } from 'vitest';
+import { BROKER_BIN } from '../support/spawn-service.js';
+
+const run = async (args: string[]) =>
+  promisify(execFile)(process.execPath, [BROKER_BIN, ...args]).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+
+it('makes a CA, issues a partner bundle with a registered key, revokes, and registers a partner\'s own key', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'jpp-pki-')), 'pki');
+  expect((await run(['pki', 'init', '--dir', dir])).stdout).toMatch(/created a development CA/);
+  expect((await run(['pki', 'init', '--dir', dir])).stdout).toMatch(/a CA already exists in .*; nothing changed/);
+
+  const issued = await run(['pki', 'issue', '--partner', 'halt', '--dir', dir]);
+  const serial = /certificate serial ([0-9A-F]+)/.exec(issued.stdout)![1]!;
+  const cert = new X509Certificate(readFileSync(join(dir, 'partners/halt/client.cert.pem')));
+  expect(cert.subjectAltName).toBe('URI:urn:jpp-broker:partner:halt');
+  expect(cert.checkIssued(new X509Certificate(readFileSync(join(dir, 'ca.cert.pem'))))).toBe(true);
+  const signing = JSON.parse(readFileSync(join(dir, 'partners/halt/signing-key.jwk.json'), 'utf8'));
+  const registry = JSON.parse(readFileSync(join(dir, 'partner-registry.json'), 'utf8'));
+  expect(registry.keys).toEqual([expect.objectContaining({ partner: 'halt', kid: signing.kid, jwk: expect.not.objectContaining({ d: expect.anything() }) })]);
+
+  expect((await run(['pki', 'revoke', '--partner', 'halt', '--dir', dir])).stdout).toMatch(/revoked certificate/);
+  const revoked = JSON.parse(readFileSync(join(dir, 'revoked.json'), 'utf8')).serials as string[];
+  expect(revoked.map((s) => s.replace(/^0+/, ''))).toEqual([serial.replace(/^0+/, '')]);
+  expect((await run(['pki', 'revoke', '--partner', 'halt', '--dir', dir])).stdout).toMatch(/already revoked/);
+
+  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const pub = join(dir, 'own.pub.jwk.json');
+  writeFileSync(pub, JSON.stringify({ ...(await exportJWK(publicKey)), kid: 'halt-own-1' }));
+  const added = await run(['partner-key', 'add', '--partner', 'halt', '--jwk', pub, '--registry', join(dir, 'partner-registry.json')]);
+  expect(added.stdout).toMatch(/registered key halt-own-1/);
+  // A private key is refused, and so is a kid registered before.
+  const priv = join(dir, 'own.jwk.json');
+  writeFileSync(priv, JSON.stringify({ ...(await exportJWK(privateKey)), kid: 'halt-own-2' }));
+  const refused = await run(['partner-key', 'add', '--partner', 'halt', '--jwk', priv, '--registry', join(dir, 'partner-registry.json')]);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toMatch(/private key/);
+  expect((await run(['partner-key', 'add', '--partner', 'halt', '--jwk', pub, '--registry', join(dir, 'partner-registry.json')])).stderr).toMatch(/already has a key/);
+}, 120_000);

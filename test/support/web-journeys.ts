@@ -1,0 +1,12 @@
+/** Helpers for the web journeys: questions asked over the API beforehand, as a partner's user would. */
+import { expect } from 'vitest';
+import type { TestBroker } from './test-broker.js';
+import { opaqueRef, randomPseudonym } from './synthetic.js';
+
+/** One question by a demo user about a random youth; returns the casus reference. */
+export async function askAs(tb: TestBroker, user: string, doel: string): Promise<string> {
+  const caseRef = opaqueRef('ZVH');
+  const res = await tb.call('POST', '/v1/queries', { token: await tb.token(user), body: { subject: randomPseudonym(), doel, caseRef } });
+  expect(res.status).toBe(200);
+  return caseRef;
+}
