@@ -31,6 +31,18 @@ program.addCommand((await import('./commands/pki.js')).pkiCommand());
 program.addCommand((await import('./commands/pki.js')).partnerKeyCommand());
 program.addCommand((await import('./commands/policy.js')).policyCommand());
 
+program
+  .command('retention')
+  .description('retention (docs/casus.md): removes what has passed its bewaartermijn')
+  .command('run')
+  .description('run retention once now and print what was removed (counts and time ranges)')
+  .option('--demo', 'use the demo configuration (DATA_DIR of the demo)')
+  .action(async (opts: { demo?: boolean }) => {
+    const { retentionRunCommand } = await import('./commands/retention.js');
+    process.stdout.write(`${JSON.stringify(await retentionRunCommand(opts), null, 2)}
+`);
+  });
+
 const custodian = program
   .command('custodian')
   .description('run the key custodian in its own process (configuration: docs/configuration.md)')

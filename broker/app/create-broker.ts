@@ -24,6 +24,10 @@ import { createDevIssuer, type DevIssuer } from '../auth/dev-issuer.js';
 import { createSignalService } from '../signals/signal.service.js';
 import { createQueryService } from '../queries/query.service.js';
 import { createDisclosureService } from '../disclosures/disclosure.service.js';
+import { createCasusService } from '../casus/casus.service.js';
+import { createRightsService } from '../rights/rights.service.js';
+import { createMonitoringService } from '../monitoring/monitoring.service.js';
+import { createRetentionService, scheduleRetention, type RetentionService } from '../retention/retention.service.js';
 import { seedDemo } from '../demo/seed-demo.js';
 import { loadDemoIdentities } from '../demo/demo-identities.js';
 import { pseudonymiseLocally } from '../custodian/local-pseudonymiser.js';
@@ -56,7 +60,9 @@ export interface Broker {
   readonly devIssuer: DevIssuer | undefined;
   /** Places logged entries in the Merkle tree and writes checkpoints. */
   readonly sequencer: Sequencer;
-  /** Stops the sequencer, then closes the database. */
+  /** Retention (docs/casus.md): also run on a schedule inside the service. */
+  readonly retention: RetentionService;
+  /** Stops the retention schedule and the sequencer, then closes the database. */
   close(): Promise<void>;
 }
 
@@ -133,6 +139,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys });
     }
 
+    const retention = createRetentionService({ db, platform, querySchemas, log, now });
     const partnerIds = new Set(platform.partners.map((p) => p.id));
     const signatures = createBatchSignatureVerifier({ db, registryFile: config.transport.registryFile, partners: partnerIds });
     await signatures.syncRegistry();
@@ -140,6 +147,9 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
     const disclosures = createDisclosureService({ db, platform, querySchemas, log, now });
     const logboek = createLogboekReadService({ db, platform, publicJwk: signer.publicJwk, origin, log, now });
     const policies = createPolicyLifecycleService({ db, platform, schemas, querySchemas, policy, log, modelFile: MODEL_FILE, now });
+    const cases = createCasusService({ db, platform, schemas, querySchemas, hashSubject, log, now });
+    const rights = createRightsService({ db, platform, schemas, querySchemas, hashSubject, log, now });
+    const monitoring = createMonitoringService({ db, platform, querySchemas, log, now });
     const web = webRoutes({
       db,
       platform,
@@ -151,6 +161,9 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       custodian: custodian ? inProcessCustodian(custodian) : config.web.custodianUrl ? remoteCustodian(config.web.custodianUrl) : undefined,
       ...(config.mode === 'demo' ? { demoPeople: DEMO_PEOPLE } : {}),
       policies,
+      casus: cases,
+      rights,
+      monitoring,
     });
     const app = createHttpApp({
       db,
@@ -167,6 +180,11 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       logboek,
       policies,
       web,
+      cases,
+      rights,
+      monitoring,
+      retention,
+      platformName: platform.name,
       querySchemas,
       openapi: buildOpenApiDocument(schemas, VERSION),
       ...(custodian ? { custodian } : {}),
@@ -174,6 +192,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
     });
     // Entries left pending by a previous run (or another process) are placed now.
     if (config.logboek.sequencer) sequencer.kick();
+    const stopRetention = scheduleRetention(retention, config.retentionIntervalSeconds, options.logger);
     return {
       app,
       db,
@@ -182,7 +201,9 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       policy,
       devIssuer,
       sequencer,
+      retention,
       async close() {
+        stopRetention();
         await policyListener?.close();
         await sequencer.stop();
         await handle.close();

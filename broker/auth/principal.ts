@@ -24,6 +24,9 @@ export type Principal = PersonPrincipal | AdapterPrincipal;
 const WHAT: Record<Capability, string> = {
   query: 'ask questions',
   'read-disclosures': 'read the disclosure log',
+  'manage-cases': 'manage casussen',
+  rights: 'handle data-subject rights (inzage, bezwaar, legal hold, retention)',
+  monitoring: 'read monitoring aggregates',
   'read-policy': 'read policy versions',
   'manage-policy': 'author or approve policy versions',
 };
@@ -38,6 +41,12 @@ export function requirePerson(principal: Principal, platform: Platform, capabili
     throw new AppError('forbidden', `role ${principal.role} may not ${WHAT[capability]}`);
   }
   return principal;
+}
+
+/** Access check for people who may act under any of several capabilities (e.g. pseudonymising for a query or for inzage). */
+export function requirePersonWithAny(principal: Principal, platform: Platform, capabilities: readonly Capability[]): PersonPrincipal {
+  const held = capabilities.find((c) => principal.kind === 'person' && roleHas(platform, principal.role, c));
+  return requirePerson(principal, platform, held ?? capabilities[0]!);
 }
 
 /** Access check for adapters: only an adapter of a known partner. */

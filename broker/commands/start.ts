@@ -103,7 +103,8 @@ function banner(url: string, mode: string, engine: string, dataDir: string, iden
       '  only the pseudonym reaches the broker), then ask:',
       `    A=$(npx jpp-adapter pseudonymise --token "$TOKEN" --custodian ${url}/custodian/v1 --doel jpp-screening --bsn ${a && 'bsn' in a ? a.bsn : '<BSN>'})`,
       '    curl -s -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \\',
-      `         -d '{"subject":"'$A'","doel":"jpp-screening","caseRef":"ZVH-2026-0001"}' ${url}/v1/queries`,
+      `         -d '{"subject":"'$A'","doel":"jpp-screening","caseRef":"ZVH-DEMO-0002"}' ${url}/v1/queries`,
+      '  (ZVH-DEMO-0002 is the seeded casus of jongere-a, in screening: the broker answers only for a subject of a casus.)',
       '  The README has the whole tour.',
     );
   }

@@ -44,6 +44,8 @@ export interface BrokerConfig {
     /** Whether this process places entries in the tree (one sequencer per database is enough). */
     readonly sequencer: boolean;
   };
+  /** Seconds between scheduled retention runs inside the service; 0: no schedule. */
+  readonly retentionIntervalSeconds: number;
   /** The web interface (issue 8). */
   readonly web: WebConfig;
   /** Adapter transport: the mTLS listener, its PKI files, and what adapters must use. */
@@ -97,6 +99,7 @@ interface RawConfig {
   JPP_JWT_ISSUER?: string;
   JPP_JWT_JWKS_URL?: string;
   JPP_JWT_AUDIENCE: string;
+  JPP_RETENTION_INTERVAL_SECONDS: number;
   LOG_LEVEL: string;
   JPP_LOG_SIGNING_KEY?: string;
   JPP_LOG_ORIGIN?: string;
@@ -188,6 +191,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       checkpointEverySeconds: c.JPP_CHECKPOINT_SECONDS,
       sequencer: c.JPP_SEQUENCER === 'on',
     },
+    retentionIntervalSeconds: c.JPP_RETENTION_INTERVAL_SECONDS,
     web: webConfigOf(c, subjectKey),
     transport: transportOf(c, dataDir),
   };

@@ -17,7 +17,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { AppError, validationError } from '../errors/app-error.js';
-import { requireAdapter, requirePerson, type Principal } from '../auth/principal.js';
+import { requireAdapter, requirePersonWithAny, type Principal } from '../auth/principal.js';
 import type { Platform } from '../platform/platform.js';
 import type { SchemaRegistry } from '../schemas/schema-registry.js';
 import type { LogWriter } from '../logboek/log-writer.js';
@@ -83,7 +83,8 @@ export function createCustodianService(deps: {
         actor = actorOf(requireAdapter(principal, deps.platform));
         quota = deps.quotas.adapter;
       } else {
-        actor = actorOf(requirePerson(principal, deps.platform, 'query'));
+        // People pseudonymise to ask (query) or, as privacy officer or jurist, to handle inzage and bezwaar (rights).
+        actor = actorOf(requirePersonWithAny(principal, deps.platform, ['query', 'rights']));
         quota = deps.quotas.person;
       }
       if (principal.kind === 'person') await requireRegistered(deps.db, principal);

@@ -9,6 +9,8 @@ import * as logboek from './migrations/0002-logboek.js';
 import * as custodian from './migrations/0003-custodian.js';
 import * as keyEpochs from './migrations/0004-key-epochs.js';
 import * as logboekLeaves from './migrations/0005-logboek-leaves.js';
+import * as casus from './migrations/0008-casus.js';
+import * as retention from './migrations/0009-retention.js';
 import * as policyLifecycle from './migrations/0006-policy-lifecycle.js';
 import * as adapterTransport from './migrations/0007-adapter-transport.js';
 import * as webSessions from './migrations/0010-web-sessions.js';
@@ -19,6 +21,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-custodian': custodian,
   '0004-key-epochs': keyEpochs,
   '0005-logboek-leaves': logboekLeaves,
+  '0008-casus': casus,
+  '0009-retention': retention,
   '0006-policy-lifecycle': policyLifecycle,
   '0007-adapter-transport': adapterTransport,
   '0010-web-sessions': webSessions,

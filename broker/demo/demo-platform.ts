@@ -18,6 +18,7 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
   { id: 'demo-jeugdboa', displayName: 'Demo jeugdBOA', organisation: 'gemeente-sittard-geleen', role: 'jeugdboa' },
   { id: 'demo-jurist', displayName: 'Demo jurist', organisation: 'zvh-limburg-noord', role: 'jurist' },
   { id: 'demo-fg', displayName: 'Demo privacy officer (FG)', organisation: 'zvh-limburg-noord', role: 'privacy-officer' },
+  { id: 'demo-partneroverleg', displayName: 'Demo lid partneroverleg', organisation: 'zvh-limburg-noord', role: 'partneroverleg-lid' },
   // A second FG, so that the four-eyes approval of a policy version can be tried.
   { id: 'demo-fg-2', displayName: 'Demo tweede privacy officer (FG)', organisation: 'gemeente-sittard-geleen', role: 'privacy-officer' },
 ];
@@ -74,5 +75,65 @@ export const DEMO_SUBJECTS: readonly DemoSubject[] = [
     story: 'no BSN known: identified by surname, birth date and first initial; known to the jeugdBOA',
     identifiedBy: 'name',
     signals: [{ partner: 'gemeente-jeugdboa', category: 'boa-registratie', registeredDaysAgo: 15, validDays: 365 }],
+  },
+];
+
+/** A seeded casus: which demo youths, how it came in, and the statuses it went through. */
+export interface DemoCase {
+  readonly caseRef: string;
+  readonly subjects: readonly string[];
+  readonly routeIn: string;
+  readonly doel: string;
+  /** Days before today that it was aangemeld; each later status follows a week apart. */
+  readonly openedDaysAgo: number;
+  /** The moves after aanmelding, in order. */
+  readonly moves: ReadonlyArray<{ readonly to: string; readonly reason?: string; readonly outcome?: string }>;
+  readonly vervolgacties?: ReadonlyArray<{ readonly partner: string; readonly kind: string; readonly dueInDays: number }>;
+}
+
+/** One casus in every status, so that the voorzitter's pages and the monitoring have something to show. */
+export const DEMO_CASES: readonly DemoCase[] = [
+  { caseRef: 'ZVH-DEMO-0001', subjects: ['jongere-e'], routeIn: 'school', doel: 'jpp-screening', openedDaysAgo: 2, moves: [] },
+  { caseRef: 'ZVH-DEMO-0002', subjects: ['jongere-a'], routeIn: 'politie', doel: 'jpp-screening', openedDaysAgo: 10, moves: [{ to: 'in-screening' }] },
+  {
+    caseRef: 'ZVH-DEMO-0003',
+    subjects: ['jongere-c'],
+    routeIn: 'politie',
+    doel: 'jpp-screening',
+    openedDaysAgo: 20,
+    moves: [{ to: 'in-screening' }, { to: 'besproken' }],
+  },
+  {
+    caseRef: 'ZVH-DEMO-0004',
+    subjects: ['jongere-b'],
+    routeIn: 'jongerenwerk',
+    doel: 'jpp-screening',
+    openedDaysAgo: 30,
+    moves: [{ to: 'in-screening' }, { to: 'besproken' }, { to: 'vervolg' }],
+    vervolgacties: [{ partner: 'jongerenwerk', kind: 'jongerenwerk', dueInDays: 14 }],
+  },
+  {
+    caseRef: 'ZVH-DEMO-0005',
+    subjects: ['jongere-f'],
+    routeIn: 'gemeente-jeugdboa',
+    doel: 'jpp-screening',
+    openedDaysAgo: 40,
+    moves: [{ to: 'in-screening' }, { to: 'besproken' }, { to: 'opgeschaald', reason: 'veiligheidsrisico' }],
+  },
+  {
+    caseRef: 'ZVH-DEMO-0006',
+    subjects: ['jongere-d', 'jongere-e'],
+    routeIn: 'halt',
+    doel: 'jpp-screening',
+    openedDaysAgo: 50,
+    moves: [{ to: 'in-screening' }, { to: 'besproken' }, { to: 'afgeschaald', reason: 'lokaal-netwerk-volstaat' }],
+  },
+  {
+    caseRef: 'ZVH-DEMO-0007',
+    subjects: ['jongere-d'],
+    routeIn: 'gemeente-leerplicht',
+    doel: 'jpp-screening',
+    openedDaysAgo: 60,
+    moves: [{ to: 'in-screening' }, { to: 'besproken' }, { to: 'vervolg' }, { to: 'afgesloten', outcome: 'doelen-bereikt' }],
   },
 ];

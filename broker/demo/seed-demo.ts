@@ -1,5 +1,5 @@
 /**
- * Seeds the demo platform's people and signals. Idempotent: a restart adds nothing twice.
+ * Seeds the demo platform's people, signals and casussen (one in every status). Idempotent: a restart adds nothing twice.
  * Demo mode only.
  *
  * The demo youths' signals are keyed on real OPRF pseudonyms of synthetic identities,
@@ -11,7 +11,9 @@ import type { Database } from '../db/database.js';
 import type { SubjectHasher } from '../subjects/subject-hash.js';
 import { upsertPerson } from '../people/person.repository.js';
 import { insertSignals, type NewSignal } from '../signals/signal.repository.js';
-import { DEMO_PEOPLE, DEMO_SUBJECTS } from './demo-platform.js';
+import { DEMO_CASES, DEMO_PEOPLE, DEMO_SUBJECTS } from './demo-platform.js';
+import { insertCase, insertStatusChange, insertVervolgactie, updateCaseStatus } from '../casus/casus.repository.js';
+import type { CaseStatus } from '../casus/casus-workflow.js';
 import type { DemoIdentity } from './demo-identities.js';
 import type { IdentityInput } from '../../adapters/pseudonymisation/normalise-identity.js';
 
@@ -47,5 +49,33 @@ export async function seedDemo(deps: {
       }),
     );
     await insertSignals(trx, signals);
+    // Casussen (a caseRef already there is left as it is). Seeded history is not logged: no
+    // processing of a real person happened.
+    const by = 'demo-voorzitter';
+    for (const c of DEMO_CASES) {
+      const openedAt = new Date(today - c.openedDaysAgo * DAY_MS + 9 * 3_600_000);
+      const created = await insertCase(trx, {
+        caseRef: c.caseRef,
+        doel: c.doel,
+        kind: c.subjects.length > 1 ? 'group' : 'person',
+        routeIn: c.routeIn,
+        openedBy: by,
+        openedAt,
+        subjects: c.subjects.map((label) => [deps.hashSubject(pseudonymOf.get(label)!)]),
+      });
+      if (!created) continue;
+      let from: CaseStatus = 'aangemeld';
+      let at = openedAt;
+      for (const m of c.moves) {
+        at = new Date(at.getTime() + 7 * DAY_MS);
+        const to = m.to as CaseStatus;
+        await insertStatusChange(trx, { caseId: created.id, from, to, reason: m.reason ?? null, outcome: m.outcome ?? null, by, at });
+        await updateCaseStatus(trx, created.id, { status: to, at, outcome: m.outcome ?? null, closedAt: to === 'afgesloten' ? at : null });
+        from = to;
+      }
+      for (const v of c.vervolgacties ?? []) {
+        await insertVervolgactie(trx, { caseId: created.id, partner: v.partner, kind: v.kind, dueDate: new Date(today + v.dueInDays * DAY_MS), by, at });
+      }
+    }
   });
 }

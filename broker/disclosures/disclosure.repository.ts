@@ -50,6 +50,8 @@ export async function listDisclosures(ex: Executor, f: DisclosureFilter): Promis
     .leftJoin('logboek_leaves as l', 'l.entry_id', 'e.id')
     .select(['e.id', 'l.seq', 'e.content', 'e.logged_at'])
     .where('e.action', '=', 'disclosure')
+    // Entries past their bewaartermijn are redacted (docs/casus.md): no longer a disclosure anyone can read.
+    .where('e.content', 'is not', null)
     .orderBy('e.id', 'desc')
     .limit(f.limit + 1);
   if (f.from) q = q.where('e.logged_at', '>=', f.from);
@@ -63,7 +65,7 @@ export async function listDisclosures(ex: Executor, f: DisclosureFilter): Promis
   if (f.beforeId !== undefined) q = q.where('e.id', '<', f.beforeId);
   const rows = await q.execute();
   return rows.map((r) => {
-    const c = JSON.parse(r.content) as LogContent;
+    const c = JSON.parse(r.content!) as LogContent;
     const actor = c.actor as Extract<LogContent['actor'], { kind: 'person' }>;
     return {
       id: r.id,

@@ -13,6 +13,10 @@ import type { QueryService } from '../queries/query.service.js';
 import type { DisclosureService } from '../disclosures/disclosure.service.js';
 import type { LogboekReadService } from '../logboek/logboek-read.service.js';
 import type { SchemaRegistry } from '../schemas/schema-registry.js';
+import type { CasusService } from '../casus/casus.service.js';
+import type { RightsService } from '../rights/rights.service.js';
+import type { MonitoringService } from '../monitoring/monitoring.service.js';
+import type { RetentionService } from '../retention/retention.service.js';
 import { authenticate } from './authenticate.js';
 import { createBaseApp } from './base-app.js';
 import { custodianRoutes } from './routes/custodian.routes.js';
@@ -21,6 +25,10 @@ import { signalRoutes } from './routes/signals.routes.js';
 import { queryRoutes } from './routes/queries.routes.js';
 import { disclosureRoutes } from './routes/disclosures.routes.js';
 import { logEntryRoutes, publicLogRoutes } from './routes/logboek.routes.js';
+import { casusRoutes } from './routes/casus.routes.js';
+import { rightsRoutes } from './routes/rights.routes.js';
+import { monitoringRoutes } from './routes/monitoring.routes.js';
+import { retentionRoutes } from './routes/retention.routes.js';
 import { policyRoutes } from './routes/policies.routes.js';
 import type { PolicyLifecycleService } from '../policy/policy-lifecycle.service.js';
 
@@ -32,6 +40,12 @@ export interface HttpDeps {
   readonly queries: QueryService;
   readonly disclosures: DisclosureService;
   readonly logboek: LogboekReadService;
+  readonly cases: CasusService;
+  readonly rights: RightsService;
+  readonly monitoring: MonitoringService;
+  readonly retention: RetentionService;
+  /** The platform's display name (inzage PDF). */
+  readonly platformName: string;
   readonly policies: PolicyLifecycleService;
   /** Validates query strings (coerces types). */
   readonly querySchemas: SchemaRegistry;
@@ -64,6 +78,10 @@ export function createHttpApp(deps: HttpDeps): Express {
     v1.use(queryRoutes(deps.queries));
     v1.use(disclosureRoutes(deps.disclosures));
     v1.use(logEntryRoutes(deps.logboek, deps.querySchemas));
+    v1.use(casusRoutes(deps.cases));
+    v1.use(rightsRoutes(deps.rights, deps.platformName));
+    v1.use(monitoringRoutes(deps.monitoring));
+    v1.use(retentionRoutes(deps.retention));
     v1.use(policyRoutes(deps.policies));
     app.use('/v1', v1);
     if (deps.web) app.use(deps.web);

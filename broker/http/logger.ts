@@ -16,6 +16,8 @@ export const REDACT_PATHS = [
   'res.headers["set-cookie"]',
   'subject',
   '*.subject',
+  'subjects',
+  '*.subjects',
   'pseudonym',
   '*.pseudonym',
   'token',

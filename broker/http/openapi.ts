@@ -106,7 +106,8 @@ export function buildOpenApiDocument(schemas: SchemaRegistry, version: string): 
           requestBody: { required: true, content: json('query-request') },
           responses: {
             200: { description: 'The answers.', content: json('query-response') },
-            409: problem('The casus was opened for another doel.'),
+            404: problem('No such casus: a voorzitter opens it first (POST /v1/cases).'),
+            409: problem('The casus was opened for another doel, or its status does not allow questions (e.g. closed).'),
             ...common,
           },
         },
@@ -185,7 +186,146 @@ export function buildOpenApiDocument(schemas: SchemaRegistry, version: string): 
           responses: { 200: { description: 'A page, newest first.', content: json('disclosure-page') }, ...common },
         },
       },
+      ...casusPaths(components, common),
       ...policyPaths(components, json, problem, common),
+    },
+  };
+}
+
+/** Query parameters from the properties of an object schema in `components`. */
+function paramsOf(components: Record<string, unknown>, file: string, def: string, required: readonly string[] = []) {
+  const schema = (components[file] as { $defs: Record<string, { properties: Record<string, unknown> }> }).$defs[def]!;
+  return Object.entries(schema.properties).map(([name, s]) => ({ name, in: 'query', required: required.includes(name), schema: s }));
+}
+
+/** The casus workflow, data-subject rights, retention and monitoring (issue 7; docs/casus.md). */
+function casusPaths(components: Record<string, unknown>, common: Record<number, unknown>): Record<string, unknown> {
+  const uuidParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
+  const casus = { description: 'The casus (never a pseudonym or subject hash).', content: json('casus/$defs/casus') };
+  const notFound = problem('No such casus (or item in it).');
+  const conflict = (why: string) => problem(why);
+  return {
+    '/v1/cases': {
+      post: {
+        summary: 'Aanmelding: open a casus for one youth or a group (voorzitter)',
+        description: 'Subjects arrive as pseudonyms and are stored as subject hashes; the answer names them by subjectId, in the order sent. Logged per subject.',
+        requestBody: { required: true, content: json('casus/$defs/createRequest') },
+        responses: { 201: { ...casus, description: 'Opened, in status aangemeld.' }, 409: conflict('The caseRef is in use.'), ...common },
+      },
+      get: {
+        summary: "The voorzitter's casussen, newest first, paged without silent truncation",
+        parameters: paramsOf(components, 'casus', 'listQuery'),
+        responses: { 200: { description: 'A page.', content: json('casus/$defs/casusPage') }, ...common },
+      },
+    },
+    '/v1/cases/{caseId}': {
+      get: { summary: 'One casus with its history and vervolgacties', parameters: [uuidParam('caseId')], responses: { 200: casus, 404: notFound, ...common } },
+    },
+    '/v1/cases/{caseId}/transitions': {
+      post: {
+        summary: 'Move a casus to its next status (reason for op-/afschaling, outcome for afsluiting)',
+        parameters: [uuidParam('caseId')],
+        requestBody: { required: true, content: json('casus/$defs/transitionRequest') },
+        responses: { 200: casus, 404: notFound, 409: conflict('The move is not allowed from the current status.'), ...common },
+      },
+    },
+    '/v1/cases/{caseId}/vervolgacties': {
+      post: {
+        summary: 'Record a vervolgactie: partner, kind, due date; no narrative',
+        parameters: [uuidParam('caseId')],
+        requestBody: { required: true, content: json('casus/$defs/vervolgactieRequest') },
+        responses: { 201: casus, 404: notFound, 409: conflict('Only when the casus is besproken or in vervolg.'), ...common },
+      },
+    },
+    '/v1/cases/{caseId}/vervolgacties/{actionId}/complete': {
+      post: {
+        summary: 'Mark a vervolgactie done',
+        parameters: [uuidParam('caseId'), uuidParam('actionId')],
+        responses: { 200: casus, 404: notFound, 409: conflict('Done already.'), ...common },
+      },
+    },
+    '/v1/cases/{caseId}/subjects/{subjectId}/notification': {
+      put: {
+        summary: 'Notificatie: the subject was informed, or informing is deferred (reason, until when)',
+        parameters: [uuidParam('caseId'), uuidParam('subjectId')],
+        requestBody: { required: true, content: json('casus/$defs/notificationRequest') },
+        responses: { 200: casus, 404: notFound, 409: conflict('The casus is closed.'), ...common },
+      },
+    },
+    '/v1/notifications/overdue': {
+      get: {
+        summary: 'Subjects of open casussen whose notificatie is overdue (voorzitter)',
+        responses: { 200: { description: 'Oldest due first; complete.', content: json('casus/$defs/overdueList') }, ...common },
+      },
+    },
+    '/v1/inzage': {
+      post: {
+        summary: 'Inzage (AVG art. 15): every disclosure about one subject (privacy officer, jurist)',
+        description: 'The identity is pseudonymised in the browser or CLI; only the pseudonym is sent. Complete, never truncated. Accept: application/pdf for the PDF. Logged.',
+        requestBody: { required: true, content: json('rights/$defs/inzageRequest') },
+        responses: {
+          200: {
+            description: 'The report.',
+            content: { ...json('rights/$defs/inzageReport'), 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+          },
+          ...common,
+        },
+      },
+    },
+    '/v1/bezwaren': {
+      post: {
+        summary: 'Record a decided bezwaar (AVG art. 21); upheld blocks hits for the doelen named',
+        requestBody: { required: true, content: json('rights/$defs/bezwaarRequest') },
+        responses: { 201: { description: 'Recorded and logged.', content: json('rights/$defs/bezwaar') }, ...common },
+      },
+    },
+    '/v1/bezwaren/{bezwaarId}/lift': {
+      post: {
+        summary: 'Lift an upheld bezwaar',
+        parameters: [uuidParam('bezwaarId')],
+        responses: { 200: { description: 'Lifted.', content: json('rights/$defs/bezwaar') }, 404: problem('No such bezwaar.'), 409: conflict('Not an active upheld bezwaar.'), ...common },
+      },
+    },
+    '/v1/legal-holds': {
+      post: {
+        summary: 'Place a legal hold on a casus or a subject: retention removes nothing of it',
+        requestBody: { required: true, content: json('rights/$defs/legalHoldRequest') },
+        responses: { 201: { description: 'Placed and logged.', content: json('rights/$defs/legalHold') }, 404: notFound, ...common },
+      },
+      get: {
+        summary: 'Legal holds (no pseudonyms)',
+        parameters: paramsOf(components, 'rights', 'legalHoldQuery'),
+        responses: { 200: { description: 'Newest first.', content: json('rights/$defs/legalHoldList') }, ...common },
+      },
+    },
+    '/v1/legal-holds/{holdId}/release': {
+      post: {
+        summary: 'Release a legal hold',
+        parameters: [uuidParam('holdId')],
+        responses: { 200: { description: 'Released and logged.', content: json('rights/$defs/legalHold') }, 404: problem('No such hold.'), 409: conflict('Released already.'), ...common },
+      },
+    },
+    '/v1/retention/runs': {
+      post: {
+        summary: 'Run retention now (also scheduled inside the service, and `jpp-broker retention run`)',
+        responses: { 201: { description: 'What was removed: counts and time ranges; recorded in the logboek.', content: json('retention/$defs/run') }, ...common },
+      },
+      get: {
+        summary: 'Past retention runs, newest first',
+        parameters: paramsOf(components, 'retention', 'listQuery'),
+        responses: { 200: { description: 'The runs.', content: json('retention/$defs/runList') }, ...common },
+      },
+    },
+    '/v1/monitoring': {
+      get: {
+        summary: 'Aggregates per period for the partneroverleg; small cells withheld',
+        description: 'Refuses a period shorter than the platform minimum, in the future, or reversed. format=csv or Accept: text/csv for CSV.',
+        parameters: paramsOf(components, 'monitoring', 'query', ['from', 'to']),
+        responses: {
+          200: { description: 'The tables.', content: { ...json('monitoring/$defs/report'), 'text/csv': { schema: { type: 'string' } } } },
+          ...common,
+        },
+      },
     },
   };
 }

@@ -22,6 +22,15 @@ export const LOG_ACTIONS = [
   'log-read',
   'log-export',
   'log-verify',
+  'casus-aanmelding',
+  'casus-status',
+  'casus-vervolgactie',
+  'casus-notificatie',
+  'inzage-report',
+  'bezwaar',
+  'legal-hold',
+  'retention-run',
+  'monitoring-read',
 ] as const;
 export type LogAction = (typeof LOG_ACTIONS)[number];
 

@@ -126,7 +126,7 @@ export function createLogboekReadService(deps: {
           },
         ]);
         return {
-          entries: rows.map((r) => ({ seq: r.seq, leafHash: b64(r.leafHash), content: JSON.parse(r.content) as unknown })),
+          entries: rows.map((r) => ({ seq: r.seq, leafHash: b64(r.leafHash), content: r.content === null ? null : (JSON.parse(r.content) as unknown) })),
           treeSize: size,
           // Past the last entry returned, or past the window when it held none (a gap must not stall paging).
           nextSeq: (() => {

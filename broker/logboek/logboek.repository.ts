@@ -197,7 +197,8 @@ export async function insertCheckpoint(ex: Executor, c: Omit<StoredCheckpoint, '
 export interface SequencedEntry {
   seq: number;
   leafHash: Uint8Array;
-  content: string;
+  /** Null once retention redacted the entry (its leaf hash stays). */
+  content: string | null;
 }
 
 /** Sequenced entries with seq in [from, to), in order. */

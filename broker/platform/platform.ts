@@ -17,8 +17,10 @@ import { LOG_ACTIONS, type LogAction } from '../logboek/log-entry.js';
 /**
  * What a role may do. `manage-policy`: author, submit, approve (four-eyes), activate and
  * roll back policy versions; `read-policy`: read, lint, test, diff, simulate and preview them.
+ * `manage-cases`, `rights` and `monitoring`: the casus workflow, data-subject rights and
+ * retention, and monitoring aggregates (docs/casus.md).
  */
-export type Capability = 'query' | 'read-disclosures' | 'read-policy' | 'manage-policy';
+export type Capability = 'query' | 'read-disclosures' | 'read-policy' | 'manage-policy' | 'manage-cases' | 'rights' | 'monitoring';
 
 export interface Platform {
   readonly id: string;
@@ -27,6 +29,12 @@ export interface Platform {
   readonly policyFile: string;
   readonly doelgroep: { readonly minAge: number; readonly maxAge: number };
   readonly signalMaxValidityDays: number;
+  /** Retention periods in days (docs/casus.md). */
+  readonly bewaartermijnen: { readonly closedCaseDays: number; readonly logContentDays: number };
+  /** Days after aanmelding by which each subject must be informed, unless deferred (AVG art. 14(3)(a)). */
+  readonly notificatieTermijnDays: number;
+  /** Small-cell suppression threshold and the shortest period of a monitoring query. */
+  readonly monitoring: { readonly minCellSize: number; readonly minPeriodDays: number };
   readonly organisations: ReadonlyArray<{ readonly id: string; readonly name: string }>;
   readonly partners: ReadonlyArray<{
     readonly id: string;

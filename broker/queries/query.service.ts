@@ -10,6 +10,9 @@
  *   pairs.
  * - A signal of a disallowed category counts as absent, so it cannot be told apart from
  *   no signal. Expired and withdrawn signals are not hits.
+ * - Questions belong to an existing casus (no free search): the casus must be in a queryable
+ *   status (casus-workflow.ts), have the asked doel, and hold the asked subject.
+ * - A subject with an upheld bezwaar for the doel produces no hits: its signals are not read.
  * - Every answer, not-permitted included, is appended to the disclosure log in the same
  *   transaction that produces it. If the log write fails, the transaction rolls back and
  *   the asker gets an error, never an answer.
@@ -30,14 +33,17 @@ import type { RuleRef } from '../policy/decision-table.js';
 import { requireRegistered } from '../people/require-registered.js';
 import type { LogWriter } from '../logboek/log-writer.js';
 import { actorOf, type LogEntryInput } from '../logboek/log-entry.js';
-import { openOrFindCase } from './case.repository.js';
+import { caseForQuestion } from '../casus/casus.repository.js';
+import { QUERYABLE_STATUSES } from '../casus/casus-workflow.js';
 import { insertQuery } from './query.repository.js';
 
 export interface QueryRequest {
   /** One pseudonym, or one per active key epoch during a rotation's overlap window. */
   subject: string | string[];
   doel: string;
-  caseRef: string;
+  /** The casus, by the ZVH's reference or by the broker's id (exactly one of the two). */
+  caseRef?: string;
+  caseId?: string;
   consent: boolean;
 }
 
@@ -53,6 +59,7 @@ export interface QueryResponse {
   queryId: string;
   doel: string;
   caseRef: string;
+  caseId: string;
   policyVersion: number;
   answers: QueryAnswer[];
 }
@@ -108,10 +115,22 @@ export function createQueryService(deps: {
 
       const response = await db.transaction().execute(async (trx) => {
         await requireRegistered(trx, person);
-        const casus = await openOrFindCase(trx, { caseRef: req.caseRef, doel: req.doel, openedBy: person.id });
+        const casus = await caseForQuestion(trx, req.caseId !== undefined ? { id: req.caseId } : { caseRef: req.caseRef! }, subjectHashes, req.doel);
+        if (!casus) {
+          throw new AppError('not-found', 'no such casus; a voorzitter opens it first (POST /v1/cases)', [
+            { pointer: req.caseId !== undefined ? '/caseId' : '/caseRef', detail: 'names no casus' },
+          ]);
+        }
         if (casus.doel !== req.doel) {
           throw new AppError('conflict', `this casus was opened for doel ${casus.doel}; questions about it must use that doel`);
         }
+        if (!QUERYABLE_STATUSES.has(casus.status)) {
+          throw new AppError('conflict', `a casus in status ${casus.status} cannot be queried`);
+        }
+        if (!casus.hasSubject) {
+          throw validationError([{ pointer: '/subject', detail: 'is not a subject of this casus' }]);
+        }
+        const blocked = casus.blocked;
         const now = deps.now();
         await insertQuery(trx, {
           id: queryId,
@@ -126,12 +145,14 @@ export function createQueryService(deps: {
           traceId,
           askedAt: now,
         });
-        const found = await findCurrentSignalPairs(
-          trx,
-          subjectHashes,
-          permitted.map((s) => ({ partnerId: s.partner, categories: s.categories })),
-          now,
-        );
+        const found = blocked
+          ? []
+          : await findCurrentSignalPairs(
+              trx,
+              subjectHashes,
+              permitted.map((s) => ({ partnerId: s.partner, categories: s.categories })),
+              now,
+            );
         const counted = new Map<string, string[]>();
         for (const { partnerId, category } of found) counted.set(partnerId, [...(counted.get(partnerId) ?? []), category]);
 
@@ -152,15 +173,21 @@ export function createQueryService(deps: {
             subjectHash,
             doel: req.doel,
             partner: scope.partner,
-            caseRef: req.caseRef,
+            caseRef: casus.caseRef,
             queryId,
             rules: scope.basis,
             policy: { version: policy.versionId, hash: policy.contentHash },
-            details: { consent: req.consent, categoriesCounted, ...(alsoSubjects.length > 0 ? { alsoSubjects } : {}) },
+            details: {
+              consent: req.consent,
+              categoriesCounted,
+              caseId: casus.id,
+              ...(blocked ? { bezwaarBlock: true } : {}),
+              ...(alsoSubjects.length > 0 ? { alsoSubjects } : {}),
+            },
           });
         }
         await deps.log.append(trx, entries);
-        return { queryId, doel: req.doel, caseRef: req.caseRef, policyVersion: policy.versionId, answers };
+        return { queryId, doel: req.doel, caseRef: casus.caseRef, caseId: casus.id, policyVersion: policy.versionId, answers };
       });
       deps.log.committed();
       return response;

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { httpsCall, startMtls, type MtlsFixture } from '../support/mtls.js';
 import { day, opaqueRef, randomPseudonym } from '../support/synthetic.js';
+import { withCase } from '../support/casus.js';
 import { answersOf } from '../support/signals.js';
 import { revokeSerial } from '../../broker/transport/dev-pki.js';
 import {
@@ -125,7 +126,7 @@ describe('a nightly import for three partners over mTLS', () => {
     const { identity } = await firstSignalRow('halt', 'halt.csv');
     const token = await b.token('demo-voorzitter');
     const { pseudonyms } = await pseudonymise({ baseUrl: `${b.url}/custodian/v1`, token, suite }, [identity], { doel: 'jpp-screening' });
-    const res = await b.call('POST', '/v1/queries', { token, body: { subject: pseudonyms[0], doel: 'jpp-screening', caseRef: opaqueRef('ZVH') } });
+    const res = await b.call('POST', '/v1/queries', { token, body: await withCase(b.call, token, { subject: pseudonyms[0]!, doel: 'jpp-screening', caseRef: opaqueRef('ZVH') }) });
     expect(res.status, res.text).toBe(200);
     expect(answersOf(res.body)['halt']).toBe('hit');
   }, 60_000);

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { submitSignals } from '../support/signals.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
+import { withCase } from '../support/casus.js';
 import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
 
 const schemas = createSchemaRegistry();
@@ -19,8 +20,13 @@ afterAll(async () => b?.close());
 const count = async (table: 'logboek_entries' | 'queries' | 'cases') =>
   (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(b.broker.db)).rows[0]!.n;
 
+/** Asks about the subject in casus `caseRef`, which a voorzitter opens first if it is new. */
+const opened = new Set<string>();
 async function ask(subject: string, caseRef: string, doel = 'jpp-screening') {
-  return b.call('POST', '/v1/queries', { token: await b.token('demo-voorzitter'), body: { subject, doel, caseRef } });
+  const token = await b.token('demo-voorzitter');
+  if (!opened.has(caseRef)) await withCase(b.call, token, { subject, doel, caseRef });
+  opened.add(caseRef);
+  return b.call('POST', '/v1/queries', { token, body: { subject, doel, caseRef } });
 }
 async function read(query: string, user = 'demo-jurist') {
   return b.call('GET', `/v1/disclosures${query}`, { token: await b.token(user) });
@@ -63,9 +69,10 @@ describe('what is logged', () => {
   it("keeps the caller's W3C trace id", async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const caseRef = opaqueRef('case');
+    const token = await b.token('demo-voorzitter');
     const res = await b.call('POST', '/v1/queries', {
-      token: await b.token('demo-voorzitter'),
-      body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef },
+      token,
+      body: await withCase(b.call, token, { subject: randomPseudonym(), doel: 'jpp-screening', caseRef }),
       headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
     });
     expect(res.status).toBe(200);
@@ -76,13 +83,16 @@ describe('what is logged', () => {
 });
 
 describe('no log, no answer', () => {
-  it('answers with an error, and stores neither query nor casus, when the log write fails', async () => {
+  it('answers with an error, and stores no query, when the log write fails', async () => {
+    const [subject, caseRef] = [randomPseudonym(), opaqueRef('case')];
+    await withCase(b.call, await b.token('demo-voorzitter'), { subject, doel: 'jpp-screening', caseRef });
+    opened.add(caseRef);
     const before = { log: await count('logboek_entries'), queries: await count('queries'), cases: await count('cases') };
     await sql`create or replace function jpp_test_fail() returns trigger language plpgsql as $$ begin raise exception 'injected log failure'; end $$`.execute(b.broker.db);
     await sql`create trigger jpp_test_fail before insert on logboek_entries for each row execute function jpp_test_fail()`.execute(b.broker.db);
     let res;
     try {
-      res = await ask(randomPseudonym(), opaqueRef('case'));
+      res = await ask(subject, caseRef);
     } finally {
       await sql`drop trigger jpp_test_fail on logboek_entries`.execute(b.broker.db);
     }
@@ -128,9 +138,9 @@ describe('append-only', () => {
 
 describe('reading the log', () => {
   it('pages newest first without silent truncation', async () => {
-    const caseRef = opaqueRef('case');
-    await ask(randomPseudonym(), caseRef);
-    await ask(randomPseudonym(), caseRef);
+    const [subject, caseRef] = [randomPseudonym(), opaqueRef('case')];
+    await ask(subject, caseRef);
+    await ask(subject, caseRef);
     const all: number[] = [];
     let cursor: string | null = '';
     let pages = 0;

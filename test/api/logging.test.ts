@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { day, opaqueRef, randomPseudonym, syntheticBsn } from '../support/synthetic.js';
+import { withCase } from '../support/casus.js';
 
 let b: TestBroker;
 let output = '';
@@ -34,12 +35,22 @@ it('keeps subjects, tokens, refs and case references out of the operational log'
 
   expect((await b.call('POST', '/v1/signals', { token: adapter, body: { batchId: opaqueRef('batch'), signals: [signal] } })).status).toBe(201);
   expect((await b.call('POST', '/v1/signals', { token: adapter, body: { batchId: opaqueRef('batch'), signals: [{ ...signal, ref: bsn }] } })).status).toBe(422);
+  await withCase(b.call, person, { subject, doel: 'jpp-screening', caseRef });
   expect((await b.call('POST', '/v1/queries', { token: person, body: { subject, doel: 'jpp-screening', caseRef } })).status).toBe(200);
   expect((await b.call('POST', '/v1/queries', { token: person, body: { subject, doel: 'nope', caseRef } })).status).toBe(422);
   expect((await b.call('GET', `/v1/disclosures?caseRef=${caseRef}`, { token: jurist })).status).toBe(200);
   expect((await b.call('DELETE', `/v1/signals/${ref}`, { token: adapter })).status).toBe(204);
   expect((await b.call('DELETE', `/v1/signals/${ref}`, { token: adapter })).status).toBe(404);
   expect((await b.call('GET', '/v1/disclosures', { token: `${jurist}x` })).status).toBe(401);
+  // The casus workflow and the rights: pseudonyms and case references in bodies, never in the log.
+  const other = randomPseudonym();
+  const groupRef = opaqueRef('secretgroup');
+  const group = await b.call('POST', '/v1/cases', { token: person, body: { caseRef: groupRef, doel: 'jpp-screening', routeIn: 'halt', kind: 'group', subjects: [other, subject] } });
+  expect(group.status).toBe(201);
+  expect((await b.call('POST', '/v1/cases', { token: person, body: { caseRef: groupRef, doel: 'jpp-screening', routeIn: 'halt', kind: 'group', subjects: [other, subject] } })).status).toBe(409);
+  expect((await b.call('POST', `/v1/cases/${group.body.caseId}/transitions`, { token: person, body: { to: 'in-screening' } })).status).toBe(200);
+  expect((await b.call('POST', '/v1/inzage', { token: jurist, body: { subject: other } })).status).toBe(200);
+  expect((await b.call('POST', '/v1/bezwaren', { token: jurist, body: { subject: other, doelen: ['jpp-screening'], decision: 'rejected' } })).status).toBe(201);
   await new Promise((resolve) => setImmediate(resolve));
 
   const lines = output.trim().split('\n');
@@ -47,7 +58,7 @@ it('keeps subjects, tokens, refs and case references out of the operational log'
   // The requests were logged: we are searching real output, not an empty one.
   expect(output).toContain('/v1/signals/[redacted]');
   expect(output).toContain('"authorization":"[redacted]"');
-  for (const secret of [subject, ref, caseRef, bsn, adapter, person, jurist, adapter.split('.')[1]!, person.split('.')[2]!]) {
+  for (const secret of [subject, other, groupRef, ref, caseRef, bsn, adapter, person, jurist, adapter.split('.')[1]!, person.split('.')[2]!]) {
     expect(output).not.toContain(secret);
   }
 });

@@ -21,12 +21,15 @@ it('serves an OpenAPI 3.1 document whose refs all resolve and which covers every
   expect(res.status).toBe(200);
   expect(res.body.openapi).toBe('3.1.0');
   expect(Object.keys(res.body.paths).sort()).toEqual([
-    '/custodian/v1/evaluate', '/custodian/v1/keys', '/healthz', '/v1/disclosures', '/v1/log/checkpoints', '/v1/log/checkpoints/latest', '/v1/log/entries',
-    '/v1/log/proofs/consistency', '/v1/log/proofs/inclusion', '/v1/log/public-key', '/v1/policies', '/v1/policies/{version}',
-    '/v1/policies/{version}/activate', '/v1/policies/{version}/approve', '/v1/policies/{version}/diff', '/v1/policies/{version}/impact',
-    '/v1/policies/{version}/lint', '/v1/policies/{version}/reject', '/v1/policies/{version}/rollback', '/v1/policies/{version}/rules',
-    '/v1/policies/{version}/simulate', '/v1/policies/{version}/submit', '/v1/policies/{version}/test', '/v1/policies/{version}/tests',
-    '/v1/queries', '/v1/signals', '/v1/signals/{ref}',
+    '/custodian/v1/evaluate', '/custodian/v1/keys', '/healthz', '/v1/bezwaren', '/v1/bezwaren/{bezwaarId}/lift', '/v1/cases', '/v1/cases/{caseId}',
+    '/v1/cases/{caseId}/subjects/{subjectId}/notification', '/v1/cases/{caseId}/transitions', '/v1/cases/{caseId}/vervolgacties',
+    '/v1/cases/{caseId}/vervolgacties/{actionId}/complete', '/v1/disclosures', '/v1/inzage', '/v1/legal-holds', '/v1/legal-holds/{holdId}/release',
+    '/v1/log/checkpoints', '/v1/log/checkpoints/latest', '/v1/log/entries', '/v1/log/proofs/consistency', '/v1/log/proofs/inclusion',
+    '/v1/log/public-key', '/v1/monitoring', '/v1/notifications/overdue', '/v1/policies', '/v1/policies/{version}', '/v1/policies/{version}/activate',
+    '/v1/policies/{version}/approve', '/v1/policies/{version}/diff', '/v1/policies/{version}/impact', '/v1/policies/{version}/lint',
+    '/v1/policies/{version}/reject', '/v1/policies/{version}/rollback', '/v1/policies/{version}/rules', '/v1/policies/{version}/simulate',
+    '/v1/policies/{version}/submit', '/v1/policies/{version}/test', '/v1/policies/{version}/tests', '/v1/queries', '/v1/retention/runs',
+    '/v1/signals', '/v1/signals/{ref}',
   ]);
   const refs: string[] = [];
   const walk = (n: unknown): void => {

@@ -8,6 +8,7 @@ import type { CompiledQuery, LogEvent } from 'kysely';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { answersOf, submitSignals } from '../support/signals.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
+import { openCase } from '../support/casus.js';
 import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
 
 const schemas = createSchemaRegistry();
@@ -19,10 +20,24 @@ beforeAll(async () => {
 });
 afterAll(async () => b?.close());
 
+/**
+ * Asks as `user`. Unless the caller names a casus, a voorzitter first opens one for the
+ * subject and doel (what a casusoverleg does before screening); if that is refused (an
+ * invalid doel or subject), the question goes ahead and meets its own refusal.
+ */
 async function ask(user: string, subject: string, doel: string, extra: Record<string, unknown> = {}) {
+  let casus: Record<string, unknown> = {};
+  if (extra['caseRef'] === undefined && extra['caseId'] === undefined) {
+    const caseRef = opaqueRef(`case-${doel}`);
+    await b.call('POST', '/v1/cases', {
+      token: await b.token('demo-voorzitter'),
+      body: { caseRef, doel, routeIn: 'politie', kind: 'person', subjects: [subject] },
+    });
+    casus = { caseRef };
+  }
   const res = await b.call('POST', '/v1/queries', {
     token: await b.token(user),
-    body: { subject, doel, caseRef: opaqueRef(`case-${doel}`), ...extra },
+    body: { subject, doel, ...casus, ...extra },
   });
   return res;
 }
@@ -109,7 +124,7 @@ describe('a disallowed category counts as absent', () => {
   it('gives a ketenprofessional the same answers for a subject with only a denied category as for an unknown one', async () => {
     const zorgOnly = randomPseudonym();
     await submitSignals(b, 'politie', [{ subject: zorgOnly, category: 'zorgsignaal' }]);
-    const strip = (body: any) => ({ ...body, queryId: undefined, caseRef: undefined });
+    const strip = (body: any) => ({ ...body, queryId: undefined, caseRef: undefined, caseId: undefined });
     const denied = await ask('demo-halt', zorgOnly, 'jpp-casusoverleg');
     const unknown = await ask('demo-halt', randomPseudonym(), 'jpp-casusoverleg');
     expect(denied.status).toBe(200);
@@ -181,12 +196,14 @@ describe('who may ask, and what', () => {
     expect(res.body.errors[0].pointer).toBe('/subject');
   });
 
-  it('refuses a second doel for the same casus', async () => {
-    const caseRef = opaqueRef('case');
+  it('refuses a doel other than the casus was opened for', async () => {
+    const subject = randomPseudonym();
+    const { caseRef } = await openCase(b, [subject], { doel: 'jpp-screening' });
     const token = await b.token('demo-voorzitter');
-    const first = await b.call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef } });
+    const first = await b.call('POST', '/v1/queries', { token, body: { subject, doel: 'jpp-screening', caseRef } });
     expect(first.status).toBe(200);
-    const second = await b.call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-casusoverleg', caseRef } });
+    const second = await b.call('POST', '/v1/queries', { token, body: { subject, doel: 'jpp-casusoverleg', caseRef } });
     expect(second.status).toBe(409);
+    expect(second.body.detail).toMatch(/opened for doel jpp-screening/);
   });
 });

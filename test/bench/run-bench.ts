@@ -260,9 +260,17 @@ async function main(): Promise<number> {
   });
   await onCleanup(() => baseline.stop());
 
+  // Questions belong to a casus that holds the subject (issue 7): the asker opens them first.
+  const caseRefs = Array.from({ length: CASES }, (_, i) => `bench-case-${String(i).padStart(3, '0')}`);
+  const openCase = async (caseRef: string, subjects: string[]) => {
+    const res = await postJson(`${broker.url}/v1/cases`, { caseRef, doel: DOEL, routeIn: 'politie', kind: subjects.length > 1 ? 'group' : 'person', subjects }, token);
+    if (res.status !== 201) throw new Error(`bench: could not open casus ${caseRef}: ${res.status} ${JSON.stringify(res.body)}`);
+  };
+  await openCase('bench-verify', [workload.hitSubject.pseudonym, workload.unknownSubject]);
+  for (const [i, caseRef] of caseRefs.entries()) await openCase(caseRef, workload.rotation.filter((_, j) => j % CASES === i));
+
   await verify(broker, baseline, token, workload);
 
-  const caseRefs = Array.from({ length: CASES }, (_, i) => `bench-case-${String(i).padStart(3, '0')}`);
   const bodies = workload.rotation.map((subject, i) => JSON.stringify({ subject, doel: DOEL, caseRef: caseRefs[i % CASES] }));
   const brokerWindows: TimeWindow[] = [];
   const measurements = await measure(config, { baseline, broker }, token, bodies, brokerWindows);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { answersOf } from '../support/signals.js';
 import { day, opaqueRef, syntheticBsn } from '../support/synthetic.js';
+import { withCase } from '../support/casus.js';
 import { pseudonymise } from '../../adapters/pseudonymisation/custodian-client.js';
 import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
 import { looksRandom } from '../../broker/subjects/subject-hash.js';
@@ -41,7 +42,10 @@ describe('from a typed BSN to a hit', () => {
     const voorzitter = await b.token('demo-voorzitter');
     const asked = await pseudonymise({ baseUrl: base, token: voorzitter, pinned: { 1: adapter.publicKey } }, [{ bsn: bsn.replace(/(\d{3})(?=\d)/g, '$1.') }], { doel: 'jpp-screening' });
     expect(asked.pseudonyms).toEqual(adapter.pseudonyms);
-    const res = await b.call('POST', '/v1/queries', { token: voorzitter, body: { subject: asked.pseudonyms[0], doel: 'jpp-screening', caseRef: opaqueRef('case') } });
+    const res = await b.call('POST', '/v1/queries', {
+      token: voorzitter,
+      body: await withCase(b.call, voorzitter, { subject: asked.pseudonyms[0]!, doel: 'jpp-screening', caseRef: opaqueRef('case') }),
+    });
     expect(answersOf(res.body).halt).toBe('hit');
   });
 
@@ -86,8 +90,8 @@ describe('refusals', () => {
     expect((await evaluate(token, { epoch: 1, doel: 'jpp-screening', blindedElements: [element] })).status).toBe(403);
   });
 
-  it('refuses a caller without the query capability, and anonymous callers', async () => {
-    expect((await evaluate(await b.token('demo-jurist'), { epoch: 1, doel: 'jpp-screening', blindedElements: [element] })).status).toBe(403);
+  it('refuses a caller with neither the query nor the rights capability, and anonymous callers', async () => {
+    expect((await evaluate(await b.token('demo-partneroverleg'), { epoch: 1, doel: 'jpp-screening', blindedElements: [element] })).status).toBe(403);
     expect((await b.call('POST', '/custodian/v1/evaluate', { body: { epoch: 1, blindedElements: [element] } })).status).toBe(401);
   });
 });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { answersOf } from '../support/signals.js';
 import { day, opaqueRef, syntheticBsn } from '../support/synthetic.js';
+import { withCase } from '../support/casus.js';
 import { ensureKeyFile, loadKeyStore, rotateKey } from '../../broker/custodian/key-store.js';
 import { evaluateBatch } from '../../broker/custodian/oprf-evaluator.js';
 import { createOprfClient } from '../../adapters/pseudonymisation/oprf-client.js';
@@ -47,11 +48,12 @@ it('answers under both epochs during the overlap window, and records each signal
 
   const token = await b.token('demo-voorzitter');
   const ask = async (subject: string | string[]) =>
-    answersOf((await b.call('POST', '/v1/queries', { token, body: { subject, doel: 'jpp-screening', caseRef: opaqueRef('case') } })).body);
+    answersOf((await b.call('POST', '/v1/queries', { token, body: await withCase(b.call, token, { subject, doel: 'jpp-screening', caseRef: opaqueRef('case') }) })).body);
   expect(await ask(current)).toMatchObject({ politie: 'hit', halt: 'no-hit' });
   expect(await ask([current, old])).toMatchObject({ politie: 'hit', halt: 'hit' });
 
-  const bad = await b.call('POST', '/v1/queries', { token, body: { subject: [current, Buffer.alloc(32, 1).toString('base64url')], doel: 'jpp-screening', caseRef: opaqueRef('case') } });
+  const { caseRef } = await withCase(b.call, token, { subject: current, doel: 'jpp-screening', caseRef: opaqueRef('case') });
+  const bad = await b.call('POST', '/v1/queries', { token, body: { subject: [current, Buffer.alloc(32, 1).toString('base64url')], doel: 'jpp-screening', caseRef } });
   expect(bad.status).toBe(422);
   expect(bad.body.errors[0].pointer).toBe('/subject/1');
 });

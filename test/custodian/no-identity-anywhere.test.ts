@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { opaqueRef } from '../support/synthetic.js';
+import { withCase } from '../support/casus.js';
 import { pseudonymise } from '../../adapters/pseudonymisation/custodian-client.js';
 import type { DemoIdentity } from '../../broker/demo/demo-identities.js';
 
@@ -38,7 +39,7 @@ it('keeps every synthetic identity out of the database and the logs', async () =
   const hits: string[] = [];
   for (const { label: _label, ...identity } of identities) {
     const { pseudonyms } = await pseudonymise({ baseUrl: `${b.url}/custodian/v1`, token }, [identity], { doel: 'jpp-screening' });
-    const res = await b.call('POST', '/v1/queries', { token, body: { subject: pseudonyms[0], doel: 'jpp-screening', caseRef: opaqueRef('case') } });
+    const res = await b.call('POST', '/v1/queries', { token, body: await withCase(b.call, token, { subject: pseudonyms[0]!, doel: 'jpp-screening', caseRef: opaqueRef('case') }) });
     expect(res.status).toBe(200);
     hits.push(...res.body.answers.filter((a: { answer: string }) => a.answer === 'hit').map((a: { partner: string }) => a.partner));
     expect(logs).not.toContain(pseudonyms[0]);

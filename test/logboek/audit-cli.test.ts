@@ -16,6 +16,7 @@ import type { JWK } from 'jose';
 import { createTestDatabase } from '../support/test-database.js';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
+import { withCase } from '../support/casus.js';
 import { loadConfig } from '../../broker/config/config.js';
 import { loadDemoSecrets } from '../../broker/config/demo-secrets.js';
 import { createBroker, type Broker } from '../../broker/app/create-broker.js';
@@ -50,7 +51,7 @@ function cli(args: string[], env: Record<string, string | undefined> = {}): Prom
 
 async function activity(call: TestBroker['call'], token: string, drain: () => Promise<unknown>, questions = 2): Promise<void> {
   for (let i = 0; i < questions; i++) {
-    const res = await call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') } });
+    const res = await call('POST', '/v1/queries', { token, body: await withCase(call, token, { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') }) });
     expect(res.status).toBe(200);
   }
   await drain();

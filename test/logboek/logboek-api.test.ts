@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
+import { withCase } from '../support/casus.js';
 import { checkpointDigest, verifyCheckpoint } from '../../broker/logboek/checkpoint.js';
 import { leafData } from '../../broker/logboek/log-entry.js';
 import { leafHash } from '../../broker/logboek/merkle/merkle-hash.js';
@@ -23,7 +24,7 @@ const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
 async function askMany(n: number) {
   const token = await b.token('demo-voorzitter');
   for (let i = 0; i < n; i++) {
-    const res = await b.call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') } });
+    const res = await b.call('POST', '/v1/queries', { token, body: await withCase(b.call, token, { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') }) });
     expect(res.status).toBe(200);
   }
 }
@@ -153,7 +154,7 @@ describe('a damaged log', () => {
     try {
       const token = await t.token('demo-voorzitter');
       for (let i = 0; i < 2; i++) {
-        await t.call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') } });
+        await t.call('POST', '/v1/queries', { token, body: await withCase(t.call, token, { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') }) });
       }
       await t.broker.sequencer.drain({ forceCheckpoint: true });
       expect((await t.call('GET', '/healthz')).status).toBe(200);
@@ -163,7 +164,7 @@ describe('a damaged log', () => {
         await sql`delete from logboek_nodes where level = 0 and idx >= 10`.execute(trx);
         await sql`delete from logboek_leaves where seq >= 10`.execute(trx);
       });
-      await t.call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') } });
+      await t.call('POST', '/v1/queries', { token, body: await withCase(t.call, token, { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') }) });
       await expect(t.broker.sequencer.drain()).rejects.toThrow(/entries were removed/);
       t.broker.sequencer.kick();
       await new Promise((r) => setTimeout(r, 200));
@@ -182,13 +183,14 @@ describe('checkpoints when one run places many entries', () => {
     try {
       const token = await t.token('demo-voorzitter');
       for (let i = 0; i < 3; i++) {
-        await t.call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') } });
+        await t.call('POST', '/v1/queries', { token, body: await withCase(t.call, token, { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') }) });
       }
       const run = await t.broker.sequencer.runOnce();
-      // 3 questions × 9 partners, and the policy-change entry of the seed policy's activation at start-up.
-      expect(run.sequenced).toBe(28);
+      // 3 casussen opened (one entry each), 3 questions × 9 partners, and the policy-change entry of the
+      // seed policy's activation at start-up.
+      expect(run.sequenced).toBe(31);
       const list = (await t.call('GET', '/v1/log/checkpoints')).body.checkpoints as Array<{ treeSize: number; jws: string }>;
-      expect(list.map((c) => c.treeSize)).toEqual([10, 20]);
+      expect(list.map((c) => c.treeSize)).toEqual([10, 20, 30]);
       const key = (await t.call('GET', '/v1/log/public-key')).body;
       expect((await verifyCheckpoint(list[1]!.jws, key.key, key.origin)).previous).toBe(checkpointDigest(list[0]!.jws));
     } finally {

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
+import { withCase } from '../support/casus.js';
 import { canonicalJson, leafData } from '../../broker/logboek/log-entry.js';
 import { leafHash } from '../../broker/logboek/merkle/merkle-hash.js';
 import { createLogClient, exportLog } from '../../broker/logboek/export-log.js';
@@ -44,7 +45,7 @@ async function scenario(): Promise<Scenario> {
   const token = await b.token('demo-voorzitter');
   for (let round = 0; round < 3; round++) {
     for (let q = 0; q < 2; q++) {
-      const res = await b.call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') } });
+      const res = await b.call('POST', '/v1/queries', { token, body: await withCase(b.call, token, { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') }) });
       expect(res.status).toBe(200);
     }
     await b.broker.sequencer.drain({ forceCheckpoint: true });

@@ -52,12 +52,13 @@ describe.skipIf(!adminUrl)('two broker processes on one database', () => {
   it('forms one consistent tree', async () => {
     const env = { ...process.env, DATA_DIR: dataDir };
     const token = (await run(process.execPath, [BROKER_BIN, 'token', '--user', 'demo-voorzitter'], { env })).stdout.trim();
-    const ask = (url: string) =>
-      fetch(`${url}/v1/queries`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') }),
-      }).then((r) => r.status);
+    const post = (url: string, body: unknown) =>
+      fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const ask = async (url: string) => {
+      const [subject, caseRef] = [randomPseudonym(), opaqueRef('case')];
+      await post(`${url}/v1/cases`, { caseRef, doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [subject] });
+      return (await post(`${url}/v1/queries`, { subject, doel: 'jpp-screening', caseRef })).status;
+    };
     const perBroker = 30;
     const statuses = await Promise.all(
       urls.flatMap((url) => Array.from({ length: perBroker }, () => ask(url))),

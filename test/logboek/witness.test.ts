@@ -14,6 +14,7 @@ import { sql } from 'kysely';
 import type { JWK } from 'jose';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
+import { withCase } from '../support/casus.js';
 import { loadDemoSecrets } from '../../broker/config/demo-secrets.js';
 import { canonicalJson } from '../../broker/logboek/log-entry.js';
 import { nodeHash } from '../../broker/logboek/merkle/merkle-hash.js';
@@ -45,7 +46,7 @@ async function setup(): Promise<{ b: TestBroker; store: string; round: () => Pro
 async function activity(t: TestBroker): Promise<void> {
   const token = await t.token('demo-voorzitter');
   for (let i = 0; i < 2; i++) {
-    const res = await t.call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') } });
+    const res = await t.call('POST', '/v1/queries', { token, body: await withCase(t.call, token, { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') }) });
     expect(res.status).toBe(200);
   }
   await t.broker.sequencer.drain({ forceCheckpoint: true });
@@ -153,7 +154,7 @@ describe('a broker that rewrites history', () => {
     // The broker's own sequencer refuses to sign over a tree that no longer matches its
     // last checkpoint, and says so in its health check ...
     const token = await t.token('demo-voorzitter');
-    await t.call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') } });
+    await t.call('POST', '/v1/queries', { token, body: await withCase(t.call, token, { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') }) });
     await t.broker.sequencer.runOnce(); // places the new entries; no checkpoint is due yet
     await expect(t.broker.sequencer.drain({ forceCheckpoint: true })).rejects.toThrow(/does not match the stored tree/);
     await t.broker.sequencer.stop();

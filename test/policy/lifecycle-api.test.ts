@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
+import { withCase } from '../support/casus.js';
 import { createSchemaRegistry, type SchemaName } from '../../broker/schemas/schema-registry.js';
 
 const schemas = createSchemaRegistry();
@@ -23,8 +24,8 @@ afterAll(async () => b?.close());
 const call = (user: string, method: string, path: string, body?: unknown) =>
   b.call(method, path, { token: tokens[user]!, ...(body !== undefined ? { body } : {}) });
 const valid = (name: SchemaName, body: unknown) => expect(schemas.validate(name, body)).toEqual([]);
-const ask = (user: string, doel: string) =>
-  call(user, 'POST', '/v1/queries', { subject: randomPseudonym(), doel, caseRef: opaqueRef('case') });
+const ask = async (user: string, doel: string) =>
+  call(user, 'POST', '/v1/queries', await withCase(b.call, tokens['demo-voorzitter']!, { subject: randomPseudonym(), doel, caseRef: opaqueRef('case') }));
 const policyLog = async () =>
   (
     await sql<{ content: string }>`select content from logboek_entries where action = 'policy-change' order by id`.execute(b.broker.db)

@@ -52,7 +52,11 @@ describe.skipIf(!adminUrl)('a new active version reaches every broker process', 
 
   it('activates on one process; the other answers with the new version within a second', async () => {
     const [a, other] = [brokers[0]!.url, brokers[1]!.url];
-    const ask = () => call(other, 'demo-voorzitter', 'POST', '/v1/queries', { subject: randomPseudonym(), doel: 'jpp-screening', caseRef: opaqueRef('case') });
+    const ask = async () => {
+      const [subject, caseRef] = [randomPseudonym(), opaqueRef('case')];
+      await call(other, 'demo-voorzitter', 'POST', '/v1/cases', { caseRef, doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [subject] });
+      return call(other, 'demo-voorzitter', 'POST', '/v1/queries', { subject, doel: 'jpp-screening', caseRef });
+    };
     const old = (await ask()).policyVersion as number;
 
     const list = await call(a, 'demo-fg', 'GET', '/v1/policies');

@@ -10,13 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage, screenshot, textOf } from '../support/browser.js';
-import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
+import { askAs } from '../support/web-journeys.js';
 import { asAttacker } from '../support/logboek-attacker.js';
 
 const QUESTIONS = 6;
 const PARTNERS = 9;
 
-describe.skipIf(!HAS_CHROMIUM)('jurist: the logboek in the browser', () => {
+describe.skipIf(!HAS_CHROMIUM)('jurist: the logboek in the browser', { timeout: 90_000 }, () => {
   let tb: TestBroker;
   let browser: Browser;
   let page: Page;
@@ -24,13 +24,7 @@ describe.skipIf(!HAS_CHROMIUM)('jurist: the logboek in the browser', () => {
 
   beforeAll(async () => {
     tb = await startTestBroker();
-    const token = await tb.token('demo-voorzitter');
-    for (let i = 0; i < QUESTIONS; i++) {
-      const caseRef = opaqueRef('ZVH');
-      caseRefs.push(caseRef);
-      const res = await tb.call('POST', '/v1/queries', { token, body: { subject: randomPseudonym(), doel: 'jpp-screening', caseRef } });
-      expect(res.status).toBe(200);
-    }
+    for (let i = 0; i < QUESTIONS; i++) caseRefs.push(await askAs(tb, 'demo-voorzitter', 'jpp-screening'));
     await tb.broker.sequencer.drain({ forceCheckpoint: true });
     browser = await launchBrowser();
     page = await newPage(browser);

@@ -11,7 +11,7 @@ import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage, screenshot, textOf } from '../support/browser.js';
 import { askAs } from '../support/web-journeys.js';
 
-describe.skipIf(!HAS_CHROMIUM)('privacy officer: a policy change with four eyes', () => {
+describe.skipIf(!HAS_CHROMIUM)('privacy officer: a policy change with four eyes', { timeout: 90_000 }, () => {
   let tb: TestBroker;
   let browser: Browser;
   let page: Page;

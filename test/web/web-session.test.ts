@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
+import { openCase } from '../support/casus.js';
 
 /** A browser-like client: keeps the session cookie, does not follow redirects. */
 function client(base: string) {
@@ -103,7 +104,7 @@ describe('web sessions and forms', () => {
   it('shows each role only its own pages, and the services refuse the rest', async () => {
     const { c: voorzitter } = await login(tb.url, 'demo-voorzitter');
     const home = await voorzitter.req('GET', '/');
-    expect(home.text).toContain('href="/screening"');
+    expect(home.text).toContain('href="/casussen"');
     expect(home.text).not.toContain('href="/logboek"');
     expect((await voorzitter.req('GET', '/logboek')).status).toBe(403);
     expect((await voorzitter.req('GET', '/logboek/export/bevragingen.csv')).status).toBe(403);
@@ -187,6 +188,7 @@ describe('operational logs of the web interface', () => {
       const page = await c.req('GET', '/screening');
       const subject = randomPseudonym();
       const caseRef = opaqueRef('ZVH');
+      await openCase(tb, [subject], { caseRef });
       const res = await c.req('POST', '/screening', { _csrf: csrfOf(page.text), subject, doel: 'jpp-screening', caseRef });
       expect(res.status).toBe(200);
       expect(res.text).toContain('Uitkomst van de screening');

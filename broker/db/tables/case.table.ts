@@ -1,10 +1,65 @@
 import type { ColumnType, Generated } from 'kysely';
 
-/** A casus, known by the ZVH's own case reference. A casus is opened for one doel. */
+type Immutable<T> = ColumnType<T, T, never>;
+
+/**
+ * A casus, known by the ZVH's own case reference and opened for one doel. Its status moves
+ * along the workflow (casus-workflow.ts); every move is also a row of `case_status_changes`
+ * and a logboek entry.
+ */
 export interface CaseTable {
   id: Generated<string>;
-  case_ref: ColumnType<string, string, never>;
-  doel: ColumnType<string, string, never>;
-  opened_by: ColumnType<string, string, never>;
+  case_ref: Immutable<string>;
+  doel: Immutable<string>;
+  opened_by: Immutable<string>;
   opened_at: ColumnType<Date, Date | undefined, never>;
+  kind: ColumnType<'person' | 'group', 'person' | 'group' | undefined, never>;
+  route_in: ColumnType<string, string | undefined, never>;
+  status: ColumnType<string, string | undefined, string>;
+  status_changed_at: ColumnType<Date, Date | undefined, Date>;
+  closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  outcome: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** One subject of a casus (a youth; a group casus has several), with its notificatie state. */
+export interface CaseSubjectTable {
+  id: Generated<string>;
+  case_id: Immutable<string>;
+  position: Immutable<number>;
+  notification_state: ColumnType<'pending' | 'informed' | 'deferred', undefined, 'pending' | 'informed' | 'deferred'>;
+  informed_at: ColumnType<Date | null, undefined, Date | null>;
+  defer_reason: ColumnType<string | null, undefined, string | null>;
+  deferred_until: ColumnType<Date | null, undefined, Date | null>;
+  notification_changed_at: ColumnType<Date | null, undefined, Date | null>;
+}
+
+/** A subject's HMAC-SHA256(k_db, pseudonym), under each key epoch it was given in. */
+export interface CaseSubjectHashTable {
+  subject_id: Immutable<string>;
+  subject_hash: Immutable<Uint8Array>;
+}
+
+/** One step of a casus's status history: who moved it, when, and why (a code, never text). */
+export interface CaseStatusChangeTable {
+  id: Generated<number>;
+  case_id: Immutable<string>;
+  from_status: ColumnType<string | null, string | null, never>;
+  to_status: Immutable<string>;
+  reason: ColumnType<string | null, string | null, never>;
+  outcome: ColumnType<string | null, string | null, never>;
+  changed_by: Immutable<string>;
+  changed_at: Immutable<Date>;
+}
+
+/** A vervolgactie: which partner acts, what kind of action (a code), by when. No narrative. */
+export interface CaseVervolgactieTable {
+  id: Generated<string>;
+  case_id: Immutable<string>;
+  partner_id: Immutable<string>;
+  kind: Immutable<string>;
+  due_date: Immutable<Date>;
+  created_by: Immutable<string>;
+  created_at: Immutable<Date>;
+  completed_at: ColumnType<Date | null, undefined, Date>;
+  completed_by: ColumnType<string | null, undefined, string>;
 }

@@ -19,8 +19,8 @@ export interface LogboekEntryTable {
   id: Generated<number>;
   /** The writing transaction's id (`pg_current_xact_id()`), as text; set by the database. */
   tx: ColumnType<string, never, never>;
-  /** RFC 8785 canonical JSON of the entry without its seq. */
-  content: Immutable<string>;
+  /** RFC 8785 canonical JSON of the entry without its seq; NULL once retention redacted it (0009). */
+  content: ColumnType<string | null, string, never>;
   action: Immutable<string>;
   logged_at: Immutable<Date>;
   actor_id: Immutable<string>;

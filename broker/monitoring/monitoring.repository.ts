@@ -1,0 +1,65 @@
+/** The raw counts monitoring aggregates: never a row about one person leaves this module's service. */
+import { sql } from 'kysely';
+import type { Executor } from '../db/database.js';
+
+/** Cases aangemeld in [from, to), with their route in and their status at `to` (from the history). */
+export async function casesOpenedIn(ex: Executor, from: Date, to: Date): Promise<Array<{ routeIn: string; statusAtEnd: string }>> {
+  const rows = await ex
+    .selectFrom('cases as c')
+    .select([
+      'c.route_in as routeIn',
+      (eb) =>
+        eb
+          .selectFrom('case_status_changes as h')
+          .select('h.to_status')
+          .whereRef('h.case_id', '=', 'c.id')
+          .where('h.changed_at', '<', to)
+          .orderBy('h.changed_at', 'desc')
+          .orderBy('h.id', 'desc')
+          .limit(1)
+          .as('statusAtEnd'),
+    ])
+    .where('c.opened_at', '>=', from)
+    .where('c.opened_at', '<', to)
+    .execute();
+  return rows.map((r) => ({ routeIn: r.routeIn, statusAtEnd: r.statusAtEnd ?? 'aangemeld' }));
+}
+
+/** Casussen closed in [from, to), by outcome. */
+export async function closedIn(ex: Executor, from: Date, to: Date): Promise<Array<{ outcome: string; n: number }>> {
+  return ex
+    .selectFrom('cases')
+    .select(['outcome', sql<number>`count(*)::int`.as('n')])
+    .where('closed_at', '>=', from)
+    .where('closed_at', '<', to)
+    .groupBy('outcome')
+    .execute() as Promise<Array<{ outcome: string; n: number }>>;
+}
+
+/** Days from aanmelding to the first bespreking, for casussen first besproken in [from, to). */
+export async function daysToBespreking(ex: Executor, from: Date, to: Date): Promise<number[]> {
+  const rows = await ex
+    .selectFrom('case_status_changes as h')
+    .innerJoin('cases as c', 'c.id', 'h.case_id')
+    .select(['c.opened_at as openedAt', sql<Date>`min(h.changed_at)`.as('besprokenAt')])
+    .where('h.to_status', '=', 'besproken')
+    .groupBy(['c.id', 'c.opened_at'])
+    .having(sql<Date>`min(h.changed_at)`, '>=', from)
+    .having(sql<Date>`min(h.changed_at)`, '<', to)
+    .execute();
+  return rows.map((r) => Math.floor((new Date(r.besprokenAt).getTime() - r.openedAt.getTime()) / 86_400_000));
+}
+
+/** Answers given in [from, to) per partner and outcome (disclosure entries of the logboek). */
+export async function answersIn(ex: Executor, from: Date, to: Date): Promise<Array<{ partner: string; outcome: string; n: number }>> {
+  const rows = await ex
+    .selectFrom('logboek_entries')
+    .select(['partner_id', 'outcome', sql<number>`count(*)::int`.as('n')])
+    .where('action', '=', 'disclosure')
+    .where('logged_at', '>=', from)
+    .where('logged_at', '<', to)
+    .where('partner_id', 'is not', null)
+    .groupBy(['partner_id', 'outcome'])
+    .execute();
+  return rows.map((r) => ({ partner: r.partner_id!, outcome: r.outcome, n: r.n }));
+}

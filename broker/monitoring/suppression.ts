@@ -1,0 +1,38 @@
+/**
+ * Small-cell suppression for aggregate tables (statistical disclosure control).
+ *
+ * Primary suppression: every cell and total with a count below the threshold is withheld
+ * (zero included: the output never shows a count below the threshold).
+ * Complementary suppression: a table is a set of additive constraints (parts sum to a
+ * total). If exactly one member of a constraint is withheld, it could be recovered by
+ * subtraction, so the smallest shown part (or else the total) is withheld too; this repeats
+ * until no constraint has exactly one withheld member.
+ */
+
+export interface Constraint {
+  /** Id of the total. */
+  readonly total: string;
+  /** Ids of the parts that sum to it. */
+  readonly parts: readonly string[];
+}
+
+/** The ids to withhold, given every count and the additive constraints between them. */
+export function suppress(counts: ReadonlyMap<string, number>, constraints: readonly Constraint[], threshold: number): Set<string> {
+  const hidden = new Set<string>();
+  for (const [id, n] of counts) if (n < threshold) hidden.add(id);
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const c of constraints) {
+      const members = [c.total, ...c.parts];
+      const withheld = members.filter((m) => hidden.has(m));
+      if (withheld.length !== 1) continue;
+      const shownParts = c.parts.filter((p) => !hidden.has(p)).sort((a, b) => counts.get(a)! - counts.get(b)! || a.localeCompare(b));
+      // The only withheld member is the total: all parts are shown and sum to it; withhold the smallest part.
+      const next = shownParts[0] ?? c.total;
+      hidden.add(next);
+      changed = true;
+    }
+  }
+  return hidden;
+}

@@ -1,0 +1,85 @@
+/**
+ * What retention removes, in SQL: expired signals, closed casussen past their bewaartermijn,
+ * and the content of logboek entries past theirs. Each function skips what an active legal
+ * hold protects and returns a count and the range of the moments that made things expire.
+ */
+import { sql } from 'kysely';
+import type { Executor } from '../db/database.js';
+
+export interface Removed {
+  count: number;
+  from: Date | null;
+  to: Date | null;
+}
+
+const heldSubjects = sql`(select h.subject_hash from legal_hold_subject_hashes h join legal_holds l on l.id = h.hold_id where l.released_at is null)`;
+const heldCases = sql`(
+  select case_id from legal_holds where released_at is null and case_id is not null
+  union
+  select s.case_id from case_subjects s join case_subject_hashes ch on ch.subject_id = s.id
+   where ch.subject_hash in ${heldSubjects})`;
+
+const summarise = (rows: Array<{ at: Date }>): Removed => {
+  if (rows.length === 0) return { count: 0, from: null, to: null };
+  const times = rows.map((r) => new Date(r.at).getTime());
+  return { count: rows.length, from: new Date(Math.min(...times)), to: new Date(Math.max(...times)) };
+};
+
+/** Deletes signals whose expiresAt has passed, unless their subject is on hold. */
+export async function removeExpiredSignals(ex: Executor, now: Date): Promise<Removed> {
+  const rows = await ex
+    .deleteFrom('signals')
+    .where('expires_at', '<=', now)
+    .where(sql<boolean>`subject_hash not in ${heldSubjects}`)
+    .returning('expires_at as at')
+    .execute();
+  return summarise(rows);
+}
+
+/** Signals that expired but stay because a hold protects their subject. */
+export async function heldExpiredSignals(ex: Executor, now: Date): Promise<number> {
+  const row = await ex
+    .selectFrom('signals')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('expires_at', '<=', now)
+    .where(sql<boolean>`subject_hash in ${heldSubjects}`)
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
+/** Deletes closed casussen (with subjects, history, vervolgacties, queries) closed on or before `closedBefore`, unless held. */
+export async function removeClosedCases(ex: Executor, closedBefore: Date, termDays: number): Promise<Removed & { held: number }> {
+  const held = await ex
+    .selectFrom('cases')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('closed_at', '<=', closedBefore)
+    .where(sql<boolean>`id in ${heldCases}`)
+    .executeTakeFirstOrThrow();
+  const rows = await ex
+    .deleteFrom('cases')
+    .where('closed_at', '<=', closedBefore)
+    .where(sql<boolean>`id not in ${heldCases}`)
+    .returning(sql<Date>`closed_at + make_interval(days => ${termDays})`.as('at'))
+    .execute();
+  return { ...summarise(rows), held: held.n };
+}
+
+/**
+ * Redacts the content of logboek entries logged on or before `loggedBefore`: content, subject
+ * hash, case ref and query id become NULL; what is left says what kind of step happened when,
+ * by which role, without whom it was about. Only entries already in the Merkle tree (a row of
+ * logboek_leaves) are redacted, so the leaf hash that proofs rest on is never lost. Entries
+ * about a held subject or casus keep their content.
+ */
+export async function redactLogContent(ex: Executor, loggedBefore: Date, termDays: number): Promise<Removed & { held: number }> {
+  const eligible = sql`e.content is not null and e.logged_at <= ${loggedBefore}
+      and exists (select 1 from logboek_leaves l where l.entry_id = e.id)`;
+  const isHeld = sql`((e.subject_hash is not null and e.subject_hash in ${heldSubjects})
+      or (e.case_ref is not null and e.case_ref in (select case_ref from cases where id in ${heldCases})))`;
+  const held = await sql<{ n: number }>`select count(*)::int as n from logboek_entries e where ${eligible} and ${isHeld}`.execute(ex);
+  const rows = await sql<{ at: Date }>`
+    update logboek_entries e set content = null, subject_hash = null, case_ref = null, query_id = null
+     where ${eligible} and not ${isHeld}
+     returning e.logged_at + make_interval(days => ${termDays}) as at`.execute(ex);
+  return { ...summarise(rows.rows), held: held.rows[0]!.n };
+}

@@ -1,0 +1,166 @@
+/**
+ * Retention: removes what has passed its bewaartermijn (docs/casus.md).
+ * - Signals go at their expiresAt (which intake already caps at the platform's maximum).
+ * - Closed casussen go `bewaartermijnen.closedCaseDays` after closing, with their subjects,
+ *   history, vervolgacties and queries.
+ * - Logboek entries' content is redacted `bewaartermijnen.logContentDays` after logging; the
+ *   leaf hash stays, so inclusion and consistency proofs still verify.
+ * - An active legal hold suspends all three for its casus or subject.
+ *
+ * Invariants:
+ * - One run is one transaction, and its record is a logboek entry (`retention-run`) written in
+ *   that transaction: counts per kind and time ranges, never an identity, hash or reference.
+ *   The entry is signed like every other, through the logboek's checkpoints (RFC 9162 tree
+ *   heads, JWS), so the record cannot be altered unseen.
+ * - Runs are serialised across processes by an advisory lock.
+ * - The clock is injected: a run "two years ahead" is a run with `now` two years ahead.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database } from '../db/database.js';
+import { validationError } from '../errors/app-error.js';
+import { requirePerson, type Principal } from '../auth/principal.js';
+import type { Platform } from '../platform/platform.js';
+import type { SchemaRegistry } from '../schemas/schema-registry.js';
+import { requireRegistered } from '../people/require-registered.js';
+import type { LogWriter } from '../logboek/log-writer.js';
+import { actorOf, type LogActor } from '../logboek/log-entry.js';
+import { heldExpiredSignals, redactLogContent, removeClosedCases, removeExpiredSignals, type Removed } from './retention.repository.js';
+import { listRetentionRecords } from './retention-record.repository.js';
+
+const DAY = 86_400_000;
+const RETENTION_LOCK = 0x6a7070726574; // "jppret"
+
+export type RetentionTrigger = 'api' | 'schedule' | 'cli';
+
+interface RangeView {
+  count: number;
+  from: string | null;
+  to: string | null;
+}
+
+export interface RetentionRun {
+  runId: string;
+  ranAt: string;
+  trigger: RetentionTrigger;
+  removed: { signals: RangeView; cases: RangeView; logContent: RangeView };
+  kept: { onHold: number };
+}
+
+export interface RetentionService {
+  /** Runs retention now (schedule and CLI). */
+  run(trigger: 'schedule' | 'cli'): Promise<RetentionRun>;
+  /** Runs retention on a person's request (capability `rights`). */
+  runFor(principal: Principal, traceId: string): Promise<RetentionRun>;
+  list(principal: Principal, query: Record<string, unknown>): Promise<{ items: RetentionRun[] }>;
+}
+
+const view = (r: Removed): RangeView => ({ count: r.count, from: r.from?.toISOString() ?? null, to: r.to?.toISOString() ?? null });
+
+/** The record's details: flat counts and ranges (log entry details hold scalars only). */
+function detailsOf(run: RetentionRun): Record<string, string | number | null> {
+  const out: Record<string, string | number | null> = { runId: run.runId, trigger: run.trigger, keptOnHold: run.kept.onHold };
+  for (const [kind, r] of Object.entries(run.removed)) {
+    out[`${kind}Removed`] = r.count;
+    out[`${kind}From`] = r.from;
+    out[`${kind}To`] = r.to;
+  }
+  return out;
+}
+
+/** Reads a run back from its record's details. */
+export function runOfDetails(d: Record<string, unknown>, ranAt: Date): RetentionRun {
+  const range = (kind: string): RangeView => ({
+    count: Number(d[`${kind}Removed`] ?? 0),
+    from: (d[`${kind}From`] as string | null) ?? null,
+    to: (d[`${kind}To`] as string | null) ?? null,
+  });
+  return {
+    runId: String(d['runId']),
+    ranAt: ranAt.toISOString(),
+    trigger: d['trigger'] as RetentionTrigger,
+    removed: { signals: range('signals'), cases: range('cases'), logContent: range('logContent') },
+    kept: { onHold: Number(d['keptOnHold'] ?? 0) },
+  };
+}
+
+export function createRetentionService(deps: {
+  db: Kysely<Database>;
+  platform: Platform;
+  querySchemas: SchemaRegistry;
+  log: LogWriter;
+  now: () => Date;
+}): RetentionService {
+  const { db, platform } = deps;
+  const { closedCaseDays, logContentDays } = platform.bewaartermijnen;
+
+  const execute = async (trigger: RetentionTrigger, actor: LogActor, traceId: string, person?: Parameters<typeof requireRegistered>[1]): Promise<RetentionRun> => {
+    const startedAt = deps.now();
+    const run = await db.transaction().execute(async (trx) => {
+      if (person) await requireRegistered(trx, person);
+      await sql`select pg_advisory_xact_lock(${RETENTION_LOCK})`.execute(trx);
+      const now = deps.now();
+      // Cases first: a case's own queries go with it; then what is left of the log.
+      const cases = await removeClosedCases(trx, new Date(now.getTime() - closedCaseDays * DAY), closedCaseDays);
+      const heldSignals = await heldExpiredSignals(trx, now);
+      const signals = await removeExpiredSignals(trx, now);
+      const logContent = await redactLogContent(trx, new Date(now.getTime() - logContentDays * DAY), logContentDays);
+      const result: RetentionRun = {
+        runId: randomUUID(),
+        ranAt: now.toISOString(),
+        trigger,
+        removed: { signals: view(signals), cases: view(cases), logContent: view(logContent) },
+        kept: { onHold: heldSignals + cases.held + logContent.held },
+      };
+      await deps.log.append(trx, [
+        { action: 'retention-run', actor, outcome: 'completed', traceId, startedAt, endedAt: deps.now(), details: detailsOf(result) },
+      ]);
+      return result;
+    });
+    deps.log.committed();
+    return run;
+  };
+
+  return {
+    run: (trigger) => execute(trigger, { kind: 'system', id: `retention-${trigger}` }, randomUUID().replaceAll('-', '')),
+
+    async runFor(principal, traceId) {
+      const person = requirePerson(principal, platform, 'rights');
+      return execute('api', actorOf(person), traceId, person);
+    },
+
+    async list(principal, query) {
+      const person = requirePerson(principal, platform, 'rights');
+      const params: Record<string, unknown> = { ...query };
+      const errors = deps.querySchemas.validate('retention#/$defs/listQuery', params);
+      if (errors.length > 0) throw validationError(errors);
+      const records = await db.transaction().execute(async (trx) => {
+        await requireRegistered(trx, person);
+        return listRetentionRecords(trx, params['limit'] as number);
+      });
+      return { items: records.flatMap((r) => (r.details ? [runOfDetails(r.details, r.loggedAt)] : [])) };
+    },
+  };
+}
+
+/** Runs retention every `intervalSeconds` inside the service; returns a stop function. */
+export function scheduleRetention(service: RetentionService, intervalSeconds: number, logger: Logger): () => void {
+  if (intervalSeconds <= 0) return () => undefined;
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    service
+      .run('schedule')
+      .then((r) => logger.info({ removed: r.removed, kept: r.kept }, 'retention run'))
+      .catch((err: unknown) => logger.error({ err }, 'retention run failed; it is tried again at the next interval'))
+      .finally(() => {
+        running = false;
+      });
+  }, intervalSeconds * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+

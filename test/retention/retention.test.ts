@@ -1,0 +1,180 @@
+/**
+ * Retention with the clock two years ahead: expired signals and closed casussen go, log
+ * content past its term is redacted, everything under a legal hold stays, the run is
+ * recorded in the logboek without identities, and the log still verifies.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { startTestBroker, type TestBroker } from '../support/test-broker.js';
+import { submitSignals } from '../support/signals.js';
+import { randomPseudonym } from '../support/synthetic.js';
+import { openCase, type OpenCase } from '../support/casus.js';
+import { verifyCommand, type AuditIo } from '../../broker/commands/audit.js';
+import { createLogClient, exportLog } from '../../broker/logboek/export-log.js';
+import { witnessOnce } from '../../broker/logboek/witness.js';
+import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+
+const DAY = 86_400_000;
+const schemas = createSchemaRegistry();
+let b: TestBroker;
+let dir: string;
+const s = {} as {
+  free: string;
+  held: string;
+  freeRef: string;
+  heldRef: string;
+  closed: OpenCase;
+  closedHeld: OpenCase;
+  open: OpenCase;
+  heldSubjectCase: OpenCase;
+  run: any;
+  before: { entries: number; redacted: number };
+};
+
+const one = async <T>(q: ReturnType<typeof sql<T>>) => (await q.execute(b.broker.db)).rows;
+const countOf = async (table: string, where = sql`true`) =>
+  (await one(sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where ${where}`))[0]!.n;
+
+async function verify(how: 'database' | 'export'): Promise<{ code: number; report: any }> {
+  let text = '';
+  const io: AuditIo = { out: (l) => void (text += `${l}\n`), err: (l) => void (text += `${l}\n`) };
+  let code: number;
+  // A witness that held the checkpoints from before the run: the log after redaction must extend them.
+  await witnessOnce({ client: createLogClient(b.url), store: join(dir, 'witness') });
+  const witnessStore = join(dir, 'witness');
+  if (how === 'database') code = await verifyCommand({ database: true, json: true, witnessStore }, io, { db: b.broker.db });
+  else {
+    const out = join(dir, `export-${Date.now()}`);
+    await exportLog(createLogClient(b.url, { token: await b.token('demo-jurist') }), out);
+    code = await verifyCommand({ export: out, json: true, witnessStore }, io);
+  }
+  return { code, report: JSON.parse(text) };
+}
+
+beforeAll(async () => {
+  b = await startTestBroker();
+  dir = mkdtempSync(join(tmpdir(), 'jpp-retention-'));
+  const voorzitter = await b.token('demo-voorzitter');
+  const fg = await b.token('demo-fg');
+  const move = (c: OpenCase, body: object) => b.call('POST', `/v1/cases/${c.caseId}/transitions`, { token: voorzitter, body });
+
+  s.free = randomPseudonym();
+  s.held = randomPseudonym();
+  s.freeRef = (await submitSignals(b, 'halt', [{ subject: s.free, category: 'halt-afdoening' }]))[0]!;
+  s.heldRef = (await submitSignals(b, 'politie', [{ subject: s.held, category: 'politie-registratie' }]))[0]!;
+  s.open = await openCase(b, [s.free]);
+  s.heldSubjectCase = await openCase(b, [s.held]);
+  const closedSubject = randomPseudonym();
+  s.closed = await openCase(b, [closedSubject]);
+  s.closedHeld = await openCase(b, [randomPseudonym()]);
+  for (const [subject, c] of [[s.free, s.open], [s.held, s.heldSubjectCase], [closedSubject, s.closed]] as const) {
+    expect((await b.call('POST', '/v1/queries', { token: voorzitter, body: { subject, doel: 'jpp-screening', caseId: c.caseId } })).status).toBe(200);
+  }
+  for (const c of [s.closed, s.closedHeld]) expect((await move(c, { to: 'afgesloten', outcome: 'geen-zorgen' })).status).toBe(200);
+  expect((await b.call('POST', '/v1/legal-holds', { token: fg, body: { subject: s.held, reason: 'klacht-ap' } })).status).toBe(201);
+  expect((await b.call('POST', '/v1/legal-holds', { token: fg, body: { caseId: s.closedHeld.caseId, reason: 'rechtszaak' } })).status).toBe(201);
+  await b.broker.sequencer.drain({ forceCheckpoint: true });
+  const v = await verify('database');
+  expect(v.code).toBe(0);
+  s.before = { entries: v.report.entries, redacted: v.report.redacted };
+
+  b.clock.now = new Date(b.clock.now.getTime() + 2 * 365 * DAY + DAY);
+  const res = await b.call('POST', '/v1/retention/runs', { token: await b.token('demo-fg') });
+  expect(res.status, res.text).toBe(201);
+  s.run = res.body;
+  await b.broker.sequencer.drain({ forceCheckpoint: true });
+});
+afterAll(async () => {
+  await b?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('two years ahead', () => {
+  it('removes expired signals, but keeps those of a subject on hold', async () => {
+    expect(await countOf('signals', sql`ref = ${s.freeRef}`)).toBe(0);
+    expect(await countOf('signals', sql`ref = ${s.heldRef}`)).toBe(1);
+    expect(s.run.removed.signals.count).toBeGreaterThanOrEqual(1);
+    expect(await countOf('signals', sql`expires_at <= ${b.clock.now} and ref <> ${s.heldRef}`)).toBe(0);
+  });
+
+  it('removes closed casussen past their bewaartermijn with their subjects and queries, and keeps held and open ones', async () => {
+    expect(await countOf('cases', sql`id = ${s.closed.caseId}`)).toBe(0);
+    expect(await countOf('case_subjects', sql`case_id = ${s.closed.caseId}`)).toBe(0);
+    expect(await countOf('case_status_changes', sql`case_id = ${s.closed.caseId}`)).toBe(0);
+    expect(await countOf('queries', sql`case_id = ${s.closed.caseId}`)).toBe(0);
+    expect(await countOf('cases', sql`id = ${s.closedHeld.caseId}`)).toBe(1);
+    expect(await countOf('cases', sql`id = ${s.open.caseId}`)).toBe(1);
+    expect(await countOf('queries', sql`case_id = ${s.open.caseId}`)).toBe(1);
+    expect(s.run.removed.cases.count).toBeGreaterThanOrEqual(1);
+    expect(s.run.kept.onHold).toBeGreaterThanOrEqual(3); // the held signal, the held casus, the held subject's entries
+  });
+
+  it("redacts log content past its term, leaves held subjects' and casussen's entries whole", async () => {
+    const aboutHeld = await one(sql<{ content: string | null }>`select content from logboek_entries where case_ref = ${s.heldSubjectCase.caseRef} or case_ref = ${s.closedHeld.caseRef}`);
+    expect(aboutHeld.length).toBeGreaterThan(0);
+    expect(aboutHeld.every((e) => e.content !== null)).toBe(true);
+    const redacted = await one(sql<{ action: string; outcome: string; subject_hash: unknown; case_ref: unknown; query_id: unknown }>`
+      select action, outcome, subject_hash, case_ref, query_id from logboek_entries where content is null`);
+    expect(redacted.length).toBe(s.run.removed.logContent.count);
+    expect(redacted.length).toBeGreaterThan(b.broker.platform.partners.length);
+    expect(redacted.every((e) => e.subject_hash === null && e.case_ref === null && e.query_id === null)).toBe(true);
+    expect(redacted.some((e) => e.action === 'disclosure' && ['hit', 'no-hit', 'not-permitted'].includes(e.outcome))).toBe(true);
+    // The free subject's disclosures are gone from inzage; the held subject's are all there.
+    const inzage = async (subject: string) => (await b.call('POST', '/v1/inzage', { token: await b.token('demo-jurist'), body: { subject } })).body;
+    expect((await inzage(s.free)).total).toBe(0);
+    expect((await inzage(s.held)).total).toBe(b.broker.platform.partners.length);
+  });
+
+  it('records the run in the logboek: counts and time ranges, no identities', async () => {
+    expect(schemas.validate('retention#/$defs/run', s.run)).toEqual([]);
+    const [entry] = await one(sql<{ content: string; actor_id: string; subject_hash: unknown; case_ref: unknown }>`
+      select content, actor_id, subject_hash, case_ref from logboek_entries where action = 'retention-run' order by id desc limit 1`);
+    expect(entry).toMatchObject({ actor_id: 'demo-fg', subject_hash: null, case_ref: null });
+    const details = JSON.parse(entry!.content).details;
+    expect(details).toMatchObject({ runId: s.run.runId, signalsRemoved: s.run.removed.signals.count, casesRemoved: s.run.removed.cases.count, logContentRemoved: s.run.removed.logContent.count });
+    for (const secret of [s.free, s.held, s.closed.caseRef, s.closedHeld.caseRef, s.freeRef]) expect(entry!.content).not.toContain(secret);
+    const list = await b.call('GET', '/v1/retention/runs', { token: await b.token('demo-jurist') });
+    expect(list.body.items[0]).toEqual(s.run);
+    expect((await b.call('GET', '/v1/retention/runs', { token: await b.token('demo-voorzitter') })).status).toBe(403);
+  });
+
+  it('leaves a log that still verifies, from the database and from an export, with the redacted entries counted', async () => {
+    for (const how of ['database', 'export'] as const) {
+      const { code, report } = await verify(how);
+      expect(code, JSON.stringify(report)).toBe(0);
+      expect(report.valid).toBe(true);
+      expect(report.redacted).toBe(s.before.redacted + s.run.removed.logContent.count);
+      expect(report.entries).toBeGreaterThan(s.before.entries);
+    }
+  });
+
+  it('a second run removes nothing more', async () => {
+    const again = await b.call('POST', '/v1/retention/runs', { token: await b.token('demo-fg') });
+    expect(again.body.removed).toMatchObject({ signals: { count: 0 }, cases: { count: 0 } });
+  });
+});
+
+describe('the database guard', () => {
+  it.each([
+    ['a change of a redacted entry', sql`update logboek_entries set outcome = 'hit' where content is null`],
+    ['redaction that changes more than it may', sql`update logboek_entries set content = null, subject_hash = null, case_ref = null, query_id = null, outcome = 'x' where content is not null`],
+    ['redaction that keeps the subject', sql`update logboek_entries set content = null where content is not null and subject_hash is not null`],
+    ['a DELETE', sql`delete from logboek_entries where content is null`],
+  ])('refuses %s', async (_what, statement) => {
+    const before = await one(sql`select id, content, outcome from logboek_entries order by id`);
+    await expect(statement.execute(b.broker.db)).rejects.toThrow(/append-only/);
+    expect(await one(sql`select id, content, outcome from logboek_entries order by id`)).toEqual(before);
+  });
+
+  it('refuses to redact an entry that is not in the tree yet', async () => {
+    await expect(
+      sql`do $$ begin
+            insert into logboek_entries (content, action, logged_at, actor_id, outcome, trace_id) values ('{}', 'log-read', now(), 'test', 'read', 'trace');
+            update logboek_entries set content = null where id = (select max(id) from logboek_entries);
+          end $$`.execute(b.broker.db),
+    ).rejects.toThrow(/append-only/);
+  });
+});
