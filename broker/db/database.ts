@@ -8,7 +8,7 @@
  * - Only repositories import kysely query builders; services pass `db` or a transaction.
  * - Both engines return the same JS types: int8 as number, timestamptz as Date, json as objects.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, PGliteDialect, PostgresDialect, type LogEvent, type Transaction } from 'kysely';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
@@ -115,14 +115,25 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   const dir = join(target.dataDir, 'pgdata');
   mkdirSync(dir, { recursive: true });
   let release: () => Promise<void>;
+  const inUse = (cause?: unknown): Error =>
+    new Error(`the embedded database in ${dir} is in use by another process; stop it first (two processes would corrupt it)`, { cause });
+  // PGlite runs on the event loop, so a busy owner can miss the lock's refreshes for a while;
+  // the owner's pid, still alive, keeps the lock from being taken over as stale meanwhile.
+  const pidFile = `${dir}.owner-pid`;
+  const owner = readOwnerPid(pidFile);
+  if (owner !== undefined && owner !== process.pid && isAlive(owner)) throw inUse();
   try {
-    release = await lockfile.lock(dir, { stale: 15_000, update: 5_000, realpath: false });
+    release = await lockfile.lock(dir, { stale: 60_000, update: 10_000, realpath: false });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new Error(`the embedded database in ${dir} is in use by another process; stop it first (two processes would corrupt it)`, { cause: err });
-    }
+    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') throw inUse(err);
     throw err;
   }
+  writeFileSync(pidFile, String(process.pid));
+  const unlock = release;
+  release = async () => {
+    rmSync(pidFile, { force: true });
+    await unlock();
+  };
   try {
     const pglite = await PGlite.create(dir, { parsers });
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), ...log });
@@ -140,5 +151,24 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   } catch (err) {
     await release();
     throw err;
+  }
+}
+
+function readOwnerPid(file: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a process with this pid runs on this machine (signal 0 only checks). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
