@@ -43,6 +43,9 @@ import { buildOpenApiDocument } from '../http/openapi.js';
 import { createHttpApp } from '../http/http-app.js';
 import { createBatchSignatureVerifier } from '../transport/batch-signature.js';
 import { clientCertificate, createRevocationList } from '../transport/client-certificate.js';
+import { webRoutes } from '../web/web-app.js';
+import { inProcessCustodian, remoteCustodian } from '../web/web-custodian.js';
+import { DEMO_PEOPLE } from '../demo/demo-platform.js';
 
 export const MODEL_FILE = fileURLToPath(new URL('../../policies/model.conf', import.meta.url));
 export const VERSION = '0.1.0';
@@ -140,6 +143,28 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
     const partnerIds = new Set(platform.partners.map((p) => p.id));
     const signatures = createBatchSignatureVerifier({ db, registryFile: config.transport.registryFile, partners: partnerIds });
     await signatures.syncRegistry();
+    const queries = createQueryService({ db, platform, schemas, policy, hashSubject, log, now });
+    const disclosures = createDisclosureService({ db, platform, querySchemas, log, now });
+    const logboek = createLogboekReadService({ db, platform, publicJwk: signer.publicJwk, origin, log, now });
+    const policies = createPolicyLifecycleService({ db, platform, schemas, querySchemas, policy, log, modelFile: MODEL_FILE, now });
+    const cases = createCasusService({ db, platform, schemas, querySchemas, hashSubject, log, now });
+    const rights = createRightsService({ db, platform, schemas, querySchemas, hashSubject, log, now });
+    const monitoring = createMonitoringService({ db, platform, querySchemas, log, now });
+    const web = webRoutes({
+      db,
+      platform,
+      config: config.web,
+      now,
+      queries,
+      disclosures,
+      logboek,
+      custodian: custodian ? inProcessCustodian(custodian) : config.web.custodianUrl ? remoteCustodian(config.web.custodianUrl) : undefined,
+      ...(config.mode === 'demo' ? { demoPeople: DEMO_PEOPLE } : {}),
+      policies,
+      casus: cases,
+      rights,
+      monitoring,
+    });
     const app = createHttpApp({
       db,
       logger: options.logger,
@@ -150,15 +175,16 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
         requireSignature: config.transport.requireSignature,
       }),
       clientCertificates: clientCertificate({ isRevoked: createRevocationList(config.transport.revokedFile), partners: partnerIds }),
-      queries: createQueryService({ db, platform, schemas, policy, hashSubject, log, now }),
-      disclosures: createDisclosureService({ db, platform, querySchemas, log, now }),
-      logboek: createLogboekReadService({ db, platform, publicJwk: signer.publicJwk, origin, log, now }),
-      cases: createCasusService({ db, platform, schemas, querySchemas, hashSubject, log, now }),
-      rights: createRightsService({ db, platform, schemas, querySchemas, hashSubject, log, now }),
-      monitoring: createMonitoringService({ db, platform, querySchemas, log, now }),
+      queries,
+      disclosures,
+      logboek,
+      policies,
+      web,
+      cases,
+      rights,
+      monitoring,
       retention,
       platformName: platform.name,
-      policies: createPolicyLifecycleService({ db, platform, schemas, querySchemas, policy, log, modelFile: MODEL_FILE, now }),
       querySchemas,
       openapi: buildOpenApiDocument(schemas, VERSION),
       ...(custodian ? { custodian } : {}),

@@ -74,7 +74,7 @@ function banner(url: string, mode: string, engine: string, dataDir: string, iden
   const lines = [
     '',
     `jpp-broker is listening on ${url}  (${mode} mode, ${engine === 'pglite' ? `embedded PGlite in ${dataDir}` : 'PostgreSQL'})`,
-    `  API documentation: ${url}/docs   OpenAPI: ${url}/openapi.json   health: ${url}/healthz`,
+    `  Web interface: ${url}/   API documentation: ${url}/docs   OpenAPI: ${url}/openapi.json   health: ${url}/healthz`,
   ];
   if (mtlsUrl) {
     lines.push(`  Partner adapters (mTLS, client certificate required): ${mtlsUrl}   PKI: ${pkiDir}`);
@@ -86,7 +86,9 @@ function banner(url: string, mode: string, engine: string, dataDir: string, iden
       `  Key custodian: ${url}/custodian/v1. The demo runs it in the broker's process for convenience only;`,
       "  in production it is its own process ('jpp-broker custodian') and its key never reaches the broker.",
       '',
-      '  Log in with a token from the built-in development issuer (demo only), in another terminal:',
+      `  In the browser: open ${url}/ and pick a demo user (voorzitter, jurist, privacy officer, ...).`,
+      '',
+      '  For the API, log in with a token from the built-in development issuer (demo only), in another terminal:',
       '    TOKEN=$(npx jpp-broker token --user demo-voorzitter)',
       `  Demo users: ${DEMO_PEOPLE.map((p) => `${p.id} (${p.role})`).join(', ')}`,
       '  Adapter tokens: npx jpp-broker token --adapter <partner>, e.g. --adapter halt',

@@ -8,6 +8,7 @@
  * - Outside demo mode no secret has a default. In demo mode, secrets that are not set
  *   are generated once into DATA_DIR (see `demo-secrets.ts`).
  */
+import { hkdfSync } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { ConfigError, parseEnv } from './parse-env.js';
 import { loadDemoSecrets, DEMO_ISSUER } from './demo-secrets.js';
@@ -45,6 +46,8 @@ export interface BrokerConfig {
   };
   /** Seconds between scheduled retention runs inside the service; 0: no schedule. */
   readonly retentionIntervalSeconds: number;
+  /** The web interface (issue 8). */
+  readonly web: WebConfig;
   /** Adapter transport: the mTLS listener, its PKI files, and what adapters must use. */
   readonly transport: TransportConfig;
 }
@@ -66,6 +69,21 @@ export interface TransportConfig {
   /** Outside demo mode: adapter endpoints only over mTLS, and only signed (JWS) batches. */
   readonly requireMtls: boolean;
   readonly requireSignature: boolean;
+}
+
+/** The web interface's settings: login, sessions, and where browsers' blinded elements go. */
+export interface WebConfig {
+  /** The broker's address as browsers reach it, without a trailing slash. */
+  readonly publicUrl: string;
+  /** Session cookies carry Secure (the public address is https). */
+  readonly secureCookies: boolean;
+  /** Signs the session cookie. */
+  readonly sessionSecret: string | undefined;
+  readonly sessionMinutes: number;
+  /** OpenID Connect login; absent in demo mode (demo users are picked) or when not configured. */
+  readonly oidc: { readonly issuer: string; readonly clientId: string; readonly clientSecret: string | undefined } | undefined;
+  /** The remote key custodian (production); demo mode uses the one in its own process. */
+  readonly custodianUrl: string | undefined;
 }
 
 export { ConfigError };
@@ -92,6 +110,13 @@ interface RawConfig {
   JPP_QUOTA_ADAPTER_PER_DAY: number;
   JPP_QUOTA_PERSON_PER_MINUTE: number;
   JPP_QUOTA_PERSON_PER_DAY: number;
+  JPP_PUBLIC_URL?: string;
+  JPP_WEB_SESSION_SECRET?: string;
+  JPP_WEB_SESSION_MINUTES: number;
+  JPP_OIDC_ISSUER?: string;
+  JPP_OIDC_CLIENT_ID?: string;
+  JPP_OIDC_CLIENT_SECRET?: string;
+  JPP_CUSTODIAN_URL?: string;
   JPP_MTLS_PORT?: number;
   JPP_PKI_DIR?: string;
   JPP_TLS_CERT?: string;
@@ -119,6 +144,8 @@ const KEYS: ReadonlyArray<keyof RawConfig> = [
   'JPP_MODE', 'PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'JPP_PLATFORM_FILE', 'JPP_SUBJECT_KEY',
   'JPP_JWT_ISSUER', 'JPP_JWT_JWKS_URL', 'JPP_JWT_AUDIENCE', 'LOG_LEVEL', 'JPP_LOG_SIGNING_KEY', 'JPP_LOG_ORIGIN',
   'JPP_CHECKPOINT_ENTRIES', 'JPP_CHECKPOINT_SECONDS', 'JPP_SEQUENCER', ...QUOTA_KEYS,
+  'JPP_PUBLIC_URL', 'JPP_WEB_SESSION_SECRET', 'JPP_WEB_SESSION_MINUTES', 'JPP_OIDC_ISSUER', 'JPP_OIDC_CLIENT_ID',
+  'JPP_OIDC_CLIENT_SECRET', 'JPP_CUSTODIAN_URL',
   'JPP_MTLS_PORT', 'JPP_PKI_DIR', 'JPP_TLS_CERT', 'JPP_TLS_KEY', 'JPP_TLS_CA', 'JPP_TLS_CRL', 'JPP_TLS_REVOKED_FILE', 'JPP_PARTNER_REGISTRY',
 ];
 
@@ -165,7 +192,28 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       sequencer: c.JPP_SEQUENCER === 'on',
     },
     retentionIntervalSeconds: c.JPP_RETENTION_INTERVAL_SECONDS,
+    web: webConfigOf(c, subjectKey),
     transport: transportOf(c, dataDir),
+  };
+}
+
+function webConfigOf(c: RawConfig, subjectKey: Buffer): WebConfig {
+  const publicUrl = (c.JPP_PUBLIC_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/+$/, '');
+  // The demo derives its session secret from its generated k_db (HKDF, RFC 5869), so that it
+  // needs no extra secret file; the two uses cannot collide under different info strings.
+  const sessionSecret =
+    c.JPP_WEB_SESSION_SECRET ??
+    (c.JPP_MODE === 'demo' ? Buffer.from(hkdfSync('sha256', subjectKey, Buffer.alloc(0), 'jpp-broker web session v1', 32)).toString('base64url') : undefined);
+  return {
+    publicUrl,
+    secureCookies: publicUrl.startsWith('https://'),
+    sessionSecret,
+    sessionMinutes: c.JPP_WEB_SESSION_MINUTES,
+    oidc:
+      c.JPP_MODE !== 'demo' && c.JPP_OIDC_ISSUER
+        ? { issuer: c.JPP_OIDC_ISSUER, clientId: c.JPP_OIDC_CLIENT_ID!, clientSecret: c.JPP_OIDC_CLIENT_SECRET }
+        : undefined,
+    custodianUrl: c.JPP_CUSTODIAN_URL,
   };
 }
 
@@ -188,6 +236,7 @@ function transportOf(c: RawConfig, dataDir: string): TransportConfig {
     requireSignature: !demo,
   };
 }
+
 
 function parseSigningKey(text: string): JsonWebKey {
   let jwk: JsonWebKey;

@@ -27,6 +27,7 @@ import type { LogboekCheckpointTable, LogboekEntryTable, LogboekLeafTable, Logbo
 import type { PolicyPreviewTable, PolicyRuleTable, PolicyVersionTable } from './tables/policy-version.table.js';
 import type { CustodianUsageTable } from './tables/custodian-usage.table.js';
 import type { PartnerKeyTable, SignalBatchSignatureTable } from './tables/partner-key.table.js';
+import type { WebSessionTable } from './tables/web-session.table.js';
 
 export interface Database {
   organisations: OrganisationTable;
@@ -56,6 +57,7 @@ export interface Database {
   custodian_usage: CustodianUsageTable;
   partner_keys: PartnerKeyTable;
   signal_batch_signatures: SignalBatchSignatureTable;
+  web_sessions: WebSessionTable;
 }
 
 /** The database or an open transaction: what every repository function takes first. */

@@ -13,6 +13,7 @@ import * as casus from './migrations/0008-casus.js';
 import * as retention from './migrations/0009-retention.js';
 import * as policyLifecycle from './migrations/0006-policy-lifecycle.js';
 import * as adapterTransport from './migrations/0007-adapter-transport.js';
+import * as webSessions from './migrations/0010-web-sessions.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-retention': retention,
   '0006-policy-lifecycle': policyLifecycle,
   '0007-adapter-transport': adapterTransport,
+  '0010-web-sessions': webSessions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

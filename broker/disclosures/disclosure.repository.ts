@@ -1,6 +1,7 @@
 /**
  * Disclosures as the logboek holds them: entries with action `disclosure`. Read only.
  */
+import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { LogContent } from '../logboek/log-entry.js';
 import type { RuleRef } from '../policy/decision-table.js';
@@ -11,7 +12,10 @@ export interface DisclosureFilter {
   readonly from?: Date;
   readonly to?: Date;
   readonly partner?: string;
+  readonly role?: string;
   readonly doel?: string;
+  /** Entries whose rules name exactly this grondslag. */
+  readonly grondslag?: string;
   readonly outcome?: Outcome;
   readonly caseRef?: string;
   /** Return entries with an id below this one (newest first). */
@@ -53,7 +57,9 @@ export async function listDisclosures(ex: Executor, f: DisclosureFilter): Promis
   if (f.from) q = q.where('e.logged_at', '>=', f.from);
   if (f.to) q = q.where('e.logged_at', '<', f.to);
   if (f.partner) q = q.where('e.partner_id', '=', f.partner);
+  if (f.role) q = q.where('e.role_id', '=', f.role);
   if (f.doel) q = q.where('e.doel', '=', f.doel);
+  if (f.grondslag) q = q.where(sql<boolean>`(e.content::jsonb -> 'rules') @> ${JSON.stringify([{ grondslag: f.grondslag }])}::jsonb`);
   if (f.outcome) q = q.where('e.outcome', '=', f.outcome);
   if (f.caseRef) q = q.where('e.case_ref', '=', f.caseRef);
   if (f.beforeId !== undefined) q = q.where('e.id', '<', f.beforeId);

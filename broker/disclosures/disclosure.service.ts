@@ -42,13 +42,15 @@ export function createDisclosureService(deps: {
       const errors = deps.querySchemas.validate('disclosure-filter', params);
       if (errors.length > 0) throw validationError(errors);
       const p = params as {
-        from?: string; to?: string; partner?: string; doel?: string; outcome?: Outcome; caseRef?: string; limit: number; cursor?: string;
+        from?: string; to?: string; partner?: string; role?: string; doel?: string; grondslag?: string; outcome?: Outcome; caseRef?: string; limit: number; cursor?: string;
       };
       const filter = {
         ...(p.from ? { from: new Date(p.from) } : {}),
         ...(p.to ? { to: new Date(p.to) } : {}),
         ...(p.partner ? { partner: p.partner } : {}),
+        ...(p.role ? { role: p.role } : {}),
         ...(p.doel ? { doel: p.doel } : {}),
+        ...(p.grondslag ? { grondslag: p.grondslag } : {}),
         ...(p.outcome ? { outcome: p.outcome } : {}),
         ...(p.caseRef ? { caseRef: p.caseRef } : {}),
         ...(p.cursor ? { beforeId: Number(p.cursor) } : {}),

@@ -2,7 +2,7 @@
  * The broker's Express application: its routes inside the shared shell (base-app.ts).
  * Routes are thin; access checks and validation live in the services below them.
  */
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Kysely } from 'kysely';
@@ -56,6 +56,8 @@ export interface HttpDeps {
   readonly custodian?: CustodianService;
   /** Checks client certificates of requests over the mTLS listener (transport/client-certificate.ts). */
   readonly clientCertificates?: RequestHandler;
+  /** The web interface's pages (broker/web), mounted after every API route. */
+  readonly web?: Router;
 }
 
 export function createHttpApp(deps: HttpDeps): Express {
@@ -82,5 +84,6 @@ export function createHttpApp(deps: HttpDeps): Express {
     v1.use(retentionRoutes(deps.retention));
     v1.use(policyRoutes(deps.policies));
     app.use('/v1', v1);
+    if (deps.web) app.use(deps.web);
   });
 }

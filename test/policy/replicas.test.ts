@@ -26,12 +26,12 @@ describe.skipIf(!adminUrl)('a new active version reaches every broker process', 
   beforeAll(async () => {
     database = await createTestDatabase(adminUrl!, 'jpp_replicas');
     const env = { ...process.env, DATABASE_URL: database.url, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' };
-    brokers.push(await spawnService(['start', '--demo'], env));
-    brokers.push(await spawnService(['start', '--demo'], env));
+    brokers.push(await spawnService(['start', '--demo'], env, 90_000));
+    brokers.push(await spawnService(['start', '--demo'], env, 90_000));
     for (const user of ['demo-fg', 'demo-fg-2', 'demo-voorzitter']) {
       tokens[user] = (await run(process.execPath, [BROKER_BIN, 'token', '--user', user], { env: { ...process.env, DATA_DIR: dataDir } })).stdout.trim();
     }
-  }, 90_000);
+  }, 240_000);
 
   afterAll(async () => {
     await Promise.all(brokers.map((b) => b.stop()));

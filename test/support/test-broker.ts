@@ -47,11 +47,13 @@ export interface TestBrokerOptions {
   readonly queryLog?: (event: LogEvent) => void;
   /** Extra environment for the broker's config (e.g. JPP_CHECKPOINT_ENTRIES). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Production mode (no demo seed, issuer or custodian): `env` must then hold the production secrets. */
+  readonly production?: boolean;
 }
 
 export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jpp-test-'));
-  const config = loadConfig({ ...(options.env ?? {}), JPP_MODE: 'demo', DATA_DIR: dataDir, PORT: '0' });
+  const config = loadConfig({ ...(options.env ?? {}), JPP_MODE: options.production ? 'production' : 'demo', DATA_DIR: dataDir, PORT: '0' });
   const adminUrl = process.env['DATABASE_URL'];
   let target: DatabaseTarget;
   let drop = async (): Promise<void> => undefined;

@@ -1,0 +1,74 @@
+/** Dutch labels for the closed lists of the casus workflow and the policy lifecycle (codes stay in the API). */
+export const CASE_STATUS: Record<string, string> = {
+  aangemeld: 'Aangemeld',
+  'in-screening': 'In screening',
+  besproken: 'Besproken',
+  vervolg: 'Vervolg',
+  opgeschaald: 'Opgeschaald',
+  afgeschaald: 'Afgeschaald',
+  afgesloten: 'Afgesloten',
+};
+
+/** Allowed moves per status (docs/casus.md); the casus service enforces them. */
+export const CASE_TRANSITIONS: Record<string, readonly string[]> = {
+  aangemeld: ['in-screening', 'afgesloten'],
+  'in-screening': ['besproken', 'afgesloten'],
+  besproken: ['vervolg', 'opgeschaald', 'afgeschaald', 'afgesloten'],
+  vervolg: ['opgeschaald', 'afgeschaald', 'afgesloten'],
+  opgeschaald: ['afgesloten'],
+  afgeschaald: ['afgesloten'],
+  afgesloten: [],
+};
+
+export const ESCALATION_REASON: Record<string, string> = {
+  'complexe-problematiek': 'Complexe problematiek',
+  veiligheidsrisico: 'Veiligheidsrisico',
+  'meerdere-leefgebieden': 'Problemen op meerdere leefgebieden',
+  'stagnatie-hulpverlening': 'Hulpverlening stagneert',
+  'zorgen-afgenomen': 'Zorgen zijn afgenomen',
+  'lokaal-netwerk-volstaat': 'Lokaal netwerk volstaat',
+  'hulp-geborgd': 'Hulp is geborgd',
+};
+
+export const CLOSE_OUTCOME: Record<string, string> = {
+  'doelen-bereikt': 'Doelen bereikt',
+  overgedragen: 'Overgedragen',
+  'geen-zorgen': 'Geen zorgen (meer)',
+  'niet-in-doelgroep': 'Niet in de doelgroep',
+  'geen-medewerking': 'Geen medewerking',
+  overig: 'Overig',
+};
+
+export const VERVOLG_KIND: Record<string, string> = {
+  'gesprek-jongere': 'Gesprek met de jongere',
+  'gesprek-ouders': 'Gesprek met de ouders',
+  hulpverlening: 'Hulpverlening',
+  'halt-interventie': 'Halt-interventie',
+  toezicht: 'Toezicht',
+  'school-leerplicht': 'School / leerplicht',
+  jongerenwerk: 'Jongerenwerk',
+  overig: 'Overig',
+};
+
+export const DEFER_REASON: Record<string, string> = {
+  'lopend-onderzoek': 'Lopend onderzoek',
+  'veiligheid-jongere': 'Veiligheid van de jongere',
+  'veiligheid-derden': 'Veiligheid van anderen',
+  'rechten-anderen': 'Rechten van anderen',
+};
+
+export const ROUTE_IN_OTHER: Record<string, string> = { school: 'School', 'ouders-jongere': 'Ouders of jongere zelf', overig: 'Overig' };
+
+export const NOTIFICATION_STATE: Record<string, string> = { pending: 'Nog niet geïnformeerd', informed: 'Geïnformeerd', deferred: 'Uitgesteld' };
+
+export const POLICY_STATUS: Record<string, string> = {
+  draft: 'Concept',
+  submitted: 'Ingediend',
+  approved: 'Goedgekeurd',
+  scheduled: 'Gepland',
+  active: 'Actief',
+  superseded: 'Vervangen',
+  rejected: 'Afgewezen',
+};
+
+export const SEVERITY: Record<string, string> = { error: 'Fout', warning: 'Waarschuwing', info: 'Info' };

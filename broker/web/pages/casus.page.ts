@@ -1,0 +1,259 @@
+/**
+ * The voorzitter's casussen: open a casus (the youth's identity typed and pseudonymised in the
+ * browser), screen its subject, move it through its statuses, record vervolgacties and
+ * notificatie, close it; a list of own cases with overdue notifications. The casus and query
+ * services check, decide and log; these pages only collect and show.
+ */
+import type { Request, Response, Router } from 'express';
+import { AppError } from '../../errors/app-error.js';
+import type { QueryService } from '../../queries/query.service.js';
+import { formatDateTime, html, type Html } from '../html.js';
+import { alert, csrfField } from '../layout.js';
+import { errorMessage, requireAbility, type WebContext } from '../web-context.js';
+import type { WebCustodian } from '../web-custodian.js';
+import type { CasusDetail, CasusPort } from '../web-ports.js';
+import { CASE_STATUS, CASE_TRANSITIONS, CLOSE_OUTCOME, DEFER_REASON, ESCALATION_REASON, NOTIFICATION_STATE, ROUTE_IN_OTHER, VERVOLG_KIND } from '../dutch-labels.js';
+import { askableDoelen, identityFields } from './identity-fields.js';
+import { screeningResult } from './screening.page.js';
+
+const options = (labels: Record<string, string>, selected?: string): Html =>
+  html`${Object.entries(labels).map(([id, name]) => html`<option value="${id}"${id === selected ? html` selected` : ''}>${name}</option>`)}`;
+
+/** Runs a form's action; a refusal of the service re-renders the page with the message. */
+async function attempt(action: () => Promise<void>, onRefusal: (err: AppError) => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code === 'internal' || err.code === 'forbidden' || err.code === 'not-found') throw err;
+    await onRefusal(err);
+  }
+}
+
+export function casusPages(r: Router, ctx: WebContext, deps: { casus: CasusPort; queries: QueryService; custodian: WebCustodian | undefined }): void {
+  const { casus } = deps;
+  const name = (list: ReadonlyArray<{ id: string; name: string }>, id: string): string => list.find((x) => x.id === id)?.name ?? id;
+  const routeInName = (id: string): string => ROUTE_IN_OTHER[id] ?? name(ctx.platform.partners, id);
+  const caseId = (req: Request): string => String(req.params['caseId']);
+  const keysOf = async (): Promise<{ epoch: number; publicKey: string } | undefined> => {
+    if (!deps.custodian) return undefined;
+    const keys = await deps.custodian.keys();
+    return { epoch: keys.current, publicKey: keys.epochs.find((e) => e.epoch === keys.current)!.publicKey };
+  };
+
+  r.get('/casussen', async (req, res) => {
+    requireAbility(ctx, req, 'manageCases');
+    const p = ctx.principal(req);
+    const status = typeof req.query['status'] === 'string' && CASE_STATUS[req.query['status']] ? req.query['status'] : undefined;
+    const cursor = typeof req.query['na'] === 'string' ? req.query['na'] : undefined;
+    const [list, overdue] = await Promise.all([
+      casus.list(p, { mine: 'true', limit: '50', ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) }),
+      casus.overdue(p),
+    ]);
+    ctx.render(req, res, {
+      title: 'Mijn casussen',
+      current: '/casussen',
+      body: html`<p><a href="/casussen/nieuw" class="utrecht-button-link utrecht-button-link--primary-action">Nieuwe casus</a></p>
+<section aria-labelledby="overdue-title"><h2 id="overdue-title">Notificaties over tijd</h2>
+${overdue.total === 0
+  ? html`<p>Geen: elke jongere is op tijd geïnformeerd, of het informeren is met reden uitgesteld.</p>`
+  : html`${alert('warning', `${overdue.total} ${overdue.total === 1 ? 'jongere is' : 'jongeren zijn'} niet op tijd geïnformeerd (AVG art. 13/14).`)}
+<div class="table-wrap"><table class="utrecht-table" data-overdue><caption>Over tijd, oudste eerst</caption>
+<thead><tr><th scope="col">Casus</th><th scope="col">Stand</th><th scope="col">Uiterlijk</th></tr></thead>
+<tbody>${overdue.items.map((o) => html`<tr><td><a href="/casussen/${o.caseId}">${o.caseRef}</a></td><td>${NOTIFICATION_STATE[o.state] ?? o.state}</td><td>${formatDateTime(o.dueAt)}</td></tr>`)}</tbody></table></div>`}
+</section>
+<section aria-labelledby="list-title"><h2 id="list-title">Casussen die u heeft geopend</h2>
+<form method="get" action="/casussen" class="filters"><div class="field"><label for="f-status">Status</label>
+<select id="f-status" name="status"><option value="">Alle</option>${options(CASE_STATUS, status)}</select></div>
+<button type="submit" class="utrecht-button utrecht-button--secondary-action">Tonen</button></form>
+${list.items.length === 0
+  ? html`<p>Geen casussen${status ? ' met deze status' : ''}.</p>`
+  : html`<div class="table-wrap"><table class="utrecht-table" data-cases><caption>Nieuwste eerst</caption>
+<thead><tr><th scope="col">Casus</th><th scope="col">Status</th><th scope="col">Doel</th><th scope="col">Aangemeld door</th><th scope="col">Geopend</th><th scope="col">Notificatie</th></tr></thead>
+<tbody>${list.items.map(
+  (c) => html`<tr data-case="${c.caseRef}"><td><a href="/casussen/${c.caseId}">${c.caseRef}</a></td><td>${CASE_STATUS[c.status] ?? c.status}</td><td>${name(ctx.platform.doelen, c.doel)}</td><td>${routeInName(c.routeIn)}</td><td>${formatDateTime(c.openedAt)}</td>
+  <td>${c.subjects.some((s) => s.notification.overdue) ? html`<strong class="bad">over tijd</strong>` : c.subjects.every((s) => s.notification.state === 'informed') ? 'geïnformeerd' : 'open'}</td></tr>`,
+)}</tbody></table></div>`}
+<p>${list.nextCursor ? html`Er volgen meer casussen. <a href="/casussen?${new URLSearchParams({ ...(status ? { status } : {}), na: list.nextCursor }).toString()}" rel="next">Volgende pagina</a>` : list.items.length ? 'Dit zijn al uw casussen.' : ''}</p>
+</section>`,
+    });
+  });
+
+  const newForm = async (req: Request, values: Record<string, string>, problem?: Html): Promise<Html> => {
+    const keys = await keysOf();
+    if (!keys) return alert('warning', 'Pseudonimiseren in de browser is niet ingesteld (JPP_CUSTODIAN_URL).');
+    return html`${problem ? alert('error', problem) : ''}
+<form method="post" action="/casussen" data-pseudonymise data-epoch="${keys.epoch}" data-public-key="${keys.publicKey}" novalidate>
+  ${csrfField(ctx.csrf(req))}
+  <input type="hidden" name="subject" value="">
+  <div class="field"><label for="caseRef">Casusnummer (uit het systeem van het Zorg- en Veiligheidshuis)</label>
+    <span class="hint" id="caseRef-hint">Bijvoorbeeld ZVH-2026-0042. Geen naam of BSN.</span>
+    <input type="text" id="caseRef" name="caseRef" autocomplete="off" aria-describedby="caseRef-hint" value="${values['caseRef'] ?? ''}"></div>
+  <div class="field"><label for="doel">Doel</label><select id="doel" name="doel">${askableDoelen(ctx).map((d) => html`<option value="${d.id}"${values['doel'] === d.id ? html` selected` : ''}>${d.name}</option>`)}</select></div>
+  <div class="field"><label for="routeIn">Aangemeld door</label><select id="routeIn" name="routeIn">
+    ${ctx.platform.partners.map((p) => html`<option value="${p.id}"${values['routeIn'] === p.id ? html` selected` : ''}>${p.name}</option>`)}${options(ROUTE_IN_OTHER, values['routeIn'])}</select></div>
+  ${identityFields()}
+  <p class="hint" data-pseudonymise-status aria-live="polite"></p>
+  <button type="submit" class="utrecht-button utrecht-button--primary-action">Casus openen</button>
+</form>`;
+  };
+
+  r.get('/casussen/nieuw', async (req, res) => {
+    requireAbility(ctx, req, 'manageCases');
+    ctx.render(req, res, { title: 'Nieuwe casus', current: '/casussen', scripts: ['pseudonymise'], body: await newForm(req, {}) });
+  });
+
+  r.post('/casussen', async (req, res) => {
+    requireAbility(ctx, req, 'manageCases');
+    const b = (req.body ?? {}) as Record<string, string>;
+    const values = { caseRef: (b['caseRef'] ?? '').trim(), doel: b['doel'] ?? '', routeIn: b['routeIn'] ?? '' };
+    await attempt(
+      async () => {
+        if (!b['subject']) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subjects/0', detail: 'is missing' }]);
+        const created = await casus.create(ctx.principal(req), { ...values, kind: 'person', subjects: [b['subject']] }, ctx.traceId(res));
+        res.redirect(303, `/casussen/${created.caseId}`);
+      },
+      async (err) => ctx.render(req, res, { title: 'Nieuwe casus', current: '/casussen', scripts: ['pseudonymise'], status: err.status, body: await newForm(req, values, errorMessage(err)) }),
+    );
+  });
+
+  async function detail(req: Request, res: Response, c: CasusDetail, problem?: Html, status = 200): Promise<void> {
+    const keys = await keysOf();
+    const next = CASE_TRANSITIONS[c.status] ?? [];
+    const csrf = csrfField(ctx.csrf(req));
+    const history = c.history ?? [];
+    const acties = c.vervolgacties ?? [];
+    const canAct = c.status === 'besproken' || c.status === 'vervolg';
+    ctx.render(req, res, {
+      title: `Casus ${c.caseRef}`,
+      current: '/casussen',
+      status,
+      scripts: ['pseudonymise'],
+      body: html`${problem ? alert('error', problem) : ''}
+<dl class="facts">
+  <dt>Status</dt><dd data-status="${c.status}"><strong>${CASE_STATUS[c.status] ?? c.status}</strong>${c.outcome ? ` (${CLOSE_OUTCOME[c.outcome] ?? c.outcome})` : ''}</dd>
+  <dt>Doel</dt><dd>${name(ctx.platform.doelen, c.doel)}</dd>
+  <dt>Aangemeld door</dt><dd>${routeInName(c.routeIn)}</dd>
+  <dt>Geopend</dt><dd>${formatDateTime(c.openedAt)} door ${c.openedBy}</dd>
+  ${c.legalHold ? html`<dt>Bewaarplicht</dt><dd>Er loopt een procedure: niets van deze casus wordt verwijderd.</dd>` : ''}
+</dl>
+
+<section aria-labelledby="screening-title"><h2 id="screening-title">Screening</h2>
+${c.queryable && keys
+  ? html`<p>Typ de identiteit van de jongere opnieuw; uw browser maakt er een pseudoniem van. Het systeem bewaart geen identiteiten, dus ook geen koppeling die u dit bespaart.</p>
+<form method="post" action="/casussen/${c.caseId}/screening" data-pseudonymise data-doel="${c.doel}" data-epoch="${keys.epoch}" data-public-key="${keys.publicKey}" novalidate>
+  ${csrf}<input type="hidden" name="subject" value="">
+  ${identityFields()}
+  <div class="field"><span><input type="checkbox" id="consent" name="consent" value="ja"> <label for="consent">Toestemming van de jongere of de ouders is vastgelegd</label></span></div>
+  <p class="hint" data-pseudonymise-status aria-live="polite"></p>
+  <button type="submit" class="utrecht-button utrecht-button--primary-action">Vraag de partners: bekend?</button>
+</form>`
+  : html`<p>In de status "${CASE_STATUS[c.status] ?? c.status}" kunt u de partners niet bevragen.</p>`}
+</section>
+
+<section aria-labelledby="status-title"><h2 id="status-title">Status wijzigen</h2>
+${next.length === 0
+  ? html`<p>Deze casus is afgesloten.</p>`
+  : html`<form method="post" action="/casussen/${c.caseId}/status">${csrf}
+  <div class="form-grid">
+  <div class="field"><label for="to">Nieuwe status</label><select id="to" name="to">${next.map((s) => html`<option value="${s}">${CASE_STATUS[s] ?? s}</option>`)}</select></div>
+  <div class="field"><label for="reason">Reden (bij op- of afschalen)</label><select id="reason" name="reason"><option value="">–</option>${options(ESCALATION_REASON)}</select></div>
+  <div class="field"><label for="outcome">Uitkomst (bij afsluiten)</label><select id="outcome" name="outcome"><option value="">–</option>${options(CLOSE_OUTCOME)}</select></div>
+  </div>
+  <button type="submit" class="utrecht-button utrecht-button--primary-action">Status wijzigen</button></form>`}
+</section>
+
+<section aria-labelledby="vervolg-title"><h2 id="vervolg-title">Vervolgacties</h2>
+${acties.length === 0 ? html`<p>Nog geen vervolgacties.</p>` : html`<div class="table-wrap"><table class="utrecht-table" data-vervolgacties><caption>Wie doet wat, wanneer</caption>
+<thead><tr><th scope="col">Partner</th><th scope="col">Actie</th><th scope="col">Uiterlijk</th><th scope="col">Afgerond</th></tr></thead>
+<tbody>${acties.map(
+  (a) => html`<tr><td>${name(ctx.platform.partners, a.partner)}</td><td>${VERVOLG_KIND[a.kind] ?? a.kind}</td><td>${a.dueDate}</td>
+  <td>${a.completedAt ? formatDateTime(a.completedAt) : html`<form method="post" action="/casussen/${c.caseId}/vervolgacties/${a.actionId}/afgerond" class="inline-form">${csrf}<button type="submit" class="utrecht-button utrecht-button--secondary-action">Afgerond</button></form>`}</td></tr>`,
+)}</tbody></table></div>`}
+${canAct
+  ? html`<form method="post" action="/casussen/${c.caseId}/vervolgacties">${csrf}
+<fieldset><legend>Vervolgactie toevoegen (geen vrije tekst)</legend><div class="form-grid">
+  <div class="field"><label for="va-partner">Partner</label><select id="va-partner" name="partner">${ctx.platform.partners.map((p) => html`<option value="${p.id}">${p.name}</option>`)}</select></div>
+  <div class="field"><label for="va-kind">Actie</label><select id="va-kind" name="kind">${options(VERVOLG_KIND)}</select></div>
+  <div class="field"><label for="va-due">Uiterlijk</label><input type="date" id="va-due" name="dueDate"></div>
+</div><button type="submit" class="utrecht-button utrecht-button--primary-action">Toevoegen</button></fieldset></form>`
+  : html`<p class="hint">Vervolgacties legt u vast als de casus besproken is.</p>`}
+</section>
+
+<section aria-labelledby="notif-title"><h2 id="notif-title">Notificatie (AVG art. 13/14)</h2>
+${c.subjects.map(
+  (s, i) => html`<div data-subject="${i}"><p><strong>Jongere ${i + 1}</strong>: ${NOTIFICATION_STATE[s.notification.state] ?? s.notification.state}${
+    s.notification.informedAt ? ` op ${s.notification.informedAt.slice(0, 10)}` : ''}${
+    s.notification.deferReason ? ` (${DEFER_REASON[s.notification.deferReason] ?? s.notification.deferReason}, tot ${String(s.notification.deferredUntil).slice(0, 10)})` : ''}${
+    s.notification.dueAt && s.notification.state !== 'informed' ? `; uiterlijk ${formatDateTime(s.notification.dueAt)}` : ''}
+  ${s.notification.overdue ? html` <strong class="bad">Over tijd.</strong>` : ''}</p>
+  <form method="post" action="/casussen/${c.caseId}/onderwerpen/${s.subjectId}/notificatie">${csrf}
+  <fieldset><legend>Vastleggen voor jongere ${i + 1}</legend><div class="form-grid">
+    <div class="field"><label for="n-state-${i}">Stand</label><select id="n-state-${i}" name="state"><option value="informed">Geïnformeerd</option><option value="deferred">Uitgesteld</option></select></div>
+    <div class="field"><label for="n-informed-${i}">Geïnformeerd op</label><input type="date" id="n-informed-${i}" name="informedAt"></div>
+    <div class="field"><label for="n-reason-${i}">Reden van uitstel</label><select id="n-reason-${i}" name="deferReason"><option value="">–</option>${options(DEFER_REASON)}</select></div>
+    <div class="field"><label for="n-until-${i}">Uitgesteld tot</label><input type="date" id="n-until-${i}" name="deferredUntil"></div>
+  </div><button type="submit" class="utrecht-button utrecht-button--secondary-action">Vastleggen</button></fieldset></form></div>`,
+)}
+</section>
+
+<section aria-labelledby="hist-title"><h2 id="hist-title">Geschiedenis</h2>
+<div class="table-wrap"><table class="utrecht-table"><caption>Statuswijzigingen</caption>
+<thead><tr><th scope="col">Wanneer</th><th scope="col">Van</th><th scope="col">Naar</th><th scope="col">Reden of uitkomst</th><th scope="col">Door</th></tr></thead>
+<tbody>${history.map((h) => html`<tr><td>${formatDateTime(h.at)}</td><td>${h.from ? (CASE_STATUS[h.from] ?? h.from) : '–'}</td><td>${CASE_STATUS[h.to] ?? h.to}</td><td>${h.reason ? (ESCALATION_REASON[h.reason] ?? h.reason) : h.outcome ? (CLOSE_OUTCOME[h.outcome] ?? h.outcome) : ''}</td><td>${h.by}</td></tr>`)}</tbody></table></div>
+</section>
+<p><a href="/casussen">Terug naar mijn casussen</a></p>`,
+    });
+  }
+
+  r.get('/casussen/:caseId', async (req, res) => {
+    requireAbility(ctx, req, 'manageCases');
+    await detail(req, res, await casus.get(ctx.principal(req), caseId(req)));
+  });
+
+  /** A POST on a casus: run it, then show the casus (PRG), or the casus with the service's refusal. */
+  const step = (path: string, run: (req: Request, res: Response) => Promise<unknown>): void => {
+    r.post(`/casussen/:caseId${path}`, async (req, res) => {
+      requireAbility(ctx, req, 'manageCases');
+      await attempt(
+        async () => {
+          await run(req, res);
+          res.redirect(303, `/casussen/${caseId(req)}`);
+        },
+        async (err) => detail(req, res, await casus.get(ctx.principal(req), caseId(req)), errorMessage(err), err.status),
+      );
+    });
+  };
+  const field = (req: Request, k: string): string | undefined => {
+    const v = (req.body as Record<string, string> | undefined)?.[k];
+    return v && v.trim() !== '' ? v.trim() : undefined;
+  };
+
+  step('/status', (req, res) => {
+    const to = field(req, 'to');
+    const body = { to, ...(to === 'opgeschaald' || to === 'afgeschaald' ? { reason: field(req, 'reason') } : {}), ...(to === 'afgesloten' ? { outcome: field(req, 'outcome') } : {}) };
+    return casus.transition(ctx.principal(req), caseId(req), body, ctx.traceId(res));
+  });
+  step('/vervolgacties', (req, res) =>
+    casus.addVervolgactie(ctx.principal(req), caseId(req), { partner: field(req, 'partner'), kind: field(req, 'kind'), dueDate: field(req, 'dueDate') }, ctx.traceId(res)),
+  );
+  step('/vervolgacties/:actionId/afgerond', (req, res) => casus.completeVervolgactie(ctx.principal(req), caseId(req), String(req.params['actionId']), ctx.traceId(res)));
+  step('/onderwerpen/:subjectId/notificatie', (req, res) => {
+    const state = field(req, 'state');
+    const body = state === 'informed' ? { state, informedAt: field(req, 'informedAt') } : { state, deferReason: field(req, 'deferReason'), deferredUntil: field(req, 'deferredUntil') };
+    return casus.setNotification(ctx.principal(req), caseId(req), String(req.params['subjectId']), body, ctx.traceId(res));
+  });
+
+  r.post('/casussen/:caseId/screening', async (req, res) => {
+    requireAbility(ctx, req, 'manageCases');
+    const c = await casus.get(ctx.principal(req), caseId(req));
+    const b = (req.body ?? {}) as Record<string, string>;
+    await attempt(
+      async () => {
+        if (!b['subject']) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
+        const answer = await deps.queries.ask(ctx.principal(req), { subject: b['subject'], doel: c.doel, caseId: c.caseId, consent: b['consent'] === 'ja' }, ctx.traceId(res));
+        ctx.render(req, res, { title: `Uitkomst van de screening – ${c.caseRef}`, current: '/casussen', body: screeningResult(ctx, answer, `/casussen/${c.caseId}`) });
+      },
+      async (err) => detail(req, res, c, errorMessage(err), err.status),
+    );
+  });
+}

@@ -1,0 +1,28 @@
+/** The start page: what this user's role can do here, and nothing else. */
+import type { Router } from 'express';
+import { html } from '../html.js';
+import type { WebContext } from '../web-context.js';
+
+export function homePage(r: Router, ctx: WebContext): void {
+  r.get('/', (req, res) => {
+    const user = ctx.user(req);
+    const a = ctx.abilities(req);
+    const role = ctx.platform.roles.find((x) => x.id === user.role)?.name ?? user.role;
+    const tasks = [
+      a.manageCases && html`<li><a href="/casussen">Mijn casussen</a>: open een casus, screen de jongere, leg vervolgacties en notificatie vast, sluit af. Notificaties die over tijd zijn, ziet u daar bovenaan.</li>`,
+      a.readPolicy && html`<li><a href="/beleid">Beleid</a>: versies, regels met lintbevindingen, tests, verschil, effect, goedkeuren (vier ogen) en de wat-als-simulator.</li>`,
+      a.rights && html`<li><a href="/inzage">Inzage</a>: het overzicht van elke bevraging over één jongere (AVG art. 15).</li>`,
+      a.monitoring && html`<li><a href="/monitoring">Monitoring</a>: totalen voor het partneroverleg, kleine aantallen verborgen.</li>`,
+      a.query && !a.manageCases && html`<li><a href="/screening">Screening</a>: vraag de partners of zij een jongere kennen ("is deze jongere bij u bekend?"). U typt het BSN; uw browser maakt er een pseudoniem van en alleen dat wordt verstuurd.</li>`,
+      a.readLog && html`<li><a href="/logboek">Logboek</a>: alle bevragingen, met filters, per regel te controleren tegen het ondertekende logboek.</li>`,
+      a.readLog && html`<li><a href="/logboek/verificatie">Verificatie</a>: controleer het hele logboek en zie waar het eventueel breekt.</li>`,
+      a.readLog && html`<li><a href="/logboek/export">Exports</a>: CSV, JSON lines met manifest en FHIR AuditEvent.</li>`,
+    ].filter(Boolean);
+    ctx.render(req, res, {
+      title: 'Start',
+      current: '/',
+      body: html`<p>U werkt als <strong>${role}</strong> voor ${ctx.platform.organisations.find((o) => o.id === user.organisation)?.name ?? user.organisation}.</p>
+${tasks.length > 0 ? html`<h2>Wat u hier kunt doen</h2><ul>${tasks}</ul>` : html`<p>Uw rol heeft in deze webinterface geen taken.</p>`}`,
+    });
+  });
+}

@@ -1,0 +1,148 @@
+/**
+ * The web interface, served by the broker itself: server-rendered Dutch pages for
+ * voorzitters, privacy officers and juristen (docs/web.md).
+ *
+ * Invariants:
+ * - Pages call the services in process with the session's principal; every access check,
+ *   validation and logboek entry of the API applies unchanged.
+ * - Sessions live in the database (web_sessions); the cookie is httpOnly, SameSite=Lax,
+ *   and Secure when the public address is https.
+ * - Every state-changing request (POST) carries the session's CSRF token (csrf-sync,
+ *   synchronizer token pattern): forms as `_csrf`, scripts as `x-csrf-token`.
+ * - A Content-Security-Policy allows scripts from this origin only: no inline script.
+ * - No identity ever reaches the server: identity inputs have no name and are
+ *   pseudonymised in the browser (client/pseudonymise.ts).
+ */
+import express, { Router } from 'express';
+import session from 'express-session';
+import { csrfSync } from 'csrf-sync';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { Platform } from '../platform/platform.js';
+import type { WebConfig } from '../config/config.js';
+import type { QueryService } from '../queries/query.service.js';
+import type { DisclosureService } from '../disclosures/disclosure.service.js';
+import type { LogboekReadService } from '../logboek/logboek-read.service.js';
+import type { DemoPerson } from '../demo/demo-platform.js';
+import { AppError } from '../errors/app-error.js';
+import { assetRoutes } from './assets.js';
+import { KyselySessionStore } from './web-session-store.js';
+import { createWebContext, LoginRequired, webErrorHandler } from './web-context.js';
+import { createOidcLogin } from './oidc-login.js';
+import type { WebCustodian } from './web-custodian.js';
+import { loginPages } from './pages/login.page.js';
+import { homePage } from './pages/home.page.js';
+import { screeningPages } from './pages/screening.page.js';
+import { logboekPages } from './pages/logboek.page.js';
+import { entryPages } from './pages/entry.page.js';
+import { verifyPages } from './pages/verify.page.js';
+import { exportPages } from './pages/export.page.js';
+import { casusPages } from './pages/casus.page.js';
+import { policyPages } from './pages/policy.page.js';
+import { inzagePages } from './pages/inzage.page.js';
+import { monitoringPages } from './pages/monitoring.page.js';
+import type { CasusPort, MonitoringPort, PolicyPort, RightsPort } from './web-ports.js';
+
+export interface WebDeps {
+  readonly db: Kysely<Database>;
+  readonly platform: Platform;
+  readonly config: WebConfig;
+  readonly now: () => Date;
+  readonly queries: QueryService;
+  readonly disclosures: DisclosureService;
+  readonly logboek: LogboekReadService;
+  readonly custodian: WebCustodian | undefined;
+  /** Demo mode: the people one may log in as. */
+  readonly demoPeople?: readonly DemoPerson[];
+  /** The services of the policy lifecycle, the casus workflow, rights and monitoring, where this broker has them. */
+  readonly policies?: PolicyPort;
+  readonly casus?: CasusPort;
+  readonly rights?: RightsPort;
+  readonly monitoring?: MonitoringPort;
+}
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "object-src 'none'",
+].join('; ');
+
+/** The session cookie's name: the __Host- prefix (RFC 6265bis) where cookies are Secure. */
+export const cookieNameOf = (web: WebConfig): string => (web.secureCookies ? '__Host-jpp-session' : 'jpp-session');
+
+export function webRoutes(deps: WebDeps): Router {
+  const r = Router();
+  r.use(assetRoutes());
+  r.use((_req, res, next) => {
+    res.setHeader('Content-Security-Policy', CSP);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  if (!deps.config.sessionSecret) {
+    // Production without OpenID Connect: the web interface says so instead of half-working.
+    r.use((req, res, next) => {
+      if (req.method !== 'GET' || req.path.startsWith('/v1') || req.path.startsWith('/custodian')) return next();
+      if (!['/', '/inloggen'].includes(req.path)) return next();
+      res.status(503).type('text/plain; charset=utf-8').send('De webinterface is niet ingesteld: zet JPP_OIDC_ISSUER, JPP_OIDC_CLIENT_ID en JPP_WEB_SESSION_SECRET.');
+    });
+    return r;
+  }
+  const cookieName = cookieNameOf(deps.config);
+  const maxAge = deps.config.sessionMinutes * 60_000;
+  r.use(
+    session({
+      name: cookieName,
+      secret: deps.config.sessionSecret,
+      store: new KyselySessionStore(deps.db, deps.now, maxAge),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      // With an https public address, TLS ends at a reverse proxy: trust its X-Forwarded-Proto
+      // for the Secure cookie (express-session sets a Secure cookie only on a secure request).
+      proxy: deps.config.secureCookies,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies, path: '/', maxAge },
+    }),
+  );
+  const { csrfSynchronisedProtection, generateToken } = csrfSync({
+    getTokenFromRequest: (req) => (req.body as Record<string, unknown> | undefined)?.['_csrf'] as string | undefined ?? req.get('x-csrf-token'),
+  });
+  // The rule editor posts 9 fields per rule; 1000 rules at most.
+  r.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 10_000 }));
+  r.use('/web-api', express.json({ limit: '64kb', strict: true }));
+  r.use(csrfSynchronisedProtection);
+  const ctx = createWebContext(deps.platform, (req) => generateToken(req), deps.config.publicUrl, cookieName);
+
+  // The browser's one call with pseudonymisation data: blinded elements to the custodian.
+  r.post('/web-api/custodian/evaluate', async (req, res) => {
+    if (!req.session.user) throw new AppError('unauthenticated', 'log in first');
+    if (!deps.custodian) throw new AppError('unavailable', 'no key custodian is configured for the web interface');
+    res.json(await deps.custodian.evaluate(ctx.principal(req), req.body, ctx.traceId(res), req.session.accessToken));
+  });
+
+  loginPages(r, ctx, {
+    ...(deps.demoPeople ? { demoPeople: deps.demoPeople } : {}),
+    ...(!deps.demoPeople && deps.config.oidc ? { oidc: createOidcLogin(deps.config) } : {}),
+  });
+  homePage(r, ctx);
+  screeningPages(r, ctx, { queries: deps.queries, custodian: deps.custodian });
+  logboekPages(r, ctx, { disclosures: deps.disclosures });
+  entryPages(r, ctx, { logboek: deps.logboek });
+  verifyPages(r, ctx, { logboek: deps.logboek });
+  exportPages(r, ctx, { disclosures: deps.disclosures, logboek: deps.logboek });
+  if (deps.casus) casusPages(r, ctx, { casus: deps.casus, queries: deps.queries, custodian: deps.custodian });
+  if (deps.policies) policyPages(r, ctx, { policies: deps.policies });
+  if (deps.rights) inzagePages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
+  if (deps.monitoring) monitoringPages(r, ctx, { monitoring: deps.monitoring });
+  r.use(webErrorHandler(ctx));
+  return r;
+}
+
+export { LoginRequired };

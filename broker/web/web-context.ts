@@ -1,0 +1,124 @@
+/**
+ * What every web page handler needs: the logged-in user (or a redirect to the login page),
+ * the CSRF token for its forms, the principal for the services, and one way to render a
+ * page. Also the web interface's error page: services' AppErrors shown in Dutch, in the
+ * page shell, with the right status.
+ */
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import { AppError } from '../errors/app-error.js';
+import type { Platform } from '../platform/platform.js';
+import type { PersonPrincipal } from '../auth/principal.js';
+import { html, type Html } from './html.js';
+import { alert, page } from './layout.js';
+import { abilitiesOf, principalOfUser, webUserOf, type WebAbilities, type WebUser } from './web-user.js';
+
+/** Thrown by a page that needs a login; the error handler redirects to the login page. */
+export class LoginRequired extends Error {
+  constructor(readonly returnTo: string) {
+    super('login required');
+  }
+}
+
+export interface WebContext {
+  readonly platform: Platform;
+  /** The broker's address as browsers reach it (config JPP_PUBLIC_URL). */
+  readonly publicUrl: string;
+  readonly cookieName: string;
+  /** The CSRF token of this session (made on first use). */
+  csrf(req: Request): string;
+  user(req: Request): WebUser;
+  principal(req: Request): PersonPrincipal;
+  abilities(req: Request): WebAbilities;
+  traceId(res: Response): string;
+  render(req: Request, res: Response, o: { title: string; current?: string; body: Html; scripts?: readonly string[]; status?: number }): void;
+}
+
+export function createWebContext(platform: Platform, generateToken: (req: Request) => string, publicUrl: string, cookieName: string): WebContext {
+  const user = (req: Request): WebUser => {
+    const u = webUserOf(req);
+    if (!u) throw new LoginRequired(req.originalUrl);
+    return u;
+  };
+  const ctx: WebContext = {
+    platform,
+    publicUrl,
+    cookieName,
+    csrf: (req) => generateToken(req),
+    user,
+    principal: (req) => principalOfUser(user(req)),
+    abilities: (req) => abilitiesOf(platform, user(req)),
+    traceId: (res) => res.locals['traceId'] as string,
+    render(req, res, o) {
+      const u = webUserOf(req);
+      res
+        .status(o.status ?? 200)
+        .type('html')
+        .send(
+          page({
+            title: o.title,
+            user: u,
+            abilities: u ? abilitiesOf(platform, u) : undefined,
+            csrfToken: u ? generateToken(req) : undefined,
+            ...(o.current ? { current: o.current } : {}),
+            body: o.body,
+            ...(o.scripts ? { scripts: o.scripts } : {}),
+            platformName: platform.name,
+          }).text,
+        );
+    },
+  };
+  return ctx;
+}
+
+/** Requires a capability for a page; the service checks again below. */
+export function requireAbility(ctx: WebContext, req: Request, ability: keyof WebAbilities): void {
+  if (!ctx.abilities(req)[ability]) throw new AppError('forbidden', 'uw rol mag deze pagina niet gebruiken');
+}
+
+const DUTCH: Record<string, string> = {
+  validation: 'De invoer klopt niet.',
+  'identity-detected': 'De invoer lijkt een identiteit te bevatten. Die wordt nooit verstuurd of bewaard.',
+  unauthenticated: 'U bent niet (meer) ingelogd.',
+  forbidden: 'Uw rol mag dit niet.',
+  'not-found': 'Deze pagina bestaat niet.',
+  conflict: 'Dit botst met wat al is vastgelegd.',
+  'too-many-requests': 'U heeft het maximum voor nu bereikt. Probeer het later opnieuw.',
+  'payload-too-large': 'Het formulier is te groot.',
+  unavailable: 'De dienst is tijdelijk niet beschikbaar.',
+  internal: 'Er ging iets mis. Er is niets beantwoord.',
+};
+
+/** A service's error in Dutch for the page: a sentence plus, where the service named fields, those. */
+export function errorMessage(err: AppError): Html {
+  return html`<p>${DUTCH[err.code] ?? DUTCH['internal']}</p>${
+    err.code !== 'internal' ? html`<p class="hint">Toelichting van het systeem: <span lang="en">${err.message}</span></p>` : ''
+  }${err.errors.length > 0 ? html`<ul lang="en">${err.errors.map((e) => html`<li><code>${e.pointer}</code> ${e.detail}</li>`)}</ul>` : ''}`;
+}
+
+export function webErrorHandler(ctx: WebContext): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    const csrf = (err as { code?: string }).code === 'EBADCSRFTOKEN';
+    if (req.path.startsWith('/web-api/')) {
+      return next(csrf ? new AppError('forbidden', 'send the session\'s CSRF token in the x-csrf-token header') : err);
+    }
+    if (err instanceof LoginRequired) {
+      res.redirect(303, `/inloggen?terug=${encodeURIComponent(err.returnTo)}`);
+      return;
+    }
+    const bodyType = (err as { type?: string }).type;
+    const known =
+      err instanceof AppError ? err
+      : csrf ? new AppError('forbidden', 'csrf')
+      : bodyType === 'parameters.too.many' || bodyType === 'entity.too.large' ? new AppError('payload-too-large', 'the form is larger than this page accepts')
+      : undefined;
+    if (!known || known.code === 'internal') req.log?.error({ err }, 'web page failed');
+    const status = known?.status ?? 500;
+    ctx.render(req, res, {
+      title: csrf ? 'Formulier verlopen' : status === 404 ? 'Niet gevonden' : 'Dat lukte niet',
+      status,
+      body: csrf
+        ? alert('warning', html`<p>Het formulier is verlopen of kwam niet van deze site. Ga terug, vernieuw de pagina en probeer het opnieuw.</p>`)
+        : alert('error', known ? errorMessage(known) : html`<p>${DUTCH['internal']}</p>`),
+    });
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Browser tests: playwright-core driving Debian's chromium (never a downloaded browser), an
+ * axe-core accessibility check (WCAG 2.1 A and AA rules) for every page a journey visits,
+ * and a screenshot per journey into docs/screenshots/ (referenced from the README).
+ *
+ * Without /usr/bin/chromium (or $CHROMIUM_PATH) the browser tests skip with a visible
+ * message; `.ci/run` installs chromium, so CI always runs them.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect } from 'vitest';
+
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+export const HAS_CHROMIUM = existsSync(CHROMIUM);
+if (!HAS_CHROMIUM) {
+  process.stderr.write(`\n[browser tests] SKIPPED: no chromium at ${CHROMIUM}. Install it with: apt-get install -y chromium\n\n`);
+}
+
+export const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+export async function newPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' });
+  return context.newPage();
+}
+
+/** Runs axe-core on the page (WCAG 2.0/2.1 A and AA) and fails naming each violation. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const problems = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  expect(problems, `accessibility of ${what}`).toEqual([]);
+}
+
+/** Saves the page as docs/screenshots/<name>.png; long pages only down to `maxHeight` pixels. */
+export async function screenshot(page: Page, name: string, maxHeight = 1800): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: height <= maxHeight, ...(height > maxHeight ? { clip: { x: 0, y: 0, width: 1280, height: maxHeight } } : {}) });
+}
+
+/** Logs in on the demo's login page as one of the demo people. */
+export async function demoLogin(page: Page, baseUrl: string, userId: string): Promise<void> {
+  await page.goto(`${baseUrl}/inloggen`);
+  await page.check(`#user-${userId}`);
+  await Promise.all([page.waitForURL(`${baseUrl}/`), page.click('button[type="submit"]:has-text("Inloggen")')]);
+}
+
+/** The visible text of the first element matching `selector`, once it is there. */
+export async function textOf(page: Page, selector: string): Promise<string> {
+  const l = page.locator(selector).first();
+  await l.waitFor({ state: 'visible' });
+  return l.innerText();
+}

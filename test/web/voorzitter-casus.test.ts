@@ -1,0 +1,199 @@
+/**
+ * Journey: the voorzitter opens a casus in the browser by typing the youth's BSN (or, without
+ * BSN, name and birth date), screens it, moves it through its statuses with vervolgacties and
+ * notificatie, and closes it; the list of own cases shows overdue notifications. The identity is
+ * pseudonymised in the browser: every request the browser sends is intercepted and searched
+ * for it, in every spelling.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page, Request } from 'playwright-core';
+import { startTestBroker, type TestBroker } from '../support/test-broker.js';
+import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage, screenshot, textOf } from '../support/browser.js';
+import { opaqueRef } from '../support/synthetic.js';
+import type { DemoIdentity } from '../../broker/demo/demo-identities.js';
+
+interface Sent {
+  url: string;
+  headers: string;
+  body: string;
+}
+
+function recordRequests(page: Page): Sent[] {
+  const sent: Sent[] = [];
+  page.on('request', (req: Request) => {
+    sent.push({ url: req.url(), headers: JSON.stringify(req.headers()), body: req.postDataBuffer()?.toString('latin1') ?? '' });
+  });
+  return sent;
+}
+
+/** Fills the identity fields and submits; waits for the next page. */
+async function typeIdentityAndSubmit(page: Page, identity: DemoIdentity, button: string): Promise<void> {
+  if ('bsn' in identity) {
+    await page.fill('#id-bsn', identity.bsn);
+  } else {
+    await page.check('#kind-naam');
+    await page.fill('#id-surname', identity.surname);
+    await page.fill('#id-firstname', identity.firstName ?? '');
+    await page.fill('#id-birthdate', identity.birthDate);
+  }
+  await Promise.all([page.waitForEvent('load'), page.click(`button:has-text("${button}")`)]);
+}
+
+describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 90_000 }, () => {
+  let tb: TestBroker;
+  let browser: Browser;
+  let identities: DemoIdentity[];
+  const id = (label: string): DemoIdentity => identities.find((i) => i.label === label)!;
+
+  beforeAll(async () => {
+    tb = await startTestBroker();
+    browser = await launchBrowser();
+    identities = JSON.parse(readFileSync(join(tb.dataDir, 'demo-identities.json'), 'utf8')) as DemoIdentity[];
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await tb?.close();
+  });
+
+  it('opens a casus by BSN, screens it, and moves it to afgesloten; the BSN never leaves the browser', async () => {
+    const page = await newPage(browser);
+    const sent = recordRequests(page);
+    await demoLogin(page, tb.url, 'demo-voorzitter');
+    await expectAccessible(page, 'start page (voorzitter)');
+    const menu = await page.locator('nav[aria-label="Hoofdmenu"] a').allInnerTexts();
+    expect(menu).toContain('Mijn casussen');
+    expect(menu).not.toContain('Logboek');
+
+    await page.click('nav >> text=Mijn casussen');
+    await expectAccessible(page, 'own cases');
+    await page.click('a:has-text("Nieuwe casus")');
+    await expectAccessible(page, 'new casus form');
+    const caseRef = opaqueRef('ZVH');
+    await page.fill('#caseRef', caseRef);
+    await page.selectOption('#doel', 'jpp-screening');
+    await page.selectOption('#routeIn', 'politie');
+    const a = id('jongere-a') as { bsn: string } & DemoIdentity;
+    await typeIdentityAndSubmit(page, a, 'Casus openen');
+    await page.waitForURL(/\/casussen\/[0-9a-f-]{36}$/);
+    const casusUrl = page.url();
+    expect(await page.getAttribute('[data-status]', 'data-status')).toBe('aangemeld');
+    await expectAccessible(page, 'casus page');
+
+    // Screening inside the casus: the identity typed again, pseudonymised again.
+    await typeIdentityAndSubmit(page, a, 'Vraag de partners');
+    await page.waitForSelector('h1:has-text("Uitkomst van de screening")');
+    await expectAccessible(page, 'screening result');
+    await screenshot(page, 'voorzitter-screening');
+    const answers = Object.fromEntries(
+      await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-partner'), r.getAttribute('data-answer')])),
+    );
+    expect(answers).toMatchObject({ politie: 'hit', halt: 'hit', 'gemeente-leerplicht': 'hit', 'gemeente-jeugdboa': 'no-hit', jongerenwerk: 'not-permitted' });
+    expect(await textOf(page, 'tr[data-partner="jongerenwerk"]')).toContain('Er is bij deze partner niets opgezocht');
+    expect(await textOf(page, 'tr[data-partner="politie"]')).toContain('Wpg');
+
+    // Through the statuses, with a vervolgactie and the notificatie.
+    await page.goto(casusUrl);
+    const move = async (to: string, extra?: { reason?: string; outcome?: string }): Promise<void> => {
+      await page.selectOption('#to', to);
+      if (extra?.reason) await page.selectOption('#reason', extra.reason);
+      if (extra?.outcome) await page.selectOption('#outcome', extra.outcome);
+      await Promise.all([page.waitForEvent('load'), page.click('button:has-text("Status wijzigen")')]);
+      expect(await page.getAttribute('[data-status]', 'data-status')).toBe(to);
+    };
+    await move('in-screening');
+    await move('besproken');
+    await page.selectOption('#va-partner', 'halt');
+    await page.selectOption('#va-kind', 'halt-interventie');
+    await page.fill('#va-due', new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10));
+    await Promise.all([page.waitForEvent('load'), page.click('button:has-text("Toevoegen")')]);
+    expect(await textOf(page, 'table[data-vervolgacties]')).toContain('Halt-interventie');
+    await move('vervolg');
+    await Promise.all([page.waitForEvent('load'), page.click('table[data-vervolgacties] button:has-text("Afgerond")')]);
+    expect(await page.locator('table[data-vervolgacties] button').count()).toBe(0);
+    await page.selectOption('#n-state-0', 'informed');
+    await page.fill('#n-informed-0', new Date().toISOString().slice(0, 10));
+    await Promise.all([page.waitForEvent('load'), page.click('button:has-text("Vastleggen")')]);
+    expect(await textOf(page, '[data-subject="0"]')).toContain('Geïnformeerd');
+    await expectAccessible(page, 'casus with vervolgactie and notificatie');
+    await screenshot(page, 'voorzitter-casus');
+    // Closing needs an outcome: without it the service refuses, naming the field.
+    await page.selectOption('#to', 'afgesloten');
+    await Promise.all([page.waitForEvent('load'), page.click('button:has-text("Status wijzigen")')]);
+    expect(await textOf(page, '.utrecht-alert--error')).toContain('/outcome');
+    await move('afgesloten', { outcome: 'doelen-bereikt' });
+    expect(await page.locator('form[action$="/screening"]').count()).toBe(0);
+
+    // The typed BSN appears in no request: not in a URL, header or body, in any spelling.
+    const forms = [a.bsn, `${a.bsn.slice(0, 4)}.${a.bsn.slice(4, 6)}.${a.bsn.slice(6)}`, `jpp-id:v1:bsn:${a.bsn}`, Buffer.from(`jpp-id:v1:bsn:${a.bsn}`).toString('base64url')];
+    expect(sent.length).toBeGreaterThan(10);
+    for (const s of sent) for (const f of forms) expect(`${s.url}\n${s.headers}\n${s.body}`).not.toContain(f);
+    const evaluations = sent.filter((s) => s.url.endsWith('/web-api/custodian/evaluate'));
+    expect(evaluations).toHaveLength(2);
+    for (const e of evaluations) expect(JSON.parse(e.body)).toMatchObject({ epoch: 1, doel: 'jpp-screening', blindedElements: [expect.stringMatching(/^[A-Za-z0-9_-]{43}$/)] });
+    const opened = new URLSearchParams(sent.find((s) => s.url === `${tb.url}/casussen` && s.body.includes('subject='))!.body);
+    expect(opened.get('subject')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect([...opened.keys()].sort()).toEqual(['_csrf', 'caseRef', 'doel', 'identityKind', 'routeIn', 'subject']);
+    await page.context().close();
+  }, 120_000);
+
+  it('opens a casus without BSN: surname, first name and birth date stay in the browser', async () => {
+    const page = await newPage(browser);
+    const sent = recordRequests(page);
+    await demoLogin(page, tb.url, 'demo-voorzitter');
+    await page.goto(`${tb.url}/casussen/nieuw`);
+    await page.fill('#caseRef', opaqueRef('ZVH'));
+    const f = id('jongere-f') as unknown as { surname: string; firstName: string; birthDate: string } & DemoIdentity;
+    await typeIdentityAndSubmit(page, f, 'Casus openen');
+    await page.waitForURL(/\/casussen\/[0-9a-f-]{36}$/);
+    await typeIdentityAndSubmit(page, f, 'Vraag de partners');
+    await page.waitForSelector('h1:has-text("Uitkomst van de screening")');
+    expect(await page.locator('tr[data-partner="gemeente-jeugdboa"]').getAttribute('data-answer')).toBe('hit');
+    const surnameWord = f.surname.split(' ').pop()!;
+    for (const s of sent) {
+      const all = `${s.url}\n${s.headers}\n${s.body}`;
+      expect(all).not.toContain(surnameWord);
+      expect(all).not.toContain(f.birthDate);
+    }
+    await page.context().close();
+  });
+
+  it('refuses an invalid BSN in the browser and sends nothing to the custodian', async () => {
+    const page = await newPage(browser);
+    const sent = recordRequests(page);
+    await demoLogin(page, tb.url, 'demo-voorzitter');
+    await page.goto(`${tb.url}/casussen/nieuw`);
+    await page.fill('#caseRef', opaqueRef('ZVH'));
+    await page.fill('#id-bsn', '123456789');
+    await page.click('button:has-text("Casus openen")');
+    expect(await textOf(page, '[data-pseudonymise-error]')).toContain('elfproef');
+    expect(sent.filter((s) => s.url.includes('/web-api/'))).toEqual([]);
+    expect(sent.filter((s) => s.body.includes('123456789'))).toEqual([]);
+    await expectAccessible(page, 'new casus form with an error');
+    await page.context().close();
+  });
+
+  it('lists own cases with the notifications that are overdue', async () => {
+    const page = await newPage(browser);
+    await demoLogin(page, tb.url, 'demo-voorzitter');
+    await page.goto(`${tb.url}/casussen/nieuw`);
+    const caseRef = opaqueRef('ZVH');
+    await page.fill('#caseRef', caseRef);
+    await typeIdentityAndSubmit(page, id('jongere-e'), 'Casus openen');
+    await page.waitForURL(/\/casussen\/[0-9a-f-]{36}$/);
+    tb.clock.now = new Date(Date.now() + 60 * 86_400_000);
+    try {
+      // Sixty days on, the session has expired too: log in again.
+      await demoLogin(page, tb.url, 'demo-voorzitter');
+      await page.goto(`${tb.url}/casussen`);
+      expect(await textOf(page, 'table[data-overdue]')).toContain(caseRef);
+      expect(await textOf(page, `tr[data-case="${caseRef}"]`)).toContain('over tijd');
+      await expectAccessible(page, 'own cases with overdue notifications');
+      await screenshot(page, 'voorzitter-casussen');
+    } finally {
+      tb.clock.now = new Date();
+    }
+    await page.context().close();
+  });
+});
