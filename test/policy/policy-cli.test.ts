@@ -58,7 +58,7 @@ describe('on files', () => {
     expect((await cli(['test', SEED])).stdout).toContain('29 passed, 0 failed');
     const bad = await cli(['test', edited, '--tests', SEED_TESTS]);
     expect(bad.code).toBe(2);
-    expect(bad.stdout).toContain('26 passed, 2 failed');
+    expect(bad.stdout).toContain('27 passed, 2 failed');
     expect(bad.stdout).toContain('jeugdboa | jpp-casusoverleg | jeugdreclassering | jeugdreclassering-toezicht | bevragen: expected deny (no rule), got allow by C08');
   }, 120_000);
 
@@ -111,11 +111,11 @@ describe('against a database', () => {
     const res = await cli(['import', edited, '--as', 'demo-fg', '--tests', SEED_TESTS], env);
     expect(res.code, res.stderr).toBe(0);
     const id = /draft (\d+) created/.exec(res.stdout)![1]!;
-    expect(res.stdout).toContain('18 rule(s), 28 test(s)');
+    expect(res.stdout).toContain('19 rule(s), 29 test(s)');
     const lint = await cli(['lint', id], env);
     expect(lint.code).toBe(2);
     expect(lint.stdout).toContain(`version ${id} (draft`);
-    expect((await cli(['test', id], env)).stdout).toContain('26 passed, 2 failed');
+    expect((await cli(['test', id], env)).stdout).toContain('27 passed, 2 failed');
     const diff = await cli(['diff', '1', id], env);
     expect(diff.stdout).toMatch(/^\+ C08/m);
     expect((await cli(['lint', '999'], env)).stderr).toContain('no policy version 999');
