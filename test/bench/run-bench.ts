@@ -236,6 +236,8 @@ async function main(): Promise<number> {
     ...common,
     DATA_DIR: dataDir,
     PORT: String(await freePort()),
+    // A port of its own, so that a demo broker running on 8443 does not stop the bench.
+    JPP_MTLS_PORT: String(await freePort()),
     LOG_LEVEL: config.logLevel,
     JPP_PLATFORM_FILE: PLATFORM_FILE,
   };
