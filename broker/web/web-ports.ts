@@ -3,44 +3,17 @@
  * lifecycle (docs/policies.md), the casus workflow, data-subject rights and monitoring
  * (docs/casus.md). Their signatures are those of the services (principal first, bodies as
  * the API takes them, results as the API returns them), so the composition root passes the
- * services themselves. Only the fields the pages read are typed here.
+ * services themselves. Where a service exports the type of a result, the port uses it;
+ * the rest name only the fields the pages read.
  */
 import type { Principal } from '../auth/principal.js';
+import type { Rule } from '../policy/policy-content.js';
+import type { PolicySummary } from '../policy/policy-lifecycle.service.js';
+import type { CasusView, NotificationView } from '../casus/casus.service.js';
 
-export interface PersonRef {
-  id: string;
-  organisation: string | null;
-  role: string | null;
-}
+export type PolicySummaryView = PolicySummary;
 
-export interface PolicySummaryView {
-  id: number;
-  status: string;
-  contentHash: string;
-  source: string;
-  basedOn: number | null;
-  note: string;
-  author: PersonRef;
-  createdAt: string;
-  updatedAt?: string;
-  submittedAt: string | null;
-  reviewer: PersonRef | null;
-  reviewedAt: string | null;
-  activeFrom: string | null;
-  ruleCount: number;
-  testCount: number;
-}
-
-export interface RuleView {
-  id: string;
-  role: string;
-  doel: string;
-  partner: string;
-  category: string;
-  action: string;
-  effect: string;
-  grondslag: string;
-}
+export type RuleView = Rule;
 
 export interface PolicyTestView {
   role: string;
@@ -137,32 +110,9 @@ export interface PolicyPort {
   simulate(principal: Principal, version: string, body: unknown): Promise<ExplanationView>;
 }
 
-export interface NotificationStateView {
-  state: 'pending' | 'informed' | 'deferred';
-  informedAt: string | null;
-  deferReason: string | null;
-  deferredUntil: string | null;
-  dueAt: string | null;
-  overdue: boolean;
-}
+export type NotificationStateView = NotificationView;
 
-export interface CasusDetail {
-  caseId: string;
-  caseRef: string;
-  doel: string;
-  routeIn: string;
-  kind: string;
-  status: string;
-  openedBy: string;
-  openedAt: string;
-  statusChangedAt: string;
-  outcome: string | null;
-  queryable: boolean;
-  legalHold: boolean;
-  subjects: Array<{ subjectId: string; position: number; notification: NotificationStateView }>;
-  history?: Array<{ from: string | null; to: string; reason: string | null; outcome: string | null; by: string; at: string }>;
-  vervolgacties?: Array<{ actionId: string; partner: string; kind: string; dueDate: string; completedAt: string | null; createdBy: string; createdAt: string }>;
-}
+export type CasusDetail = CasusView;
 
 /** The casus service (issue 7). */
 export interface CasusPort {
