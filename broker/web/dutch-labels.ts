@@ -9,16 +9,6 @@ export const CASE_STATUS: Record<string, string> = {
   afgesloten: 'Afgesloten',
 };
 
-/** Allowed moves per status (docs/casus.md); the casus service enforces them. */
-export const CASE_TRANSITIONS: Record<string, readonly string[]> = {
-  aangemeld: ['in-screening', 'afgesloten'],
-  'in-screening': ['besproken', 'afgesloten'],
-  besproken: ['vervolg', 'opgeschaald', 'afgeschaald', 'afgesloten'],
-  vervolg: ['opgeschaald', 'afgeschaald', 'afgesloten'],
-  opgeschaald: ['afgesloten'],
-  afgeschaald: ['afgesloten'],
-  afgesloten: [],
-};
 
 export const ESCALATION_REASON: Record<string, string> = {
   'complexe-problematiek': 'Complexe problematiek',

@@ -12,7 +12,8 @@ import { alert, csrfField } from '../layout.js';
 import { errorMessage, requireAbility, type WebContext } from '../web-context.js';
 import type { WebCustodian } from '../web-custodian.js';
 import type { CasusDetail, CasusPort } from '../web-ports.js';
-import { CASE_STATUS, CASE_TRANSITIONS, CLOSE_OUTCOME, DEFER_REASON, ESCALATION_REASON, NOTIFICATION_STATE, ROUTE_IN_OTHER, VERVOLG_KIND } from '../dutch-labels.js';
+import { TRANSITIONS } from '../../casus/casus-workflow.js';
+import { CASE_STATUS, CLOSE_OUTCOME, DEFER_REASON, ESCALATION_REASON, NOTIFICATION_STATE, ROUTE_IN_OTHER, VERVOLG_KIND } from '../dutch-labels.js';
 import { askableDoelen, identityFields } from './identity-fields.js';
 import { screeningResult } from './screening.page.js';
 
@@ -118,7 +119,7 @@ ${list.items.length === 0
 
   async function detail(req: Request, res: Response, c: CasusDetail, problem?: Html, status = 200): Promise<void> {
     const keys = await keysOf();
-    const next = CASE_TRANSITIONS[c.status] ?? [];
+    const next = TRANSITIONS[c.status] ?? [];
     const csrf = csrfField(ctx.csrf(req));
     const history = c.history ?? [];
     const acties = c.vervolgacties ?? [];
