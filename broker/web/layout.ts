@@ -18,6 +18,8 @@ export interface PageOptions {
   /** Browser bundles to load (names from assets.ts), as modules. */
   readonly scripts?: readonly string[];
   readonly platformName: string;
+  /** Where the web interface is mounted ('' at the root); prefixes every local address. */
+  readonly basePath?: string;
 }
 
 function menu(o: PageOptions): Array<{ href: string; label: string }> {
@@ -40,27 +42,29 @@ function menu(o: PageOptions): Array<{ href: string; label: string }> {
 
 export function page(o: PageOptions): Html {
   const items = menu(o);
+  const base = o.basePath ?? '';
   return html`<!doctype html>
 <html lang="nl" class="utrecht-theme utrecht-html">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="jpp-base" content="${base}">
 <title>${o.title} – ${o.platformName}</title>
-<link rel="stylesheet" href="/assets/css/design-tokens.css">
-<link rel="stylesheet" href="/assets/css/components.css">
-<link rel="stylesheet" href="/assets/css/html.css">
-<link rel="stylesheet" href="/assets/css/site.css">
-${(o.scripts ?? []).map((s) => html`<script type="module" src="/assets/js/${s}.js"></script>`)}
+<link rel="stylesheet" href="${base}/assets/css/design-tokens.css">
+<link rel="stylesheet" href="${base}/assets/css/components.css">
+<link rel="stylesheet" href="${base}/assets/css/html.css">
+<link rel="stylesheet" href="${base}/assets/css/site.css">
+${(o.scripts ?? []).map((s) => html`<script type="module" src="${base}/assets/js/${s}.js"></script>`)}
 </head>
 <body class="utrecht-body">
 <a class="utrecht-skip-link utrecht-skip-link--visible-on-focus" href="#inhoud">Direct naar de inhoud</a>
 <header class="site-header">
   <div class="site-width">
-    <p class="site-name"><a href="/">${o.platformName}</a> <span class="site-sub">gegevensdeling hit/no-hit</span></p>
+    <p class="site-name"><a href="${base}/">${o.platformName}</a> <span class="site-sub">gegevensdeling hit/no-hit</span></p>
     ${o.user
       ? html`<div class="site-user">
           <span>Ingelogd als <strong>${o.user.displayName}</strong> (${o.user.role})</span>
-          <form method="post" action="/uitloggen" class="inline-form">
+          <form method="post" action="${base}/uitloggen" class="inline-form">
             <input type="hidden" name="_csrf" value="${o.csrfToken ?? ''}">
             <button type="submit" class="utrecht-button utrecht-button--secondary-action">Uitloggen</button>
           </form>
@@ -69,7 +73,7 @@ ${(o.scripts ?? []).map((s) => html`<script type="module" src="/assets/js/${s}.j
   </div>
   ${items.length > 0
     ? html`<nav aria-label="Hoofdmenu" class="site-nav"><ul class="site-width">
-        ${items.map((i) => html`<li><a href="${i.href}"${o.current === i.href ? html` aria-current="page"` : ''}>${i.label}</a></li>`)}
+        ${items.map((i) => html`<li><a href="${base}${i.href}"${o.current === i.href ? html` aria-current="page"` : ''}>${i.label}</a></li>`)}
       </ul></nav>`
     : ''}
 </header>

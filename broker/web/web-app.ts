@@ -59,6 +59,8 @@ export interface WebDeps {
   readonly casus?: CasusPort;
   readonly rights?: RightsPort;
   readonly monitoring?: MonitoringPort;
+  /** Where the pages are mounted ('' at the root, `/p/<platform>` beside other platforms). */
+  readonly basePath?: string;
 }
 
 const CSP = [
@@ -108,7 +110,7 @@ export function webRoutes(deps: WebDeps): Router {
       // With an https public address, TLS ends at a reverse proxy: trust its X-Forwarded-Proto
       // for the Secure cookie (express-session sets a Secure cookie only on a secure request).
       proxy: deps.config.secureCookies,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies, path: '/', maxAge },
+      cookie: { httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies, path: deps.basePath || '/', maxAge },
     }),
   );
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
@@ -118,7 +120,7 @@ export function webRoutes(deps: WebDeps): Router {
   r.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 10_000 }));
   r.use('/web-api', express.json({ limit: '64kb', strict: true }));
   r.use(csrfSynchronisedProtection);
-  const ctx = createWebContext(deps.platform, (req) => generateToken(req), deps.config.publicUrl, cookieName);
+  const ctx = createWebContext(deps.platform, (req) => generateToken(req), deps.config.publicUrl, cookieName, deps.basePath ?? '');
 
   // The browser's one call with pseudonymisation data: blinded elements to the custodian.
   r.post('/web-api/custodian/evaluate', async (req, res) => {

@@ -24,6 +24,13 @@ export interface WebContext {
   /** The broker's address as browsers reach it (config JPP_PUBLIC_URL). */
   readonly publicUrl: string;
   readonly cookieName: string;
+  /**
+   * Where this web interface is mounted ('' at the root; `/p/<platform>` when one process
+   * serves several platforms). Every link, form action and redirect goes through `href`.
+   */
+  readonly basePath: string;
+  /** A local path (starting with '/') as the browser must request it, under `basePath`. */
+  href(path: string): string;
   /** The CSRF token of this session (made on first use). */
   csrf(req: Request): string;
   user(req: Request): WebUser;
@@ -33,7 +40,13 @@ export interface WebContext {
   render(req: Request, res: Response, o: { title: string; current?: string; body: Html; scripts?: readonly string[]; status?: number }): void;
 }
 
-export function createWebContext(platform: Platform, generateToken: (req: Request) => string, publicUrl: string, cookieName: string): WebContext {
+export function createWebContext(
+  platform: Platform,
+  generateToken: (req: Request) => string,
+  publicUrl: string,
+  cookieName: string,
+  basePath = '',
+): WebContext {
   const user = (req: Request): WebUser => {
     const u = webUserOf(req);
     if (!u) throw new LoginRequired(req.originalUrl);
@@ -43,6 +56,8 @@ export function createWebContext(platform: Platform, generateToken: (req: Reques
     platform,
     publicUrl,
     cookieName,
+    basePath,
+    href: (path) => `${basePath}${path}`,
     csrf: (req) => generateToken(req),
     user,
     principal: (req) => principalOfUser(user(req)),
@@ -63,6 +78,7 @@ export function createWebContext(platform: Platform, generateToken: (req: Reques
             body: o.body,
             ...(o.scripts ? { scripts: o.scripts } : {}),
             platformName: platform.name,
+            basePath,
           }).text,
         );
     },
@@ -102,7 +118,7 @@ export function webErrorHandler(ctx: WebContext): ErrorRequestHandler {
       return next(csrf ? new AppError('forbidden', 'send the session\'s CSRF token in the x-csrf-token header') : err);
     }
     if (err instanceof LoginRequired) {
-      res.redirect(303, `/inloggen?terug=${encodeURIComponent(err.returnTo)}`);
+      res.redirect(303, ctx.href(`/inloggen?terug=${encodeURIComponent(err.returnTo)}`));
       return;
     }
     const bodyType = (err as { type?: string }).type;

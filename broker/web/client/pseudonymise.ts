@@ -14,6 +14,7 @@
 import { IdentityNormalisationError, identityKey, type IdentityInput } from '../../../adapters/pseudonymisation/normalise-identity.js';
 import { createOprfClient, OprfVerificationError } from '../../../adapters/pseudonymisation/oprf-client.js';
 import { base64UrlToBytes, bytesToBase64Url } from '../../../adapters/pseudonymisation/voprf-suite.js';
+import { localUrl } from './base-path.js';
 
 const FIELD_MESSAGES: Record<string, string> = {
   bsn: 'Het BSN klopt niet: het moet uit 9 cijfers bestaan en de elfproef doorstaan.',
@@ -69,7 +70,7 @@ async function pseudonymiseAndSubmit(form: HTMLFormElement, submit: HTMLButtonEl
   try {
     const client = createOprfClient({ publicKey: base64UrlToBytes(publicKey), epoch });
     const { blindedElements, state } = client.blind([input]);
-    const res = await fetch('/web-api/custodian/evaluate', {
+    const res = await fetch(localUrl('/web-api/custodian/evaluate'), {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },

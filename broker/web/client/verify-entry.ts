@@ -10,6 +10,7 @@ import canonicalize from 'canonicalize';
 import { compactVerify, importJWK, type JWK } from 'jose';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { portableLeafHash, verifyInclusion } from '../../logboek/merkle/merkle-verify.js';
+import { localUrl } from './base-path.js';
 
 const CHECKPOINT_TYPE = 'jpp-checkpoint+jws';
 
@@ -18,7 +19,7 @@ const b64url = (s: string): Uint8Array => b64(s.replace(/-/g, '+').replace(/_/g,
 const toB64 = (b: Uint8Array): string => btoa(String.fromCharCode(...b));
 
 async function getJson<T>(path: string): Promise<T | undefined> {
-  const res = await fetch(path, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+  const res = await fetch(localUrl(path), { credentials: 'same-origin', headers: { accept: 'application/json' } });
   if (res.status === 204) return undefined;
   if (!res.ok) throw new Error(`${path} antwoordde ${res.status}`);
   return (await res.json()) as T;

@@ -53,17 +53,17 @@ export function casusPages(r: Router, ctx: WebContext, deps: { casus: CasusPort;
     ctx.render(req, res, {
       title: 'Mijn casussen',
       current: '/casussen',
-      body: html`<p><a href="/casussen/nieuw" class="utrecht-button-link utrecht-button-link--primary-action">Nieuwe casus</a></p>
+      body: html`<p><a href="${ctx.href(`/casussen/nieuw`)}" class="utrecht-button-link utrecht-button-link--primary-action">Nieuwe casus</a></p>
 <section aria-labelledby="overdue-title"><h2 id="overdue-title">Notificaties over tijd</h2>
 ${overdue.total === 0
   ? html`<p>Geen: elke jongere is op tijd geïnformeerd, of het informeren is met reden uitgesteld.</p>`
   : html`${alert('warning', `${overdue.total} ${overdue.total === 1 ? 'jongere is' : 'jongeren zijn'} niet op tijd geïnformeerd (AVG art. 13/14).`)}
 <div class="table-wrap"><table class="utrecht-table" data-overdue><caption>Over tijd, oudste eerst</caption>
 <thead><tr><th scope="col">Casus</th><th scope="col">Stand</th><th scope="col">Uiterlijk</th></tr></thead>
-<tbody>${overdue.items.map((o) => html`<tr><td><a href="/casussen/${o.caseId}">${o.caseRef}</a></td><td>${NOTIFICATION_STATE[o.state] ?? o.state}</td><td>${formatDateTime(o.dueAt)}</td></tr>`)}</tbody></table></div>`}
+<tbody>${overdue.items.map((o) => html`<tr><td><a href="${ctx.href(`/casussen/${o.caseId}`)}">${o.caseRef}</a></td><td>${NOTIFICATION_STATE[o.state] ?? o.state}</td><td>${formatDateTime(o.dueAt)}</td></tr>`)}</tbody></table></div>`}
 </section>
 <section aria-labelledby="list-title"><h2 id="list-title">Casussen die u heeft geopend</h2>
-<form method="get" action="/casussen" class="filters"><div class="field"><label for="f-status">Status</label>
+<form method="get" action="${ctx.href(`/casussen`)}" class="filters"><div class="field"><label for="f-status">Status</label>
 <select id="f-status" name="status"><option value="">Alle</option>${options(CASE_STATUS, status)}</select></div>
 <button type="submit" class="utrecht-button utrecht-button--secondary-action">Tonen</button></form>
 ${list.items.length === 0
@@ -71,10 +71,10 @@ ${list.items.length === 0
   : html`<div class="table-wrap"><table class="utrecht-table" data-cases><caption>Nieuwste eerst</caption>
 <thead><tr><th scope="col">Casus</th><th scope="col">Status</th><th scope="col">Doel</th><th scope="col">Aangemeld door</th><th scope="col">Geopend</th><th scope="col">Notificatie</th></tr></thead>
 <tbody>${list.items.map(
-  (c) => html`<tr data-case="${c.caseRef}"><td><a href="/casussen/${c.caseId}">${c.caseRef}</a></td><td>${CASE_STATUS[c.status] ?? c.status}</td><td>${name(ctx.platform.doelen, c.doel)}</td><td>${routeInName(c.routeIn)}</td><td>${formatDateTime(c.openedAt)}</td>
+  (c) => html`<tr data-case="${c.caseRef}"><td><a href="${ctx.href(`/casussen/${c.caseId}`)}">${c.caseRef}</a></td><td>${CASE_STATUS[c.status] ?? c.status}</td><td>${name(ctx.platform.doelen, c.doel)}</td><td>${routeInName(c.routeIn)}</td><td>${formatDateTime(c.openedAt)}</td>
   <td>${c.subjects.some((s) => s.notification.overdue) ? html`<strong class="bad">over tijd</strong>` : c.subjects.every((s) => s.notification.state === 'informed') ? 'geïnformeerd' : 'open'}</td></tr>`,
 )}</tbody></table></div>`}
-<p>${list.nextCursor ? html`Er volgen meer casussen. <a href="/casussen?${new URLSearchParams({ ...(status ? { status } : {}), na: list.nextCursor }).toString()}" rel="next">Volgende pagina</a>` : list.items.length ? 'Dit zijn al uw casussen.' : ''}</p>
+<p>${list.nextCursor ? html`Er volgen meer casussen. <a href="${ctx.href(`/casussen?${new URLSearchParams({ ...(status ? { status } : {}), na: list.nextCursor }).toString()}`)}" rel="next">Volgende pagina</a>` : list.items.length ? 'Dit zijn al uw casussen.' : ''}</p>
 </section>`,
     });
   });
@@ -83,7 +83,7 @@ ${list.items.length === 0
     const keys = await keysOf();
     if (!keys) return alert('warning', 'Pseudonimiseren in de browser is niet ingesteld (JPP_CUSTODIAN_URL).');
     return html`${problem ? alert('error', problem) : ''}
-<form method="post" action="/casussen" data-pseudonymise data-epoch="${keys.epoch}" data-public-key="${keys.publicKey}" novalidate>
+<form method="post" action="${ctx.href(`/casussen`)}" data-pseudonymise data-epoch="${keys.epoch}" data-public-key="${keys.publicKey}" novalidate>
   ${csrfField(ctx.csrf(req))}
   <input type="hidden" name="subject" value="">
   <div class="field"><label for="caseRef">Casusnummer (uit het systeem van het Zorg- en Veiligheidshuis)</label>
@@ -111,7 +111,7 @@ ${list.items.length === 0
       async () => {
         if (!b['subject']) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subjects/0', detail: 'is missing' }]);
         const created = await casus.create(ctx.principal(req), { ...values, kind: 'person', subjects: [b['subject']] }, ctx.traceId(res));
-        res.redirect(303, `/casussen/${created.caseId}`);
+        res.redirect(303, ctx.href(`/casussen/${created.caseId}`));
       },
       async (err) => ctx.render(req, res, { title: 'Nieuwe casus', current: '/casussen', scripts: ['pseudonymise'], status: err.status, body: await newForm(req, values, errorMessage(err)) }),
     );
@@ -141,7 +141,7 @@ ${list.items.length === 0
 <section aria-labelledby="screening-title"><h2 id="screening-title">Screening</h2>
 ${c.queryable && keys
   ? html`<p>Typ de identiteit van de jongere opnieuw; uw browser maakt er een pseudoniem van. Het systeem bewaart geen identiteiten, dus ook geen koppeling die u dit bespaart.</p>
-<form method="post" action="/casussen/${c.caseId}/screening" data-pseudonymise data-doel="${c.doel}" data-epoch="${keys.epoch}" data-public-key="${keys.publicKey}" novalidate>
+<form method="post" action="${ctx.href(`/casussen/${c.caseId}/screening`)}" data-pseudonymise data-doel="${c.doel}" data-epoch="${keys.epoch}" data-public-key="${keys.publicKey}" novalidate>
   ${csrf}<input type="hidden" name="subject" value="">
   ${identityFields()}
   <div class="field"><span><input type="checkbox" id="consent" name="consent" value="ja"> <label for="consent">Toestemming van de jongere of de ouders is vastgelegd</label></span></div>
@@ -154,7 +154,7 @@ ${c.queryable && keys
 <section aria-labelledby="status-title"><h2 id="status-title">Status wijzigen</h2>
 ${next.length === 0
   ? html`<p>Deze casus is afgesloten.</p>`
-  : html`<form method="post" action="/casussen/${c.caseId}/status">${csrf}
+  : html`<form method="post" action="${ctx.href(`/casussen/${c.caseId}/status`)}">${csrf}
   <div class="form-grid">
   <div class="field"><label for="to">Nieuwe status</label><select id="to" name="to">${next.map((s) => html`<option value="${s}">${CASE_STATUS[s] ?? s}</option>`)}</select></div>
   <div class="field"><label for="reason">Reden (bij op- of afschalen)</label><select id="reason" name="reason"><option value="">–</option>${options(ESCALATION_REASON)}</select></div>
@@ -168,10 +168,10 @@ ${acties.length === 0 ? html`<p>Nog geen vervolgacties.</p>` : html`<div class="
 <thead><tr><th scope="col">Partner</th><th scope="col">Actie</th><th scope="col">Uiterlijk</th><th scope="col">Afgerond</th></tr></thead>
 <tbody>${acties.map(
   (a) => html`<tr><td>${name(ctx.platform.partners, a.partner)}</td><td>${VERVOLG_KIND[a.kind] ?? a.kind}</td><td>${a.dueDate}</td>
-  <td>${a.completedAt ? formatDateTime(a.completedAt) : html`<form method="post" action="/casussen/${c.caseId}/vervolgacties/${a.actionId}/afgerond" class="inline-form">${csrf}<button type="submit" class="utrecht-button utrecht-button--secondary-action">Afgerond</button></form>`}</td></tr>`,
+  <td>${a.completedAt ? formatDateTime(a.completedAt) : html`<form method="post" action="${ctx.href(`/casussen/${c.caseId}/vervolgacties/${a.actionId}/afgerond`)}" class="inline-form">${csrf}<button type="submit" class="utrecht-button utrecht-button--secondary-action">Afgerond</button></form>`}</td></tr>`,
 )}</tbody></table></div>`}
 ${canAct
-  ? html`<form method="post" action="/casussen/${c.caseId}/vervolgacties">${csrf}
+  ? html`<form method="post" action="${ctx.href(`/casussen/${c.caseId}/vervolgacties`)}">${csrf}
 <fieldset><legend>Vervolgactie toevoegen (geen vrije tekst)</legend><div class="form-grid">
   <div class="field"><label for="va-partner">Partner</label><select id="va-partner" name="partner">${ctx.platform.partners.map((p) => html`<option value="${p.id}">${p.name}</option>`)}</select></div>
   <div class="field"><label for="va-kind">Actie</label><select id="va-kind" name="kind">${options(VERVOLG_KIND)}</select></div>
@@ -187,7 +187,7 @@ ${c.subjects.map(
     s.notification.deferReason ? ` (${DEFER_REASON[s.notification.deferReason] ?? s.notification.deferReason}, tot ${String(s.notification.deferredUntil).slice(0, 10)})` : ''}${
     s.notification.dueAt && s.notification.state !== 'informed' ? `; uiterlijk ${formatDateTime(s.notification.dueAt)}` : ''}
   ${s.notification.overdue ? html` <strong class="bad">Over tijd.</strong>` : ''}</p>
-  <form method="post" action="/casussen/${c.caseId}/onderwerpen/${s.subjectId}/notificatie">${csrf}
+  <form method="post" action="${ctx.href(`/casussen/${c.caseId}/onderwerpen/${s.subjectId}/notificatie`)}">${csrf}
   <fieldset><legend>Vastleggen voor jongere ${i + 1}</legend><div class="form-grid">
     <div class="field"><label for="n-state-${i}">Stand</label><select id="n-state-${i}" name="state"><option value="informed">Geïnformeerd</option><option value="deferred">Uitgesteld</option></select></div>
     <div class="field"><label for="n-informed-${i}">Geïnformeerd op</label><input type="date" id="n-informed-${i}" name="informedAt"></div>
@@ -202,7 +202,7 @@ ${c.subjects.map(
 <thead><tr><th scope="col">Wanneer</th><th scope="col">Van</th><th scope="col">Naar</th><th scope="col">Reden of uitkomst</th><th scope="col">Door</th></tr></thead>
 <tbody>${history.map((h) => html`<tr><td>${formatDateTime(h.at)}</td><td>${h.from ? (CASE_STATUS[h.from] ?? h.from) : '–'}</td><td>${CASE_STATUS[h.to] ?? h.to}</td><td>${h.reason ? (ESCALATION_REASON[h.reason] ?? h.reason) : h.outcome ? (CLOSE_OUTCOME[h.outcome] ?? h.outcome) : ''}</td><td>${h.by}</td></tr>`)}</tbody></table></div>
 </section>
-<p><a href="/casussen">Terug naar mijn casussen</a></p>`,
+<p><a href="${ctx.href(`/casussen`)}">Terug naar mijn casussen</a></p>`,
     });
   }
 
@@ -218,7 +218,7 @@ ${c.subjects.map(
       await attempt(
         async () => {
           await run(req, res);
-          res.redirect(303, `/casussen/${caseId(req)}`);
+          res.redirect(303, ctx.href(`/casussen/${caseId(req)}`));
         },
         async (err) => detail(req, res, await casus.get(ctx.principal(req), caseId(req)), errorMessage(err), err.status),
       );

@@ -50,7 +50,7 @@ export function entryPages(r: Router, ctx: WebContext, deps: { logboek: LogboekR
 <script type="application/json" id="entry-content">${scriptJson(c)}</script>
 <div data-verify-entry data-seq="${seq}" data-leaf-hash="${entry.leafHash}" role="status" aria-live="polite">Controle start zodra de pagina geladen is (JavaScript nodig).</div>
 <p><button type="button" class="utrecht-button utrecht-button--secondary-action" data-verify-start>Opnieuw controleren</button></p>
-<p><a href="/logboek">Terug naar het logboek</a></p>`,
+<p><a href="${ctx.href(`/logboek`)}">Terug naar het logboek</a></p>`,
     });
   });
 }

@@ -56,14 +56,14 @@ export function exportPages(r: Router, ctx: WebContext, deps: { disclosures: Dis
       title: 'Exports',
       current: '/logboek/export',
       body: html`<h2>Bevragingen</h2>
-<p>${active ? html`Met de filters uit het <a href="/logboek${qs}">logboek</a> (${active} actief).` : html`Alle bevragingen. Kies eerst filters in het <a href="/logboek">logboek</a> om een selectie te exporteren.`}</p>
+<p>${active ? html`Met de filters uit het <a href="${ctx.href(`/logboek${qs}`)}">logboek</a> (${active} actief).` : html`Alle bevragingen. Kies eerst filters in het <a href="${ctx.href(`/logboek`)}">logboek</a> om een selectie te exporteren.`}</p>
 <ul>
-  <li><a href="/logboek/export/bevragingen.csv${qs}" download>CSV (spreadsheet)</a></li>
-  <li><a href="/logboek/export/auditevents.fhir.json${qs}" download>FHIR R5 AuditEvent-bundel (JSON)</a></li>
+  <li><a href="${ctx.href(`/logboek/export/bevragingen.csv${qs}`)}" download>CSV (spreadsheet)</a></li>
+  <li><a href="${ctx.href(`/logboek/export/auditevents.fhir.json${qs}`)}" download>FHIR R5 AuditEvent-bundel (JSON)</a></li>
 </ul>
 <h2>Het hele logboek</h2>
 <p>JSON lines met alle regels en checkpoints, en een manifest met de SHA-256 van elk bestand en het ondertekende checkpoint. Controleer het met <code>jpp-broker audit verify --export</code>.</p>
-<form method="post" action="/logboek/export/jsonl">${csrfField(ctx.csrf(req))}
+<form method="post" action="${ctx.href(`/logboek/export/jsonl`)}">${csrfField(ctx.csrf(req))}
 <button type="submit" class="utrecht-button utrecht-button--primary-action">Export maken</button></form>`,
     });
   });
@@ -121,7 +121,7 @@ export function exportPages(r: Router, ctx: WebContext, deps: { disclosures: Dis
 ${m.checkpoint ? `Het manifest bevat het checkpoint van ${result.checkpointSize} regels.` : 'Er was nog geen checkpoint.'}</p>
 <div class="table-wrap"><table class="utrecht-table"><caption>Bestanden (een uur beschikbaar)</caption>
 <thead><tr><th scope="col">Bestand</th><th scope="col">SHA-256</th></tr></thead>
-<tbody>${files.map(([name, hash]) => html`<tr><td><a href="/logboek/export/jsonl/${id}/${name}" download>${name}</a></td><td class="mono">${hash || 'zie het manifest zelf'}</td></tr>`)}</tbody></table></div>`,
+<tbody>${files.map(([name, hash]) => html`<tr><td><a href="${ctx.href(`/logboek/export/jsonl/${id}/${name}`)}" download>${name}</a></td><td class="mono">${hash || 'zie het manifest zelf'}</td></tr>`)}</tbody></table></div>`,
     });
   });
 

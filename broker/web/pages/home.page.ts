@@ -9,14 +9,14 @@ export function homePage(r: Router, ctx: WebContext): void {
     const a = ctx.abilities(req);
     const role = ctx.platform.roles.find((x) => x.id === user.role)?.name ?? user.role;
     const tasks = [
-      a.manageCases && html`<li><a href="/casussen">Mijn casussen</a>: open een casus, screen de jongere, leg vervolgacties en notificatie vast, sluit af. Notificaties die over tijd zijn, ziet u daar bovenaan.</li>`,
-      a.readPolicy && html`<li><a href="/beleid">Beleid</a>: versies, regels met lintbevindingen, tests, verschil, effect, goedkeuren (vier ogen) en de wat-als-simulator.</li>`,
-      a.rights && html`<li><a href="/inzage">Inzage</a>: het overzicht van elke bevraging over één jongere (AVG art. 15).</li>`,
-      a.monitoring && html`<li><a href="/monitoring">Monitoring</a>: totalen voor het partneroverleg, kleine aantallen verborgen.</li>`,
-      a.query && !a.manageCases && html`<li><a href="/screening">Screening</a>: vraag de partners of zij een jongere kennen ("is deze jongere bij u bekend?"). U typt het BSN; uw browser maakt er een pseudoniem van en alleen dat wordt verstuurd.</li>`,
-      a.readLog && html`<li><a href="/logboek">Logboek</a>: alle bevragingen, met filters, per regel te controleren tegen het ondertekende logboek.</li>`,
-      a.readLog && html`<li><a href="/logboek/verificatie">Verificatie</a>: controleer het hele logboek en zie waar het eventueel breekt.</li>`,
-      a.readLog && html`<li><a href="/logboek/export">Exports</a>: CSV, JSON lines met manifest en FHIR AuditEvent.</li>`,
+      a.manageCases && html`<li><a href="${ctx.href(`/casussen`)}">Mijn casussen</a>: open een casus, screen de jongere, leg vervolgacties en notificatie vast, sluit af. Notificaties die over tijd zijn, ziet u daar bovenaan.</li>`,
+      a.readPolicy && html`<li><a href="${ctx.href(`/beleid`)}">Beleid</a>: versies, regels met lintbevindingen, tests, verschil, effect, goedkeuren (vier ogen) en de wat-als-simulator.</li>`,
+      a.rights && html`<li><a href="${ctx.href(`/inzage`)}">Inzage</a>: het overzicht van elke bevraging over één jongere (AVG art. 15).</li>`,
+      a.monitoring && html`<li><a href="${ctx.href(`/monitoring`)}">Monitoring</a>: totalen voor het partneroverleg, kleine aantallen verborgen.</li>`,
+      a.query && !a.manageCases && html`<li><a href="${ctx.href(`/screening`)}">Screening</a>: vraag de partners of zij een jongere kennen ("is deze jongere bij u bekend?"). U typt het BSN; uw browser maakt er een pseudoniem van en alleen dat wordt verstuurd.</li>`,
+      a.readLog && html`<li><a href="${ctx.href(`/logboek`)}">Logboek</a>: alle bevragingen, met filters, per regel te controleren tegen het ondertekende logboek.</li>`,
+      a.readLog && html`<li><a href="${ctx.href(`/logboek/verificatie`)}">Verificatie</a>: controleer het hele logboek en zie waar het eventueel breekt.</li>`,
+      a.readLog && html`<li><a href="${ctx.href(`/logboek/export`)}">Exports</a>: CSV, JSON lines met manifest en FHIR AuditEvent.</li>`,
     ].filter(Boolean);
     ctx.render(req, res, {
       title: 'Start',

@@ -23,7 +23,7 @@ export function inzagePages(r: Router, ctx: WebContext, deps: { rights: RightsPo
     if (!deps.custodian) return alert('warning', 'Pseudonimiseren in de browser is niet ingesteld (JPP_CUSTODIAN_URL).');
     const keys = await deps.custodian.keys();
     return html`${problem ? alert('error', problem) : ''}
-<form method="post" action="/inzage" data-pseudonymise data-doel="${RIGHTS_DOEL}" data-epoch="${keys.current}" data-public-key="${keys.epochs.find((e) => e.epoch === keys.current)!.publicKey}" novalidate>
+<form method="post" action="${ctx.href(`/inzage`)}" data-pseudonymise data-doel="${RIGHTS_DOEL}" data-epoch="${keys.current}" data-public-key="${keys.epochs.find((e) => e.epoch === keys.current)!.publicKey}" novalidate>
   ${csrfField(ctx.csrf(req))}<input type="hidden" name="subject" value="">
   ${identityFields()}
   <p class="hint" data-pseudonymise-status aria-live="polite"></p>
@@ -67,7 +67,7 @@ ${report.total === 0
   <td>${name(ctx.platform.roles, d.toRole)}, ${name(ctx.platform.organisations, d.toOrganisation)}</td><td>${name(ctx.platform.doelen, d.doel)}</td>
   <td>${d.grondslagen.length ? html`<ul>${d.grondslagen.map((g) => html`<li>${g.grondslag} (${g.rule})</li>`)}</ul>` : '–'}</td><td>${d.caseRef ?? '–'}</td></tr>`,
 )}</tbody></table></div>`}
-<p><a href="/inzage">Nieuw inzageverzoek</a></p>`,
+<p><a href="${ctx.href(`/inzage`)}">Nieuw inzageverzoek</a></p>`,
     });
   });
 }

@@ -72,7 +72,7 @@ export function logboekPages(r: Router, ctx: WebContext, deps: { disclosures: Di
     }
     const p = ctx.platform;
     const name = (list: ReadonlyArray<{ id: string; name: string }>, id: string): string => list.find((x) => x.id === id)?.name ?? id;
-    const filters = html`<form method="get" action="/logboek" class="filters">
+    const filters = html`<form method="get" action="${ctx.href(`/logboek`)}" class="filters">
 <fieldset><legend>Filters</legend>
 <div class="form-grid">
   <div class="field"><label for="f-van">Van (datum)</label><input type="date" id="f-van" name="van" value="${v.van ?? ''}"></div>
@@ -84,14 +84,14 @@ export function logboekPages(r: Router, ctx: WebContext, deps: { disclosures: Di
   <div class="field"><label for="f-casus">Casusnummer</label><input type="text" id="f-casus" name="casus" value="${v.casus ?? ''}" autocomplete="off"></div>
   <div class="field"><label for="f-grondslag">Grondslag (precies)</label><input type="text" id="f-grondslag" name="grondslag" value="${v.grondslag ?? ''}" autocomplete="off"></div>
 </div>
-<button type="submit" class="utrecht-button utrecht-button--primary-action">Filteren</button> <a href="/logboek">Filters wissen</a>
+<button type="submit" class="utrecht-button utrecht-button--primary-action">Filteren</button> <a href="${ctx.href(`/logboek`)}">Filters wissen</a>
 </fieldset></form>`;
     const rows = result?.items ?? [];
     const pager = result
       ? html`<nav class="pager" aria-label="Pagina's">
   <p data-page-count="${rows.length}">${rows.length === 0 ? 'Geen regels gevonden met deze filters.' : `${rows.length} ${rows.length === 1 ? 'regel' : 'regels'} op deze pagina.`} ${result.nextCursor ? 'Er volgen meer regels.' : rows.length > 0 ? 'Dit is de laatste pagina.' : ''}</p>
-  ${cursor ? html`<a href="/logboek${queryString(v)}">Eerste pagina</a>` : ''}
-  ${result.nextCursor ? html`<a href="/logboek${queryString(v, { na: result.nextCursor })}" rel="next">Volgende pagina</a>` : ''}
+  ${cursor ? html`<a href="${ctx.href(`/logboek${queryString(v)}`)}">Eerste pagina</a>` : ''}
+  ${result.nextCursor ? html`<a href="${ctx.href(`/logboek${queryString(v, { na: result.nextCursor })}`)}" rel="next">Volgende pagina</a>` : ''}
 </nav>`
       : '';
     const table = rows.length
@@ -105,10 +105,10 @@ ${rows.map(
   <td>${d.user}<br><span class="hint">${name(p.roles, d.role)}, ${name(p.organisations, d.organisation)}</span></td>
   <td>${name(p.partners, d.partner)}</td>
   <td>${d.doel}</td>
-  <td><a href="/logboek${queryString({ casus: d.caseRef })}">${d.caseRef}</a></td>
+  <td><a href="${ctx.href(`/logboek${queryString({ casus: d.caseRef })}`)}">${d.caseRef}</a></td>
   <td><span class="answer answer-${d.outcome}">${ANSWER_LABEL[d.outcome]}</span>${d.consent ? html`<br><span class="hint">met toestemming</span>` : ''}</td>
-  <td>${d.rules.length ? html`<ul>${d.rules.map((x) => html`<li><a href="/logboek${queryString({ grondslag: x.grondslag })}">${x.grondslag}</a> <span class="hint">(${x.rule})</span></li>`)}</ul>` : 'geen (standaard: niet toegestaan)'}</td>
-  <td>${d.seq !== null ? html`<a href="/logboek/regel/${d.seq}">Regel ${d.seq}</a>` : html`<span class="hint">nog niet verzegeld</span>`}</td>
+  <td>${d.rules.length ? html`<ul>${d.rules.map((x) => html`<li><a href="${ctx.href(`/logboek${queryString({ grondslag: x.grondslag })}`)}">${x.grondslag}</a> <span class="hint">(${x.rule})</span></li>`)}</ul>` : 'geen (standaard: niet toegestaan)'}</td>
+  <td>${d.seq !== null ? html`<a href="${ctx.href(`/logboek/regel/${d.seq}`)}">Regel ${d.seq}</a>` : html`<span class="hint">nog niet verzegeld</span>`}</td>
 </tr>`,
 )}
 </tbody></table></div>`
@@ -119,7 +119,7 @@ ${rows.map(
       status: problem ? 422 : 200,
       body: html`<p>Elke bevraging, ook "niet toegestaan", staat hier. Uw raadpleging wordt zelf ook gelogd.</p>
 ${filters}${problem ? alert('error', problem) : ''}${pager}${table}${rows.length > 10 ? pager : ''}
-<p><a href="/logboek/export${queryString(v)}">Deze selectie exporteren</a></p>`,
+<p><a href="${ctx.href(`/logboek/export${queryString(v)}`)}">Deze selectie exporteren</a></p>`,
     });
   });
 }

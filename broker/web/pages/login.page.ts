@@ -14,8 +14,8 @@ import { CALLBACK_PATH } from '../oidc-login.js';
 import type { WebUser } from '../web-user.js';
 
 /** Only local paths, so a login link cannot send the user elsewhere (open redirect). */
-export function safeReturn(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) ? value : '/';
+export function safeReturn(value: unknown, fallback = '/'): string {
+  return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) ? value : fallback;
 }
 
 function regenerate(req: Request): Promise<void> {
@@ -37,10 +37,10 @@ export function loginPages(r: Router, ctx: WebContext, o: { demoPeople?: readonl
   const roleName = (id: string): string => ctx.platform.roles.find((x) => x.id === id)?.name ?? id;
 
   r.get('/inloggen', (req, res) => {
-    const returnTo = safeReturn(req.query['terug']);
+    const returnTo = safeReturn(req.query['terug'], ctx.href('/'));
     const body = o.demoPeople
       ? html`<p>Dit is de demo. Kies als wie u wilt inloggen. Alle gegevens in de demo zijn verzonnen.</p>
-<form method="post" action="/inloggen">
+<form method="post" action="${ctx.href(`/inloggen`)}">
   ${csrfField(ctx.csrf(req))}
   <input type="hidden" name="terug" value="${returnTo}">
   <fieldset>
@@ -56,7 +56,7 @@ export function loginPages(r: Router, ctx: WebContext, o: { demoPeople?: readonl
 </form>`
       : o.oidc
         ? html`<p>U logt in via de inlogdienst van uw organisatie.</p>
-<form method="post" action="/inloggen">
+<form method="post" action="${ctx.href(`/inloggen`)}">
   ${csrfField(ctx.csrf(req))}
   <input type="hidden" name="terug" value="${returnTo}">
   <button type="submit" class="utrecht-button utrecht-button--primary-action">Inloggen via uw organisatie</button>
@@ -66,7 +66,7 @@ export function loginPages(r: Router, ctx: WebContext, o: { demoPeople?: readonl
   });
 
   r.post('/inloggen', async (req, res) => {
-    const returnTo = safeReturn(req.body?.terug);
+    const returnTo = safeReturn(req.body?.terug, ctx.href('/'));
     if (o.demoPeople) {
       const person = o.demoPeople.find((p) => p.id === req.body?.user);
       if (!person) throw new AppError('validation', 'choose a demo user', [{ pointer: '/user', detail: 'is not a demo user' }]);
@@ -93,7 +93,7 @@ export function loginPages(r: Router, ctx: WebContext, o: { demoPeople?: readonl
 
   r.post('/uitloggen', async (req, res) => {
     await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
-    res.clearCookie(ctx.cookieName, { path: '/' });
-    res.redirect(303, '/inloggen');
+    res.clearCookie(ctx.cookieName, { path: ctx.basePath || '/' });
+    res.redirect(303, ctx.href('/inloggen'));
   });
 }

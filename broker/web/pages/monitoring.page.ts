@@ -76,7 +76,7 @@ export function monitoringPages(r: Router, ctx: WebContext, deps: { monitoring: 
       status: problem ? 422 : 200,
       scripts: report ? ['monitoring-chart'] : [],
       body: html`<p>Alleen totalen, nooit een jongere. Cellen met minder dan ${report?.threshold ?? 5} worden niet getoond, en ook geen cellen waaruit zo'n aantal terug te rekenen is.</p>
-<form method="get" action="/monitoring"><div class="form-grid">
+<form method="get" action="${ctx.href(`/monitoring`)}"><div class="form-grid">
 <div class="field"><label for="m-van">Van</label><input type="date" id="m-van" name="van" value="${from}"></div>
 <div class="field"><label for="m-tot">Tot en met</label><input type="date" id="m-tot" name="tot" value="${to}"></div>
 </div><button type="submit" class="utrecht-button utrecht-button--primary-action">Tonen</button></form>

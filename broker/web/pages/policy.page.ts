@@ -55,13 +55,13 @@ export function policyPages(r: Router, ctx: WebContext, deps: { policies: Policy
       current: '/beleid',
       body: html`<p>Het beleid bepaalt welke rol welke partner voor welk doel mag bevragen, en op welke grondslag. Een wijziging gaat pas in als een tweede privacy officer haar heeft goedgekeurd.</p>
 ${manage && list.active !== null
-  ? html`<form method="post" action="/beleid/nieuw">${csrfField(ctx.csrf(req))}<input type="hidden" name="copyOf" value="${list.active}">
+  ? html`<form method="post" action="${ctx.href(`/beleid/nieuw`)}">${csrfField(ctx.csrf(req))}<input type="hidden" name="copyOf" value="${list.active}">
 <button type="submit" class="utrecht-button utrecht-button--primary-action">Nieuw concept op basis van de actieve versie</button></form>`
   : ''}
 <div class="table-wrap"><table class="utrecht-table" data-versions><caption>Versies, nieuwste eerst</caption>
 <thead><tr><th scope="col">Versie</th><th scope="col">Status</th><th scope="col">Toelichting</th><th scope="col">Auteur</th><th scope="col">Beoordeeld door</th><th scope="col">Regels</th><th scope="col">Tests</th><th scope="col">Gemaakt</th></tr></thead>
 <tbody>${list.items.map(
-  (x) => html`<tr data-version="${x.id}" data-status="${x.status}"><td><a href="/beleid/${x.id}">Versie ${x.id}</a></td><td><strong>${POLICY_STATUS[x.status] ?? x.status}</strong>${x.activeFrom && x.status === 'scheduled' ? ` vanaf ${formatDateTime(x.activeFrom)}` : ''}</td>
+  (x) => html`<tr data-version="${x.id}" data-status="${x.status}"><td><a href="${ctx.href(`/beleid/${x.id}`)}">Versie ${x.id}</a></td><td><strong>${POLICY_STATUS[x.status] ?? x.status}</strong>${x.activeFrom && x.status === 'scheduled' ? ` vanaf ${formatDateTime(x.activeFrom)}` : ''}</td>
   <td>${x.note}</td><td>${x.author.id}</td><td>${x.reviewer?.id ?? '–'}</td><td>${x.ruleCount}</td><td>${x.testCount}</td><td>${formatDateTime(x.createdAt)}</td></tr>`,
 )}</tbody></table></div>`,
     });
@@ -71,7 +71,7 @@ ${manage && list.active !== null
     requireAbility(ctx, req, 'managePolicies');
     const copyOf = Number((req.body as Record<string, string>)['copyOf']);
     const created = await policies.create(ctx.principal(req), { copyOf, note: '' }, ctx.traceId(res));
-    res.redirect(303, `/beleid/${created.id}`);
+    res.redirect(303, ctx.href(`/beleid/${created.id}`));
   });
 
   const findingsByRule = (findings: LintFindingView[]): Map<string, LintFindingView[]> => {
@@ -146,29 +146,29 @@ ${diff.changed.length ? html`<h3>Gewijzigd</h3><ul data-diff-changed>${diff.chan
   <dt>Status</dt><dd data-status="${d.status}"><strong>${POLICY_STATUS[d.status] ?? d.status}</strong>${d.activeFrom ? ` (actief vanaf ${formatDateTime(d.activeFrom)})` : ''}</dd>
   <dt>Auteur</dt><dd>${d.author.id}${isAuthor ? ' (u)' : ''}</dd>
   <dt>Beoordeeld door</dt><dd>${d.reviewer ? `${d.reviewer.id}, ${formatDateTime(d.reviewedAt!)}` : '–'}</dd>
-  <dt>Gebaseerd op</dt><dd>${d.basedOn !== null ? html`<a href="/beleid/${d.basedOn}">versie ${d.basedOn}</a>` : d.source}</dd>
+  <dt>Gebaseerd op</dt><dd>${d.basedOn !== null ? html`<a href="${ctx.href(`/beleid/${d.basedOn}`)}">versie ${d.basedOn}</a>` : d.source}</dd>
   <dt>Toelichting</dt><dd>${d.note || '–'}</dd>
   <dt>Inhoud (hash)</dt><dd class="mono">${d.contentHash}</dd>
 </dl>
 <section aria-labelledby="steps-title"><h2 id="steps-title">Volgende stap</h2>
 ${a.managePolicies && d.status === 'draft' && isAuthor
-  ? html`<form method="post" action="/beleid/${d.id}/indienen">${csrf}<p>Indienen kan als er geen lintfouten zijn en alle tests slagen (nu: ${lint.errors} ${lint.errors === 1 ? 'fout' : 'fouten'}, ${tests.failed} van ${tests.passed + tests.failed} tests mislukt).</p>
+  ? html`<form method="post" action="${ctx.href(`/beleid/${d.id}/indienen`)}">${csrf}<p>Indienen kan als er geen lintfouten zijn en alle tests slagen (nu: ${lint.errors} ${lint.errors === 1 ? 'fout' : 'fouten'}, ${tests.failed} van ${tests.passed + tests.failed} tests mislukt).</p>
 <button type="submit" class="utrecht-button utrecht-button--primary-action">Indienen ter goedkeuring</button></form>`
   : a.managePolicies && d.status === 'submitted'
     ? isAuthor
       ? html`<p>Wacht op goedkeuring door een andere privacy officer (vier ogen).</p>`
-      : html`<p><a href="/beleid/${d.id}/beoordelen" class="utrecht-button-link utrecht-button-link--primary-action">Beoordelen: effect bekijken en goedkeuren of afwijzen</a></p>`
+      : html`<p><a href="${ctx.href(`/beleid/${d.id}/beoordelen`)}" class="utrecht-button-link utrecht-button-link--primary-action">Beoordelen: effect bekijken en goedkeuren of afwijzen</a></p>`
     : a.managePolicies && d.status === 'approved'
-      ? html`<form method="post" action="/beleid/${d.id}/activeren">${csrf}<div class="field"><label for="activeFrom">Actief vanaf (leeg: nu)</label><input type="datetime-local" id="activeFrom" name="activeFrom"></div>
+      ? html`<form method="post" action="${ctx.href(`/beleid/${d.id}/activeren`)}">${csrf}<div class="field"><label for="activeFrom">Actief vanaf (leeg: nu)</label><input type="datetime-local" id="activeFrom" name="activeFrom"></div>
 <button type="submit" class="utrecht-button utrecht-button--primary-action">Activeren</button></form>`
       : html`<p>${d.status === 'draft' ? 'Alleen de auteur kan dit concept bewerken en indienen.' : 'Geen stap open voor deze versie.'}</p>`}
-<p><a href="/beleid/${d.id}/simulator">Wat-als-simulator voor deze versie</a></p>
+<p><a href="${ctx.href(`/beleid/${d.id}/simulator`)}">Wat-als-simulator voor deze versie</a></p>
 </section>
 <section aria-labelledby="rules-title"><h2 id="rules-title">Regels en lint</h2>
 <p>${lint.errors} ${lint.errors === 1 ? 'fout' : 'fouten'}, ${lint.warnings} ${lint.warnings === 1 ? 'waarschuwing' : 'waarschuwingen'}, ${lint.infos} info. Fouten blokkeren het indienen.</p>
 ${general.length ? html`<ul data-lint-general>${general.map((x) => html`<li class="${x.severity === 'error' ? 'bad' : ''}">${SEVERITY[x.severity] ?? x.severity}: <span lang="en">${x.message}</span></li>`)}</ul>` : ''}
 ${editable
-  ? html`<form method="post" action="/beleid/${d.id}/regels">${csrf}<input type="hidden" name="rowCount" value="${d.rules.length + 1}"><input type="hidden" name="expectedHash" value="${d.contentHash}">
+  ? html`<form method="post" action="${ctx.href(`/beleid/${d.id}/regels`)}">${csrf}<input type="hidden" name="rowCount" value="${d.rules.length + 1}"><input type="hidden" name="expectedHash" value="${d.contentHash}">
 ${ruleTable(d, findings, true)}
 <button type="submit" class="utrecht-button utrecht-button--primary-action">Regels opslaan</button></form>`
   : ruleTable(d, findings, false)}
@@ -183,7 +183,7 @@ ${ruleTable(d, findings, true)}
 )}</tbody></table></div>
 </section>
 <section aria-labelledby="diff-title"><h2 id="diff-title">Verschil met de actieve versie</h2>${diffSection(diff)}</section>
-<p><a href="/beleid">Terug naar de versies</a></p>`,
+<p><a href="${ctx.href(`/beleid`)}">Terug naar de versies</a></p>`,
     });
   }
 
@@ -229,7 +229,7 @@ ${ruleTable(d, findings, true)}
       current: '/beleid',
       status,
       body: html`${problem ? alert('error', problem) : ''}
-<p>Auteur: ${d.author.id}. Toelichting: ${d.note || '–'}. <a href="/beleid/${d.id}">Regels, lint, tests en verschil bekijken</a>.</p>
+<p>Auteur: ${d.author.id}. Toelichting: ${d.note || '–'}. <a href="${ctx.href(`/beleid/${d.id}`)}">Regels, lint, tests en verschil bekijken</a>.</p>
 <section aria-labelledby="impact-title"><h2 id="impact-title">Effect op de afgelopen ${impact.days} dagen</h2>
 <p>${impact.replayed} bevragingen opnieuw beslist met deze versie; ${impact.unchanged} blijven gelijk.</p>
 <dl class="facts" data-impact>
@@ -240,7 +240,7 @@ ${impact.changes.length ? html`<div class="table-wrap"><table class="utrecht-tab
 <thead><tr><th scope="col">Rol</th><th scope="col">Doel</th><th scope="col">Partner</th><th scope="col">Handeling</th><th scope="col">Was</th><th scope="col">Wordt</th><th scope="col">Aantal</th></tr></thead>
 <tbody>${impact.changes.map((c) => html`<tr><td>${c.role}</td><td>${c.doel}</td><td>${c.partner}</td><td>${c.action}</td><td>${c.before}</td><td>${c.after}${c.afterRules?.length ? ` (${c.afterRules.join(', ')})` : ''}</td><td>${c.count}</td></tr>`)}</tbody></table></div>` : ''}
 </section>
-<form method="post" action="/beleid/${d.id}/goedkeuren">${csrf}<input type="hidden" name="previewId" value="${impact.previewId}">
+<form method="post" action="${ctx.href(`/beleid/${d.id}/goedkeuren`)}">${csrf}<input type="hidden" name="previewId" value="${impact.previewId}">
 <fieldset><legend>Goedkeuren</legend>
 ${opens
   ? html`${alert('warning', `Deze versie geeft nieuwe toegang: ${impact.newlyAllowed.total} bevragingen zouden nu wel beantwoord worden.`)}
@@ -248,7 +248,7 @@ ${opens
   : html`<p>Deze versie geeft geen nieuwe toegang.</p>`}
 <div class="field"><label for="approve-note">Toelichting (optioneel)</label><input type="text" id="approve-note" name="note"></div>
 <button type="submit" class="utrecht-button utrecht-button--primary-action">Goedkeuren</button></fieldset></form>
-<form method="post" action="/beleid/${d.id}/afwijzen">${csrf}<fieldset><legend>Afwijzen</legend>
+<form method="post" action="${ctx.href(`/beleid/${d.id}/afwijzen`)}">${csrf}<fieldset><legend>Afwijzen</legend>
 <div class="field"><label for="reject-note">Reden (verplicht)</label><input type="text" id="reject-note" name="note"></div>
 <button type="submit" class="utrecht-button utrecht-button--secondary-action">Afwijzen</button></fieldset></form>`,
     });
@@ -294,11 +294,11 @@ ${e.nearest
       title: `Wat-als-simulator, versie ${v(req)}`,
       current: '/beleid',
       body: html`<p>Kies een vraag; de simulator zegt wat deze versie zou beslissen, en waarom. Simuleren wordt niet gelogd: er is geen persoon bij betrokken.</p>
-<form method="get" action="/beleid/${v(req)}/simulator"><div class="form-grid">
+<form method="get" action="${ctx.href(`/beleid/${v(req)}/simulator`)}"><div class="form-grid">
 ${sel('role', 'Rol', p.roles.map((x) => x.id))}${sel('doel', 'Doel', p.doelen.map((x) => x.id))}${sel('partner', 'Partner', p.partners.map((x) => x.id))}${sel('category', 'Categorie', categories)}${sel('action', 'Handeling', ACTIONS)}
 </div><button type="submit" class="utrecht-button utrecht-button--primary-action">Simuleren</button></form>
 ${outcome}
-<p><a href="/beleid/${v(req)}">Terug naar versie ${v(req)}</a></p>`,
+<p><a href="${ctx.href(`/beleid/${v(req)}`)}">Terug naar versie ${v(req)}</a></p>`,
     });
   });
 }

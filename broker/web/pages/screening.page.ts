@@ -27,7 +27,7 @@ export function screeningPages(r: Router, ctx: WebContext, deps: { queries: Quer
     const keys = await deps.custodian.keys();
     const current = keys.epochs.find((e) => e.epoch === keys.current)!;
     return html`${problem ? alert('error', problem) : ''}
-<form method="post" action="/screening" data-pseudonymise data-epoch="${keys.current}" data-public-key="${current.publicKey}" novalidate>
+<form method="post" action="${ctx.href(`/screening`)}" data-pseudonymise data-epoch="${keys.current}" data-public-key="${current.publicKey}" novalidate>
   ${csrfField(ctx.csrf(req))}
   <input type="hidden" name="subject" value="">
   <div class="field">
@@ -106,5 +106,5 @@ ${a.answers.map(
 </tr>`,
 )}
 </tbody></table></div>
-<p><a href="${again}">Terug</a></p>`;
+<p><a href="${ctx.href(again)}">Terug</a></p>`;
 }

@@ -23,7 +23,7 @@ const KIND: Record<BreakKind, string> = {
 
 export function verifyPages(r: Router, ctx: WebContext, deps: { logboek: LogboekReadService }): void {
   const intro = (req: Parameters<WebContext['csrf']>[0]): Html => html`<p>De verificatie leest alle regels van het logboek, berekent hun hashes en de Merkle-roots opnieuw, en vergelijkt die met de ondertekende checkpoints. Zo ziet u of er iets is weggehaald, veranderd of verplaatst, en waar.</p>
-<form method="post" action="/logboek/verificatie">${csrfField(ctx.csrf(req))}
+<form method="post" action="${ctx.href(`/logboek/verificatie`)}">${csrfField(ctx.csrf(req))}
 <button type="submit" class="utrecht-button utrecht-button--primary-action">Verificatie uitvoeren</button></form>`;
 
   r.get('/logboek/verificatie', (req, res) => {
@@ -56,14 +56,14 @@ export function verifyPages(r: Router, ctx: WebContext, deps: { logboek: Logboek
           })(),
           { checkpoint: chain[chain.length - 1]!, more: chain.slice(0, -1) },
         );
-        outcome = describe(report);
+        outcome = describe(ctx, report);
       }
     }
     ctx.render(req, res, { title: 'Verificatie van het logboek', current: '/logboek/verificatie', body: html`${outcome!}${intro(req)}` });
   });
 }
 
-function describe(r: VerifyReport): Html {
+function describe(ctx: WebContext, r: VerifyReport): Html {
   const facts = html`<dl class="facts">
   <dt>Ondertekend checkpoint</dt><dd>${r.treeSize} regels</dd>
   <dt>Regels gecontroleerd</dt><dd>${r.entries}${r.redacted ? ` (waarvan ${r.redacted} met verwijderde inhoud, op hash)` : ''}</dd>
@@ -75,7 +75,7 @@ function describe(r: VerifyReport): Html {
   const b = r.firstBreak!;
   return html`<div data-verify-result="broken">${alert(
     'error',
-    html`<p><strong>Het logboek breekt${b.seq !== undefined ? html` bij regel <a href="/logboek/regel/${b.seq}">${b.seq}</a>` : ''}:</strong> ${KIND[b.kind]}.</p>
+    html`<p><strong>Het logboek breekt${b.seq !== undefined ? html` bij regel <a href="${ctx.href(`/logboek/regel/${b.seq}`)}">${b.seq}</a>` : ''}:</strong> ${KIND[b.kind]}.</p>
 ${b.range ? html`<p>Het eerste verschil zit tussen regel ${b.range.from} en ${b.range.to - 1}.</p>` : ''}
 ${b.checkpoint ? html`<p>Checkpoint: ${b.checkpoint.id !== undefined ? `nummer ${b.checkpoint.id}, ` : ''}${b.checkpoint.treeSize} regels.</p>` : ''}
 <p class="hint">Technisch: <span lang="en">${b.detail}</span></p>`,
