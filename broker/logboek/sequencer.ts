@@ -17,9 +17,9 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database, Executor } from '../db/database.js';
-import { leafHash, nodeHash } from './merkle/merkle-hash.js';
+import { nodeHash } from './merkle/merkle-hash.js';
 import { decomposeRange, nodeKey, nodeReader, nodesCompletedByAppend, rangeHash } from './merkle/tree-math.js';
-import { leafData } from './log-entry.js';
+import { sealLeafHash } from './leaf-splice.js';
 import { checkpointDigest, verifyCheckpoint, type CheckpointSigner } from './checkpoint.js';
 import {
   getNodes,
@@ -116,7 +116,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       const sequenced: Array<{ id: number; seq: number; leafHash: Uint8Array }> = [];
       pending.forEach((entry, i) => {
         const seq = size0 + i;
-        const leaf = leafHash(leafData(entry.content, seq));
+        const leaf = sealLeafHash(entry.content, seq);
         sequenced.push({ id: entry.id, seq, leafHash: leaf });
         for (const { level, index } of nodesCompletedByAppend(seq)) {
           const hash =

@@ -27,15 +27,15 @@
  * - Nothing from an entry's content appears in a report: seq numbers, kinds, sizes and ids only.
  *
  * Speed: the leaf is built by splicing `"seq":N` into the stored canonical UTF-8 text at its sorted
- * place among the top-level keys (found by a byte scan that skips strings); only when that hash
- * does not match is the content parsed and canonicalised in full (leafData in log-entry.ts), which
- * stays the authority. A splice that matches the stored hash is sound: the spliced bytes are then
- * exactly the JCS bytes that were hashed, and the splice point is a top-level member boundary of
- * them, so the text without the member is JCS(content).
+ * place among the top-level keys (leaf-splice.ts, the code the sequencer seals with); only when
+ * that hash does not match is the content parsed and canonicalised in full (leafData in
+ * log-entry.ts), which stays the authority. A splice that matches the stored hash means the
+ * stored text, with that member, is exactly the byte string that was sealed; for what the log
+ * writer stores (JCS) that string is JCS(content + {seq}) (leaf-splice.ts states why).
  */
-import { hash } from 'node:crypto';
 import type { JWK } from 'jose';
 import { canonicalJson, leafData } from './log-entry.js';
+import { hashSplicedLeaf, splicedLeafInput } from './leaf-splice.js';
 import { EMPTY_ROOT, HASH_SIZE, leafHash as hashLeaf, nodeHash } from './merkle/merkle-hash.js';
 import { decomposeRange, nodeKey, type NodeCoord } from './merkle/tree-math.js';
 import { verifyInclusion } from './merkle/merkle-verify.js';
@@ -118,89 +118,6 @@ const REORDER_WINDOW = 256;
 /** How many entries are read past a gap to see whether the missing seq comes later (`reordered`). */
 const GAP_LOOKAHEAD = 1024;
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const COMMA = 0x2c;
-
-/** Index of the quote that closes the string opening at `start`, or -1. */
-function stringEnd(b: Buffer, start: number): number {
-  let j = b.indexOf(QUOTE, start + 1);
-  while (j > 0) {
-    let backslashes = 0;
-    for (let k = j - 1; b[k] === BACKSLASH; k--) backslashes++;
-    if (backslashes % 2 === 0) return j;
-    j = b.indexOf(QUOTE, j + 1);
-  }
-  return -1;
-}
-
-const SEQ = [0x73, 0x65, 0x71]; // "seq"
-
-/**
- * Compares the raw key b[from, to) with "seq": negative, 0 or positive, or NaN when it holds an
- * escape. UTF-8 byte order agrees with JCS's UTF-16 order here, because "seq" is ASCII: at the first
- * difference a non-ASCII character is larger in both.
- */
-function compareWithSeq(b: Buffer, from: number, to: number): number {
-  for (let k = from; k < to; k++) if (b[k] === BACKSLASH) return Number.NaN;
-  const len = to - from;
-  for (let k = 0; k < len && k < 3; k++) {
-    const d = b[from + k]! - SEQ[k]!;
-    if (d !== 0) return d;
-  }
-  return len - 3;
-}
-
-/** Reused for the spliced leaf input; hashing is synchronous, so one buffer serves every entry. */
-let scratch = Buffer.allocUnsafe(16 * 1024);
-
-/** Writes 0x00 || b[0, at) || member || b[at, end) into the scratch buffer; returns its length. */
-function spliceAt(b: Buffer, at: number, member: string): number {
-  const length = 1 + b.length + member.length;
-  if (scratch.length < length) scratch = Buffer.allocUnsafe(2 * length);
-  scratch[0] = 0x00;
-  b.copy(scratch, 1, 0, at);
-  scratch.write(member, 1 + at, 'latin1');
-  b.copy(scratch, 1 + at + member.length, at);
-  return length;
-}
-
-/**
- * 0x00 || JCS(content + {seq}) in the scratch buffer by splicing the member into the canonical
- * UTF-8 text (returns its length), or -1 when the text is not a plain object whose top-level keys
- * can be compared without unescaping, or has its own seq. The result is only a candidate: it is
- * right exactly when its hash matches the stored leaf hash (see the header). Bytes are scanned,
- * not characters: '"' and '\\' never occur inside a multi-byte UTF-8 sequence.
- */
-function spliceSeq(b: Buffer, seq: number): number {
-  const n = b.length;
-  if (n < 2 || b[0] !== OPEN_OBJECT || b[n - 1] !== CLOSE_OBJECT) return -1;
-  let depth = 0;
-  for (let i = 0; i < n; i++) {
-    const c = b[i];
-    if (c === QUOTE) {
-      const end = stringEnd(b, i);
-      if (end < 0) return -1;
-      if (depth === 1 && (b[i - 1] === OPEN_OBJECT || b[i - 1] === COMMA)) {
-        const order = compareWithSeq(b, i + 1, end);
-        if (Number.isNaN(order) || order === 0) return -1;
-        if (order > 0) return spliceAt(b, i, `"seq":${seq},`);
-      }
-      i = end;
-    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      depth++;
-    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-      depth--;
-      if (depth === 0) return i === n - 1 ? spliceAt(b, i, `${b[i - 1] === OPEN_OBJECT ? '' : ','}"seq":${seq}`) : -1;
-    }
-  }
-  return -1;
-}
-
 const toBytes = (h: Uint8Array | string): Uint8Array => (typeof h === 'string' ? Buffer.from(h, 'base64') : h);
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -222,9 +139,9 @@ const utf8Of = (content: Content): Buffer =>
  */
 function leafOf(content: Content, seq: number, stored: Uint8Array): Uint8Array | null {
   const bytes = utf8Of(content);
-  const length = spliceSeq(bytes, seq);
-  if (length > 0) {
-    const fast = hash('sha256', scratch.subarray(0, length), 'buffer');
+  const spliced = splicedLeafInput(bytes, seq);
+  if (spliced) {
+    const fast = hashSplicedLeaf(spliced);
     if (equalBytes(fast, stored)) return fast;
   }
   try {
