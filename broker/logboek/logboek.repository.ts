@@ -127,14 +127,17 @@ export async function treeSize(ex: Executor): Promise<number> {
   return row.n;
 }
 
-/** Gives entries their places in the tree. */
+/**
+ * Gives entries their places in the tree. One statement with three array parameters (unnest),
+ * not a parameter per value: a sequencer run appends hundreds of rows, and building and
+ * sending thousands of parameters cost the broker's event loop more than the rows cost
+ * PostgreSQL (docs/performance.md, scenario 2).
+ */
 export async function insertLeaves(ex: Executor, rows: ReadonlyArray<{ id: number; seq: number; leafHash: Uint8Array }>): Promise<void> {
-  for (let i = 0; i < rows.length; i += 5000) {
-    await ex
-      .insertInto('logboek_leaves')
-      .values(rows.slice(i, i + 5000).map((r) => ({ seq: r.seq, entry_id: r.id, leaf_hash: r.leafHash })))
-      .execute();
-  }
+  if (rows.length === 0) return;
+  await sql`
+    insert into logboek_leaves (seq, entry_id, leaf_hash)
+    select * from unnest(${rows.map((r) => r.seq)}::bigint[], ${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.leafHash)}::bytea[])`.execute(ex);
 }
 
 /** The stored hashes of the given complete nodes, keyed by `level:idx`. */
@@ -150,13 +153,12 @@ export async function getNodes(ex: Executor, coords: readonly NodeCoord[]): Prom
   return out;
 }
 
+/** Appends completed nodes, as one unnest statement (see insertLeaves). */
 export async function insertNodes(ex: Executor, nodes: ReadonlyArray<{ level: number; index: number; hash: Uint8Array }>): Promise<void> {
-  for (let i = 0; i < nodes.length; i += 5000) {
-    await ex
-      .insertInto('logboek_nodes')
-      .values(nodes.slice(i, i + 5000).map((n) => ({ level: n.level, idx: n.index, hash: n.hash })))
-      .execute();
-  }
+  if (nodes.length === 0) return;
+  await sql`
+    insert into logboek_nodes (level, idx, hash)
+    select * from unnest(${nodes.map((n) => n.level)}::smallint[], ${nodes.map((n) => n.index)}::bigint[], ${nodes.map((n) => n.hash)}::bytea[])`.execute(ex);
 }
 
 export interface StoredCheckpoint {
