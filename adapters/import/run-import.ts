@@ -43,6 +43,8 @@ export interface ImportOptions {
   readonly signer?: BatchSigner;
   /** Signals per batch (at most 1000, the broker's limit). Default 500. */
   readonly batchSize?: number;
+  /** Batches pseudonymised ahead of the one being submitted, concurrently. Default 3. */
+  readonly pseudonymiseAhead?: number;
   readonly dryRun?: boolean;
   /** The day of the import, YYYY-MM-DD (default: today, UTC). */
   readonly today?: string;
@@ -237,8 +239,10 @@ export async function runImport(o: ImportOptions): Promise<ImportReport> {
     batchId: `${partner}-${runId}-b${n}`,
     slice: pending.slice(n * batchSize, (n + 1) * batchSize),
   }));
-  // Pseudonymise the next batch while the broker stores this one (the custodian and the
-  // broker work in other processes; the blinding and proof checks here are CPU-bound).
+  // Pseudonymise the next batches while the broker stores this one. Each batch is blinded
+  // here, evaluated by the custodian (another process) and finalised here, in that order, so
+  // with one batch in flight this process and the custodian mostly wait for each other;
+  // with a few in flight, both work (docs/performance.md, scenario 6).
   const pseudonymsOf = (slice: typeof pending): Promise<string[]> =>
     pseudonymise(
       { baseUrl: o.custodian.baseUrl, token: o.custodian.token, pinned: state.pinned, ...(o.custodian.suite ? { suite: o.custodian.suite } : {}) },
@@ -255,13 +259,20 @@ export async function runImport(o: ImportOptions): Promise<ImportReport> {
       batches += 1;
     }
   }
-  let next = todo[0] ? pseudonymsOf(todo[0].slice) : undefined;
+  const depth = Math.max(o.pseudonymiseAhead ?? 3, 1);
+  const ahead: Array<Promise<string[]>> = [];
+  const prefetch = (t: number): void => {
+    if (t >= todo.length) return;
+    const p = pseudonymsOf(todo[t]!.slice);
+    // An unhandled rejection of a prefetch must not crash the run before it is awaited.
+    p.catch(() => undefined);
+    ahead.push(p);
+  };
+  for (let t = 0; t < depth; t += 1) prefetch(t);
   for (let t = 0; t < todo.length; t += 1) {
     const { batchId, slice } = todo[t]!;
-    const pseudonyms = await next!;
-    next = todo[t + 1] ? pseudonymsOf(todo[t + 1]!.slice) : undefined;
-    // An unhandled rejection of the prefetch must not crash the run before it is awaited.
-    next?.catch(() => undefined);
+    const pseudonyms = await ahead.shift()!;
+    prefetch(t + depth);
     const body = {
       batchId,
       signals: slice.map(({ signal }, k) => ({
