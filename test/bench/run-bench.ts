@@ -1,14 +1,18 @@
 /**
- * `npm run bench`: scenario 1 of the performance issue. POST /v1/queries on the real
- * broker against a bare express + pg route that does the same indexed lookup, both on one
- * fresh PostgreSQL database holding 100,000 signals, both measured with autocannon in one
- * run. Prints req/s, latency and the broker/baseline ratio against the target (≥ 0.5).
+ * `npm run bench`: every scenario of docs/performance.md in one run, each against a baseline
+ * or target measured in the same run.
  *
- * Steps: create the database → start the broker (demo mode, its own process; it migrates
- * and seeds the demo people) → get a token → insert the signals → start the baseline (its
- * own process) → check both answer correctly → per round: warm up and measure the baseline,
- * then the broker → print the summary → stop both, drop the database, remove temp files
- * (also on failure and on ctrl-c).
+ * Scenario 1: POST /v1/queries on the real broker against a bare express + pg route that does
+ * the same indexed lookup, both on one fresh PostgreSQL database holding 100,000 signals,
+ * measured with autocannon in alternating rounds. Steps: create the database → start the
+ * broker (demo mode, its own process; it migrates and seeds the demo people) → get a token →
+ * insert the signals and open the casussen → start the baseline (its own process) → check
+ * both answer correctly → per round: warm up and measure the baseline, then the broker.
+ * Scenario 2: that broker against a second one without Merkle maintenance (JPP_SEQUENCER=off)
+ * on a database of its own with the same kind of data, in alternating rounds. Scenarios 3–7:
+ * logboek verification, pseudonymisation, policy decisions, the adapter's import and its store
+ * step. At the end, or on failure or ctrl-c: stop every server, drop the databases, remove
+ * temp files.
  *
  * Exit code: 0 when the measurement completed, whether the target was met or not; 1 when
  * it could not be made or is not valid (PostgreSQL unreachable, a wrong answer, non-2xx
@@ -21,6 +25,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { loadBenchConfig, type BenchConfig } from './bench-config.js';
 import { createBenchDatabase, DatabaseUnreachableError, redactPassword } from './bench-database.js';
 import { startChildServer, freePort, type ChildServer } from './child-server.js';
@@ -211,11 +216,25 @@ function printProfile(profileDir: string, windows: readonly TimeWindow[]): void 
   for (const f of summary.byFunction.slice(0, 25)) say(`    ${pct(f.ms)}  ${f.fn}`);
 }
 
-async function main(): Promise<number> {
-  const config = loadBenchConfig();
-  const scope: BenchScope = await loadBenchScope();
+/** One broker under test: its own database, data directory, process, token and seeded data. */
+interface BrokerUnderTest {
+  readonly broker: ChildServer;
+  readonly db: { readonly name: string; readonly url: string; readonly serverVersion: string };
+  readonly token: string;
+  readonly subjectKey: Buffer;
+  readonly workload: Workload;
+  /** Request bodies: the rotation's subjects over the casussen that hold them. */
+  readonly bodies: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+}
 
-  say(`bench: creating a database on ${redactPassword(config.adminUrl)}…`);
+/**
+ * Creates a database, starts a broker on it (demo mode, its own process), seeds the signals
+ * and opens the casussen the requests ask about (questions belong to a casus that holds the
+ * subject, issue 7). Everything is undone at clean-up.
+ */
+async function prepareBroker(config: BenchConfig, scope: BenchScope, o: { label: string; extraEnv?: NodeJS.ProcessEnv; profileDir?: string }): Promise<BrokerUnderTest> {
+  say(`bench: creating a database on ${redactPassword(config.adminUrl)} for the ${o.label}…`);
   const db = await createBenchDatabase(config.adminUrl);
   await onCleanup(async () => {
     if (config.keepDatabase) {
@@ -227,42 +246,30 @@ async function main(): Promise<number> {
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'jpp-bench-'));
   await onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
-  const profileDir = config.cpuProfile ? join(dataDir, 'cpu-profile') : undefined;
-
   const subjectKey = randomBytes(32);
-  const common = { JPP_SUBJECT_KEY: subjectKey.toString('base64url'), DATABASE_URL: db.url, HOST: '127.0.0.1' };
-  const brokerEnv = {
+  const env = {
     ...process.env,
-    ...common,
+    JPP_SUBJECT_KEY: subjectKey.toString('base64url'),
+    DATABASE_URL: db.url,
+    HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     PORT: String(await freePort()),
     // A port of its own, so that a demo broker running on 8443 does not stop the bench.
     JPP_MTLS_PORT: String(await freePort()),
     LOG_LEVEL: config.logLevel,
     JPP_PLATFORM_FILE: PLATFORM_FILE,
+    ...o.extraEnv,
   };
-  say(`bench: starting the broker (demo mode, LOG_LEVEL=${config.logLevel}) on database ${db.name}…`);
-  const broker = await startBroker(brokerEnv, dataDir, profileDir);
+  say(`bench: starting the ${o.label} (demo mode, LOG_LEVEL=${config.logLevel}) on database ${db.name}…`);
+  const broker = await startBroker(env, dataDir, o.profileDir);
   await onCleanup(() => broker.stop());
-  const token = await issueToken(brokerEnv);
+  const token = await issueToken(env);
 
   say(`bench: inserting ${SIGNALS.toLocaleString('en-US')} signals…`);
   const seedStart = Date.now();
   const workload = await seedSignals(db.url, subjectKey, scope.platform, scope.pairs, { signals: SIGNALS, rotation: ROTATION, now: new Date() });
   say(`bench: inserted ${workload.signalCount.toLocaleString('en-US')} signals for ${workload.subjectCount.toLocaleString('en-US')} subjects in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
 
-  const baselinePort = await freePort();
-  const baseline = await startChildServer({
-    name: 'baseline',
-    args: ['--import', 'tsx', BASELINE_SCRIPT],
-    cwd: ROOT,
-    env: { ...process.env, ...common, PORT: String(baselinePort), BENCH_LOOKUP_SQL: scope.lookupSql, BENCH_LOOKUP_PAIRS: JSON.stringify(scope.pairs) },
-    port: baselinePort,
-    logFile: join(dataDir, 'baseline.log'),
-  });
-  await onCleanup(() => baseline.stop());
-
-  // Questions belong to a casus that holds the subject (issue 7): the asker opens them first.
   const caseRefs = Array.from({ length: CASES }, (_, i) => `bench-case-${String(i).padStart(3, '0')}`);
   const openCase = async (caseRef: string, subjects: string[]) => {
     const res = await postJson(`${broker.url}/v1/cases`, { caseRef, doel: DOEL, routeIn: 'politie', kind: subjects.length > 1 ? 'group' : 'person', subjects }, token);
@@ -270,10 +277,49 @@ async function main(): Promise<number> {
   };
   await openCase('bench-verify', [workload.hitSubject.pseudonym, workload.unknownSubject]);
   for (const [i, caseRef] of caseRefs.entries()) await openCase(caseRef, workload.rotation.filter((_, j) => j % CASES === i));
+  const bodies = workload.rotation.map((subject, i) => JSON.stringify({ subject, doel: DOEL, caseRef: caseRefs[i % CASES] }));
+  return { broker, db, token, subjectKey, workload, bodies, env };
+}
+
+/** Waits until every logboek entry of the database has its place in the tree (the sequencer caught up). */
+async function untilSequenced(databaseUrl: string, timeoutMs = 120_000): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const r = await client.query<{ n: number }>('select count(*)::int as n from logboek_entries e where not exists (select 1 from logboek_leaves l where l.entry_id = e.id)');
+      if (r.rows[0]!.n === 0) return;
+      if (Date.now() > deadline) throw new Error(`bench: ${r.rows[0]!.n} logboek entries still unsequenced after ${timeoutMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<number> {
+  const config = loadBenchConfig();
+  const scope: BenchScope = await loadBenchScope();
+  const profileDir = config.cpuProfile ? mkdtempSync(join(tmpdir(), 'jpp-bench-profile-')) : undefined;
+  if (profileDir) await onCleanup(() => rmSync(profileDir, { recursive: true, force: true }));
+
+  const on = await prepareBroker(config, scope, { label: 'broker', ...(profileDir ? { profileDir } : {}) });
+  const { broker, token, workload, bodies } = on;
+
+  const baselinePort = await freePort();
+  const baseline = await startChildServer({
+    name: 'baseline',
+    args: ['--import', 'tsx', BASELINE_SCRIPT],
+    cwd: ROOT,
+    env: { ...process.env, JPP_SUBJECT_KEY: on.subjectKey.toString('base64url'), DATABASE_URL: on.db.url, HOST: '127.0.0.1', PORT: String(baselinePort), BENCH_LOOKUP_SQL: scope.lookupSql, BENCH_LOOKUP_PAIRS: JSON.stringify(scope.pairs) },
+    port: baselinePort,
+    logFile: join(String(on.env['DATA_DIR']), 'baseline.log'),
+  });
+  await onCleanup(() => baseline.stop());
 
   await verify(broker, baseline, token, workload);
 
-  const bodies = workload.rotation.map((subject, i) => JSON.stringify({ subject, doel: DOEL, caseRef: caseRefs[i % CASES] }));
   const brokerWindows: TimeWindow[] = [];
   const measurements = await measure(config, { baseline, broker }, token, bodies, brokerWindows);
 
@@ -283,7 +329,7 @@ async function main(): Promise<number> {
   say(`  data: ${workload.signalCount.toLocaleString('en-US')} signals of ${workload.subjectCount.toLocaleString('en-US')} subjects across ${scope.platform.partners.length} partners`);
   say(`  requests: ${ASKER}, doel ${DOEL}; ${ROTATION.toLocaleString('en-US')} subjects in rotation (half with signals), ${CASES} casussen; lookup of ${scope.pairs.length} (partner, category) pairs`);
   say(`  load: autocannon, ${config.connections} connections, ${config.durationSeconds} s per server after ${config.warmupSeconds} s warm-up; broker LOG_LEVEL=${config.logLevel}`);
-  say(`  machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${db.serverVersion.split(' on ')[0]}`);
+  say(`  machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${on.db.serverVersion.split(' on ')[0]}`);
   say(`  broker: ${await sourceState()}`);
   say();
   say(formatMeasurements(measurements));
@@ -296,31 +342,57 @@ async function main(): Promise<number> {
     printProfile(profileDir, brokerWindows);
   }
 
-  // Scenario 2: the same broker and load with the logboek's Merkle maintenance left to
-  // another process (JPP_SEQUENCER=off): entries are still written in each answer's
-  // transaction, but not placed in the tree. The difference is what the tree costs.
-  const onRate = median(measurements.filter((m) => m.server === 'broker').map((m) => m.load.requestsPerSecond));
-  if (!profileDir) await broker.stop();
-  const offEnv = { ...brokerEnv, PORT: String(await freePort()), JPP_SEQUENCER: 'off' };
+  // Scenario 2: the same broker and load with the logboek's Merkle maintenance off
+  // (JPP_SEQUENCER=off: entries are still written in each answer's transaction, but not
+  // placed in the tree). The two brokers run side by side, each on its own database with the
+  // same kind of data, and are measured in alternating rounds, so that a change in the
+  // machine's load during the run falls on both; before each measurement the sequencing
+  // broker has placed every entry of the round before.
   say();
-  say('bench: restarting the broker with JPP_SEQUENCER=off (entries logged, not placed in the Merkle tree)…');
-  const brokerOff = await startBroker(offEnv, dataDir, undefined);
-  await onCleanup(() => brokerOff.stop());
-  const offRates: number[] = [];
-  for (let round = 1; round <= config.rounds; round++) {
+  say('bench: scenario 2: a second broker with JPP_SEQUENCER=off (entries logged, not placed in the Merkle tree), on its own database…');
+  const off = await prepareBroker(config, scope, { label: 'broker without Merkle maintenance', extraEnv: { JPP_SEQUENCER: 'off' } });
+  const onBroker = profileDir
+    ? await (async () => {
+        // The profiled broker has exited; the same database and settings, without the profiler.
+        const again = await startBroker({ ...on.env, PORT: String(await freePort()) }, String(on.env['DATA_DIR']), undefined);
+        await onCleanup(() => again.stop());
+        return again;
+      })()
+    : broker;
+  const rounds: Array<{ with: Measurement; without: Measurement }> = [];
+  const withCpu = cpuSupported();
+  const once = async (server: ChildServer, t: BrokerUnderTest, round: number, label: string): Promise<Measurement> => {
     const load = (durationSeconds: number) =>
-      runLoad({ url: brokerOff.url, path: '/v1/queries', bodies, headers: { authorization: `Bearer ${token}` }, durationSeconds, connections: config.connections });
+      runLoad({ url: server.url, path: '/v1/queries', bodies: t.bodies, headers: { authorization: `Bearer ${t.token}` }, durationSeconds, connections: config.connections });
+    await untilSequenced(on.db.url);
     if (config.warmupSeconds > 0) await load(config.warmupSeconds);
-    say(`broker without Merkle maintenance: measuring for ${config.durationSeconds} s…`);
+    await untilSequenced(on.db.url);
+    say(`round ${round}: ${label}: measuring for ${config.durationSeconds} s…`);
+    const before = withCpu ? sampleCpu(server.pid) : undefined;
     const result = await load(config.durationSeconds);
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`the broker without Merkle maintenance answered with errors: ${JSON.stringify(result)}`);
-    offRates.push(result.requestsPerSecond);
+    const used = before ? cpuBetween(before, sampleCpu(server.pid)) : undefined;
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`the ${label} answered with errors: ${JSON.stringify(result)}`);
+    return { round, server: 'broker', load: result, cpu: used };
+  };
+  for (let round = 1; round <= config.rounds; round++) {
+    const a = await once(onBroker, on, round, 'broker with the sequencer');
+    const b = await once(off.broker, off, round, 'broker without Merkle maintenance');
+    rounds.push({ with: a, without: b });
   }
-  const offRate = median(offRates);
+  const onRate = median(rounds.map((r) => r.with.load.requestsPerSecond));
+  const offRate = median(rounds.map((r) => r.without.load.requestsPerSecond));
   const overhead = offRate > 0 ? 1 - onRate / offRate : 0;
+  // CPU per request says where the difference goes, and varies less than req/s on a busy machine.
+  const perRequest = (ms: Measurement[], part: 'server' | 'postgres'): string =>
+    ms.every((m) => m.cpu) ? median(ms.map((m) => (1000 * m.cpu![part]) / m.load.total)).toFixed(2) : '–';
   say();
-  say('Scenario 2: the cost of the logboek\'s Merkle maintenance in the query path');
-  say(`  broker with the sequencer: ${onRate.toFixed(1)} req/s; without (JPP_SEQUENCER=off): ${offRate.toFixed(1)} req/s`);
+  say('Scenario 2: the cost of the logboek\'s Merkle maintenance in the query path (alternating rounds, a database each)');
+  say('  round  with req/s  without req/s   with: CPU ms/req server, postgres   without: server, postgres');
+  for (const r of rounds) {
+    const cpuOf = (m: Measurement): string => (m.cpu ? `${((1000 * m.cpu.server) / m.load.total).toFixed(2)}, ${((1000 * m.cpu.postgres) / m.load.total).toFixed(2)}` : '–');
+    say(`  ${String(r.with.round).padEnd(5)}  ${r.with.load.requestsPerSecond.toFixed(1).padStart(10)}  ${r.without.load.requestsPerSecond.toFixed(1).padStart(13)}   ${cpuOf(r.with).padStart(33)}   ${cpuOf(r.without).padStart(25)}`);
+  }
+  say(`  medians: with the sequencer ${onRate.toFixed(1)} req/s (CPU ms/req: server ${perRequest(rounds.map((r) => r.with), 'server')}, postgres ${perRequest(rounds.map((r) => r.with), 'postgres')}); without ${offRate.toFixed(1)} req/s (server ${perRequest(rounds.map((r) => r.without), 'server')}, postgres ${perRequest(rounds.map((r) => r.without), 'postgres')})`);
   say(`  ratio with/without: ${(onRate / offRate).toFixed(2)}; overhead ${(100 * overhead).toFixed(0)} %  (target: at most 20 %)  →  ${overhead <= 0.2 ? 'MET' : 'NOT MET'}`);
 
   // Scenario 3: verifying the whole log, against appending it, in one process.
