@@ -1,5 +1,5 @@
 /**
- * `jpp-broker pki init|issue|revoke` and `jpp-broker partner-key add`: the development
+ * `jpp-broker pki init|issue|revoke` and `jpp-broker partner-key add|revoke`: the development
  * PKI for mTLS (dev-pki.ts) and the partner key registry (partner-registry.ts). They
  * work on files only, so they run next to a broker that holds the database; the broker
  * picks up new keys and revocations without a restart.
@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { initPki, issuePartner, pkiPaths, revokeSerial, serialOf } from '../transport/dev-pki.js';
-import { addRegisteredKey } from '../transport/partner-registry.js';
+import { addRegisteredKey, revokeRegisteredKey } from '../transport/partner-registry.js';
 
 const defaultPkiDir = (): string =>
   resolve(process.env['JPP_PKI_DIR'] ?? join(process.env['DATA_DIR'] ?? './data', 'pki'));
@@ -69,6 +69,17 @@ export function partnerKeyCommand(): Command {
       const file = o.registry ?? process.env['JPP_PARTNER_REGISTRY'] ?? pkiPaths(defaultPkiDir()).registry;
       const key = addRegisteredKey(file, { partner: o.partner, kid: jwk['kid'], jwk, addedAt: new Date().toISOString() });
       process.stdout.write(`registered key ${key.kid} for partner ${o.partner} in ${file}\n`);
+    });
+  cmd
+    .command('revoke')
+    .description("revoke a partner's signing key: the broker refuses batches signed with it from the next batch on (the key stays registered, so that stored signatures stay verifiable)")
+    .requiredOption('--partner <id>', 'the partner id')
+    .requiredOption('--kid <kid>', 'the key id')
+    .option('--registry <file>', 'the registry file (default: $JPP_PARTNER_REGISTRY, else <PKI dir>/partner-registry.json)')
+    .action((o: { partner: string; kid: string; registry?: string }) => {
+      const file = o.registry ?? process.env['JPP_PARTNER_REGISTRY'] ?? pkiPaths(defaultPkiDir()).registry;
+      const revoked = revokeRegisteredKey(file, o.partner, o.kid, new Date());
+      process.stdout.write(revoked ? `revoked key ${o.kid} of partner ${o.partner} in ${file}\n` : `key ${o.kid} of partner ${o.partner} was already revoked\n`);
     });
   return cmd;
 }

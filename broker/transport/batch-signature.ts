@@ -8,8 +8,9 @@
  * Invariants:
  * - The JWS header must name its key (`kid`) and an allowed algorithm; `none`, HMAC and
  *   embedded keys (`jwk`, `jku`, `x5u`) are refused, since the key must come from the registry.
- * - Unknown keys are looked up in the registry file once more before refusing, so that a
- *   key registered while the broker runs is usable at once.
+ * - The registry file is read again whenever it changed, before each signed batch, so that a
+ *   key registered while the broker runs is usable at once, and a key revoked while it runs
+ *   is refused from the next batch on (jpp-broker partner-key revoke).
  * - Error messages never repeat the payload.
  */
 import { createHash } from 'node:crypto';
@@ -19,7 +20,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import { readRegistry } from './partner-registry.js';
-import { findPartnerKey, insertPartnerKeys } from './partner-key.repository.js';
+import { findPartnerKey, insertPartnerKeys, revokePartnerKeys } from './partner-key.repository.js';
 
 export const JWS_ALGORITHMS = ['EdDSA', 'ES256'];
 
@@ -32,7 +33,7 @@ export interface VerifiedBatch {
 export interface BatchSignatureVerifier {
   /** Verifies a compact JWS as coming from `partner`; returns its JSON payload. */
   verify(partner: string, jws: string): Promise<VerifiedBatch>;
-  /** Copies keys new in the registry file into the database. Returns how many were new. */
+  /** Copies keys new in the registry file, and revocations, into the database (when the file changed). Returns how many keys were new. */
   syncRegistry(): Promise<number>;
 }
 
@@ -50,6 +51,10 @@ export function createBatchSignatureVerifier(deps: { db: Kysely<Database>; regis
     const n = await insertPartnerKeys(
       deps.db,
       keys.map((k) => ({ partnerId: k.partner, kid: k.kid, jwk: k.jwk, addedAt: new Date(k.addedAt) })),
+    );
+    await revokePartnerKeys(
+      deps.db,
+      keys.flatMap((k) => (k.revokedAt ? [{ partnerId: k.partner, kid: k.kid, revokedAt: new Date(k.revokedAt) }] : [])),
     );
     seenMtime = mtime;
     return n;
@@ -71,8 +76,8 @@ export function createBatchSignatureVerifier(deps: { db: Kysely<Database>; regis
       }
       if (header.jwk || header.jku || header.x5u || header.x5c) throw bad('the JWS must not carry its own key; name a registered key by kid');
       if (typeof header.kid !== 'string' || header.kid.length === 0) throw bad('the JWS header must name the signing key (kid)');
-      let key = await findPartnerKey(deps.db, partner, header.kid);
-      if (!key && (await syncRegistry()) > 0) key = await findPartnerKey(deps.db, partner, header.kid);
+      await syncRegistry();
+      const key = await findPartnerKey(deps.db, partner, header.kid);
       // Same refusal whether the kid is unknown or registered to another partner.
       if (!key) throw new AppError('forbidden', `the batch is signed with a key that is not registered to partner ${partner}`);
       if (key.revokedAt) throw new AppError('forbidden', 'the batch is signed with a revoked key');

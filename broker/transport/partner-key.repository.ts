@@ -32,6 +32,22 @@ export async function insertPartnerKeys(
   return rows.length;
 }
 
+/** Marks keys revoked; a key revoked before keeps its first revocation time. Returns how many were newly revoked. */
+export async function revokePartnerKeys(ex: Executor, keys: ReadonlyArray<{ partnerId: string; kid: string; revokedAt: Date }>): Promise<number> {
+  let n = 0;
+  for (const k of keys) {
+    const r = await ex
+      .updateTable('partner_keys')
+      .set({ revoked_at: k.revokedAt })
+      .where('partner_id', '=', k.partnerId)
+      .where('kid', '=', k.kid)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    n += Number(r.numUpdatedRows);
+  }
+  return n;
+}
+
 export async function insertBatchSignature(
   ex: Executor,
   s: { partnerId: string; batchId: string; kid: string; jws: string; jwsSha256: string },

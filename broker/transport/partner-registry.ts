@@ -5,10 +5,12 @@
  * key it does not know yet). A file, so that registering a key needs no access to a
  * database another process holds; the table is the lasting record.
  *
- * Format: {"keys": [{"partner": "halt", "kid": "...", "jwk": {public JWK}, "addedAt": "..."}]}
+ * Format: {"keys": [{"partner": "halt", "kid": "...", "jwk": {public JWK}, "addedAt": "...",
+ * "revokedAt": "..." (once revoked)}]}
  *
  * Invariants: only public keys (a JWK with private members is refused); a kid is unique
- * per partner.
+ * per partner; a key is never removed, and a revocation is never undone, so that every
+ * stored JWS stays verifiable and a revoked key stays refused.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -18,6 +20,8 @@ export interface RegisteredKey {
   readonly kid: string;
   readonly jwk: Record<string, unknown>;
   readonly addedAt: string;
+  /** When the key was revoked: the broker refuses batches signed with it from then on. */
+  readonly revokedAt?: string;
 }
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
@@ -55,4 +59,18 @@ export function addRegisteredKey(file: string, key: RegisteredKey): RegisteredKe
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify({ keys: [...keys, entry] }, null, 2)}\n`);
   return entry;
+}
+
+/**
+ * Marks a partner's key revoked in the registry file (the broker copies the revocation into
+ * its database at the next signed batch). Returns false when it was revoked already.
+ */
+export function revokeRegisteredKey(file: string, partner: string, kid: string, at: Date): boolean {
+  const keys = readRegistry(file);
+  const key = keys.find((k) => k.partner === partner && k.kid === kid);
+  if (!key) throw new Error(`partner ${partner} has no registered key ${kid} in ${file}`);
+  if (key.revokedAt) return false;
+  const updated = keys.map((k) => (k === key ? { ...k, revokedAt: at.toISOString() } : k));
+  writeFileSync(file, `${JSON.stringify({ keys: updated }, null, 2)}\n`);
+  return true;
 }

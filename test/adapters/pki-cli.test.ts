@@ -1,4 +1,4 @@
-/** `jpp-broker pki init|issue|revoke` and `partner-key add`, as an operator runs them. */
+/** `jpp-broker pki init|issue|revoke` and `partner-key add|revoke`, as an operator runs them. */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,4 +46,12 @@ it('makes a CA, issues a partner bundle with a registered key, revokes, and regi
   expect(refused.code).toBe(1);
   expect(refused.stderr).toMatch(/private key/);
   expect((await run(['partner-key', 'add', '--partner', 'halt', '--jwk', pub, '--registry', join(dir, 'partner-registry.json')])).stderr).toMatch(/already has a key/);
+  // Revoking keeps the key in the registry, marked; a second revoke says so; an unknown kid is an error.
+  expect((await run(['partner-key', 'revoke', '--partner', 'halt', '--kid', 'halt-own-1', '--registry', join(dir, 'partner-registry.json')])).stdout).toMatch(/revoked key halt-own-1/);
+  const registered = JSON.parse(readFileSync(join(dir, 'partner-registry.json'), 'utf8')).keys as Array<{ kid: string; revokedAt?: string }>;
+  expect(registered.find((k) => k.kid === 'halt-own-1')?.revokedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+  expect((await run(['partner-key', 'revoke', '--partner', 'halt', '--kid', 'halt-own-1', '--registry', join(dir, 'partner-registry.json')])).stdout).toMatch(/already revoked/);
+  const unknown = await run(['partner-key', 'revoke', '--partner', 'halt', '--kid', 'nope', '--registry', join(dir, 'partner-registry.json')]);
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toMatch(/no registered key nope/);
 }, 120_000);

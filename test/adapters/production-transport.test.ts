@@ -15,6 +15,7 @@ import { createLogWriter } from '../../broker/logboek/log-writer.js';
 import { activityOf } from '../../broker/platform/platform.js';
 import { createBatchSignatureVerifier } from '../../broker/transport/batch-signature.js';
 import { initPki, issuePartner } from '../../broker/transport/dev-pki.js';
+import { revokeRegisteredKey } from '../../broker/transport/partner-registry.js';
 import { findBatchSignature } from '../../broker/transport/partner-key.repository.js';
 import { loadBatchSigner, type BatchSigner } from '../../adapters/transport/sign-batch.js';
 import type { AdapterPrincipal } from '../../broker/auth/principal.js';
@@ -23,6 +24,7 @@ import type { AppError } from '../../broker/errors/app-error.js';
 let b: TestBroker;
 let service: SignalService;
 let signer: BatchSigner;
+let registry: string;
 const halt: AdapterPrincipal = { kind: 'adapter', id: 'adapter:halt', partner: 'halt' };
 
 beforeAll(async () => {
@@ -30,6 +32,7 @@ beforeAll(async () => {
   const pki = join(b.dataDir, 'pki-production');
   initPki(pki);
   const issued = await issuePartner(pki, 'halt');
+  registry = join(pki, 'partner-registry.json');
   signer = await loadBatchSigner(join(issued.dir, 'signing-key.jwk.json'));
   const platform = b.broker.platform;
   service = createSignalService({
@@ -39,7 +42,7 @@ beforeAll(async () => {
     hashSubject: createSubjectHasher(randomBytes(32)),
     log: createLogWriter({ activityOf: (a) => activityOf(platform, a), onCommitted: () => undefined }),
     now: () => b.clock.now,
-    signatures: createBatchSignatureVerifier({ db: b.broker.db, registryFile: join(pki, 'partner-registry.json'), partners: new Set(platform.partners.map((p) => p.id)) }),
+    signatures: createBatchSignatureVerifier({ db: b.broker.db, registryFile: registry, partners: new Set(platform.partners.map((p) => p.id)) }),
     requireMtls: true,
     requireSignature: true,
   });
@@ -75,5 +78,12 @@ describe('production transport', () => {
     const result = await service.submitBatch(halt, jws, 't5', { channel: 'mtls', partner: 'halt' });
     expect(result).toMatchObject({ accepted: 1, replayed: false });
     expect((await findBatchSignature(b.broker.db, 'halt', body.batchId))?.jws).toBe(jws);
+  });
+  it('a batch signed with a key revoked while the broker runs: 403 from the next batch on, earlier JWS kept', async () => {
+    const before = batch();
+    await service.submitBatch(halt, await signer.sign(before), 't6', { channel: 'mtls', partner: 'halt' });
+    expect(revokeRegisteredKey(registry, 'halt', signer.kid, b.clock.now)).toBe(true);
+    expect(await refusal(service.submitBatch(halt, await signer.sign(batch()), 't7', { channel: 'mtls', partner: 'halt' }))).toMatchObject({ status: 403, message: expect.stringMatching(/revoked key/) });
+    expect((await findBatchSignature(b.broker.db, 'halt', before.batchId))?.kid).toBe(signer.kid);
   });
 });
