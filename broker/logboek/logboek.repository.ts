@@ -71,8 +71,17 @@ export async function lockSequencer(ex: Executor): Promise<void> {
  * cannot be read (another role without pg_read_all_stats), every running transaction of
  * the server bounds the horizon instead (pg_snapshot_xmin), which is safe but can be slow.
  */
-async function horizonParts(ex: Executor): Promise<{ next: string; running: string[] | null }> {
-  const next = (await sql<{ next: string }>`select pg_snapshot_xmax(pg_current_snapshot())::text as next`.execute(ex)).rows[0]!.next;
+async function horizonParts(ex: Executor): Promise<{ next: string; running: string[] | null; cursor: { tx: string; id: number } | null }> {
+  // The cursor, (tx, id) of the last leaf's entry, is read here too: only the sequencer (who
+  // holds the lock) appends leaves, so it cannot move while the run lasts.
+  const head = (
+    await sql<{ next: string; tx: string | null; id: number | null }>`
+      select pg_snapshot_xmax(pg_current_snapshot())::text as next, c.tx::text as tx, c.id
+        from (select 1) as one
+        left join lateral (
+          select e.tx, e.id from logboek_leaves l join logboek_entries e on e.id = l.entry_id order by l.seq desc limit 1
+        ) as c on true`.execute(ex)
+  ).rows[0]!;
   await sql`select pg_stat_clear_snapshot()`.execute(ex);
   const r = (
     await sql<{ xids: string[] | null; hidden: boolean | null }>`
@@ -80,32 +89,44 @@ async function horizonParts(ex: Executor): Promise<{ next: string; running: stri
              bool_or(state is null and backend_type = 'client backend') as hidden
         from pg_stat_activity where datname = current_database()`.execute(ex)
   ).rows[0]!;
-  return { next, running: r.hidden ? null : (r.xids ?? []) };
+  return { next: head.next, running: r.hidden ? null : (r.xids ?? []), cursor: head.tx === null || head.id === null ? null : { tx: head.tx, id: head.id } };
 }
 
 /**
  * Entries not yet in the tree, in (transaction, id) order, after the last leaf's entry, up
  * to the sequencing horizon (see horizonParts): each run continues where the last stopped
- * and none is skipped (migration 0005). The anti-join guards the first run after that
- * migration, whose older leaves are not in this order.
+ * and none is skipped (migration 0005).
+ *
+ * The cursor is passed as values, so that the planner sees how few entries lie after it and
+ * takes a range scan of logboek_tx_ix, whatever the size of the log (a row compared with a
+ * subquery's record made it scan the whole table). The guard against a leaf that already
+ * exists is for the first run after migration 0005, whose older leaves are not in this
+ * order; it is a scalar subquery, one probe of the entry_id index per pending entry, because
+ * as NOT EXISTS it became an anti-join that hashed every leaf of the log on every run.
  */
 export async function pendingEntries(ex: Executor, limit: number): Promise<Array<{ id: number; content: string }>> {
-  const { next, running } = await horizonParts(ex);
+  return (await (await pendingEntriesQuery(ex, limit)).execute(ex)).rows;
+}
+
+/** PostgreSQL's plan for the pending-entries query as it would run now (for the plan's regression test). */
+export async function explainPendingEntries(ex: Executor, limit: number): Promise<string> {
+  const r = await sql<{ 'QUERY PLAN': string }>`explain ${await pendingEntriesQuery(ex, limit)}`.execute(ex);
+  return r.rows.map((row) => row['QUERY PLAN']).join('\n');
+}
+
+async function pendingEntriesQuery(ex: Executor, limit: number) {
+  const { next, running, cursor } = await horizonParts(ex);
   const horizon =
     running === null
       ? sql`pg_snapshot_xmin(pg_current_snapshot())`
       : sql`least(${next}::xid8, (select min(x) from pg_snapshot_xip(pg_current_snapshot()) as x where xid(x)::text = any(${running}::text[])))`;
-  const r = await sql<{ id: number; content: string }>`
-    with cursor as (
-      select e.tx, e.id from logboek_leaves l join logboek_entries e on e.id = l.entry_id order by l.seq desc limit 1
-    )
+  return sql<{ id: number; content: string }>`
     select e.id, e.content from logboek_entries e
-     where (e.tx, e.id) > coalesce((select (tx, id) from cursor), ('0'::xid8, 0::bigint))
+     where (e.tx, e.id) > (${cursor?.tx ?? '0'}::xid8, ${cursor?.id ?? 0}::bigint)
        and e.tx < ${horizon}
-       and not exists (select 1 from logboek_leaves l where l.entry_id = e.id)
+       and (select l.seq from logboek_leaves l where l.entry_id = e.id) is null
      order by e.tx, e.id
-     limit ${limit}`.execute(ex);
-  return r.rows;
+     limit ${limit}`;
 }
 
 /** The highest leaf index among the stored level-0 nodes, plus one: the tree's size as its nodes say. */
