@@ -19,6 +19,8 @@ export function parseEnv(
   keys: readonly string[],
   schema: SchemaName,
   what: string,
+  /** The name to report for a variable (a platform's own variable carries its platform's suffix). */
+  label: (key: string) => string = (key) => key,
 ): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const key of keys) {
@@ -27,7 +29,7 @@ export function parseEnv(
   }
   const errors = createSchemaRegistry({ coerceTypes: true }).validate(schema, raw);
   if (errors.length > 0) {
-    throw new ConfigError(`invalid ${what}:\n${errors.map((e) => `  ${e.pointer.replace(/^\//, '')}: ${e.detail}`).join('\n')}`);
+    throw new ConfigError(`invalid ${what}:\n${errors.map((e) => `  ${label(e.pointer.replace(/^\//, ''))}: ${e.detail}`).join('\n')}`);
   }
   return raw;
 }
