@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError, parseEnv } from './parse-env.js';
 import { loadDemoSecrets, DEMO_ISSUER } from './demo-secrets.js';
 import type { CustodianQuotas } from '../custodian/custodian.service.js';
+import type { SchemaRegistry } from '../schemas/schema-registry.js';
 
 export type Mode = 'demo' | 'production';
 
@@ -67,6 +68,8 @@ export interface ConfigOptions {
   readonly requirePlatformClaim?: boolean;
   /** Added to the demo's or the shared JPP_MTLS_PORT: each platform has a listener of its own. */
   readonly mtlsPortOffset?: number;
+  /** A registry that coerces types, shared when several configurations are parsed. */
+  readonly schemas?: SchemaRegistry;
 }
 
 export interface TransportConfig {
@@ -173,7 +176,7 @@ export const CONFIG_KEYS: ReadonlyArray<keyof RawConfig> = [
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>, options: ConfigOptions = {}): BrokerConfig {
   const label = options.label ?? ((key: string) => key);
-  const c = parseEnv(env, CONFIG_KEYS, 'config', 'configuration', label) as unknown as RawConfig;
+  const c = parseEnv(env, CONFIG_KEYS, 'config', 'configuration', label, options.schemas) as unknown as RawConfig;
   const dataDir = resolve(c.DATA_DIR);
   let subjectKey: Buffer;
   let issuer: string;

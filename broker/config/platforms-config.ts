@@ -21,7 +21,7 @@
  */
 import { join, resolve } from 'node:path';
 import { CONFIG_KEYS, ConfigError, loadConfig, type BrokerConfig, type RawConfig } from './config.js';
-import { createSchemaRegistry } from '../schemas/schema-registry.js';
+import { createSchemaRegistry, type SchemaRegistry } from '../schemas/schema-registry.js';
 import { loadPlatform } from '../platform/platform.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -67,10 +67,10 @@ export function servesSeveralPlatforms(env: Env): boolean {
 }
 
 /** The platform ids of JPP_PLATFORMS, checked against the schema; throws ConfigError. */
-export function platformIdsOf(env: Env): string[] {
+export function platformIdsOf(env: Env, schemas: SchemaRegistry = createSchemaRegistry()): string[] {
   const list = value(env, 'JPP_PLATFORMS');
   if (list === undefined) return [];
-  const errors = createSchemaRegistry().validate('config#/$defs/platformList', list);
+  const errors = schemas.validate('config#/$defs/platformList', list);
   if (errors.length > 0) {
     throw new ConfigError('invalid configuration:\n  JPP_PLATFORMS: must list platform ids separated by commas (lowercase letters, digits and -; at most 32), e.g. jpp-sittard-geleen,jpt-hollands-midden');
   }
@@ -88,8 +88,7 @@ export function platformIdsOf(env: Env): string[] {
  * the shared ones as they are, DATA_DIR below the process's. Commands that act on one platform
  * (pki, audit, policy) read their paths from it. Without JPP_PLATFORMS it is `env` itself.
  */
-export function platformEnv(env: Env, id: string): Record<string, string | undefined> {
-  const ids = platformIdsOf(env);
+export function platformEnv(env: Env, id: string, ids: readonly string[] = platformIdsOf(env)): Record<string, string | undefined> {
   if (ids.length === 0) return { ...env };
   if (!ids.includes(id)) throw new ConfigError(`no platform ${id}: JPP_PLATFORMS lists ${ids.join(', ')}`);
   const key = envKeyOf(id);
@@ -108,7 +107,8 @@ export function platformEnv(env: Env, id: string): Record<string, string | undef
  * every platform at once. Throws ConfigError; returns undefined without JPP_PLATFORMS.
  */
 export function loadPlatformsConfig(env: Env): PlatformsConfig | undefined {
-  const ids = platformIdsOf(env);
+  const schemas = createSchemaRegistry();
+  const ids = platformIdsOf(env, schemas);
   if (ids.length === 0) return undefined;
   const keys = new Map(ids.map((id) => [envKeyOf(id), id]));
   const problems: string[] = [];
@@ -125,11 +125,11 @@ export function loadPlatformsConfig(env: Env): PlatformsConfig | undefined {
     else if (!keys.has(suffix)) problems.push(`${name}: __${suffix} names no platform of JPP_PLATFORMS (${[...keys.keys()].map((k) => `__${k}`).join(', ')})`);
   }
 
-  const schemas = createSchemaRegistry();
+  const coercing = createSchemaRegistry({ coerceTypes: true });
   const platforms: PlatformEntry[] = [];
   ids.forEach((id, index) => {
     const key = envKeyOf(id);
-    const view = platformEnv(env, id);
+    const view = platformEnv(env, id, ids);
     const label = (k: string): string => (value(env, `${k}__${key}`) !== undefined || OWN.has(k as keyof RawConfig) ? `${k}__${key}` : k);
     let config: BrokerConfig;
     try {
@@ -138,6 +138,7 @@ export function loadPlatformsConfig(env: Env): PlatformsConfig | undefined {
         basePath: `/p/${id}`,
         requirePlatformClaim: true,
         mtlsPortOffset: value(env, `JPP_MTLS_PORT__${key}`) !== undefined ? 0 : index,
+        schemas: coercing,
       });
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
@@ -186,17 +187,18 @@ export function loadPlatformsConfig(env: Env): PlatformsConfig | undefined {
  * its platform.
  */
 export function commandEnv(env: Env, id: string | undefined): Record<string, string | undefined> {
-  const ids = platformIdsOf(env);
+  const schemas = createSchemaRegistry();
+  const ids = platformIdsOf(env, schemas);
   if (ids.length === 0) {
     if (id !== undefined) {
       const file = resolve(value(env, 'JPP_PLATFORM_FILE') ?? 'policies/jpp-sittard-geleen.platform.json');
-      const platform = loadPlatform(file, createSchemaRegistry());
+      const platform = loadPlatform(file, schemas);
       if (platform.id !== id) throw new ConfigError(`no platform ${id}: this broker serves ${platform.id} (set JPP_PLATFORMS to serve several)`);
     }
     return { ...env };
   }
   if (id === undefined) throw new ConfigError(`give --platform <id>: this broker serves ${ids.join(', ')}`);
-  return platformEnv(env, id);
+  return platformEnv(env, id, ids);
 }
 
 /** The configuration of one platform, for commands that act on one (`--platform <id>`). */
