@@ -16,7 +16,7 @@ import type { DatabaseTarget } from '../../broker/db/database.js';
 import { createLogger } from '../../broker/http/logger.js';
 import { demoPlatformOf } from '../../broker/demo/demo-platforms.js';
 import { createTestDatabase } from './test-database.js';
-import type { Reply } from './test-broker.js';
+import { callApi, type CallOptions, type Reply } from './test-broker.js';
 
 /** One platform of the process, as a client of it sees it (shaped like a TestBroker). */
 export interface TestPlatform {
@@ -27,7 +27,7 @@ export interface TestPlatform {
   readonly clock: { now: Date };
   token(userId: string): Promise<string>;
   adapterToken(partner: string): Promise<string>;
-  call(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Reply>;
+  call(method: string, path: string, opts?: CallOptions): Promise<Reply>;
 }
 
 export interface TestPlatforms {
@@ -37,27 +37,8 @@ export interface TestPlatforms {
   readonly dataDir: string;
   readonly clock: { now: Date };
   at(id: string): TestPlatform;
-  call(method: string, path: string, opts?: { token?: string; headers?: Record<string, string> }): Promise<Reply>;
+  call(method: string, path: string, opts?: CallOptions): Promise<Reply>;
   close(): Promise<void>;
-}
-
-async function fetchReply(url: string, method: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
-  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-  if (opts.token) headers['authorization'] = `Bearer ${opts.token}`;
-  let body: string | undefined;
-  if (opts.body !== undefined) {
-    body = JSON.stringify(opts.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  const res = await fetch(url, { method, headers, redirect: 'manual', ...(body !== undefined ? { body } : {}) });
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, headers: res.headers, body: parsed, text };
 }
 
 export async function startTestPlatforms(options: { ids?: readonly string[]; env?: Readonly<Record<string, string>> } = {}): Promise<TestPlatforms> {
@@ -100,7 +81,7 @@ export async function startTestPlatforms(options: { ids?: readonly string[]; env
         return issuer.sign({ org: p.organisation, role: p.role }, p.id, audience);
       },
       adapterToken: (partner) => issuer.sign({ partner }, `adapter:${partner}`, audience),
-      call: (method, path, opts) => fetchReply(`${base}${path}`, method, opts),
+      call: (method, path, opts) => callApi(`${base}${path}`, method, opts),
     };
   };
 
@@ -110,7 +91,7 @@ export async function startTestPlatforms(options: { ids?: readonly string[]; env
     dataDir,
     clock,
     at,
-    call: (method, path, opts) => fetchReply(`${url}${path}`, method, opts),
+    call: (method, path, opts) => callApi(`${url}${path}`, method, opts),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await platforms.close();
