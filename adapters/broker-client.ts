@@ -88,7 +88,8 @@ async function send(opts: BrokerClientOptions, method: string, path: string, bod
 }
 
 async function sendOnce(opts: BrokerClientOptions, method: string, path: string, body?: { type: string; text: string }): Promise<{ status: number; text: string }> {
-  const url = new URL(path, opts.baseUrl);
+  // Appended, not resolved: a broker beside other platforms lives under a path (http://host/p/<platform>).
+  const url = new URL(`${opts.baseUrl.replace(/\/+$/, '')}${path}`);
   const secure = url.protocol === 'https:';
   const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
     const req = (secure ? https : http).request(

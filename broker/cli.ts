@@ -1,6 +1,8 @@
 /** The `jpp-broker` command line. */
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError } from './config/config.js';
+import { commandEnv } from './config/platforms-config.js';
 import { startCommand } from './commands/start.js';
 import { tokenCommand } from './commands/token.js';
 import { custodianRetireCommand, custodianRotateCommand, custodianStartCommand } from './commands/custodian.js';
@@ -22,7 +24,8 @@ program
   .option('--user <id>', 'a seeded demo user, e.g. demo-voorzitter')
   .option('--adapter <partner>', 'a partner whose adapter the token is for, e.g. halt')
   .option('--ttl <seconds>', 'lifetime in seconds', '28800')
-  .action(async (opts: { user?: string; adapter?: string; ttl: string }) => {
+  .option('--platform <id>', 'with JPP_PLATFORMS: the platform the token is for')
+  .action(async (opts: { user?: string; adapter?: string; ttl: string; platform?: string }) => {
     process.stdout.write(`${await tokenCommand(opts)}\n`);
   });
 
@@ -37,7 +40,8 @@ program
   .command('run')
   .description('run retention once now and print what was removed (counts and time ranges)')
   .option('--demo', 'use the demo configuration (DATA_DIR of the demo)')
-  .action(async (opts: { demo?: boolean }) => {
+  .option('--platform <id>', 'with JPP_PLATFORMS: the platform to run it for')
+  .action(async (opts: { demo?: boolean; platform?: string }) => {
     const { retentionRunCommand } = await import('./commands/retention.js');
     process.stdout.write(`${JSON.stringify(await retentionRunCommand(opts), null, 2)}
 `);
@@ -47,9 +51,15 @@ const custodian = program
   .command('custodian')
   .description('run the key custodian in its own process (configuration: docs/configuration.md)')
   .action(async () => custodianStartCommand());
-const keyFileOption = ['--key-file <file>', 'the key file (default: $JPP_CUSTODIAN_KEY_FILE)'] as const;
-const keyFileOf = (opts: { keyFile?: string }): string => {
-  const file = opts.keyFile ?? process.env['JPP_CUSTODIAN_KEY_FILE'];
+const keyFileOption = ['--key-file <file>', 'the key file (default: $JPP_CUSTODIAN_KEY_FILE; with --platform the demo custodian\'s, DATA_DIR/<id>/custodian-keys.json)'] as const;
+const platformOption = ['--platform <id>', "with JPP_PLATFORMS: the platform whose demo custodian's key file to change"] as const;
+const keyFileOf = (opts: { keyFile?: string; platform?: string }): string => {
+  if (opts.keyFile) return opts.keyFile;
+  if (opts.platform) {
+    // Each platform's demo custodian keeps its key file in the platform's DATA_DIR.
+    return join(commandEnv(process.env, opts.platform)['DATA_DIR'] || './data', 'custodian-keys.json');
+  }
+  const file = process.env['JPP_CUSTODIAN_KEY_FILE'];
   if (!file) throw new Error('give --key-file or set JPP_CUSTODIAN_KEY_FILE');
   return file;
 };
@@ -57,7 +67,8 @@ custodian
   .command('rotate')
   .description('add a new key epoch; earlier epochs stay active (the overlap window) until retired')
   .option(...keyFileOption)
-  .action((opts: { keyFile?: string }) => {
+  .option(...platformOption)
+  .action((opts: { keyFile?: string; platform?: string }) => {
     process.stdout.write(`${custodianRotateCommand(keyFileOf(opts))}\n`);
   });
 custodian
@@ -65,7 +76,8 @@ custodian
   .description('retire a key epoch for good: it is never evaluated again')
   .argument('<epoch>', 'the epoch number')
   .option(...keyFileOption)
-  .action((epoch: string, opts: { keyFile?: string }) => {
+  .option(...platformOption)
+  .action((epoch: string, opts: { keyFile?: string; platform?: string }) => {
     process.stdout.write(`${custodianRetireCommand(keyFileOf(opts), Number(epoch))}\n`);
   });
 

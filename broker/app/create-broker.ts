@@ -2,6 +2,9 @@
  * The composition root: the one place where config, database, policy, services and
  * HTTP are wired together. No container, no singletons: tests build their own broker
  * with their own database and clock.
+ *
+ * One broker serves one platform. A process that serves several builds one broker per
+ * platform (create-platforms.ts), each from its own config: nothing is shared between them.
  */
 import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
@@ -41,11 +44,12 @@ import { createCustodianService } from '../custodian/custodian.service.js';
 import { join } from 'node:path';
 import { buildOpenApiDocument } from '../http/openapi.js';
 import { createHttpApp } from '../http/http-app.js';
+import { checkHealth } from '../http/base-app.js';
 import { createBatchSignatureVerifier } from '../transport/batch-signature.js';
 import { clientCertificate, createRevocationList } from '../transport/client-certificate.js';
 import { webRoutes } from '../web/web-app.js';
 import { inProcessCustodian, remoteCustodian } from '../web/web-custodian.js';
-import { DEMO_PEOPLE } from '../demo/demo-platform.js';
+import { demoPlatformOf } from '../demo/demo-platforms.js';
 
 export const MODEL_FILE = fileURLToPath(new URL('../../policies/model.conf', import.meta.url));
 export const VERSION = '0.1.0';
@@ -62,6 +66,8 @@ export interface Broker {
   readonly sequencer: Sequencer;
   /** Retention (docs/casus.md): also run on a schedule inside the service. */
   readonly retention: RetentionService;
+  /** The health check of /healthz: throws an `unavailable` AppError saying what is wrong. */
+  health(): Promise<void>;
   /** Stops the retention schedule and the sequencer, then closes the database. */
   close(): Promise<void>;
 }
@@ -117,6 +123,9 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
     let devIssuer: DevIssuer | undefined;
     let verifyToken;
     let custodian;
+    // A token names its platform; beside other platforms it must (token-verifier.ts).
+    const platformClaim = { id: platform.id, required: config.requirePlatformClaim };
+    const demo = config.mode === 'demo' ? demoPlatformOf(platform.id) : undefined;
     if (config.mode === 'demo') {
       // The demo runs the key custodian in this process, for convenience only; in
       // production it is `jpp-broker custodian`, with its own key file, port and process.
@@ -125,18 +134,23 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       const keys = loadKeyStore(keyFile);
       const suite = await loadSodiumVoprfSuite();
       custodian = createCustodianService({ db, platform, schemas, keys, quotas: config.quotas, log, now, suite });
-      await seedDemo({
-        db,
-        hashSubject,
-        identities: loadDemoIdentities(config.dataDir, now()),
-        pseudonymise: (identities) => pseudonymiseLocally(keys, identities),
-        now,
-      });
-      devIssuer = await createDevIssuer(loadDemoSecrets(config.dataDir).issuerPrivateJwk);
-      verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys: devIssuer.keys });
+      if (demo) {
+        await seedDemo({
+          db,
+          hashSubject,
+          identities: loadDemoIdentities(config.dataDir, now(), demo.subjects),
+          pseudonymise: (identities) => pseudonymiseLocally(keys, identities),
+          now,
+          demo,
+        });
+      } else {
+        options.logger.warn({ platform: platform.id }, 'no demo is defined for this platform: nothing is seeded and no demo user can log in');
+      }
+      devIssuer = await createDevIssuer(loadDemoSecrets(config.dataDir).issuerPrivateJwk, config.requirePlatformClaim ? platform.id : undefined);
+      verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys: devIssuer.keys, platform: platformClaim });
     } else {
       const keys = createRemoteJWKSet(new URL(config.jwt.jwksUrl!));
-      verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys });
+      verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys, platform: platformClaim });
     }
 
     const retention = createRetentionService({ db, platform, querySchemas, log, now });
@@ -159,11 +173,13 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       disclosures,
       logboek,
       custodian: custodian ? inProcessCustodian(custodian) : config.web.custodianUrl ? remoteCustodian(config.web.custodianUrl) : undefined,
-      ...(config.mode === 'demo' ? { demoPeople: DEMO_PEOPLE } : {}),
+      ...(config.mode === 'demo' ? { demoPeople: demo?.people ?? [] } : {}),
       policies,
       casus: cases,
       rights,
       monitoring,
+      basePath: config.basePath,
+      platformClaim,
     });
     const app = createHttpApp({
       db,
@@ -186,7 +202,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       retention,
       platformName: platform.name,
       querySchemas,
-      openapi: buildOpenApiDocument(schemas, VERSION),
+      openapi: buildOpenApiDocument(schemas, VERSION, config.basePath),
       ...(custodian ? { custodian } : {}),
       problem: () => sequencer.damage(),
     });
@@ -202,6 +218,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       devIssuer,
       sequencer,
       retention,
+      health: () => checkHealth(db, () => sequencer.damage()),
       async close() {
         stopRetention();
         await policyListener?.close();

@@ -6,6 +6,9 @@
  * - person:  `sub` (person id), `org` (organisation id), `role` (role id)
  * - adapter: `sub`, `partner` (partner id)
  * A token with both `role` and `partner` is refused: one token, one kind of caller.
+ * - platform: `platform` (platform id). A broker refuses a token that names another platform;
+ *   beside other platforms in one process (and so, possibly, one identity provider) it also
+ *   refuses a token that names none, so a token of one platform is never accepted by another.
  *
  * Invariants: tokens are never logged; an error says why without echoing the token.
  */
@@ -17,7 +20,14 @@ export type TokenVerifier = (token: string) => Promise<Principal>;
 
 const ID = /^[a-z0-9][a-z0-9._:-]{0,127}$/i;
 
-export function createTokenVerifier(opts: { issuer: string; audience: string; keys: JWTVerifyGetKey }): TokenVerifier {
+export interface PlatformClaim {
+  /** The platform this verifier serves. */
+  readonly id: string;
+  /** Whether a token must carry the claim (several platforms), or may leave it out (one platform). */
+  readonly required: boolean;
+}
+
+export function createTokenVerifier(opts: { issuer: string; audience: string; keys: JWTVerifyGetKey; platform?: PlatformClaim }): TokenVerifier {
   return async (token) => {
     let payload: JWTPayload;
     try {
@@ -40,9 +50,20 @@ export function createTokenVerifier(opts: { issuer: string; audience: string; ke
     const org = str(payload['org']);
     const role = str(payload['role']);
     if (!sub) throw new AppError('unauthenticated', "the token's sub claim is missing or malformed");
+    checkPlatformClaim(payload['platform'], opts.platform);
     if (partner && (org || role)) throw new AppError('unauthenticated', 'a token is either a person\'s or an adapter\'s, not both');
     if (partner) return { kind: 'adapter', id: sub, partner };
     if (org && role) return { kind: 'person', id: sub, organisation: org, role };
     throw new AppError('unauthenticated', 'the token carries neither a partner nor an organisation and role');
   };
+}
+
+/** Refuses a token of another platform, and one without a platform where several share a process. */
+export function checkPlatformClaim(claim: unknown, platform: PlatformClaim | undefined): void {
+  if (!platform) return;
+  if (claim === undefined) {
+    if (platform.required) throw new AppError('unauthenticated', 'the token names no platform (platform claim); this broker serves several platforms');
+    return;
+  }
+  if (claim !== platform.id) throw new AppError('unauthenticated', "the token's platform claim is not accepted: it is for another platform");
 }

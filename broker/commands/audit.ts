@@ -16,6 +16,8 @@
  * - Exit codes: 0 valid / no misbehaviour, 2 a break or misbehaviour was found, 1 usage or I/O errors.
  * - The embedded database admits one process: --database is for a stopped broker or PostgreSQL;
  *   against a running broker, use --url (its reads are logged).
+ * - Each platform has its own logboek. With JPP_PLATFORMS, --database needs --platform <id>; --url
+ *   names the platform by its path (http://host:port/p/<id>).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -38,6 +40,7 @@ import {
 } from '../logboek/verify-log.js';
 import { allCheckpoints, createLogClient, ENTRIES_FILE, CHECKPOINTS_FILE, exportLog, liveEntries, readExport } from '../logboek/export-log.js';
 import { parsePublicKeyFile, readWitnessStore, runWitness, witnessOnce, type WitnessOutcome, type WitnessStore } from '../logboek/witness.js';
+import { commandEnv } from '../config/platforms-config.js';
 
 /** Where a command writes; tests pass their own. */
 export interface AuditIo {
@@ -217,6 +220,8 @@ function printReport(io: AuditIo, r: VerifyReport, extra: { problems: string[] }
 interface VerifyOptions extends TrustOptions {
   export?: string;
   database?: boolean;
+  /** With --database and JPP_PLATFORMS: the platform whose database to read. */
+  platform?: string;
   url?: string;
   token?: string;
   json?: boolean;
@@ -267,8 +272,9 @@ export async function verifyCommand(opts: VerifyOptions, io: AuditIo = stdio, de
     } else if (opts.database) {
       let db = deps.db;
       if (!db) {
-        const url = process.env['DATABASE_URL'];
-        const target = url ? { kind: 'postgres' as const, url } : { kind: 'pglite' as const, dataDir: resolve(process.env['DATA_DIR'] || './data') };
+        const env = commandEnv(process.env, opts.platform);
+        const url = env['DATABASE_URL'];
+        const target = url ? { kind: 'postgres' as const, url } : { kind: 'pglite' as const, dataDir: resolve(env['DATA_DIR'] || './data') };
         try {
           handle = await openDatabase(target);
         } catch (err) {
@@ -438,6 +444,7 @@ export function auditCommand(): Command {
     .description('verify an export, the database or the live log against a trusted checkpoint; exit 0 valid, 2 broken, 1 usage')
     .option('--export <dir>', 'an export made with `audit export`')
     .option('--database', 'read the database directly (DATABASE_URL, or the embedded one in DATA_DIR; the broker must be stopped)')
+    .option('--platform <id>', "with --database and JPP_PLATFORMS: the platform whose logboek to read (its DATABASE_URL__<ID> or DATA_DIR/<id>)")
     .option('--url <url>', 'read the live log from a running broker (needs --token)')
     .option('--token <token>', 'with --url: bearer token of a jurist or privacy officer (or set JPP_TOKEN)')
     .option('--checkpoint <file>', 'the trusted checkpoint: a file with its JWS')

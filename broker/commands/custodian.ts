@@ -36,7 +36,14 @@ export async function custodianStartCommand(): Promise<void> {
   // The broker owns the schema and migrates it; the custodian only checks it is there,
   // so its database role needs no DDL rights.
   await requireSchema(handle.db);
-  const verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys: createRemoteJWKSet(new URL(config.jwt.jwksUrl)) });
+  // A token that names another platform is refused, as by that platform's broker: one custodian
+  // (and key) per platform, even where one identity provider serves several.
+  const verifyToken = createTokenVerifier({
+    issuer: config.jwt.issuer,
+    audience: config.jwt.audience,
+    keys: createRemoteJWKSet(new URL(config.jwt.jwksUrl)),
+    platform: { id: platform.id, required: false },
+  });
   const log = createLogWriter({ activityOf: (action) => activityOf(platform, action), onCommitted: () => undefined });
   const suite = await loadSodiumVoprfSuite();
   const custodian = createCustodianService({ db: handle.db, platform, schemas, keys, quotas: config.quotas, log, now: () => new Date(), suite });

@@ -10,6 +10,8 @@
  *   1 usage or I/O errors.
  * - The embedded database admits one process: for a version number or import, stop the
  *   broker or use PostgreSQL (DATABASE_URL); against a running broker, use the API.
+ * - `--platform` takes a platform file or, with JPP_PLATFORMS, a platform id; either way a stored
+ *   version is read from, and a draft imported into, that platform's own database.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -34,6 +36,7 @@ import { findVersion, readLines } from '../policy/policy-version.repository.js';
 import { createPolicyService } from '../policy/policy.service.js';
 import { createPolicyLifecycleService } from '../policy/policy-lifecycle.service.js';
 import { AppError } from '../errors/app-error.js';
+import { commandEnv, servesSeveralPlatforms } from '../config/platforms-config.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MODEL_FILE = join(ROOT, 'policies/model.conf');
@@ -54,12 +57,16 @@ interface Source {
 
 class Session {
   private handle: DatabaseHandle | undefined;
-  constructor(readonly platform: Platform) {}
+  constructor(
+    readonly platform: Platform,
+    /** The platform's environment: where its database is. */
+    private readonly env: Readonly<Record<string, string | undefined>>,
+  ) {}
 
   async db(): Promise<Kysely<Database>> {
     if (!this.handle) {
-      const url = process.env['DATABASE_URL'];
-      const target = url ? { kind: 'postgres' as const, url } : { kind: 'pglite' as const, dataDir: resolve(process.env['DATA_DIR'] || './data') };
+      const url = this.env['DATABASE_URL'];
+      const target = url ? { kind: 'postgres' as const, url } : { kind: 'pglite' as const, dataDir: resolve(this.env['DATA_DIR'] || './data') };
       this.handle = await openDatabase(target);
       await requireSchema(this.handle.db);
     }
@@ -100,13 +107,23 @@ class Session {
 }
 
 async function withSession<T>(opts: { platform?: string }, fn: (s: Session) => Promise<T>): Promise<T> {
-  const file = resolve(opts.platform ?? process.env['JPP_PLATFORM_FILE'] ?? join(ROOT, 'policies/jpp-sittard-geleen.platform.json'));
-  const session = new Session(loadPlatform(file, createSchemaRegistry()));
+  const session = openSession(opts.platform);
   try {
     return await fn(session);
   } finally {
     await session.close();
   }
+}
+
+/** The platform named by `--platform` (a file, or an id of JPP_PLATFORMS), and where its database is. */
+function openSession(option: string | undefined): Session {
+  const schemas = createSchemaRegistry();
+  if (option !== undefined && !existsSync(option) && /^[a-z][a-z0-9-]*$/.test(option)) {
+    const env = commandEnv(process.env, option);
+    return new Session(loadPlatform(resolve(env['JPP_PLATFORM_FILE'] || join(ROOT, 'policies/jpp-sittard-geleen.platform.json')), schemas), env);
+  }
+  const platform = loadPlatform(resolve(option ?? (process.env['JPP_PLATFORM_FILE'] || join(ROOT, 'policies/jpp-sittard-geleen.platform.json'))), schemas);
+  return new Session(platform, servesSeveralPlatforms(process.env) ? commandEnv(process.env, platform.id) : process.env);
 }
 
 export async function policyLint(ref: string, opts: { platform?: string }, io: Io = stdio): Promise<number> {
@@ -204,7 +221,7 @@ const exit = (p: Promise<number>): Promise<void> => p.catch(fail).then((code) =>
 
 export function policyCommand(): Command {
   const cmd = new Command('policy').description('the policy lifecycle for privacy officers: lint, test, diff, simulate, import (docs/policies.md)');
-  const platformOpt = ['--platform <file>', 'the platform file (default: $JPP_PLATFORM_FILE or policies/jpp-sittard-geleen.platform.json)'] as const;
+  const platformOpt = ['--platform <file|id>', 'the platform file (default: $JPP_PLATFORM_FILE or policies/jpp-sittard-geleen.platform.json), or with JPP_PLATFORMS a platform id'] as const;
   const src = '<source>';
   const srcHelp = 'a policy CSV file, or a stored version number (DATABASE_URL, or the embedded database in DATA_DIR with the broker stopped)';
   cmd.command('lint').description('lint findings; exit 2 on errors').argument(src, srcHelp).option(...platformOpt)

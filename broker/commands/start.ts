@@ -1,63 +1,97 @@
 /**
  * `jpp-broker start [--demo]`: parse config, build the broker, listen, print the banner.
- * Stops cleanly on SIGINT/SIGTERM, releasing the embedded database's lock.
+ * Stops cleanly on SIGINT/SIGTERM, releasing the embedded databases' locks.
+ *
+ * With JPP_PLATFORMS the process serves several platforms (create-platforms.ts): one broker
+ * per platform under `/p/<platform>` on the one HTTP port, and one mTLS listener per platform
+ * on a port of its own, with that platform's PKI, so that an adapter reaches its own platform
+ * and a certificate of another platform's CA never verifies.
  */
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../config/config.js';
+import type { Server as HttpServer } from 'node:http';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { loadConfig, type BrokerConfig } from '../config/config.js';
+import { loadPlatformsConfig, type PlatformsConfig } from '../config/platforms-config.js';
 import { createBroker } from '../app/create-broker.js';
+import { createPlatforms, type PlatformBroker } from '../app/create-platforms.js';
 import { createLogger } from '../http/logger.js';
-import { DEMO_PEOPLE, DEMO_SUBJECTS } from '../demo/demo-platform.js';
+import { demoPlatformOf } from '../demo/demo-platforms.js';
 import { loadDemoIdentities, type DemoIdentity } from '../demo/demo-identities.js';
-import { initPki } from '../transport/dev-pki.js';
-import { listenMtls } from '../transport/mtls-listener.js';
+import { listenAdapterMtls } from '../transport/mtls-listener.js';
 import type { Server as HttpsServer } from 'node:https';
 
 export async function startCommand(opts: { demo?: boolean }): Promise<void> {
   const env = { ...process.env, ...(opts.demo ? { JPP_MODE: 'demo' } : {}) };
+  const several = loadPlatformsConfig(env);
+  if (several) return startPlatforms(several);
   const config = loadConfig(env);
   const logger = createLogger({ level: config.logLevel });
   const broker = await createBroker(config, { logger });
   if (config.logboek.sequencer) broker.sequencer.start();
-  // The mTLS listener for partner adapters. The demo makes a development PKI on first start.
-  let mtls: HttpsServer | undefined;
-  let mtlsUrl: string | undefined;
-  const t = config.transport;
-  if (t.mtlsPort !== undefined) {
-    if (config.mode === 'demo' && initPki(t.pkiDir)) logger.info('created a development PKI');
-    try {
-      mtls = await listenMtls(broker.app, { cert: t.tlsCert, key: t.tlsKey, ca: t.tlsCa, crl: t.tlsCrl }, t.mtlsPort, config.host);
-    } catch (err) {
-      logger.fatal({ err }, 'cannot start the mTLS listener');
-      process.stderr.write(`jpp-broker: cannot start the mTLS listener for adapters on ${config.host}:${t.mtlsPort} (JPP_MTLS_PORT): ${(err as Error).message}\n`);
-      await broker.close();
-      process.exit(1);
-    }
-    const { port } = mtls.address() as AddressInfo;
-    mtlsUrl = `https://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
-    logger.info({ url: mtlsUrl }, 'mTLS listener for adapters');
+  const mtls = await startMtls(config, broker.app, logger, () => broker.close());
+  const server = listen(broker.app, config, logger, () => broker.close(), (url) => {
+    logger.info({ url, engine: broker.engine, mode: config.mode, policyVersion: broker.policy.active().versionId }, 'listening');
+    process.stdout.write(banner(url, config.mode, broker.engine, config.dataDir, mtls?.url, config.transport.pkiDir, config, broker.platform.id));
+  });
+  onShutdown(logger, server, mtls ? [mtls.server] : [], () => broker.close());
+}
+
+async function startPlatforms(config: PlatformsConfig): Promise<void> {
+  const logger = createLogger({ level: config.logLevel });
+  const process_ = await createPlatforms(config, { logger });
+  const mtls: Array<{ server: HttpsServer; url: string } | undefined> = [];
+  for (const p of process_.platforms) {
+    if (p.config.logboek.sequencer) p.broker.sequencer.start();
+    mtls.push(await startMtls(p.config, p.broker.app, logger.child({ platform: p.id }), () => process_.close()));
   }
-  const server = broker.app.listen(config.port, config.host, (err?: Error) => {
+  const server = listen(process_.app, config.platforms[0]!.config, logger, () => process_.close(), (url) => {
+    logger.info({ url, mode: config.mode, platforms: process_.platforms.map((p) => p.id) }, 'listening');
+    process.stdout.write(platformsBanner(url, config, process_.platforms, mtls.map((m) => m?.url)));
+  });
+  onShutdown(logger, server, mtls.flatMap((m) => (m ? [m.server] : [])), () => process_.close());
+}
+
+/** The mTLS listener for partner adapters (the demo makes a development PKI on first start); exits on failure. */
+async function startMtls(config: BrokerConfig, app: Express, logger: Logger, close: () => Promise<void>): Promise<{ server: HttpsServer; url: string } | undefined> {
+  try {
+    const mtls = await listenAdapterMtls(config, app);
+    if (mtls?.createdPki) logger.info('created a development PKI');
+    if (mtls) logger.info({ url: mtls.url }, 'mTLS listener for adapters');
+    return mtls;
+  } catch (err) {
+    logger.fatal({ err }, 'cannot start the mTLS listener');
+    process.stderr.write(`jpp-broker: cannot start the mTLS listener for adapters on ${config.host}:${config.transport.mtlsPort} (JPP_MTLS_PORT): ${(err as Error).message}\n`);
+    await close();
+    process.exit(1);
+  }
+}
+
+const displayHost = (host: string): string => (host === '0.0.0.0' || host === '::' ? 'localhost' : host);
+
+function listen(app: Express, config: BrokerConfig, logger: Logger, close: () => Promise<void>, onListening: (url: string) => void): HttpServer {
+  const server = app.listen(config.port, config.host, (err?: Error) => {
     // Express 5 hands a listen error (e.g. port in use) to this callback instead of throwing.
     if (err) {
       logger.fatal({ err }, 'cannot listen');
       process.stderr.write(`jpp-broker: cannot listen on ${config.host}:${config.port}: ${err.message}\n`);
-      void broker.close().finally(() => process.exit(1));
+      void close().finally(() => process.exit(1));
       return;
     }
     const { port } = server.address() as AddressInfo;
-    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-    const url = `http://${host}:${port}`;
-    logger.info({ url, engine: broker.engine, mode: config.mode, policyVersion: broker.policy.active().versionId }, 'listening');
-    const identities = config.mode === 'demo' ? loadDemoIdentities(config.dataDir, new Date()) : [];
-    process.stdout.write(banner(url, config.mode, broker.engine, config.dataDir, identities, mtlsUrl, t.pkiDir));
+    onListening(`http://${displayHost(config.host)}:${port}`);
   });
+  return server;
+}
+
+function onShutdown(logger: Logger, server: HttpServer, others: readonly HttpsServer[], close: () => Promise<void>): void {
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'stopping');
-    mtls?.close();
-    server.close(() => void broker.close().then(() => process.exit(0)));
+    for (const o of others) o.close();
+    server.close(() => void close().then(() => process.exit(0)));
     setTimeout(() => process.exit(1), 10_000).unref();
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
@@ -70,7 +104,37 @@ function describe(identity: DemoIdentity): string {
     : `surname "${identity.surname}", first name "${identity.firstName ?? ''}", born ${identity.birthDate}`;
 }
 
-function banner(url: string, mode: string, engine: string, dataDir: string, identities: readonly DemoIdentity[], mtlsUrl: string | undefined, pkiDir: string): string {
+/** The demo's users, youths and first question, for one platform at `url`; `platformOption` is what commands add to reach it. */
+function demoLines(url: string, config: BrokerConfig, platformId: string, indent: string, platformOption: string): string[] {
+  const demo = demoPlatformOf(platformId);
+  if (!demo) return [`${indent}This platform has no demo: nobody is seeded and no demo user can log in.`];
+  const identities = loadDemoIdentities(config.dataDir, new Date(), demo.subjects);
+  const first = identities.find((i) => i.label === demo.tour.subject);
+  const voorzitter = demo.people.find((p) => p.role === 'voorzitter') ?? demo.people[0]!;
+  const partners = demo.subjects.flatMap((s) => s.signals.map((g) => g.partner));
+  const adapter = partners.includes('halt') ? 'halt' : partners[0] ?? '<partner>';
+  return [
+    `${indent}  For the API, log in with a token from the built-in development issuer (demo only), in another terminal:`,
+    `${indent}    TOKEN=$(npx jpp-broker token${platformOption} --user ${voorzitter.id})`,
+    `${indent}  Demo users: ${demo.people.map((p) => `${p.id} (${p.role})`).join(', ')}`,
+    `${indent}  Adapter tokens: npx jpp-broker token${platformOption} --adapter <partner>, e.g. --adapter ${adapter}`,
+    '',
+    `${indent}  Synthetic demo youths, made up at random on first start (${config.dataDir}/demo-identities.json):`,
+    ...demo.subjects.map((s) => {
+      const identity = identities.find((i) => i.label === s.label);
+      return `${indent}    ${s.label}  ${identity ? describe(identity) : '?'}  (${s.story})`;
+    }),
+    '',
+    `${indent}  Ask about ${demo.tour.subject}: pseudonymise the typed BSN on your side (only blinded values reach the custodian,`,
+    `${indent}  only the pseudonym reaches the broker), then ask:`,
+    `${indent}    A=$(npx jpp-adapter pseudonymise --token "$TOKEN" --custodian ${url}/custodian/v1 --doel ${demo.tour.doel} --bsn ${first && 'bsn' in first ? first.bsn : '<BSN>'})`,
+    `${indent}    curl -s -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \\`,
+    `${indent}         -d '{"subject":"'$A'","doel":"${demo.tour.doel}","caseRef":"${demo.tour.caseRef}"}' ${url}/v1/queries`,
+    `${indent}  (${demo.tour.caseRef} is the seeded casus of ${demo.tour.subject}, in screening: the broker answers only for a subject of a casus.)`,
+  ];
+}
+
+function banner(url: string, mode: string, engine: string, dataDir: string, mtlsUrl: string | undefined, pkiDir: string, config: BrokerConfig, platformId: string): string {
   const lines = [
     '',
     `jpp-broker is listening on ${url}  (${mode} mode, ${engine === 'pglite' ? `embedded PGlite in ${dataDir}` : 'PostgreSQL'})`,
@@ -81,32 +145,47 @@ function banner(url: string, mode: string, engine: string, dataDir: string, iden
     if (mode === 'demo') lines.push('  Issue a partner its certificate and signing key: npx jpp-broker pki issue --partner halt');
   }
   if (mode === 'demo') {
-    const a = identities.find((i) => i.label === 'jongere-a');
     lines.push(
       `  Key custodian: ${url}/custodian/v1. The demo runs it in the broker's process for convenience only;`,
       "  in production it is its own process ('jpp-broker custodian') and its key never reaches the broker.",
       '',
       `  In the browser: open ${url}/ and pick a demo user (voorzitter, jurist, privacy officer, ...).`,
       '',
-      '  For the API, log in with a token from the built-in development issuer (demo only), in another terminal:',
-      '    TOKEN=$(npx jpp-broker token --user demo-voorzitter)',
-      `  Demo users: ${DEMO_PEOPLE.map((p) => `${p.id} (${p.role})`).join(', ')}`,
-      '  Adapter tokens: npx jpp-broker token --adapter <partner>, e.g. --adapter halt',
-      '',
-      `  Synthetic demo youths, made up at random on first start (${dataDir}/demo-identities.json):`,
-      ...DEMO_SUBJECTS.map((s) => {
-        const identity = identities.find((i) => i.label === s.label);
-        return `    ${s.label}  ${identity ? describe(identity) : '?'}  (${s.story})`;
-      }),
-      '',
-      '  Ask about jongere-a: pseudonymise the typed BSN on your side (only blinded values reach the custodian,',
-      '  only the pseudonym reaches the broker), then ask:',
-      `    A=$(npx jpp-adapter pseudonymise --token "$TOKEN" --custodian ${url}/custodian/v1 --doel jpp-screening --bsn ${a && 'bsn' in a ? a.bsn : '<BSN>'})`,
-      '    curl -s -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \\',
-      `         -d '{"subject":"'$A'","doel":"jpp-screening","caseRef":"ZVH-DEMO-0002"}' ${url}/v1/queries`,
-      '  (ZVH-DEMO-0002 is the seeded casus of jongere-a, in screening: the broker answers only for a subject of a casus.)',
+      ...demoLines(url, config, platformId, '', ''),
       '  The README has the whole tour.',
     );
   }
+  return `${lines.join('\n')}\n\n`;
+}
+
+function platformsBanner(url: string, config: PlatformsConfig, platforms: readonly PlatformBroker[], mtlsUrls: ReadonlyArray<string | undefined>): string {
+  const ids = platforms.map((p) => p.id).join(',');
+  const lines = [
+    '',
+    `jpp-broker is listening on ${url}  (${config.mode} mode, ${platforms.length} platforms, each with its own database, keys and logboek)`,
+    `  Which platforms: ${url}/   health of all: ${url}/healthz`,
+  ];
+  if (config.mode === 'demo') {
+    lines.push(
+      `  Commands that act on one platform take --platform <id>, and need JPP_PLATFORMS=${ids} (and the same DATA_DIR) in their terminal too.`,
+      "  Each platform's key custodian runs in the broker's process for convenience only (demo).",
+    );
+  }
+  platforms.forEach((p, i) => {
+    const base = `${url}${p.basePath}`;
+    const c = p.config;
+    lines.push(
+      '',
+      `  ${p.broker.platform.name} (${p.id}): ${base}/   ${p.broker.engine === 'pglite' ? `embedded PGlite in ${c.dataDir}` : 'PostgreSQL'}`,
+      `    Web interface: ${base}/   API documentation: ${base}/docs   OpenAPI: ${base}/openapi.json   health: ${base}/healthz`,
+    );
+    const mtls = mtlsUrls[i];
+    if (mtls) {
+      lines.push(`    Partner adapters (mTLS, client certificate of this platform's PKI required): ${mtls}   PKI: ${c.transport.pkiDir}`);
+      if (config.mode === 'demo') lines.push(`    Issue a partner its certificate and signing key: npx jpp-broker pki issue --platform ${p.id} --partner halt`);
+    }
+    if (config.mode === 'demo') lines.push(`    Key custodian: ${base}/custodian/v1`, ...demoLines(base, c, p.id, '  ', ` --platform ${p.id}`));
+  });
+  if (config.mode === 'demo') lines.push('', '  The README has the whole tour, and a part on several platforms.');
   return `${lines.join('\n')}\n\n`;
 }

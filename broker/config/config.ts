@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError, parseEnv } from './parse-env.js';
 import { loadDemoSecrets, DEMO_ISSUER } from './demo-secrets.js';
 import type { CustodianQuotas } from '../custodian/custodian.service.js';
+import type { SchemaRegistry } from '../schemas/schema-registry.js';
 
 export type Mode = 'demo' | 'production';
 
@@ -50,6 +51,25 @@ export interface BrokerConfig {
   readonly web: WebConfig;
   /** Adapter transport: the mTLS listener, its PKI files, and what adapters must use. */
   readonly transport: TransportConfig;
+  /**
+   * Where this broker's routes and pages are mounted: '' when it serves one platform alone,
+   * `/p/<platform id>` beside other platforms in one process (JPP_PLATFORMS, platforms-config.ts).
+   */
+  readonly basePath: string;
+  /** Beside other platforms: every token must carry this platform's `platform` claim. */
+  readonly requirePlatformClaim: boolean;
+}
+
+/** How a platform's broker differs from one that serves its platform alone (platforms-config.ts). */
+export interface ConfigOptions {
+  /** The name to report for a variable: a platform's own variable carries its suffix. */
+  readonly label?: (key: string) => string;
+  readonly basePath?: string;
+  readonly requirePlatformClaim?: boolean;
+  /** Added to the demo's or the shared JPP_MTLS_PORT: each platform has a listener of its own. */
+  readonly mtlsPortOffset?: number;
+  /** A registry that coerces types, shared when several configurations are parsed. */
+  readonly schemas?: SchemaRegistry;
 }
 
 export interface TransportConfig {
@@ -88,7 +108,7 @@ export interface WebConfig {
 
 export { ConfigError };
 
-interface RawConfig {
+export interface RawConfig {
   JPP_MODE: Mode;
   PORT: number;
   HOST: string;
@@ -140,7 +160,8 @@ export function quotasOf(c: Record<(typeof QUOTA_KEYS)[number], number>): Custod
   };
 }
 
-const KEYS: ReadonlyArray<keyof RawConfig> = [
+/** Every variable of the broker's configuration. */
+export const CONFIG_KEYS: ReadonlyArray<keyof RawConfig> = [
   'JPP_MODE', 'PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'JPP_PLATFORM_FILE', 'JPP_SUBJECT_KEY',
   'JPP_JWT_ISSUER', 'JPP_JWT_JWKS_URL', 'JPP_JWT_AUDIENCE', 'LOG_LEVEL', 'JPP_LOG_SIGNING_KEY', 'JPP_LOG_ORIGIN',
   'JPP_CHECKPOINT_ENTRIES', 'JPP_CHECKPOINT_SECONDS', 'JPP_SEQUENCER', ...QUOTA_KEYS,
@@ -153,8 +174,9 @@ const KEYS: ReadonlyArray<keyof RawConfig> = [
  * Parses the environment. Empty strings count as unset. Throws ConfigError naming
  * every offending variable.
  */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): BrokerConfig {
-  const c = parseEnv(env, KEYS, 'config', 'configuration') as unknown as RawConfig;
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, options: ConfigOptions = {}): BrokerConfig {
+  const label = options.label ?? ((key: string) => key);
+  const c = parseEnv(env, CONFIG_KEYS, 'config', 'configuration', label, options.schemas) as unknown as RawConfig;
   const dataDir = resolve(c.DATA_DIR);
   let subjectKey: Buffer;
   let issuer: string;
@@ -165,14 +187,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
     subjectKey = c.JPP_SUBJECT_KEY ? Buffer.from(c.JPP_SUBJECT_KEY, 'base64url') : secrets.subjectKey;
     issuer = DEMO_ISSUER;
     jwksUrl = undefined;
-    signingJwk = c.JPP_LOG_SIGNING_KEY ? parseSigningKey(c.JPP_LOG_SIGNING_KEY) : secrets.logSigningJwk;
+    signingJwk = c.JPP_LOG_SIGNING_KEY ? parseSigningKey(c.JPP_LOG_SIGNING_KEY, label) : secrets.logSigningJwk;
   } else {
     subjectKey = Buffer.from(c.JPP_SUBJECT_KEY!, 'base64url');
     issuer = c.JPP_JWT_ISSUER!;
     jwksUrl = c.JPP_JWT_JWKS_URL!;
-    signingJwk = parseSigningKey(c.JPP_LOG_SIGNING_KEY!);
+    signingJwk = parseSigningKey(c.JPP_LOG_SIGNING_KEY!, label);
   }
-  if (subjectKey.length < 32) throw new ConfigError('invalid configuration:\n  JPP_SUBJECT_KEY: must hold at least 32 bytes');
+  if (subjectKey.length < 32) throw new ConfigError(`invalid configuration:\n  ${label('JPP_SUBJECT_KEY')}: must hold at least 32 bytes`);
+  const basePath = options.basePath ?? '';
   return {
     mode: c.JPP_MODE,
     port: c.PORT,
@@ -192,13 +215,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       sequencer: c.JPP_SEQUENCER === 'on',
     },
     retentionIntervalSeconds: c.JPP_RETENTION_INTERVAL_SECONDS,
-    web: webConfigOf(c, subjectKey),
-    transport: transportOf(c, dataDir),
+    web: webConfigOf(c, subjectKey, basePath),
+    transport: transportOf(c, dataDir, options.mtlsPortOffset ?? 0),
+    basePath,
+    requirePlatformClaim: options.requirePlatformClaim ?? false,
   };
 }
 
-function webConfigOf(c: RawConfig, subjectKey: Buffer): WebConfig {
-  const publicUrl = (c.JPP_PUBLIC_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/+$/, '');
+function webConfigOf(c: RawConfig, subjectKey: Buffer, basePath: string): WebConfig {
+  // Beside other platforms, a platform's pages live under its path prefix: so do its OpenID
+  // Connect redirect URI and its links to itself.
+  const publicUrl = `${(c.JPP_PUBLIC_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/+$/, '')}${basePath}`;
   // The demo derives its session secret from its generated k_db (HKDF, RFC 5869), so that it
   // needs no extra secret file; the two uses cannot collide under different info strings.
   const sessionSecret =
@@ -217,14 +244,14 @@ function webConfigOf(c: RawConfig, subjectKey: Buffer): WebConfig {
   };
 }
 
-function transportOf(c: RawConfig, dataDir: string): TransportConfig {
+function transportOf(c: RawConfig, dataDir: string, mtlsPortOffset: number): TransportConfig {
   const pkiDir = resolve(c.JPP_PKI_DIR ?? join(dataDir, 'pki'));
   const file = (value: string | undefined, name: string): string => resolve(value ?? join(pkiDir, name));
   const demo = c.JPP_MODE === 'demo';
   return {
     // Demo: 8443 next to the usual 8080. Not when PORT asks for a free port (tests, several
     // demo brokers side by side): they would collide on 8443; set JPP_MTLS_PORT (0 = free) to have one.
-    mtlsPort: c.JPP_MTLS_PORT ?? (demo && c.PORT !== 0 ? 8443 : undefined),
+    mtlsPort: offsetPort(c.JPP_MTLS_PORT ?? (demo && c.PORT !== 0 ? 8443 : undefined), mtlsPortOffset),
     pkiDir,
     tlsCert: file(c.JPP_TLS_CERT, 'server.cert.pem'),
     tlsKey: file(c.JPP_TLS_KEY, 'server.key.pem'),
@@ -237,16 +264,19 @@ function transportOf(c: RawConfig, dataDir: string): TransportConfig {
   };
 }
 
+/** Port 0 (a free port) stays 0; any other port moves by the platform's place in JPP_PLATFORMS. */
+const offsetPort = (port: number | undefined, offset: number): number | undefined =>
+  port === undefined || port === 0 ? port : port + offset;
 
-function parseSigningKey(text: string): JsonWebKey {
+function parseSigningKey(text: string, label: (key: string) => string): JsonWebKey {
   let jwk: JsonWebKey;
   try {
     jwk = JSON.parse(text) as JsonWebKey;
   } catch {
-    throw new ConfigError('invalid configuration:\n  JPP_LOG_SIGNING_KEY: is not JSON');
+    throw new ConfigError(`invalid configuration:\n  ${label('JPP_LOG_SIGNING_KEY')}: is not JSON`);
   }
   if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.d !== 'string' || typeof jwk.x !== 'string') {
-    throw new ConfigError('invalid configuration:\n  JPP_LOG_SIGNING_KEY: must be an Ed25519 private JWK (kty OKP, crv Ed25519, with d and x)');
+    throw new ConfigError(`invalid configuration:\n  ${label('JPP_LOG_SIGNING_KEY')}: must be an Ed25519 private JWK (kty OKP, crv Ed25519, with d and x)`);
   }
   return jwk;
 }

@@ -4,7 +4,7 @@
  * custodian's configuration, so both report problems the same way: every offending
  * variable by name, at once.
  */
-import { createSchemaRegistry, type SchemaName } from '../schemas/schema-registry.js';
+import { createSchemaRegistry, type SchemaName, type SchemaRegistry } from '../schemas/schema-registry.js';
 
 /** A configuration problem that must stop start-up. */
 export class ConfigError extends Error {
@@ -19,15 +19,19 @@ export function parseEnv(
   keys: readonly string[],
   schema: SchemaName,
   what: string,
+  /** The name to report for a variable (a platform's own variable carries its platform's suffix). */
+  label: (key: string) => string = (key) => key,
+  /** A registry that coerces types, when the caller parses several configurations. */
+  schemas: SchemaRegistry = createSchemaRegistry({ coerceTypes: true }),
 ): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const key of keys) {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
   }
-  const errors = createSchemaRegistry({ coerceTypes: true }).validate(schema, raw);
+  const errors = schemas.validate(schema, raw);
   if (errors.length > 0) {
-    throw new ConfigError(`invalid ${what}:\n${errors.map((e) => `  ${e.pointer.replace(/^\//, '')}: ${e.detail}`).join('\n')}`);
+    throw new ConfigError(`invalid ${what}:\n${errors.map((e) => `  ${label(e.pointer.replace(/^\//, ''))}: ${e.detail}`).join('\n')}`);
   }
   return raw;
 }

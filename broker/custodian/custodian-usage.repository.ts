@@ -2,6 +2,9 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
 
+/** How far back the quotas look: the per-day quota counts the 24 hours up to now. Retention removes older counts. */
+export const USAGE_WINDOW_MS = 86_400_000;
+
 /**
  * Adds `elements` to the caller's count for the minute of `now` and returns the caller's
  * totals for that minute and for the 24 hours up to `now`, this request included. The
@@ -21,7 +24,7 @@ export async function addUsage(ex: Executor, callerId: string, elements: number,
       sql<number>`coalesce(sum(elements), 0)::int`.as('day'),
     ])
     .where('caller_id', '=', callerId)
-    .where('minute', '>', new Date(now.getTime() - 86_400_000))
+    .where('minute', '>', new Date(now.getTime() - USAGE_WINDOW_MS))
     .executeTakeFirstOrThrow();
   return row;
 }

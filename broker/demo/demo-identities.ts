@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IdentityInput } from '../../adapters/pseudonymisation/normalise-identity.js';
 import { passesElfproef } from '../../adapters/pseudonymisation/elfproef.js';
-import { DEMO_SUBJECTS } from './demo-platform.js';
+import { DEMO_SUBJECTS, type DemoSubject } from './demo-platform.js';
 
 export type DemoIdentity = { label: string } & IdentityInput;
 
@@ -31,11 +31,11 @@ function randomBirthDate(today: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** Reads DATA_DIR/demo-identities.json, creating it on first use. */
-export function loadDemoIdentities(dataDir: string, today: Date): DemoIdentity[] {
+/** Reads DATA_DIR/demo-identities.json, creating it on first use for the platform's demo youths. */
+export function loadDemoIdentities(dataDir: string, today: Date, subjects: readonly DemoSubject[] = DEMO_SUBJECTS): DemoIdentity[] {
   const file = join(dataDir, 'demo-identities.json');
   if (!existsSync(file)) {
-    const identities: DemoIdentity[] = DEMO_SUBJECTS.map((s) =>
+    const identities: DemoIdentity[] = subjects.map((s) =>
       s.identifiedBy === 'bsn'
         ? { label: s.label, bsn: randomBsn() }
         : { label: s.label, surname: 'van der Proefpersoon', firstName: 'Demi', birthDate: randomBirthDate(today) },

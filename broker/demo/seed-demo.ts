@@ -1,5 +1,5 @@
 /**
- * Seeds the demo platform's people, signals and casussen (one in every status). Idempotent: a restart adds nothing twice.
+ * Seeds a demo platform's people, signals and casussen (one in every status). Idempotent: a restart adds nothing twice.
  * Demo mode only.
  *
  * The demo youths' signals are keyed on real OPRF pseudonyms of synthetic identities,
@@ -11,7 +11,7 @@ import type { Database } from '../db/database.js';
 import type { SubjectHasher } from '../subjects/subject-hash.js';
 import { upsertPerson } from '../people/person.repository.js';
 import { insertSignals, type NewSignal } from '../signals/signal.repository.js';
-import { DEMO_CASES, DEMO_PEOPLE, DEMO_SUBJECTS } from './demo-platform.js';
+import type { DemoPlatform } from './demo-platforms.js';
 import { insertCase, insertStatusChange, insertVervolgactie, updateCaseStatus } from '../casus/casus.repository.js';
 import type { CaseStatus } from '../casus/casus-workflow.js';
 import type { DemoIdentity } from './demo-identities.js';
@@ -25,15 +25,18 @@ export async function seedDemo(deps: {
   identities: readonly DemoIdentity[];
   pseudonymise: (identities: readonly IdentityInput[]) => { epoch: number; pseudonyms: string[] };
   now: () => Date;
+  /** The platform's demo: its people, youths and casussen (demo-platforms.ts). */
+  demo: DemoPlatform;
 }): Promise<void> {
+  const { people, subjects, cases } = deps.demo;
   const today = new Date(deps.now().toISOString().slice(0, 10) + 'T00:00:00Z').getTime();
   const { epoch, pseudonyms } = deps.pseudonymise(deps.identities.map(({ label: _label, ...identity }) => identity as IdentityInput));
   const pseudonymOf = new Map(deps.identities.map((identity, i) => [identity.label, pseudonyms[i]!]));
   await deps.db.transaction().execute(async (trx) => {
-    for (const p of DEMO_PEOPLE) {
+    for (const p of people) {
       await upsertPerson(trx, { id: p.id, displayName: p.displayName, organisationId: p.organisation, roles: [p.role] });
     }
-    const signals: NewSignal[] = DEMO_SUBJECTS.flatMap((s) =>
+    const signals: NewSignal[] = subjects.flatMap((s) =>
       s.signals.map((sig, i) => {
         const registeredAt = new Date(today - sig.registeredDaysAgo * DAY_MS);
         return {
@@ -51,8 +54,8 @@ export async function seedDemo(deps: {
     await insertSignals(trx, signals);
     // Casussen (a caseRef already there is left as it is). Seeded history is not logged: no
     // processing of a real person happened.
-    const by = 'demo-voorzitter';
-    for (const c of DEMO_CASES) {
+    const by = people.find((p) => p.role === 'voorzitter')?.id ?? people[0]!.id;
+    for (const c of cases) {
       const openedAt = new Date(today - c.openedDaysAgo * DAY_MS + 9 * 3_600_000);
       const created = await insertCase(trx, {
         caseRef: c.caseRef,

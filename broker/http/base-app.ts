@@ -14,10 +14,15 @@ import { LOG_SERIALIZERS } from './logger.js';
 import { notFoundHandler, problemHandler } from './problem-handler.js';
 import { traceContext } from './trace-context.js';
 
-export function createBaseApp(
-  deps: { db: Kysely<Database>; logger: Logger; /** A reason the service is unhealthy beyond its database, if any. */ problem?: () => string | undefined },
-  mountRoutes: (app: Express) => void,
-): Express {
+/**
+ * What the health check looks at: the service's database (and a reason it is unhealthy beyond
+ * it, if any), or, for a process of several platforms, a check of its own that says more.
+ */
+export type HealthSource =
+  | { readonly db: Kysely<Database>; /** A reason the service is unhealthy beyond its database, if any. */ readonly problem?: () => string | undefined }
+  | { readonly health: () => Promise<Record<string, unknown>> };
+
+export function createBaseApp(deps: { readonly logger: Logger } & HealthSource, mountRoutes: (app: Express) => void): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -31,17 +36,26 @@ export function createBaseApp(
     }),
   );
   app.get('/healthz', async (_req, res) => {
-    try {
-      await sql`select 1`.execute(deps.db);
-    } catch (err) {
-      throw new AppError('unavailable', 'the database does not answer', [], { cause: err });
+    if ('health' in deps) {
+      res.json({ status: 'ok', ...(await deps.health()) });
+      return;
     }
-    const problem = deps.problem?.();
-    if (problem) throw new AppError('unavailable', problem);
+    await checkHealth(deps.db, deps.problem);
     res.json({ status: 'ok' });
   });
   mountRoutes(app);
   app.use(notFoundHandler);
   app.use(problemHandler);
   return app;
+}
+
+/** The health check: the database answers and nothing else is wrong; throws an `unavailable` AppError saying why. */
+export async function checkHealth(db: Kysely<Database>, problem?: () => string | undefined): Promise<void> {
+  try {
+    await sql`select 1`.execute(db);
+  } catch (err) {
+    throw new AppError('unavailable', 'the database does not answer', [], { cause: err });
+  }
+  const reason = problem?.();
+  if (reason) throw new AppError('unavailable', reason);
 }

@@ -31,7 +31,7 @@ function rewriteRefs(node: unknown, file: string): unknown {
   return out;
 }
 
-export function buildOpenApiDocument(schemas: SchemaRegistry, version: string): Record<string, unknown> {
+export function buildOpenApiDocument(schemas: SchemaRegistry, version: string, basePath = ''): Record<string, unknown> {
   const components: Record<string, unknown> = {};
   for (const [file, doc] of schemas.documents()) {
     // Configuration files are not part of the HTTP API.
@@ -61,6 +61,8 @@ export function buildOpenApiDocument(schemas: SchemaRegistry, version: string): 
         'Partners submit minimal signals (pseudonym, category, dates, opaque ref). A voorzitter or partner professional asks "is deze jongere bij u bekend?" and gets hit, no-hit or not-permitted per partner, as the casbin policy for their role and doel allows. Every answer is logged in the same transaction.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    // Beside other platforms in one process, this platform's API lives under its path prefix.
+    ...(basePath ? { servers: [{ url: basePath, description: 'this platform, beside others in one broker process' }] } : {}),
     components: {
       schemas: components,
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

@@ -30,7 +30,7 @@ export interface Platform {
   readonly doelgroep: { readonly minAge: number; readonly maxAge: number };
   readonly signalMaxValidityDays: number;
   /** Retention periods in days (docs/casus.md). */
-  readonly bewaartermijnen: { readonly closedCaseDays: number; readonly logContentDays: number };
+  readonly bewaartermijnen: { readonly closedCaseDays: number; readonly logContentDays: number; readonly bezwaarDays: number };
   /** Days after aanmelding by which each subject must be informed, unless deferred (AVG art. 14(3)(a)). */
   readonly notificatieTermijnDays: number;
   /** Small-cell suppression threshold and the shortest period of a monitoring query. */

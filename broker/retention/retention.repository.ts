@@ -1,10 +1,12 @@
 /**
  * What retention removes, in SQL: expired signals, closed casussen past their bewaartermijn,
- * and the content of logboek entries past theirs. Each function skips what an active legal
- * hold protects and returns a count and the range of the moments that made things expire.
+ * the content of logboek entries past theirs, ended bezwaren whose subject has nothing left,
+ * and custodian usage counts the quotas no longer read. Each function skips what an active
+ * legal hold protects and returns a count and the range of the moments that made things expire.
  */
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
+import { USAGE_WINDOW_MS } from '../custodian/custodian-usage.repository.js';
 
 export interface Removed {
   count: number;
@@ -82,4 +84,37 @@ export async function redactLogContent(ex: Executor, loggedBefore: Date, termDay
      where ${eligible} and not ${isHeld}
      returning e.logged_at + make_interval(days => ${termDays}) as at`.execute(ex);
   return { ...summarise(rows.rows), held: held.rows[0]!.n };
+}
+
+/**
+ * Deletes ended bezwaren (rejected, or upheld and lifted) `termDays` after they ended, but only
+ * once nothing of their subject is left: no signal, no casus, no logboek entry that still names
+ * the subject (entries are redacted after their own term), and no active hold. A bezwaar is
+ * evidence of how an objection was handled (AVG art. 21, art. 5(2) accountability), so it stays as
+ * long as the data it was about; an upheld bezwaar in force is never removed: it is the block
+ * itself. Its subject hashes go with it (ON DELETE CASCADE).
+ */
+export async function removeEndedBezwaren(ex: Executor, endedBefore: Date, termDays: number): Promise<Removed & { held: number }> {
+  const ended = sql`(case when b.decision = 'rejected' then b.decided_at else b.lifted_at end)`;
+  const eligible = sql`${ended} is not null and ${ended} <= ${endedBefore}`;
+  const hashes = sql`(select h.subject_hash from bezwaar_subject_hashes h where h.bezwaar_id = b.id)`;
+  const dataLeft = sql`(exists (select 1 from signals s where s.subject_hash in ${hashes})
+      or exists (select 1 from case_subject_hashes c where c.subject_hash in ${hashes})
+      or exists (select 1 from logboek_entries e where e.subject_hash in ${hashes}))`;
+  const isHeld = sql`exists (select 1 from bezwaar_subject_hashes h where h.bezwaar_id = b.id and h.subject_hash in ${heldSubjects})`;
+  const held = await sql<{ n: number }>`select count(*)::int as n from bezwaren b where ${eligible} and ${isHeld}`.execute(ex);
+  const rows = await sql<{ at: Date }>`
+    delete from bezwaren b where ${eligible} and not ${isHeld} and not ${dataLeft}
+     returning ${ended} + make_interval(days => ${termDays}) as at`.execute(ex);
+  return { ...summarise(rows.rows), held: held.rows[0]!.n };
+}
+
+/** Deletes custodian usage counts of minutes that the quotas' window (24 hours) no longer covers. They name callers, never subjects. */
+export async function removeStaleCustodianUsage(ex: Executor, now: Date): Promise<Removed> {
+  const rows = await ex
+    .deleteFrom('custodian_usage')
+    .where('minute', '<=', new Date(now.getTime() - USAGE_WINDOW_MS))
+    .returning(sql<Date>`minute + interval '1 day'`.as('at'))
+    .execute();
+  return summarise(rows);
 }

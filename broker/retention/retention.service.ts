@@ -5,7 +5,11 @@
  *   history, vervolgacties and queries.
  * - Logboek entries' content is redacted `bewaartermijnen.logContentDays` after logging; the
  *   leaf hash stays, so inclusion and consistency proofs still verify.
- * - An active legal hold suspends all three for its casus or subject.
+ * - Ended bezwaren (rejected, or upheld and lifted) go `bewaartermijnen.bezwaarDays` after they
+ *   ended, once nothing of their subject is left (no signal, casus or unredacted log entry): they
+ *   are the evidence of how an objection was handled. An upheld bezwaar in force never goes.
+ * - Custodian usage counts go once the quotas' 24-hour window has passed them.
+ * - An active legal hold suspends removal for its casus or subject.
  *
  * Invariants:
  * - One run is one transaction, and its record is a logboek entry (`retention-run`) written in
@@ -26,7 +30,15 @@ import type { SchemaRegistry } from '../schemas/schema-registry.js';
 import { requireRegistered } from '../people/require-registered.js';
 import type { LogWriter } from '../logboek/log-writer.js';
 import { actorOf, type LogActor } from '../logboek/log-entry.js';
-import { heldExpiredSignals, redactLogContent, removeClosedCases, removeExpiredSignals, type Removed } from './retention.repository.js';
+import {
+  heldExpiredSignals,
+  redactLogContent,
+  removeClosedCases,
+  removeEndedBezwaren,
+  removeExpiredSignals,
+  removeStaleCustodianUsage,
+  type Removed,
+} from './retention.repository.js';
 import { listRetentionRecords } from './retention-record.repository.js';
 
 const DAY = 86_400_000;
@@ -44,7 +56,7 @@ export interface RetentionRun {
   runId: string;
   ranAt: string;
   trigger: RetentionTrigger;
-  removed: { signals: RangeView; cases: RangeView; logContent: RangeView };
+  removed: { signals: RangeView; cases: RangeView; logContent: RangeView; bezwaren: RangeView; custodianUsage: RangeView };
   kept: { onHold: number };
 }
 
@@ -80,7 +92,14 @@ export function runOfDetails(d: Record<string, unknown>, ranAt: Date): Retention
     runId: String(d['runId']),
     ranAt: ranAt.toISOString(),
     trigger: d['trigger'] as RetentionTrigger,
-    removed: { signals: range('signals'), cases: range('cases'), logContent: range('logContent') },
+    // Records of runs before bezwaren and usage counts were cleaned up read as 0 for them.
+    removed: {
+      signals: range('signals'),
+      cases: range('cases'),
+      logContent: range('logContent'),
+      bezwaren: range('bezwaren'),
+      custodianUsage: range('custodianUsage'),
+    },
     kept: { onHold: Number(d['keptOnHold'] ?? 0) },
   };
 }
@@ -93,7 +112,7 @@ export function createRetentionService(deps: {
   now: () => Date;
 }): RetentionService {
   const { db, platform } = deps;
-  const { closedCaseDays, logContentDays } = platform.bewaartermijnen;
+  const { closedCaseDays, logContentDays, bezwaarDays } = platform.bewaartermijnen;
 
   const execute = async (trigger: RetentionTrigger, actor: LogActor, traceId: string, person?: Parameters<typeof requireRegistered>[1]): Promise<RetentionRun> => {
     const startedAt = deps.now();
@@ -101,17 +120,26 @@ export function createRetentionService(deps: {
       if (person) await requireRegistered(trx, person);
       await sql`select pg_advisory_xact_lock(${RETENTION_LOCK})`.execute(trx);
       const now = deps.now();
-      // Cases first: a case's own queries go with it; then what is left of the log.
+      // Cases first: a case's own queries go with it; then what is left of the log; then the
+      // bezwaren whose subject has nothing left after that.
       const cases = await removeClosedCases(trx, new Date(now.getTime() - closedCaseDays * DAY), closedCaseDays);
       const heldSignals = await heldExpiredSignals(trx, now);
       const signals = await removeExpiredSignals(trx, now);
       const logContent = await redactLogContent(trx, new Date(now.getTime() - logContentDays * DAY), logContentDays);
+      const bezwaren = await removeEndedBezwaren(trx, new Date(now.getTime() - bezwaarDays * DAY), bezwaarDays);
+      const custodianUsage = await removeStaleCustodianUsage(trx, now);
       const result: RetentionRun = {
         runId: randomUUID(),
         ranAt: now.toISOString(),
         trigger,
-        removed: { signals: view(signals), cases: view(cases), logContent: view(logContent) },
-        kept: { onHold: heldSignals + cases.held + logContent.held },
+        removed: {
+          signals: view(signals),
+          cases: view(cases),
+          logContent: view(logContent),
+          bezwaren: view(bezwaren),
+          custodianUsage: view(custodianUsage),
+        },
+        kept: { onHold: heldSignals + cases.held + logContent.held + bezwaren.held },
       };
       await deps.log.append(trx, [
         { action: 'retention-run', actor, outcome: 'completed', traceId, startedAt, endedAt: deps.now(), details: detailsOf(result) },

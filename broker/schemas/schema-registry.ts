@@ -30,6 +30,7 @@ export interface FieldError {
 
 export type SchemaName =
   | 'config'
+  | 'config#/$defs/platformList'
   | 'custodian-config'
   | 'platform'
   | 'adapter-mapping'

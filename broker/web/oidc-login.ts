@@ -4,8 +4,9 @@
  * validates the ID token (signature, iss, aud, exp, nonce).
  *
  * The ID token must carry the same claims a bearer token does: `sub`, and `org` and `role`
- * for the organisation and role the person acts in (docs/configuration.md); `name` is shown
- * when present. The services still check the role's capabilities and the person register.
+ * for the organisation and role the person acts in (docs/configuration.md), and `platform` as
+ * a bearer token must (token-verifier.ts); `name` is shown when present. The services still
+ * check the role's capabilities and the person register.
  *
  * Plain-http issuers are allowed only on the loopback interface (tests, a local IdP).
  */
@@ -13,6 +14,7 @@ import * as client from 'openid-client';
 import { AppError } from '../errors/app-error.js';
 import type { WebConfig } from '../config/config.js';
 import type { WebUser } from './web-user.js';
+import { checkPlatformClaim, type PlatformClaim } from '../auth/token-verifier.js';
 
 export const CALLBACK_PATH = '/inloggen/terug';
 
@@ -32,7 +34,7 @@ export interface OidcLogin {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-export function createOidcLogin(web: WebConfig): OidcLogin {
+export function createOidcLogin(web: WebConfig, platform?: PlatformClaim): OidcLogin {
   const oidc = web.oidc!;
   const redirectUri = `${web.publicUrl}${CALLBACK_PATH}`;
   let configuration: Promise<client.Configuration> | undefined;
@@ -89,6 +91,11 @@ export function createOidcLogin(web: WebConfig): OidcLogin {
         throw new AppError('unauthenticated', 'the login could not be completed', [], { cause: err });
       }
       const claims = tokens.claims()!;
+      try {
+        checkPlatformClaim(claims['platform'], platform);
+      } catch (err) {
+        throw new AppError('forbidden', `the ID token is not for this platform: ${(err as Error).message}`);
+      }
       const org = claims['org'];
       const role = claims['role'];
       if (typeof org !== 'string' || typeof role !== 'string') {

@@ -7,13 +7,16 @@
  *   validation and logboek entry of the API applies unchanged.
  * - Sessions live in the database (web_sessions); the cookie is httpOnly, SameSite=Lax,
  *   and Secure when the public address is https.
+ * - Beside other platforms in one process, each platform's session cookie has its own name
+ *   (and path), and its sessions live in its own database under its own secret: a session of
+ *   one platform is never valid at another.
  * - Every state-changing request (POST) carries the session's CSRF token (csrf-sync,
  *   synchronizer token pattern): forms as `_csrf`, scripts as `x-csrf-token`.
  * - A Content-Security-Policy allows scripts from this origin only: no inline script.
  * - No identity ever reaches the server: identity inputs have no name and are
  *   pseudonymised in the browser (client/pseudonymise.ts).
  */
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import session from 'express-session';
 import { csrfSync } from 'csrf-sync';
 import type { Kysely } from 'kysely';
@@ -42,6 +45,7 @@ import { policyPages } from './pages/policy.page.js';
 import { inzagePages } from './pages/inzage.page.js';
 import { monitoringPages } from './pages/monitoring.page.js';
 import type { CasusPort, MonitoringPort, PolicyPort, RightsPort } from './web-ports.js';
+import type { PlatformClaim } from '../auth/token-verifier.js';
 
 export interface WebDeps {
   readonly db: Kysely<Database>;
@@ -61,6 +65,8 @@ export interface WebDeps {
   readonly monitoring?: MonitoringPort;
   /** Where the pages are mounted ('' at the root, `/p/<platform>` beside other platforms). */
   readonly basePath?: string;
+  /** What an OpenID Connect ID token's `platform` claim must say (as for bearer tokens). */
+  readonly platformClaim?: PlatformClaim;
 }
 
 const CSP = [
@@ -75,19 +81,32 @@ const CSP = [
   "object-src 'none'",
 ].join('; ');
 
-/** The session cookie's name: the __Host- prefix (RFC 6265bis) where cookies are Secure. */
-export const cookieNameOf = (web: WebConfig): string => (web.secureCookies ? '__Host-jpp-session' : 'jpp-session');
+/**
+ * The session cookie's name and path. At the root: `jpp-session`, or `__Host-jpp-session` where
+ * cookies are Secure, path /. Beside other platforms (`basePath` set) each platform has a cookie
+ * of its own, so that logging in to one never replaces another's session or reaches it:
+ * `jpp-session-<platform>` with the platform's path, or where Secure `__Host-jpp-session-<platform>`
+ * with path /, since the __Host- prefix demands path=/ (RFC 6265bis §4.1.3.2); then the name alone
+ * tells the platforms' cookies apart.
+ */
+export function sessionCookieOf(web: WebConfig, platformId: string, basePath = ''): { name: string; path: string } {
+  const name = `${web.secureCookies ? '__Host-' : ''}jpp-session${basePath ? `-${platformId}` : ''}`;
+  return { name, path: basePath && !web.secureCookies ? basePath : '/' };
+}
+
+/** The headers of every page: scripts, styles and connections from this origin only; no framing, no caching. */
+export const pageHeaders: RequestHandler = (_req, res, next) => {
+  res.setHeader('Content-Security-Policy', CSP);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'same-origin');
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
 
 export function webRoutes(deps: WebDeps): Router {
   const r = Router();
   r.use(assetRoutes());
-  r.use((_req, res, next) => {
-    res.setHeader('Content-Security-Policy', CSP);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'same-origin');
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
+  r.use(pageHeaders);
   if (!deps.config.sessionSecret) {
     // Production without OpenID Connect: the web interface says so instead of half-working.
     r.use((req, res, next) => {
@@ -97,11 +116,11 @@ export function webRoutes(deps: WebDeps): Router {
     });
     return r;
   }
-  const cookieName = cookieNameOf(deps.config);
+  const cookie = sessionCookieOf(deps.config, deps.platform.id, deps.basePath);
   const maxAge = deps.config.sessionMinutes * 60_000;
   r.use(
     session({
-      name: cookieName,
+      name: cookie.name,
       secret: deps.config.sessionSecret,
       store: new KyselySessionStore(deps.db, deps.now, maxAge),
       resave: false,
@@ -110,7 +129,7 @@ export function webRoutes(deps: WebDeps): Router {
       // With an https public address, TLS ends at a reverse proxy: trust its X-Forwarded-Proto
       // for the Secure cookie (express-session sets a Secure cookie only on a secure request).
       proxy: deps.config.secureCookies,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies, path: deps.basePath || '/', maxAge },
+      cookie: { httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies, path: cookie.path, maxAge },
     }),
   );
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
@@ -120,7 +139,7 @@ export function webRoutes(deps: WebDeps): Router {
   r.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 10_000 }));
   r.use('/web-api', express.json({ limit: '64kb', strict: true }));
   r.use(csrfSynchronisedProtection);
-  const ctx = createWebContext(deps.platform, (req) => generateToken(req), deps.config.publicUrl, cookieName, deps.basePath ?? '');
+  const ctx = createWebContext(deps.platform, (req) => generateToken(req), deps.config.publicUrl, cookie.name, deps.basePath ?? '', cookie.path);
 
   // The browser's one call with pseudonymisation data: blinded elements to the custodian.
   r.post('/web-api/custodian/evaluate', async (req, res) => {
@@ -131,7 +150,7 @@ export function webRoutes(deps: WebDeps): Router {
 
   loginPages(r, ctx, {
     ...(deps.demoPeople ? { demoPeople: deps.demoPeople } : {}),
-    ...(!deps.demoPeople && deps.config.oidc ? { oidc: createOidcLogin(deps.config) } : {}),
+    ...(!deps.demoPeople && deps.config.oidc ? { oidc: createOidcLogin(deps.config, deps.platformClaim) } : {}),
   });
   homePage(r, ctx);
   screeningPages(r, ctx, { queries: deps.queries, custodian: deps.custodian });

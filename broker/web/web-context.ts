@@ -24,6 +24,8 @@ export interface WebContext {
   /** The broker's address as browsers reach it (config JPP_PUBLIC_URL). */
   readonly publicUrl: string;
   readonly cookieName: string;
+  /** The session cookie's path ('/' unless the platform has its own, web-app.ts sessionCookieOf). */
+  readonly cookiePath: string;
   /**
    * Where this web interface is mounted ('' at the root; `/p/<platform>` when one process
    * serves several platforms). Every link, form action and redirect goes through `href`.
@@ -46,6 +48,7 @@ export function createWebContext(
   publicUrl: string,
   cookieName: string,
   basePath = '',
+  cookiePath = '/',
 ): WebContext {
   const user = (req: Request): WebUser => {
     const u = webUserOf(req);
@@ -56,6 +59,7 @@ export function createWebContext(
     platform,
     publicUrl,
     cookieName,
+    cookiePath,
     basePath,
     href: (path) => `${basePath}${path}`,
     csrf: (req) => generateToken(req),

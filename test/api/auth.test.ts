@@ -29,6 +29,7 @@ it.each([
   ['expired', async () => b.broker.devIssuer!.sign({ org: 'zvh-limburg-noord', role: 'jurist' }, 'demo-jurist', 'jpp-broker', -10)],
   ['with both a partner and a role', async () => b.sign({ partner: 'halt', org: 'halt', role: 'jurist' }, 'demo-jurist')],
   ['with neither a partner nor a role', async () => b.sign({}, 'demo-jurist')],
+  ['for another platform', async () => b.sign({ org: 'zvh-limburg-noord', role: 'jurist', platform: 'jpt-hollands-midden' }, 'demo-jurist')],
 ])('refuses a token %s', async (_label, make) => {
   const res = await read(await make());
   expect(res.status).toBe(401);
@@ -37,6 +38,11 @@ it.each([
 
 it('accepts a valid token', async () => {
   expect((await read(await b.token('demo-jurist'))).status).toBe(200);
+});
+
+it("accepts a token that names this platform, and, serving one platform alone, one that names none", async () => {
+  expect((await read(await b.sign({ org: 'zvh-limburg-noord', role: 'jurist', platform: 'jpp-sittard-geleen' }, 'demo-jurist'))).status).toBe(200);
+  expect((await read(await b.sign({ org: 'zvh-limburg-noord', role: 'jurist' }, 'demo-jurist'))).status).toBe(200);
 });
 
 it('does not reveal which /v1 routes exist to an unauthenticated caller', async () => {

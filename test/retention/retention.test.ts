@@ -1,7 +1,8 @@
 /**
  * Retention with the clock two years ahead: expired signals and closed casussen go, log
- * content past its term is redacted, everything under a legal hold stays, the run is
- * recorded in the logboek without identities, and the log still verifies.
+ * content past its term is redacted, ended bezwaren go once their subject has nothing left,
+ * stale custodian usage counts go, everything under a legal hold stays, the run is recorded
+ * in the logboek without identities, and the log still verifies.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,8 @@ import { verifyCommand, type AuditIo } from '../../broker/commands/audit.js';
 import { createLogClient, exportLog } from '../../broker/logboek/export-log.js';
 import { witnessOnce } from '../../broker/logboek/witness.js';
 import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+import { pseudonymise } from '../../adapters/pseudonymisation/custodian-client.js';
+import { syntheticBsn } from '../support/synthetic.js';
 
 const DAY = 86_400_000;
 const schemas = createSchemaRegistry();
@@ -32,6 +35,8 @@ const s = {} as {
   heldSubjectCase: OpenCase;
   run: any;
   before: { entries: number; redacted: number };
+  bezwaren: { rejectedNoData: string; inForce: string; liftedHeld: string; dataLeft: string };
+  usageAt: { old: Date; fresh: Date };
 };
 
 const one = async <T>(q: ReturnType<typeof sql<T>>) => (await q.execute(b.broker.db)).rows;
@@ -76,12 +81,33 @@ beforeAll(async () => {
   for (const c of [s.closed, s.closedHeld]) expect((await move(c, { to: 'afgesloten', outcome: 'geen-zorgen' })).status).toBe(200);
   expect((await b.call('POST', '/v1/legal-holds', { token: fg, body: { subject: s.held, reason: 'klacht-ap' } })).status).toBe(201);
   expect((await b.call('POST', '/v1/legal-holds', { token: fg, body: { caseId: s.closedHeld.caseId, reason: 'rechtszaak' } })).status).toBe(201);
+  // Bezwaren: one whose subject has nothing in the broker, one in force, one lifted for a held
+  // subject, one for a subject whose open casus is still there.
+  const bezwaar = async (subject: string, decision: 'upheld' | 'rejected'): Promise<string> => {
+    const res = await b.call('POST', '/v1/bezwaren', { token: fg, body: { subject, doelen: ['jpp-screening'], decision } });
+    expect(res.status, res.text).toBe(201);
+    return res.body.bezwaarId;
+  };
+  s.bezwaren = {
+    rejectedNoData: await bezwaar(randomPseudonym(), 'rejected'),
+    inForce: await bezwaar(randomPseudonym(), 'upheld'),
+    liftedHeld: await bezwaar(s.held, 'upheld'),
+    dataLeft: await bezwaar(s.free, 'rejected'),
+  };
+  expect((await b.call('POST', `/v1/bezwaren/${s.bezwaren.liftedHeld}/lift`, { token: fg })).status).toBe(200);
+  // The custodian counts an adapter's evaluation for its quota, now ...
+  const custodian = { baseUrl: `${b.url}/custodian/v1`, token: await b.adapterToken('halt') };
+  await pseudonymise(custodian, [{ bsn: syntheticBsn() }]);
+  s.usageAt = { old: b.clock.now, fresh: b.clock.now };
   await b.broker.sequencer.drain({ forceCheckpoint: true });
   const v = await verify('database');
   expect(v.code).toBe(0);
   s.before = { entries: v.report.entries, redacted: v.report.redacted };
 
   b.clock.now = new Date(b.clock.now.getTime() + 2 * 365 * DAY + DAY);
+  // ... and two years later, just before the run.
+  await pseudonymise(custodian, [{ bsn: syntheticBsn() }]);
+  s.usageAt.fresh = b.clock.now;
   const res = await b.call('POST', '/v1/retention/runs', { token: await b.token('demo-fg') });
   expect(res.status, res.text).toBe(201);
   s.run = res.body;
@@ -128,13 +154,40 @@ describe('two years ahead', () => {
     expect((await inzage(s.held)).total).toBe(b.broker.platform.partners.length);
   });
 
+  it('removes an ended bezwaar whose subject has nothing left, and keeps one in force, one on hold and one whose subject still has data', async () => {
+    const present = async (id: string) => countOf('bezwaren', sql`id = ${id}`);
+    expect(await present(s.bezwaren.rejectedNoData)).toBe(0);
+    expect(await countOf('bezwaar_subject_hashes', sql`bezwaar_id = ${s.bezwaren.rejectedNoData}`)).toBe(0);
+    for (const kept of [s.bezwaren.inForce, s.bezwaren.liftedHeld, s.bezwaren.dataLeft]) expect(await present(kept)).toBe(1);
+    expect(s.run.removed.bezwaren.count).toBe(1);
+    // Its term ran from its decision: bezwaarDays (730) later.
+    expect(s.run.removed.bezwaren.to).toBe(s.run.removed.bezwaren.from);
+    expect(Math.abs(new Date(s.run.removed.bezwaren.from).getTime() - (s.usageAt.old.getTime() + 730 * DAY))).toBeLessThan(60_000);
+    // The held subject's lifted bezwaar counts among what holds kept.
+    expect(s.run.kept.onHold).toBeGreaterThanOrEqual(4);
+  });
+
+  it("removes the custodian's usage counts older than the quotas' 24 hours, and keeps today's", async () => {
+    expect(await countOf('custodian_usage', sql`minute <= ${new Date(s.usageAt.fresh.getTime() - DAY)}`)).toBe(0);
+    expect(await countOf('custodian_usage', sql`caller_id = 'adapter:halt' and minute > ${new Date(s.usageAt.fresh.getTime() - DAY)}`)).toBe(1);
+    expect(s.run.removed.custodianUsage.count).toBeGreaterThanOrEqual(1);
+    expect(new Date(s.run.removed.custodianUsage.to).getTime()).toBeLessThanOrEqual(s.usageAt.fresh.getTime());
+  });
+
   it('records the run in the logboek: counts and time ranges, no identities', async () => {
     expect(schemas.validate('retention#/$defs/run', s.run)).toEqual([]);
     const [entry] = await one(sql<{ content: string; actor_id: string; subject_hash: unknown; case_ref: unknown }>`
       select content, actor_id, subject_hash, case_ref from logboek_entries where action = 'retention-run' order by id desc limit 1`);
     expect(entry).toMatchObject({ actor_id: 'demo-fg', subject_hash: null, case_ref: null });
     const details = JSON.parse(entry!.content).details;
-    expect(details).toMatchObject({ runId: s.run.runId, signalsRemoved: s.run.removed.signals.count, casesRemoved: s.run.removed.cases.count, logContentRemoved: s.run.removed.logContent.count });
+    expect(details).toMatchObject({
+      runId: s.run.runId,
+      signalsRemoved: s.run.removed.signals.count,
+      casesRemoved: s.run.removed.cases.count,
+      logContentRemoved: s.run.removed.logContent.count,
+      bezwarenRemoved: s.run.removed.bezwaren.count,
+      custodianUsageRemoved: s.run.removed.custodianUsage.count,
+    });
     for (const secret of [s.free, s.held, s.closed.caseRef, s.closedHeld.caseRef, s.freeRef]) expect(entry!.content).not.toContain(secret);
     const list = await b.call('GET', '/v1/retention/runs', { token: await b.token('demo-jurist') });
     expect(list.body.items[0]).toEqual(s.run);
@@ -153,7 +206,7 @@ describe('two years ahead', () => {
 
   it('a second run removes nothing more', async () => {
     const again = await b.call('POST', '/v1/retention/runs', { token: await b.token('demo-fg') });
-    expect(again.body.removed).toMatchObject({ signals: { count: 0 }, cases: { count: 0 } });
+    expect(again.body.removed).toMatchObject({ signals: { count: 0 }, cases: { count: 0 }, bezwaren: { count: 0 }, custodianUsage: { count: 0 } });
   });
 });
 

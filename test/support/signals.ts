@@ -12,7 +12,7 @@ export interface SignalSpec {
 }
 
 /** Submits one batch for `partner`; expects every signal accepted and returns the refs. */
-export async function submitSignals(b: TestBroker, partner: string, specs: SignalSpec[]): Promise<string[]> {
+export async function submitSignals(b: Pick<TestBroker, 'clock' | 'call' | 'adapterToken'>, partner: string, specs: SignalSpec[]): Promise<string[]> {
   const now = b.clock.now;
   const signals = specs.map((s) => ({
     subject: s.subject,

@@ -37,8 +37,36 @@ export interface TestBroker {
   adapterToken(partner: string): Promise<string>;
   /** A token with arbitrary claims from the demo issuer. */
   sign(claims: Record<string, string>, subject: string): Promise<string>;
-  call(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<Reply>;
+  call(method: string, path: string, opts?: CallOptions): Promise<Reply>;
   close(): Promise<void>;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+/** One request as a client sends it: bearer token, JSON body (or a raw one); the reply with its body parsed when it is JSON. */
+export async function callApi(url: string, method: string, opts: CallOptions = {}): Promise<Reply> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.token) headers['authorization'] = `Bearer ${opts.token}`;
+  let body: string | undefined;
+  if (opts.raw !== undefined) body = opts.raw;
+  else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: res.status, headers: res.headers, body: parsed, text };
 }
 
 export interface TestBrokerOptions {
@@ -92,25 +120,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
     },
     adapterToken: (partner) => issuer.sign({ partner }, `adapter:${partner}`, audience),
     sign: (claims, subject) => issuer.sign(claims, subject, audience),
-    async call(method, path, opts = {}) {
-      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-      if (opts.token) headers['authorization'] = `Bearer ${opts.token}`;
-      let body: string | undefined;
-      if (opts.raw !== undefined) body = opts.raw;
-      else if (opts.body !== undefined) {
-        body = JSON.stringify(opts.body);
-        headers['content-type'] ??= 'application/json';
-      }
-      const res = await fetch(`${url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-      const text = await res.text();
-      let parsed: unknown;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        parsed = undefined;
-      }
-      return { status: res.status, headers: res.headers, body: parsed, text };
-    },
+    call: (method, path, opts = {}) => callApi(`${url}${path}`, method, opts),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await broker.close();

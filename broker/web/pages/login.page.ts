@@ -93,7 +93,7 @@ export function loginPages(r: Router, ctx: WebContext, o: { demoPeople?: readonl
 
   r.post('/uitloggen', async (req, res) => {
     await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
-    res.clearCookie(ctx.cookieName, { path: ctx.basePath || '/' });
+    res.clearCookie(ctx.cookieName, { path: ctx.cookiePath, httpOnly: true, sameSite: 'lax', secure: ctx.publicUrl.startsWith('https://') });
     res.redirect(303, ctx.href('/inloggen'));
   });
 }
