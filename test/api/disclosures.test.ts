@@ -9,6 +9,7 @@ import { submitSignals } from '../support/signals.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
 import { withCase } from '../support/casus.js';
 import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+import { lockSequencer } from '../../broker/logboek/logboek.repository.js';
 
 const schemas = createSchemaRegistry();
 let b: TestBroker;
@@ -131,7 +132,15 @@ describe('append-only', () => {
     const state = sql`select e.id, e.outcome, l.seq, l.leaf_hash from logboek_entries e left join logboek_leaves l on l.entry_id = e.id order by e.id`;
     const before = (await state.execute(b.broker.db)).rows;
     expect(before.some((r) => (r as { seq: unknown }).seq !== null)).toBe(true);
-    await expect(statement.execute(b.broker.db)).rejects.toThrow(/append-only/);
+    // With the sequencer's lock held, as an attacker racing it would not bother to: a run kicked
+    // meanwhile waits, instead of taking its table locks in the other order than TRUNCATE … CASCADE
+    // (PostgreSQL would then end one of the two as a deadlock, not as the refusal under test).
+    await expect(
+      b.broker.db.transaction().execute(async (trx) => {
+        await lockSequencer(trx);
+        await statement.execute(trx);
+      }),
+    ).rejects.toThrow(/append-only/);
     expect((await state.execute(b.broker.db)).rows).toEqual(before);
   });
 });
