@@ -192,13 +192,12 @@ export function createCasusService(deps: {
         traceId: e.traceId,
         startedAt: e.startedAt,
         endedAt: deps.now(),
-        ...(hashes[0] ? { subjectHash: hashes[0] } : {}),
+        ...(hashes[0] ? { subjectHash: hashes[0], alsoSubjectHashes: hashes.slice(1) } : {}),
         doel: c.doel,
         caseRef: c.caseRef,
         details: {
           caseId: c.id,
           subjectId: s.id,
-          ...(hashes.length > 1 ? { alsoSubjects: hashes.slice(1).map((h) => h.toString('base64url')) } : {}),
           ...(e.details ?? {}),
         },
       });

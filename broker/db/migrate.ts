@@ -14,6 +14,7 @@ import * as retention from './migrations/0009-retention.js';
 import * as policyLifecycle from './migrations/0006-policy-lifecycle.js';
 import * as adapterTransport from './migrations/0007-adapter-transport.js';
 import * as webSessions from './migrations/0010-web-sessions.js';
+import * as subjectAliases from './migrations/0011-logboek-subject-aliases.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-policy-lifecycle': policyLifecycle,
   '0007-adapter-transport': adapterTransport,
   '0010-web-sessions': webSessions,
+  '0011-logboek-subject-aliases': subjectAliases,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

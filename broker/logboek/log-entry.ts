@@ -55,6 +55,12 @@ export interface LogEntryInput {
   readonly startedAt: Date;
   readonly endedAt: Date;
   readonly subjectHash?: Uint8Array;
+  /**
+   * The same subject's hashes under the other key epochs it was named by (a question during
+   * a key rotation's overlap). Kept in the content as `details.alsoSubjects`, and indexed
+   * (logboek_subject_aliases), so that inzage and legal holds find the entry under any of them.
+   */
+  readonly alsoSubjectHashes?: readonly Uint8Array[];
   readonly doel?: string;
   readonly partner?: string;
   readonly caseRef?: string;
@@ -100,7 +106,10 @@ export function toLogContent(input: LogEntryInput, activity: string): LogContent
     outcome: input.outcome,
     rules: [...(input.rules ?? [])],
     policy: input.policy ? { ...input.policy } : null,
-    details: { ...(input.details ?? {}) },
+    details: {
+      ...(input.details ?? {}),
+      ...(input.alsoSubjectHashes?.length ? { alsoSubjects: input.alsoSubjectHashes.map((h) => Buffer.from(h).toString('base64url')) } : {}),
+    },
     traceId: input.traceId,
     startedAt: input.startedAt.toISOString(),
     endedAt: input.endedAt.toISOString(),

@@ -4,12 +4,14 @@
  * the commit.
  *
  * Invariants:
+ * - An entry about a subject named under several key epochs is indexed under each of its
+ *   hashes (logboek_subject_aliases), in the same transaction.
  * - Every entry names its processing activity from the platform's register of
  *   verwerkingsactiviteiten (AVG art. 30); an action without one cannot be logged.
  */
 import type { Executor } from '../db/database.js';
 import { canonicalJson, toLogContent, type LogAction, type LogEntryInput } from './log-entry.js';
-import { insertLogRows } from './logboek.repository.js';
+import { insertLogRows, insertSubjectAliases } from './logboek.repository.js';
 
 export interface LogWriter {
   append(ex: Executor, entries: readonly LogEntryInput[]): Promise<void>;
@@ -20,7 +22,8 @@ export interface LogWriter {
 export function createLogWriter(deps: { activityOf: (action: LogAction) => string; onCommitted: () => void }): LogWriter {
   return {
     async append(ex, entries) {
-      await insertLogRows(
+      const aliased = entries.some((e) => e.alsoSubjectHashes?.length);
+      const ids = await insertLogRows(
         ex,
         entries.map((e) => {
           const content = toLogContent(e, deps.activityOf(e.action));
@@ -40,7 +43,14 @@ export function createLogWriter(deps: { activityOf: (action: LogAction) => strin
             traceId: e.traceId,
           };
         }),
+        aliased,
       );
+      if (aliased) {
+        await insertSubjectAliases(
+          ex,
+          entries.flatMap((e, i) => (e.alsoSubjectHashes ?? []).map((h) => ({ entryId: ids[i]!, subjectHash: h }))),
+        );
+      }
     },
     committed: deps.onCommitted,
   };

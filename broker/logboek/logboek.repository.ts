@@ -22,27 +22,45 @@ export interface NewLogRow {
   readonly traceId: string;
 }
 
-export async function insertLogRows(ex: Executor, rows: readonly NewLogRow[]): Promise<void> {
-  if (rows.length === 0) return;
+/**
+ * Inserts entries; with `returnIds`, returns their ids in the order given. (Ids come from an
+ * identity column, assigned row by row in the order of the VALUES list, so sorting them gives
+ * that order back.)
+ */
+export async function insertLogRows(ex: Executor, rows: readonly NewLogRow[], returnIds = false): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const insert = ex.insertInto('logboek_entries').values(
+    rows.map((r) => ({
+      content: r.content,
+      action: r.action,
+      logged_at: r.loggedAt,
+      actor_id: r.actorId,
+      organisation_id: r.organisationId,
+      role_id: r.roleId,
+      partner_id: r.partnerId,
+      doel: r.doel,
+      case_ref: r.caseRef,
+      outcome: r.outcome,
+      subject_hash: r.subjectHash,
+      query_id: r.queryId,
+      trace_id: r.traceId,
+    })),
+  );
+  if (!returnIds) {
+    await insert.execute();
+    return [];
+  }
+  const ids = await insert.returning('id').execute();
+  return ids.map((r) => r.id).sort((a, b) => a - b);
+}
+
+/** Indexes entries under their subject's other hashes (migration 0011). */
+export async function insertSubjectAliases(ex: Executor, aliases: ReadonlyArray<{ entryId: number; subjectHash: Uint8Array }>): Promise<void> {
+  if (aliases.length === 0) return;
   await ex
-    .insertInto('logboek_entries')
-    .values(
-      rows.map((r) => ({
-        content: r.content,
-        action: r.action,
-        logged_at: r.loggedAt,
-        actor_id: r.actorId,
-        organisation_id: r.organisationId,
-        role_id: r.roleId,
-        partner_id: r.partnerId,
-        doel: r.doel,
-        case_ref: r.caseRef,
-        outcome: r.outcome,
-        subject_hash: r.subjectHash,
-        query_id: r.queryId,
-        trace_id: r.traceId,
-      })),
-    )
+    .insertInto('logboek_subject_aliases')
+    .values(aliases.map((a) => ({ entry_id: a.entryId, subject_hash: a.subjectHash })))
+    .onConflict((oc) => oc.doNothing())
     .execute();
 }
 

@@ -109,8 +109,6 @@ export function createQueryService(deps: {
       const permitted = scopes.filter((s) => s.permitted);
       const subjectHashes = req.subjects.map(deps.hashSubject);
       const subjectHash = subjectHashes[0]!;
-      // The log keeps the subject under every epoch asked, so a later inzage finds it under any of them.
-      const alsoSubjects = subjectHashes.slice(1).map((h) => h.toString('base64url'));
       const queryId = randomUUID();
 
       const response = await db.transaction().execute(async (trx) => {
@@ -171,6 +169,8 @@ export function createQueryService(deps: {
             startedAt,
             endedAt: now,
             subjectHash,
+            // The log keeps the subject under every epoch asked, so a later inzage finds it under any of them.
+            alsoSubjectHashes: subjectHashes.slice(1),
             doel: req.doel,
             partner: scope.partner,
             caseRef: casus.caseRef,
@@ -182,7 +182,6 @@ export function createQueryService(deps: {
               categoriesCounted,
               caseId: casus.id,
               ...(blocked ? { bezwaarBlock: true } : {}),
-              ...(alsoSubjects.length > 0 ? { alsoSubjects } : {}),
             },
           });
         }

@@ -71,18 +71,22 @@ export async function removeClosedCases(ex: Executor, closedBefore: Date, termDa
  * hash, case ref and query id become NULL; what is left says what kind of step happened when,
  * by which role, without whom it was about. Only entries already in the Merkle tree (a row of
  * logboek_leaves) are redacted, so the leaf hash that proofs rest on is never lost. Entries
- * about a held subject or casus keep their content.
+ * about a held subject or casus keep their content, also when the held hash is one of the
+ * entry's other hashes (a key rotation's overlap); a redacted entry's other hashes are removed.
  */
 export async function redactLogContent(ex: Executor, loggedBefore: Date, termDays: number): Promise<Removed & { held: number }> {
   const eligible = sql`e.content is not null and e.logged_at <= ${loggedBefore}
       and exists (select 1 from logboek_leaves l where l.entry_id = e.id)`;
   const isHeld = sql`((e.subject_hash is not null and e.subject_hash in ${heldSubjects})
+      or exists (select 1 from logboek_subject_aliases a where a.entry_id = e.id and a.subject_hash in ${heldSubjects})
       or (e.case_ref is not null and e.case_ref in (select case_ref from cases where id in ${heldCases})))`;
   const held = await sql<{ n: number }>`select count(*)::int as n from logboek_entries e where ${eligible} and ${isHeld}`.execute(ex);
   const rows = await sql<{ at: Date }>`
     update logboek_entries e set content = null, subject_hash = null, case_ref = null, query_id = null
      where ${eligible} and not ${isHeld}
      returning e.logged_at + make_interval(days => ${termDays}) as at`.execute(ex);
+  // The other hashes a redacted entry was indexed under go with its subject hash (migration 0011).
+  await sql`delete from logboek_subject_aliases a using logboek_entries e where e.id = a.entry_id and e.content is null`.execute(ex);
   return { ...summarise(rows.rows), held: held.rows[0]!.n };
 }
 
@@ -100,7 +104,8 @@ export async function removeEndedBezwaren(ex: Executor, endedBefore: Date, termD
   const hashes = sql`(select h.subject_hash from bezwaar_subject_hashes h where h.bezwaar_id = b.id)`;
   const dataLeft = sql`(exists (select 1 from signals s where s.subject_hash in ${hashes})
       or exists (select 1 from case_subject_hashes c where c.subject_hash in ${hashes})
-      or exists (select 1 from logboek_entries e where e.subject_hash in ${hashes}))`;
+      or exists (select 1 from logboek_entries e where e.subject_hash in ${hashes})
+      or exists (select 1 from logboek_subject_aliases a where a.subject_hash in ${hashes}))`;
   const isHeld = sql`exists (select 1 from bezwaar_subject_hashes h where h.bezwaar_id = b.id and h.subject_hash in ${heldSubjects})`;
   const held = await sql<{ n: number }>`select count(*)::int as n from bezwaren b where ${eligible} and ${isHeld}`.execute(ex);
   const rows = await sql<{ at: Date }>`

@@ -117,7 +117,6 @@ export function createRightsService(deps: {
     const errors = deps.schemas.validate(name, body);
     if (errors.length > 0) throw validationError(errors);
   };
-  const also = (hashes: Buffer[]): Record<string, string[]> => (hashes.length > 1 ? { alsoSubjects: hashes.slice(1).map((h) => h.toString('base64url')) } : {});
 
   return {
     async inzage(principal, body, traceId) {
@@ -162,7 +161,8 @@ export function createRightsService(deps: {
             startedAt,
             endedAt: generatedAt,
             subjectHash: hashes[0]!,
-            details: { reportId, disclosures: disclosures.length, ...also(hashes) },
+            alsoSubjectHashes: hashes.slice(1),
+            details: { reportId, disclosures: disclosures.length },
           },
         ]);
         return {
@@ -201,7 +201,8 @@ export function createRightsService(deps: {
             startedAt,
             endedAt: now,
             subjectHash: hashes[0]!,
-            details: { bezwaarId: b.id, doelen: req.doelen, ...also(hashes) },
+            alsoSubjectHashes: hashes.slice(1),
+            details: { bezwaarId: b.id, doelen: req.doelen },
           },
         ]);
         return b;
@@ -223,7 +224,7 @@ export function createRightsService(deps: {
         await liftBezwaar(trx, b.id, now);
         const hashes = await bezwaarSubjectHashes(trx, b.id);
         await deps.log.append(trx, [
-          { action: 'bezwaar', actor: actorOf(person), outcome: 'lifted', traceId, startedAt, endedAt: now, subjectHash: hashes[0]!, details: { bezwaarId: b.id, ...also(hashes) } },
+          { action: 'bezwaar', actor: actorOf(person), outcome: 'lifted', traceId, startedAt, endedAt: now, subjectHash: hashes[0]!, alsoSubjectHashes: hashes.slice(1), details: { bezwaarId: b.id } },
         ]);
         return { ...b, liftedAt: now };
       });
@@ -255,9 +256,9 @@ export function createRightsService(deps: {
             traceId,
             startedAt,
             endedAt: now,
-            ...(hashes[0] ? { subjectHash: hashes[0] } : {}),
+            ...(hashes[0] ? { subjectHash: hashes[0], alsoSubjectHashes: hashes.slice(1) } : {}),
             ...(caseRef ? { caseRef } : {}),
-            details: { holdId: h.id, scope: h.scope, reason: req.reason, ...also(hashes) },
+            details: { holdId: h.id, scope: h.scope, reason: req.reason },
           },
         ]);
         return h;
@@ -299,9 +300,9 @@ export function createRightsService(deps: {
             traceId,
             startedAt,
             endedAt: now,
-            ...(hashes[0] ? { subjectHash: hashes[0] } : {}),
+            ...(hashes[0] ? { subjectHash: hashes[0], alsoSubjectHashes: hashes.slice(1) } : {}),
             ...(c ? { caseRef: c.caseRef } : {}),
-            details: { holdId: h.id, scope: h.scope, ...also(hashes) },
+            details: { holdId: h.id, scope: h.scope },
           },
         ]);
         return { ...h, releasedAt: now };

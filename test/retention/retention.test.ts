@@ -1,6 +1,7 @@
 /**
  * Retention with the clock two years ahead: expired signals and closed casussen go, log
- * content past its term is redacted, ended bezwaren go once their subject has nothing left,
+ * content past its term is redacted (with the other subject hashes it was indexed under),
+ * ended bezwaren go once their subject has nothing left,
  * stale custodian usage counts go, everything under a legal hold stays, the run is recorded
  * in the logboek without identities, and the log still verifies.
  */
@@ -37,6 +38,8 @@ const s = {} as {
   before: { entries: number; redacted: number };
   bezwaren: { rejectedNoData: string; inForce: string; liftedHeld: string; dataLeft: string };
   usageAt: { old: Date; fresh: Date };
+  /** Asked about under two key epochs (a rotation's overlap): held by the second hash only, or not held. */
+  overlap: { reportId: string; freeEntryIds: number[] };
 };
 
 const one = async <T>(q: ReturnType<typeof sql<T>>) => (await q.execute(b.broker.db)).rows;
@@ -79,6 +82,18 @@ beforeAll(async () => {
     expect((await b.call('POST', '/v1/queries', { token: voorzitter, body: { subject, doel: 'jpp-screening', caseId: c.caseId } })).status).toBe(200);
   }
   for (const c of [s.closed, s.closedHeld]) expect((await move(c, { to: 'afgesloten', outcome: 'geen-zorgen' })).status).toBe(200);
+  // During a key rotation's overlap a youth is named by a pseudonym per epoch. One youth's
+  // inzageverzoek is answered with both (its report entry is about no casus, and holds the second
+  // pseudonym's hash as an other hash), and that youth is put on hold by the second pseudonym only.
+  // Another youth is asked about with both, without a hold.
+  const [heldMain, heldAlias, freeMain, freeAlias] = [randomPseudonym(), randomPseudonym(), randomPseudonym(), randomPseudonym()];
+  const report = await b.call('POST', '/v1/inzage', { token: await b.token('demo-jurist'), body: { subject: [heldMain, heldAlias] } });
+  expect(report.status, report.text).toBe(200);
+  const freeCase = await openCase(b, [[freeMain, freeAlias]]);
+  expect((await b.call('POST', '/v1/queries', { token: voorzitter, body: { subject: [freeMain, freeAlias], doel: 'jpp-screening', caseId: freeCase.caseId } })).status).toBe(200);
+  const freeEntryIds = (await one(sql<{ id: number }>`select id from logboek_entries where case_ref = ${freeCase.caseRef}`)).map((r) => r.id);
+  s.overlap = { reportId: report.body.reportId, freeEntryIds };
+  expect((await b.call('POST', '/v1/legal-holds', { token: fg, body: { subject: heldAlias, reason: 'klacht-ap' } })).status).toBe(201);
   expect((await b.call('POST', '/v1/legal-holds', { token: fg, body: { subject: s.held, reason: 'klacht-ap' } })).status).toBe(201);
   expect((await b.call('POST', '/v1/legal-holds', { token: fg, body: { caseId: s.closedHeld.caseId, reason: 'rechtszaak' } })).status).toBe(201);
   // Bezwaren: one whose subject has nothing in the broker, one in force, one lifted for a held
@@ -154,6 +169,18 @@ describe('two years ahead', () => {
     expect((await inzage(s.held)).total).toBe(b.broker.platform.partners.length);
   });
 
+  it("keeps the entries held by one of their other hashes (a key rotation's overlap), and removes a redacted entry's other hashes", async () => {
+    const held = await one(sql<{ id: number }>`select id from logboek_entries where action = 'inzage-report' and position(${s.overlap.reportId} in content) > 0`);
+    expect(held).toHaveLength(1);
+    expect(await countOf('logboek_subject_aliases', sql`entry_id = ${held[0]!.id}`)).toBe(1);
+    // The other youth's entries are redacted, and the other hashes they were indexed under are gone.
+    const free = await one(sql<{ content: string | null }>`select content from logboek_entries where id in (${sql.join(s.overlap.freeEntryIds)})`);
+    expect(free.length).toBe(s.overlap.freeEntryIds.length);
+    expect(free.every((e) => e.content === null)).toBe(true);
+    expect(await countOf('logboek_subject_aliases', sql`entry_id in (${sql.join(s.overlap.freeEntryIds)})`)).toBe(0);
+    expect(await countOf('logboek_subject_aliases', sql`entry_id in (select id from logboek_entries where content is null)`)).toBe(0);
+  });
+
   it('removes an ended bezwaar whose subject has nothing left, and keeps one in force, one on hold and one whose subject still has data', async () => {
     const present = async (id: string) => countOf('bezwaren', sql`id = ${id}`);
     expect(await present(s.bezwaren.rejectedNoData)).toBe(0);
@@ -216,10 +243,15 @@ describe('the database guard', () => {
     ['redaction that changes more than it may', sql`update logboek_entries set content = null, subject_hash = null, case_ref = null, query_id = null, outcome = 'x' where content is not null`],
     ['redaction that keeps the subject', sql`update logboek_entries set content = null where content is not null and subject_hash is not null`],
     ['a DELETE', sql`delete from logboek_entries where content is null`],
+    ["a DELETE of an unredacted entry's other subject hash", sql`delete from logboek_subject_aliases`],
+    ['an UPDATE of an other subject hash', sql`update logboek_subject_aliases set subject_hash = subject_hash`],
+    ['a TRUNCATE of the other subject hashes', sql`truncate logboek_subject_aliases`],
   ])('refuses %s', async (_what, statement) => {
-    const before = await one(sql`select id, content, outcome from logboek_entries order by id`);
+    const state = async () => [await one(sql`select id, content, outcome from logboek_entries order by id`), await one(sql`select * from logboek_subject_aliases order by entry_id, subject_hash`)];
+    const before = await state();
+    expect(before[1]!.length).toBeGreaterThan(0);
     await expect(statement.execute(b.broker.db)).rejects.toThrow(/append-only/);
-    expect(await one(sql`select id, content, outcome from logboek_entries order by id`)).toEqual(before);
+    expect(await state()).toEqual(before);
   });
 
   it('refuses to redact an entry that is not in the tree yet', async () => {

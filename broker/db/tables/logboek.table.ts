@@ -43,6 +43,16 @@ export interface LogboekLeafTable {
   leaf_hash: Immutable<Uint8Array>;
 }
 
+/**
+ * Another hash of an entry's subject (`details.alsoSubjects` in its content: the same youth
+ * under another key epoch), as an index for inzage and legal holds (migration 0011).
+ * Insert-only; a row goes only with its entry's redaction.
+ */
+export interface LogboekSubjectAliasTable {
+  subject_hash: Immutable<Uint8Array>;
+  entry_id: Immutable<number>;
+}
+
 /** A complete subtree of the Merkle tree: its level (log2 of its leaf count), its index at that level, its hash. */
 export interface LogboekNodeTable {
   level: Immutable<number>;
