@@ -104,11 +104,26 @@ const DUTCH: Record<string, string> = {
   internal: 'Er ging iets mis. Er is niets beantwoord.',
 };
 
-/** A service's error in Dutch for the page: a sentence plus, where the service named fields, those. */
-export function errorMessage(err: AppError): Html {
+/**
+ * A service's error in Dutch for the page: a sentence plus, where the service named fields,
+ * those. `fields` gives the Dutch label of the form field behind a JSON Pointer (the longest
+ * matching prefix wins, so '/subjects' labels '/subjects/2' too, with its number).
+ */
+export function errorMessage(err: AppError, fields: Readonly<Record<string, string | ((pointer: string) => string)>> = {}): Html {
+  const label = (pointer: string): string | undefined => {
+    const key = Object.keys(fields).filter((k) => pointer === k || pointer.startsWith(`${k}/`)).sort((a, b) => b.length - a.length)[0];
+    if (key === undefined) return undefined;
+    const l = fields[key]!;
+    return typeof l === 'function' ? l(pointer) : l;
+  };
   return html`<p>${DUTCH[err.code] ?? DUTCH['internal']}</p>${
     err.code !== 'internal' ? html`<p class="hint">Toelichting van het systeem: <span lang="en">${err.message}</span></p>` : ''
-  }${err.errors.length > 0 ? html`<ul lang="en">${err.errors.map((e) => html`<li><code>${e.pointer}</code> ${e.detail}</li>`)}</ul>` : ''}`;
+  }${err.errors.length > 0
+    ? html`<ul>${err.errors.map((e) => {
+        const l = label(e.pointer);
+        return l ? html`<li><strong>${l}</strong>: <span lang="en">${e.detail}</span> <code class="hint">${e.pointer}</code></li>` : html`<li lang="en"><code>${e.pointer}</code> ${e.detail}</li>`;
+      })}</ul>`
+    : ''}`;
 }
 
 export function webErrorHandler(ctx: WebContext): ErrorRequestHandler {

@@ -1,7 +1,7 @@
 /**
  * The services of other modules that the web pages use, as the pages need them: the policy
- * lifecycle (docs/policies.md), the casus workflow, data-subject rights and monitoring
- * (docs/casus.md). Their signatures are those of the services (principal first, bodies as
+ * lifecycle (docs/policies.md), the casus workflow, data-subject rights, retention and
+ * monitoring (docs/casus.md). Their signatures are those of the services (principal first, bodies as
  * the API takes them, results as the API returns them), so the composition root passes the
  * services themselves. Where a service exports the type of a result, the port uses it;
  * the rest name only the fields the pages read.
@@ -10,6 +10,8 @@ import type { Principal } from '../auth/principal.js';
 import type { Rule } from '../policy/policy-content.js';
 import type { PolicySummary } from '../policy/policy-lifecycle.service.js';
 import type { CasusView, NotificationView } from '../casus/casus.service.js';
+import type { BezwaarView, HoldView, InzageReport } from '../rights/rights.service.js';
+import type { RetentionRun } from '../retention/retention.service.js';
 
 export type PolicySummaryView = PolicySummary;
 
@@ -107,6 +109,8 @@ export interface PolicyPort {
   approve(principal: Principal, version: string, body: unknown, traceId: string): Promise<unknown>;
   reject(principal: Principal, version: string, body: unknown, traceId: string): Promise<unknown>;
   activate(principal: Principal, version: string, body: unknown, traceId: string): Promise<unknown>;
+  /** A new draft that copies a superseded version (POST /v1/policies/{version}/rollback). */
+  rollback(principal: Principal, version: string, body: unknown, traceId: string): Promise<{ id: number }>;
   simulate(principal: Principal, version: string, body: unknown): Promise<ExplanationView>;
 }
 
@@ -126,29 +130,29 @@ export interface CasusPort {
   overdue(principal: Principal): Promise<{ items: Array<{ caseId: string; caseRef: string; subjectId: string; state: string; dueAt: string }>; total: number }>;
 }
 
-export interface InzageView {
-  reportId: string;
-  generatedAt: string;
-  generatedBy: string;
-  complete: boolean;
-  total: number;
-  disclosures: Array<{
-    entryId: number;
-    loggedAt: string;
-    partner: string;
-    outcome: string;
-    toRole: string;
-    toOrganisation: string;
-    doel: string;
-    grondslagen: Array<{ rule: string; grondslag: string }>;
-    caseRef: string | null;
-    queryId: string | null;
-  }>;
-}
+export type InzageView = InzageReport;
 
-/** Data-subject rights (issue 7): the inzage report. */
+export type BezwaarItem = BezwaarView;
+
+export type LegalHoldItem = HoldView;
+
+/** Data-subject rights (issue 7): inzage, bezwaar and legal holds. */
 export interface RightsPort {
   inzage(principal: Principal, body: unknown, traceId: string): Promise<InzageView>;
+  decideBezwaar(principal: Principal, body: unknown, traceId: string): Promise<BezwaarItem>;
+  liftBezwaar(principal: Principal, bezwaarId: string, traceId: string): Promise<BezwaarItem>;
+  listBezwaren(principal: Principal, query: Record<string, unknown>): Promise<{ items: BezwaarItem[] }>;
+  placeHold(principal: Principal, body: unknown, traceId: string): Promise<LegalHoldItem>;
+  listHolds(principal: Principal, query: Record<string, unknown>): Promise<{ items: LegalHoldItem[] }>;
+  releaseHold(principal: Principal, holdId: string, traceId: string): Promise<LegalHoldItem>;
+}
+
+export type RetentionRunView = RetentionRun;
+
+/** Retention (issue 7): past runs with their logboek records, and a run on a person's request. */
+export interface RetentionPort {
+  runFor(principal: Principal, traceId: string): Promise<RetentionRunView>;
+  list(principal: Principal, query: Record<string, unknown>): Promise<{ items: RetentionRunView[] }>;
 }
 
 export interface MonitoringCellView {

@@ -50,12 +50,15 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
 
 /**
  * Saves the page as test-output/screenshots/<name>.png, and with UPDATE_SCREENSHOTS=1 also as
- * docs/screenshots/<name>.png; long pages only down to `maxHeight` pixels.
+ * docs/screenshots/<name>.png; long pages only `maxHeight` pixels, from the top or from the
+ * element `from` (a CSS selector) on.
  */
-export async function screenshot(page: Page, name: string, maxHeight = 1800): Promise<void> {
+export async function screenshot(page: Page, name: string, maxHeight = 1800, from?: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  const png = await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: height <= maxHeight, ...(height > maxHeight ? { clip: { x: 0, y: 0, width: 1280, height: maxHeight } } : {}) });
+  const top = from ? Math.max(0, Math.floor((await page.locator(from).first().evaluate((el) => el.getBoundingClientRect().top + window.scrollY)) - 16)) : 0;
+  const clip = { x: 0, y: top, width: 1280, height: Math.min(maxHeight, height - top) };
+  const png = await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true, ...(top > 0 || height > maxHeight ? { clip } : {}) });
   if (UPDATE_SCREENSHOTS) {
     mkdirSync(DOC_SCREENSHOTS, { recursive: true });
     writeFileSync(`${DOC_SCREENSHOTS}${name}.png`, png);

@@ -24,7 +24,7 @@ export function inzagePages(r: Router, ctx: WebContext, deps: { rights: RightsPo
     const keys = await deps.custodian.keys();
     return html`${problem ? alert('error', problem) : ''}
 <form method="post" action="${ctx.href(`/inzage`)}" data-pseudonymise data-doel="${RIGHTS_DOEL}" data-epoch="${keys.current}" data-public-key="${keys.epochs.find((e) => e.epoch === keys.current)!.publicKey}" novalidate>
-  ${csrfField(ctx.csrf(req))}<input type="hidden" name="subject" value="">
+  ${csrfField(ctx.csrf(req))}
   ${identityFields()}
   <p class="hint" data-pseudonymise-status aria-live="polite"></p>
   <button type="submit" class="utrecht-button utrecht-button--primary-action">Inzagerapport maken</button>
