@@ -163,6 +163,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       policies,
       casus: cases,
       rights,
+      retention,
       monitoring,
     });
     const app = createHttpApp({

@@ -91,6 +91,25 @@ export function requireAbility(ctx: WebContext, req: Request, ability: keyof Web
   if (!ctx.abilities(req)[ability]) throw new AppError('forbidden', 'uw rol mag deze pagina niet gebruiken');
 }
 
+/**
+ * Runs a form's action; a refusal of the service (bad input, a conflict, a quota) re-renders the
+ * page with the message. Access denials, unknown items and failures go to the error page.
+ */
+export async function attempt(
+  action: () => Promise<void>,
+  onRefusal: (err: AppError) => Promise<void>,
+  /** A not-found that names a form field (e.g. a case number typed) is the form's refusal too. */
+  notFoundOfField = false,
+): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    const fieldNotFound = notFoundOfField && err instanceof AppError && err.code === 'not-found' && err.errors.length > 0;
+    if (!(err instanceof AppError) || err.code === 'internal' || err.code === 'forbidden' || (err.code === 'not-found' && !fieldNotFound)) throw err;
+    await onRefusal(err);
+  }
+}
+
 const DUTCH: Record<string, string> = {
   validation: 'De invoer klopt niet.',
   'identity-detected': 'De invoer lijkt een identiteit te bevatten. Die wordt nooit verstuurd of bewaard.',
@@ -116,7 +135,8 @@ export function errorMessage(err: AppError, fields: Readonly<Record<string, stri
     const l = fields[key]!;
     return typeof l === 'function' ? l(pointer) : l;
   };
-  return html`<p>${DUTCH[err.code] ?? DUTCH['internal']}</p>${
+  const sentence = err.code === 'not-found' && err.errors.length > 0 ? 'Dat bestaat niet: controleer wat u invulde.' : (DUTCH[err.code] ?? DUTCH['internal']);
+  return html`<p>${sentence}</p>${
     err.code !== 'internal' ? html`<p class="hint">Toelichting van het systeem: <span lang="en">${err.message}</span></p>` : ''
   }${err.errors.length > 0
     ? html`<ul>${err.errors.map((e) => {

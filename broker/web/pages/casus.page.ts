@@ -10,7 +10,7 @@ import { AppError } from '../../errors/app-error.js';
 import type { QueryService } from '../../queries/query.service.js';
 import { formatDate, formatDateTime, html, type Html } from '../html.js';
 import { alert, csrfField } from '../layout.js';
-import { errorMessage, requireAbility, type WebContext } from '../web-context.js';
+import { attempt, errorMessage, requireAbility, type WebContext } from '../web-context.js';
 import type { WebCustodian } from '../web-custodian.js';
 import type { CasusDetail, CasusPort } from '../web-ports.js';
 import { TRANSITIONS } from '../../casus/casus-workflow.js';
@@ -49,16 +49,6 @@ import { screeningResult } from './screening.page.js';
 
 const options = (labels: Record<string, string>, selected?: string): Html =>
   html`${Object.entries(labels).map(([id, name]) => html`<option value="${id}"${id === selected ? html` selected` : ''}>${name}</option>`)}`;
-
-/** Runs a form's action; a refusal of the service re-renders the page with the message. */
-async function attempt(action: () => Promise<void>, onRefusal: (err: AppError) => Promise<void>): Promise<void> {
-  try {
-    await action();
-  } catch (err) {
-    if (!(err instanceof AppError) || err.code === 'internal' || err.code === 'forbidden' || err.code === 'not-found') throw err;
-    await onRefusal(err);
-  }
-}
 
 export function casusPages(r: Router, ctx: WebContext, deps: { casus: CasusPort; queries: QueryService; custodian: WebCustodian | undefined }): void {
   const { casus } = deps;

@@ -10,6 +10,19 @@
  */
 import { html, Html } from '../html.js';
 import type { WebContext } from '../web-context.js';
+import type { WebCustodian } from '../web-custodian.js';
+
+/**
+ * The attributes that make a form pseudonymise its identity blocks: the custodian's current key
+ * epoch and public key (pinned in the page, the proof is checked against them), and the doel
+ * when the form has no `doel` field. Undefined when no custodian is configured.
+ */
+export async function pseudonymiseAttributes(custodian: WebCustodian | undefined, doel?: string): Promise<Html | undefined> {
+  if (!custodian) return undefined;
+  const keys = await custodian.keys();
+  const current = keys.epochs.find((e) => e.epoch === keys.current)!;
+  return html`data-pseudonymise${doel ? html` data-doel="${doel}"` : ''} data-epoch="${keys.current}" data-public-key="${current.publicKey}" novalidate`;
+}
 
 /** Doelen one may open a casus or ask for: not the rights doel, under which only inzage and bezwaar pseudonymise. */
 export function askableDoelen(ctx: WebContext): ReadonlyArray<{ id: string; name: string }> {
