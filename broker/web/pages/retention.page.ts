@@ -15,6 +15,8 @@ import { RETENTION_TRIGGER } from '../dutch-labels.js';
 const SHORT = 20;
 const LONG = 200;
 
+const n = (count: number, one: string, more: string): string => `${count} ${count === 1 ? one : more}`;
+
 export function retentionPages(r: Router, ctx: WebContext, deps: { retention: RetentionPort }): void {
   const t = ctx.platform;
   const range = (x: RetentionRunView['removed']['signals']): Html =>
@@ -33,7 +35,7 @@ export function retentionPages(r: Router, ctx: WebContext, deps: { retention: Re
       ...(status ? { status } : {}),
       body: html`${problem ? alert('error', problem) : ''}
 ${justRun
-  ? alert('ok', html`De retentie is uitgevoerd: ${justRun.removed.signals.count} signalen en ${justRun.removed.cases.count} casussen verwijderd, ${justRun.removed.logContent.count} logregels ingekort; ${justRun.kept.onHold} bewaard wegens een bewaarplicht. Het verslag staat in het logboek.`)
+  ? alert('ok', html`De retentie is uitgevoerd: ${n(justRun.removed.signals.count, 'signaal', 'signalen')} en ${n(justRun.removed.cases.count, 'casus', 'casussen')} verwijderd, ${n(justRun.removed.logContent.count, 'logregel', 'logregels')} ingekort; ${n(justRun.kept.onHold, 'onderdeel', 'onderdelen')} bewaard wegens een bewaarplicht. Het verslag staat in het logboek.`)
   : ''}
 <p>Wat zijn bewaartermijn voorbij is, wordt verwijderd: elke dag volgens schema, of nu, hieronder. Een logregel wordt niet verwijderd maar ingekort: wie en wat verdwijnt, wanneer en welk soort stap blijft, en de regel blijft in het ondertekende logboek passen. Een bewaarplicht houdt tegen wat zij beschermt.</p>
 <div class="table-wrap"><table class="utrecht-table" data-terms><caption>Bewaartermijnen van ${t.name}</caption>
@@ -49,7 +51,7 @@ ${justRun
 <section aria-labelledby="runs-title"><h2 id="runs-title">Uitgevoerde retentie</h2>
 ${items.length === 0
   ? html`<p>De retentie is nog niet uitgevoerd.</p>`
-  : html`<div class="table-wrap"><table class="utrecht-table" data-runs><caption>${many ? `De laatste ${LONG} uitvoeringen` : `De laatste ${SHORT} uitvoeringen`}, nieuwste eerst${items.length < limit ? ': dit zijn ze allemaal' : ''}</caption>
+  : html`<div class="table-wrap"><table class="utrecht-table" data-runs><caption>${items.length < limit ? `${items.length === 1 ? 'De enige uitvoering' : `Alle ${items.length} uitvoeringen, nieuwste eerst`}` : `De laatste ${limit} uitvoeringen, nieuwste eerst`}</caption>
 <thead><tr><th scope="col">Wanneer</th><th scope="col">Aanleiding</th><th scope="col">Signalen verwijderd</th><th scope="col">Casussen verwijderd</th><th scope="col">Logregels ingekort</th><th scope="col">Bewaard wegens bewaarplicht</th><th scope="col">Verslag in het logboek</th></tr></thead>
 <tbody>${items.map(
   (x) => html`<tr data-run="${x.runId}"><td>${formatDateTime(x.ranAt)}</td><td>${RETENTION_TRIGGER[x.trigger] ?? x.trigger}</td>
