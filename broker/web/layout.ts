@@ -54,6 +54,7 @@ export function page(o: PageOptions): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="jpp-base" content="${base}">
+<link rel="icon" href="data:,">
 <title>${o.title} – ${o.platformName}</title>
 <link rel="stylesheet" href="${base}/assets/css/design-tokens.css">
 <link rel="stylesheet" href="${base}/assets/css/components.css">

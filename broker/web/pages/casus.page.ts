@@ -70,6 +70,14 @@ export function casusPages(r: Router, ctx: WebContext, deps: { casus: CasusPort;
       casus.list(p, { mine: 'true', limit: '50', ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) }),
       casus.overdue(p),
     ]);
+    // Which youth of its casus each overdue subject is ("Jongere 2 van 3"), from the list or the casus itself.
+    const known = new Map(list.items.map((c) => [c.caseId, c]));
+    for (const caseId of new Set(overdue.items.map((o) => o.caseId))) if (!known.has(caseId)) known.set(caseId, await casus.get(p, caseId));
+    const youth = (caseId: string, subjectId: string): string => {
+      const c = known.get(caseId)!;
+      const i = c.subjects.findIndex((s) => s.subjectId === subjectId);
+      return c.subjects.length === 1 ? 'de jongere' : `jongere ${i + 1} van ${c.subjects.length}`;
+    };
     ctx.render(req, res, {
       title: 'Mijn casussen',
       current: '/casussen',
@@ -79,8 +87,8 @@ ${overdue.total === 0
   ? html`<p>Geen: elke jongere is op tijd geïnformeerd, of het informeren is met reden uitgesteld.</p>`
   : html`${alert('warning', `${overdue.total} ${overdue.total === 1 ? 'jongere is' : 'jongeren zijn'} niet op tijd geïnformeerd (AVG art. 13/14).`)}
 <div class="table-wrap"><table class="utrecht-table" data-overdue><caption>Over tijd, oudste eerst</caption>
-<thead><tr><th scope="col">Casus</th><th scope="col">Stand</th><th scope="col">Uiterlijk</th></tr></thead>
-<tbody>${overdue.items.map((o) => html`<tr><td><a href="${ctx.href(`/casussen/${o.caseId}#jongere-${o.subjectId}`)}">${o.caseRef}</a></td><td>${NOTIFICATION_STATE[o.state] ?? o.state}</td><td>${formatDateTime(o.dueAt)}</td></tr>`)}</tbody></table></div>`}
+<thead><tr><th scope="col">Casus</th><th scope="col">Wie</th><th scope="col">Stand</th><th scope="col">Uiterlijk</th></tr></thead>
+<tbody>${overdue.items.map((o) => html`<tr><td><a href="${ctx.href(`/casussen/${o.caseId}#jongere-${o.subjectId}`)}">${o.caseRef}</a></td><td>${youth(o.caseId, o.subjectId)}</td><td>${NOTIFICATION_STATE[o.state] ?? o.state}</td><td>${formatDateTime(o.dueAt)}</td></tr>`)}</tbody></table></div>`}
 </section>
 <section aria-labelledby="list-title"><h2 id="list-title">Casussen die u heeft geopend</h2>
 <form method="get" action="${ctx.href(`/casussen`)}" class="filters"><div class="field"><label for="f-status">Status</label>
