@@ -10,8 +10,8 @@ import type { Principal } from '../auth/principal.js';
 import type { Rule } from '../policy/policy-content.js';
 import type { PolicySummary } from '../policy/policy-lifecycle.service.js';
 import type { CasusView, NotificationView } from '../casus/casus.service.js';
-import type { BezwaarView, HoldView, InzageReport } from '../rights/rights.service.js';
-import type { RetentionRun } from '../retention/retention.service.js';
+import type { BezwaarView, HoldView, InzageReport, RightsService } from '../rights/rights.service.js';
+import type { RetentionRun, RetentionService } from '../retention/retention.service.js';
 
 export type PolicySummaryView = PolicySummary;
 
@@ -136,24 +136,13 @@ export type BezwaarItem = BezwaarView;
 
 export type LegalHoldItem = HoldView;
 
-/** Data-subject rights (issue 7): inzage, bezwaar and legal holds. */
-export interface RightsPort {
-  inzage(principal: Principal, body: unknown, traceId: string): Promise<InzageView>;
-  decideBezwaar(principal: Principal, body: unknown, traceId: string): Promise<BezwaarItem>;
-  liftBezwaar(principal: Principal, bezwaarId: string, traceId: string): Promise<BezwaarItem>;
-  listBezwaren(principal: Principal, query: Record<string, unknown>): Promise<{ items: BezwaarItem[] }>;
-  placeHold(principal: Principal, body: unknown, traceId: string): Promise<LegalHoldItem>;
-  listHolds(principal: Principal, query: Record<string, unknown>): Promise<{ items: LegalHoldItem[] }>;
-  releaseHold(principal: Principal, holdId: string, traceId: string): Promise<LegalHoldItem>;
-}
+/** Data-subject rights (issue 7): inzage, bezwaar and legal holds, as the rights service offers them. */
+export type RightsPort = Pick<RightsService, 'inzage' | 'decideBezwaar' | 'liftBezwaar' | 'listBezwaren' | 'placeHold' | 'listHolds' | 'releaseHold'>;
 
 export type RetentionRunView = RetentionRun;
 
 /** Retention (issue 7): past runs with their logboek records, and a run on a person's request. */
-export interface RetentionPort {
-  runFor(principal: Principal, traceId: string): Promise<RetentionRunView>;
-  list(principal: Principal, query: Record<string, unknown>): Promise<{ items: RetentionRunView[] }>;
-}
+export type RetentionPort = Pick<RetentionService, 'runFor' | 'list'>;
 
 export interface MonitoringCellView {
   key: Record<string, string>;

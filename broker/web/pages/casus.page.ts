@@ -223,7 +223,7 @@ ${canAct
 </section>
 
 <section aria-labelledby="notif-title"><h2 id="notif-title">${group ? 'Jongeren: screening en notificatie (AVG art. 13/14)' : 'Notificatie (AVG art. 13/14)'}</h2>
-${group ? html`<p>De jongeren staan in de volgorde waarin u ze bij de aanmelding typte. Het systeem kent alleen hun pseudoniemen; wie jongere 1, 2 of 3 is, houdt u bij in het systeem van het Zorg- en Veiligheidshuis.</p>` : ''}
+${group ? html`<p>De jongeren staan in de volgorde waarin u ze bij de aanmelding typte. Het systeem kent alleen hun pseudoniemen; wie welke jongere is, houdt u bij in het systeem van het Zorg- en Veiligheidshuis.</p>` : ''}
 ${c.subjects.map(
   (s, i) => html`<div data-subject="${i}" id="jongere-${s.subjectId}">${group ? html`<h3>Jongere ${i + 1}</h3>` : ''}
   <p data-screenings="${s.screenings?.count ?? 0}"><strong>Screening</strong>: ${(s.screenings?.count ?? 0) === 0 ? 'nog niet gescreend.' : `${s.screenings!.count} keer gescreend, laatst ${formatDateTime(s.screenings!.lastAt!)}.`}</p>
