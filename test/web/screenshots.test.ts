@@ -21,9 +21,12 @@ describe('screenshots', () => {
   it('are taken by the journeys', () => {
     expect(taken.size).toBeGreaterThan(10);
   });
-  it('every screenshot a journey takes is committed and shown in the README', () => {
-    expect([...taken].filter((n) => !committed.has(n))).toEqual([]);
+  it('every screenshot a journey takes is shown in the README', () => {
     expect([...taken].filter((n) => !shown.has(n))).toEqual([]);
+  });
+  // With UPDATE_SCREENSHOTS=1 the journeys are writing docs/screenshots/ while this runs; the next run checks.
+  it.skipIf(process.env['UPDATE_SCREENSHOTS'] === '1')('every screenshot a journey takes is in docs/screenshots', () => {
+    expect([...taken].filter((n) => !committed.has(n))).toEqual([]);
   });
   it('docs/screenshots holds only what a journey takes, and the README shows only those', () => {
     expect([...committed].filter((n) => !taken.has(n))).toEqual([]);
