@@ -103,6 +103,14 @@ describe.skipIf(!HAS_CHROMIUM)('jurist: bezwaar and bewaarplicht in the browser'
     await expectAccessible(page, 'bewaarplicht page');
     const holds = await count('legal_holds');
 
+    // A BSN typed as the case number is stopped in the browser: nothing is sent.
+    const posts = sent.filter((s) => s.method === 'POST').length;
+    await page.fill('#hold-caseRef', (id('jongere-b') as { bsn: string }).bsn);
+    await page.selectOption('#hold-case-reason', 'klacht-ap');
+    await page.click('button:has-text("Bewaarplicht op de casus plaatsen")');
+    expect(await textOf(page, '[data-guard-error-for="hold-caseRef"]')).toContain('Casusnummer');
+    expect(sent.filter((s) => s.method === 'POST').length).toBe(posts);
+
     // An unknown case number and a missing reason are refused, naming the field; nothing is written.
     await page.fill('#hold-caseRef', 'ZVH-BESTAAT-NIET');
     await page.selectOption('#hold-case-reason', 'klacht-ap');

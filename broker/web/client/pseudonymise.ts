@@ -15,10 +15,15 @@
  * - The only request this script sends holds blinded elements (uniformly random group
  *   elements), the key epoch and the doel.
  * - Nothing is sent unless every block holds a valid identity, and no youth twice.
+ * - Nothing is sent while a named text field (a case number, a note) holds what looks like an
+ *   identity (a BSN, a date, an e-mail address: the server's own identity-detector.ts), so a
+ *   BSN typed into the wrong field does not leave the browser either. Forms without identity
+ *   blocks get this guard with `data-guard-identity`.
  */
 import { IdentityNormalisationError, identityKey, type IdentityInput } from '../../../adapters/pseudonymisation/normalise-identity.js';
 import { createOprfClient, OprfVerificationError } from '../../../adapters/pseudonymisation/oprf-client.js';
 import { base64UrlToBytes, bytesToBase64Url } from '../../../adapters/pseudonymisation/voprf-suite.js';
+import { identityReason } from '../../signals/identity-detector.js';
 import { localUrl } from './base-path.js';
 
 const FIELD_MESSAGES: Record<string, string> = {
@@ -96,7 +101,37 @@ function identitiesOf(form: HTMLFormElement, blocks: HTMLElement[]): Uint8Array[
   });
 }
 
+/**
+ * The first named text field whose value looks like an identity, marked with a message that
+ * names it; true when there was one (and the form must not be sent).
+ */
+function identityInNamedField(form: HTMLFormElement): boolean {
+  for (const el of form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input[name]:not([type="hidden"]):not([type="radio"]):not([type="checkbox"]), textarea[name]')) {
+    const errorId = `${el.id}-guard-error`;
+    form.querySelector<HTMLElement>(`[data-guard-error-for="${el.id}"]`)?.remove();
+    const describedBy = (el.getAttribute('aria-describedby') ?? '').split(' ').filter((x) => x && x !== errorId);
+    if (describedBy.length > 0) el.setAttribute('aria-describedby', describedBy.join(' '));
+    else el.removeAttribute('aria-describedby');
+    el.removeAttribute('aria-invalid');
+    if (!identityReason(el.value)) continue;
+    const label = (el.id ? form.querySelector<HTMLLabelElement>(`label[for="${el.id}"]`)?.textContent : null)?.trim() ?? 'dit veld';
+    const box = document.createElement('p');
+    box.className = 'utrecht-form-field-error-message';
+    box.setAttribute('role', 'alert');
+    box.dataset['guardErrorFor'] = el.id;
+    box.id = errorId;
+    box.textContent = `"${label}" lijkt een identiteit te bevatten (een BSN, datum of e-mailadres). Daar hoort die niet: typ identiteiten alleen in de velden van de jongere. Er is niets verstuurd.`;
+    el.insertAdjacentElement('afterend', box);
+    el.setAttribute('aria-invalid', 'true');
+    el.setAttribute('aria-describedby', [...describedBy, errorId].join(' '));
+    el.focus();
+    return true;
+  }
+  return false;
+}
+
 async function pseudonymiseAndSubmit(form: HTMLFormElement, submit: HTMLButtonElement | null): Promise<void> {
+  if (identityInNamedField(form)) return;
   const epoch = Number(form.dataset['epoch']);
   const publicKey = form.dataset['publicKey']!;
   const doel = (form.querySelector<HTMLSelectElement | HTMLInputElement>('[name="doel"]')?.value ?? form.dataset['doel'] ?? '').trim();
@@ -198,6 +233,12 @@ function wireGroup(form: HTMLFormElement): void {
     add.focus();
   });
   update(false);
+}
+
+for (const form of document.querySelectorAll<HTMLFormElement>('form[data-guard-identity]:not([data-pseudonymise])')) {
+  form.addEventListener('submit', (event) => {
+    if (identityInNamedField(form)) event.preventDefault();
+  });
 }
 
 for (const form of document.querySelectorAll<HTMLFormElement>('form[data-pseudonymise]')) {

@@ -41,7 +41,7 @@ ${released ? alert('ok', html`De bewaarplicht met kenmerk <span class="mono">${r
 <p>Een bewaarplicht schort de bewaartermijnen op, bijvoorbeeld zolang een klacht, bezwaar, rechtszaak, inzageverzoek of onderzoek van de FG loopt. Op een casus: de casus met haar geschiedenis, vervolgacties en bevragingen blijft bewaard. Op een jongere: alles over de jongere blijft bewaard (signalen, de casussen waarin zij staat, de logregels over haar). Plaatsen en vrijgeven staan in het logboek.</p>
 <section aria-labelledby="case-title"><h2 id="case-title">Bewaarplicht op een casus</h2>
 ${problemFor('casus')}
-<form method="post" action="${ctx.href(`/bewaarplicht/casus`)}">${csrf}
+<form method="post" action="${ctx.href(`/bewaarplicht/casus`)}" data-guard-identity>${csrf}
   <div class="form-grid">
   <div class="field"><label for="hold-caseRef">Casusnummer (uit het systeem van het Zorg- en Veiligheidshuis)</label>
     <span class="hint" id="hold-caseRef-hint">Bijvoorbeeld ZVH-2026-0042. Geen naam of BSN.</span>
