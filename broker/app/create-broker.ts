@@ -177,6 +177,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       policies,
       casus: cases,
       rights,
+      retention,
       monitoring,
       basePath: config.basePath,
       platformClaim,

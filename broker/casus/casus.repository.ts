@@ -128,6 +128,22 @@ export async function subjectsOf(ex: Executor, caseIds: readonly string[]): Prom
     .execute();
 }
 
+/**
+ * The questions asked about each subject of a casus: how many, and when last. A question counts
+ * for the subject whose hashes hold the subject hash the question recorded.
+ */
+export async function screeningsOf(ex: Executor, caseId: string): Promise<Map<string, { count: number; lastAt: Date }>> {
+  const rows = await ex
+    .selectFrom('queries as q')
+    .innerJoin('case_subject_hashes as h', 'h.subject_hash', 'q.subject_hash')
+    .innerJoin('case_subjects as s', (j) => j.onRef('s.id', '=', 'h.subject_id').onRef('s.case_id', '=', 'q.case_id'))
+    .select(['s.id as subjectId', sql<number>`count(*)::int`.as('count'), sql<Date>`max(q.asked_at)`.as('lastAt')])
+    .where('q.case_id', '=', caseId)
+    .groupBy('s.id')
+    .execute();
+  return new Map(rows.map((r) => [r.subjectId, { count: Number(r.count), lastAt: new Date(r.lastAt) }]));
+}
+
 /** The hashes (one per key epoch given) of one subject of a casus. */
 export async function hashesOfSubject(ex: Executor, subjectId: string): Promise<Buffer[]> {
   const rows = await ex.selectFrom('case_subject_hashes').select('subject_hash').where('subject_id', '=', subjectId).execute();
@@ -228,8 +244,8 @@ export async function casesWithSubject(ex: Executor, hashes: readonly Buffer[]):
 
 
 /**
- * What the question path needs to know about its casus, in one round-trip: the casus, whether
- * one of `hashes` is its subject, and whether an upheld, unlifted bezwaar blocks the subject for
+ * What the question path needs to know about its casus, in one round-trip: the casus, which of
+ * its subjects `hashes` name (null: none), and whether an upheld, unlifted bezwaar blocks the subject for
  * `doel` (the rule of rights/bezwaar.repository.ts: a decided bezwaar blocks until it is lifted).
  */
 export async function caseForQuestion(
@@ -237,7 +253,7 @@ export async function caseForQuestion(
   by: { id: string } | { caseRef: string },
   hashes: readonly Buffer[],
   doel: string,
-): Promise<(CaseRow & { hasSubject: boolean; blocked: boolean }) | undefined> {
+): Promise<(CaseRow & { subjectId: string | null; blocked: boolean }) | undefined> {
   let q = ex
     .selectFrom('cases as c')
     .select([
@@ -254,15 +270,13 @@ export async function caseForQuestion(
       'c.outcome',
       (eb) =>
         eb
-          .exists(
-            eb
-              .selectFrom('case_subject_hashes as h')
-              .innerJoin('case_subjects as s', 's.id', 'h.subject_id')
-              .select('h.subject_id')
-              .whereRef('s.case_id', '=', 'c.id')
-              .where('h.subject_hash', 'in', hashes),
-          )
-          .as('hasSubject'),
+          .selectFrom('case_subject_hashes as h')
+          .innerJoin('case_subjects as s', 's.id', 'h.subject_id')
+          .select('h.subject_id')
+          .whereRef('s.case_id', '=', 'c.id')
+          .where('h.subject_hash', 'in', hashes)
+          .limit(1)
+          .as('subjectId'),
       (eb) =>
         eb
           .exists(
@@ -278,5 +292,5 @@ export async function caseForQuestion(
           .as('blocked'),
     ]);
   q = 'id' in by ? q.where('c.id', '=', by.id) : q.where('c.case_ref', '=', by.caseRef);
-  return (await q.executeTakeFirst()) as (CaseRow & { hasSubject: boolean; blocked: boolean }) | undefined;
+  return (await q.executeTakeFirst()) as (CaseRow & { subjectId: string | null; blocked: boolean }) | undefined;
 }

@@ -43,6 +43,7 @@ import {
   insertStatusChange,
   insertVervolgactie,
   listCases,
+  screeningsOf,
   setNotification,
   subjectsOf,
   uninformedOpenSubjects,
@@ -80,7 +81,7 @@ export interface CasusView {
   outcome: string | null;
   queryable: boolean;
   legalHold: boolean;
-  subjects: Array<{ subjectId: string; position: number; notification: NotificationView }>;
+  subjects: Array<{ subjectId: string; position: number; notification: NotificationView; screenings?: { count: number; lastAt: string | null } }>;
   history?: Array<{ from: string | null; to: string; reason: string | null; outcome: string | null; by: string; at: string }>;
   vervolgacties?: Array<{ actionId: string; partner: string; kind: string; dueDate: string; completedAt: string | null; createdBy: string; createdAt: string }>;
 }
@@ -158,9 +159,16 @@ export function createCasusService(deps: {
   const view = async (ex: Executor, caseId: string): Promise<CasusView> => {
     const c = await findCase(ex, { id: caseId });
     if (!c) throw new AppError('not-found', 'no such casus');
-    const [subjects, history, acties, hold] = await Promise.all([subjectsOf(ex, [c.id]), historyOf(ex, c.id), vervolgactiesOf(ex, c.id), caseOnHold(ex, c.id)]);
+    const [subjects, history, acties, hold, screenings] = await Promise.all([
+      subjectsOf(ex, [c.id]), historyOf(ex, c.id), vervolgactiesOf(ex, c.id), caseOnHold(ex, c.id), screeningsOf(ex, c.id),
+    ]);
+    const base = summary(c, subjects, hold, deps.now());
     return {
-      ...summary(c, subjects, hold, deps.now()),
+      ...base,
+      subjects: base.subjects.map((s) => {
+        const q = screenings.get(s.subjectId);
+        return { ...s, screenings: { count: q?.count ?? 0, lastAt: iso(q?.lastAt ?? null) } };
+      }),
       history: history.map((h) => ({ from: h.from, to: h.to, reason: h.reason, outcome: h.outcome, by: h.by, at: h.at.toISOString() })),
       vervolgacties: acties.map((a) => ({
         actionId: a.id,

@@ -280,6 +280,11 @@ function casusPaths(components: Record<string, unknown>, common: Record<number, 
         requestBody: { required: true, content: json('rights/$defs/bezwaarRequest') },
         responses: { 201: { description: 'Recorded and logged.', content: json('rights/$defs/bezwaar') }, ...common },
       },
+      get: {
+        summary: 'Bezwaren decided, newest first (no subjects); by default only the active ones',
+        parameters: paramsOf(components, 'rights', 'bezwaarQuery'),
+        responses: { 200: { description: 'Complete, never paged.', content: json('rights/$defs/bezwaarList') }, ...common },
+      },
     },
     '/v1/bezwaren/{bezwaarId}/lift': {
       post: {
@@ -290,7 +295,7 @@ function casusPaths(components: Record<string, unknown>, common: Record<number, 
     },
     '/v1/legal-holds': {
       post: {
-        summary: 'Place a legal hold on a casus or a subject: retention removes nothing of it',
+        summary: 'Place a legal hold on a casus (caseId or caseRef) or a subject: retention removes nothing of it',
         requestBody: { required: true, content: json('rights/$defs/legalHoldRequest') },
         responses: { 201: { description: 'Placed and logged.', content: json('rights/$defs/legalHold') }, 404: notFound, ...common },
       },

@@ -60,6 +60,8 @@ export interface QueryResponse {
   doel: string;
   caseRef: string;
   caseId: string;
+  /** Which subject of the casus the question named (in a group casus: which youth was screened). */
+  subjectId: string;
   policyVersion: number;
   answers: QueryAnswer[];
 }
@@ -125,7 +127,7 @@ export function createQueryService(deps: {
         if (!QUERYABLE_STATUSES.has(casus.status)) {
           throw new AppError('conflict', `a casus in status ${casus.status} cannot be queried`);
         }
-        if (!casus.hasSubject) {
+        if (!casus.subjectId) {
           throw validationError([{ pointer: '/subject', detail: 'is not a subject of this casus' }]);
         }
         const blocked = casus.blocked;
@@ -186,7 +188,7 @@ export function createQueryService(deps: {
           });
         }
         await deps.log.append(trx, entries);
-        return { queryId, doel: req.doel, caseRef: casus.caseRef, caseId: casus.id, policyVersion: policy.versionId, answers };
+        return { queryId, doel: req.doel, caseRef: casus.caseRef, caseId: casus.id, subjectId: casus.subjectId, policyVersion: policy.versionId, answers };
       });
       deps.log.committed();
       return response;

@@ -58,6 +58,11 @@ export interface RetentionRun {
   trigger: RetentionTrigger;
   removed: { signals: RangeView; cases: RangeView; logContent: RangeView; bezwaren: RangeView; custodianUsage: RangeView };
   kept: { onHold: number };
+  /**
+   * In a list: the record's seq in the logboek (null until the sequencer placed it), whose
+   * inclusion proof against a signed checkpoint shows the record is unaltered (RFC 9162).
+   */
+  logSeq?: number | null;
 }
 
 export interface RetentionService {
@@ -167,7 +172,7 @@ export function createRetentionService(deps: {
         await requireRegistered(trx, person);
         return listRetentionRecords(trx, params['limit'] as number);
       });
-      return { items: records.flatMap((r) => (r.details ? [runOfDetails(r.details, r.loggedAt)] : [])) };
+      return { items: records.flatMap((r) => (r.details ? [{ ...runOfDetails(r.details, r.loggedAt), logSeq: r.seq }] : [])) };
     },
   };
 }

@@ -48,3 +48,10 @@ export async function bezwarenAbout(ex: Executor, hashes: readonly Buffer[]): Pr
     .orderBy('id')
     .execute();
 }
+
+/** Every bezwaar, or only the active ones (upheld, not lifted), newest decision first. */
+export async function listBezwaren(ex: Executor, activeOnly: boolean): Promise<BezwaarRow[]> {
+  let q = ex.selectFrom('bezwaren').select(columns);
+  if (activeOnly) q = q.where('decision', '=', 'upheld').where('lifted_at', 'is', null);
+  return q.orderBy('decided_at', 'desc').orderBy('id').execute();
+}

@@ -5,6 +5,8 @@ export interface HoldRow {
   id: string;
   scope: 'case' | 'subject';
   caseId: string | null;
+  /** The held casus's reference (null for a hold on a subject). */
+  caseRef: string | null;
   reason: string;
   placedBy: string;
   placedAt: Date;
@@ -12,10 +14,11 @@ export interface HoldRow {
 }
 
 const holdColumns = ['id', 'scope', 'case_id as caseId', 'reason', 'placed_by as placedBy', 'placed_at as placedAt', 'released_at as releasedAt'] as const;
+const joinedColumns = ['h.id', 'h.scope', 'h.case_id as caseId', 'c.case_ref as caseRef', 'h.reason', 'h.placed_by as placedBy', 'h.placed_at as placedAt', 'h.released_at as releasedAt'] as const;
 
 export async function insertHold(
   ex: Executor,
-  h: { caseId: string | null; subjectHashes: readonly Buffer[]; reason: string; by: string; at: Date },
+  h: { caseId: string | null; caseRef: string | null; subjectHashes: readonly Buffer[]; reason: string; by: string; at: Date },
 ): Promise<HoldRow> {
   const row = await ex
     .insertInto('legal_holds')
@@ -25,17 +28,17 @@ export async function insertHold(
   if (h.subjectHashes.length > 0) {
     await ex.insertInto('legal_hold_subject_hashes').values(h.subjectHashes.map((s) => ({ hold_id: row.id, subject_hash: s }))).execute();
   }
-  return row;
+  return { ...row, caseRef: h.caseRef };
 }
 
 export async function listHolds(ex: Executor, activeOnly: boolean): Promise<HoldRow[]> {
-  let q = ex.selectFrom('legal_holds').select(holdColumns);
-  if (activeOnly) q = q.where('released_at', 'is', null);
-  return q.orderBy('placed_at', 'desc').orderBy('id').execute();
+  let q = ex.selectFrom('legal_holds as h').leftJoin('cases as c', 'c.id', 'h.case_id').select(joinedColumns);
+  if (activeOnly) q = q.where('h.released_at', 'is', null);
+  return q.orderBy('h.placed_at', 'desc').orderBy('h.id').execute();
 }
 
 export async function findHold(ex: Executor, id: string): Promise<HoldRow | undefined> {
-  return ex.selectFrom('legal_holds').select(holdColumns).where('id', '=', id).forUpdate().executeTakeFirst();
+  return ex.selectFrom('legal_holds as h').leftJoin('cases as c', 'c.id', 'h.case_id').select(joinedColumns).where('h.id', '=', id).forUpdate('h').executeTakeFirst();
 }
 
 export async function releaseHold(ex: Executor, id: string, by: string, at: Date): Promise<void> {

@@ -2,7 +2,8 @@
  * Data-subject rights, for privacy officers and juristen (capability `rights`):
  * - inzage (AVG art. 15): every disclosure about one subject, complete, as JSON or PDF;
  * - bezwaar (AVG art. 21): an upheld objection blocks the subject for named doelen;
- * - legal holds: suspend retention for one casus or one subject (e.g. a pending complaint).
+ * - legal holds: suspend retention for one casus (by caseId or caseRef) or one subject (e.g. a
+ *   pending complaint).
  *
  * Invariants:
  * - The identity never reaches the broker: the caller pseudonymises it locally (browser or
@@ -26,7 +27,7 @@ import { actorOf, type LogContent } from '../logboek/log-entry.js';
 import type { RuleRef } from '../policy/decision-table.js';
 import { findCase } from '../casus/casus.repository.js';
 import { entriesAboutSubject } from './inzage.repository.js';
-import { bezwarenAbout, bezwaarSubjectHashes, findBezwaar, insertBezwaar, liftBezwaar, type BezwaarRow } from './bezwaar.repository.js';
+import { bezwarenAbout, bezwaarSubjectHashes, findBezwaar, insertBezwaar, liftBezwaar, listBezwaren, type BezwaarRow } from './bezwaar.repository.js';
 import { findHold, holdSubjectHashes, insertHold, listHolds, releaseHold, type HoldRow } from './legal-hold.repository.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -67,6 +68,7 @@ export interface HoldView {
   holdId: string;
   scope: 'case' | 'subject';
   caseId: string | null;
+  caseRef: string | null;
   reason: string;
   placedBy: string;
   placedAt: string;
@@ -77,6 +79,8 @@ export interface RightsService {
   inzage(principal: Principal, body: unknown, traceId: string): Promise<InzageReport>;
   decideBezwaar(principal: Principal, body: unknown, traceId: string): Promise<BezwaarView>;
   liftBezwaar(principal: Principal, bezwaarId: string, traceId: string): Promise<BezwaarView>;
+  /** The bezwaren decided (by default the active ones), newest first, complete; never a subject. */
+  listBezwaren(principal: Principal, query: Record<string, unknown>): Promise<{ items: BezwaarView[] }>;
   placeHold(principal: Principal, body: unknown, traceId: string): Promise<HoldView>;
   listHolds(principal: Principal, query: Record<string, unknown>): Promise<{ items: HoldView[] }>;
   releaseHold(principal: Principal, holdId: string, traceId: string): Promise<HoldView>;
@@ -96,6 +100,7 @@ const holdView = (h: HoldRow): HoldView => ({
   holdId: h.id,
   scope: h.scope,
   caseId: h.caseId,
+  caseRef: h.caseRef,
   reason: h.reason,
   placedBy: h.placedBy,
   placedAt: h.placedAt.toISOString(),
@@ -232,22 +237,35 @@ export function createRightsService(deps: {
       return bezwaarView(row);
     },
 
+    async listBezwaren(principal, query) {
+      const person = requirePerson(principal, platform, 'rights');
+      const params: Record<string, unknown> = { ...query };
+      const errors = deps.querySchemas.validate('rights#/$defs/bezwaarQuery', params);
+      if (errors.length > 0) throw validationError(errors);
+      const rows = await db.transaction().execute(async (trx) => {
+        await requireRegistered(trx, person);
+        return listBezwaren(trx, params['active'] as boolean);
+      });
+      return { items: rows.map(bezwaarView) };
+    },
+
     async placeHold(principal, body, traceId) {
       const startedAt = deps.now();
       const person = requirePerson(principal, platform, 'rights');
       check('rights#/$defs/legalHoldRequest', body);
-      const req = body as { caseId?: string; subject?: string | string[]; reason: string };
+      const req = body as { caseId?: string; caseRef?: string; subject?: string | string[]; reason: string };
       const hashes = req.subject !== undefined ? hashSubjectInput(req.subject, '/subject', deps.hashSubject) : [];
       const row = await db.transaction().execute(async (trx) => {
         await requireRegistered(trx, person);
         const now = deps.now();
-        let caseRef: string | undefined;
-        if (req.caseId) {
-          const c = await findCase(trx, { id: req.caseId });
-          if (!c) throw new AppError('not-found', 'no such casus', [{ pointer: '/caseId', detail: 'names no casus' }]);
-          caseRef = c.caseRef;
+        let held: { id: string; caseRef: string } | undefined;
+        if (req.caseId !== undefined || req.caseRef !== undefined) {
+          const c = await findCase(trx, req.caseId !== undefined ? { id: req.caseId } : { caseRef: req.caseRef! });
+          if (!c) throw new AppError('not-found', 'no such casus', [{ pointer: req.caseId !== undefined ? '/caseId' : '/caseRef', detail: 'names no casus' }]);
+          held = { id: c.id, caseRef: c.caseRef };
         }
-        const h = await insertHold(trx, { caseId: req.caseId ?? null, subjectHashes: hashes, reason: req.reason, by: person.id, at: now });
+        const caseRef = held?.caseRef;
+        const h = await insertHold(trx, { caseId: held?.id ?? null, caseRef: held?.caseRef ?? null, subjectHashes: hashes, reason: req.reason, by: person.id, at: now });
         await deps.log.append(trx, [
           {
             action: 'legal-hold',
@@ -291,7 +309,6 @@ export function createRightsService(deps: {
         const now = deps.now();
         await releaseHold(trx, h.id, person.id, now);
         const hashes = await holdSubjectHashes(trx, h.id);
-        const c = h.caseId ? await findCase(trx, { id: h.caseId }) : undefined;
         await deps.log.append(trx, [
           {
             action: 'legal-hold',
@@ -301,7 +318,7 @@ export function createRightsService(deps: {
             startedAt,
             endedAt: now,
             ...(hashes[0] ? { subjectHash: hashes[0], alsoSubjectHashes: hashes.slice(1) } : {}),
-            ...(c ? { caseRef: c.caseRef } : {}),
+            ...(h.caseRef ? { caseRef: h.caseRef } : {}),
             details: { holdId: h.id, scope: h.scope },
           },
         ]);

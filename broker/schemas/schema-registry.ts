@@ -62,6 +62,7 @@ export type SchemaName =
   | 'casus#/$defs/casus'
   | 'rights#/$defs/inzageRequest'
   | 'rights#/$defs/bezwaarRequest'
+  | 'rights#/$defs/bezwaarQuery'
   | 'rights#/$defs/legalHoldRequest'
   | 'rights#/$defs/legalHoldQuery'
   | 'rights#/$defs/inzageReport'

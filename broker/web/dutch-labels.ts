@@ -62,3 +62,18 @@ export const POLICY_STATUS: Record<string, string> = {
 };
 
 export const SEVERITY: Record<string, string> = { error: 'Fout', warning: 'Waarschuwing', info: 'Info' };
+
+/** Why a legal hold suspends retention (rights.schema.json holdReason). */
+export const HOLD_REASON: Record<string, string> = {
+  'klacht-ap': 'Klacht bij de Autoriteit Persoonsgegevens',
+  bezwaarprocedure: 'Bezwaarprocedure',
+  rechtszaak: 'Rechtszaak',
+  inzageverzoek: 'Inzageverzoek',
+  'onderzoek-fg': 'Onderzoek door de FG',
+};
+
+/** A bezwaar's decision (AVG art. 21). */
+export const BEZWAAR_DECISION: Record<string, string> = { upheld: 'Toegewezen', rejected: 'Afgewezen' };
+
+/** What started a retention run. */
+export const RETENTION_TRIGGER: Record<string, string> = { api: 'Op verzoek', schedule: 'Volgens schema', cli: 'Opdrachtregel (jpp-broker retention run)' };

@@ -34,3 +34,8 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): Html {
 export function formatDateTime(d: Date | string): string {
   return new Intl.DateTimeFormat('nl-NL', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(new Date(d));
 }
+
+/** A calendar date (YYYY-MM-DD, or the date part of a timestamp, taken in UTC as the API does) in Dutch, e.g. "02-12-2026". */
+export function formatDate(d: string): string {
+  return new Intl.DateTimeFormat('nl-NL', { dateStyle: 'short', timeZone: 'UTC' }).format(new Date(`${d.slice(0, 10)}T00:00:00Z`));
+}

@@ -35,7 +35,12 @@ function menu(o: PageOptions): Array<{ href: string; label: string }> {
     items.push({ href: '/logboek/verificatie', label: 'Verificatie' });
     items.push({ href: '/logboek/export', label: 'Exports' });
   }
-  if (a.rights) items.push({ href: '/inzage', label: 'Inzage' });
+  if (a.rights) {
+    items.push({ href: '/inzage', label: 'Inzage' });
+    items.push({ href: '/bezwaren', label: 'Bezwaar' });
+    items.push({ href: '/bewaarplicht', label: 'Bewaarplicht' });
+    items.push({ href: '/bewaartermijnen', label: 'Bewaartermijnen' });
+  }
   if (a.monitoring) items.push({ href: '/monitoring', label: 'Monitoring' });
   return items;
 }
@@ -49,6 +54,7 @@ export function page(o: PageOptions): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="jpp-base" content="${base}">
+<link rel="icon" href="data:,">
 <title>${o.title} – ${o.platformName}</title>
 <link rel="stylesheet" href="${base}/assets/css/design-tokens.css">
 <link rel="stylesheet" href="${base}/assets/css/components.css">

@@ -44,7 +44,10 @@ import { casusPages } from './pages/casus.page.js';
 import { policyPages } from './pages/policy.page.js';
 import { inzagePages } from './pages/inzage.page.js';
 import { monitoringPages } from './pages/monitoring.page.js';
-import type { CasusPort, MonitoringPort, PolicyPort, RightsPort } from './web-ports.js';
+import { bezwaarPages } from './pages/bezwaar.page.js';
+import { legalHoldPages } from './pages/legal-hold.page.js';
+import { retentionPages } from './pages/retention.page.js';
+import type { CasusPort, MonitoringPort, PolicyPort, RetentionPort, RightsPort } from './web-ports.js';
 import type { PlatformClaim } from '../auth/token-verifier.js';
 
 export interface WebDeps {
@@ -58,10 +61,11 @@ export interface WebDeps {
   readonly custodian: WebCustodian | undefined;
   /** Demo mode: the people one may log in as. */
   readonly demoPeople?: readonly DemoPerson[];
-  /** The services of the policy lifecycle, the casus workflow, rights and monitoring, where this broker has them. */
+  /** The services of the policy lifecycle, the casus workflow, rights, retention and monitoring, where this broker has them. */
   readonly policies?: PolicyPort;
   readonly casus?: CasusPort;
   readonly rights?: RightsPort;
+  readonly retention?: RetentionPort;
   readonly monitoring?: MonitoringPort;
   /** Where the pages are mounted ('' at the root, `/p/<platform>` beside other platforms). */
   readonly basePath?: string;
@@ -160,7 +164,12 @@ export function webRoutes(deps: WebDeps): Router {
   exportPages(r, ctx, { disclosures: deps.disclosures, logboek: deps.logboek });
   if (deps.casus) casusPages(r, ctx, { casus: deps.casus, queries: deps.queries, custodian: deps.custodian });
   if (deps.policies) policyPages(r, ctx, { policies: deps.policies });
-  if (deps.rights) inzagePages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
+  if (deps.rights) {
+    inzagePages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
+    bezwaarPages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
+    legalHoldPages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
+  }
+  if (deps.retention) retentionPages(r, ctx, { retention: deps.retention });
   if (deps.monitoring) monitoringPages(r, ctx, { monitoring: deps.monitoring });
   r.use(webErrorHandler(ctx));
   return r;

@@ -95,6 +95,25 @@ export function requireAbility(ctx: WebContext, req: Request, ability: keyof Web
   if (!ctx.abilities(req)[ability]) throw new AppError('forbidden', 'uw rol mag deze pagina niet gebruiken');
 }
 
+/**
+ * Runs a form's action; a refusal of the service (bad input, a conflict, a quota) re-renders the
+ * page with the message. Access denials, unknown items and failures go to the error page.
+ */
+export async function attempt(
+  action: () => Promise<void>,
+  onRefusal: (err: AppError) => Promise<void>,
+  /** A not-found that names a form field (e.g. a case number typed) is the form's refusal too. */
+  notFoundOfField = false,
+): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    const fieldNotFound = notFoundOfField && err instanceof AppError && err.code === 'not-found' && err.errors.length > 0;
+    if (!(err instanceof AppError) || err.code === 'internal' || err.code === 'forbidden' || (err.code === 'not-found' && !fieldNotFound)) throw err;
+    await onRefusal(err);
+  }
+}
+
 const DUTCH: Record<string, string> = {
   validation: 'De invoer klopt niet.',
   'identity-detected': 'De invoer lijkt een identiteit te bevatten. Die wordt nooit verstuurd of bewaard.',
@@ -108,11 +127,27 @@ const DUTCH: Record<string, string> = {
   internal: 'Er ging iets mis. Er is niets beantwoord.',
 };
 
-/** A service's error in Dutch for the page: a sentence plus, where the service named fields, those. */
-export function errorMessage(err: AppError): Html {
-  return html`<p>${DUTCH[err.code] ?? DUTCH['internal']}</p>${
+/**
+ * A service's error in Dutch for the page: a sentence plus, where the service named fields,
+ * those. `fields` gives the Dutch label of the form field behind a JSON Pointer (the longest
+ * matching prefix wins, so '/subjects' labels '/subjects/2' too, with its number).
+ */
+export function errorMessage(err: AppError, fields: Readonly<Record<string, string | ((pointer: string) => string)>> = {}): Html {
+  const label = (pointer: string): string | undefined => {
+    const key = Object.keys(fields).filter((k) => pointer === k || pointer.startsWith(`${k}/`)).sort((a, b) => b.length - a.length)[0];
+    if (key === undefined) return undefined;
+    const l = fields[key]!;
+    return typeof l === 'function' ? l(pointer) : l;
+  };
+  const sentence = err.code === 'not-found' && err.errors.length > 0 ? 'Dat bestaat niet: controleer wat u invulde.' : (DUTCH[err.code] ?? DUTCH['internal']);
+  return html`<p>${sentence}</p>${
     err.code !== 'internal' ? html`<p class="hint">Toelichting van het systeem: <span lang="en">${err.message}</span></p>` : ''
-  }${err.errors.length > 0 ? html`<ul lang="en">${err.errors.map((e) => html`<li><code>${e.pointer}</code> ${e.detail}</li>`)}</ul>` : ''}`;
+  }${err.errors.length > 0
+    ? html`<ul>${err.errors.map((e) => {
+        const l = label(e.pointer);
+        return l ? html`<li><strong>${l}</strong>: <span lang="en">${e.detail}</span> <code class="hint">${e.pointer}</code></li>` : html`<li lang="en"><code>${e.pointer}</code> ${e.detail}</li>`;
+      })}</ul>`
+    : ''}`;
 }
 
 export function webErrorHandler(ctx: WebContext): ErrorRequestHandler {

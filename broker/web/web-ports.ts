@@ -1,7 +1,7 @@
 /**
  * The services of other modules that the web pages use, as the pages need them: the policy
- * lifecycle (docs/policies.md), the casus workflow, data-subject rights and monitoring
- * (docs/casus.md). Their signatures are those of the services (principal first, bodies as
+ * lifecycle (docs/policies.md), the casus workflow, data-subject rights, retention and
+ * monitoring (docs/casus.md). Their signatures are those of the services (principal first, bodies as
  * the API takes them, results as the API returns them), so the composition root passes the
  * services themselves. Where a service exports the type of a result, the port uses it;
  * the rest name only the fields the pages read.
@@ -10,6 +10,8 @@ import type { Principal } from '../auth/principal.js';
 import type { Rule } from '../policy/policy-content.js';
 import type { PolicySummary } from '../policy/policy-lifecycle.service.js';
 import type { CasusView, NotificationView } from '../casus/casus.service.js';
+import type { BezwaarView, HoldView, InzageReport, RightsService } from '../rights/rights.service.js';
+import type { RetentionRun, RetentionService } from '../retention/retention.service.js';
 
 export type PolicySummaryView = PolicySummary;
 
@@ -107,6 +109,8 @@ export interface PolicyPort {
   approve(principal: Principal, version: string, body: unknown, traceId: string): Promise<unknown>;
   reject(principal: Principal, version: string, body: unknown, traceId: string): Promise<unknown>;
   activate(principal: Principal, version: string, body: unknown, traceId: string): Promise<unknown>;
+  /** A new draft that copies a superseded version (POST /v1/policies/{version}/rollback). */
+  rollback(principal: Principal, version: string, body: unknown, traceId: string): Promise<{ id: number }>;
   simulate(principal: Principal, version: string, body: unknown): Promise<ExplanationView>;
 }
 
@@ -126,30 +130,19 @@ export interface CasusPort {
   overdue(principal: Principal): Promise<{ items: Array<{ caseId: string; caseRef: string; subjectId: string; state: string; dueAt: string }>; total: number }>;
 }
 
-export interface InzageView {
-  reportId: string;
-  generatedAt: string;
-  generatedBy: string;
-  complete: boolean;
-  total: number;
-  disclosures: Array<{
-    entryId: number;
-    loggedAt: string;
-    partner: string;
-    outcome: string;
-    toRole: string;
-    toOrganisation: string;
-    doel: string;
-    grondslagen: Array<{ rule: string; grondslag: string }>;
-    caseRef: string | null;
-    queryId: string | null;
-  }>;
-}
+export type InzageView = InzageReport;
 
-/** Data-subject rights (issue 7): the inzage report. */
-export interface RightsPort {
-  inzage(principal: Principal, body: unknown, traceId: string): Promise<InzageView>;
-}
+export type BezwaarItem = BezwaarView;
+
+export type LegalHoldItem = HoldView;
+
+/** Data-subject rights (issue 7): inzage, bezwaar and legal holds, as the rights service offers them. */
+export type RightsPort = Pick<RightsService, 'inzage' | 'decideBezwaar' | 'liftBezwaar' | 'listBezwaren' | 'placeHold' | 'listHolds' | 'releaseHold'>;
+
+export type RetentionRunView = RetentionRun;
+
+/** Retention (issue 7): past runs with their logboek records, and a run on a person's request. */
+export type RetentionPort = Pick<RetentionService, 'runFor' | 'list'>;
 
 export interface MonitoringCellView {
   key: Record<string, string>;

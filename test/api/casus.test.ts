@@ -154,12 +154,32 @@ describe('queries belong to a casus', () => {
     expect(byId.body).toMatchObject({ caseId: c.caseId, caseRef: c.caseRef });
   });
 
-  it('answers for each member of a group casus', async () => {
-    const [x, y] = [randomPseudonym(), randomPseudonym()];
+  it('answers for each member of a group casus, naming the subject asked about; the casus counts the screenings per subject', async () => {
+    const [x, y, z] = [randomPseudonym(), randomPseudonym(), randomPseudonym()];
     await submitSignals(b, 'politie', [{ subject: y, category: 'politie-registratie' }]);
-    const c = await openCase(b, [x, y]);
-    expect(answersOf((await ask(x, { caseId: c.caseId })).body).politie).toBe('no-hit');
-    expect(answersOf((await ask(y, { caseId: c.caseId })).body).politie).toBe('hit');
+    const c = await openCase(b, [x, y, z]);
+    const fresh = await b.call('GET', `/v1/cases/${c.caseId}`, { token: await voorzitter() });
+    expect(fresh.body.subjects.map((s: { screenings: unknown }) => s.screenings)).toEqual([0, 0, 0].map(() => ({ count: 0, lastAt: null })));
+    const first = await ask(x, { caseId: c.caseId });
+    expect(answersOf(first.body).politie).toBe('no-hit');
+    expect(first.body.subjectId).toBe(c.subjectIds[0]);
+    expect(schemas.validate('query-response', first.body)).toEqual([]);
+    b.clock.now = new Date(b.clock.now.getTime() + 60_000);
+    const second = await ask(y, { caseId: c.caseId });
+    expect(answersOf(second.body).politie).toBe('hit');
+    expect(second.body.subjectId).toBe(c.subjectIds[1]);
+    await ask(y, { caseId: c.caseId });
+    const after = await b.call('GET', `/v1/cases/${c.caseId}`, { token: await voorzitter() });
+    expect(schemas.validate('casus#/$defs/casus', after.body)).toEqual([]);
+    expect(after.body.subjects.map((s: { screenings: unknown }) => s.screenings)).toEqual([
+      { count: 1, lastAt: expect.any(String) },
+      { count: 2, lastAt: b.clock.now.toISOString() },
+      { count: 0, lastAt: null },
+    ]);
+    // A question about the same youth in another casus does not count here.
+    const other = await openCase(b, [x]);
+    await ask(x, { caseId: other.caseId });
+    expect((await b.call('GET', `/v1/cases/${c.caseId}`, { token: await voorzitter() })).body.subjects[0].screenings.count).toBe(1);
   });
 
   it('refuses free search: a subject that is not in the casus, and a casus that does not exist', async () => {

@@ -180,6 +180,30 @@ describe('bezwaar', () => {
     expect(entries.rows.map((r) => r.outcome)).toEqual(['upheld', 'lifted']);
   });
 
+  it('lists the active bezwaren by default, every one with active=false, newest first, without subjects', async () => {
+    const token = await b.token('demo-jurist');
+    const subject = randomPseudonym();
+    const upheld = await b.call('POST', '/v1/bezwaren', { token, body: { subject, doelen: ['jpp-screening'], decision: 'upheld' } });
+    b.clock.now = new Date(b.clock.now.getTime() + 1000);
+    const rejected = await b.call('POST', '/v1/bezwaren', { token, body: { subject: randomPseudonym(), doelen: ['jpp-casusoverleg'], decision: 'rejected' } });
+    const active = await b.call('GET', '/v1/bezwaren', { token });
+    expect(active.status, active.text).toBe(200);
+    const activeIds = active.body.items.map((x: { bezwaarId: string }) => x.bezwaarId);
+    expect(activeIds).toContain(upheld.body.bezwaarId);
+    expect(activeIds).not.toContain(rejected.body.bezwaarId);
+    for (const x of active.body.items) expect(x.active).toBe(true);
+    const all = await b.call('GET', '/v1/bezwaren?active=false', { token });
+    const allIds = all.body.items.map((x: { bezwaarId: string }) => x.bezwaarId);
+    expect(allIds.indexOf(rejected.body.bezwaarId)).toBeLessThan(allIds.indexOf(upheld.body.bezwaarId));
+    expect(all.text).not.toContain(subject);
+    await b.call('POST', `/v1/bezwaren/${upheld.body.bezwaarId}/lift`, { token });
+    expect((await b.call('GET', '/v1/bezwaren', { token })).body.items.map((x: { bezwaarId: string }) => x.bezwaarId)).not.toContain(upheld.body.bezwaarId);
+    const bad = await b.call('GET', '/v1/bezwaren?active=misschien', { token });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors[0].pointer).toBe('/active');
+    expect((await b.call('GET', '/v1/bezwaren', { token: await b.token('demo-voorzitter') })).status).toBe(403);
+  });
+
   it('refuses an unknown doel and a caller without the rights capability', async () => {
     const bad = await b.call('POST', '/v1/bezwaren', { token: await b.token('demo-jurist'), body: { subject: randomPseudonym(), doelen: ['alles'], decision: 'upheld' } });
     expect(bad.status).toBe(422);
@@ -196,9 +220,9 @@ describe('legal holds', () => {
     const token = await b.token('demo-fg');
     const onCase = await b.call('POST', '/v1/legal-holds', { token, body: { caseId: c.caseId, reason: 'klacht-ap' } });
     expect(onCase.status, onCase.text).toBe(201);
-    expect(onCase.body).toMatchObject({ scope: 'case', caseId: c.caseId, reason: 'klacht-ap', placedBy: 'demo-fg', releasedAt: null });
+    expect(onCase.body).toMatchObject({ scope: 'case', caseId: c.caseId, caseRef: c.caseRef, reason: 'klacht-ap', placedBy: 'demo-fg', releasedAt: null });
     const onSubject = await b.call('POST', '/v1/legal-holds', { token, body: { subject: randomPseudonym(), reason: 'rechtszaak' } });
-    expect(onSubject.body).toMatchObject({ scope: 'subject', caseId: null });
+    expect(onSubject.body).toMatchObject({ scope: 'subject', caseId: null, caseRef: null });
     expect((await b.call('GET', `/v1/cases/${c.caseId}`, { token: await b.token('demo-voorzitter') })).body.legalHold).toBe(true);
     const list = await b.call('GET', '/v1/legal-holds', { token });
     expect(list.body.items.map((h: { holdId: string }) => h.holdId)).toEqual(expect.arrayContaining([onCase.body.holdId, onSubject.body.holdId]));
@@ -213,5 +237,24 @@ describe('legal holds', () => {
     expect(entries.rows.map((r) => r.outcome)).toEqual(['placed', 'released']);
     expect((await b.call('POST', '/v1/legal-holds', { token, body: { caseId: c.caseId, reason: 'omdat' } })).status).toBe(422);
     expect((await b.call('POST', '/v1/legal-holds', { token: await b.token('demo-voorzitter'), body: { caseId: c.caseId, reason: 'klacht-ap' } })).status).toBe(403);
+  });
+
+  it('are placed on a casus by its caseRef too, which the list shows; an unknown caseRef is a 404 naming the field', async () => {
+    const c = await openCase(b, [randomPseudonym()]);
+    const token = await b.token('demo-jurist');
+    const held = await b.call('POST', '/v1/legal-holds', { token, body: { caseRef: c.caseRef, reason: 'bezwaarprocedure' } });
+    expect(held.status, held.text).toBe(201);
+    expect(held.body).toMatchObject({ scope: 'case', caseId: c.caseId, caseRef: c.caseRef });
+    const list = await b.call('GET', '/v1/legal-holds', { token });
+    expect(list.body.items.find((h: { holdId: string }) => h.holdId === held.body.holdId)).toMatchObject({ caseRef: c.caseRef });
+    const released = await b.call('POST', `/v1/legal-holds/${held.body.holdId}/release`, { token });
+    expect(released.body).toMatchObject({ caseRef: c.caseRef, releasedAt: expect.any(String) });
+    const before = await sql<{ n: number }>`select count(*)::int as n from legal_holds`.execute(b.broker.db);
+    const unknown = await b.call('POST', '/v1/legal-holds', { token, body: { caseRef: 'ZVH-bestaat-niet', reason: 'klacht-ap' } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.errors).toEqual([{ pointer: '/caseRef', detail: 'names no casus' }]);
+    const both = await b.call('POST', '/v1/legal-holds', { token, body: { caseRef: c.caseRef, caseId: c.caseId, reason: 'klacht-ap' } });
+    expect(both.status).toBe(422);
+    expect((await sql<{ n: number }>`select count(*)::int as n from legal_holds`.execute(b.broker.db)).rows[0]!.n).toBe(before.rows[0]!.n);
   });
 });

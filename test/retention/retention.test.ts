@@ -217,7 +217,10 @@ describe('two years ahead', () => {
     });
     for (const secret of [s.free, s.held, s.closed.caseRef, s.closedHeld.caseRef, s.freeRef]) expect(entry!.content).not.toContain(secret);
     const list = await b.call('GET', '/v1/retention/runs', { token: await b.token('demo-jurist') });
-    expect(list.body.items[0]).toEqual(s.run);
+    expect(list.body.items[0]).toEqual({ ...s.run, logSeq: expect.any(Number) });
+    // The record is placed in the tree: its seq names the entry itself.
+    const placed = await b.call('GET', `/v1/log/entries?fromSeq=${list.body.items[0].logSeq}&limit=1`, { token: await b.token('demo-jurist') });
+    expect(placed.body.entries[0].content).toMatchObject({ action: 'retention-run', details: { runId: s.run.runId } });
     expect((await b.call('GET', '/v1/retention/runs', { token: await b.token('demo-voorzitter') })).status).toBe(403);
   });
 

@@ -1,12 +1,16 @@
 /**
  * Browser tests: playwright-core driving Debian's chromium (never a downloaded browser), an
  * axe-core accessibility check (WCAG 2.1 A and AA rules) for every page a journey visits,
- * and a screenshot per journey into docs/screenshots/ (referenced from the README).
+ * and a screenshot per journey.
+ *
+ * Screenshots go to test-output/screenshots/ (gitignored) on every run, so `npm test` leaves
+ * the repository's tree unchanged. With UPDATE_SCREENSHOTS=1 they are also written to
+ * docs/screenshots/, which the README shows; commit those on purpose.
  *
  * Without /usr/bin/chromium (or $CHROMIUM_PATH) the browser tests skip with a visible
  * message; `.ci/run` installs chromium, so CI always runs them.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -18,7 +22,11 @@ if (!HAS_CHROMIUM) {
   process.stderr.write(`\n[browser tests] SKIPPED: no chromium at ${CHROMIUM}. Install it with: apt-get install -y chromium\n\n`);
 }
 
-export const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/** Where every run saves its screenshots (gitignored). */
+export const SCREENSHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
+/** The screenshots the README shows; written only with UPDATE_SCREENSHOTS=1. */
+export const DOC_SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+export const UPDATE_SCREENSHOTS = process.env['UPDATE_SCREENSHOTS'] === '1';
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -40,11 +48,21 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
   expect(problems, `accessibility of ${what}`).toEqual([]);
 }
 
-/** Saves the page as docs/screenshots/<name>.png; long pages only down to `maxHeight` pixels. */
-export async function screenshot(page: Page, name: string, maxHeight = 1800): Promise<void> {
+/**
+ * Saves the page as test-output/screenshots/<name>.png, and with UPDATE_SCREENSHOTS=1 also as
+ * docs/screenshots/<name>.png; long pages only `maxHeight` pixels, from the top or from the
+ * element `from` (a CSS selector) on.
+ */
+export async function screenshot(page: Page, name: string, maxHeight = 1800, from?: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: height <= maxHeight, ...(height > maxHeight ? { clip: { x: 0, y: 0, width: 1280, height: maxHeight } } : {}) });
+  const top = from ? Math.max(0, Math.floor((await page.locator(from).first().evaluate((el) => el.getBoundingClientRect().top + window.scrollY)) - 16)) : 0;
+  const clip = { x: 0, y: top, width: 1280, height: Math.min(maxHeight, height - top) };
+  const png = await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true, ...(top > 0 || height > maxHeight ? { clip } : {}) });
+  if (UPDATE_SCREENSHOTS) {
+    mkdirSync(DOC_SCREENSHOTS, { recursive: true });
+    writeFileSync(`${DOC_SCREENSHOTS}${name}.png`, png);
+  }
 }
 
 /** Logs in on the demo's login page as one of the demo people. */

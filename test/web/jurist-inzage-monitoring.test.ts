@@ -1,13 +1,16 @@
 /**
  * Journeys: the jurist answers an inzageverzoek (AVG art. 15) in the browser, typing the
- * youth's BSN, which is pseudonymised there; the partneroverleg reads the monitoring page,
- * whose small cells are suppressed in the tables and the charts.
+ * youth's BSN, which is pseudonymised there, and downloads the report as a PDF (a POST with the
+ * pseudonym only, checked and logged again); the partneroverleg reads the monitoring page, whose
+ * small cells are suppressed in the tables and the charts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
+import { expectNeverSent, recordRequests } from '../support/web-journeys.js';
 import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage, screenshot, textOf } from '../support/browser.js';
 import { openCase } from '../support/casus.js';
 import { pseudonymise } from '../../adapters/pseudonymisation/custodian-client.js';
@@ -18,6 +21,8 @@ describe.skipIf(!HAS_CHROMIUM)('jurist: inzage, and the partneroverleg: monitori
   let browser: Browser;
   let bsn: string;
   let expectedTotal: number;
+  let casus: { caseId: string; caseRef: string; subjectIds: string[] };
+  let rightsPseudonym: string;
 
   beforeAll(async () => {
     tb = await startTestBroker();
@@ -27,12 +32,13 @@ describe.skipIf(!HAS_CHROMIUM)('jurist: inzage, and the partneroverleg: monitori
     // The voorzitter asks about jongere-c once, over the API.
     const token = await tb.token('demo-voorzitter');
     const { pseudonyms } = await pseudonymise({ baseUrl: `${tb.url}/custodian/v1`, token }, [{ bsn }], { doel: 'jpp-screening' });
-    const casus = await openCase(tb, [pseudonyms[0]!]);
+    casus = await openCase(tb, [pseudonyms[0]!]);
     const asked = await tb.call('POST', '/v1/queries', { token, body: { subject: pseudonyms[0], doel: 'jpp-screening', caseRef: casus.caseRef } });
     expect(asked.status, asked.text).toBe(200);
     // What the API reports for this subject is what the page must show.
     const jurist = await tb.token('demo-jurist');
     const p2 = await pseudonymise({ baseUrl: `${tb.url}/custodian/v1`, token: jurist }, [{ bsn }], { doel: 'jpp-rechten-betrokkenen' });
+    rightsPseudonym = p2.pseudonyms[0]!;
     const report = await tb.call('POST', '/v1/inzage', { token: jurist, body: { subject: p2.pseudonyms[0] } });
     expect(report.status, report.text).toBe(200);
     expectedTotal = report.body.total;
@@ -59,6 +65,53 @@ describe.skipIf(!HAS_CHROMIUM)('jurist: inzage, and the partneroverleg: monitori
     await expectAccessible(page, 'inzage report');
     await screenshot(page, 'jurist-inzage');
     for (const s of sent) expect(s).not.toContain(bsn);
+    await page.context().close();
+  });
+
+  it('downloads the report as a PDF: a POST with the pseudonym and the CSRF token only, checked and logged like the API', async () => {
+    // The youth was informed, and objected (rejected): the report shows both.
+    const informed = await tb.call('PUT', `/v1/cases/${casus.caseId}/subjects/${casus.subjectIds[0]}/notification`, {
+      token: await tb.token('demo-voorzitter'), body: { state: 'informed', informedAt: new Date().toISOString().slice(0, 10) },
+    });
+    expect(informed.status, informed.text).toBe(200);
+    const objected = await tb.call('POST', '/v1/bezwaren', { token: await tb.token('demo-jurist'), body: { subject: rightsPseudonym, doelen: ['jpp-casusoverleg'], decision: 'rejected' } });
+    expect(objected.status, objected.text).toBe(201);
+    const page = await newPage(browser);
+    const sent = recordRequests(page);
+    await demoLogin(page, tb.url, 'demo-jurist');
+    await page.goto(`${tb.url}/inzage`);
+    await page.fill('#id-bsn', bsn);
+    await Promise.all([page.waitForEvent('load'), page.click('button:has-text("Inzagerapport maken")')]);
+    expect(await textOf(page, 'table[data-inzage-notifications]')).toContain('Geïnformeerd');
+    expect(await textOf(page, 'table[data-inzage-bezwaren]')).toContain(objected.body.bezwaarId);
+    expect(await textOf(page, 'table[data-inzage-bezwaren]')).toContain('Afgewezen');
+    await expectAccessible(page, 'inzage report with the PDF button');
+    const reports = async (): Promise<number> =>
+      (await sql<{ n: number }>`select count(*)::int as n from logboek_entries where action = 'inzage-report'`.execute(tb.broker.db)).rows[0]!.n;
+    const before = await reports();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Rapport als PDF downloaden")')]);
+    const pdf = readFileSync((await download.path())!);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(download.suggestedFilename()).toMatch(/^inzage-[0-9a-f-]{36}\.pdf$/);
+    // Producing the PDF is a report of its own, logged as the API logs it.
+    expect(await reports()).toBe(before + 1);
+    const request = sent.find((s) => s.url.endsWith('/inzage/pdf'))!;
+    expect(request.method).toBe('POST');
+    expect(request.url).toBe(`${tb.url}/inzage/pdf`);
+    const form = new URLSearchParams(request.body);
+    expect([...form.keys()].sort()).toEqual(['_csrf', 'subject']);
+    expect(form.get('subject')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // The pseudonym is in no URL the browser requested (access logs, history).
+    for (const s of sent) expect(s.url).not.toContain(form.get('subject')!);
+    const identities = JSON.parse(readFileSync(join(tb.dataDir, 'demo-identities.json'), 'utf8')) as DemoIdentity[];
+    expectNeverSent(sent, [identities.find((i) => i.label === 'jongere-c')!]);
+    // Without the page's CSRF token the PDF is refused.
+    const forged = await page.evaluate(async (subject) => {
+      const res = await fetch('/inzage/pdf', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ subject }).toString() });
+      return res.status;
+    }, form.get('subject')!);
+    expect(forged).toBe(403);
+    expect(await reports()).toBe(before + 1);
     await page.context().close();
   });
 

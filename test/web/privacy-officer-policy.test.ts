@@ -3,7 +3,8 @@
  * version, adds a rule in the table editor (the lint finding appears beside it), fixes it, sees
  * the tests and the diff, and submits; the second reviews the impact preview, must confirm
  * explicitly that the version opens new access, approves and activates; the simulator then
- * explains a decision of the new version.
+ * explains a decision of the new version. Finally the first officer rolls back to the version
+ * that was active before: a new draft with its rules, which goes through the same four eyes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -99,5 +100,51 @@ describe.skipIf(!HAS_CHROMIUM)('privacy officer: a policy change with four eyes'
     expect(await page.locator('[data-nearest] li').count()).toBeGreaterThan(0);
     await expectAccessible(page, 'simulator');
     await screenshot(page, 'privacy-officer-simulator');
+  });
+
+  it('rolls back to the superseded version from its page: a new draft with exactly its rules', async () => {
+    // A jurist reads the policy but may not roll it back: no form, and the page refuses the POST.
+    const jurist = await newPage(browser);
+    await demoLogin(jurist, tb.url, 'demo-jurist');
+    await jurist.goto(`${tb.url}/beleid/1`);
+    expect(await jurist.getAttribute('[data-status]', 'data-status')).toBe('superseded');
+    expect(await jurist.locator('form[data-rollback]').count()).toBe(0);
+    const refused = await jurist.evaluate(async () => {
+      const token = document.querySelector<HTMLInputElement>('input[name="_csrf"]')!.value;
+      const res = await fetch('/beleid/1/terugdraaien', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: token }).toString() });
+      return res.status;
+    });
+    expect(refused).toBe(403);
+    await jurist.context().close();
+
+    const versionsBefore = (await tb.call('GET', '/v1/policies', { token: await tb.token('demo-fg') })).body.items.length;
+    await page.goto(`${tb.url}/beleid/1`);
+    expect(await page.getAttribute('[data-status]', 'data-status')).toBe('superseded');
+    await expectAccessible(page, 'superseded version with the rollback form');
+    // The active version (the draft made above) cannot be rolled back to: no form there.
+    const active = await page.goto(`${tb.url}/beleid/${draft}`);
+    expect(active!.status()).toBe(200);
+    expect(await page.locator('form[data-rollback]').count()).toBe(0);
+
+    await page.goto(`${tb.url}/beleid/1`);
+    await page.fill('#rollback-note', 'W01 terug: toch niet proportioneel');
+    await screenshot(page, 'privacy-officer-terugdraaien', 1000);
+    await Promise.all([page.waitForURL(/\/beleid\/\d+$/), page.click('button:has-text("Terugdraaien naar deze versie")')]);
+    const rolledBack = page.url().split('/').pop()!;
+    expect(Number(rolledBack)).toBeGreaterThan(Number(draft));
+    expect(await page.getAttribute('[data-status]', 'data-status')).toBe('draft');
+    expect(await textOf(page, 'dl.facts')).toContain('versie 1');
+    expect(await textOf(page, 'dl.facts')).toContain('W01 terug: toch niet proportioneel');
+    // Exactly the rules of version 1: W01 is gone, which the diff against the active version shows.
+    const [v1, copy] = await Promise.all([
+      tb.call('GET', '/v1/policies/1', { token: await tb.token('demo-fg') }),
+      tb.call('GET', `/v1/policies/${rolledBack}`, { token: await tb.token('demo-fg') }),
+    ]);
+    expect(copy.body.rules).toEqual(v1.body.rules);
+    expect(copy.body.contentHash).toBe(v1.body.contentHash);
+    expect(await page.locator('tr[data-rule="W01"]').count()).toBe(0);
+    expect(await textOf(page, '[data-diff-removed]')).toContain('W01');
+    await expectAccessible(page, 'the rollback draft');
+    expect((await tb.call('GET', '/v1/policies', { token: await tb.token('demo-fg') })).body.items.length).toBe(versionsBefore + 1);
   });
 });

@@ -8,37 +8,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page, Request } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage, screenshot, textOf } from '../support/browser.js';
 import { opaqueRef } from '../support/synthetic.js';
+import { recordRequests, submitAndWait, typeIdentity } from '../support/web-journeys.js';
 import type { DemoIdentity } from '../../broker/demo/demo-identities.js';
-
-interface Sent {
-  url: string;
-  headers: string;
-  body: string;
-}
-
-function recordRequests(page: Page): Sent[] {
-  const sent: Sent[] = [];
-  page.on('request', (req: Request) => {
-    sent.push({ url: req.url(), headers: JSON.stringify(req.headers()), body: req.postDataBuffer()?.toString('latin1') ?? '' });
-  });
-  return sent;
-}
 
 /** Fills the identity fields and submits; waits for the next page. */
 async function typeIdentityAndSubmit(page: Page, identity: DemoIdentity, button: string): Promise<void> {
-  if ('bsn' in identity) {
-    await page.fill('#id-bsn', identity.bsn);
-  } else {
-    await page.check('#kind-naam');
-    await page.fill('#id-surname', identity.surname);
-    await page.fill('#id-firstname', identity.firstName ?? '');
-    await page.fill('#id-birthdate', identity.birthDate);
-  }
-  await Promise.all([page.waitForEvent('load'), page.click(`button:has-text("${button}")`)]);
+  await typeIdentity(page, identity);
+  await submitAndWait(page, button);
 }
 
 describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 90_000 }, () => {

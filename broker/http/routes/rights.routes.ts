@@ -25,6 +25,9 @@ export function rightsRoutes(rights: RightsService, platformName: string): Route
   r.post('/bezwaren', requireJsonBody, async (req, res) => {
     res.status(201).json(await rights.decideBezwaar(principalOf(res), req.body, trace(res)));
   });
+  r.get('/bezwaren', async (req, res) => {
+    res.json(await rights.listBezwaren(principalOf(res), req.query as Record<string, unknown>));
+  });
   r.post('/bezwaren/:bezwaarId/lift', async (req, res) => {
     res.json(await rights.liftBezwaar(principalOf(res), String(req.params['bezwaarId']), trace(res)));
   });

@@ -1,19 +1,29 @@
 /**
- * Browser: pseudonymises a typed identity (BSN, or surname + birth date + first name) before a
- * form is sent. Runs the same code as the partners' adapters (adapters/pseudonymisation):
- * normalise, blind (RFC 9497 VOPRF), have the custodian evaluate the blinded element through
- * the broker's web endpoint, verify the custodian's proof against the key the page pinned,
- * and finalise. Only the pseudonym goes into the form.
+ * Browser: pseudonymises the typed identities of a form (BSN, or surname + birth date + first
+ * name) before it is sent. Runs the same code as the partners' adapters
+ * (adapters/pseudonymisation): normalise, blind (RFC 9497 VOPRF), have the custodian evaluate
+ * the blinded elements through the broker's web endpoint, verify the custodian's proof against
+ * the key the page pinned, and finalise. Only the pseudonyms go into the form.
+ *
+ * A form holds one identity block or several (a group casus: identity-fields.ts); each block's
+ * pseudonym goes into that block's hidden `subject` field, and all blocks are evaluated in one
+ * request. "Nog een jongere toevoegen" clones the form's template block.
  *
  * Invariants:
  * - The identity inputs have no `name`, so the browser never submits them, with or without
  *   this script; they are emptied before the form is sent.
  * - The only request this script sends holds blinded elements (uniformly random group
  *   elements), the key epoch and the doel.
+ * - Nothing is sent unless every block holds a valid identity, and no youth twice.
+ * - Nothing is sent while a named text field (a case number, a note) holds what looks like an
+ *   identity (a BSN, a date, an e-mail address: the server's own identity-detector.ts), so a
+ *   BSN typed into the wrong field does not leave the browser either. Forms without identity
+ *   blocks get this guard with `data-guard-identity`.
  */
 import { IdentityNormalisationError, identityKey, type IdentityInput } from '../../../adapters/pseudonymisation/normalise-identity.js';
 import { createOprfClient, OprfVerificationError } from '../../../adapters/pseudonymisation/oprf-client.js';
 import { base64UrlToBytes, bytesToBase64Url } from '../../../adapters/pseudonymisation/voprf-suite.js';
+import { identityReason } from '../../signals/identity-detector.js';
 import { localUrl } from './base-path.js';
 
 const FIELD_MESSAGES: Record<string, string> = {
@@ -26,42 +36,113 @@ const FIELD_MESSAGES: Record<string, string> = {
   input: 'Vul een BSN in, of achternaam, geboortedatum en voornaam.',
 };
 
-function value(form: HTMLFormElement, id: string): string {
-  const el = form.querySelector<HTMLInputElement>(`#${id}`);
+/** A failure with a message for the user, shown in `block` (or the form's first block). */
+class Refusal extends Error {
+  constructor(
+    message: string,
+    readonly block?: HTMLElement,
+  ) {
+    super(message);
+  }
+}
+
+const blocksOf = (form: HTMLFormElement): HTMLElement[] =>
+  [...form.querySelectorAll<HTMLElement>('[data-identity-block]')].filter((b) => !b.closest('template'));
+
+function value(block: HTMLElement, field: string): string {
+  const el = block.querySelector<HTMLInputElement>(`[data-field="${field}"]`);
   return el ? el.value.trim() : '';
 }
 
-function identityOf(form: HTMLFormElement): IdentityInput {
-  const kind = form.querySelector<HTMLInputElement>('input[data-identity-kind]:checked')?.value ?? 'bsn';
-  if (kind === 'bsn') return { bsn: value(form, 'id-bsn') };
-  const tussenvoegsel = value(form, 'id-tussenvoegsel');
+function identityOf(block: HTMLElement): IdentityInput {
+  const kind = block.querySelector<HTMLInputElement>('input[data-identity-kind]:checked')?.value ?? 'bsn';
+  if (kind === 'bsn') return { bsn: value(block, 'bsn') };
+  const tussenvoegsel = value(block, 'tussenvoegsel');
   return {
-    surname: value(form, 'id-surname'),
-    birthDate: value(form, 'id-birthdate'),
-    firstName: value(form, 'id-firstname'),
+    surname: value(block, 'surname'),
+    birthDate: value(block, 'birthDate'),
+    firstName: value(block, 'firstName'),
     ...(tussenvoegsel ? { tussenvoegsel } : {}),
   };
 }
 
-function showError(form: HTMLFormElement, message: string): void {
-  const box = form.querySelector<HTMLElement>('[data-pseudonymise-error]');
+function clearErrors(form: HTMLFormElement): void {
+  for (const box of form.querySelectorAll<HTMLElement>('[data-pseudonymise-error]')) {
+    box.hidden = true;
+    box.textContent = '';
+  }
+}
+
+function showError(form: HTMLFormElement, message: string, block?: HTMLElement): void {
+  const box = (block ?? blocksOf(form)[0])?.querySelector<HTMLElement>('[data-pseudonymise-error]');
   if (!box) return;
   box.hidden = false;
   box.textContent = message;
   box.focus();
 }
 
+/** The normalised identity of every block, or a refusal naming the block and the field. */
+function identitiesOf(form: HTMLFormElement, blocks: HTMLElement[]): Uint8Array[] {
+  const seen = new Map<string, number>();
+  const label = (i: number): string => (blocks.length > 1 ? `Jongere ${i + 1}: ` : '');
+  return blocks.map((block, i) => {
+    let input: Uint8Array;
+    try {
+      input = identityKey(identityOf(block));
+    } catch (err) {
+      const msg = err instanceof IdentityNormalisationError ? (FIELD_MESSAGES[err.field] ?? FIELD_MESSAGES['input']!) : FIELD_MESSAGES['input']!;
+      throw new Refusal(`${label(i)}${msg}`, block);
+    }
+    const key = bytesToBase64Url(input);
+    const earlier = seen.get(key);
+    if (earlier !== undefined) throw new Refusal(`Jongere ${i + 1} is dezelfde als jongere ${earlier + 1}. Haal één van beide weg.`, block);
+    seen.set(key, i);
+    return input;
+  });
+}
+
+/**
+ * The first named text field whose value looks like an identity, marked with a message that
+ * names it; true when there was one (and the form must not be sent).
+ */
+function identityInNamedField(form: HTMLFormElement): boolean {
+  for (const el of form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input[name]:not([type="hidden"]):not([type="radio"]):not([type="checkbox"]), textarea[name]')) {
+    const errorId = `${el.id}-guard-error`;
+    form.querySelector<HTMLElement>(`[data-guard-error-for="${el.id}"]`)?.remove();
+    const describedBy = (el.getAttribute('aria-describedby') ?? '').split(' ').filter((x) => x && x !== errorId);
+    if (describedBy.length > 0) el.setAttribute('aria-describedby', describedBy.join(' '));
+    else el.removeAttribute('aria-describedby');
+    el.removeAttribute('aria-invalid');
+    if (!identityReason(el.value)) continue;
+    const label = (el.id ? form.querySelector<HTMLLabelElement>(`label[for="${el.id}"]`)?.textContent : null)?.trim() ?? 'dit veld';
+    const box = document.createElement('p');
+    box.className = 'utrecht-form-field-error-message';
+    box.setAttribute('role', 'alert');
+    box.dataset['guardErrorFor'] = el.id;
+    box.id = errorId;
+    box.textContent = `"${label}" lijkt een identiteit te bevatten (een BSN, datum of e-mailadres). Daar hoort die niet: typ identiteiten alleen in de velden van de jongere. Er is niets verstuurd.`;
+    el.insertAdjacentElement('afterend', box);
+    el.setAttribute('aria-invalid', 'true');
+    el.setAttribute('aria-describedby', [...describedBy, errorId].join(' '));
+    el.focus();
+    return true;
+  }
+  return false;
+}
+
 async function pseudonymiseAndSubmit(form: HTMLFormElement, submit: HTMLButtonElement | null): Promise<void> {
+  if (identityInNamedField(form)) return;
   const epoch = Number(form.dataset['epoch']);
   const publicKey = form.dataset['publicKey']!;
   const doel = (form.querySelector<HTMLSelectElement | HTMLInputElement>('[name="doel"]')?.value ?? form.dataset['doel'] ?? '').trim();
   const csrf = form.querySelector<HTMLInputElement>('input[name="_csrf"]')!.value;
-  const target = form.querySelector<HTMLInputElement>('input[name="subject"]')!;
-  let input: Uint8Array;
+  const blocks = blocksOf(form);
+  clearErrors(form);
+  let inputs: Uint8Array[];
   try {
-    input = identityKey(identityOf(form));
+    inputs = identitiesOf(form, blocks);
   } catch (err) {
-    showError(form, err instanceof IdentityNormalisationError ? (FIELD_MESSAGES[err.field] ?? FIELD_MESSAGES['input']!) : FIELD_MESSAGES['input']!);
+    showError(form, err instanceof Refusal ? err.message : FIELD_MESSAGES['input']!, err instanceof Refusal ? err.block : undefined);
     return;
   }
   if (submit) submit.disabled = true;
@@ -69,7 +150,7 @@ async function pseudonymiseAndSubmit(form: HTMLFormElement, submit: HTMLButtonEl
   if (status) status.textContent = 'Bezig met pseudonimiseren in uw browser…';
   try {
     const client = createOprfClient({ publicKey: base64UrlToBytes(publicKey), epoch });
-    const { blindedElements, state } = client.blind([input]);
+    const { blindedElements, state } = client.blind(inputs);
     const res = await fetch(localUrl('/web-api/custodian/evaluate'), {
       method: 'POST',
       credentials: 'same-origin',
@@ -78,11 +159,14 @@ async function pseudonymiseAndSubmit(form: HTMLFormElement, submit: HTMLButtonEl
     });
     if (!res.ok) {
       const problem = (await res.json().catch(() => ({}))) as { detail?: string; status?: number };
-      throw new Error(res.status === 429 ? 'U heeft het maximum aantal pseudonimiseringen voor nu bereikt. Probeer het later opnieuw.' : `De sleutelbeheerder weigerde het verzoek (${res.status}${problem.detail ? `: ${problem.detail}` : ''}).`);
+      throw new Refusal(res.status === 429 ? 'U heeft het maximum aantal pseudonimiseringen voor nu bereikt. Probeer het later opnieuw.' : `De sleutelbeheerder weigerde het verzoek (${res.status}${problem.detail ? `: ${problem.detail}` : ''}).`);
     }
     const answer = (await res.json()) as { evaluatedElements: string[]; proof: string };
-    const [pseudonym] = client.finalize(state, answer.evaluatedElements.map(base64UrlToBytes), base64UrlToBytes(answer.proof));
-    target.value = pseudonym!;
+    const pseudonyms = client.finalize(state, answer.evaluatedElements.map(base64UrlToBytes), base64UrlToBytes(answer.proof));
+    if (pseudonyms.length !== blocks.length) throw new Refusal('De sleutelbeheerder gaf een onvolledig antwoord. Er is niets verstuurd.');
+    blocks.forEach((block, i) => {
+      block.querySelector<HTMLInputElement>('input[name="subject"]')!.value = pseudonyms[i]!;
+    });
     for (const el of form.querySelectorAll<HTMLInputElement>('[data-identity]')) el.value = '';
     form.submit();
   } catch (err) {
@@ -92,19 +176,74 @@ async function pseudonymiseAndSubmit(form: HTMLFormElement, submit: HTMLButtonEl
       form,
       err instanceof OprfVerificationError
         ? 'Het antwoord van de sleutelbeheerder klopt niet met de vastgelegde sleutel. Er is niets verstuurd.'
-        : err instanceof Error && err.message.startsWith('De ') ? err.message : err instanceof Error && err.message.startsWith('U ') ? err.message : 'Pseudonimiseren is niet gelukt. Probeer het opnieuw.',
+        : err instanceof Refusal ? err.message : 'Pseudonimiseren is niet gelukt. Probeer het opnieuw.',
     );
   }
 }
 
-function toggleKind(form: HTMLFormElement): void {
-  const kind = form.querySelector<HTMLInputElement>('input[data-identity-kind]:checked')?.value ?? 'bsn';
-  for (const group of form.querySelectorAll<HTMLElement>('[data-identity-group]')) group.hidden = group.dataset['identityGroup'] !== kind;
+function toggleKind(block: HTMLElement): void {
+  const kind = block.querySelector<HTMLInputElement>('input[data-identity-kind]:checked')?.value ?? 'bsn';
+  for (const group of block.querySelectorAll<HTMLElement>('[data-identity-group]')) group.hidden = group.dataset['identityGroup'] !== kind;
+}
+
+function wireBlock(block: HTMLElement): void {
+  toggleKind(block);
+  for (const radio of block.querySelectorAll<HTMLInputElement>('input[data-identity-kind]')) radio.addEventListener('change', () => toggleKind(block));
+  // A message about this block goes once the user changes what it says.
+  block.addEventListener('input', () => {
+    const box = block.querySelector<HTMLElement>('[data-pseudonymise-error]');
+    if (box && !box.hidden) {
+      box.hidden = true;
+      box.textContent = '';
+    }
+  });
+}
+
+/** "Nog een jongere toevoegen" / "Laatste jongere weghalen" for a group (never below one). */
+function wireGroup(form: HTMLFormElement): void {
+  const container = form.querySelector<HTMLElement>('[data-identity-blocks]');
+  const template = form.querySelector<HTMLTemplateElement>('template[data-identity-template]');
+  const add = form.querySelector<HTMLButtonElement>('[data-add-identity]');
+  const remove = form.querySelector<HTMLButtonElement>('[data-remove-identity]');
+  const count = form.querySelector<HTMLElement>('[data-identity-count]');
+  if (!container || !template || !add || !remove) return;
+  const max = Number(container.dataset['max'] ?? '50');
+  const update = (announce: boolean): void => {
+    const n = blocksOf(form).length;
+    add.disabled = n >= max;
+    remove.hidden = n <= 1;
+    if (count && announce) count.textContent = n === 1 ? 'Eén jongere: een casus voor één persoon.' : `${n} jongeren: een groepscasus.`;
+  };
+  add.addEventListener('click', () => {
+    const n = blocksOf(form).length + 1;
+    if (n > max) return;
+    const holder = document.createElement('div');
+    holder.innerHTML = template.innerHTML.replaceAll('__NR__', String(n));
+    const block = holder.querySelector<HTMLElement>('[data-identity-block]')!;
+    container.append(block);
+    wireBlock(block);
+    update(true);
+    block.querySelector<HTMLInputElement>('input[data-field="bsn"]')?.focus();
+  });
+  remove.addEventListener('click', () => {
+    const blocks = blocksOf(form);
+    if (blocks.length <= 1) return;
+    blocks[blocks.length - 1]!.remove();
+    update(true);
+    add.focus();
+  });
+  update(false);
+}
+
+for (const form of document.querySelectorAll<HTMLFormElement>('form[data-guard-identity]:not([data-pseudonymise])')) {
+  form.addEventListener('submit', (event) => {
+    if (identityInNamedField(form)) event.preventDefault();
+  });
 }
 
 for (const form of document.querySelectorAll<HTMLFormElement>('form[data-pseudonymise]')) {
-  toggleKind(form);
-  for (const radio of form.querySelectorAll<HTMLInputElement>('input[data-identity-kind]')) radio.addEventListener('change', () => toggleKind(form));
+  for (const block of blocksOf(form)) wireBlock(block);
+  wireGroup(form);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void pseudonymiseAndSubmit(form, (event.submitter as HTMLButtonElement | null) ?? form.querySelector('button[type="submit"]'));

@@ -1,34 +1,54 @@
 /**
- * The voorzitter's casussen: open a casus (the youth's identity typed and pseudonymised in the
- * browser), screen its subject, move it through its statuses, record vervolgacties and
- * notificatie, close it; a list of own cases with overdue notifications. The casus and query
- * services check, decide and log; these pages only collect and show.
+ * The voorzitter's casussen: open a casus for one youth or a group (each identity typed and
+ * pseudonymised in the browser), screen each subject, move the casus through its statuses,
+ * record vervolgacties and notificatie per subject, close it; a list of own cases with overdue
+ * notifications. The casus and query services check, decide and log; these pages only collect
+ * and show. Subjects cannot be added to an existing casus: the API does not offer it.
  */
 import type { Request, Response, Router } from 'express';
 import { AppError } from '../../errors/app-error.js';
 import type { QueryService } from '../../queries/query.service.js';
-import { formatDateTime, html, type Html } from '../html.js';
+import { formatDate, formatDateTime, html, type Html } from '../html.js';
 import { alert, csrfField } from '../layout.js';
-import { errorMessage, requireAbility, type WebContext } from '../web-context.js';
+import { attempt, errorMessage, requireAbility, type WebContext } from '../web-context.js';
 import type { WebCustodian } from '../web-custodian.js';
 import type { CasusDetail, CasusPort } from '../web-ports.js';
 import { TRANSITIONS } from '../../casus/casus-workflow.js';
 import { CASE_STATUS, CLOSE_OUTCOME, DEFER_REASON, ESCALATION_REASON, NOTIFICATION_STATE, ROUTE_IN_OTHER, VERVOLG_KIND } from '../dutch-labels.js';
-import { askableDoelen, identityFields } from './identity-fields.js';
+import { askableDoelen, identityBlocks, identityFields } from './identity-fields.js';
+import { SUBJECT_COUNT } from '../../casus/casus-workflow.js';
+
+/** Dutch labels of the casus form's fields, for the service's field errors. */
+const CASUS_FIELDS = {
+  '/caseRef': 'Casusnummer',
+  '/doel': 'Doel',
+  '/routeIn': 'Aangemeld door',
+  '/subjects': (pointer: string): string => {
+    const i = /^\/subjects\/(\d+)/.exec(pointer);
+    return i ? `Jongere ${Number(i[1]) + 1}` : 'Jongeren';
+  },
+  '/subject': 'Identiteit van de jongere',
+  '/to': 'Nieuwe status',
+  '/reason': 'Reden',
+  '/outcome': 'Uitkomst',
+  '/partner': 'Partner',
+  '/kind': 'Actie',
+  '/dueDate': 'Uiterlijk',
+  '/state': 'Stand',
+  '/informedAt': 'Geïnformeerd op',
+  '/deferReason': 'Reden van uitstel',
+  '/deferredUntil': 'Uitgesteld tot',
+};
+
+/** The subjects of a form: one hidden `subject` field per identity block (a string, or an array for several). */
+const subjectsOfBody = (b: Record<string, unknown>): string[] => {
+  const v = b['subject'];
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String);
+};
 import { screeningResult } from './screening.page.js';
 
 const options = (labels: Record<string, string>, selected?: string): Html =>
   html`${Object.entries(labels).map(([id, name]) => html`<option value="${id}"${id === selected ? html` selected` : ''}>${name}</option>`)}`;
-
-/** Runs a form's action; a refusal of the service re-renders the page with the message. */
-async function attempt(action: () => Promise<void>, onRefusal: (err: AppError) => Promise<void>): Promise<void> {
-  try {
-    await action();
-  } catch (err) {
-    if (!(err instanceof AppError) || err.code === 'internal' || err.code === 'forbidden' || err.code === 'not-found') throw err;
-    await onRefusal(err);
-  }
-}
 
 export function casusPages(r: Router, ctx: WebContext, deps: { casus: CasusPort; queries: QueryService; custodian: WebCustodian | undefined }): void {
   const { casus } = deps;
@@ -50,6 +70,14 @@ export function casusPages(r: Router, ctx: WebContext, deps: { casus: CasusPort;
       casus.list(p, { mine: 'true', limit: '50', ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) }),
       casus.overdue(p),
     ]);
+    // Which youth of its casus each overdue subject is ("Jongere 2 van 3"), from the list or the casus itself.
+    const known = new Map(list.items.map((c) => [c.caseId, c]));
+    for (const caseId of new Set(overdue.items.map((o) => o.caseId))) if (!known.has(caseId)) known.set(caseId, await casus.get(p, caseId));
+    const youth = (caseId: string, subjectId: string): string => {
+      const c = known.get(caseId)!;
+      const i = c.subjects.findIndex((s) => s.subjectId === subjectId);
+      return c.subjects.length === 1 ? 'de jongere' : `jongere ${i + 1} van ${c.subjects.length}`;
+    };
     ctx.render(req, res, {
       title: 'Mijn casussen',
       current: '/casussen',
@@ -59,8 +87,8 @@ ${overdue.total === 0
   ? html`<p>Geen: elke jongere is op tijd geïnformeerd, of het informeren is met reden uitgesteld.</p>`
   : html`${alert('warning', `${overdue.total} ${overdue.total === 1 ? 'jongere is' : 'jongeren zijn'} niet op tijd geïnformeerd (AVG art. 13/14).`)}
 <div class="table-wrap"><table class="utrecht-table" data-overdue><caption>Over tijd, oudste eerst</caption>
-<thead><tr><th scope="col">Casus</th><th scope="col">Stand</th><th scope="col">Uiterlijk</th></tr></thead>
-<tbody>${overdue.items.map((o) => html`<tr><td><a href="${ctx.href(`/casussen/${o.caseId}`)}">${o.caseRef}</a></td><td>${NOTIFICATION_STATE[o.state] ?? o.state}</td><td>${formatDateTime(o.dueAt)}</td></tr>`)}</tbody></table></div>`}
+<thead><tr><th scope="col">Casus</th><th scope="col">Wie</th><th scope="col">Stand</th><th scope="col">Uiterlijk</th></tr></thead>
+<tbody>${overdue.items.map((o) => html`<tr><td><a href="${ctx.href(`/casussen/${o.caseId}#jongere-${o.subjectId}`)}">${o.caseRef}</a></td><td>${youth(o.caseId, o.subjectId)}</td><td>${NOTIFICATION_STATE[o.state] ?? o.state}</td><td>${formatDateTime(o.dueAt)}</td></tr>`)}</tbody></table></div>`}
 </section>
 <section aria-labelledby="list-title"><h2 id="list-title">Casussen die u heeft geopend</h2>
 <form method="get" action="${ctx.href(`/casussen`)}" class="filters"><div class="field"><label for="f-status">Status</label>
@@ -69,9 +97,9 @@ ${overdue.total === 0
 ${list.items.length === 0
   ? html`<p>Geen casussen${status ? ' met deze status' : ''}.</p>`
   : html`<div class="table-wrap"><table class="utrecht-table" data-cases><caption>Nieuwste eerst</caption>
-<thead><tr><th scope="col">Casus</th><th scope="col">Status</th><th scope="col">Doel</th><th scope="col">Aangemeld door</th><th scope="col">Geopend</th><th scope="col">Notificatie</th></tr></thead>
+<thead><tr><th scope="col">Casus</th><th scope="col">Jongeren</th><th scope="col">Status</th><th scope="col">Doel</th><th scope="col">Aangemeld door</th><th scope="col">Geopend</th><th scope="col">Notificatie</th></tr></thead>
 <tbody>${list.items.map(
-  (c) => html`<tr data-case="${c.caseRef}"><td><a href="${ctx.href(`/casussen/${c.caseId}`)}">${c.caseRef}</a></td><td>${CASE_STATUS[c.status] ?? c.status}</td><td>${name(ctx.platform.doelen, c.doel)}</td><td>${routeInName(c.routeIn)}</td><td>${formatDateTime(c.openedAt)}</td>
+  (c) => html`<tr data-case="${c.caseRef}"><td><a href="${ctx.href(`/casussen/${c.caseId}`)}">${c.caseRef}</a></td><td data-subject-count="${c.subjects.length}">${c.kind === 'group' ? `groep van ${c.subjects.length}` : '1'}</td><td>${CASE_STATUS[c.status] ?? c.status}</td><td>${name(ctx.platform.doelen, c.doel)}</td><td>${routeInName(c.routeIn)}</td><td>${formatDateTime(c.openedAt)}</td>
   <td>${c.subjects.some((s) => s.notification.overdue) ? html`<strong class="bad">over tijd</strong>` : c.subjects.every((s) => s.notification.state === 'informed') ? 'geïnformeerd' : 'open'}</td></tr>`,
 )}</tbody></table></div>`}
 <p>${list.nextCursor ? html`Er volgen meer casussen. <a href="${ctx.href(`/casussen?${new URLSearchParams({ ...(status ? { status } : {}), na: list.nextCursor }).toString()}`)}" rel="next">Volgende pagina</a>` : list.items.length ? 'Dit zijn al uw casussen.' : ''}</p>
@@ -79,20 +107,22 @@ ${list.items.length === 0
     });
   });
 
-  const newForm = async (req: Request, values: Record<string, string>, problem?: Html): Promise<Html> => {
+  const newForm = async (req: Request, values: Record<string, string>, problem?: Html, youths = 1): Promise<Html> => {
     const keys = await keysOf();
     if (!keys) return alert('warning', 'Pseudonimiseren in de browser is niet ingesteld (JPP_CUSTODIAN_URL).');
+    const max = SUBJECT_COUNT.group.max;
     return html`${problem ? alert('error', problem) : ''}
 <form method="post" action="${ctx.href(`/casussen`)}" data-pseudonymise data-epoch="${keys.epoch}" data-public-key="${keys.publicKey}" novalidate>
   ${csrfField(ctx.csrf(req))}
-  <input type="hidden" name="subject" value="">
   <div class="field"><label for="caseRef">Casusnummer (uit het systeem van het Zorg- en Veiligheidshuis)</label>
     <span class="hint" id="caseRef-hint">Bijvoorbeeld ZVH-2026-0042. Geen naam of BSN.</span>
     <input type="text" id="caseRef" name="caseRef" autocomplete="off" aria-describedby="caseRef-hint" value="${values['caseRef'] ?? ''}"></div>
   <div class="field"><label for="doel">Doel</label><select id="doel" name="doel">${askableDoelen(ctx).map((d) => html`<option value="${d.id}"${values['doel'] === d.id ? html` selected` : ''}>${d.name}</option>`)}</select></div>
   <div class="field"><label for="routeIn">Aangemeld door</label><select id="routeIn" name="routeIn">
     ${ctx.platform.partners.map((p) => html`<option value="${p.id}"${values['routeIn'] === p.id ? html` selected` : ''}>${p.name}</option>`)}${options(ROUTE_IN_OTHER, values['routeIn'])}</select></div>
-  ${identityFields()}
+  <h2>Jongeren</h2>
+  <p class="hint">Eén jongere, of een groep: voeg dan per jongere een blok toe (tot ${max}). Met twee of meer jongeren wordt het een groepscasus; elke jongere wordt apart gescreend en geïnformeerd. Later jongeren toevoegen kan niet: open dan een nieuwe casus.</p>
+  ${identityBlocks(youths, max)}
   <p class="hint" data-pseudonymise-status aria-live="polite"></p>
   <button type="submit" class="utrecht-button utrecht-button--primary-action">Casus openen</button>
 </form>`;
@@ -106,14 +136,22 @@ ${list.items.length === 0
   r.post('/casussen', async (req, res) => {
     requireAbility(ctx, req, 'manageCases');
     const b = (req.body ?? {}) as Record<string, string>;
-    const values = { caseRef: (b['caseRef'] ?? '').trim(), doel: b['doel'] ?? '', routeIn: b['routeIn'] ?? '' };
+    const values = { caseRef: String(b['caseRef'] ?? '').trim(), doel: String(b['doel'] ?? ''), routeIn: String(b['routeIn'] ?? '') };
+    const subjects = subjectsOfBody(b);
     await attempt(
       async () => {
-        if (!b['subject']) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subjects/0', detail: 'is missing' }]);
-        const created = await casus.create(ctx.principal(req), { ...values, kind: 'person', subjects: [b['subject']] }, ctx.traceId(res));
+        const missing = subjects.length === 0 ? [0] : subjects.flatMap((s, i) => (s === '' ? [i] : []));
+        if (missing.length > 0) {
+          throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', missing.map((i) => ({ pointer: `/subjects/${i}`, detail: 'is missing' })));
+        }
+        // One youth is a person casus, two or more a group (the service checks the counts).
+        const created = await casus.create(ctx.principal(req), { ...values, kind: subjects.length > 1 ? 'group' : 'person', subjects }, ctx.traceId(res));
         res.redirect(303, ctx.href(`/casussen/${created.caseId}`));
       },
-      async (err) => ctx.render(req, res, { title: 'Nieuwe casus', current: '/casussen', scripts: ['pseudonymise'], status: err.status, body: await newForm(req, values, errorMessage(err)) }),
+      async (err) => ctx.render(req, res, {
+        title: 'Nieuwe casus', current: '/casussen', scripts: ['pseudonymise'], status: err.status,
+        body: await newForm(req, values, errorMessage(err, CASUS_FIELDS), Math.max(1, Math.min(subjects.length, SUBJECT_COUNT.group.max))),
+      }),
     );
   });
 
@@ -124,6 +162,8 @@ ${list.items.length === 0
     const history = c.history ?? [];
     const acties = c.vervolgacties ?? [];
     const canAct = c.status === 'besproken' || c.status === 'vervolg';
+    const group = c.kind === 'group';
+    const screenedCount = c.subjects.filter((s) => (s.screenings?.count ?? 0) > 0).length;
     ctx.render(req, res, {
       title: `Casus ${c.caseRef}`,
       current: '/casussen',
@@ -132,6 +172,7 @@ ${list.items.length === 0
       body: html`${problem ? alert('error', problem) : ''}
 <dl class="facts">
   <dt>Status</dt><dd data-status="${c.status}"><strong>${CASE_STATUS[c.status] ?? c.status}</strong>${c.outcome ? ` (${CLOSE_OUTCOME[c.outcome] ?? c.outcome})` : ''}</dd>
+  <dt>Soort</dt><dd data-kind="${c.kind}">${group ? `Groepscasus: ${c.subjects.length} jongeren` : 'Eén jongere'}</dd>
   <dt>Doel</dt><dd>${name(ctx.platform.doelen, c.doel)}</dd>
   <dt>Aangemeld door</dt><dd>${routeInName(c.routeIn)}</dd>
   <dt>Geopend</dt><dd>${formatDateTime(c.openedAt)} door ${c.openedBy}</dd>
@@ -139,11 +180,12 @@ ${list.items.length === 0
 </dl>
 
 <section aria-labelledby="screening-title"><h2 id="screening-title">Screening</h2>
+${group ? html`<p data-screened-count="${screenedCount}">${screenedCount} van de ${c.subjects.length} jongeren ${screenedCount === 1 ? 'is' : 'zijn'} gescreend in deze casus (zie "Jongeren" hieronder).</p>` : ''}
 ${c.queryable && keys
-  ? html`<p>Typ de identiteit van de jongere opnieuw; uw browser maakt er een pseudoniem van. Het systeem bewaart geen identiteiten, dus ook geen koppeling die u dit bespaart.</p>
+  ? html`<p>Typ de identiteit van ${group ? 'één jongere uit de groep' : 'de jongere'} opnieuw; uw browser maakt er een pseudoniem van. Het systeem bewaart geen identiteiten, dus ook geen koppeling die u dit bespaart.${group ? ' Screen zo elke jongere apart; de uitkomst zegt om welke jongere het ging. Wie niet in deze casus staat, wordt geweigerd.' : ''}</p>
 <form method="post" action="${ctx.href(`/casussen/${c.caseId}/screening`)}" data-pseudonymise data-doel="${c.doel}" data-epoch="${keys.epoch}" data-public-key="${keys.publicKey}" novalidate>
-  ${csrf}<input type="hidden" name="subject" value="">
-  ${identityFields()}
+  ${csrf}
+  ${identityFields(group ? { legend: 'Welke jongere uit de groep screent u?' } : {})}
   <div class="field"><span><input type="checkbox" id="consent" name="consent" value="ja"> <label for="consent">Toestemming van de jongere of de ouders is vastgelegd</label></span></div>
   <p class="hint" data-pseudonymise-status aria-live="polite"></p>
   <button type="submit" class="utrecht-button utrecht-button--primary-action">Vraag de partners: bekend?</button>
@@ -167,7 +209,7 @@ ${next.length === 0
 ${acties.length === 0 ? html`<p>Nog geen vervolgacties.</p>` : html`<div class="table-wrap"><table class="utrecht-table" data-vervolgacties><caption>Wie doet wat, wanneer</caption>
 <thead><tr><th scope="col">Partner</th><th scope="col">Actie</th><th scope="col">Uiterlijk</th><th scope="col">Afgerond</th></tr></thead>
 <tbody>${acties.map(
-  (a) => html`<tr><td>${name(ctx.platform.partners, a.partner)}</td><td>${VERVOLG_KIND[a.kind] ?? a.kind}</td><td>${a.dueDate}</td>
+  (a) => html`<tr><td>${name(ctx.platform.partners, a.partner)}</td><td>${VERVOLG_KIND[a.kind] ?? a.kind}</td><td>${formatDate(a.dueDate)}</td>
   <td>${a.completedAt ? formatDateTime(a.completedAt) : html`<form method="post" action="${ctx.href(`/casussen/${c.caseId}/vervolgacties/${a.actionId}/afgerond`)}" class="inline-form">${csrf}<button type="submit" class="utrecht-button utrecht-button--secondary-action">Afgerond</button></form>`}</td></tr>`,
 )}</tbody></table></div>`}
 ${canAct
@@ -180,11 +222,14 @@ ${canAct
   : html`<p class="hint">Vervolgacties legt u vast als de casus besproken is.</p>`}
 </section>
 
-<section aria-labelledby="notif-title"><h2 id="notif-title">Notificatie (AVG art. 13/14)</h2>
+<section aria-labelledby="notif-title"><h2 id="notif-title">${group ? 'Jongeren: screening en notificatie (AVG art. 13/14)' : 'Notificatie (AVG art. 13/14)'}</h2>
+${group ? html`<p>De jongeren staan in de volgorde waarin u ze bij de aanmelding typte. Het systeem kent alleen hun pseudoniemen; wie welke jongere is, houdt u bij in het systeem van het Zorg- en Veiligheidshuis.</p>` : ''}
 ${c.subjects.map(
-  (s, i) => html`<div data-subject="${i}"><p><strong>Jongere ${i + 1}</strong>: ${NOTIFICATION_STATE[s.notification.state] ?? s.notification.state}${
-    s.notification.informedAt ? ` op ${s.notification.informedAt.slice(0, 10)}` : ''}${
-    s.notification.deferReason ? ` (${DEFER_REASON[s.notification.deferReason] ?? s.notification.deferReason}, tot ${String(s.notification.deferredUntil).slice(0, 10)})` : ''}${
+  (s, i) => html`<div data-subject="${i}" id="jongere-${s.subjectId}">${group ? html`<h3>Jongere ${i + 1}</h3>` : ''}
+  <p data-screenings="${s.screenings?.count ?? 0}"><strong>Screening</strong>: ${(s.screenings?.count ?? 0) === 0 ? 'nog niet gescreend.' : `${s.screenings!.count} keer gescreend, laatst ${formatDateTime(s.screenings!.lastAt!)}.`}</p>
+  <p><strong>Notificatie</strong>: ${NOTIFICATION_STATE[s.notification.state] ?? s.notification.state}${
+    s.notification.informedAt ? ` op ${formatDate(s.notification.informedAt)}` : ''}${
+    s.notification.deferReason && s.notification.deferredUntil ? ` (${DEFER_REASON[s.notification.deferReason] ?? s.notification.deferReason}, tot ${formatDate(s.notification.deferredUntil)})` : ''}${
     s.notification.dueAt && s.notification.state !== 'informed' ? `; uiterlijk ${formatDateTime(s.notification.dueAt)}` : ''}
   ${s.notification.overdue ? html` <strong class="bad">Over tijd.</strong>` : ''}</p>
   <form method="post" action="${ctx.href(`/casussen/${c.caseId}/onderwerpen/${s.subjectId}/notificatie`)}">${csrf}
@@ -220,7 +265,7 @@ ${c.subjects.map(
           await run(req, res);
           res.redirect(303, ctx.href(`/casussen/${caseId(req)}`));
         },
-        async (err) => detail(req, res, await casus.get(ctx.principal(req), caseId(req)), errorMessage(err), err.status),
+        async (err) => detail(req, res, await casus.get(ctx.principal(req), caseId(req)), errorMessage(err, CASUS_FIELDS), err.status),
       );
     });
   };
@@ -252,9 +297,11 @@ ${c.subjects.map(
       async () => {
         if (!b['subject']) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
         const answer = await deps.queries.ask(ctx.principal(req), { subject: b['subject'], doel: c.doel, caseId: c.caseId, consent: b['consent'] === 'ja' }, ctx.traceId(res));
-        ctx.render(req, res, { title: `Uitkomst van de screening – ${c.caseRef}`, current: '/casussen', body: screeningResult(ctx, answer, `/casussen/${c.caseId}`) });
+        const position = c.subjects.findIndex((s) => s.subjectId === answer.subjectId);
+        const who = c.kind === 'group' && position >= 0 ? `Jongere ${position + 1} van ${c.subjects.length}` : undefined;
+        ctx.render(req, res, { title: `Uitkomst van de screening – ${c.caseRef}`, current: '/casussen', body: screeningResult(ctx, answer, `/casussen/${c.caseId}`, who) });
       },
-      async (err) => detail(req, res, c, errorMessage(err), err.status),
+      async (err) => detail(req, res, c, errorMessage(err, CASUS_FIELDS), err.status),
     );
   });
 }

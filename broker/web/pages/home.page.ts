@@ -11,7 +11,10 @@ export function homePage(r: Router, ctx: WebContext): void {
     const tasks = [
       a.manageCases && html`<li><a href="${ctx.href(`/casussen`)}">Mijn casussen</a>: open een casus, screen de jongere, leg vervolgacties en notificatie vast, sluit af. Notificaties die over tijd zijn, ziet u daar bovenaan.</li>`,
       a.readPolicy && html`<li><a href="${ctx.href(`/beleid`)}">Beleid</a>: versies, regels met lintbevindingen, tests, verschil, effect, goedkeuren (vier ogen) en de wat-als-simulator.</li>`,
-      a.rights && html`<li><a href="${ctx.href(`/inzage`)}">Inzage</a>: het overzicht van elke bevraging over één jongere (AVG art. 15).</li>`,
+      a.rights && html`<li><a href="${ctx.href(`/inzage`)}">Inzage</a>: het overzicht van elke bevraging over één jongere (AVG art. 15), op het scherm of als PDF.</li>`,
+      a.rights && html`<li><a href="${ctx.href(`/bezwaren`)}">Bezwaar</a>: een beslissing op een bezwaar vastleggen (AVG art. 21); een toegewezen bezwaar blokkeert de jongere voor de gekozen doelen, tot u het opheft.</li>`,
+      a.rights && html`<li><a href="${ctx.href(`/bewaarplicht`)}">Bewaarplicht</a>: de bewaartermijnen opschorten voor een casus of een jongere, zolang een klacht of procedure loopt.</li>`,
+      a.rights && html`<li><a href="${ctx.href(`/bewaartermijnen`)}">Bewaartermijnen</a>: de termijnen, wat de retentie verwijderde (met het verslag in het logboek), en de retentie nu uitvoeren.</li>`,
       a.monitoring && html`<li><a href="${ctx.href(`/monitoring`)}">Monitoring</a>: totalen voor het partneroverleg, kleine aantallen verborgen.</li>`,
       a.query && !a.manageCases && html`<li><a href="${ctx.href(`/screening`)}">Screening</a>: vraag de partners of zij een jongere kennen ("is deze jongere bij u bekend?"). U typt het BSN; uw browser maakt er een pseudoniem van en alleen dat wordt verstuurd.</li>`,
       a.readLog && html`<li><a href="${ctx.href(`/logboek`)}">Logboek</a>: alle bevragingen, met filters, per regel te controleren tegen het ondertekende logboek.</li>`,

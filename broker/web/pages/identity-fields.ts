@@ -1,36 +1,87 @@
 /**
  * The identity inputs of a form that client/pseudonymise.ts pseudonymises: a BSN, or surname,
  * tussenvoegsel, birth date and first name. None of them has a `name`, so a browser never
- * submits them; each carries `data-identity` so the script can empty it before sending.
+ * submits them; each carries `data-identity` (so the script can empty it before sending) and
+ * `data-field` (which part of the identity it is).
+ *
+ * A form holds one identity block, or (a group casus) several: each block is a fieldset with
+ * `data-identity-block` and its own hidden `subject` field, which the script fills with the
+ * block's pseudonym. Block 1 has plain ids (`id-bsn`); block n > 1 has ids ending in `-n`.
  */
-import { html, type Html } from '../html.js';
+import { html, Html } from '../html.js';
 import type { WebContext } from '../web-context.js';
+import type { WebCustodian } from '../web-custodian.js';
+
+/**
+ * The attributes that make a form pseudonymise its identity blocks: the custodian's current key
+ * epoch and public key (pinned in the page, the proof is checked against them), and the doel
+ * when the form has no `doel` field. Undefined when no custodian is configured.
+ */
+export async function pseudonymiseAttributes(custodian: WebCustodian | undefined, doel?: string): Promise<Html | undefined> {
+  if (!custodian) return undefined;
+  const keys = await custodian.keys();
+  const current = keys.epochs.find((e) => e.epoch === keys.current)!;
+  return html`data-pseudonymise${doel ? html` data-doel="${doel}"` : ''} data-epoch="${keys.current}" data-public-key="${current.publicKey}" novalidate`;
+}
 
 /** Doelen one may open a casus or ask for: not the rights doel, under which only inzage and bezwaar pseudonymise. */
 export function askableDoelen(ctx: WebContext): ReadonlyArray<{ id: string; name: string }> {
   return ctx.platform.doelen.filter((d) => d.id !== 'jpp-rechten-betrokkenen');
 }
 
-export function identityFields(): Html {
-  return html`<fieldset>
-  <legend>Wie is de jongere?</legend>
-  <p class="hint">Wat u hier typt, blijft in uw browser. Uw browser maakt er met de sleutelbeheerder een pseudoniem van; alleen dat pseudoniem wordt verstuurd.</p>
-  <div class="field"><span><input type="radio" name="identityKind" id="kind-bsn" value="bsn" data-identity-kind checked> <label for="kind-bsn">Met BSN</label></span>
-  <span><input type="radio" name="identityKind" id="kind-naam" value="naam" data-identity-kind> <label for="kind-naam">Zonder BSN: naam en geboortedatum</label></span></div>
+export interface IdentityBlockOptions {
+  /** 1-based number of the block in its form; 1 by default. A string is a template placeholder. */
+  readonly number?: number | string;
+  /** The fieldset's legend; "Wie is de jongere?" by default. */
+  readonly legend?: string;
+  /** Rendered inside the legend's fieldset after the inputs (e.g. a remove button). */
+  readonly extra?: Html;
+}
+
+export function identityFields(o: IdentityBlockOptions = {}): Html {
+  const n = o.number ?? 1;
+  const sfx = n === 1 ? '' : `-${n}`;
+  const hintId = `id-hint${sfx}`;
+  return html`<fieldset data-identity-block data-number="${n}" aria-describedby="${hintId}">
+  <legend>${o.legend ?? 'Wie is de jongere?'}</legend>
+  <input type="hidden" name="subject" value="">
+  <p class="hint" id="${hintId}">Wat u hier typt, blijft in uw browser. Uw browser maakt er met de sleutelbeheerder een pseudoniem van; alleen dat pseudoniem wordt verstuurd.</p>
+  <div class="field"><span><input type="radio" name="identityKind${sfx}" id="kind-bsn${sfx}" value="bsn" data-identity-kind checked> <label for="kind-bsn${sfx}">Met BSN</label></span>
+  <span><input type="radio" name="identityKind${sfx}" id="kind-naam${sfx}" value="naam" data-identity-kind> <label for="kind-naam${sfx}">Zonder BSN: naam en geboortedatum</label></span></div>
   <div data-identity-group="bsn">
     <div class="field">
-      <label for="id-bsn">BSN</label>
-      <input type="text" id="id-bsn" inputmode="numeric" autocomplete="off" data-identity>
+      <label for="id-bsn${sfx}">BSN</label>
+      <input type="text" id="id-bsn${sfx}" inputmode="numeric" autocomplete="off" data-identity data-field="bsn">
     </div>
   </div>
   <div data-identity-group="naam" hidden>
     <div class="form-grid">
-      <div class="field"><label for="id-surname">Achternaam</label><input type="text" id="id-surname" autocomplete="off" data-identity></div>
-      <div class="field"><label for="id-tussenvoegsel">Tussenvoegsel (als dat er is)</label><input type="text" id="id-tussenvoegsel" autocomplete="off" data-identity></div>
-      <div class="field"><label for="id-firstname">Voornaam</label><input type="text" id="id-firstname" autocomplete="off" data-identity></div>
-      <div class="field"><label for="id-birthdate">Geboortedatum</label><input type="date" id="id-birthdate" autocomplete="off" data-identity></div>
+      <div class="field"><label for="id-surname${sfx}">Achternaam</label><input type="text" id="id-surname${sfx}" autocomplete="off" data-identity data-field="surname"></div>
+      <div class="field"><label for="id-tussenvoegsel${sfx}">Tussenvoegsel (als dat er is)</label><input type="text" id="id-tussenvoegsel${sfx}" autocomplete="off" data-identity data-field="tussenvoegsel"></div>
+      <div class="field"><label for="id-firstname${sfx}">Voornaam</label><input type="text" id="id-firstname${sfx}" autocomplete="off" data-identity data-field="firstName"></div>
+      <div class="field"><label for="id-birthdate${sfx}">Geboortedatum</label><input type="date" id="id-birthdate${sfx}" autocomplete="off" data-identity data-field="birthDate"></div>
     </div>
   </div>
   <p class="utrecht-form-field-error-message" data-pseudonymise-error tabindex="-1" role="alert" hidden></p>
+  ${o.extra ?? ''}
 </fieldset>`;
+}
+
+/** Placeholder of a block's number in the template that client/pseudonymise.ts clones. */
+export const BLOCK_NUMBER = '__NR__';
+
+/**
+ * Identity blocks for a group: `count` blocks, a template for more, and a button that adds one
+ * (up to `max`) and one that removes the last (never below one). The buttons work with JavaScript only,
+ * as pseudonymising does.
+ */
+export function identityBlocks(count: number, max: number): Html {
+  const legend = (n: number | string): string => `Jongere ${n}`;
+  return html`<div data-identity-blocks data-max="${max}">
+${Array.from({ length: count }, (_, i) => identityFields({ number: i + 1, legend: legend(i + 1) }))}
+</div>
+<template data-identity-template>${identityFields({ number: BLOCK_NUMBER, legend: legend(BLOCK_NUMBER) })}</template>
+<p class="button-row"><button type="button" class="utrecht-button utrecht-button--secondary-action" data-add-identity>Nog een jongere toevoegen</button>
+<button type="button" class="utrecht-button utrecht-button--subtle" data-remove-identity hidden>Laatste jongere weghalen</button></p>
+<p class="hint" data-identity-count aria-live="polite"></p>`;
 }

@@ -1,9 +1,16 @@
 /**
  * Inzage (AVG art. 15) for a privacy officer or jurist: the subject's identity is typed and
  * pseudonymised in the browser (client/pseudonymise.ts); only the pseudonym reaches the
- * broker. The rights service produces the complete report and logs that it did.
+ * broker. The rights service produces the complete report and logs that it did, for the page
+ * and for the PDF alike.
+ *
+ * The PDF is a POST (with the CSRF token) of the pseudonym the browser made, from a hidden
+ * field of the report page: never the identity, and never a pseudonym in a URL, where it would
+ * end up in access logs and the browser's history. Each PDF is a report of its own: checked
+ * and logged again, exactly as `POST /v1/inzage` with `Accept: application/pdf`.
  */
 import type { Request, Router } from 'express';
+import { renderInzagePdf } from '../../rights/inzage-pdf.js';
 import { AppError } from '../../errors/app-error.js';
 import { formatDateTime, html, type Html } from '../html.js';
 import { alert, csrfField } from '../layout.js';
@@ -12,6 +19,7 @@ import type { WebCustodian } from '../web-custodian.js';
 import type { InzageView, RightsPort } from '../web-ports.js';
 import { identityFields } from './identity-fields.js';
 import { ANSWER_LABEL } from './screening.page.js';
+import { BEZWAAR_DECISION, NOTIFICATION_STATE } from '../dutch-labels.js';
 
 /** The doel under which people with the `rights` capability have identities pseudonymised (docs/casus.md). */
 export const RIGHTS_DOEL = 'jpp-rechten-betrokkenen';
@@ -24,7 +32,7 @@ export function inzagePages(r: Router, ctx: WebContext, deps: { rights: RightsPo
     const keys = await deps.custodian.keys();
     return html`${problem ? alert('error', problem) : ''}
 <form method="post" action="${ctx.href(`/inzage`)}" data-pseudonymise data-doel="${RIGHTS_DOEL}" data-epoch="${keys.current}" data-public-key="${keys.epochs.find((e) => e.epoch === keys.current)!.publicKey}" novalidate>
-  ${csrfField(ctx.csrf(req))}<input type="hidden" name="subject" value="">
+  ${csrfField(ctx.csrf(req))}
   ${identityFields()}
   <p class="hint" data-pseudonymise-status aria-live="polite"></p>
   <button type="submit" class="utrecht-button utrecht-button--primary-action">Inzagerapport maken</button>
@@ -41,18 +49,36 @@ export function inzagePages(r: Router, ctx: WebContext, deps: { rights: RightsPo
     });
   });
 
-  r.post('/inzage', async (req, res) => {
-    requireAbility(ctx, req, 'rights');
-    const subject = (req.body as Record<string, string> | undefined)?.['subject'];
-    let report: InzageView;
+  /** The report for the posted pseudonym, or undefined after rendering the form with the refusal. */
+  const reportFor = async (req: Request, res: Parameters<WebContext['traceId']>[0]): Promise<{ report: InzageView; subject: string } | undefined> => {
+    const subject = (req.body as Record<string, unknown> | undefined)?.['subject'];
     try {
-      if (!subject) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
-      report = await deps.rights.inzage(ctx.principal(req), { subject }, ctx.traceId(res));
+      if (typeof subject !== 'string' || !subject) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
+      return { report: await deps.rights.inzage(ctx.principal(req), { subject }, ctx.traceId(res)), subject };
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'validation') throw err;
-      ctx.render(req, res, { title: 'Inzageverzoek (AVG art. 15)', current: '/inzage', scripts: ['pseudonymise'], status: err.status, body: await form(req, errorMessage(err)) });
-      return;
+      ctx.render(req, res, { title: 'Inzageverzoek (AVG art. 15)', current: '/inzage', scripts: ['pseudonymise'], status: err.status, body: await form(req, errorMessage(err, { '/subject': 'Identiteit van de jongere' })) });
+      return undefined;
     }
+  };
+
+  r.post('/inzage/pdf', async (req, res) => {
+    requireAbility(ctx, req, 'rights');
+    const made = await reportFor(req, res);
+    if (!made) return;
+    const pdf = await renderInzagePdf(made.report, ctx.platform.name);
+    res
+      .status(200)
+      .type('application/pdf')
+      .set('content-disposition', `attachment; filename="inzage-${made.report.reportId}.pdf"`)
+      .send(pdf);
+  });
+
+  r.post('/inzage', async (req, res) => {
+    requireAbility(ctx, req, 'rights');
+    const made = await reportFor(req, res);
+    if (!made) return;
+    const { report, subject } = made;
     ctx.render(req, res, {
       title: 'Inzagerapport',
       current: '/inzage',
@@ -67,6 +93,19 @@ ${report.total === 0
   <td>${name(ctx.platform.roles, d.toRole)}, ${name(ctx.platform.organisations, d.toOrganisation)}</td><td>${name(ctx.platform.doelen, d.doel)}</td>
   <td>${d.grondslagen.length ? html`<ul>${d.grondslagen.map((g) => html`<li>${g.grondslag} (${g.rule})</li>`)}</ul>` : '–'}</td><td>${d.caseRef ?? '–'}</td></tr>`,
 )}</tbody></table></div>`}
+${report.notifications.length > 0
+  ? html`<div class="table-wrap"><table class="utrecht-table" data-inzage-notifications><caption>Notificatie: wanneer de jongere of de ouders zijn geïnformeerd, of waarom dat is uitgesteld</caption>
+<thead><tr><th scope="col">Wanneer</th><th scope="col">Casus</th><th scope="col">Stand</th></tr></thead>
+<tbody>${report.notifications.map((n) => html`<tr><td>${formatDateTime(n.at)}</td><td>${n.caseRef}</td><td>${NOTIFICATION_STATE[n.state] ?? n.state}</td></tr>`)}</tbody></table></div>`
+  : html`<p>Er is geen notificatie over deze jongere vastgelegd.</p>`}
+${report.bezwaren.length > 0
+  ? html`<div class="table-wrap"><table class="utrecht-table" data-inzage-bezwaren><caption>Bezwaren (AVG art. 21)</caption>
+<thead><tr><th scope="col">Kenmerk</th><th scope="col">Doelen</th><th scope="col">Beslissing</th><th scope="col">Vastgelegd</th><th scope="col">Stand</th></tr></thead>
+<tbody>${report.bezwaren.map((b) => html`<tr><td class="mono">${b.bezwaarId}</td><td>${b.doelen.map((d) => name(ctx.platform.doelen, d)).join(', ')}</td><td>${BEZWAAR_DECISION[b.decision] ?? b.decision}</td><td>${formatDateTime(b.decidedAt)} door ${b.decidedBy}</td><td>${b.active ? 'blokkeert' : b.liftedAt ? `opgeheven op ${formatDateTime(b.liftedAt)}` : 'blokkeert niet'}</td></tr>`)}</tbody></table></div>`
+  : html`<p>Er is geen bezwaar van deze jongere vastgelegd.</p>`}
+<form method="post" action="${ctx.href(`/inzage/pdf`)}" data-inzage-pdf>${csrfField(ctx.csrf(req))}<input type="hidden" name="subject" value="${subject}">
+<p>Het rapport als PDF, om aan de jongere of de ouders te geven. Uw browser stuurt daarvoor opnieuw alleen het pseudoniem; ook de PDF wordt gelogd.</p>
+<button type="submit" class="utrecht-button utrecht-button--primary-action">Rapport als PDF downloaden</button></form>
 <p><a href="${ctx.href(`/inzage`)}">Nieuw inzageverzoek</a></p>`,
     });
   });

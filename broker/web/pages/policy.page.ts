@@ -161,7 +161,12 @@ ${a.managePolicies && d.status === 'draft' && isAuthor
     : a.managePolicies && d.status === 'approved'
       ? html`<form method="post" action="${ctx.href(`/beleid/${d.id}/activeren`)}">${csrf}<div class="field"><label for="activeFrom">Actief vanaf (leeg: nu)</label><input type="datetime-local" id="activeFrom" name="activeFrom"></div>
 <button type="submit" class="utrecht-button utrecht-button--primary-action">Activeren</button></form>`
-      : html`<p>${d.status === 'draft' ? 'Alleen de auteur kan dit concept bewerken en indienen.' : 'Geen stap open voor deze versie.'}</p>`}
+      : a.managePolicies && d.status === 'superseded'
+        ? html`<form method="post" action="${ctx.href(`/beleid/${d.id}/terugdraaien`)}" data-rollback>${csrf}
+<p>Deze versie was eerder actief. Terugdraaien maakt een nieuw concept met precies deze regels en tests; dat gaat, zoals elke wijziging, pas in na indienen, goedkeuring door een tweede privacy officer en activeren.</p>
+<div class="field"><label for="rollback-note">Toelichting (optioneel)</label><span class="hint" id="rollback-note-hint">Leeg: "Terug naar versie ${d.id}".</span><input type="text" id="rollback-note" name="note" aria-describedby="rollback-note-hint"></div>
+<button type="submit" class="utrecht-button utrecht-button--secondary-action">Terugdraaien naar deze versie: nieuw concept</button></form>`
+        : html`<p>${d.status === 'draft' ? 'Alleen de auteur kan dit concept bewerken en indienen.' : 'Geen stap open voor deze versie.'}</p>`}
 <p><a href="${ctx.href(`/beleid/${d.id}/simulator`)}">Wat-als-simulator voor deze versie</a></p>
 </section>
 <section aria-labelledby="rules-title"><h2 id="rules-title">Regels en lint</h2>
@@ -253,6 +258,21 @@ ${opens
 <button type="submit" class="utrecht-button utrecht-button--secondary-action">Afwijzen</button></fieldset></form>`,
     });
   }
+
+  // Rollback: a new draft copying a superseded version (POST /v1/policies/{version}/rollback).
+  r.post('/beleid/:version/terugdraaien', async (req, res) => {
+    requireAbility(ctx, req, 'managePolicies');
+    const note = (body(req)['note'] ?? '').trim();
+    let created: { id: number };
+    try {
+      created = await policies.rollback(ctx.principal(req), v(req), note ? { note } : {}, ctx.traceId(res));
+    } catch (err) {
+      if (!(err instanceof AppError) || !['validation', 'conflict', 'forbidden'].includes(err.code)) throw err;
+      await detail(req, res, errorMessage(err, { '/note': 'Toelichting' }), err.status);
+      return;
+    }
+    res.redirect(303, ctx.href(`/beleid/${created.id}`));
+  });
 
   r.get('/beleid/:version/beoordelen', async (req, res) => {
     requireAbility(ctx, req, 'managePolicies');

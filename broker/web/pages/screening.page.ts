@@ -29,7 +29,6 @@ export function screeningPages(r: Router, ctx: WebContext, deps: { queries: Quer
     return html`${problem ? alert('error', problem) : ''}
 <form method="post" action="${ctx.href(`/screening`)}" data-pseudonymise data-epoch="${keys.current}" data-public-key="${current.publicKey}" novalidate>
   ${csrfField(ctx.csrf(req))}
-  <input type="hidden" name="subject" value="">
   <div class="field">
     <label for="caseRef">Casusnummer (uit het systeem van het Zorg- en Veiligheidshuis)</label>
     <span class="hint" id="caseRef-hint">Bijvoorbeeld ZVH-2026-0001. Geen naam of BSN.</span>
@@ -82,12 +81,14 @@ ${await form(req, {})}`,
 
 }
 
-export function screeningResult(ctx: WebContext, a: QueryResponse, again = '/screening'): Html {
-const partnerName = (id: string): string => ctx.platform.partners.find((p) => p.id === id)?.name ?? id;
+/** The answers per partner, explained; `who` names the youth asked about in a group casus ("Jongere 2 van 3"). */
+export function screeningResult(ctx: WebContext, a: QueryResponse, again = '/screening', who?: string): Html {
+  const partnerName = (id: string): string => ctx.platform.partners.find((p) => p.id === id)?.name ?? id;
   const doel = ctx.platform.doelen.find((d) => d.id === a.doel)?.name ?? a.doel;
   const count = (o: Outcome): number => a.answers.filter((x) => x.answer === o).length;
   return html`<dl class="facts">
 <dt>Casus</dt><dd>${a.caseRef}</dd>
+${who ? html`<dt>Jongere</dt><dd data-screened-subject="${a.subjectId}">${who}</dd>` : ''}
 <dt>Doel</dt><dd>${doel}</dd>
 <dt>Beleidsversie</dt><dd>${a.policyVersion}</dd>
 <dt>Vraagnummer</dt><dd class="mono">${a.queryId}</dd>
@@ -106,5 +107,5 @@ ${a.answers.map(
 </tr>`,
 )}
 </tbody></table></div>
-<p><a href="${ctx.href(again)}">Terug</a></p>`;
+<p><a href="${ctx.href(again)}">${again === '/screening' ? 'Terug' : 'Terug naar de casus'}</a></p>`;
 }

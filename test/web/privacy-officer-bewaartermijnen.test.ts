@@ -1,0 +1,78 @@
+/**
+ * Journey: the privacy officer reviews retention in the browser. Two years on, she runs it
+ * now: the page shows what the run removed per kind (counts and the range of moments at which
+ * the items expired) and what a legal hold kept, exactly as the API records it, and links the
+ * run to its logboek entry, whose inclusion proof the browser checks against the signed
+ * checkpoint.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startTestBroker, type TestBroker } from '../support/test-broker.js';
+import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage, screenshot, textOf } from '../support/browser.js';
+import { submitAndWait } from '../support/web-journeys.js';
+
+const DAY = 86_400_000;
+
+describe.skipIf(!HAS_CHROMIUM)('privacy officer: retention runs in the browser', { timeout: 120_000 }, () => {
+  let tb: TestBroker;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    tb = await startTestBroker();
+    // A complaint about the closed demo casus: a legal hold keeps it past its term.
+    const held = await tb.call('POST', '/v1/legal-holds', { token: await tb.token('demo-fg'), body: { caseRef: 'ZVH-DEMO-0007', reason: 'klacht-ap' } });
+    expect(held.status, held.text).toBe(201);
+    browser = await launchBrowser();
+    page = await newPage(browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await tb?.close();
+  });
+
+  it('shows the terms, runs retention on request, and shows the run as the API records it', async () => {
+    await demoLogin(page, tb.url, 'demo-fg');
+    await page.click('nav >> text=Bewaartermijnen');
+    await expectAccessible(page, 'bewaartermijnen');
+    const terms = await textOf(page, 'table[data-terms]');
+    expect(terms).toContain(`${tb.broker.platform.bewaartermijnen.closedCaseDays} dagen`);
+    expect(terms).toContain(`${tb.broker.platform.bewaartermijnen.logContentDays} dagen`);
+    const runsBefore = await page.locator('tr[data-run]').count();
+
+    tb.clock.now = new Date(tb.clock.now.getTime() + 2 * 365 * DAY + DAY);
+    // Two years on, the session has expired too: log in again.
+    await demoLogin(page, tb.url, 'demo-fg');
+    await page.goto(`${tb.url}/bewaartermijnen`);
+    await submitAndWait(page, 'Retentie nu uitvoeren');
+    expect(await textOf(page, '.utrecht-alert--ok')).toContain('De retentie is uitgevoerd');
+    expect(await page.locator('tr[data-run]').count()).toBe(runsBefore + 1);
+
+    const api = await tb.call('GET', '/v1/retention/runs', { token: await tb.token('demo-jurist') });
+    const run = api.body.items[0];
+    expect(run.trigger).toBe('api');
+    expect(run.removed.signals.count).toBeGreaterThan(0);
+    expect(run.kept.onHold).toBeGreaterThan(0);
+    const row = page.locator(`tr[data-run="${run.runId}"]`);
+    for (const kind of ['signals', 'cases', 'logContent'] as const) {
+      expect(await row.locator(`td[data-kind="${kind}"] [data-count]`).getAttribute('data-count')).toBe(String(run.removed[kind].count));
+    }
+    expect(await row.locator('td[data-kept]').getAttribute('data-kept')).toBe(String(run.kept.onHold));
+    expect(await row.innerText()).toContain('Op verzoek');
+    expect(await row.locator('td[data-kind="signals"]').innerText()).toContain('verlopen tussen');
+    await expectAccessible(page, 'bewaartermijnen after a run');
+    await screenshot(page, 'privacy-officer-bewaartermijnen');
+  });
+
+  it("links the run to its logboek entry, whose inclusion proof the browser checks against the signed checkpoint", async () => {
+    await tb.broker.sequencer.drain({ forceCheckpoint: true });
+    await page.goto(`${tb.url}/bewaartermijnen`);
+    const link = page.locator('tr[data-run] a[data-log-seq]').first();
+    const seq = await link.getAttribute('data-log-seq');
+    await Promise.all([page.waitForURL(new RegExp(`/logboek/regel/${seq}$`)), link.click()]);
+    await page.waitForSelector('[data-verify-entry][data-result]');
+    expect(await page.getAttribute('[data-verify-entry]', 'data-result')).toBe('ok');
+    expect(await textOf(page, 'main')).toContain('retention-run');
+    await expectAccessible(page, 'the run\'s logboek entry');
+  });
+});
