@@ -10,6 +10,7 @@
  * rows are reported by line number, column and reason.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
@@ -101,6 +102,7 @@ interface ImportCliOptions {
   unsigned?: boolean;
   custodian: string;
   batchSize: string;
+  threads: string;
   dryRun?: boolean;
   today?: string;
 }
@@ -138,10 +140,13 @@ program
   .option('--unsigned', 'send unsigned JSON batches (a demo broker only)')
   .option('--custodian <url>', 'the key custodian API', process.env['JPP_CUSTODIAN_URL'] ?? 'http://127.0.0.1:8080/custodian/v1')
   .option('--batch-size <n>', 'signals per batch (at most 1000)', '500')
+  .option('--threads <n>', 'worker threads that pseudonymise (0: in the main thread)', String(Math.min(4, availableParallelism())))
   .option('--dry-run', 'read and map only: counts and categories, nothing pseudonymised or sent')
   .option('--today <yyyy-mm-dd>', 'the day of the import (default: today)')
   .action(async (o: ImportCliOptions) => {
     if (o.mode !== 'delta' && o.mode !== 'snapshot') throw new Error('--mode must be delta or snapshot');
+    const threads = Number(o.threads);
+    if (!Number.isInteger(threads) || threads < 0 || threads > 64) throw new Error('--threads must be a whole number from 0 to 64');
     const mapping = loadMapping(o.mapping);
     const stateDir = o.stateDir ?? join(process.env['JPP_ADAPTER_STATE'] ?? 'jpp-adapter-state', mapping.partner);
     const tty = process.stderr.isTTY;
@@ -166,6 +171,7 @@ program
         custodian: { baseUrl: o.custodian, token, suite: await loadSodiumVoprfSuite() },
         ...(signingKey && !o.unsigned ? { signer: await loadBatchSigner(signingKey) } : {}),
         batchSize: Number(o.batchSize),
+        pseudonymiseThreads: threads,
         ...(o.today ? { today: o.today } : {}),
       });
     }

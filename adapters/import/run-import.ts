@@ -22,6 +22,7 @@ import { createReadStream } from 'node:fs';
 import type { BatchResult, BrokerClientOptions } from '../broker-client.js';
 import { BrokerRefusal, submitBatch, submitSignedBatch, withdrawSignal } from '../broker-client.js';
 import { fetchCustodianKeys, pseudonymise } from '../pseudonymisation/custodian-client.js';
+import { createPseudonymisePool } from '../pseudonymisation/pseudonymise-pool.js';
 import type { VoprfSuite } from '../pseudonymisation/voprf-suite.js';
 import type { BatchSigner } from '../transport/sign-batch.js';
 import { openJournal, type KnownRef } from './journal.js';
@@ -43,8 +44,13 @@ export interface ImportOptions {
   readonly signer?: BatchSigner;
   /** Signals per batch (at most 1000, the broker's limit). Default 500. */
   readonly batchSize?: number;
-  /** Batches pseudonymised ahead of the one being submitted, concurrently. Default 3. */
+  /** Batches pseudonymised ahead of the one being submitted, concurrently. Default 3, or three per thread. */
   readonly pseudonymiseAhead?: number;
+  /**
+   * Worker threads that pseudonymise (pseudonymise-pool.ts, each with libsodium; `custodian.suite`
+   * is then not used). Default 0: in this thread.
+   */
+  readonly pseudonymiseThreads?: number;
   readonly dryRun?: boolean;
   /** The day of the import, YYYY-MM-DD (default: today, UTC). */
   readonly today?: string;
@@ -243,13 +249,16 @@ export async function runImport(o: ImportOptions): Promise<ImportReport> {
   // here, evaluated by the custodian (another process) and finalised here, in that order, so
   // with one batch in flight this process and the custodian mostly wait for each other;
   // with a few in flight, both work (docs/performance.md, scenario 6).
-  const pseudonymsOf = (slice: typeof pending): Promise<string[]> =>
-    pseudonymise(
-      { baseUrl: o.custodian.baseUrl, token: o.custodian.token, pinned: state.pinned, ...(o.custodian.suite ? { suite: o.custodian.suite } : {}) },
-      slice.map((x) => x.signal.identity),
-      { epoch: epoch! },
-    ).then((r) => r.pseudonyms);
+  const custodian = { baseUrl: o.custodian.baseUrl, token: o.custodian.token, pinned: state.pinned };
+  const pseudonymsOf = (slice: typeof pending): Promise<string[]> => {
+    const identities = slice.map((x) => x.signal.identity);
+    const done = pool
+      ? pool.pseudonymise(custodian, identities, { epoch: epoch! })
+      : pseudonymise({ ...custodian, ...(o.custodian.suite ? { suite: o.custodian.suite } : {}) }, identities, { epoch: epoch! });
+    return done.then((r) => r.pseudonyms);
+  };
   const todo = plan.filter((b) => !batchesBefore.has(b.batchId));
+  const pool = (o.pseudonymiseThreads ?? 0) > 0 && todo.length > 0 ? createPseudonymisePool(o.pseudonymiseThreads!) : undefined;
   for (const b of plan) {
     const before = batchesBefore.get(b.batchId);
     if (before && before.step === 'batch') {
@@ -259,7 +268,7 @@ export async function runImport(o: ImportOptions): Promise<ImportReport> {
       batches += 1;
     }
   }
-  const depth = Math.max(o.pseudonymiseAhead ?? 3, 1);
+  const depth = Math.max(o.pseudonymiseAhead ?? Math.max(3, 3 * (pool?.threads ?? 0)), 1);
   const ahead: Array<Promise<string[]>> = [];
   const prefetch = (t: number): void => {
     if (t >= todo.length) return;
@@ -268,38 +277,42 @@ export async function runImport(o: ImportOptions): Promise<ImportReport> {
     p.catch(() => undefined);
     ahead.push(p);
   };
-  for (let t = 0; t < depth; t += 1) prefetch(t);
-  for (let t = 0; t < todo.length; t += 1) {
-    const { batchId, slice } = todo[t]!;
-    const pseudonyms = await ahead.shift()!;
-    prefetch(t + depth);
-    const body = {
-      batchId,
-      signals: slice.map(({ signal }, k) => ({
-        subject: pseudonyms[k]!,
-        epoch: epoch!,
-        category: signal.category,
-        registeredAt: signal.registeredAt,
-        expiresAt: signal.expiresAt,
-        ref: signal.ref,
-      })),
-    };
-    const result: BatchResult = o.signer ? await submitSignedBatch(o.broker, await o.signer.sign(body)) : await submitBatch(o.broker, body);
-    const rejectedAt = new Set(result.rejections.map((r) => r.index));
-    const batchStored: Record<string, KnownRef> = {};
-    slice.forEach(({ signal, f }, k) => {
-      if (!rejectedAt.has(k)) batchStored[signal.ref] = { e: epoch!, f };
-    });
-    for (const r of result.rejections) {
-      rejections.push({ line: slice[r.index]!.line, field: `broker ${r.pointer.replace(/^\/signals\/\d+\//, '')}`, reason: r.reason });
+  try {
+    for (let t = 0; t < depth; t += 1) prefetch(t);
+    for (let t = 0; t < todo.length; t += 1) {
+      const { batchId, slice } = todo[t]!;
+      const pseudonyms = await ahead.shift()!;
+      prefetch(t + depth);
+      const body = {
+        batchId,
+        signals: slice.map(({ signal }, k) => ({
+          subject: pseudonyms[k]!,
+          epoch: epoch!,
+          category: signal.category,
+          registeredAt: signal.registeredAt,
+          expiresAt: signal.expiresAt,
+          ref: signal.ref,
+        })),
+      };
+      const result: BatchResult = o.signer ? await submitSignedBatch(o.broker, await o.signer.sign(body)) : await submitBatch(o.broker, body);
+      const rejectedAt = new Set(result.rejections.map((r) => r.index));
+      const batchStored: Record<string, KnownRef> = {};
+      slice.forEach(({ signal, f }, k) => {
+        if (!rejectedAt.has(k)) batchStored[signal.ref] = { e: epoch!, f };
+      });
+      for (const r of result.rejections) {
+        rejections.push({ line: slice[r.index]!.line, field: `broker ${r.pointer.replace(/^\/signals\/\d+\//, '')}`, reason: r.reason });
+      }
+      journal.append({ run: runId, step: 'batch', batchId, accepted: result.accepted, duplicate: result.duplicate, rejected: result.rejected, stored: batchStored, at: new Date().toISOString() });
+      Object.assign(stored, batchStored);
+      progress.sent += result.accepted;
+      progress.rejected = rejections.length;
+      duplicate += result.duplicate;
+      batches += 1;
+      tell();
     }
-    journal.append({ run: runId, step: 'batch', batchId, accepted: result.accepted, duplicate: result.duplicate, rejected: result.rejected, stored: batchStored, at: new Date().toISOString() });
-    Object.assign(stored, batchStored);
-    progress.sent += result.accepted;
-    progress.rejected = rejections.length;
-    duplicate += result.duplicate;
-    batches += 1;
-    tell();
+  } finally {
+    await pool?.close();
   }
 
   // 5. Snapshot: the partner's own deletions reach the broker.
