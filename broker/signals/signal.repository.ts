@@ -18,27 +18,24 @@ export interface NewSignal {
   readonly epoch: number;
 }
 
-/** Inserts signals; a (partner, ref) already present is left as it is. Returns the refs inserted. */
+/**
+ * Inserts signals; a (partner, ref) already present is left as it is. Returns the refs inserted.
+ * One statement with a column array per field (unnest), not a parameter per value: a batch
+ * holds up to 1,000 signals, and building and sending 8,000 parameters cost the broker's event
+ * loop more than the insert (docs/performance.md, scenario 7).
+ */
 export async function insertSignals(ex: Executor, signals: readonly NewSignal[]): Promise<Set<string>> {
   if (signals.length === 0) return new Set();
-  const rows = await ex
-    .insertInto('signals')
-    .values(
-      signals.map((s) => ({
-        partner_id: s.partnerId,
-        subject_hash: s.subjectHash,
-        category: s.category,
-        registered_at: s.registeredAt,
-        expires_at: s.expiresAt,
-        ref: s.ref,
-        batch_id: s.batchId,
-        epoch: s.epoch,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['partner_id', 'ref']).doNothing())
-    .returning('ref')
-    .execute();
-  return new Set(rows.map((r) => r.ref));
+  const column = <T>(f: (s: NewSignal) => T): T[] => signals.map(f);
+  const rows = await sql<{ ref: string }>`
+    insert into signals (partner_id, subject_hash, category, registered_at, expires_at, ref, batch_id, epoch)
+    select * from unnest(
+      ${column((s) => s.partnerId)}::text[], ${column((s) => s.subjectHash)}::bytea[], ${column((s) => s.category)}::text[],
+      ${column((s) => s.registeredAt.toISOString())}::timestamptz[], ${column((s) => s.expiresAt.toISOString())}::timestamptz[],
+      ${column((s) => s.ref)}::text[], ${column((s) => s.batchId)}::text[], ${column((s) => s.epoch)}::int[])
+    on conflict (partner_id, ref) do nothing
+    returning ref`.execute(ex);
+  return new Set(rows.rows.map((r) => r.ref));
 }
 
 /** Deletes one of the partner's own signals. Returns whether it existed. */
