@@ -8,8 +8,8 @@
  * broker (demo mode, its own process; it migrates and seeds the demo people) → get a token →
  * insert the signals and open the casussen → start the baseline (its own process) → check
  * both answer correctly → per round: warm up and measure the baseline, then the broker.
- * Scenario 2: that broker against a second one without Merkle maintenance (JPP_SEQUENCER=off)
- * on a database of its own with the same kind of data, in alternating rounds. Scenarios 3–7:
+ * Scenario 2: two more brokers, one with and one without Merkle maintenance (JPP_SEQUENCER=off),
+ * each on a fresh database of its own with the same kind of data, in alternating rounds. Scenarios 3–7:
  * logboek verification, pseudonymisation, policy decisions, the adapter's import and its store
  * step. At the end, or on failure or ctrl-c: stop every server, drop the databases, remove
  * temp files.
@@ -304,17 +304,17 @@ async function main(): Promise<number> {
   const profileDir = config.cpuProfile ? mkdtempSync(join(tmpdir(), 'jpp-bench-profile-')) : undefined;
   if (profileDir) await onCleanup(() => rmSync(profileDir, { recursive: true, force: true }));
 
-  const on = await prepareBroker(config, scope, { label: 'broker', ...(profileDir ? { profileDir } : {}) });
-  const { broker, token, workload, bodies } = on;
+  const first = await prepareBroker(config, scope, { label: 'broker', ...(profileDir ? { profileDir } : {}) });
+  const { broker, token, workload, bodies } = first;
 
   const baselinePort = await freePort();
   const baseline = await startChildServer({
     name: 'baseline',
     args: ['--import', 'tsx', BASELINE_SCRIPT],
     cwd: ROOT,
-    env: { ...process.env, JPP_SUBJECT_KEY: on.subjectKey.toString('base64url'), DATABASE_URL: on.db.url, HOST: '127.0.0.1', PORT: String(baselinePort), BENCH_LOOKUP_SQL: scope.lookupSql, BENCH_LOOKUP_PAIRS: JSON.stringify(scope.pairs) },
+    env: { ...process.env, JPP_SUBJECT_KEY: first.subjectKey.toString('base64url'), DATABASE_URL: first.db.url, HOST: '127.0.0.1', PORT: String(baselinePort), BENCH_LOOKUP_SQL: scope.lookupSql, BENCH_LOOKUP_PAIRS: JSON.stringify(scope.pairs) },
     port: baselinePort,
-    logFile: join(String(on.env['DATA_DIR']), 'baseline.log'),
+    logFile: join(String(first.env['DATA_DIR']), 'baseline.log'),
   });
   await onCleanup(() => baseline.stop());
 
@@ -329,7 +329,7 @@ async function main(): Promise<number> {
   say(`  data: ${workload.signalCount.toLocaleString('en-US')} signals of ${workload.subjectCount.toLocaleString('en-US')} subjects across ${scope.platform.partners.length} partners`);
   say(`  requests: ${ASKER}, doel ${DOEL}; ${ROTATION.toLocaleString('en-US')} subjects in rotation (half with signals), ${CASES} casussen; lookup of ${scope.pairs.length} (partner, category) pairs`);
   say(`  load: autocannon, ${config.connections} connections, ${config.durationSeconds} s per server after ${config.warmupSeconds} s warm-up; broker LOG_LEVEL=${config.logLevel}`);
-  say(`  machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${on.db.serverVersion.split(' on ')[0]}`);
+  say(`  machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${first.db.serverVersion.split(' on ')[0]}`);
   say(`  broker: ${await sourceState()}`);
   say();
   say(formatMeasurements(measurements));
@@ -344,21 +344,15 @@ async function main(): Promise<number> {
 
   // Scenario 2: the same broker and load with the logboek's Merkle maintenance off
   // (JPP_SEQUENCER=off: entries are still written in each answer's transaction, but not
-  // placed in the tree). The two brokers run side by side, each on its own database with the
-  // same kind of data, and are measured in alternating rounds, so that a change in the
-  // machine's load during the run falls on both; before each measurement the sequencing
-  // broker has placed every entry of the round before.
+  // placed in the tree). Two brokers run side by side, each on a fresh database of its own
+  // with the same kind of data, so that their logs grow alike, and are measured in alternating
+  // rounds, so that a change in the machine's load during the run falls on both; before each
+  // measurement the sequencing broker has placed every entry of the round before.
+  if (!profileDir) await broker.stop();
   say();
-  say('bench: scenario 2: a second broker with JPP_SEQUENCER=off (entries logged, not placed in the Merkle tree), on its own database…');
+  say('bench: scenario 2: two more brokers, each on a fresh database of its own: one with the sequencer, one with JPP_SEQUENCER=off (entries logged, not placed in the Merkle tree)…');
+  const on = await prepareBroker(config, scope, { label: 'broker with the sequencer' });
   const off = await prepareBroker(config, scope, { label: 'broker without Merkle maintenance', extraEnv: { JPP_SEQUENCER: 'off' } });
-  const onBroker = profileDir
-    ? await (async () => {
-        // The profiled broker has exited; the same database and settings, without the profiler.
-        const again = await startBroker({ ...on.env, PORT: String(await freePort()) }, String(on.env['DATA_DIR']), undefined);
-        await onCleanup(() => again.stop());
-        return again;
-      })()
-    : broker;
   const rounds: Array<{ with: Measurement; without: Measurement }> = [];
   const withCpu = cpuSupported();
   const once = async (server: ChildServer, t: BrokerUnderTest, round: number, label: string): Promise<Measurement> => {
@@ -375,7 +369,7 @@ async function main(): Promise<number> {
     return { round, server: 'broker', load: result, cpu: used };
   };
   for (let round = 1; round <= config.rounds; round++) {
-    const a = await once(onBroker, on, round, 'broker with the sequencer');
+    const a = await once(on.broker, on, round, 'broker with the sequencer');
     const b = await once(off.broker, off, round, 'broker without Merkle maintenance');
     rounds.push({ with: a, without: b });
   }
