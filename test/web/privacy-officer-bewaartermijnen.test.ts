@@ -38,6 +38,8 @@ describe.skipIf(!HAS_CHROMIUM)('privacy officer: retention runs in the browser',
     const terms = await textOf(page, 'table[data-terms]');
     expect(terms).toContain(`${tb.broker.platform.bewaartermijnen.closedCaseDays} dagen`);
     expect(terms).toContain(`${tb.broker.platform.bewaartermijnen.logContentDays} dagen`);
+    expect(terms).toContain(`${tb.broker.platform.bewaartermijnen.bezwaarDays} dagen`);
+    expect(terms).toContain('Tellers van de sleutelbeheerder');
     const runsBefore = await page.locator('tr[data-run]').count();
 
     tb.clock.now = new Date(tb.clock.now.getTime() + 2 * 365 * DAY + DAY);
@@ -54,7 +56,7 @@ describe.skipIf(!HAS_CHROMIUM)('privacy officer: retention runs in the browser',
     expect(run.removed.signals.count).toBeGreaterThan(0);
     expect(run.kept.onHold).toBeGreaterThan(0);
     const row = page.locator(`tr[data-run="${run.runId}"]`);
-    for (const kind of ['signals', 'cases', 'logContent'] as const) {
+    for (const kind of ['signals', 'cases', 'logContent', 'bezwaren', 'custodianUsage'] as const) {
       expect(await row.locator(`td[data-kind="${kind}"] [data-count]`).getAttribute('data-count')).toBe(String(run.removed[kind].count));
     }
     expect(await row.locator('td[data-kept]').getAttribute('data-kept')).toBe(String(run.kept.onHold));
