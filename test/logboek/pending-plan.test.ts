@@ -8,24 +8,17 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
-import { openDatabase, type Database, type DatabaseHandle } from '../../broker/db/database.js';
+import type { Database } from '../../broker/db/database.js';
 import { migrateToLatest } from '../../broker/db/migrate.js';
 import { explainPendingEntries } from '../../broker/logboek/logboek.repository.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { openEngineDatabase } from '../support/test-database.js';
 
-const adminUrl = process.env['DATABASE_URL'];
-let handle: DatabaseHandle;
-let testDb: TestDatabase | undefined;
+let opened: { db: Kysely<Database>; close(): Promise<void> };
 let db: Kysely<Database>;
 
 beforeAll(async () => {
-  if (adminUrl) {
-    testDb = await createTestDatabase(adminUrl, 'jpp_pendplan');
-    handle = await openDatabase({ kind: 'postgres', url: testDb.url });
-  } else {
-    handle = await openDatabase({ kind: 'pglite-memory' });
-  }
-  db = handle.db;
+  opened = await openEngineDatabase('jpp_pendplan');
+  db = opened.db;
   await migrateToLatest(db);
   // 40,000 entries in 40 transactions, as answers write them; the first 39,950 sealed.
   for (let t = 0; t < 40; t++) {
@@ -41,8 +34,7 @@ beforeAll(async () => {
   await sql`analyze logboek_leaves`.execute(db);
 }, 120_000);
 afterAll(async () => {
-  await handle?.close();
-  await testDb?.drop();
+  await opened?.close();
 });
 
 it('finds pending entries by a range scan after the last leaf, never by scanning the whole log', async () => {

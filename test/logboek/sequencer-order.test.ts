@@ -10,7 +10,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import pino from 'pino';
-import { openDatabase, type Database, type DatabaseHandle } from '../../broker/db/database.js';
+import type { Database } from '../../broker/db/database.js';
 import { migrateTo, migrateToLatest } from '../../broker/db/migrate.js';
 import { canonicalJson, leafData } from '../../broker/logboek/log-entry.js';
 import { leafHash } from '../../broker/logboek/merkle/merkle-hash.js';
@@ -19,28 +19,20 @@ import { createCheckpointSigner } from '../../broker/logboek/checkpoint.js';
 import { createSequencer } from '../../broker/logboek/sequencer.js';
 import { getNodes } from '../../broker/logboek/logboek.repository.js';
 import { referenceMth } from '../../broker/logboek/merkle/reference-tree.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { createTestDatabase, openEngineDatabase } from '../support/test-database.js';
 import { generateKeyPair, exportJWK } from 'jose';
 import pg from 'pg';
 
 const adminUrl = process.env['DATABASE_URL'];
-let handle: DatabaseHandle | undefined;
-let testDb: TestDatabase | undefined;
+let opened: { db: Kysely<Database>; close(): Promise<void> } | undefined;
 afterEach(async () => {
-  await handle?.close();
-  await testDb?.drop();
-  handle = undefined;
-  testDb = undefined;
+  await opened?.close();
+  opened = undefined;
 });
 
 async function open(): Promise<Kysely<Database>> {
-  if (adminUrl) {
-    testDb = await createTestDatabase(adminUrl, 'jpp_seqorder');
-    handle = await openDatabase({ kind: 'postgres', url: testDb.url });
-  } else {
-    handle = await openDatabase({ kind: 'pglite-memory' });
-  }
-  return handle.db;
+  opened = await openEngineDatabase('jpp_seqorder');
+  return opened.db;
 }
 
 async function sequencerFor(db: Kysely<Database>) {

@@ -6,30 +6,21 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
-import { openDatabase, type Database, type DatabaseHandle } from '../../broker/db/database.js';
+import type { Database } from '../../broker/db/database.js';
 import { migrateTo, migrateToLatest } from '../../broker/db/migrate.js';
 import { canonicalJson } from '../../broker/logboek/log-entry.js';
 import { createLogWriter } from '../../broker/logboek/log-writer.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { openEngineDatabase } from '../support/test-database.js';
 
-const adminUrl = process.env['DATABASE_URL'];
-let handle: DatabaseHandle | undefined;
-let testDb: TestDatabase | undefined;
+let opened: { db: Kysely<Database>; close(): Promise<void> } | undefined;
 afterEach(async () => {
-  await handle?.close();
-  await testDb?.drop();
-  handle = undefined;
-  testDb = undefined;
+  await opened?.close();
+  opened = undefined;
 });
 
 async function open(): Promise<Kysely<Database>> {
-  if (adminUrl) {
-    testDb = await createTestDatabase(adminUrl, 'jpp_aliases');
-    handle = await openDatabase({ kind: 'postgres', url: testDb.url });
-  } else {
-    handle = await openDatabase({ kind: 'pglite-memory' });
-  }
-  return handle.db;
+  opened = await openEngineDatabase('jpp_aliases');
+  return opened.db;
 }
 
 /** `entryId:hash` pairs, sorted, so that expectations need no order. */

@@ -4,6 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { Kysely } from 'kysely';
+import { openDatabase, type Database } from '../../broker/db/database.js';
 
 export interface TestDatabase {
   readonly name: string;
@@ -27,4 +29,25 @@ export async function createTestDatabase(adminUrl: string, prefix = 'jpp_test'):
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return { name, url: url.toString(), drop: () => admin(adminUrl, `drop database if exists ${name} with (force)`) };
+}
+
+/**
+ * A database on the engine the suite runs on, for tests below the broker: a throwaway
+ * PostgreSQL database when DATABASE_URL is set, else an in-memory PGlite. Unmigrated.
+ */
+export async function openEngineDatabase(prefix: string): Promise<{ db: Kysely<Database>; close(): Promise<void> }> {
+  const adminUrl = process.env['DATABASE_URL'];
+  if (!adminUrl) {
+    const handle = await openDatabase({ kind: 'pglite-memory' });
+    return { db: handle.db, close: () => handle.close() };
+  }
+  const testDb = await createTestDatabase(adminUrl, prefix);
+  const handle = await openDatabase({ kind: 'postgres', url: testDb.url });
+  return {
+    db: handle.db,
+    async close() {
+      await handle.close();
+      await testDb.drop();
+    },
+  };
 }
