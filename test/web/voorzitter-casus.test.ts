@@ -5,14 +5,12 @@
  * pseudonymised in the browser: every request the browser sends is intercepted and searched
  * for it, in every spelling.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage, screenshot, textOf } from '../support/browser.js';
 import { opaqueRef } from '../support/synthetic.js';
-import { recordRequests, submitAndWait, typeIdentity } from '../support/web-journeys.js';
+import { demoIdentities, recordRequests, submitAndWait, typeIdentity } from '../support/web-journeys.js';
 import type { DemoIdentity } from '../../broker/demo/demo-identities.js';
 
 /** Fills the identity fields and submits; waits for the next page. */
@@ -30,7 +28,7 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 
   beforeAll(async () => {
     tb = await startTestBroker();
     browser = await launchBrowser();
-    identities = JSON.parse(readFileSync(join(tb.dataDir, 'demo-identities.json'), 'utf8')) as DemoIdentity[];
+    identities = demoIdentities(tb);
   });
   afterAll(async () => {
     await browser?.close();
