@@ -18,10 +18,10 @@ import { BrokerRefusal, submitBatch, tlsFromDir, withdrawSignal, type BrokerClie
 import { loadMapping, MappingError } from './import/mapping.js';
 import { runImport, type ImportProgress, type ImportReport } from './import/run-import.js';
 import { loadBatchSigner } from './transport/sign-batch.js';
-import { loadSodiumVoprfSuite } from './pseudonymisation/voprf-suite-sodium.js';
+import { loadSodiumVoprfSuite } from '../protocol/pseudonymisation/voprf-suite-sodium.js';
 import { generateExamples } from './examples/generate-examples.js';
-import { fetchCustodianKeys, pseudonymise } from './pseudonymisation/custodian-client.js';
-import type { IdentityInput } from './pseudonymisation/normalise-identity.js';
+import { fetchCustodianKeys, pseudonymise } from '../protocol/pseudonymisation/custodian-client.js';
+import type { IdentityInput } from '../protocol/pseudonymisation/normalise-identity.js';
 
 interface GlobalOptions {
   broker: string;

@@ -24,8 +24,8 @@ export {
   type BatchResult,
   type ClientTls,
 } from './broker-client.js';
-export { pseudonymise, fetchCustodianKeys, type CustodianClientOptions } from './pseudonymisation/custodian-client.js';
-export { loadSodiumVoprfSuite } from './pseudonymisation/voprf-suite-sodium.js';
+export { pseudonymise, fetchCustodianKeys, type CustodianClientOptions } from '../protocol/pseudonymisation/custodian-client.js';
+export { loadSodiumVoprfSuite } from '../protocol/pseudonymisation/voprf-suite-sodium.js';
 export { createPseudonymisePool, type PseudonymisePool, type PoolCustodianOptions } from './pseudonymisation/pseudonymise-pool.js';
-export type { IdentityInput } from './pseudonymisation/normalise-identity.js';
+export type { IdentityInput } from '../protocol/pseudonymisation/normalise-identity.js';
 export { generateExamples, type ExamplesOptions } from './examples/generate-examples.js';

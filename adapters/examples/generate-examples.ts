@@ -19,7 +19,7 @@
 import { randomInt, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { passesElfproef } from '../pseudonymisation/elfproef.js';
+import { passesElfproef } from '../../protocol/pseudonymisation/elfproef.js';
 import type { AdapterMapping } from '../import/mapping.js';
 import { DEMO_SUBJECTS } from '../../broker/demo/demo-platform.js';
 

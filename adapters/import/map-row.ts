@@ -11,8 +11,8 @@
  * Invariants: a reason names the column and the rule, never the value; the identity
  * leaves this module only towards pseudonymisation.
  */
-import { identityReason } from '../../broker/signals/identity-detector.js';
-import { IdentityNormalisationError, identityKey, type IdentityInput } from '../pseudonymisation/normalise-identity.js';
+import { identityReason } from '../../protocol/identity/identity-detector.js';
+import { IdentityNormalisationError, identityKey, type IdentityInput } from '../../protocol/pseudonymisation/normalise-identity.js';
 import type { AdapterMapping, DateColumn } from './mapping.js';
 
 export interface MappedSignal {

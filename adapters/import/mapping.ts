@@ -5,7 +5,7 @@
  * a bad mapping stops the run with every problem named by its JSON Pointer.
  */
 import { readFileSync } from 'node:fs';
-import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 
 export type DateFormat = 'yyyy-mm-dd' | 'dd-mm-yyyy' | 'dd/mm/yyyy' | 'yyyymmdd';
 

@@ -15,8 +15,8 @@
  * - Error messages never repeat an identity (they are custodian-client.ts's own).
  */
 import { Worker } from 'node:worker_threads';
-import type { IdentityInput } from './normalise-identity.js';
-import type { PseudonymiseResult } from './custodian-client.js';
+import type { IdentityInput } from '../../protocol/pseudonymisation/normalise-identity.js';
+import type { PseudonymiseResult } from '../../protocol/pseudonymisation/custodian-client.js';
 
 /** The custodian options a worker can take (plain data; each worker loads its own libsodium suite). */
 export interface PoolCustodianOptions {

@@ -4,8 +4,8 @@
  * or the error's message (which never repeats an identity).
  */
 import { parentPort } from 'node:worker_threads';
-import { pseudonymise } from './custodian-client.js';
-import { loadSodiumVoprfSuite } from './voprf-suite-sodium.js';
+import { pseudonymise } from '../../protocol/pseudonymisation/custodian-client.js';
+import { loadSodiumVoprfSuite } from '../../protocol/pseudonymisation/voprf-suite-sodium.js';
 import type { PoolJob, PoolReply } from './pseudonymise-pool.js';
 
 const port = parentPort;

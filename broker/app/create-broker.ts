@@ -15,7 +15,7 @@ import type { BrokerConfig } from '../config/config.js';
 import { loadDemoSecrets } from '../config/demo-secrets.js';
 import { openDatabase, type Database, type DatabaseTarget } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { createSchemaRegistry } from '../schemas/schema-registry.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { activityOf, loadPlatform, type Platform } from '../platform/platform.js';
 import { syncPlatform } from '../platform/platform.repository.js';
 import { createPolicyService, type PolicyService } from '../policy/policy.service.js';
@@ -34,7 +34,7 @@ import { createRetentionService, scheduleRetention, type RetentionService } from
 import { seedDemo } from '../demo/seed-demo.js';
 import { loadDemoIdentities } from '../demo/demo-identities.js';
 import { pseudonymiseLocally } from '../custodian/local-pseudonymiser.js';
-import { loadSodiumVoprfSuite } from '../../adapters/pseudonymisation/voprf-suite-sodium.js';
+import { loadSodiumVoprfSuite } from '../../protocol/pseudonymisation/voprf-suite-sodium.js';
 import { createCheckpointSigner } from '../logboek/checkpoint.js';
 import { createSequencer, type Sequencer } from '../logboek/sequencer.js';
 import { createLogWriter } from '../logboek/log-writer.js';

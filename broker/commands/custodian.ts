@@ -13,12 +13,12 @@ import { ensureKeyFile, loadKeyStore, retireKey, rotateKey } from '../custodian/
 import { createCustodianService } from '../custodian/custodian.service.js';
 import { openDatabase } from '../db/database.js';
 import { requireSchema } from '../db/migrate.js';
-import { loadSodiumVoprfSuite } from '../../adapters/pseudonymisation/voprf-suite-sodium.js';
+import { loadSodiumVoprfSuite } from '../../protocol/pseudonymisation/voprf-suite-sodium.js';
 import { createLogger } from '../http/logger.js';
 import { createBaseApp } from '../http/base-app.js';
 import { custodianRoutes } from '../http/routes/custodian.routes.js';
 import { createTokenVerifier } from '../auth/token-verifier.js';
-import { createSchemaRegistry } from '../schemas/schema-registry.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { activityOf, loadPlatform } from '../platform/platform.js';
 import { createLogWriter } from '../logboek/log-writer.js';
 

@@ -21,7 +21,7 @@ import { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { openDatabase, type Database, type DatabaseHandle } from '../db/database.js';
 import { requireSchema } from '../db/migrate.js';
-import { createSchemaRegistry } from '../schemas/schema-registry.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { activityOf, loadPlatform, roleHas, type Platform } from '../platform/platform.js';
 import { createLogWriter } from '../logboek/log-writer.js';
 import { findActivePerson } from '../people/person.repository.js';

@@ -9,7 +9,7 @@
  * other platform accepts it.
  */
 import { loadPlatformConfig } from '../config/platforms-config.js';
-import { createSchemaRegistry } from '../schemas/schema-registry.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { loadPlatform } from '../platform/platform.js';
 import { loadDemoSecrets } from '../config/demo-secrets.js';
 import { createDevIssuer } from '../auth/dev-issuer.js';

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError, parseEnv } from './parse-env.js';
 import { loadDemoSecrets, DEMO_ISSUER } from './demo-secrets.js';
 import type { CustodianQuotas } from '../custodian/custodian.service.js';
-import type { SchemaRegistry } from '../schemas/schema-registry.js';
+import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 
 export type Mode = 'demo' | 'production';
 

@@ -4,7 +4,7 @@
  * custodian's configuration, so both report problems the same way: every offending
  * variable by name, at once.
  */
-import { createSchemaRegistry, type SchemaName, type SchemaRegistry } from '../schemas/schema-registry.js';
+import { createSchemaRegistry, type SchemaName, type SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 
 /** A configuration problem that must stop start-up. */
 export class ConfigError extends Error {

@@ -21,7 +21,7 @@
  */
 import { join, resolve } from 'node:path';
 import { CONFIG_KEYS, ConfigError, loadConfig, type BrokerConfig, type RawConfig } from './config.js';
-import { createSchemaRegistry, type SchemaRegistry } from '../schemas/schema-registry.js';
+import { createSchemaRegistry, type SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { loadPlatform } from '../platform/platform.js';
 
 type Env = Readonly<Record<string, string | undefined>>;

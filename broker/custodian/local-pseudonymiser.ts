@@ -3,8 +3,8 @@
  * verify, finalise, with no HTTP in between. Only for the demo's seeding (the demo runs
  * the custodian in the broker's process for convenience) and for tests.
  */
-import { createOprfClient } from '../../adapters/pseudonymisation/oprf-client.js';
-import { identityKey, type IdentityInput } from '../../adapters/pseudonymisation/normalise-identity.js';
+import { createOprfClient } from '../../protocol/pseudonymisation/oprf-client.js';
+import { identityKey, type IdentityInput } from '../../protocol/pseudonymisation/normalise-identity.js';
 import type { KeyStore } from './key-store.js';
 import { evaluateBatch } from './oprf-evaluator.js';
 

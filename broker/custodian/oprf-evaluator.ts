@@ -29,7 +29,7 @@ import {
   type BatchEvaluation,
   type OprfKeyPair,
   type VoprfSuite,
-} from '../../adapters/pseudonymisation/voprf-suite.js';
+} from '../../protocol/pseudonymisation/voprf-suite.js';
 
 export type { BatchEvaluation, OprfKeyPair, VoprfSuite };
 export { bytesToBase64Url, base64UrlToBytes };

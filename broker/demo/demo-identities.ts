@@ -12,8 +12,8 @@
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IdentityInput } from '../../adapters/pseudonymisation/normalise-identity.js';
-import { passesElfproef } from '../../adapters/pseudonymisation/elfproef.js';
+import type { IdentityInput } from '../../protocol/pseudonymisation/normalise-identity.js';
+import { passesElfproef } from '../../protocol/pseudonymisation/elfproef.js';
 import { DEMO_SUBJECTS, type DemoSubject } from './demo-platform.js';
 
 export type DemoIdentity = { label: string } & IdentityInput;

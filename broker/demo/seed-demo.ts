@@ -15,7 +15,7 @@ import type { DemoPlatform } from './demo-platforms.js';
 import { insertCase, insertStatusChange, insertVervolgactie, updateCaseStatus } from '../casus/casus.repository.js';
 import type { CaseStatus } from '../casus/casus-workflow.js';
 import type { DemoIdentity } from './demo-identities.js';
-import type { IdentityInput } from '../../adapters/pseudonymisation/normalise-identity.js';
+import type { IdentityInput } from '../../protocol/pseudonymisation/normalise-identity.js';
 
 const DAY_MS = 86_400_000;
 

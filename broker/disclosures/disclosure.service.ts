@@ -13,7 +13,7 @@ import type { Database } from '../db/database.js';
 import { validationError } from '../errors/app-error.js';
 import { requirePerson, type Principal } from '../auth/principal.js';
 import type { Platform } from '../platform/platform.js';
-import type { SchemaRegistry } from '../schemas/schema-registry.js';
+import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { listDisclosures, type DisclosureRow, type Outcome } from './disclosure.repository.js';
 import type { LogWriter } from '../logboek/log-writer.js';
 

@@ -7,7 +7,7 @@
  * - `NotFound` is also what a caller gets for something that exists but is not theirs,
  *   so that a denial does not reveal existence.
  */
-import type { FieldError } from '../schemas/schema-registry.js';
+import type { FieldError } from '../../protocol/schemas/schema-registry.js';
 
 export type ErrorCode =
   | 'validation'

@@ -12,7 +12,7 @@ import type { SignalService } from '../signals/signal.service.js';
 import type { QueryService } from '../queries/query.service.js';
 import type { DisclosureService } from '../disclosures/disclosure.service.js';
 import type { LogboekReadService } from '../logboek/logboek-read.service.js';
-import type { SchemaRegistry } from '../schemas/schema-registry.js';
+import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import type { CasusService } from '../casus/casus.service.js';
 import type { RightsService } from '../rights/rights.service.js';
 import type { MonitoringService } from '../monitoring/monitoring.service.js';

@@ -3,7 +3,7 @@
  * response schema is a `$ref` into `components.schemas`, which hold the schema files
  * themselves, so the document cannot drift from validation.
  */
-import type { SchemaRegistry } from '../schemas/schema-registry.js';
+import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { policyPaths } from './openapi-policies.js';
 
 const json = (schema: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } });

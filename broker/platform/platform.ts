@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { SchemaRegistry } from '../schemas/schema-registry.js';
+import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import type { SignalCategory } from '../signals/signal-category.js';
 import { LOG_ACTIONS, type LogAction } from '../logboek/log-entry.js';
 

@@ -30,7 +30,7 @@ import type { Database, Executor } from '../db/database.js';
 import { AppError, validationError } from '../errors/app-error.js';
 import { requirePerson, type PersonPrincipal, type Principal } from '../auth/principal.js';
 import { roleHas, type Platform } from '../platform/platform.js';
-import type { SchemaName, SchemaRegistry, FieldError } from '../schemas/schema-registry.js';
+import type { SchemaName, SchemaRegistry, FieldError } from '../../protocol/schemas/schema-registry.js';
 import { requireRegistered } from '../people/require-registered.js';
 import type { LogWriter } from '../logboek/log-writer.js';
 import { actorOf } from '../logboek/log-entry.js';

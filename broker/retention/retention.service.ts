@@ -26,7 +26,7 @@ import type { Database } from '../db/database.js';
 import { validationError } from '../errors/app-error.js';
 import { requirePerson, type Principal } from '../auth/principal.js';
 import type { Platform } from '../platform/platform.js';
-import type { SchemaRegistry } from '../schemas/schema-registry.js';
+import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { requireRegistered } from '../people/require-registered.js';
 import type { LogWriter } from '../logboek/log-writer.js';
 import { actorOf, type LogActor } from '../logboek/log-entry.js';

@@ -18,7 +18,7 @@ import type { Database } from '../db/database.js';
 import { AppError, validationError } from '../errors/app-error.js';
 import { requirePerson, type Principal } from '../auth/principal.js';
 import type { Platform } from '../platform/platform.js';
-import type { SchemaRegistry } from '../schemas/schema-registry.js';
+import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import type { SubjectHasher } from '../subjects/subject-hash.js';
 import { hashSubjectInput } from '../subjects/subject-input.js';
 import { requireRegistered } from '../people/require-registered.js';

@@ -30,7 +30,7 @@ import {
   type IdentityInput,
   type ImportReport,
 } from '../../adapters/index.js';
-import type { VoprfSuite } from '../../adapters/pseudonymisation/voprf-suite.js';
+import type { VoprfSuite } from '../../protocol/pseudonymisation/voprf-suite.js';
 import type { IssuedPartner } from '../../broker/transport/dev-pki.js';
 import type { ClientTls } from '../../adapters/broker-client.js';
 

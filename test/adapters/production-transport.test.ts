@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { day, opaqueRef, randomPseudonym } from '../support/synthetic.js';
 import { createSignalService, type SignalService } from '../../broker/signals/signal.service.js';
-import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { createSubjectHasher } from '../../broker/subjects/subject-hash.js';
 import { createLogWriter } from '../../broker/logboek/log-writer.js';
 import { activityOf } from '../../broker/platform/platform.js';

@@ -8,7 +8,7 @@ import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { answersOf, submitSignals } from '../support/signals.js';
 import { opaqueRef, randomPseudonym, syntheticBsn } from '../support/synthetic.js';
 import { openCase } from '../support/casus.js';
-import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 
 const schemas = createSchemaRegistry();
 let b: TestBroker;

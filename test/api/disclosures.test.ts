@@ -8,7 +8,7 @@ import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { submitSignals } from '../support/signals.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
 import { withCase } from '../support/casus.js';
-import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { lockSequencer } from '../../broker/logboek/logboek.repository.js';
 
 const schemas = createSchemaRegistry();

@@ -8,7 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { randomPseudonym } from '../support/synthetic.js';
 import { openCase } from '../support/casus.js';
-import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 
 const schemas = createSchemaRegistry();
 const DAY = 86_400_000;

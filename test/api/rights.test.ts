@@ -11,9 +11,9 @@ import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { answersOf, submitSignals } from '../support/signals.js';
 import { randomPseudonym } from '../support/synthetic.js';
 import { openCase } from '../support/casus.js';
-import { pseudonymise } from '../../adapters/pseudonymisation/custodian-client.js';
+import { pseudonymise } from '../../protocol/pseudonymisation/custodian-client.js';
 import type { DemoIdentity } from '../../broker/demo/demo-identities.js';
-import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { renderInzagePdf } from '../../broker/rights/inzage-pdf.js';
 
 const schemas = createSchemaRegistry();

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { day, opaqueRef, randomPseudonym, syntheticBsn } from '../support/synthetic.js';
 import { countSignals } from '../../broker/signals/signal.repository.js';
-import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 
 const schemas = createSchemaRegistry();
 let b: TestBroker;

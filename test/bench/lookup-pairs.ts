@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { loadPlatform, type Platform } from '../../broker/platform/platform.js';
-import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { compilePolicy } from '../../broker/policy/policy.service.js';
 import { actionFor } from '../../broker/policy/policy-actions.js';
 import { DEMO_PEOPLE } from '../../broker/demo/demo-platform.js';

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadPlatform } from '../../broker/platform/platform.js';
-import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { compilePolicyWith, createLinesAdapter } from '../../broker/policy/compiled-policy.js';
 import { linesFromText } from '../../broker/policy/policy-content.js';
 import { ACTIONS, type Action } from '../../broker/policy/policy-actions.js';

@@ -19,10 +19,10 @@ import { availableParallelism } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { identityKey, type IdentityInput } from '../../adapters/pseudonymisation/normalise-identity.js';
-import { createOprfClient } from '../../adapters/pseudonymisation/oprf-client.js';
-import { nobleVoprfSuite, type OprfKeyPair, type VoprfSuite } from '../../adapters/pseudonymisation/voprf-suite.js';
-import { loadSodiumVoprfSuite } from '../../adapters/pseudonymisation/voprf-suite-sodium.js';
+import { identityKey, type IdentityInput } from '../../protocol/pseudonymisation/normalise-identity.js';
+import { createOprfClient } from '../../protocol/pseudonymisation/oprf-client.js';
+import { nobleVoprfSuite, type OprfKeyPair, type VoprfSuite } from '../../protocol/pseudonymisation/voprf-suite.js';
+import { loadSodiumVoprfSuite } from '../../protocol/pseudonymisation/voprf-suite-sodium.js';
 import { deriveKeyPair, evaluateBatch } from '../../broker/custodian/oprf-evaluator.js';
 import { syntheticBsn } from '../support/synthetic.js';
 

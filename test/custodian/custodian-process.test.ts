@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pseudonymise } from '../../adapters/pseudonymisation/custodian-client.js';
+import { pseudonymise } from '../../protocol/pseudonymisation/custodian-client.js';
 import { syntheticBsn } from '../support/synthetic.js';
 import { spawnService, type SpawnedService } from '../support/spawn-service.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';

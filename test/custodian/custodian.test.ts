@@ -8,8 +8,8 @@ import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { answersOf } from '../support/signals.js';
 import { day, opaqueRef, syntheticBsn } from '../support/synthetic.js';
 import { withCase } from '../support/casus.js';
-import { pseudonymise } from '../../adapters/pseudonymisation/custodian-client.js';
-import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+import { pseudonymise } from '../../protocol/pseudonymisation/custodian-client.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { looksRandom } from '../../broker/subjects/subject-hash.js';
 
 const schemas = createSchemaRegistry();

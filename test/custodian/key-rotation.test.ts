@@ -12,8 +12,8 @@ import { day, opaqueRef, syntheticBsn } from '../support/synthetic.js';
 import { withCase } from '../support/casus.js';
 import { ensureKeyFile, loadKeyStore, rotateKey } from '../../broker/custodian/key-store.js';
 import { evaluateBatch } from '../../broker/custodian/oprf-evaluator.js';
-import { createOprfClient } from '../../adapters/pseudonymisation/oprf-client.js';
-import { identityKey } from '../../adapters/pseudonymisation/normalise-identity.js';
+import { createOprfClient } from '../../protocol/pseudonymisation/oprf-client.js';
+import { identityKey } from '../../protocol/pseudonymisation/normalise-identity.js';
 
 let b: TestBroker;
 beforeAll(async () => {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { ensureKeyFile, loadKeyStore, retireKey, rotateKey } from '../../broker/custodian/key-store.js';
 import { evaluateBatch } from '../../broker/custodian/oprf-evaluator.js';
-import { createOprfClient } from '../../adapters/pseudonymisation/oprf-client.js';
-import { identityKey } from '../../adapters/pseudonymisation/normalise-identity.js';
+import { createOprfClient } from '../../protocol/pseudonymisation/oprf-client.js';
+import { identityKey } from '../../protocol/pseudonymisation/normalise-identity.js';
 import { syntheticBsn } from '../support/synthetic.js';
 
 function pseudonymUnder(file: string, epoch: number, bsn: string): string {

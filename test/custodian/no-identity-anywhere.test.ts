@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { opaqueRef } from '../support/synthetic.js';
 import { withCase } from '../support/casus.js';
-import { pseudonymise } from '../../adapters/pseudonymisation/custodian-client.js';
+import { pseudonymise } from '../../protocol/pseudonymisation/custodian-client.js';
 import type { DemoIdentity } from '../../broker/demo/demo-identities.js';
 
 let b: TestBroker;

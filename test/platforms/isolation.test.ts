@@ -13,7 +13,7 @@ import { answersOf, submitSignals } from '../support/signals.js';
 import { openCase, type OpenCase } from '../support/casus.js';
 import { syntheticBsn } from '../support/synthetic.js';
 import { httpsCall } from '../support/mtls.js';
-import { pseudonymise } from '../../adapters/pseudonymisation/custodian-client.js';
+import { pseudonymise } from '../../protocol/pseudonymisation/custodian-client.js';
 import { verifyCommand, type AuditIo } from '../../broker/commands/audit.js';
 import { createDevIssuer } from '../../broker/auth/dev-issuer.js';
 import { loadDemoSecrets } from '../../broker/config/demo-secrets.js';

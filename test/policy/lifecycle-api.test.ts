@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
 import { withCase } from '../support/casus.js';
-import { createSchemaRegistry, type SchemaName } from '../../broker/schemas/schema-registry.js';
+import { createSchemaRegistry, type SchemaName } from '../../protocol/schemas/schema-registry.js';
 
 const schemas = createSchemaRegistry();
 let b: TestBroker;

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadPlatform } from '../../broker/platform/platform.js';
-import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { linesFromText } from '../../broker/policy/policy-content.js';
 import { lintPolicy } from '../../broker/policy/policy-lint.js';
 

@@ -14,7 +14,7 @@ import { linesFromText } from '../../broker/policy/policy-content.js';
 import { lintPolicy, countFindings } from '../../broker/policy/policy-lint.js';
 import { parsePolicyLines } from '../../broker/policy/rules-text.js';
 import { loadPlatform } from '../../broker/platform/platform.js';
-import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import type { Action } from '../../broker/policy/policy-actions.js';
 
 const dir = fileURLToPath(new URL('../../policies/', import.meta.url));

@@ -10,7 +10,7 @@ import { compilePolicy } from '../../broker/policy/policy.service.js';
 import { parsePolicyLines } from '../../broker/policy/rules-text.js';
 import type { DecisionTable } from '../../broker/policy/decision-table.js';
 import { loadPlatform } from '../../broker/platform/platform.js';
-import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 
 const file = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 const platform = loadPlatform(file('policies/jpp-sittard-geleen.platform.json'), createSchemaRegistry());

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { loadPlatform, type Platform } from '../../broker/platform/platform.js';
-import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { compilePolicyWith, createLinesAdapter, type CompiledPolicy } from '../../broker/policy/compiled-policy.js';
 import { createKyselyAdapter } from '../../broker/policy/kysely-adapter.js';
 import { linesFromText } from '../../broker/policy/policy-content.js';

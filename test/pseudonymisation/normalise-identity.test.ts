@@ -14,7 +14,7 @@ import {
   identityKeyString,
   normaliseSurname,
   type IdentityInput,
-} from '../../adapters/pseudonymisation/normalise-identity.js';
+} from '../../protocol/pseudonymisation/normalise-identity.js';
 import { syntheticBsn } from '../support/synthetic.js';
 
 /** A synthetic BSN: 8 random digits and the check digit that makes the 11-proef pass. */

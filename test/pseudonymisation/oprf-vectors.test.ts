@@ -21,8 +21,8 @@ import {
   nobleVoprfSuite,
   type OprfMode,
   type VoprfSuite,
-} from '../../adapters/pseudonymisation/voprf-suite.js';
-import { loadSodiumVoprfSuite } from '../../adapters/pseudonymisation/voprf-suite-sodium.js';
+} from '../../protocol/pseudonymisation/voprf-suite.js';
+import { loadSodiumVoprfSuite } from '../../protocol/pseudonymisation/voprf-suite-sodium.js';
 
 interface VectorSuite {
   identifier: string;

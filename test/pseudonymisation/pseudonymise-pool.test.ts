@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { syntheticBsn } from '../support/synthetic.js';
-import { pseudonymise } from '../../adapters/pseudonymisation/custodian-client.js';
-import { loadSodiumVoprfSuite } from '../../adapters/pseudonymisation/voprf-suite-sodium.js';
+import { pseudonymise } from '../../protocol/pseudonymisation/custodian-client.js';
+import { loadSodiumVoprfSuite } from '../../protocol/pseudonymisation/voprf-suite-sodium.js';
 import { createPseudonymisePool, type PseudonymisePool } from '../../adapters/pseudonymisation/pseudonymise-pool.js';
 
 let b: TestBroker;

@@ -5,16 +5,16 @@
  * Identities are synthetic (generated BSNs, obviously fake names).
  */
 import { describe, expect, it } from 'vitest';
-import { identityKey, type IdentityInput } from '../../adapters/pseudonymisation/normalise-identity.js';
+import { identityKey, type IdentityInput } from '../../protocol/pseudonymisation/normalise-identity.js';
 import {
   BlindState,
   OprfClientError,
   OprfVerificationError,
   createOprfClient,
   type OprfClient,
-} from '../../adapters/pseudonymisation/oprf-client.js';
-import { nobleVoprfSuite, type VoprfSuite } from '../../adapters/pseudonymisation/voprf-suite.js';
-import { loadSodiumVoprfSuite } from '../../adapters/pseudonymisation/voprf-suite-sodium.js';
+} from '../../protocol/pseudonymisation/oprf-client.js';
+import { nobleVoprfSuite, type VoprfSuite } from '../../protocol/pseudonymisation/voprf-suite.js';
+import { loadSodiumVoprfSuite } from '../../protocol/pseudonymisation/voprf-suite-sodium.js';
 import {
   OprfRequestError,
   blindedElementsFromJson,

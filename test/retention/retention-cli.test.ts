@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import { BROKER_BIN } from '../support/spawn-service.js';
-import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { createTestDatabase } from '../support/test-database.js';
 
 it('removes the demo\'s expired signal and prints counts and ranges, no identities', async () => {

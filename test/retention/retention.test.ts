@@ -17,8 +17,8 @@ import { openCase, type OpenCase } from '../support/casus.js';
 import { verifyCommand, type AuditIo } from '../../broker/commands/audit.js';
 import { createLogClient, exportLog } from '../../broker/logboek/export-log.js';
 import { witnessOnce } from '../../broker/logboek/witness.js';
-import { createSchemaRegistry } from '../../broker/schemas/schema-registry.js';
-import { pseudonymise } from '../../adapters/pseudonymisation/custodian-client.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
+import { pseudonymise } from '../../protocol/pseudonymisation/custodian-client.js';
 import { syntheticBsn } from '../support/synthetic.js';
 
 const DAY = 86_400_000;

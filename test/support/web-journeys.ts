@@ -6,7 +6,7 @@ import type { Page, Request } from 'playwright-core';
 import type { TestBroker } from './test-broker.js';
 import { opaqueRef, randomPseudonym } from './synthetic.js';
 import { openCase } from './casus.js';
-import { identityKeyString } from '../../adapters/pseudonymisation/normalise-identity.js';
+import { identityKeyString } from '../../protocol/pseudonymisation/normalise-identity.js';
 import type { DemoIdentity } from '../../broker/demo/demo-identities.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findIdentityValues, identityReason, passesElfproef } from '../../broker/signals/identity-detector.js';
+import { findIdentityValues, identityReason, passesElfproef } from '../../protocol/identity/identity-detector.js';
 import { syntheticBsn } from '../support/synthetic.js';
 
 describe('11-proef', () => {

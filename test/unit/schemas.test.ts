@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { createSchemaRegistry, SCHEMA_DIR } from '../../broker/schemas/schema-registry.js';
+import { createSchemaRegistry, SCHEMA_DIR } from '../../protocol/schemas/schema-registry.js';
 import { SIGNAL_CATEGORIES } from '../../broker/signals/signal-category.js';
 
 it('lists the same signal categories in the schema and in the code', () => {

@@ -13,7 +13,7 @@ import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage, screenshot, textOf } from '../support/browser.js';
 import { demoIdentities, expectNeverSent, recordRequests, submitAndWait, typeIdentity, type Sent } from '../support/web-journeys.js';
 import { answersOf } from '../support/signals.js';
-import { pseudonymise } from '../../adapters/pseudonymisation/custodian-client.js';
+import { pseudonymise } from '../../protocol/pseudonymisation/custodian-client.js';
 import type { DemoIdentity } from '../../broker/demo/demo-identities.js';
 
 describe.skipIf(!HAS_CHROMIUM)('jurist: bezwaar and bewaarplicht in the browser', { timeout: 120_000 }, () => {

@@ -13,7 +13,7 @@ import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { expectNeverSent, recordRequests } from '../support/web-journeys.js';
 import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage, screenshot, textOf } from '../support/browser.js';
 import { openCase } from '../support/casus.js';
-import { pseudonymise } from '../../adapters/pseudonymisation/custodian-client.js';
+import { pseudonymise } from '../../protocol/pseudonymisation/custodian-client.js';
 import type { DemoIdentity } from '../../broker/demo/demo-identities.js';
 
 describe.skipIf(!HAS_CHROMIUM)('jurist: inzage, and the partneroverleg: monitoring', { timeout: 90_000 }, () => {

@@ -11,7 +11,7 @@ import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage, scre
 import { demoIdentities, expectNeverSent, recordRequests, submitAndWait, typeIdentity } from '../support/web-journeys.js';
 import { openCase } from '../support/casus.js';
 import { opaqueRef } from '../support/synthetic.js';
-import { pseudonymise } from '../../adapters/pseudonymisation/custodian-client.js';
+import { pseudonymise } from '../../protocol/pseudonymisation/custodian-client.js';
 import type { DemoIdentity } from '../../broker/demo/demo-identities.js';
 
 describe.skipIf(!HAS_CHROMIUM)('partner: screening in the browser', { timeout: 90_000 }, () => {

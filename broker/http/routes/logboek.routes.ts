@@ -5,7 +5,7 @@
 import { Router, type Request } from 'express';
 import type { LogboekReadService } from '../../logboek/logboek-read.service.js';
 import { validationError } from '../../errors/app-error.js';
-import type { SchemaName, SchemaRegistry } from '../../schemas/schema-registry.js';
+import type { SchemaName, SchemaRegistry } from '../../../protocol/schemas/schema-registry.js';
 import { principalOf } from '../authenticate.js';
 
 function params<T>(schemas: SchemaRegistry, name: SchemaName, req: Request): T {

@@ -20,10 +20,10 @@
  *   BSN typed into the wrong field does not leave the browser either. Forms without identity
  *   blocks get this guard with `data-guard-identity`.
  */
-import { IdentityNormalisationError, identityKey, type IdentityInput } from '../../../adapters/pseudonymisation/normalise-identity.js';
-import { createOprfClient, OprfVerificationError } from '../../../adapters/pseudonymisation/oprf-client.js';
-import { base64UrlToBytes, bytesToBase64Url } from '../../../adapters/pseudonymisation/voprf-suite.js';
-import { identityReason } from '../../signals/identity-detector.js';
+import { IdentityNormalisationError, identityKey, type IdentityInput } from '../../../protocol/pseudonymisation/normalise-identity.js';
+import { createOprfClient, OprfVerificationError } from '../../../protocol/pseudonymisation/oprf-client.js';
+import { base64UrlToBytes, bytesToBase64Url } from '../../../protocol/pseudonymisation/voprf-suite.js';
+import { identityReason } from '../../../protocol/identity/identity-detector.js';
 import { localUrl } from './base-path.js';
 
 const FIELD_MESSAGES: Record<string, string> = {

@@ -11,7 +11,7 @@
  *   be told apart from any other date.
  */
 import type { FieldError } from '../schemas/schema-registry.js';
-import { passesElfproef } from '../../adapters/pseudonymisation/elfproef.js';
+import { passesElfproef } from '../pseudonymisation/elfproef.js';
 
 export { passesElfproef };
 
