@@ -50,6 +50,11 @@ import { clientCertificate, createRevocationList } from '../transport/client-cer
 import { webRoutes } from '../web/web-app.js';
 import { inProcessCustodian, remoteCustodian } from '../web/web-custodian.js';
 import { demoPlatformOf } from '../demo/demo-platforms.js';
+import { createAccessGate, type AccessGate } from '../access/access-gate.js';
+import { createUnitOfWork, type UnitOfWork } from '../unit-of-work/unit-of-work.js';
+import { createPeopleService } from '../register/people.service.js';
+import { createOrganisationsService } from '../register/organisations.service.js';
+import { createAdaptersService } from '../register/adapters.service.js';
 
 export const MODEL_FILE = fileURLToPath(new URL('../../policies/model.conf', import.meta.url));
 export const VERSION = '0.1.0';
@@ -66,6 +71,10 @@ export interface Broker {
   readonly sequencer: Sequencer;
   /** Retention (docs/casus.md): also run on a schedule inside the service. */
   readonly retention: RetentionService;
+  /** The access gate every route, page and command goes through (broker/access). */
+  readonly gate: AccessGate;
+  /** The unit of work every service acts in (broker/unit-of-work). */
+  readonly uow: UnitOfWork;
   /** The health check of /healthz: throws an `unavailable` AppError saying what is wrong. */
   health(): Promise<void>;
   /** Stops the retention schedule and the sequencer, then closes the database. */
@@ -116,6 +125,20 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       onCommitted: config.logboek.sequencer ? () => sequencer.kick() : () => undefined,
     });
     const policy = await createPolicyService({ db, platform, modelFile: MODEL_FILE, log, now });
+    const gate = createAccessGate({ platform, now });
+    const uow = createUnitOfWork({
+      db,
+      gate,
+      log,
+      now,
+      policyInForce: () => {
+        const active = policy.active();
+        return { version: active.versionId, hash: active.contentHash };
+      },
+    });
+    const people = createPeopleService({ uow, platform, schemas, querySchemas });
+    const organisations = createOrganisationsService({ uow, platform, schemas });
+    const adapters = createAdaptersService({ uow, platform, schemas });
     // Other processes on the same PostgreSQL database announce activations (NOTIFY jpp_policy).
     const target = options.database ?? databaseTargetOf(config);
     policyListener = target.kind === 'postgres' ? await listenForPolicyChanges(target.url, () => policy.reload(), options.logger) : undefined;
@@ -133,7 +156,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       ensureKeyFile(keyFile, now());
       const keys = loadKeyStore(keyFile);
       const suite = await loadSodiumVoprfSuite();
-      custodian = createCustodianService({ db, platform, schemas, keys, quotas: config.quotas, log, now, suite });
+      custodian = createCustodianService({ uow, platform, schemas, keys, quotas: config.quotas, suite });
       if (demo) {
         await seedDemo({
           db,
@@ -142,6 +165,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
           pseudonymise: (identities) => pseudonymiseLocally(keys, identities),
           now,
           demo,
+          register: { uow, platform, people, adapters },
         });
       } else {
         options.logger.warn({ platform: platform.id }, 'no demo is defined for this platform: nothing is seeded and no demo user can log in');
@@ -153,17 +177,17 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys, platform: platformClaim });
     }
 
-    const retention = createRetentionService({ db, platform, querySchemas, log, now });
+    const retention = createRetentionService({ uow, platform, querySchemas });
     const partnerIds = new Set(platform.partners.map((p) => p.id));
     const signatures = createBatchSignatureVerifier({ db, registryFile: config.transport.registryFile, partners: partnerIds });
     await signatures.syncRegistry();
-    const queries = createQueryService({ db, platform, schemas, policy, hashSubject, log, now });
-    const disclosures = createDisclosureService({ db, platform, querySchemas, log, now });
-    const logboek = createLogboekReadService({ db, platform, publicJwk: signer.publicJwk, origin, log, now });
-    const policies = createPolicyLifecycleService({ db, platform, schemas, querySchemas, policy, log, modelFile: MODEL_FILE, now });
-    const cases = createCasusService({ db, platform, schemas, querySchemas, hashSubject, log, now });
-    const rights = createRightsService({ db, platform, schemas, querySchemas, hashSubject, log, now });
-    const monitoring = createMonitoringService({ db, platform, querySchemas, log, now });
+    const queries = createQueryService({ uow, platform, schemas, policy, hashSubject });
+    const disclosures = createDisclosureService({ uow, querySchemas });
+    const logboek = createLogboekReadService({ db, uow, publicJwk: signer.publicJwk, origin });
+    const policies = createPolicyLifecycleService({ db, platform, schemas, querySchemas, policy, log, gate, modelFile: MODEL_FILE, now });
+    const cases = createCasusService({ uow, platform, schemas, querySchemas, hashSubject });
+    const rights = createRightsService({ uow, platform, schemas, querySchemas, hashSubject });
+    const monitoring = createMonitoringService({ uow, platform, querySchemas });
     const web = webRoutes({
       db,
       platform,
@@ -187,7 +211,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       logger: options.logger,
       verifyToken,
       signals: createSignalService({
-        db, platform, schemas, hashSubject, log, now, signatures,
+        uow, platform, schemas, hashSubject, signatures,
         requireMtls: config.transport.requireMtls,
         requireSignature: config.transport.requireSignature,
       }),
@@ -219,6 +243,8 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       devIssuer,
       sequencer,
       retention,
+      gate,
+      uow,
       health: () => checkHealth(db, () => sequencer.damage()),
       async close() {
         stopRetention();

@@ -21,6 +21,8 @@ import { createTokenVerifier } from '../auth/token-verifier.js';
 import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { activityOf, loadPlatform } from '../platform/platform.js';
 import { createLogWriter } from '../logboek/log-writer.js';
+import { createAccessGate } from '../access/access-gate.js';
+import { createUnitOfWork } from '../unit-of-work/unit-of-work.js';
 
 export async function custodianStartCommand(): Promise<void> {
   const config = loadCustodianConfig(process.env);
@@ -46,7 +48,10 @@ export async function custodianStartCommand(): Promise<void> {
   });
   const log = createLogWriter({ activityOf: (action) => activityOf(platform, action), onCommitted: () => undefined });
   const suite = await loadSodiumVoprfSuite();
-  const custodian = createCustodianService({ db: handle.db, platform, schemas, keys, quotas: config.quotas, log, now: () => new Date(), suite });
+  const now = (): Date => new Date();
+  // The same access gate as the broker's: the person register in the shared database decides.
+  const uow = createUnitOfWork({ db: handle.db, gate: createAccessGate({ platform, now }), log, now, policyInForce: () => undefined });
+  const custodian = createCustodianService({ uow, platform, schemas, keys, quotas: config.quotas, suite });
   const app = createBaseApp({ db: handle.db, logger }, (a) => a.use('/v1', custodianRoutes(custodian, verifyToken)));
   const server = app.listen(config.port, config.host, (err?: Error) => {
     if (err) {

@@ -24,7 +24,8 @@ import { requireSchema } from '../db/migrate.js';
 import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { activityOf, loadPlatform, roleHas, type Platform } from '../platform/platform.js';
 import { createLogWriter } from '../logboek/log-writer.js';
-import { findActivePerson } from '../people/person.repository.js';
+import { findActivePerson } from '../register/person.repository.js';
+import { createAccessGate } from '../access/access-gate.js';
 import { compilePolicyWith, createLinesAdapter, type CompiledPolicy } from '../policy/compiled-policy.js';
 import { createKyselyAdapter } from '../policy/kysely-adapter.js';
 import { linesFromText, splitLines, testsFromText, type PolicyLine, type PolicyTest } from '../policy/policy-content.js';
@@ -196,6 +197,7 @@ export async function policyImport(file: string, opts: { platform?: string; test
     const schemas = createSchemaRegistry();
     const lifecycle = createPolicyLifecycleService({
       db, platform: s.platform, schemas, querySchemas: createSchemaRegistry({ coerceTypes: true }), policy, log, modelFile: MODEL_FILE, now,
+      gate: createAccessGate({ platform: s.platform, now }),
     });
     const body = {
       rulesText: readFileSync(file, 'utf8'),

@@ -28,6 +28,7 @@ import type { PolicyPreviewTable, PolicyRuleTable, PolicyVersionTable } from './
 import type { CustodianUsageTable } from './tables/custodian-usage.table.js';
 import type { PartnerKeyTable, SignalBatchSignatureTable } from './tables/partner-key.table.js';
 import type { WebSessionTable } from './tables/web-session.table.js';
+import type { AdapterTable } from './tables/adapter.table.js';
 
 export interface Database {
   organisations: OrganisationTable;
@@ -35,6 +36,7 @@ export interface Database {
   roles: RoleTable;
   people: PersonTable;
   person_roles: PersonRoleTable;
+  adapters: AdapterTable;
   signals: SignalTable;
   signal_batches: SignalBatchTable;
   cases: CaseTable;

@@ -16,6 +16,8 @@ export const JPT_DEMO_PEOPLE: readonly DemoPerson[] = [
   { id: 'demo-fg', displayName: 'Demo privacy officer (FG)', organisation: 'zvh-hollands-midden', role: 'privacy-officer' },
   { id: 'demo-fg-2', displayName: 'Demo tweede privacy officer (FG)', organisation: 'gemeente', role: 'privacy-officer' },
   { id: 'demo-partneroverleg', displayName: 'Demo lid partneroverleg', organisation: 'zvh-hollands-midden', role: 'partneroverleg-lid' },
+  { id: 'demo-beheerder', displayName: 'Demo functioneel beheerder', organisation: 'zvh-hollands-midden', role: 'functioneel-beheerder' },
+  { id: 'demo-beheerder-2', displayName: 'Demo tweede functioneel beheerder', organisation: 'zvh-hollands-midden', role: 'functioneel-beheerder' },
 ];
 
 export const JPT_DEMO_SUBJECTS: readonly DemoSubject[] = [

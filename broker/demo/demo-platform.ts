@@ -21,6 +21,10 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
   { id: 'demo-partneroverleg', displayName: 'Demo lid partneroverleg', organisation: 'zvh-limburg-noord', role: 'partneroverleg-lid' },
   // A second FG, so that the four-eyes approval of a policy version can be tried.
   { id: 'demo-fg-2', displayName: 'Demo tweede privacy officer (FG)', organisation: 'gemeente-sittard-geleen', role: 'privacy-officer' },
+  // Two functioneel beheerders: the register's bootstrap makes them, they register everyone else
+  // (the second approves the privileged roles the first grants: four eyes).
+  { id: 'demo-beheerder', displayName: 'Demo functioneel beheerder', organisation: 'zvh-limburg-noord', role: 'functioneel-beheerder' },
+  { id: 'demo-beheerder-2', displayName: 'Demo tweede functioneel beheerder', organisation: 'zvh-limburg-noord', role: 'functioneel-beheerder' },
 ];
 
 export interface DemoSignal {

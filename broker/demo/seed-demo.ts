@@ -1,6 +1,11 @@
 /**
- * Seeds a demo platform's people, signals and casussen (one in every status). Idempotent: a restart adds nothing twice.
- * Demo mode only.
+ * Seeds a demo platform's people, adapters, signals and casussen (one in every status).
+ * Idempotent: a restart adds nothing twice. Demo mode only.
+ *
+ * People and adapters go through the register, exactly as in production (docs/register.md): the
+ * bootstrap registers the two demo functioneel beheerders; the first registers everyone else and
+ * an adapter per partner; the second approves the privileged roles (four eyes). Each step is a
+ * `register-change` logboek entry.
  *
  * The demo youths' signals are keyed on real OPRF pseudonyms of synthetic identities,
  * computed with the demo custodian's key, exactly as a partner's adapter would: so a
@@ -9,7 +14,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { SubjectHasher } from '../subjects/subject-hash.js';
-import { upsertPerson } from '../people/person.repository.js';
+import type { PersonPrincipal } from '../auth/principal.js';
+import { findPerson } from '../register/person.repository.js';
+import { findAdapter } from '../register/adapter.repository.js';
+import { bootstrapRegister } from '../register/register-bootstrap.js';
+import type { PeopleService, PeopleSteps } from '../register/people.service.js';
+import type { AdaptersService } from '../register/adapters.service.js';
+import type { UnitOfWork } from '../unit-of-work/unit-of-work.js';
+import type { Platform } from '../platform/platform.js';
 import { insertSignals, type NewSignal } from '../signals/signal.repository.js';
 import type { DemoPlatform } from './demo-platforms.js';
 import { insertCase, insertStatusChange, insertVervolgactie, updateCaseStatus } from '../casus/casus.repository.js';
@@ -27,15 +39,15 @@ export async function seedDemo(deps: {
   now: () => Date;
   /** The platform's demo: its people, youths and casussen (demo-platforms.ts). */
   demo: DemoPlatform;
+  /** The register, through which demo people and adapters are registered. */
+  register: { uow: UnitOfWork; platform: Platform; people: PeopleService & PeopleSteps; adapters: Pick<AdaptersService, 'register'> };
 }): Promise<void> {
   const { people, subjects, cases } = deps.demo;
+  await seedRegister(deps.db, deps.register, people);
   const today = new Date(deps.now().toISOString().slice(0, 10) + 'T00:00:00Z').getTime();
   const { epoch, pseudonyms } = deps.pseudonymise(deps.identities.map(({ label: _label, ...identity }) => identity as IdentityInput));
   const pseudonymOf = new Map(deps.identities.map((identity, i) => [identity.label, pseudonyms[i]!]));
   await deps.db.transaction().execute(async (trx) => {
-    for (const p of people) {
-      await upsertPerson(trx, { id: p.id, displayName: p.displayName, organisationId: p.organisation, roles: [p.role] });
-    }
     const signals: NewSignal[] = subjects.flatMap((s) =>
       s.signals.map((sig, i) => {
         const registeredAt = new Date(today - sig.registeredDaysAgo * DAY_MS);
@@ -81,4 +93,42 @@ export async function seedDemo(deps: {
       }
     }
   });
+}
+
+/**
+ * The demo's people and adapters, through the register: the bootstrap registers the beheerders
+ * (only on a register without one), the first beheerder the rest, the second approves.
+ */
+async function seedRegister(db: Kysely<Database>, reg: Parameters<typeof seedDemo>[0]['register'], people: DemoPlatform['people']): Promise<void> {
+  const keepers = people.filter((p) => reg.platform.roles.some((r) => r.id === p.role && r.capabilities.includes('administer')));
+  const [first, second] = keepers;
+  if (!first || !second) throw new Error('a demo needs two functioneel beheerders (the second approves what the first grants)');
+  const trace = 'demo-seed';
+  const missing = async (ids: readonly string[]): Promise<string[]> => {
+    const out: string[] = [];
+    for (const id of ids) if (!(await findPerson(db, id))) out.push(id);
+    return out;
+  };
+  const newKeepers = await missing(keepers.map((k) => k.id));
+  if (newKeepers.length === keepers.length) {
+    await bootstrapRegister(
+      reg,
+      keepers.map((k) => ({ personId: k.id, displayName: k.displayName, organisation: k.organisation, roles: [k.role] })),
+      trace,
+    );
+  }
+  const as = (p: (typeof people)[number]): PersonPrincipal => ({ kind: 'person', id: p.id, organisation: p.organisation, role: p.role });
+  for (const id of await missing(people.map((p) => p.id))) {
+    const p = people.find((x) => x.id === id)!;
+    await reg.people.register(as(first), { personId: p.id, displayName: p.displayName, organisation: p.organisation, roles: [{ role: p.role }] }, trace);
+  }
+  for (const g of (await reg.people.pending(as(second))).items) {
+    if (g.grantedBy === first.id && people.some((p) => p.id === g.personId)) await reg.people.approve(as(second), g.personId, g.role, trace);
+  }
+  for (const partner of reg.platform.partners) {
+    const adapterId = `${partner.id}-demo-adapter`;
+    if (await findAdapter(db, adapterId)) continue;
+    // The demo's tokens for adapters (jpp-broker token --adapter <partner>) carry sub = adapter:<partner>.
+    await reg.adapters.register(as(first), { adapterId, partner: partner.id, clientId: `adapter:${partner.id}` }, trace);
+  }
 }

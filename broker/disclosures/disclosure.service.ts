@@ -7,15 +7,11 @@
  * - Entries never carry the subject hash.
  * - Every read is itself a logboek entry, written in the read's transaction.
  */
-import type { Kysely } from 'kysely';
-import { actorOf } from '../logboek/log-entry.js';
-import type { Database } from '../db/database.js';
 import { validationError } from '../errors/app-error.js';
-import { requirePerson, type Principal } from '../auth/principal.js';
-import type { Platform } from '../platform/platform.js';
+import type { Principal } from '../auth/principal.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { listDisclosures, type DisclosureRow, type Outcome } from './disclosure.repository.js';
-import type { LogWriter } from '../logboek/log-writer.js';
+import type { UnitOfWork } from '../unit-of-work/unit-of-work.js';
 
 export interface DisclosurePage {
   items: Array<Omit<DisclosureRow, 'loggedAt'> & { loggedAt: string }>;
@@ -27,17 +23,13 @@ export interface DisclosureService {
 }
 
 export function createDisclosureService(deps: {
-  db: Kysely<Database>;
-  platform: Platform;
+  uow: UnitOfWork;
   /** A registry that coerces types: query-string values arrive as strings. */
   querySchemas: SchemaRegistry;
-  log: LogWriter;
-  now: () => Date;
 }): DisclosureService {
   return {
-    async list(principal, query, traceId) {
-      const startedAt = deps.now();
-      const person = requirePerson(principal, deps.platform, 'read-disclosures');
+    list: (principal, query, traceId) =>
+      deps.uow.asPerson(principal, { capability: 'read-disclosures' }, traceId, async (w) => {
       const params: Record<string, unknown> = { ...query };
       const errors = deps.querySchemas.validate('disclosure-filter', params);
       if (errors.length > 0) throw validationError(errors);
@@ -56,32 +48,22 @@ export function createDisclosureService(deps: {
         ...(p.cursor ? { beforeId: Number(p.cursor) } : {}),
         limit: p.limit,
       };
-      const rows = await deps.db.transaction().execute(async (trx) => {
-        const found = await listDisclosures(trx, filter);
-        await deps.log.append(trx, [
-          {
-            action: 'log-read',
-            actor: actorOf(person),
-            outcome: 'read',
-            traceId,
-            startedAt,
-            endedAt: deps.now(),
-            ...(p.caseRef ? { caseRef: p.caseRef } : {}),
-            details: {
-              resource: 'disclosures',
-              filter: Object.keys(params).filter((k) => k !== 'limit').sort(),
-              returned: Math.min(found.length, p.limit),
-            },
-          },
-        ]);
-        return found;
+      const rows = await listDisclosures(w.trx, filter);
+      w.log({
+        action: 'log-read',
+        outcome: 'read',
+        ...(p.caseRef ? { caseRef: p.caseRef } : {}),
+        details: {
+          resource: 'disclosures',
+          filter: Object.keys(params).filter((k) => k !== 'limit').sort(),
+          returned: Math.min(rows.length, p.limit),
+        },
       });
-      deps.log.committed();
       const page = rows.slice(0, p.limit);
       return {
         items: page.map((r) => ({ ...r, loggedAt: r.loggedAt.toISOString() })),
         nextCursor: rows.length > p.limit ? String(page[page.length - 1]!.id) : null,
       };
-    },
+    }),
   };
 }

@@ -31,6 +31,7 @@ export const LOG_ACTIONS = [
   'legal-hold',
   'retention-run',
   'monitoring-read',
+  'register-change',
 ] as const;
 export type LogAction = (typeof LOG_ACTIONS)[number];
 

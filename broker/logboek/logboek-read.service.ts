@@ -11,15 +11,13 @@
  * a request beyond the tree's size is refused, never answered with a made-up hash.
  */
 import type { Kysely } from 'kysely';
-import { actorOf } from './log-entry.js';
 import type { JWK } from 'jose';
 import type { Database } from '../db/database.js';
 import { AppError, validationError } from '../errors/app-error.js';
-import { requirePerson, type Principal } from '../auth/principal.js';
-import type { Platform } from '../platform/platform.js';
+import type { Principal } from '../auth/principal.js';
 import { consistencyProofRanges, hashRanges, inclusionProofRanges, nodeReader, nodesForRanges, type LeafRange } from './merkle/tree-math.js';
 import { getNodes, latestCheckpoint, listCheckpoints, sequencedEntries, treeSize, type StoredCheckpoint } from './logboek.repository.js';
-import type { LogWriter } from './log-writer.js';
+import type { UnitOfWork } from '../unit-of-work/unit-of-work.js';
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 const missingNode = (): Error => new AppError('internal', 'a Merkle node is missing from storage');
@@ -66,11 +64,9 @@ const view = (c: StoredCheckpoint): CheckpointView => ({
 
 export function createLogboekReadService(deps: {
   db: Kysely<Database>;
-  platform: Platform;
+  uow: UnitOfWork;
   publicJwk: JWK;
   origin: string;
-  log: LogWriter;
-  now: () => Date;
 }): LogboekReadService {
   const { db } = deps;
   const count = (name: string, v: number): void => {
@@ -107,24 +103,16 @@ export function createLogboekReadService(deps: {
       if (size2 > (await treeSize(db))) throw validationError([{ pointer: '/size2', detail: 'is larger than the log' }]);
       return { size1, size2, proof: size1 === 0 || size1 === size2 ? [] : await proofFor(consistencyProofRanges(size1, size2)) };
     },
-    async entries(principal, fromSeq, limit, traceId, purpose = 'read') {
-      const startedAt = deps.now();
-      const person = requirePerson(principal, deps.platform, 'read-disclosures');
-      count('fromSeq', fromSeq);
-      const result = await db.transaction().execute(async (trx) => {
-        const size = await treeSize(trx);
-        const rows = await sequencedEntries(trx, fromSeq, Math.min(size, fromSeq + limit));
-        await deps.log.append(trx, [
-          {
-            action: purpose === 'export' ? 'log-export' : purpose === 'verify' ? 'log-verify' : 'log-read',
-            actor: actorOf(person),
-            outcome: 'read',
-            traceId,
-            startedAt,
-            endedAt: deps.now(),
-            details: { resource: 'entries', fromSeq, returned: rows.length },
-          },
-        ]);
+    entries: (principal, fromSeq, limit, traceId, purpose = 'read') =>
+      deps.uow.asPerson(principal, { capability: 'read-disclosures' }, traceId, async (w) => {
+        count('fromSeq', fromSeq);
+        const size = await treeSize(w.trx);
+        const rows = await sequencedEntries(w.trx, fromSeq, Math.min(size, fromSeq + limit));
+        w.log({
+          action: purpose === 'export' ? 'log-export' : purpose === 'verify' ? 'log-verify' : 'log-read',
+          outcome: 'read',
+          details: { resource: 'entries', fromSeq, returned: rows.length },
+        });
         return {
           entries: rows.map((r) => ({ seq: r.seq, leafHash: b64(r.leafHash), content: r.content === null ? null : (JSON.parse(r.content) as unknown) })),
           treeSize: size,
@@ -134,9 +122,6 @@ export function createLogboekReadService(deps: {
             return next < size ? next : null;
           })(),
         };
-      });
-      deps.log.committed();
-      return result;
-    },
+      }),
   };
 }

@@ -9,16 +9,12 @@
  *   shown, and no withheld count can be recovered from totals (suppression.ts).
  * - Every read is logged (no subject; counts only).
  */
-import type { Kysely } from 'kysely';
 import { stringify } from 'csv-stringify/sync';
-import type { Database } from '../db/database.js';
 import { validationError } from '../errors/app-error.js';
-import { requirePerson, type Principal } from '../auth/principal.js';
+import type { Principal } from '../auth/principal.js';
 import type { Platform } from '../platform/platform.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
-import { requireRegistered } from '../people/require-registered.js';
-import type { LogWriter } from '../logboek/log-writer.js';
-import { actorOf } from '../logboek/log-entry.js';
+import type { UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { CASE_STATUSES, OTHER_ROUTES_IN } from '../casus/casus-workflow.js';
 import { suppress, type Constraint } from './suppression.js';
 import { answersIn, casesOpenedIn, closedIn, daysToBespreking } from './monitoring.repository.js';
@@ -127,11 +123,9 @@ export function toCsv(report: MonitoringReport): string {
 }
 
 export function createMonitoringService(deps: {
-  db: Kysely<Database>;
+  uow: UnitOfWork;
   platform: Platform;
   querySchemas: SchemaRegistry;
-  log: LogWriter;
-  now: () => Date;
 }): MonitoringService {
   const { platform } = deps;
   const threshold = platform.monitoring.minCellSize;
@@ -139,27 +133,26 @@ export function createMonitoringService(deps: {
   const partners = platform.partners.map((p) => p.id);
 
   return {
-    async report(principal, query, traceId) {
-      const startedAt = deps.now();
-      const person = requirePerson(principal, platform, 'monitoring');
-      const params: Record<string, unknown> = { ...query };
-      const errors = deps.querySchemas.validate('monitoring#/$defs/query', params);
-      if (errors.length > 0) throw validationError(errors);
-      const p = params as { from: string; to: string };
-      const from = new Date(`${p.from}T00:00:00Z`);
-      const end = new Date(new Date(`${p.to}T00:00:00Z`).getTime() + DAY); // `to` is inclusive
-      const today = new Date(`${startedAt.toISOString().slice(0, 10)}T00:00:00Z`);
-      if (end.getTime() <= from.getTime()) throw validationError([{ pointer: '/to', detail: 'lies before from' }]);
-      if (end.getTime() > today.getTime() + DAY) throw validationError([{ pointer: '/to', detail: 'lies in the future' }]);
-      const days = Math.round((end.getTime() - from.getTime()) / DAY);
-      if (days < platform.monitoring.minPeriodDays) {
-        throw validationError([
-          { pointer: '/from', detail: `the period covers ${days} days; at least ${platform.monitoring.minPeriodDays} are needed so that no youth can be singled out` },
-        ]);
-      }
+    report: (principal, query, traceId) =>
+      deps.uow.asPerson(principal, { capability: 'monitoring' }, traceId, async (w) => {
+        const trx = w.trx;
+        const startedAt = w.startedAt;
+        const params: Record<string, unknown> = { ...query };
+        const errors = deps.querySchemas.validate('monitoring#/$defs/query', params);
+        if (errors.length > 0) throw validationError(errors);
+        const p = params as { from: string; to: string };
+        const from = new Date(`${p.from}T00:00:00Z`);
+        const end = new Date(new Date(`${p.to}T00:00:00Z`).getTime() + DAY); // `to` is inclusive
+        const today = new Date(`${startedAt.toISOString().slice(0, 10)}T00:00:00Z`);
+        if (end.getTime() <= from.getTime()) throw validationError([{ pointer: '/to', detail: 'lies before from' }]);
+        if (end.getTime() > today.getTime() + DAY) throw validationError([{ pointer: '/to', detail: 'lies in the future' }]);
+        const days = Math.round((end.getTime() - from.getTime()) / DAY);
+        if (days < platform.monitoring.minPeriodDays) {
+          throw validationError([
+            { pointer: '/from', detail: `the period covers ${days} days; at least ${platform.monitoring.minPeriodDays} are needed so that no youth can be singled out` },
+          ]);
+        }
 
-      const report = await deps.db.transaction().execute(async (trx) => {
-        await requireRegistered(trx, person);
         const opened = await casesOpenedIn(trx, from, end);
         const closed = await closedIn(trx, from, end);
         const waits = await daysToBespreking(trx, from, end);
@@ -189,21 +182,8 @@ export function createMonitoringService(deps: {
           buildTable('closed-cases-by-outcome', ['outcome'], [OUTCOMES], count(closed, (c) => c.outcome, (c) => c.n), threshold),
           buildTable('days-aanmelding-to-bespreking', ['bucket'], [DAY_BUCKETS.map((b) => b.id)], count(waits, (d) => DAY_BUCKETS.find((b) => d <= b.max)!.id), threshold),
         ];
-        await deps.log.append(trx, [
-          {
-            action: 'monitoring-read',
-            actor: actorOf(person),
-            outcome: 'read',
-            traceId,
-            startedAt,
-            endedAt: deps.now(),
-            details: { from: p.from, to: p.to },
-          },
-        ]);
+        w.log({ action: 'monitoring-read', outcome: 'read', details: { from: p.from, to: p.to } });
         return { period: { from: p.from, to: p.to }, threshold, tables, medianDaysAanmeldingToBespreking: median };
-      });
-      deps.log.committed();
-      return report;
-    },
+      }),
   };
 }

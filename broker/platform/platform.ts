@@ -18,9 +18,19 @@ import { LOG_ACTIONS, type LogAction } from '../logboek/log-entry.js';
  * What a role may do. `manage-policy`: author, submit, approve (four-eyes), activate and
  * roll back policy versions; `read-policy`: read, lint, test, diff, simulate and preview them.
  * `manage-cases`, `rights` and `monitoring`: the casus workflow, data-subject rights and
- * retention, and monitoring aggregates (docs/casus.md).
+ * retention, and monitoring aggregates (docs/casus.md). `administer`: the functioneel beheer
+ * of the register of people, organisations and adapters (docs/register.md).
  */
-export type Capability = 'query' | 'read-disclosures' | 'read-policy' | 'manage-policy' | 'manage-cases' | 'rights' | 'monitoring';
+export type Capability = 'query' | 'read-disclosures' | 'read-policy' | 'manage-policy' | 'manage-cases' | 'rights' | 'monitoring' | 'administer';
+
+/** Every capability, in the order the documentation lists them. */
+export const CAPABILITIES: readonly Capability[] = ['query', 'manage-cases', 'read-disclosures', 'rights', 'read-policy', 'manage-policy', 'monitoring', 'administer'];
+
+/**
+ * Capabilities whose grant needs a second functioneel beheerder's approval (four eyes): reading
+ * the logboek or what it says about a youth, changing the policy, and granting roles.
+ */
+export const PRIVILEGED_CAPABILITIES: ReadonlySet<Capability> = new Set(['read-disclosures', 'rights', 'manage-policy', 'administer']);
 
 export interface Platform {
   readonly id: string;
@@ -42,7 +52,8 @@ export interface Platform {
     readonly organisation: string;
     readonly categories: readonly SignalCategory[];
   }>;
-  readonly roles: ReadonlyArray<{ readonly id: string; readonly name: string; readonly capabilities: readonly Capability[] }>;
+  /** Roles, what they may do, and the doelen they may act under (the key custodian and the web check these). */
+  readonly roles: ReadonlyArray<{ readonly id: string; readonly name: string; readonly capabilities: readonly Capability[]; readonly doelen: readonly string[] }>;
   readonly doelen: ReadonlyArray<{ readonly id: string; readonly name: string }>;
   /** The register of verwerkingsactiviteiten (AVG art. 30); each logged action belongs to one. */
   readonly verwerkingsactiviteiten: ReadonlyArray<{ readonly id: string; readonly name: string; readonly actions: readonly LogAction[] }>;
@@ -71,6 +82,10 @@ export function loadPlatform(file: string, schemas: SchemaRegistry): Platform {
   for (const partner of p.partners) {
     if (!orgIds.has(partner.organisation)) problems.push(`partner ${partner.id}: unknown organisation ${partner.organisation}`);
   }
+  const doelIds = new Set(p.doelen.map((d) => d.id));
+  for (const role of p.roles) {
+    for (const doel of role.doelen) if (!doelIds.has(doel)) problems.push(`role ${role.id}: unknown doel ${doel}`);
+  }
   if (p.doelgroep.minAge > p.doelgroep.maxAge) problems.push('doelgroep: minAge is above maxAge');
   for (const action of LOG_ACTIONS) {
     const owners = p.verwerkingsactiviteiten.filter((a) => a.actions.includes(action));
@@ -89,4 +104,14 @@ export function activityOf(platform: Platform, action: LogAction): string {
 /** Whether the platform gives `role` the capability. Unknown roles have none. */
 export function roleHas(platform: Platform, role: string, capability: Capability): boolean {
   return platform.roles.some((r) => r.id === role && r.capabilities.includes(capability));
+}
+
+/** Whether a person in `role` may act under `doel` (platform definition: the role's doelen). */
+export function roleMayUseDoel(platform: Platform, role: string, doel: string): boolean {
+  return platform.roles.some((r) => r.id === role && r.doelen.includes(doel));
+}
+
+/** Whether granting `role` needs four eyes: it carries a privileged capability. */
+export function isPrivilegedRole(platform: Platform, role: string): boolean {
+  return platform.roles.some((r) => r.id === role && r.capabilities.some((c) => PRIVILEGED_CAPABILITIES.has(c)));
 }

@@ -28,10 +28,10 @@ import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { Database, Executor } from '../db/database.js';
 import { AppError, validationError } from '../errors/app-error.js';
-import { requirePerson, type PersonPrincipal, type Principal } from '../auth/principal.js';
+import type { PersonPrincipal, Principal } from '../auth/principal.js';
 import { roleHas, type Platform } from '../platform/platform.js';
 import type { SchemaName, SchemaRegistry, FieldError } from '../../protocol/schemas/schema-registry.js';
-import { requireRegistered } from '../people/require-registered.js';
+import type { AccessGate } from '../access/access-gate.js';
 import type { LogWriter } from '../logboek/log-writer.js';
 import { actorOf } from '../logboek/log-entry.js';
 import { listDisclosures } from '../disclosures/disclosure.repository.js';
@@ -136,16 +136,19 @@ export function createPolicyLifecycleService(deps: {
   querySchemas: SchemaRegistry;
   policy: PolicyService;
   log: LogWriter;
+  /** The access gate (broker/access); the lead moves this module onto the unit of work next. */
+  gate: AccessGate;
   modelFile: string;
   now: () => Date;
 }): PolicyLifecycleService {
   const { db, platform, now } = deps;
 
-  const reader = (principal: Principal): PersonPrincipal =>
-    principal.kind === 'person' && roleHas(platform, principal.role, 'manage-policy')
-      ? principal
-      : requirePerson(principal, platform, 'read-policy');
-  const manager = (principal: Principal): PersonPrincipal => requirePerson(principal, platform, 'manage-policy');
+  // The access gate decides (capability and register, in one call). Reads by a manager need only manage-policy.
+  const reader = (principal: Principal): Promise<PersonPrincipal> =>
+    deps.gate.person(db, principal, {
+      capability: principal.kind === 'person' && roleHas(platform, principal.role, 'manage-policy') ? 'manage-policy' : 'read-policy',
+    });
+  const manager = (principal: Principal): Promise<PersonPrincipal> => deps.gate.person(db, principal, { capability: 'manage-policy' });
 
   const check = <T>(schemas: SchemaRegistry, name: SchemaName, data: unknown): T => {
     const errors = schemas.validate(name, data);
@@ -255,7 +258,7 @@ export function createPolicyLifecycleService(deps: {
     change: (trx: Executor, v: StoredPolicyVersion) => Promise<{ hash: string; outcome: string; details: Record<string, number | string> }>,
   ): Promise<PolicyVersionView> => {
     const startedAt = now();
-    const person = manager(principal);
+    const person = await manager(principal);
     const id = idOf(version);
     const result = await db.transaction().execute(async (trx) => {
       await lockVersion(trx, id);
@@ -267,7 +270,6 @@ export function createPolicyLifecycleService(deps: {
           { pointer: '/expectedHash', detail: 'does not match the current content hash' },
         ]);
       }
-      await requireRegistered(trx, person);
       const { hash, outcome, details } = await change(trx, v);
       await logStep(trx, person, outcome, { id, hash }, traceId, startedAt, { status: 'draft', ...details });
       return view(trx, await mustFind(trx, id));
@@ -278,28 +280,27 @@ export function createPolicyLifecycleService(deps: {
 
   return {
     async list(principal, query) {
-      reader(principal);
+      await reader(principal);
       const q = check<{ status?: PolicyStatus }>(deps.querySchemas, 'policy-requests#/$defs/listQuery', { ...query });
       const items = (await listVersions(db)).map(summary).filter((s) => !q.status || s.status === q.status);
       return { items, active: deps.policy.active().versionId };
     },
 
     async get(principal, version) {
-      reader(principal);
+      await reader(principal);
       const id = idOf(version);
       return view(db, await mustFind(db, id));
     },
 
     async create(principal, body, traceId) {
       const startedAt = now();
-      const person = manager(principal);
+      const person = await manager(principal);
       const req = check<{ copyOf?: number; seed?: true; rulesText?: string; testsText?: string; source?: string; note?: string }>(
         deps.schemas,
         'policy-requests#/$defs/create',
         body,
       );
       const result = await db.transaction().execute(async (trx) => {
-        await requireRegistered(trx, person);
         let content: { modelText: string; lines: PolicyLine[]; tests: PolicyTest[]; source: string; basedOn: number | null };
         if (req.copyOf !== undefined) {
           const from = await findVersion(trx, req.copyOf);
@@ -330,7 +331,7 @@ export function createPolicyLifecycleService(deps: {
     },
 
     async putRules(principal, version, body, traceId) {
-      manager(principal);
+      await manager(principal);
       const req = check<{ rules?: Rule[]; groupings?: Grouping[]; rulesText?: string; expectedHash?: string; note?: string }>(
         deps.schemas,
         'policy-requests#/$defs/rules',
@@ -348,7 +349,7 @@ export function createPolicyLifecycleService(deps: {
     },
 
     async putTests(principal, version, body, traceId) {
-      manager(principal);
+      await manager(principal);
       const req = check<{ tests: PolicyTest[]; expectedHash?: string }>(deps.schemas, 'policy-requests#/$defs/tests', body);
       return editDraft(principal, version, traceId, req.expectedHash, async (trx, v) => {
         await updateDraft(trx, v.id, { contentHash: v.contentHash, tests: req.tests, at: now() });
@@ -357,7 +358,7 @@ export function createPolicyLifecycleService(deps: {
     },
 
     async lint(principal, version) {
-      reader(principal);
+      await reader(principal);
       const id = idOf(version);
       const { v, lines } = await load(id, false);
       const findings = await lintPolicy(v.modelText, lines, platform);
@@ -365,14 +366,14 @@ export function createPolicyLifecycleService(deps: {
     },
 
     async test(principal, version) {
-      reader(principal);
+      await reader(principal);
       const id = idOf(version);
       const { v, compiled } = await load(id, true);
       return { version: id, contentHash: v.contentHash, ...runPolicyTests(compiled!.table, v.tests) };
     },
 
     async diff(principal, version, query) {
-      reader(principal);
+      await reader(principal);
       const id = idOf(version);
       const q = check<{ against?: number }>(deps.querySchemas, 'policy-requests#/$defs/diffQuery', { ...query });
       const againstId = q.against ?? deps.policy.active().versionId;
@@ -388,7 +389,7 @@ export function createPolicyLifecycleService(deps: {
 
     async impact(principal, version, query, traceId) {
       const startedAt = now();
-      const person = reader(principal);
+      const person = await reader(principal);
       const id = idOf(version);
       const q = check<{ days: number }>(deps.querySchemas, 'policy-requests#/$defs/impactQuery', { ...query });
       const to = now();
@@ -423,7 +424,7 @@ export function createPolicyLifecycleService(deps: {
 
     async submit(principal, version, body, traceId) {
       const startedAt = now();
-      const person = manager(principal);
+      const person = await manager(principal);
       const id = idOf(version);
       const req = check<{ note?: string }>(deps.schemas, 'policy-requests#/$defs/submit', body ?? {});
       const result = await db.transaction().execute(async (trx) => {
@@ -431,7 +432,6 @@ export function createPolicyLifecycleService(deps: {
         const v = await mustFind(trx, id);
         if (v.state !== 'draft') throw new AppError('conflict', `policy version ${id} is ${statusOf(v, deps.policy.active().versionId)}; only a draft can be submitted`);
         if (v.author.id !== person.id) throw new AppError('forbidden', `only the author of draft ${id} may submit it`);
-        await requireRegistered(trx, person);
         const lines = await readLines(trx, id);
         const findings = (await lintPolicy(v.modelText, lines, platform)).filter((f) => f.severity === 'error');
         const report = runPolicyTests((await compilePolicyWith(v.modelText, createKyselyAdapter(trx, id), platform)).table, v.tests);
@@ -456,7 +456,7 @@ export function createPolicyLifecycleService(deps: {
 
     async approve(principal, version, body, traceId) {
       const startedAt = now();
-      const person = manager(principal);
+      const person = await manager(principal);
       const id = idOf(version);
       const req = check<{ previewId: string; confirmNewAccess: boolean }>(deps.schemas, 'policy-requests#/$defs/approve', body);
       const result = await db.transaction().execute(async (trx) => {
@@ -464,7 +464,6 @@ export function createPolicyLifecycleService(deps: {
         const v = await mustFind(trx, id);
         if (v.state !== 'submitted') throw new AppError('conflict', `policy version ${id} is ${statusOf(v, deps.policy.active().versionId)}; only a submitted version can be approved`);
         if (v.author.id === person.id) throw new AppError('forbidden', `four eyes: the author of version ${id} cannot approve it; another privacy officer must`);
-        await requireRegistered(trx, person);
         const preview = await findPreview(trx, req.previewId);
         const stale =
           !preview ? 'is not an impact preview; fetch GET /v1/policies/{version}/impact first'
@@ -493,14 +492,13 @@ export function createPolicyLifecycleService(deps: {
 
     async reject(principal, version, body, traceId) {
       const startedAt = now();
-      const person = manager(principal);
+      const person = await manager(principal);
       const id = idOf(version);
       const req = check<{ note: string }>(deps.schemas, 'policy-requests#/$defs/reject', body);
       const result = await db.transaction().execute(async (trx) => {
         await lockVersion(trx, id);
         const v = await mustFind(trx, id);
         if (v.state !== 'submitted') throw new AppError('conflict', `policy version ${id} is ${statusOf(v, deps.policy.active().versionId)}; only a submitted version can be rejected`);
-        await requireRegistered(trx, person);
         await markReviewed(trx, id, { state: 'rejected', reviewer: personRef(person), at: now() });
         await updateNote(trx, id, `${v.note}${v.note ? '\n\n' : ''}Afgewezen door ${person.id}: ${req.note}`);
         await logStep(trx, person, 'rejected', { id, hash: v.contentHash }, traceId, startedAt, { status: 'rejected', withdrawn: v.author.id === person.id });
@@ -512,7 +510,7 @@ export function createPolicyLifecycleService(deps: {
 
     async activate(principal, version, body, traceId) {
       const startedAt = now();
-      const person = manager(principal);
+      const person = await manager(principal);
       const id = idOf(version);
       const req = check<{ activeFrom?: string }>(deps.schemas, 'policy-requests#/$defs/activate', body ?? {});
       const at = now();
@@ -524,7 +522,6 @@ export function createPolicyLifecycleService(deps: {
         if (v.state !== 'approved' || v.activatedAt) {
           throw new AppError('conflict', `policy version ${id} is ${statusOf(v, deps.policy.active().versionId)}; only an approved version that was never activated can be activated`);
         }
-        await requireRegistered(trx, person);
         if (!(await markActivated(trx, id, activeFrom, at))) throw new AppError('conflict', `policy version ${id} was activated meanwhile`);
         await notifyActivation(trx, POLICY_CHANNEL, id);
         await logStep(trx, person, 'activated', { id, hash: v.contentHash }, traceId, startedAt, {
@@ -538,7 +535,7 @@ export function createPolicyLifecycleService(deps: {
 
     async rollback(principal, version, body, traceId) {
       const startedAt = now();
-      const person = manager(principal);
+      const person = await manager(principal);
       const id = idOf(version);
       const req = check<{ note?: string }>(deps.schemas, 'policy-requests#/$defs/rollback', body ?? {});
       const result = await db.transaction().execute(async (trx) => {
@@ -546,7 +543,6 @@ export function createPolicyLifecycleService(deps: {
         if (statusOf(old, deps.policy.active().versionId) !== 'superseded') {
           throw new AppError('conflict', `policy version ${id} is ${statusOf(old, deps.policy.active().versionId)}; only a superseded version (one that was active before) can be rolled back to`);
         }
-        await requireRegistered(trx, person);
         const lines = await readLines(trx, id);
         const newId = await insertDraft(trx, {
           contentHash: old.contentHash, modelText: old.modelText, source: `rollback:${id}`, author: personRef(person),
@@ -560,7 +556,7 @@ export function createPolicyLifecycleService(deps: {
     },
 
     async simulate(principal, version, body) {
-      reader(principal);
+      await reader(principal);
       const id = idOf(version);
       const req = check<SimulateRequest>(deps.schemas, 'policy-requests#/$defs/simulate', body);
       const { v, lines, compiled } = await load(id, true);

@@ -18,10 +18,8 @@
  *   the asker gets an error, never an answer.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
 import { AppError, identityDetected, validationError } from '../errors/app-error.js';
-import { requirePerson, type Principal } from '../auth/principal.js';
+import type { Principal } from '../auth/principal.js';
 import type { Platform } from '../platform/platform.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { looksRandom, type SubjectHasher } from '../subjects/subject-hash.js';
@@ -30,9 +28,7 @@ import { findCurrentSignalPairs } from '../signals/signal.repository.js';
 import { actionFor } from '../policy/policy-actions.js';
 import type { PolicyService } from '../policy/policy.service.js';
 import type { RuleRef } from '../policy/decision-table.js';
-import { requireRegistered } from '../people/require-registered.js';
-import type { LogWriter } from '../logboek/log-writer.js';
-import { actorOf, type LogEntryInput } from '../logboek/log-entry.js';
+import type { EntryDraft, UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { caseForQuestion } from '../casus/casus.repository.js';
 import { QUERYABLE_STATUSES } from '../casus/casus-workflow.js';
 import { insertQuery } from './query.repository.js';
@@ -73,15 +69,13 @@ export interface QueryService {
 const OPAQUE_FIELDS = new Set(['caseRef']);
 
 export function createQueryService(deps: {
-  db: Kysely<Database>;
+  uow: UnitOfWork;
   platform: Platform;
   schemas: SchemaRegistry;
-  policy: PolicyService;
+  policy: Pick<PolicyService, 'active'>;
   hashSubject: SubjectHasher;
-  log: LogWriter;
-  now: () => Date;
 }): QueryService {
-  const { db, platform } = deps;
+  const { platform } = deps;
   const doelen = new Set(platform.doelen.map((d) => d.id));
 
   /** The checked request, with its pseudonyms as a list whichever form was sent. */
@@ -102,19 +96,17 @@ export function createQueryService(deps: {
   };
 
   return {
-    async ask(principal, body, traceId) {
-      const startedAt = deps.now();
-      const person = requirePerson(principal, platform, 'query');
-      const req = parse(body);
-      const policy = deps.policy.active();
-      const scopes = policy.table.scopes(person.role, req.doel, actionFor(req.consent));
-      const permitted = scopes.filter((s) => s.permitted);
-      const subjectHashes = req.subjects.map(deps.hashSubject);
-      const subjectHash = subjectHashes[0]!;
-      const queryId = randomUUID();
+    ask: (principal, body, traceId) =>
+      deps.uow.asPerson(principal, { capability: 'query' }, traceId, async (w) => {
+        const { trx, person } = w;
+        const req = parse(body);
+        const policy = deps.policy.active();
+        const scopes = policy.table.scopes(person.role, req.doel, actionFor(req.consent));
+        const permitted = scopes.filter((s) => s.permitted);
+        const subjectHashes = req.subjects.map(deps.hashSubject);
+        const subjectHash = subjectHashes[0]!;
+        const queryId = randomUUID();
 
-      const response = await db.transaction().execute(async (trx) => {
-        await requireRegistered(trx, person);
         const casus = await caseForQuestion(trx, req.caseId !== undefined ? { id: req.caseId } : { caseRef: req.caseRef! }, subjectHashes, req.doel);
         if (!casus) {
           throw new AppError('not-found', 'no such casus; a voorzitter opens it first (POST /v1/cases)', [
@@ -131,7 +123,7 @@ export function createQueryService(deps: {
           throw validationError([{ pointer: '/subject', detail: 'is not a subject of this casus' }]);
         }
         const blocked = casus.blocked;
-        const now = deps.now();
+        const now = w.now();
         await insertQuery(trx, {
           id: queryId,
           caseId: casus.id,
@@ -142,7 +134,7 @@ export function createQueryService(deps: {
           subjectHash,
           consent: req.consent,
           policyVersionId: policy.versionId,
-          traceId,
+          traceId: w.traceId,
           askedAt: now,
         });
         const found = blocked
@@ -157,18 +149,14 @@ export function createQueryService(deps: {
         for (const { partnerId, category } of found) counted.set(partnerId, [...(counted.get(partnerId) ?? []), category]);
 
         const answers: QueryAnswer[] = [];
-        const actor = actorOf(person);
-        const entries: LogEntryInput[] = [];
+        const entries: EntryDraft[] = [];
         for (const scope of scopes) {
           const categoriesCounted = (counted.get(scope.partner) ?? []).sort();
           const answer: Outcome = !scope.permitted ? 'not-permitted' : categoriesCounted.length > 0 ? 'hit' : 'no-hit';
           answers.push({ partner: scope.partner, answer, basis: [...scope.basis] });
           entries.push({
             action: 'disclosure',
-            actor,
             outcome: answer,
-            traceId,
-            startedAt,
             endedAt: now,
             subjectHash,
             // The log keeps the subject under every epoch asked, so a later inzage finds it under any of them.
@@ -187,11 +175,8 @@ export function createQueryService(deps: {
             },
           });
         }
-        await deps.log.append(trx, entries);
+        w.log(...entries);
         return { queryId, doel: req.doel, caseRef: casus.caseRef, caseId: casus.id, subjectId: casus.subjectId, policyVersion: policy.versionId, answers };
-      });
-      deps.log.committed();
-      return response;
-    },
+      }),
   };
 }

@@ -49,6 +49,14 @@ export async function heldExpiredSignals(ex: Executor, now: Date): Promise<numbe
   return row.n;
 }
 
+
+const RETENTION_LOCK = 0x6a7070726574; // "jppret"
+
+/** Serialises retention runs across processes: one run at a time per database (transaction-scoped advisory lock). */
+export async function lockRetention(ex: Executor): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${RETENTION_LOCK})`.execute(ex);
+}
+
 /** Deletes closed casussen (with subjects, history, vervolgacties, queries) closed on or before `closedBefore`, unless held. */
 export async function removeClosedCases(ex: Executor, closedBefore: Date, termDays: number): Promise<Removed & { held: number }> {
   const held = await ex

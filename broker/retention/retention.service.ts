@@ -20,18 +20,15 @@
  * - The clock is injected: a run "two years ahead" is a run with `now` two years ahead.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database } from '../db/database.js';
 import { validationError } from '../errors/app-error.js';
-import { requirePerson, type Principal } from '../auth/principal.js';
+import type { Principal } from '../auth/principal.js';
 import type { Platform } from '../platform/platform.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
-import { requireRegistered } from '../people/require-registered.js';
-import type { LogWriter } from '../logboek/log-writer.js';
-import { actorOf, type LogActor } from '../logboek/log-entry.js';
+import type { UnitOfWork, Work } from '../unit-of-work/unit-of-work.js';
 import {
   heldExpiredSignals,
+  lockRetention,
   redactLogContent,
   removeClosedCases,
   removeEndedBezwaren,
@@ -42,7 +39,6 @@ import {
 import { listRetentionRecords } from './retention-record.repository.js';
 
 const DAY = 86_400_000;
-const RETENTION_LOCK = 0x6a7070726574; // "jppret"
 
 export type RetentionTrigger = 'api' | 'schedule' | 'cli';
 
@@ -110,70 +106,56 @@ export function runOfDetails(d: Record<string, unknown>, ranAt: Date): Retention
 }
 
 export function createRetentionService(deps: {
-  db: Kysely<Database>;
+  uow: UnitOfWork;
   platform: Platform;
   querySchemas: SchemaRegistry;
-  log: LogWriter;
-  now: () => Date;
 }): RetentionService {
-  const { db, platform } = deps;
+  const { platform } = deps;
   const { closedCaseDays, logContentDays, bezwaarDays } = platform.bewaartermijnen;
 
-  const execute = async (trigger: RetentionTrigger, actor: LogActor, traceId: string, person?: Parameters<typeof requireRegistered>[1]): Promise<RetentionRun> => {
-    const startedAt = deps.now();
-    const run = await db.transaction().execute(async (trx) => {
-      if (person) await requireRegistered(trx, person);
-      await sql`select pg_advisory_xact_lock(${RETENTION_LOCK})`.execute(trx);
-      const now = deps.now();
-      // Cases first: a case's own queries go with it; then what is left of the log; then the
-      // bezwaren whose subject has nothing left after that.
-      const cases = await removeClosedCases(trx, new Date(now.getTime() - closedCaseDays * DAY), closedCaseDays);
-      const heldSignals = await heldExpiredSignals(trx, now);
-      const signals = await removeExpiredSignals(trx, now);
-      const logContent = await redactLogContent(trx, new Date(now.getTime() - logContentDays * DAY), logContentDays);
-      const bezwaren = await removeEndedBezwaren(trx, new Date(now.getTime() - bezwaarDays * DAY), bezwaarDays);
-      const custodianUsage = await removeStaleCustodianUsage(trx, now);
-      const result: RetentionRun = {
-        runId: randomUUID(),
-        ranAt: now.toISOString(),
-        trigger,
-        removed: {
-          signals: view(signals),
-          cases: view(cases),
-          logContent: view(logContent),
-          bezwaren: view(bezwaren),
-          custodianUsage: view(custodianUsage),
-        },
-        kept: { onHold: heldSignals + cases.held + logContent.held + bezwaren.held },
-      };
-      await deps.log.append(trx, [
-        { action: 'retention-run', actor, outcome: 'completed', traceId, startedAt, endedAt: deps.now(), details: detailsOf(result) },
-      ]);
-      return result;
-    });
-    deps.log.committed();
-    return run;
+  /** One run, inside the caller's unit of work (a person's, or the broker's own). */
+  const execute = async (w: Work, trigger: RetentionTrigger): Promise<RetentionRun> => {
+    const { trx } = w;
+    await lockRetention(trx);
+    const now = w.now();
+    // Cases first: a case's own queries go with it; then what is left of the log; then the
+    // bezwaren whose subject has nothing left after that.
+    const cases = await removeClosedCases(trx, new Date(now.getTime() - closedCaseDays * DAY), closedCaseDays);
+    const heldSignals = await heldExpiredSignals(trx, now);
+    const signals = await removeExpiredSignals(trx, now);
+    const logContent = await redactLogContent(trx, new Date(now.getTime() - logContentDays * DAY), logContentDays);
+    const bezwaren = await removeEndedBezwaren(trx, new Date(now.getTime() - bezwaarDays * DAY), bezwaarDays);
+    const custodianUsage = await removeStaleCustodianUsage(trx, now);
+    const result: RetentionRun = {
+      runId: randomUUID(),
+      ranAt: now.toISOString(),
+      trigger,
+      removed: {
+        signals: view(signals),
+        cases: view(cases),
+        logContent: view(logContent),
+        bezwaren: view(bezwaren),
+        custodianUsage: view(custodianUsage),
+      },
+      kept: { onHold: heldSignals + cases.held + logContent.held + bezwaren.held },
+    };
+    w.log({ action: 'retention-run', outcome: 'completed', details: detailsOf(result) });
+    return result;
   };
 
   return {
-    run: (trigger) => execute(trigger, { kind: 'system', id: `retention-${trigger}` }, randomUUID().replaceAll('-', '')),
+    run: (trigger) => deps.uow.asSystem(`system:retention-${trigger}`, randomUUID().replaceAll('-', ''), (w) => execute(w, trigger)),
 
-    async runFor(principal, traceId) {
-      const person = requirePerson(principal, platform, 'rights');
-      return execute('api', actorOf(person), traceId, person);
-    },
+    runFor: (principal, traceId) => deps.uow.asPerson(principal, { capability: 'rights' }, traceId, (w) => execute(w, 'api')),
 
-    async list(principal, query) {
-      const person = requirePerson(principal, platform, 'rights');
-      const params: Record<string, unknown> = { ...query };
-      const errors = deps.querySchemas.validate('retention#/$defs/listQuery', params);
-      if (errors.length > 0) throw validationError(errors);
-      const records = await db.transaction().execute(async (trx) => {
-        await requireRegistered(trx, person);
-        return listRetentionRecords(trx, params['limit'] as number);
-      });
-      return { items: records.flatMap((r) => (r.details ? [{ ...runOfDetails(r.details, r.loggedAt), logSeq: r.seq }] : [])) };
-    },
+    list: (principal, query) =>
+      deps.uow.asPerson(principal, { capability: 'rights' }, '', async (w) => {
+        const params: Record<string, unknown> = { ...query };
+        const errors = deps.querySchemas.validate('retention#/$defs/listQuery', params);
+        if (errors.length > 0) throw validationError(errors);
+        const records = await listRetentionRecords(w.trx, params['limit'] as number);
+        return { items: records.flatMap((r) => (r.details ? [{ ...runOfDetails(r.details, r.loggedAt), logSeq: r.seq }] : [])) };
+      }),
   };
 }
 

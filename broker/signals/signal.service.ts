@@ -17,19 +17,16 @@
  *   must be the token's partner. Withdrawals take the same transport check.
  */
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
 import { AppError, identityDetected, validationError } from '../errors/app-error.js';
-import { requireAdapter, type Principal } from '../auth/principal.js';
+import type { Principal } from '../auth/principal.js';
 import type { Platform } from '../platform/platform.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { looksRandom, type SubjectHasher } from '../subjects/subject-hash.js';
 import { findIdentityValues } from '../../protocol/identity/identity-detector.js';
 import { deleteSignal, insertSignals, type NewSignal } from './signal.repository.js';
 import { findBatch, recordBatch } from './signal-batch.repository.js';
-import type { LogWriter } from '../logboek/log-writer.js';
-import { actorOf, canonicalJson } from '../logboek/log-entry.js';
-import type { AdapterPrincipal } from '../auth/principal.js';
+import { canonicalJson } from '../logboek/log-entry.js';
+import type { AdapterWork, EntryDraft, UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import type { BatchSignatureVerifier } from '../transport/batch-signature.js';
 import type { Transport } from '../transport/client-certificate.js';
 import { insertBatchSignature } from '../transport/partner-key.repository.js';
@@ -65,40 +62,39 @@ const DAY_MS = 86_400_000;
 class BatchRaceLost extends Error {}
 
 export function createSignalService(deps: {
-  db: Kysely<Database>;
+  uow: UnitOfWork;
   platform: Platform;
   schemas: SchemaRegistry;
   hashSubject: SubjectHasher;
-  log: LogWriter;
-  now: () => Date;
   signatures?: BatchSignatureVerifier;
   /** Outside demo mode both are true. */
   requireMtls?: boolean;
   requireSignature?: boolean;
 }): SignalService {
-  const { db, platform } = deps;
+  const { platform } = deps;
 
-  /** The adapter, checked against how it connected: over mTLS the certificate's partner must be the token's. */
-  const adapterOver = (principal: Principal, transport: Transport): AdapterPrincipal => {
-    const adapter = requireAdapter(principal, platform);
+  /**
+   * How the adapter connected, checked against its token and the register: over mTLS the
+   * certificate's partner must be the token's, and its subject the registered one where the
+   * register names one; outside demo mode only mTLS is accepted.
+   */
+  const checkTransport = (adapter: AdapterWork['adapter'], transport: Transport): void => {
     if (transport.channel === 'mtls' && transport.partner !== adapter.partner) {
       throw new AppError('forbidden', "the client certificate belongs to another partner than the token's");
+    }
+    if (transport.channel === 'mtls' && adapter.certificateSubject !== null && transport.subject !== adapter.certificateSubject) {
+      throw new AppError('forbidden', "the client certificate's subject is not the one registered for this adapter");
     }
     if (deps.requireMtls && transport.channel !== 'mtls') {
       throw new AppError('forbidden', 'partner adapters must connect over mTLS with their client certificate');
     }
-    return adapter;
   };
   const categoriesOf = new Map(platform.partners.map((p) => [p.id, new Set<string>(p.categories)]));
 
-  const batchEntry = (a: AdapterPrincipal, r: BatchResult, traceId: string, startedAt: Date, signature?: { kid: string; jwsSha256: string }) => ({
-    action: 'signal-batch' as const,
-    actor: actorOf(a),
+  const batchEntry = (partner: string, r: BatchResult, signature?: { kid: string; jwsSha256: string }): EntryDraft => ({
+    action: 'signal-batch',
     outcome: r.replayed ? 'replayed' : 'processed',
-    traceId,
-    startedAt,
-    endedAt: deps.now(),
-    partner: a.partner,
+    partner,
     details: {
       batchId: r.batchId,
       accepted: r.accepted,
@@ -109,136 +105,125 @@ export function createSignalService(deps: {
   });
 
   /** A retry: the stored result, logged as a replay. Undefined when the batch is new. */
-  const replayOrConflict = async (a: AdapterPrincipal, batchId: string, bodyHash: string, traceId: string, startedAt: Date): Promise<BatchResult | undefined> => {
-    const stored = await findBatch(db, a.partner, batchId);
+  const replayOrConflict = async (w: AdapterWork, batchId: string, bodyHash: string): Promise<BatchResult | undefined> => {
+    const stored = await findBatch(w.trx, w.adapter.partner, batchId);
     if (!stored) return undefined;
     if (stored.bodyHash !== bodyHash) {
       throw new AppError('conflict', 'this batchId was already received with other content; use a new batchId');
     }
     const replay = { ...(stored.result as BatchResult), replayed: true };
-    await deps.log.append(db, [batchEntry(a, replay, traceId, startedAt)]);
-    deps.log.committed();
+    w.log(batchEntry(w.adapter.partner, replay));
     return replay;
   };
 
   return {
     async submitBatch(principal, received, traceId, transport = { channel: 'plain' }) {
-      const startedAt = deps.now();
-      const adapter = adapterOver(principal, transport);
-      let body = received;
-      let signature: { kid: string; jwsSha256: string; jws: string } | undefined;
-      if (typeof received === 'string') {
-        if (!deps.signatures) throw new AppError('unsupported-media-type', 'signed batches are not accepted here');
-        const verified = await deps.signatures.verify(adapter.partner, received);
-        body = verified.payload;
-        signature = { kid: verified.kid, jwsSha256: verified.jwsSha256, jws: received };
-      } else if (deps.requireSignature) {
-        throw validationError([{ pointer: '/', detail: 'send the batch signed, as a compact JWS (Content-Type: application/jose)' }]);
-      }
-      const leaks = findIdentityValues(body, OPAQUE_FIELDS);
-      const errors = deps.schemas.validate('signal-batch', body);
-      if (leaks.length > 0) throw identityDetected([...leaks, ...errors.filter((e) => !leaks.some((l) => l.pointer === e.pointer))]);
-      if (errors.length > 0) throw validationError(errors);
-      const batch = body as { batchId: string; signals: SignalInput[] };
-
-      // Canonical JSON (RFC 8785): a retry with the same content in another key order is the same batch.
-      const bodyHash = createHash('sha256').update(canonicalJson(batch)).digest('hex');
-      const earlier = await replayOrConflict(adapter, batch.batchId, bodyHash, traceId, startedAt);
-      if (earlier) return earlier;
-
-      const now = deps.now();
-      const maxExpiry = now.getTime() + platform.signalMaxValidityDays * DAY_MS;
-      const allowed = categoriesOf.get(adapter.partner)!;
-      const rejections: BatchResult['rejections'] = [];
-      const candidates: Array<NewSignal & { index: number }> = [];
-      const seenRefs = new Set<string>();
-      batch.signals.forEach((s, index) => {
-        const reject = (field: string, reason: string): void => {
-          rejections.push({ index, pointer: `/signals/${index}/${field}`, reason });
-        };
-        const registeredAt = new Date(`${s.registeredAt}T00:00:00Z`);
-        const expiresAt = new Date(`${s.expiresAt}T00:00:00Z`);
-        if (!allowed.has(s.category)) reject('category', `partner ${adapter.partner} does not hold signals of this category`);
-        else if (!looksRandom(s.subject)) reject('subject', 'is not a pseudonym: its bytes do not look random');
-        else if (registeredAt.getTime() > now.getTime()) reject('registeredAt', 'lies in the future');
-        else if (expiresAt.getTime() <= registeredAt.getTime()) reject('expiresAt', 'must be after registeredAt');
-        else if (expiresAt.getTime() <= now.getTime()) reject('expiresAt', 'has passed: an expired signal is not stored');
-        else if (expiresAt.getTime() > maxExpiry) reject('expiresAt', `is more than ${platform.signalMaxValidityDays} days away (the platform's maximum)`);
-        else if (seenRefs.has(s.ref)) reject('ref', 'appears twice in this batch');
-        else {
-          seenRefs.add(s.ref);
-          candidates.push({
-            index,
-            partnerId: adapter.partner,
-            subjectHash: deps.hashSubject(s.subject),
-            category: s.category,
-            registeredAt,
-            expiresAt,
-            ref: s.ref,
-            batchId: batch.batchId,
-            epoch: s.epoch,
-          });
-        }
-      });
-
+      let prepared: { batchId: string; bodyHash: string } | undefined;
       try {
-        const result = await db.transaction().execute(async (trx) => {
-          const inserted = await insertSignals(trx, candidates);
-          const result: BatchResult = {
-            batchId: batch.batchId,
-            accepted: inserted.size,
-            duplicate: candidates.length - inserted.size,
-            rejected: rejections.length,
-            rejections,
-            replayed: false,
-          };
-          if (!(await recordBatch(trx, { partnerId: adapter.partner, batchId: batch.batchId, bodyHash, result }))) {
-            throw new BatchRaceLost();
-          }
-          if (signature) {
-            await insertBatchSignature(trx, { partnerId: adapter.partner, batchId: batch.batchId, kid: signature.kid, jws: signature.jws, jwsSha256: signature.jwsSha256 });
-          }
-          await deps.log.append(trx, [batchEntry(adapter, result, traceId, startedAt, signature)]);
-          return result;
-        });
-        deps.log.committed();
-        return result;
+        return await deps.uow.asAdapter(
+          principal,
+          traceId,
+          async (w) => {
+            const { adapter } = w;
+            checkTransport(adapter, transport);
+            let body = received;
+            let signature: { kid: string; jwsSha256: string; jws: string } | undefined;
+            if (typeof received === 'string') {
+              if (!deps.signatures) throw new AppError('unsupported-media-type', 'signed batches are not accepted here');
+              const verified = await deps.signatures.verify(w.trx, adapter.partner, received);
+              body = verified.payload;
+              signature = { kid: verified.kid, jwsSha256: verified.jwsSha256, jws: received };
+            } else if (deps.requireSignature) {
+              throw validationError([{ pointer: '/', detail: 'send the batch signed, as a compact JWS (Content-Type: application/jose)' }]);
+            }
+            const leaks = findIdentityValues(body, OPAQUE_FIELDS);
+            const errors = deps.schemas.validate('signal-batch', body);
+            if (leaks.length > 0) throw identityDetected([...leaks, ...errors.filter((e) => !leaks.some((l) => l.pointer === e.pointer))]);
+            if (errors.length > 0) throw validationError(errors);
+            const batch = body as { batchId: string; signals: SignalInput[] };
+
+            // Canonical JSON (RFC 8785): a retry with the same content in another key order is the same batch.
+            const bodyHash = createHash('sha256').update(canonicalJson(batch)).digest('hex');
+            prepared = { batchId: batch.batchId, bodyHash };
+            const earlier = await replayOrConflict(w, batch.batchId, bodyHash);
+            if (earlier) return earlier;
+
+            const now = w.now();
+            const maxExpiry = now.getTime() + platform.signalMaxValidityDays * DAY_MS;
+            const allowed = categoriesOf.get(adapter.partner)!;
+            const rejections: BatchResult['rejections'] = [];
+            const candidates: Array<NewSignal & { index: number }> = [];
+            const seenRefs = new Set<string>();
+            batch.signals.forEach((s, index) => {
+              const reject = (field: string, reason: string): void => {
+                rejections.push({ index, pointer: `/signals/${index}/${field}`, reason });
+              };
+              const registeredAt = new Date(`${s.registeredAt}T00:00:00Z`);
+              const expiresAt = new Date(`${s.expiresAt}T00:00:00Z`);
+              if (!allowed.has(s.category)) reject('category', `partner ${adapter.partner} does not hold signals of this category`);
+              else if (!looksRandom(s.subject)) reject('subject', 'is not a pseudonym: its bytes do not look random');
+              else if (registeredAt.getTime() > now.getTime()) reject('registeredAt', 'lies in the future');
+              else if (expiresAt.getTime() <= registeredAt.getTime()) reject('expiresAt', 'must be after registeredAt');
+              else if (expiresAt.getTime() <= now.getTime()) reject('expiresAt', 'has passed: an expired signal is not stored');
+              else if (expiresAt.getTime() > maxExpiry) reject('expiresAt', `is more than ${platform.signalMaxValidityDays} days away (the platform's maximum)`);
+              else if (seenRefs.has(s.ref)) reject('ref', 'appears twice in this batch');
+              else {
+                seenRefs.add(s.ref);
+                candidates.push({
+                  index,
+                  partnerId: adapter.partner,
+                  subjectHash: deps.hashSubject(s.subject),
+                  category: s.category,
+                  registeredAt,
+                  expiresAt,
+                  ref: s.ref,
+                  batchId: batch.batchId,
+                  epoch: s.epoch,
+                });
+              }
+            });
+
+            const inserted = await insertSignals(w.trx, candidates);
+            const result: BatchResult = {
+              batchId: batch.batchId,
+              accepted: inserted.size,
+              duplicate: candidates.length - inserted.size,
+              rejected: rejections.length,
+              rejections,
+              replayed: false,
+            };
+            if (!(await recordBatch(w.trx, { partnerId: adapter.partner, batchId: batch.batchId, bodyHash, result }))) {
+              throw new BatchRaceLost();
+            }
+            if (signature) {
+              await insertBatchSignature(w.trx, { partnerId: adapter.partner, batchId: batch.batchId, kid: signature.kid, jws: signature.jws, jwsSha256: signature.jwsSha256 });
+            }
+            w.log(batchEntry(adapter.partner, result, signature));
+            return result;
+          },
+        );
       } catch (err) {
-        // A concurrent retry of the same batch committed first: answer with its result.
-        if (err instanceof BatchRaceLost) {
-          const replay = await replayOrConflict(adapter, batch.batchId, bodyHash, traceId, startedAt);
-          if (replay) return replay;
-        }
+        // A concurrent retry of the same batch committed first: answer with its result, in a unit of its own.
+        if (!(err instanceof BatchRaceLost) || !prepared) throw err;
+        const { batchId, bodyHash } = prepared;
+        const replay = await deps.uow.asAdapter(principal, traceId, (w) => replayOrConflict(w, batchId, bodyHash));
+        if (replay) return replay;
         throw err;
       }
     },
 
-    async withdraw(principal, ref, traceId, transport = { channel: 'plain' }) {
-      const startedAt = deps.now();
-      const adapter = adapterOver(principal, transport);
-      const leaks = findIdentityValues({ ref }, OPAQUE_FIELDS);
-      if (leaks.length > 0) throw identityDetected(leaks);
-      const refErrors = deps.schemas.validate('defs#/$defs/opaqueRef', ref).map((e) => ({ ...e, pointer: '/ref' }));
-      if (refErrors.length > 0) throw validationError(refErrors);
-      const found = await db.transaction().execute(async (trx) => {
-        const deleted = await deleteSignal(trx, adapter.partner, ref);
-        await deps.log.append(trx, [
-          {
-            action: 'signal-withdrawal',
-            actor: actorOf(adapter),
-            outcome: deleted ? 'withdrawn' : 'not-found',
-            traceId,
-            startedAt,
-            endedAt: deps.now(),
-            partner: adapter.partner,
-            details: { ref },
-          },
-        ]);
-        return deleted;
-      });
-      deps.log.committed();
-      // Same answer for "no such ref" and "another partner's ref": denial reveals nothing.
-      if (!found) throw new AppError('not-found', 'this partner has no signal with that ref');
-    },
+    withdraw: (principal, ref, traceId, transport = { channel: 'plain' }) =>
+      deps.uow.asAdapter(principal, traceId, async (w) => {
+        checkTransport(w.adapter, transport);
+        const leaks = findIdentityValues({ ref }, OPAQUE_FIELDS);
+        if (leaks.length > 0) throw identityDetected(leaks);
+        const refErrors = deps.schemas.validate('defs#/$defs/opaqueRef', ref).map((e) => ({ ...e, pointer: '/ref' }));
+        if (refErrors.length > 0) throw validationError(refErrors);
+        const deleted = await deleteSignal(w.trx, w.adapter.partner, ref);
+        const entry: EntryDraft = { action: 'signal-withdrawal', outcome: deleted ? 'withdrawn' : 'not-found', partner: w.adapter.partner, details: { ref } };
+        // Same answer for "no such ref" and "another partner's ref": denial reveals nothing. The attempt is logged either way.
+        if (!deleted) w.refuse(new AppError('not-found', 'this partner has no signal with that ref'), entry);
+        w.log(entry);
+      }),
   };
 }

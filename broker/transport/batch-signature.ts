@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
+import type { Database, Executor } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import { readRegistry } from './partner-registry.js';
 import { findPartnerKey, insertPartnerKeys, revokePartnerKeys } from './partner-key.repository.js';
@@ -31,10 +31,13 @@ export interface VerifiedBatch {
 }
 
 export interface BatchSignatureVerifier {
-  /** Verifies a compact JWS as coming from `partner`; returns its JSON payload. */
-  verify(partner: string, jws: string): Promise<VerifiedBatch>;
+  /**
+   * Verifies a compact JWS as coming from `partner`; returns its JSON payload. Reads the keys in
+   * `ex`: the batch's own transaction (on PGlite, the one connection it holds).
+   */
+  verify(ex: Executor, partner: string, jws: string): Promise<VerifiedBatch>;
   /** Copies keys new in the registry file, and revocations, into the database (when the file changed). Returns how many keys were new. */
-  syncRegistry(): Promise<number>;
+  syncRegistry(ex?: Executor): Promise<number>;
 }
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -42,18 +45,18 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 export function createBatchSignatureVerifier(deps: { db: Kysely<Database>; registryFile: string | undefined; partners: ReadonlySet<string> }): BatchSignatureVerifier {
   let seenMtime = -1;
 
-  const syncRegistry = async (): Promise<number> => {
+  const syncRegistry = async (ex: Executor = deps.db): Promise<number> => {
     const file = deps.registryFile;
     if (!file || !existsSync(file)) return 0;
     const mtime = statSync(file).mtimeMs;
     if (mtime === seenMtime) return 0;
     const keys = readRegistry(file).filter((k) => deps.partners.has(k.partner));
     const n = await insertPartnerKeys(
-      deps.db,
+      ex,
       keys.map((k) => ({ partnerId: k.partner, kid: k.kid, jwk: k.jwk, addedAt: new Date(k.addedAt) })),
     );
     await revokePartnerKeys(
-      deps.db,
+      ex,
       keys.flatMap((k) => (k.revokedAt ? [{ partnerId: k.partner, kid: k.kid, revokedAt: new Date(k.revokedAt) }] : [])),
     );
     seenMtime = mtime;
@@ -62,7 +65,7 @@ export function createBatchSignatureVerifier(deps: { db: Kysely<Database>; regis
 
   return {
     syncRegistry,
-    async verify(partner, jws) {
+    async verify(ex, partner, jws) {
       const bad = (reason: string): AppError => new AppError('validation', reason, [{ pointer: '/', detail: reason }]);
       if (!COMPACT_JWS.test(jws)) throw bad('the body is not a compact JWS (RFC 7515 §7.1)');
       let header;
@@ -76,8 +79,8 @@ export function createBatchSignatureVerifier(deps: { db: Kysely<Database>; regis
       }
       if (header.jwk || header.jku || header.x5u || header.x5c) throw bad('the JWS must not carry its own key; name a registered key by kid');
       if (typeof header.kid !== 'string' || header.kid.length === 0) throw bad('the JWS header must name the signing key (kid)');
-      await syncRegistry();
-      const key = await findPartnerKey(deps.db, partner, header.kid);
+      await syncRegistry(ex);
+      const key = await findPartnerKey(ex, partner, header.kid);
       // Same refusal whether the kid is unknown or registered to another partner.
       if (!key) throw new AppError('forbidden', `the batch is signed with a key that is not registered to partner ${partner}`);
       if (key.revokedAt) throw new AppError('forbidden', 'the batch is signed with a revoked key');

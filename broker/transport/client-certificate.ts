@@ -18,7 +18,7 @@ import { AppError } from '../errors/app-error.js';
 import { normaliseSerial, PARTNER_URN_PREFIX, readRevoked } from './dev-pki.js';
 
 /** How a request reached the broker: over mTLS with a verified certificate of `partner`, or not. */
-export type Transport = { readonly channel: 'mtls'; readonly partner: string } | { readonly channel: 'plain' };
+export type Transport = { readonly channel: 'mtls'; readonly partner: string; /** The certificate's subject common name. */ readonly subject?: string } | { readonly channel: 'plain' };
 
 export function createRevocationList(file: string | undefined): (serial: string) => boolean {
   let mtime = -1;
@@ -59,7 +59,8 @@ export function clientCertificate(opts: { isRevoked: (serial: string) => boolean
     if (opts.isRevoked(cert.serialNumber)) throw new AppError('unauthenticated', 'the client certificate is revoked');
     const partner = partnerOfAltNames(cert.subjectaltname);
     if (!partner || !opts.partners.has(partner)) throw new AppError('forbidden', 'the client certificate names no partner of this platform');
-    res.locals['transport'] = { channel: 'mtls', partner } satisfies Transport;
+    const subject = typeof cert.subject?.CN === 'string' ? cert.subject.CN : undefined;
+    res.locals['transport'] = { channel: 'mtls', partner, ...(subject ? { subject } : {}) } satisfies Transport;
     next();
   };
 }

@@ -68,3 +68,9 @@ export async function findBatchSignature(ex: Executor, partnerId: string, batchI
     .executeTakeFirst();
   return row && { jws: row.jws, jwsSha256: row.jws_sha256, kid: row.kid };
 }
+
+/** Every key registered to a partner, oldest first (revoked ones included: they stay on record). */
+export async function listPartnerKeys(ex: Executor, partnerId: string): Promise<Array<{ kid: string; addedAt: Date; revokedAt: Date | null }>> {
+  const rows = await ex.selectFrom('partner_keys').select(['kid', 'added_at', 'revoked_at']).where('partner_id', '=', partnerId).orderBy('added_at').orderBy('kid').execute();
+  return rows.map((r) => ({ kid: r.kid, addedAt: r.added_at, revokedAt: r.revoked_at }));
+}

@@ -1,4 +1,5 @@
 /** Web sessions (table web_sessions). Only this file queries the table. */
+import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
 
 export async function findSession(ex: Executor, sid: string, now: Date): Promise<string | undefined> {
@@ -25,5 +26,14 @@ export async function deleteSession(ex: Executor, sid: string): Promise<void> {
 /** Removes expired sessions; returns how many. */
 export async function deleteExpiredSessions(ex: Executor, now: Date): Promise<number> {
   const r = await ex.deleteFrom('web_sessions').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Ends every web session of one person (their access was ended in the register); returns how many. */
+export async function deleteSessionsOf(ex: Executor, personId: string): Promise<number> {
+  const r = await ex
+    .deleteFrom('web_sessions')
+    .where(sql<string>`(data::jsonb -> 'user' ->> 'id')`, '=', personId)
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

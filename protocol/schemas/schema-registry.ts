@@ -90,7 +90,17 @@ export type SchemaName =
   | 'policy-views#/$defs/testReport'
   | 'policy-views#/$defs/diff'
   | 'policy-views#/$defs/impact'
-  | 'policy-views#/$defs/simulation';
+  | 'policy-views#/$defs/simulation'
+  | 'register#/$defs/personRequest'
+  | 'register#/$defs/personUpdate'
+  | 'register#/$defs/grant'
+  | 'register#/$defs/peopleQuery'
+  | 'register#/$defs/organisationRequest'
+  | 'register#/$defs/adapterRequest'
+  | 'register#/$defs/keyRequest'
+  | 'register#/$defs/person'
+  | 'register#/$defs/organisation'
+  | 'register#/$defs/adapter';
 
 export interface SchemaRegistry {
   /** Validates (and, where the schema says so, fills defaults and coerces) `data` in place. */

@@ -11,8 +11,6 @@ import { day, opaqueRef, randomPseudonym } from '../support/synthetic.js';
 import { createSignalService, type SignalService } from '../../broker/signals/signal.service.js';
 import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { createSubjectHasher } from '../../broker/subjects/subject-hash.js';
-import { createLogWriter } from '../../broker/logboek/log-writer.js';
-import { activityOf } from '../../broker/platform/platform.js';
 import { createBatchSignatureVerifier } from '../../broker/transport/batch-signature.js';
 import { initPki, issuePartner } from '../../broker/transport/dev-pki.js';
 import { revokeRegisteredKey } from '../../broker/transport/partner-registry.js';
@@ -36,12 +34,11 @@ beforeAll(async () => {
   signer = await loadBatchSigner(join(issued.dir, 'signing-key.jwk.json'));
   const platform = b.broker.platform;
   service = createSignalService({
-    db: b.broker.db,
+    // The broker's own unit of work: the access gate admits the demo's registered Halt adapter.
+    uow: b.broker.uow,
     platform,
     schemas: createSchemaRegistry(),
     hashSubject: createSubjectHasher(randomBytes(32)),
-    log: createLogWriter({ activityOf: (a) => activityOf(platform, a), onCommitted: () => undefined }),
-    now: () => b.clock.now,
     signatures: createBatchSignatureVerifier({ db: b.broker.db, registryFile: registry, partners: new Set(platform.partners.map((p) => p.id)) }),
     requireMtls: true,
     requireSignature: true,

@@ -78,7 +78,7 @@ describe('refusals', () => {
   it('refuses an element that is not a ristretto255 point with 422, without counting it', async () => {
     const token = await b.token('demo-jeugdboa');
     const notAPoint = Buffer.alloc(32, 0xff).toString('base64url');
-    const res = await evaluate(token, { epoch: 1, doel: 'jpp-screening', blindedElements: [notAPoint] });
+    const res = await evaluate(token, { epoch: 1, doel: 'jpp-casusoverleg', blindedElements: [notAPoint] });
     expect(res.status).toBe(422);
     expect(res.body.errors[0].pointer).toBe('/blindedElements');
     const usage = await b.broker.db.selectFrom('custodian_usage').selectAll().where('caller_id', '=', 'person:demo-jeugdboa').execute();
@@ -88,6 +88,34 @@ describe('refusals', () => {
   it('refuses a person who is not in the register, as a query would', async () => {
     const token = await b.sign({ org: 'zvh-limburg-noord', role: 'voorzitter' }, 'someone-unregistered');
     expect((await evaluate(token, { epoch: 1, doel: 'jpp-screening', blindedElements: [element] })).status).toBe(403);
+  });
+
+  it.each([
+    ['a jeugdBOA under the screening doel (the voorzitter screens)', 'demo-jeugdboa', 'jpp-screening'],
+    ['a Halt-medewerker under the monitoring doel', 'demo-halt', 'jpp-monitoring'],
+    ['a jurist under the screening doel', 'demo-jurist', 'jpp-screening'],
+    ['a privacy officer under the casusoverleg doel', 'demo-fg', 'jpp-casusoverleg'],
+  ])('refuses %s with 403, evaluates and counts nothing, and logs the refusal', async (_label, person, doel) => {
+    const before = await b.broker.db.selectFrom('custodian_usage').select('caller_id').where('caller_id', '=', `person:${person}`).execute();
+    const res = await evaluate(await b.token(person), { epoch: 1, doel, blindedElements: [element] });
+    expect(res.status).toBe(403);
+    expect(res.body.evaluatedElements).toBeUndefined();
+    const after = await b.broker.db.selectFrom('custodian_usage').select('caller_id').where('caller_id', '=', `person:${person}`).execute();
+    expect(after).toEqual(before);
+    const refused = await b.broker.db
+      .selectFrom('logboek_entries')
+      .select(['outcome', 'doel', 'content'])
+      .where('action', '=', 'custodian-evaluation')
+      .where('actor_id', '=', person)
+      .where('outcome', '=', 'refused')
+      .execute();
+    expect(refused.map((r) => [r.doel, JSON.parse(r.content ?? '{}').details.reason])).toContainEqual([doel, 'doel-not-allowed']);
+  });
+
+  it('evaluates for a person under a doel of their role: the jurist under the rights doel', async () => {
+    const token = await b.token('demo-jurist');
+    const result = await pseudonymise({ baseUrl: base, token }, [{ bsn: syntheticBsn() }], { doel: 'jpp-rechten-betrokkenen' });
+    expect(result.pseudonyms).toHaveLength(1);
   });
 
   it('refuses a caller with neither the query nor the rights capability, and anonymous callers', async () => {
@@ -106,10 +134,15 @@ describe('quotas and the logboek', () => {
 
     await b.broker.sequencer.drain();
     const log = await b.call('GET', '/v1/log/entries?limit=5000', { token: await b.token('demo-jurist') });
-    const evaluations = (log.body.entries as Array<{ content: Record<string, any> }>)
+    const entries = (log.body.entries as Array<{ content: Record<string, any> }>)
       .map((e) => e.content)
       .filter((c) => c['action'] === 'custodian-evaluation' && c['actor'].id === 'demo-halt');
+    const evaluations = entries.filter((c) => c['outcome'] === 'evaluated');
     expect(evaluations.map((c) => c['details'].elements)).toEqual([3, 2]);
     expect(evaluations[0]).toMatchObject({ activity: 'jpp-pseudonimisering', doel: 'jpp-casusoverleg', details: { epoch: 1 } });
+    // The quota refusal is logged too (issue 17), with nothing counted: the usage stays at 5.
+    expect(entries.filter((c) => c['outcome'] === 'refused' && c['details'].reason === 'quota').map((c) => c['details'])).toEqual([{ epoch: 1, elements: 1, reason: 'quota' }]);
+    const usage = await b.broker.db.selectFrom('custodian_usage').select((eb) => eb.fn.sum<number>('elements').as('n')).where('caller_id', '=', 'person:demo-halt').executeTakeFirst();
+    expect(Number(usage?.n)).toBe(5);
   });
 });

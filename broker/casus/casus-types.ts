@@ -1,0 +1,40 @@
+/** What the casus services answer: a casus, its notificatie per subject, and the overdue list. Types only. */
+import type { CaseKind, CaseStatus } from './casus-workflow.js';
+
+export interface NotificationView {
+  state: 'pending' | 'informed' | 'deferred';
+  informedAt: string | null;
+  deferReason: string | null;
+  deferredUntil: string | null;
+  dueAt: string | null;
+  overdue: boolean;
+}
+
+export interface CasusView {
+  caseId: string;
+  caseRef: string;
+  doel: string;
+  routeIn: string;
+  kind: CaseKind;
+  status: CaseStatus;
+  openedBy: string;
+  openedAt: string;
+  statusChangedAt: string;
+  closedAt: string | null;
+  outcome: string | null;
+  queryable: boolean;
+  legalHold: boolean;
+  subjects: Array<{ subjectId: string; position: number; notification: NotificationView; screenings?: { count: number; lastAt: string | null } }>;
+  history?: Array<{ from: string | null; to: string; reason: string | null; outcome: string | null; by: string; at: string }>;
+  vervolgacties?: Array<{ actionId: string; partner: string; kind: string; dueDate: string; completedAt: string | null; createdBy: string; createdAt: string }>;
+}
+
+export interface OverdueItem {
+  caseId: string;
+  caseRef: string;
+  subjectId: string;
+  state: 'pending' | 'deferred';
+  dueAt: string;
+}
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

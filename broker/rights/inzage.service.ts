@@ -1,0 +1,81 @@
+/**
+ * Inzage (AVG art. 15) for one subject, for privacy officers and juristen (capability `rights`):
+ * every disclosure and notificatie about them, and the bezwaren decided, as JSON (the PDF is
+ * rendered from it, inzage-pdf.ts).
+ *
+ * Invariants:
+ * - The identity never reaches the broker: the caller pseudonymises it locally (browser or CLI)
+ *   and sends the pseudonym(s), one per active key epoch, which are hashed at once.
+ * - The report is never truncated: it reads every matching entry, and says how many.
+ * - Producing a report is logged in its transaction, with the subject as its hash only.
+ */
+import { randomUUID } from 'node:crypto';
+import { validationError } from '../errors/app-error.js';
+import type { Principal } from '../auth/principal.js';
+import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
+import type { SubjectHasher } from '../subjects/subject-hash.js';
+import { hashSubjectInput } from '../subjects/subject-input.js';
+import type { LogContent } from '../logboek/log-entry.js';
+import type { UnitOfWork } from '../unit-of-work/unit-of-work.js';
+import { entriesAboutSubject } from './inzage.repository.js';
+import { bezwarenAbout } from './bezwaar.repository.js';
+import { bezwaarView, type InzageReport } from './rights-types.js';
+
+export interface InzageService {
+  inzage(principal: Principal, body: unknown, traceId: string): Promise<InzageReport>;
+}
+
+export function createInzageService(deps: { uow: UnitOfWork; schemas: SchemaRegistry; hashSubject: SubjectHasher }): InzageService {
+  return {
+    inzage: (principal, body, traceId) =>
+      deps.uow.asPerson(principal, { capability: 'rights' }, traceId, async (w) => {
+        const errors = deps.schemas.validate('rights#/$defs/inzageRequest', body);
+        if (errors.length > 0) throw validationError(errors);
+        const hashes = hashSubjectInput((body as { subject: string | string[] }).subject, '/subject', deps.hashSubject);
+        const reportId = randomUUID();
+        const entries = await entriesAboutSubject(w.trx, hashes, ['disclosure', 'casus-notificatie']);
+        const bezwaren = await bezwarenAbout(w.trx, hashes);
+        const disclosures: InzageReport['disclosures'] = [];
+        const notifications: InzageReport['notifications'] = [];
+        for (const e of entries) {
+          const c = JSON.parse(e.content) as LogContent;
+          if (e.action === 'disclosure') {
+            const actor = c.actor as { id: string; organisation?: string; role?: string };
+            disclosures.push({
+              entryId: e.id,
+              loggedAt: e.loggedAt.toISOString(),
+              partner: c.partner ?? '',
+              outcome: c.outcome as 'hit' | 'no-hit' | 'not-permitted',
+              toRole: actor.role ?? '',
+              toOrganisation: actor.organisation ?? '',
+              doel: c.doel ?? '',
+              grondslagen: c.rules,
+              caseRef: c.caseRef,
+              queryId: c.queryId,
+            });
+          } else if (c.caseRef) {
+            notifications.push({ caseRef: c.caseRef, state: c.outcome, at: e.loggedAt.toISOString() });
+          }
+        }
+        const generatedAt = w.now();
+        w.log({
+          action: 'inzage-report',
+          outcome: 'produced',
+          endedAt: generatedAt,
+          subjectHash: hashes[0]!,
+          alsoSubjectHashes: hashes.slice(1),
+          details: { reportId, disclosures: disclosures.length },
+        });
+        return {
+          reportId,
+          generatedAt: generatedAt.toISOString(),
+          generatedBy: w.person.id,
+          complete: true as const,
+          total: disclosures.length,
+          disclosures,
+          notifications,
+          bezwaren: bezwaren.map(bezwaarView),
+        };
+      }),
+  };
+}

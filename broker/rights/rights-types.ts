@@ -1,0 +1,73 @@
+/**
+ * What the rights services answer (inzage, bezwaar, legal hold), and the views built from their
+ * rows. Types and pure view functions only.
+ */
+import type { RuleRef } from '../policy/decision-table.js';
+import type { BezwaarRow } from './bezwaar.repository.js';
+import type { HoldRow } from './legal-hold.repository.js';
+
+export interface InzageReport {
+  reportId: string;
+  generatedAt: string;
+  generatedBy: string;
+  complete: true;
+  total: number;
+  disclosures: Array<{
+    entryId: number;
+    loggedAt: string;
+    partner: string;
+    outcome: 'hit' | 'no-hit' | 'not-permitted';
+    toRole: string;
+    toOrganisation: string;
+    doel: string;
+    grondslagen: RuleRef[];
+    caseRef: string | null;
+    queryId: string | null;
+  }>;
+  notifications: Array<{ caseRef: string; state: string; at: string }>;
+  bezwaren: BezwaarView[];
+}
+
+export interface BezwaarView {
+  bezwaarId: string;
+  doelen: string[];
+  decision: 'upheld' | 'rejected';
+  decidedBy: string;
+  decidedAt: string;
+  liftedAt: string | null;
+  active: boolean;
+}
+
+export interface HoldView {
+  holdId: string;
+  scope: 'case' | 'subject';
+  caseId: string | null;
+  caseRef: string | null;
+  reason: string;
+  placedBy: string;
+  placedAt: string;
+  releasedAt: string | null;
+}
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const bezwaarView = (b: BezwaarRow): BezwaarView => ({
+  bezwaarId: b.id,
+  doelen: b.doelen,
+  decision: b.decision,
+  decidedBy: b.decidedBy,
+  decidedAt: b.decidedAt.toISOString(),
+  liftedAt: b.liftedAt?.toISOString() ?? null,
+  active: b.decision === 'upheld' && b.liftedAt === null,
+});
+
+export const holdView = (h: HoldRow): HoldView => ({
+  holdId: h.id,
+  scope: h.scope,
+  caseId: h.caseId,
+  caseRef: h.caseRef,
+  reason: h.reason,
+  placedBy: h.placedBy,
+  placedAt: h.placedAt.toISOString(),
+  releasedAt: h.releasedAt?.toISOString() ?? null,
+});
