@@ -50,6 +50,11 @@ import { clientCertificate, createRevocationList } from '../transport/client-cer
 import { webRoutes } from '../web/web-app.js';
 import { inProcessCustodian, remoteCustodian } from '../web/web-custodian.js';
 import { demoPlatformOf } from '../demo/demo-platforms.js';
+import type { Tracer } from '@opentelemetry/api';
+import type { Lifecycle } from '../http/lifecycle.js';
+import type { BrokerMetrics, Metrics } from '../telemetry/metrics.js';
+import { logboekState } from '../telemetry/telemetry.repository.js';
+import { countAnswers, countEvaluations, countRetentionRuns } from '../telemetry/service-metrics.js';
 
 export const MODEL_FILE = fileURLToPath(new URL('../../policies/model.conf', import.meta.url));
 export const VERSION = '0.1.0';
@@ -79,6 +84,12 @@ export interface BrokerOptions {
   readonly now?: () => Date;
   /** Kysely's query log (tests). */
   readonly queryLog?: (event: LogEvent) => void;
+  /** The process's lifecycle (drain on SIGTERM, /readyz); one per process. */
+  readonly lifecycle?: Lifecycle;
+  /** The process's metrics registry; this broker's series carry its platform id. */
+  readonly metrics?: Metrics;
+  /** The process's tracer, when tracing is on. */
+  readonly tracer?: Tracer;
 }
 
 export function databaseTargetOf(config: BrokerConfig): DatabaseTarget {
@@ -92,7 +103,8 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
   const platform = loadPlatform(config.platformFile, schemas);
   const handle = await openDatabase(options.database ?? databaseTargetOf(config), {
     ...(options.queryLog ? { log: options.queryLog } : {}),
-    onPoolError: (err) => options.logger.warn({ err }, 'an idle database connection failed; the pool replaces it'),
+    onPoolError: (err) => options.logger.warn({ err }, 'a database connection failed; the pool replaces it'),
+    onLockTakeover: (owner) => options.logger.warn({ owner: owner.pid }, 'took over the embedded database from a process that died without releasing it'),
   });
   let policyListener: PolicyListener | undefined;
   try {
@@ -116,6 +128,9 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       onCommitted: config.logboek.sequencer ? () => sequencer.kick() : () => undefined,
     });
     const policy = await createPolicyService({ db, platform, modelFile: MODEL_FILE, log, now });
+    const metrics = options.metrics?.forPlatform(platform.id, { logboek: () => logboekState(db), ...(handle.pool ? { pool: handle.pool } : {}), now });
+    /** A service with its counters (telemetry/service-metrics.ts), or as it is without metrics. */
+    const counted = <S>(service: S, wrap: (s: S, m: BrokerMetrics) => S): S => (metrics ? wrap(service, metrics) : service);
     // Other processes on the same PostgreSQL database announce activations (NOTIFY jpp_policy).
     const target = options.database ?? databaseTargetOf(config);
     policyListener = target.kind === 'postgres' ? await listenForPolicyChanges(target.url, () => policy.reload(), options.logger) : undefined;
@@ -133,7 +148,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       ensureKeyFile(keyFile, now());
       const keys = loadKeyStore(keyFile);
       const suite = await loadSodiumVoprfSuite();
-      custodian = createCustodianService({ db, platform, schemas, keys, quotas: config.quotas, log, now, suite });
+      custodian = counted(createCustodianService({ db, platform, schemas, keys, quotas: config.quotas, log, now, suite }), countEvaluations);
       if (demo) {
         await seedDemo({
           db,
@@ -153,11 +168,11 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys, platform: platformClaim });
     }
 
-    const retention = createRetentionService({ db, platform, querySchemas, log, now });
+    const retention = counted(createRetentionService({ db, platform, querySchemas, log, now }), countRetentionRuns);
     const partnerIds = new Set(platform.partners.map((p) => p.id));
     const signatures = createBatchSignatureVerifier({ db, registryFile: config.transport.registryFile, partners: partnerIds });
     await signatures.syncRegistry();
-    const queries = createQueryService({ db, platform, schemas, policy, hashSubject, log, now });
+    const queries = counted(createQueryService({ db, platform, schemas, policy, hashSubject, log, now }), countAnswers);
     const disclosures = createDisclosureService({ db, platform, querySchemas, log, now });
     const logboek = createLogboekReadService({ db, platform, publicJwk: signer.publicJwk, origin, log, now });
     const policies = createPolicyLifecycleService({ db, platform, schemas, querySchemas, policy, log, modelFile: MODEL_FILE, now });
@@ -205,7 +220,10 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       querySchemas,
       openapi: buildOpenApiDocument(schemas, VERSION, config.basePath),
       ...(custodian ? { custodian } : {}),
-      problem: () => sequencer.damage(),
+      problem: () => sequencer.damage() ?? policyProblem(policy),
+      ...(options.lifecycle ? { lifecycle: options.lifecycle } : {}),
+      ...(metrics ? { metrics } : {}),
+      ...(options.tracer ? { tracer: options.tracer } : {}),
     });
     // Entries left pending by a previous run (or another process) are placed now.
     if (config.logboek.sequencer) sequencer.kick();
@@ -219,7 +237,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       devIssuer,
       sequencer,
       retention,
-      health: () => checkHealth(db, () => sequencer.damage()),
+      health: () => checkHealth(db, () => sequencer.damage() ?? policyProblem(policy)),
       async close() {
         stopRetention();
         await policyListener?.close();
@@ -231,5 +249,15 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
     await policyListener?.close();
     await handle.close();
     throw err;
+  }
+}
+
+/** Why no policy can decide (readiness), or undefined when the active version is loaded. */
+function policyProblem(policy: PolicyService): string | undefined {
+  try {
+    policy.active();
+    return undefined;
+  } catch (err) {
+    return `no policy version is loaded: ${(err as Error).message}`;
   }
 }
