@@ -17,7 +17,7 @@ const DRAIN_SECONDS = 3;
 let b: SpawnedBroker;
 
 beforeAll(async () => {
-  b = await spawnBroker({ env: { JPP_DRAIN_SECONDS: String(DRAIN_SECONDS), JPP_SHUTDOWN_TIMEOUT_SECONDS: '15' } });
+  b = await spawnBroker({ env: { JPP_DRAIN_SECONDS: String(DRAIN_SECONDS), JPP_SHUTDOWN_TIMEOUT_SECONDS: '15', JPP_METRICS_PORT: '0' } });
 }, 120_000);
 afterAll(async () => b?.close());
 
@@ -45,6 +45,12 @@ it('drains on SIGTERM without dropping a request', async () => {
   );
   expect((await b.call('GET', '/readyz')).status).toBe(200);
   expect((await b.call('GET', '/livez')).status).toBe(200);
+  // JPP_METRICS_PORT: the metrics are on a port of their own, not on the public one.
+  const metricsUrl = /Metrics \(Prometheus\): (http:\/\/\S+)/.exec(b.service.banner)?.[1];
+  expect(metricsUrl).toBeDefined();
+  expect(new URL(metricsUrl!).port).not.toBe(new URL(b.url).port);
+  expect(await (await fetch(metricsUrl!)).text()).toMatch(/^jpp_http_requests_total\{platform="jpp-sittard-geleen",method="POST",route="\/v1\/cases",status="201"\} 20$/m);
+  expect((await b.call('GET', '/metrics')).status).toBe(404);
 
   const url = b.url;
   const results: Array<{ sentAt: number; status?: number; connection?: string | null; error?: string }> = [];

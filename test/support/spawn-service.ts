@@ -9,6 +9,8 @@ export const BROKER_BIN = fileURLToPath(new URL('../../bin/jpp-broker.js', impor
 
 export interface SpawnedService {
   readonly url: string;
+  /** What it printed up to its "listening on" line, the banner included. */
+  readonly banner: string;
   readonly child: ChildProcess;
   /** Stops the process (SIGTERM) and waits for it to exit. */
   stop(): Promise<void>;
@@ -33,6 +35,7 @@ export async function spawnService(args: readonly string[], env: NodeJS.ProcessE
   });
   return {
     url,
+    banner: out,
     child,
     stop: async () => {
       if (child.exitCode !== null) return;
