@@ -224,6 +224,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       ...(options.lifecycle ? { lifecycle: options.lifecycle } : {}),
       ...(metrics ? { metrics } : {}),
       ...(options.tracer ? { tracer: options.tracer } : {}),
+      basePath: config.basePath,
     });
     // Entries left pending by a previous run (or another process) are placed now.
     if (config.logboek.sequencer) sequencer.kick();

@@ -67,6 +67,8 @@ export interface HttpDeps {
   readonly metrics?: Pick<BrokerMetrics, 'request' | 'problem'>;
   /** Set when tracing is on (telemetry/tracing.ts). */
   readonly tracer?: Tracer;
+  /** Where the broker is mounted beside other platforms (`/p/<id>`); '' alone. */
+  readonly basePath?: string;
 }
 
 export function createHttpApp(deps: HttpDeps): Express {

@@ -7,7 +7,8 @@
  *
  * Invariants:
  * - The route label and the span's `http.route` are Express's route pattern
- *   (`/v1/signals/:ref`), captured when the route matches, with the mount path it matched under;
+ *   (`/v1/signals/:ref`), captured when the route matches, with the mount path it matched under
+ *   (less a platform's `/p/<id>`, which is the `platform` label);
  *   a request that matched no route is `(unmatched)`. The raw path and the query string, which
  *   can hold a signal ref, a case reference or an id, are never recorded.
  * - Span attributes: method, route pattern, status code. No header, body or parameter.
@@ -22,6 +23,8 @@ export interface HttpTelemetryDeps {
   readonly metrics?: Pick<BrokerMetrics, 'request' | 'problem'>;
   /** Set when tracing is on (tracing.ts). */
   readonly tracer?: Tracer;
+  /** A platform's mount path (`/p/<id>`), left out of the route: the platform is a label of its own. */
+  readonly basePath?: string;
 }
 
 /**
@@ -29,7 +32,7 @@ export interface HttpTelemetryDeps {
  * router it matched in; both are read at that moment, since the base URL is restored on the
  * way out.
  */
-function captureRoute(req: Request): () => string {
+function captureRoute(req: Request, basePath: string): () => string {
   let pattern: string | undefined;
   let route: unknown;
   Object.defineProperty(req, 'route', {
@@ -38,7 +41,10 @@ function captureRoute(req: Request): () => string {
     get: () => route,
     set(value: { path?: unknown } | undefined) {
       route = value;
-      if (value && typeof value.path === 'string') pattern = `${req.baseUrl}${value.path}`;
+      if (value && typeof value.path === 'string') {
+        const base = basePath && req.baseUrl.startsWith(basePath) ? req.baseUrl.slice(basePath.length) : req.baseUrl;
+        pattern = `${base}${value.path}`;
+      }
     },
   });
   return () => pattern ?? UNMATCHED_ROUTE;
@@ -48,7 +54,7 @@ export function httpTelemetry(deps: HttpTelemetryDeps): RequestHandler {
   return (req, res, next) => {
     if (!deps.metrics && !deps.tracer) return next();
     const started = process.hrtime.bigint();
-    const route = captureRoute(req);
+    const route = captureRoute(req, deps.basePath ?? '');
     const span = deps.tracer?.startSpan(
       req.method,
       { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } },
