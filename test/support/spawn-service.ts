@@ -17,7 +17,8 @@ export interface SpawnedService {
 }
 
 export async function spawnService(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<SpawnedService> {
-  const child = spawn(process.execPath, [BROKER_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A test stops its services at once, unless it is about the drain on SIGTERM (JPP_DRAIN_SECONDS given).
+  const child = spawn(process.execPath, [BROKER_BIN, ...args], { env: { JPP_DRAIN_SECONDS: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start: ${out}`)), timeoutMs);
