@@ -55,6 +55,11 @@ import { createUnitOfWork, type UnitOfWork } from '../unit-of-work/unit-of-work.
 import { createPeopleService } from '../register/people.service.js';
 import { createOrganisationsService } from '../register/organisations.service.js';
 import { createAdaptersService } from '../register/adapters.service.js';
+import type { Tracer } from '@opentelemetry/api';
+import type { Lifecycle } from '../http/lifecycle.js';
+import type { BrokerMetrics, Metrics } from '../telemetry/metrics.js';
+import { logboekState } from '../telemetry/telemetry.repository.js';
+import { countAnswers, countEvaluations, countRetentionRuns } from '../telemetry/service-metrics.js';
 
 export const MODEL_FILE = fileURLToPath(new URL('../../policies/model.conf', import.meta.url));
 export const VERSION = '0.1.0';
@@ -88,6 +93,12 @@ export interface BrokerOptions {
   readonly now?: () => Date;
   /** Kysely's query log (tests). */
   readonly queryLog?: (event: LogEvent) => void;
+  /** The process's lifecycle (drain on SIGTERM, /readyz); one per process. */
+  readonly lifecycle?: Lifecycle;
+  /** The process's metrics registry; this broker's series carry its platform id. */
+  readonly metrics?: Metrics;
+  /** The process's tracer, when tracing is on. */
+  readonly tracer?: Tracer;
 }
 
 export function databaseTargetOf(config: BrokerConfig): DatabaseTarget {
@@ -101,7 +112,8 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
   const platform = loadPlatform(config.platformFile, schemas);
   const handle = await openDatabase(options.database ?? databaseTargetOf(config), {
     ...(options.queryLog ? { log: options.queryLog } : {}),
-    onPoolError: (err) => options.logger.warn({ err }, 'an idle database connection failed; the pool replaces it'),
+    onPoolError: (err) => options.logger.warn({ err }, 'a database connection failed; the pool replaces it'),
+    onLockTakeover: (owner) => options.logger.warn({ owner: owner.pid }, 'took over the embedded database from a process that died without releasing it'),
   });
   let policyListener: PolicyListener | undefined;
   try {
@@ -139,6 +151,9 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
     const people = createPeopleService({ uow, platform, schemas, querySchemas });
     const organisations = createOrganisationsService({ uow, platform, schemas });
     const adapters = createAdaptersService({ uow, platform, schemas });
+    const metrics = options.metrics?.forPlatform(platform.id, { logboek: () => logboekState(db), ...(handle.pool ? { pool: handle.pool } : {}), now });
+    /** A service with its counters (telemetry/service-metrics.ts), or as it is without metrics. */
+    const counted = <S>(service: S, wrap: (s: S, m: BrokerMetrics) => S): S => (metrics ? wrap(service, metrics) : service);
     // Other processes on the same PostgreSQL database announce activations (NOTIFY jpp_policy).
     const target = options.database ?? databaseTargetOf(config);
     policyListener = target.kind === 'postgres' ? await listenForPolicyChanges(target.url, () => policy.reload(), options.logger) : undefined;
@@ -156,7 +171,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       ensureKeyFile(keyFile, now());
       const keys = loadKeyStore(keyFile);
       const suite = await loadSodiumVoprfSuite();
-      custodian = createCustodianService({ uow, platform, schemas, keys, quotas: config.quotas, suite });
+      custodian = counted(createCustodianService({ uow, platform, schemas, keys, quotas: config.quotas, suite }), countEvaluations);
       if (demo) {
         await seedDemo({
           db,
@@ -177,11 +192,11 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys, platform: platformClaim });
     }
 
-    const retention = createRetentionService({ uow, platform, querySchemas });
+    const retention = counted(createRetentionService({ uow, platform, querySchemas }), countRetentionRuns);
     const partnerIds = new Set(platform.partners.map((p) => p.id));
     const signatures = createBatchSignatureVerifier({ db, registryFile: config.transport.registryFile, partners: partnerIds });
     await signatures.syncRegistry();
-    const queries = createQueryService({ uow, platform, schemas, policy, hashSubject });
+    const queries = counted(createQueryService({ uow, platform, schemas, policy, hashSubject }), countAnswers);
     const disclosures = createDisclosureService({ uow, querySchemas });
     const logboek = createLogboekReadService({ db, uow, publicJwk: signer.publicJwk, origin });
     const policies = createPolicyLifecycleService({ db, platform, schemas, querySchemas, policy, log, gate, modelFile: MODEL_FILE, now });
@@ -229,7 +244,11 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       querySchemas,
       openapi: buildOpenApiDocument(schemas, VERSION, config.basePath),
       ...(custodian ? { custodian } : {}),
-      problem: () => sequencer.damage(),
+      problem: () => sequencer.damage() ?? policyProblem(policy),
+      ...(options.lifecycle ? { lifecycle: options.lifecycle } : {}),
+      ...(metrics ? { metrics } : {}),
+      ...(options.tracer ? { tracer: options.tracer } : {}),
+      basePath: config.basePath,
     });
     // Entries left pending by a previous run (or another process) are placed now.
     if (config.logboek.sequencer) sequencer.kick();
@@ -245,7 +264,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       retention,
       gate,
       uow,
-      health: () => checkHealth(db, () => sequencer.damage()),
+      health: () => checkHealth(db, () => sequencer.damage() ?? policyProblem(policy)),
       async close() {
         stopRetention();
         await policyListener?.close();
@@ -257,5 +276,15 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
     await policyListener?.close();
     await handle.close();
     throw err;
+  }
+}
+
+/** Why no policy can decide (readiness), or undefined when the active version is loaded. */
+function policyProblem(policy: PolicyService): string | undefined {
+  try {
+    policy.active();
+    return undefined;
+  } catch (err) {
+    return `no policy version is loaded: ${(err as Error).message}`;
   }
 }

@@ -2,7 +2,8 @@
  * A broker process that serves several platforms (docs/casus.md#several-platforms): one whole
  * broker per platform, each built by `createBroker` from the platform's own configuration
  * (platforms-config.ts), mounted at `/p/<platform>`; in front of them only `/` (which platforms
- * this process serves), `/healthz` (all of them) and the page assets.
+ * this process serves), `/healthz` and `/readyz` (all of them), `/livez` and the page assets.
+ * The process's lifecycle (drain), metrics registry and tracer are the process's, shared.
  *
  * Invariants:
  * - Nothing is shared between platforms but the process: each broker has its own database
@@ -21,7 +22,7 @@ import type { PlatformsConfig } from '../config/platforms-config.js';
 import { AppError } from '../errors/app-error.js';
 import { createBaseApp } from '../http/base-app.js';
 import { platformsPage } from '../web/pages/platforms.page.js';
-import { createBroker, type Broker } from './create-broker.js';
+import { createBroker, type Broker, type BrokerOptions } from './create-broker.js';
 
 export interface PlatformBroker {
   readonly id: string;
@@ -44,7 +45,14 @@ export interface PlatformsOptions {
   /** Where each platform's data lives (tests); defaults to what its config says. */
   readonly databases?: Readonly<Record<string, DatabaseTarget>>;
   readonly now?: () => Date;
+  /** Shared by every platform's broker: one process, one drain, one metrics registry, one tracer. */
+  readonly lifecycle?: BrokerOptions['lifecycle'];
+  readonly metrics?: BrokerOptions['metrics'];
+  readonly tracer?: BrokerOptions['tracer'];
 }
+
+/** The platform label of the process's own routes (/, /healthz, /readyz) in the metrics. */
+export const PROCESS_METRICS_LABEL = '(process)';
 
 export async function createPlatforms(config: PlatformsConfig, options: PlatformsOptions): Promise<PlatformsBroker> {
   const platforms: PlatformBroker[] = [];
@@ -58,6 +66,9 @@ export async function createPlatforms(config: PlatformsConfig, options: Platform
         logger: options.logger.child({ platform: entry.id }),
         ...(database ? { database } : {}),
         ...(options.now ? { now: options.now } : {}),
+        ...(options.lifecycle ? { lifecycle: options.lifecycle } : {}),
+        ...(options.metrics ? { metrics: options.metrics } : {}),
+        ...(options.tracer ? { tracer: options.tracer } : {}),
       });
       platforms.push({ id: entry.id, basePath: entry.basePath, config: entry.config, broker });
     }
@@ -71,6 +82,9 @@ export async function createPlatforms(config: PlatformsConfig, options: Platform
   const front = createBaseApp(
     {
       logger: options.logger,
+      ...(options.lifecycle ? { lifecycle: options.lifecycle } : {}),
+      ...(options.metrics ? { metrics: options.metrics.forPlatform(PROCESS_METRICS_LABEL) } : {}),
+      ...(options.tracer ? { tracer: options.tracer } : {}),
       // Every platform must be healthy; the problem names the first that is not.
       async health() {
         for (const p of platforms) {

@@ -58,6 +58,19 @@ export interface BrokerConfig {
   readonly basePath: string;
   /** Beside other platforms: every token must carry this platform's `platform` claim. */
   readonly requirePlatformClaim: boolean;
+  /** Running as a service: the drain, metrics and tracing (docs/operations.md); the same for every platform of a process. */
+  readonly operations: OperationsConfig;
+}
+
+export interface OperationsConfig {
+  /** On SIGTERM: seconds of readiness off while still serving, before the listeners close. */
+  readonly drainSeconds: number;
+  /** Then: seconds requests in flight may take before their connections are closed. */
+  readonly shutdownTimeoutSeconds: number;
+  /** The Prometheus endpoint's port (0: a free one); undefined: none. */
+  readonly metricsPort: number | undefined;
+  /** The OTLP/HTTP traces endpoint; undefined: no tracing. */
+  readonly otlpEndpoint: string | undefined;
 }
 
 /** How a platform's broker differs from one that serves its platform alone (platforms-config.ts). */
@@ -145,6 +158,10 @@ export interface RawConfig {
   JPP_TLS_CRL?: string;
   JPP_TLS_REVOKED_FILE?: string;
   JPP_PARTNER_REGISTRY?: string;
+  JPP_DRAIN_SECONDS: number;
+  JPP_SHUTDOWN_TIMEOUT_SECONDS: number;
+  JPP_METRICS_PORT?: number;
+  JPP_OTLP_ENDPOINT?: string;
 }
 
 /** The quota variables, shared with the custodian's own config. */
@@ -168,6 +185,7 @@ export const CONFIG_KEYS: ReadonlyArray<keyof RawConfig> = [
   'JPP_PUBLIC_URL', 'JPP_WEB_SESSION_SECRET', 'JPP_WEB_SESSION_MINUTES', 'JPP_OIDC_ISSUER', 'JPP_OIDC_CLIENT_ID',
   'JPP_OIDC_CLIENT_SECRET', 'JPP_CUSTODIAN_URL',
   'JPP_MTLS_PORT', 'JPP_PKI_DIR', 'JPP_TLS_CERT', 'JPP_TLS_KEY', 'JPP_TLS_CA', 'JPP_TLS_CRL', 'JPP_TLS_REVOKED_FILE', 'JPP_PARTNER_REGISTRY',
+  'JPP_DRAIN_SECONDS', 'JPP_SHUTDOWN_TIMEOUT_SECONDS', 'JPP_METRICS_PORT', 'JPP_OTLP_ENDPOINT',
 ];
 
 /**
@@ -219,6 +237,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     transport: transportOf(c, dataDir, options.mtlsPortOffset ?? 0),
     basePath,
     requirePlatformClaim: options.requirePlatformClaim ?? false,
+    operations: {
+      drainSeconds: c.JPP_DRAIN_SECONDS,
+      shutdownTimeoutSeconds: c.JPP_SHUTDOWN_TIMEOUT_SECONDS,
+      metricsPort: c.JPP_METRICS_PORT,
+      otlpEndpoint: c.JPP_OTLP_ENDPOINT,
+    },
   };
 }
 

@@ -27,7 +27,10 @@ import { loadPlatform } from '../platform/platform.js';
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** The same for every platform of the process. */
-const PROCESS_WIDE: ReadonlySet<keyof RawConfig> = new Set(['JPP_MODE', 'PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'JPP_PUBLIC_URL']);
+const PROCESS_WIDE: ReadonlySet<keyof RawConfig> = new Set([
+  'JPP_MODE', 'PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'JPP_PUBLIC_URL',
+  'JPP_DRAIN_SECONDS', 'JPP_SHUTDOWN_TIMEOUT_SECONDS', 'JPP_METRICS_PORT', 'JPP_OTLP_ENDPOINT',
+]);
 
 /** What keeps platforms apart: only per platform, never shared. */
 const OWN: ReadonlySet<keyof RawConfig> = new Set([

@@ -2,18 +2,20 @@
  * The database: one kysely code path over two engines.
  * - PostgreSQL (node-postgres) when DATABASE_URL is set.
  * - Embedded PGlite otherwise, with its data in DATA_DIR/pgdata, guarded by a lock file so
- *   that a second process cannot open (and corrupt) the same directory.
+ *   that a second process cannot open (and corrupt) the same directory (data-dir-lock.ts).
  *
  * Invariants:
  * - Only repositories import kysely query builders; services pass `db` or a transaction.
  * - Both engines return the same JS types: int8 as number, timestamptz as Date, json as objects.
+ * - Every pooled PostgreSQL connection has an error listener for its whole life, so that a
+ *   connection PostgreSQL terminates never crashes the process.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, PGliteDialect, PostgresDialect, type LogEvent, type Transaction } from 'kysely';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import pg from 'pg';
-import lockfile from 'proper-lockfile';
+import { lockDataDir, type LockOwner } from './data-dir-lock.js';
 import type { OrganisationTable } from './tables/organisation.table.js';
 import type { PartnerTable } from './tables/partner.table.js';
 import type { RoleTable } from './tables/role.table.js';
@@ -68,7 +70,12 @@ export type Executor = Kysely<Database> | Transaction<Database>;
 
 export type DatabaseTarget =
   | { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: number }
-  | { readonly kind: 'pglite'; readonly dataDir: string }
+  | {
+      readonly kind: 'pglite';
+      readonly dataDir: string;
+      /** A backup (`jpp-broker restore`): loaded into DATA_DIR/pgdata, which must be empty. */
+      readonly loadDataDir?: Blob;
+    }
   | { readonly kind: 'pglite-memory'; readonly loadDataDir?: Blob };
 
 export interface DatabaseHandle {
@@ -76,21 +83,33 @@ export interface DatabaseHandle {
   readonly engine: 'postgres' | 'pglite';
   /** Closes the connection(s) and releases the data-directory lock. */
   close(): Promise<void>;
-  /** PGlite only: a tarball of the data directory (tests load a migrated template from it). */
+  /**
+   * PGlite only: a tarball of the data directory (tests load a migrated template from it;
+   * `jpp-broker backup` writes it gzipped). Consistent: PGlite runs one statement at a time.
+   */
   dumpDataDir?: () => Promise<Blob>;
+  /** PostgreSQL only: the pool's connections now (metrics). */
+  pool?: () => { readonly total: number; readonly idle: number; readonly waiting: number };
 }
 
 const INT8_OID = 20;
 const parseInt8 = (value: string): number => Number(value);
 
+/** How long a request waits for a new PostgreSQL connection before it fails as unavailable (503). */
+const CONNECT_TIMEOUT_MS = 5_000;
+
 export interface OpenOptions {
   /**
-   * Errors of idle pooled connections (e.g. the server restarted). node-postgres emits them
-   * on the pool; without a listener they would crash the process.
+   * A pooled connection failed: idle (the server restarted) or checked out by a request or a
+   * transaction (PostgreSQL terminated it, code 57P01). node-postgres emits these as `error`
+   * events; without a listener they would crash the process. The pool replaces the connection;
+   * the statement that was running fails (database-faults.ts makes that a 503).
    */
   readonly onPoolError?: (err: Error) => void;
   /** Kysely's query log: sees every statement and its parameters (tests use it to prove what is read). */
   readonly log?: (event: LogEvent) => void;
+  /** The embedded database: told when a dead process's lock is taken over (data-dir-lock.ts). */
+  readonly onLockTakeover?: (owner: LockOwner) => void;
 }
 
 /** Opens the database described by `target`. Throws if an embedded data directory is in use. */
@@ -100,14 +119,27 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     const pool = new pg.Pool({
       connectionString: target.url,
       max: target.poolSize ?? 10,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      keepAlive: true,
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
           oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
       },
     });
-    pool.on('error', (err) => options.onPoolError?.(err));
+    // pg-pool listens on a client only while it is idle and removes that listener when the client
+    // is checked out; so every client gets one of its own for its whole life, in and out of a
+    // transaction (docs/operations.md, "database faults"). The pool's own event then adds nothing.
+    pool.on('connect', (client) => {
+      client.on('error', (err) => options.onPoolError?.(err));
+    });
+    pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...log });
-    return { db, engine: 'postgres', close: () => db.destroy() };
+    return {
+      db,
+      engine: 'postgres',
+      close: () => db.destroy(),
+      pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    };
   }
   const parsers = { [pgliteTypes.INT8]: parseInt8 };
   if (target.kind === 'pglite-memory') {
@@ -117,28 +149,10 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   }
   const dir = join(target.dataDir, 'pgdata');
   mkdirSync(dir, { recursive: true });
-  let release: () => Promise<void>;
-  const inUse = (cause?: unknown): Error =>
-    new Error(`the embedded database in ${dir} is in use by another process; stop it first (two processes would corrupt it)`, { cause });
-  // PGlite runs on the event loop, so a busy owner can miss the lock's refreshes for a while;
-  // the owner's pid, still alive, keeps the lock from being taken over as stale meanwhile.
-  const pidFile = `${dir}.owner-pid`;
-  const owner = readOwnerPid(pidFile);
-  if (owner !== undefined && owner !== process.pid && isAlive(owner)) throw inUse();
+  const lock = await lockDataDir(dir, options.onLockTakeover ? { onTakeover: options.onLockTakeover } : {});
   try {
-    release = await lockfile.lock(dir, { stale: 60_000, update: 10_000, realpath: false });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') throw inUse(err);
-    throw err;
-  }
-  writeFileSync(pidFile, String(process.pid));
-  const unlock = release;
-  release = async () => {
-    rmSync(pidFile, { force: true });
-    await unlock();
-  };
-  try {
-    const pglite = await PGlite.create(dir, { parsers });
+    if (target.loadDataDir && readdirSync(dir).length > 0) throw new Error(`${dir} is not empty; a backup is restored into an empty directory only`);
+    const pglite = await PGlite.create(dir, { parsers, ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}) });
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), ...log });
     return {
       db,
@@ -147,31 +161,13 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
         try {
           await db.destroy();
         } finally {
-          await release();
+          await lock.release();
         }
       },
+      dumpDataDir: async () => pglite.dumpDataDir('gzip'),
     };
   } catch (err) {
-    await release();
+    await lock.release();
     throw err;
-  }
-}
-
-function readOwnerPid(file: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(file, 'utf8').trim());
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether a process with this pid runs on this machine (signal 0 only checks). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -31,6 +31,9 @@ import { monitoringRoutes } from './routes/monitoring.routes.js';
 import { retentionRoutes } from './routes/retention.routes.js';
 import { policyRoutes } from './routes/policies.routes.js';
 import type { PolicyLifecycleService } from '../policy/policy-lifecycle.service.js';
+import type { Tracer } from '@opentelemetry/api';
+import type { Lifecycle } from './lifecycle.js';
+import type { BrokerMetrics } from '../telemetry/metrics.js';
 
 export interface HttpDeps {
   readonly db: Kysely<Database>;
@@ -58,6 +61,14 @@ export interface HttpDeps {
   readonly clientCertificates?: RequestHandler;
   /** The web interface's pages (broker/web), mounted after every API route. */
   readonly web?: Router;
+  /** The process's lifecycle: /readyz and the drain on SIGTERM (lifecycle.ts). */
+  readonly lifecycle?: Lifecycle;
+  /** Request and problem counters (telemetry/metrics.ts). */
+  readonly metrics?: Pick<BrokerMetrics, 'request' | 'problem'>;
+  /** Set when tracing is on (telemetry/tracing.ts). */
+  readonly tracer?: Tracer;
+  /** Where the broker is mounted beside other platforms (`/p/<id>`); '' alone. */
+  readonly basePath?: string;
 }
 
 export function createHttpApp(deps: HttpDeps): Express {

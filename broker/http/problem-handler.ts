@@ -5,6 +5,7 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, type ErrorCode } from '../errors/app-error.js';
+import { RETRY_AFTER_SECONDS, unavailableProblem } from '../db/database-faults.js';
 
 export const PROBLEM_TYPE_BASE = 'tag:jpp-broker,2026:problem:';
 
@@ -34,11 +35,15 @@ export const notFoundHandler: RequestHandler = () => {
 export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const known: AppError =
     err instanceof AppError ? err
-    : fromBodyParser(err as BodyParserError) ?? new AppError('internal', 'the request could not be completed; nothing was answered');
+    : unavailableProblem(err) ?? fromBodyParser(err as BodyParserError) ?? new AppError('internal', 'the request could not be completed; nothing was answered');
   const code: ErrorCode = known.code;
   if (code === 'internal') req.log?.error({ err }, 'request failed');
+  else if (known !== err && code === 'unavailable') req.log?.warn({ err }, 'the database cannot be reached');
   else req.log?.info({ problem: code }, 'request refused');
   const traceId = res.locals['traceId'] as string | undefined;
+  res.locals['problem'] = code;
+  // RFC 9110 §10.2.3: when to try again; the database or the service is expected back soon.
+  if (code === 'unavailable') res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
   res
     .status(known.status)
     .type('application/problem+json')

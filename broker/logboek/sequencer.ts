@@ -13,10 +13,13 @@
  * - Leaves, nodes and the checkpoint of one run are written in one transaction.
  * - A checkpoint is written when N entries were added since the last one, or T seconds
  *   passed and the tree grew, whichever comes first.
+ * - A run that fails because the database cannot be reached changes nothing (one transaction);
+ *   the background loop simply runs again, so the sequencer recovers with the database.
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database, Executor } from '../db/database.js';
+import { isDatabaseUnavailable } from '../db/database-faults.js';
 import { nodeHash } from './merkle/merkle-hash.js';
 import { decomposeRange, nodeKey, nodeReader, nodesCompletedByAppend, rangeHash } from './merkle/tree-math.js';
 import { sealLeafHash } from './leaf-splice.js';
@@ -181,7 +184,8 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       })
       .catch((err: unknown) => {
         if (err instanceof LogboekDamagedError) damaged = err.message;
-        o.logger.error({ err }, 'logboek sequencer run failed');
+        if (isDatabaseUnavailable(err)) o.logger.warn({ err }, 'logboek sequencer: the database cannot be reached; the next run tries again');
+        else o.logger.error({ err }, 'logboek sequencer run failed');
       })
       .finally(() => {
         running = undefined;

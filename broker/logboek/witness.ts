@@ -13,6 +13,9 @@
  * - be consistent with the last held checkpoint: an RFC 9162 §2.1.4 consistency proof
  *   (https://www.rfc-editor.org/rfc/rfc9162#section-2.1.4), fetched from the broker and verified
  *   here (merkle-verify.ts), shows the new tree extends the old one.
+ * And the broker's latest checkpoint must not be older than the last one held: a broker whose
+ * database was restored from a backup (or rolled back otherwise) serves an earlier checkpoint
+ * as its latest, and has lost the entries after it ('rollback').
  *
  * Invariants:
  * - The store only grows: checkpoints.jsonl is appended to, never rewritten.
@@ -51,7 +54,7 @@ export interface WitnessStore {
   readonly alarm?: { kind: string; message: string; evidence: string };
 }
 
-export type MisbehaviourKind = 'fork' | 'inconsistent' | 'bad-signature' | 'key-changed';
+export type MisbehaviourKind = 'fork' | 'inconsistent' | 'bad-signature' | 'key-changed' | 'rollback';
 
 export type WitnessOutcome =
   | { readonly status: 'ok'; readonly added: number; readonly latest: HeldCheckpoint | undefined }
@@ -184,10 +187,11 @@ export async function witnessOnce(o: WitnessOptions): Promise<WitnessOutcome> {
   let added = 0;
   // Pages follow the broker's ids; the latest checkpoint is asked for separately too, so that one
   // that paging does not reach (ids reused or rewound) is still checked against the chain.
+  let servedLatest: CheckpointView | undefined;
   async function* fresh(): AsyncGenerator<CheckpointView> {
     yield* allCheckpoints(o.client, latestHeld()?.id ?? 0);
-    const latest = await o.client.latestCheckpoint();
-    if (latest) yield latest;
+    servedLatest = await o.client.latestCheckpoint();
+    if (servedLatest) yield servedLatest;
   }
   for await (const view of fresh()) {
     const digest = checkpointDigest(view.jws);
@@ -272,7 +276,17 @@ export async function witnessOnce(o: WitnessOptions): Promise<WitnessOutcome> {
     seen.add(digest);
     added++;
   }
-  return { status: 'ok', added, latest: latestHeld() };
+  const last = latestHeld();
+  if (last && (servedLatest?.treeSize ?? 0) < last.body.treeSize) {
+    const served = servedLatest ? `checkpoint ${servedLatest.id} (size ${servedLatest.treeSize})` : 'no checkpoint at all';
+    return fail({
+      kind: 'rollback',
+      message: `the broker's latest checkpoint is ${served}, older than checkpoint ${last.id} (size ${last.body.treeSize}) that this witness already holds: the broker's log was rolled back (a restore from a backup?) and the entries after size ${servedLatest?.treeSize ?? 0} are gone from it`,
+      held: last,
+      received: servedLatest ? { id: servedLatest.id, jws: servedLatest.jws } : undefined,
+    });
+  }
+  return { status: 'ok', added, latest: last };
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { AppError } from '../errors/app-error.js';
+import { unavailableProblem } from '../db/database-faults.js';
 import type { Platform } from '../platform/platform.js';
 import type { PersonPrincipal } from '../auth/principal.js';
 import { html, type Html } from './html.js';
@@ -163,9 +164,9 @@ export function webErrorHandler(ctx: WebContext): ErrorRequestHandler {
     const bodyType = (err as { type?: string }).type;
     const known =
       err instanceof AppError ? err
-      : csrf ? new AppError('forbidden', 'csrf')
+      : unavailableProblem(err) ?? (csrf ? new AppError('forbidden', 'csrf')
       : bodyType === 'parameters.too.many' || bodyType === 'entity.too.large' ? new AppError('payload-too-large', 'the form is larger than this page accepts')
-      : undefined;
+      : undefined);
     if (!known || known.code === 'internal') req.log?.error({ err }, 'web page failed');
     const status = known?.status ?? 500;
     ctx.render(req, res, {

@@ -52,7 +52,8 @@ function exited(child: ChildProcess): Promise<void> {
 
 export async function startChildServer(opts: ChildServerOptions): Promise<ChildServer> {
   const logFd = openSync(opts.logFile, 'a');
-  const child = spawn(process.execPath, [...opts.args], { cwd: opts.cwd, env: opts.env, stdio: ['ignore', logFd, 'pipe'] });
+  // Stopped at once between scenarios: no drain delay (docs/operations.md).
+  const child = spawn(process.execPath, [...opts.args], { cwd: opts.cwd, env: { JPP_DRAIN_SECONDS: '0', ...opts.env }, stdio: ['ignore', logFd, 'pipe'] });
   closeSync(logFd); // the child holds its own copy
   let tail = '';
   child.stderr!.setEncoding('utf8');

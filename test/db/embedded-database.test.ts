@@ -23,7 +23,7 @@ it('survives a restart, and refuses a second opener while in use', async () => {
   const again = await openDatabase({ kind: 'pglite', dataDir: dir });
   await migrateToLatest(again.db);
   const rows = await again.db.selectFrom('organisations').selectAll().execute();
-  expect(rows).toEqual([{ id: 'org-x', name: 'X' }]);
+  expect(rows.map((r) => ({ id: r.id, name: r.name }))).toEqual([{ id: 'org-x', name: 'X' }]);
   const n = await sql<{ n: unknown }>`select count(*) as n from organisations`.execute(again.db);
   // int8 arrives as a number on both engines.
   expect(n.rows[0]!.n).toBe(1);

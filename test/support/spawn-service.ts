@@ -9,13 +9,16 @@ export const BROKER_BIN = fileURLToPath(new URL('../../bin/jpp-broker.js', impor
 
 export interface SpawnedService {
   readonly url: string;
+  /** What it printed up to its "listening on" line, the banner included. */
+  readonly banner: string;
   readonly child: ChildProcess;
   /** Stops the process (SIGTERM) and waits for it to exit. */
   stop(): Promise<void>;
 }
 
 export async function spawnService(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<SpawnedService> {
-  const child = spawn(process.execPath, [BROKER_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A test stops its services at once, unless it is about the drain on SIGTERM (JPP_DRAIN_SECONDS given).
+  const child = spawn(process.execPath, [BROKER_BIN, ...args], { env: { JPP_DRAIN_SECONDS: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start: ${out}`)), timeoutMs);
@@ -33,6 +36,7 @@ export async function spawnService(args: readonly string[], env: NodeJS.ProcessE
   });
   return {
     url,
+    banner: out,
     child,
     stop: async () => {
       if (child.exitCode !== null) return;

@@ -13,7 +13,7 @@ import type { Writable } from 'node:stream';
 import type { LogEvent } from 'kysely';
 import { inject } from 'vitest';
 import { loadConfig } from '../../broker/config/config.js';
-import { createBroker, type Broker } from '../../broker/app/create-broker.js';
+import { createBroker, type Broker, type BrokerOptions } from '../../broker/app/create-broker.js';
 import type { DatabaseTarget } from '../../broker/db/database.js';
 import { createLogger } from '../../broker/http/logger.js';
 import { DEMO_PEOPLE } from '../../broker/demo/demo-platform.js';
@@ -77,6 +77,9 @@ export interface TestBrokerOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Production mode (no demo seed, issuer or custodian): `env` must then hold the production secrets. */
   readonly production?: boolean;
+  /** The process's metrics registry and tracer (telemetry tests). */
+  readonly metrics?: BrokerOptions['metrics'];
+  readonly tracer?: BrokerOptions['tracer'];
 }
 
 export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
@@ -100,6 +103,8 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
     database: target,
     now: () => clock.now,
     ...(options.queryLog ? { queryLog: options.queryLog } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.tracer ? { tracer: options.tracer } : {}),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = broker.app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { inject } from 'vitest';
 import { loadPlatformsConfig } from '../../broker/config/platforms-config.js';
-import { createPlatforms, type PlatformBroker, type PlatformsBroker } from '../../broker/app/create-platforms.js';
+import { createPlatforms, type PlatformBroker, type PlatformsBroker, type PlatformsOptions } from '../../broker/app/create-platforms.js';
 import type { DatabaseTarget } from '../../broker/db/database.js';
 import { createLogger } from '../../broker/http/logger.js';
 import { demoPlatformOf } from '../../broker/demo/demo-platforms.js';
@@ -41,7 +41,9 @@ export interface TestPlatforms {
   close(): Promise<void>;
 }
 
-export async function startTestPlatforms(options: { ids?: readonly string[]; env?: Readonly<Record<string, string>> } = {}): Promise<TestPlatforms> {
+export async function startTestPlatforms(
+  options: { ids?: readonly string[]; env?: Readonly<Record<string, string>>; lifecycle?: PlatformsOptions['lifecycle']; metrics?: PlatformsOptions['metrics'] } = {},
+): Promise<TestPlatforms> {
   const ids = options.ids ?? ['jpp-sittard-geleen', 'jpt-hollands-midden'];
   const dataDir = mkdtempSync(join(tmpdir(), 'jpp-test-platforms-'));
   const config = loadPlatformsConfig({ ...(options.env ?? {}), JPP_MODE: 'demo', DATA_DIR: dataDir, PORT: '0', JPP_PLATFORMS: ids.join(',') })!;
@@ -58,7 +60,13 @@ export async function startTestPlatforms(options: { ids?: readonly string[]; env
     }
   }
   const clock = { now: new Date() };
-  const platforms = await createPlatforms(config, { logger: createLogger({ level: 'silent' }), databases, now: () => clock.now });
+  const platforms = await createPlatforms(config, {
+    logger: createLogger({ level: 'silent' }),
+    databases,
+    now: () => clock.now,
+    ...(options.lifecycle ? { lifecycle: options.lifecycle } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
   const server: Server = await new Promise((resolve, reject) => {
     const s = platforms.app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
   });
