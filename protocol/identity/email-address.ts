@@ -1,0 +1,13 @@
+/**
+ * An e-mail address (RFC 5322's addr-spec, as people type it): something, an @, a domain
+ * with a dot and a top-level domain of two or more letters. Loose on purpose: a detector must
+ * rather refuse an odd address than let a real one through.
+ */
+import { spansOf, type TextSpan } from './text-span.js';
+
+const EMAIL = /[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[A-Za-z]{2,}/g;
+
+/** Every e-mail address in `text`. */
+export function findEmailAddresses(text: string): TextSpan[] {
+  return spansOf(text, EMAIL);
+}
