@@ -5,7 +5,7 @@
  *
  * A name is written as a first name or initials, optional tussenvoegsels, and a surname with
  * a capital: Jan Jansen, J. de Vries, J.P. van der Berg, Sanne van den Heuvel-Bakker,
- * Mohamed El Amrani. Capitalised words that are not names in this domain (laws, bodies,
+ * Mohamed El Amrani, Ö. d'Hondt. Capitalised words that are not names in this domain (laws, bodies,
  * months, sentence openers: Wet, Besluit, Rechtbank, Raad, Per, Vanaf) do not count.
  * A surname alone (Jansen, 12-03-2011) is not recognised: it cannot be told from a word
  * that opens a sentence. A date of birth is named by geboren, geb., geboortedatum, DOB,
@@ -13,8 +13,8 @@
  */
 import type { TextSpan } from './text-span.js';
 
-const CAPITALISED = "[A-ZÀ-ÖØ-Ý][a-zß-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Ý][a-zß-öø-ÿ'’]+)?";
-const INITIALS = '(?:[A-Z]\\.\\s?){1,4}';
+const CAPITALISED = "(?:[dlDL]['’])?[A-ZÀ-ÖØ-Ý][a-zß-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Ý][a-zß-öø-ÿ'’]+)?";
+const INITIALS = '(?:[A-ZÀ-ÖØ-Ý]\\.\\s?){1,4}';
 const TUSSENVOEGSEL = "(?:van|de|der|den|het|ter|ten|te|op|in|'t|’t|la|le|du|da|di|von|vd|v\\.d\\.)";
 /** First name(s) or initials, tussenvoegsels, a surname. */
 const NAME = `(?:${INITIALS}|${CAPITALISED}\\s+)(?:${TUSSENVOEGSEL}\\s+)*${CAPITALISED}`;
