@@ -10,7 +10,8 @@
 import type { Kysely } from 'kysely';
 import { actorOf } from '../logboek/log-entry.js';
 import type { Database } from '../db/database.js';
-import { validationError } from '../errors/app-error.js';
+import { identityDetected, validationError } from '../errors/app-error.js';
+import { findIdentityValues } from '../../protocol/identity/identity-detector.js';
 import { requirePerson, type Principal } from '../auth/principal.js';
 import type { Platform } from '../platform/platform.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
@@ -26,6 +27,9 @@ export interface DisclosureService {
   list(principal: Principal, query: Record<string, unknown>, traceId: string): Promise<DisclosurePage>;
 }
 
+/** The filters a person types: a case number, and a grondslag as it reads. */
+const FILTER_TEXT_FIELDS = new Map([['caseRef', 'identifier'], ['grondslag', 'prose']] as const);
+
 export function createDisclosureService(deps: {
   db: Kysely<Database>;
   platform: Platform;
@@ -39,6 +43,8 @@ export function createDisclosureService(deps: {
       const startedAt = deps.now();
       const person = requirePerson(principal, deps.platform, 'read-disclosures');
       const params: Record<string, unknown> = { ...query };
+      const leaks = findIdentityValues(params, FILTER_TEXT_FIELDS);
+      if (leaks.length > 0) throw identityDetected(leaks);
       const errors = deps.querySchemas.validate('disclosure-filter', params);
       if (errors.length > 0) throw validationError(errors);
       const p = params as {

@@ -15,7 +15,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { AppError, validationError } from '../errors/app-error.js';
+import { AppError, identityDetected, validationError } from '../errors/app-error.js';
+import { findIdentityValues } from '../../protocol/identity/identity-detector.js';
 import { requirePerson, type Principal } from '../auth/principal.js';
 import type { Platform } from '../platform/platform.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
@@ -252,6 +253,8 @@ export function createRightsService(deps: {
     async placeHold(principal, body, traceId) {
       const startedAt = deps.now();
       const person = requirePerson(principal, platform, 'rights');
+      const leaks = findIdentityValues(body, new Set(['caseRef']));
+      if (leaks.length > 0) throw identityDetected(leaks);
       check('rights#/$defs/legalHoldRequest', body);
       const req = body as { caseId?: string; caseRef?: string; subject?: string | string[]; reason: string };
       const hashes = req.subject !== undefined ? hashSubjectInput(req.subject, '/subject', deps.hashSubject) : [];

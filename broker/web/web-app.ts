@@ -29,6 +29,7 @@ import type { LogboekReadService } from '../logboek/logboek-read.service.js';
 import type { DemoPerson } from '../demo/demo-platform.js';
 import { AppError } from '../errors/app-error.js';
 import { assetRoutes } from './assets.js';
+import { limitJsonDepth } from '../http/json-depth.js';
 import { KyselySessionStore } from './web-session-store.js';
 import { createWebContext, LoginRequired, webErrorHandler } from './web-context.js';
 import { createOidcLogin } from './oidc-login.js';
@@ -141,7 +142,7 @@ export function webRoutes(deps: WebDeps): Router {
   });
   // The rule editor posts 9 fields per rule; 1000 rules at most.
   r.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 10_000 }));
-  r.use('/web-api', express.json({ limit: '64kb', strict: true }));
+  r.use('/web-api', express.json({ limit: '64kb', strict: true }), limitJsonDepth());
   r.use(csrfSynchronisedProtection);
   const ctx = createWebContext(deps.platform, (req) => generateToken(req), deps.config.publicUrl, cookie.name, deps.basePath ?? '', cookie.path);
 
