@@ -160,4 +160,17 @@ describe('speed', () => {
     expect(findIdentityInProse(text)).toBeNull();
     expect(performance.now() - started).toBeLessThan(1000);
   });
+
+  it.each([
+    ['one long run of digits', '1'.repeat(500_000)],
+    ['one long token without @', 'Ab1-_'.repeat(100_000)],
+    ['digit groups', '1.'.repeat(250_000)],
+    ['international prefixes', '+0'.repeat(250_000)],
+    ['dates without names', '12-03-2025 '.repeat(45_000)],
+  ])('reads 500 kB of %s in linear time (well under two seconds)', (_label, text) => {
+    const started = performance.now();
+    findIdentityInProse(text);
+    identityReason(text);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
 });
