@@ -7,7 +7,8 @@
  * - Entries never carry the subject hash.
  * - Every read is itself a logboek entry, written in the read's transaction.
  */
-import { validationError } from '../errors/app-error.js';
+import { identityDetected, validationError } from '../errors/app-error.js';
+import { findIdentityValues } from '../../protocol/identity/identity-detector.js';
 import type { Principal } from '../auth/principal.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { listDisclosures, type DisclosureRow, type Outcome } from './disclosure.repository.js';
@@ -22,6 +23,9 @@ export interface DisclosureService {
   list(principal: Principal, query: Record<string, unknown>, traceId: string): Promise<DisclosurePage>;
 }
 
+/** The filters a person types: a case number, and a grondslag as it reads. */
+const FILTER_TEXT_FIELDS = new Map([['caseRef', 'identifier'], ['grondslag', 'prose']] as const);
+
 export function createDisclosureService(deps: {
   uow: UnitOfWork;
   /** A registry that coerces types: query-string values arrive as strings. */
@@ -31,6 +35,8 @@ export function createDisclosureService(deps: {
     list: (principal, query, traceId) =>
       deps.uow.asPerson(principal, { capability: 'read-disclosures' }, traceId, async (w) => {
       const params: Record<string, unknown> = { ...query };
+      const leaks = findIdentityValues(params, FILTER_TEXT_FIELDS);
+      if (leaks.length > 0) throw identityDetected(leaks);
       const errors = deps.querySchemas.validate('disclosure-filter', params);
       if (errors.length > 0) throw validationError(errors);
       const p = params as {

@@ -19,6 +19,8 @@ import type { MonitoringService } from '../monitoring/monitoring.service.js';
 import type { RetentionService } from '../retention/retention.service.js';
 import { authenticate } from './authenticate.js';
 import { createBaseApp } from './base-app.js';
+import { limitJsonDepth } from './json-depth.js';
+import { refuseIdentityInPath } from './refuse-identity-in-path.js';
 import { custodianRoutes } from './routes/custodian.routes.js';
 import type { CustodianService } from '../custodian/custodian.service.js';
 import { signalRoutes } from './routes/signals.routes.js';
@@ -82,7 +84,8 @@ export function createHttpApp(deps: HttpDeps): Express {
     if (deps.custodian) app.use('/custodian/v1', custodianRoutes(deps.custodian, deps.verifyToken));
 
     const v1 = express.Router();
-    v1.use(express.json({ limit: '1mb', strict: true }));
+    v1.use(refuseIdentityInPath);
+    v1.use(express.json({ limit: '1mb', strict: true }), limitJsonDepth());
     if (deps.clientCertificates) v1.use(deps.clientCertificates);
     v1.use(authenticate(deps.verifyToken));
     v1.use(signalRoutes(deps.signals));

@@ -1,7 +1,8 @@
 /**
  * Operational logs: pino JSON. Never an identity, pseudonym, subject hash, signal ref,
  * case reference or token (AVG art. 5(1)(f), art. 32): request bodies are not logged,
- * URLs are logged without path parameters or query values, the Authorization header is
+ * URLs are logged without query values and with every path segment that is not a route's
+ * own word redacted, the Authorization header is
  * redacted, and errors are logged without the database's `detail` (which can hold values).
  */
 import type { IncomingMessage } from 'node:http';
@@ -30,10 +31,27 @@ export const REDACT_PATHS = [
   '*.body',
 ];
 
+/**
+ * What a path segment may look like to be logged as it is: a route's own word (`cases`,
+ * `legal-holds`, `openapi.json`), an API version, or a number of up to four digits (a policy
+ * version). Anything else (ids, refs, case numbers, and whatever identity someone pasted
+ * into a URL: `/v1/cases/111222333`) may be a value, and is logged as [redacted].
+ */
+const ROUTE_WORD = /^(?:[a-z][a-z-]{0,39}(?:\.[a-z]{1,8}){0,2}|v\d{1,2}|\d{1,4})$/;
+
+/** The path with every segment that is not a route word redacted (see ROUTE_WORD). */
+export function redactPath(path: string): string {
+  return path
+    .replace(/^(\/(?:p\/[^/]+\/)?v1\/signals\/)[^/]+/, `$1${REDACTED}`)
+    .split('/')
+    .map((segment) => (segment === '' || segment === REDACTED || ROUTE_WORD.test(segment) ? segment : REDACTED))
+    .join('/');
+}
+
 /** `/v1/signals/abc?x=1` -> `/v1/signals/[redacted]?x=[redacted]`: routes stay readable, values go. */
 export function redactUrl(url: string): string {
   const [path = '', query] = url.split('?', 2);
-  const safePath = path.replace(/^(\/v1\/signals\/)[^/]+/, `$1${REDACTED}`);
+  const safePath = redactPath(path);
   if (query === undefined) return safePath;
   const keys = query.split('&').map((kv) => `${kv.split('=', 1)[0]}=${REDACTED}`);
   return `${safePath}?${keys.join('&')}`;

@@ -6,6 +6,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, type ErrorCode } from '../errors/app-error.js';
 import { RETRY_AFTER_SECONDS, unavailableProblem } from '../db/database-faults.js';
+import { redactPath } from './logger.js';
 
 export const PROBLEM_TYPE_BASE = 'tag:jpp-broker,2026:problem:';
 
@@ -52,7 +53,7 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
       title: known.title,
       status: known.status,
       detail: known.message,
-      instance: req.path.startsWith('/v1/signals/') ? '/v1/signals/{ref}' : req.path,
+      instance: req.path.startsWith('/v1/signals/') ? '/v1/signals/{ref}' : redactPath(req.path),
       ...(traceId ? { traceId } : {}),
       ...(known.errors.length > 0 ? { errors: known.errors } : {}),
     });

@@ -27,7 +27,8 @@ import { basename } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { Database, Executor } from '../db/database.js';
-import { AppError, validationError } from '../errors/app-error.js';
+import { AppError, identityDetected, validationError } from '../errors/app-error.js';
+import { findIdentityValues, type ValueKind } from '../../protocol/identity/identity-detector.js';
 import type { PersonPrincipal, Principal } from '../auth/principal.js';
 import { roleHas, type Platform } from '../platform/platform.js';
 import type { SchemaName, SchemaRegistry, FieldError } from '../../protocol/schemas/schema-registry.js';
@@ -124,6 +125,11 @@ export interface PolicyLifecycleService {
   simulate(principal: Principal, version: string, body: unknown): Promise<Versioned<Explanation>>;
 }
 
+/** What a privacy officer types into a policy request: prose (notes, grondslagen, CSV texts) and vocabulary ids. */
+const POLICY_TEXT_FIELDS: ReadonlyMap<string, ValueKind> = new Map<string, ValueKind>([
+  ...['note', 'grondslag', 'rulesText', 'testsText', 'source'].map((f) => [f, 'prose'] as const),
+  ...['id', 'role', 'doel', 'partner', 'category', 'action', 'member', 'group', 'rule'].map((f) => [f, 'identifier'] as const),
+]);
 const PREVIEW_VALID_MS = 24 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -151,6 +157,8 @@ export function createPolicyLifecycleService(deps: {
   const manager = (principal: Principal): Promise<PersonPrincipal> => deps.gate.person(db, principal, { capability: 'manage-policy' });
 
   const check = <T>(schemas: SchemaRegistry, name: SchemaName, data: unknown): T => {
+    const leaks = findIdentityValues(data, POLICY_TEXT_FIELDS);
+    if (leaks.length > 0) throw identityDetected(leaks);
     const errors = schemas.validate(name, data);
     if (errors.length > 0) throw validationError(errors);
     return data as T;

@@ -7,7 +7,8 @@
  * - A subject arrives as pseudonym(s) and is stored as hashes only.
  * - Placing and releasing are each logged in their transaction; a released hold stays on record.
  */
-import { AppError, validationError } from '../errors/app-error.js';
+import { AppError, identityDetected, validationError } from '../errors/app-error.js';
+import { findIdentityValues } from '../../protocol/identity/identity-detector.js';
 import type { Principal } from '../auth/principal.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import type { SubjectHasher } from '../subjects/subject-hash.js';
@@ -27,6 +28,9 @@ export function createLegalHoldService(deps: { uow: UnitOfWork; schemas: SchemaR
   return {
     placeHold: (principal, body, traceId) =>
       deps.uow.asPerson(principal, { capability: 'rights' }, traceId, async (w) => {
+        // A case number is typed by a person: no identity may hide in it (protocol/identity).
+        const leaks = findIdentityValues(body, new Set(['caseRef']));
+        if (leaks.length > 0) throw identityDetected(leaks);
         const errors = deps.schemas.validate('rights#/$defs/legalHoldRequest', body);
         if (errors.length > 0) throw validationError(errors);
         const req = body as { caseId?: string; caseRef?: string; subject?: string | string[]; reason: string };

@@ -3,6 +3,8 @@
  * voorzitters, privacy officers and juristen (docs/web.md).
  *
  * Invariants:
+ * - A session row is stored only when someone logs in (or starts an OpenID Connect login):
+ *   a visitor's page views store nothing.
  * - Pages call the services in process with the session's principal; every access check,
  *   validation and logboek entry of the API applies unchanged.
  * - Sessions live in the database (web_sessions); the cookie is httpOnly, SameSite=Lax,
@@ -11,12 +13,13 @@
  *   (and path), and its sessions live in its own database under its own secret: a session of
  *   one platform is never valid at another.
  * - Every state-changing request (POST) carries the session's CSRF token (csrf-sync,
- *   synchronizer token pattern): forms as `_csrf`, scripts as `x-csrf-token`.
+ *   synchronizer token pattern): forms as `_csrf`, scripts as `x-csrf-token`; before login,
+ *   the login form's signed double-submit token (login-csrf.ts).
  * - A Content-Security-Policy allows scripts from this origin only: no inline script.
  * - No identity ever reaches the server: identity inputs have no name and are
  *   pseudonymised in the browser (client/pseudonymise.ts).
  */
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import session from 'express-session';
 import { csrfSync } from 'csrf-sync';
 import type { Kysely } from 'kysely';
@@ -29,7 +32,9 @@ import type { LogboekReadService } from '../logboek/logboek-read.service.js';
 import type { DemoPerson } from '../demo/demo-platform.js';
 import { AppError } from '../errors/app-error.js';
 import { assetRoutes } from './assets.js';
+import { limitJsonDepth } from '../http/json-depth.js';
 import { KyselySessionStore } from './web-session-store.js';
+import { createLoginCsrf } from './login-csrf.js';
 import { createWebContext, LoginRequired, webErrorHandler } from './web-context.js';
 import { createOidcLogin } from './oidc-login.js';
 import type { WebCustodian } from './web-custodian.js';
@@ -141,9 +146,17 @@ export function webRoutes(deps: WebDeps): Router {
   });
   // The rule editor posts 9 fields per rule; 1000 rules at most.
   r.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 10_000 }));
-  r.use('/web-api', express.json({ limit: '64kb', strict: true }));
-  r.use(csrfSynchronisedProtection);
-  const ctx = createWebContext(deps.platform, (req) => generateToken(req), deps.config.publicUrl, cookie.name, deps.basePath ?? '', cookie.path);
+  r.use('/web-api', express.json({ limit: '64kb', strict: true }), limitJsonDepth());
+  // Before login there is no session (no row is stored for a visitor): the login form carries a
+  // signed double-submit token instead of the session's (login-csrf.ts).
+  const loginCsrf = createLoginCsrf({ secret: deps.config.sessionSecret, cookieName: `${cookie.name}-login`, cookiePath: cookie.path, secure: deps.config.secureCookies });
+  r.use((req, res, next) => {
+    if (req.session.user || ['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return csrfSynchronisedProtection(req, res, next);
+    if (loginCsrf.verify(req)) return next();
+    next(Object.assign(new Error('invalid csrf token'), { code: 'EBADCSRFTOKEN', status: 403 }));
+  });
+  const csrfToken = (req: Request): string => (req.session.user ? generateToken(req) : loginCsrf.issue(req, req.res!));
+  const ctx = createWebContext(deps.platform, csrfToken, deps.config.publicUrl, cookie.name, deps.basePath ?? '', cookie.path);
 
   // The browser's one call with pseudonymisation data: blinded elements to the custodian.
   r.post('/web-api/custodian/evaluate', async (req, res) => {

@@ -1,60 +1,72 @@
 /**
- * Refuses values that look like identities in fields meant to be opaque (refs, batch
- * and case references). The broker takes minimal signals only (AVG art. 5(1)(c)); an
- * adapter whose mapping leaks a BSN, e-mail address or birth date into a ref must fail
- * loudly instead of spreading it.
+ * The identity detector: refuses values that look like identities wherever a person or a
+ * partner types them (bodies, query strings, path segments, form fields, free text). The
+ * rules per kind of value are in identity-rules.ts; docs/identity-detection.md explains them.
+ * The broker, the adapters and the browser (broker/web/client) all import this module.
  *
  * Invariants:
  * - Reasons never repeat the value.
- * - A run of 8 digits counts too: spreadsheets drop a BSN's leading zero.
- * - Any full calendar date counts: a ref is no place for a date, and a birth date cannot
- *   be told apart from any other date.
+ * - Walking a body never recurses: a deeply nested body cannot overflow the stack here.
+ * - Fields with a strict format of their own (pseudonyms, typed dates) are not listed and
+ *   not scanned.
  */
 import type { FieldError } from '../schemas/schema-registry.js';
 import { passesElfproef } from '../pseudonymisation/elfproef.js';
+import { identityReasonFor, type ValueKind } from './identity-rules.js';
 
 export { passesElfproef };
+export { identityFormIn, identityReasonFor, IDENTITY_REASONS, type IdentityForm, type ValueKind } from './identity-rules.js';
 
-const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]{2,}/;
-// Digit groups joined by dots or spaces, as BSNs are written (123.456.782, 123 456 782).
-// Not across hyphens: a case number like ZVH-2026-0003 must not read as 20260003.
-const DIGIT_RUN = /\d+(?:[.\s]\d+)*/g;
-const ISO_DATE = /(?<!\d)(19|20)\d{2}[-/.]?(0[1-9]|1[0-2])[-/.]?(0[1-9]|[12]\d|3[01])(?!\d)/;
-const DUTCH_DATE = /(?<!\d)(0?[1-9]|[12]\d|3[01])[-/.](0?[1-9]|1[0-2])[-/.](19|20)\d{2}(?!\d)/;
-
-/** Why `value` looks like an identity, or null when it does not. */
+/** Why `value`, read as an identifier (a ref, a batch id, a case number), looks like an identity; null when it does not. */
 export function identityReason(value: string): string | null {
-  if (EMAIL.test(value)) return 'looks like an e-mail address';
-  for (const run of value.match(DIGIT_RUN) ?? []) {
-    const digits = run.replace(/[.\s]/g, '');
-    if ((digits.length === 9 || digits.length === 8) && passesElfproef(digits)) {
-      return 'looks like a BSN (passes the 11-proef)';
-    }
-  }
-  if (ISO_DATE.test(value) || DUTCH_DATE.test(value)) return 'looks like a date (possibly a date of birth)';
-  return null;
+  return identityReasonFor(value, 'identifier');
+}
+
+/** Why `value`, read as prose (a note, a grondslag, a rules text), looks like an identity; null when it does not. */
+export function findIdentityInProse(value: string): string | null {
+  return identityReasonFor(value, 'prose');
+}
+
+/** What each field holds, by property name; a plain set means identifiers. */
+export type IdentityFields = ReadonlySet<string> | ReadonlyMap<string, ValueKind>;
+
+const FIELD_ADVICE: Record<ValueKind, string> = {
+  identifier: 'this field must be opaque',
+  prose: 'write no identity in this text',
+};
+
+/** A field error for `value` at `pointer` read as `kind`, or null. */
+export function identityError(pointer: string, value: string, kind: ValueKind): FieldError | null {
+  const reason = identityReasonFor(value, kind);
+  return reason ? { pointer: pointer || '/', detail: `${reason}; ${FIELD_ADVICE[kind]}` } : null;
 }
 
 /**
- * Walks a JSON value and reports every string at one of `fields` (by property name)
- * that looks like an identity. Fields with a strict format of their own (pseudonyms,
- * typed dates) are not listed and not scanned.
+ * Walks a JSON value and reports every string at one of `fields` (by property name, also
+ * inside arrays under that name) that looks like an identity, with its JSON Pointer
+ * (RFC 6901). Iterative: the depth of a body does not matter.
  */
-export function findIdentityValues(body: unknown, fields: ReadonlySet<string>): FieldError[] {
+export function findIdentityValues(body: unknown, fields: IdentityFields): FieldError[] {
+  const kindOf = (key: string | null): ValueKind | undefined =>
+    key === null ? undefined : fields instanceof Map ? fields.get(key) : (fields as ReadonlySet<string>).has(key) ? 'identifier' : undefined;
   const found: FieldError[] = [];
-  const walk = (value: unknown, pointer: string, key: string | null): void => {
+  const stack: Array<{ value: unknown; pointer: string; key: string | null }> = [{ value: body, pointer: '', key: null }];
+  while (stack.length > 0) {
+    const { value, pointer, key } = stack.pop()!;
     if (typeof value === 'string') {
-      if (key !== null && fields.has(key)) {
-        const reason = identityReason(value);
-        if (reason) found.push({ pointer: pointer || '/', detail: `${reason}; this field must be opaque` });
-      }
+      const kind = kindOf(key);
+      const error = kind ? identityError(pointer, value, kind) : null;
+      if (error) found.push(error);
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => walk(v, `${pointer}/${i}`, key));
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], pointer: `${pointer}/${i}`, key });
     } else if (value !== null && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) walk(v, `${pointer}/${escapePointer(k)}`, k);
+      const entries = Object.entries(value);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, v] = entries[i]!;
+        stack.push({ value: v, pointer: `${pointer}/${escapePointer(k)}`, key: k });
+      }
     }
-  };
-  walk(body, '', null);
+  }
   return found;
 }
 

@@ -1,6 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { findIdentityValues, identityReason, passesElfproef } from '../../protocol/identity/identity-detector.js';
+import fc from 'fast-check';
+import {
+  findIdentityInProse,
+  findIdentityValues,
+  identityFormIn,
+  identityReason,
+  identityReasonFor,
+  passesElfproef,
+} from '../../protocol/identity/identity-detector.js';
 import { syntheticBsn } from '../support/synthetic.js';
+import corpus from '../fixtures/case-number-formats.json' with { type: 'json' };
+import {
+  birthDateForm,
+  bsnForm,
+  emailAddress,
+  iban,
+  identityInIdentifier,
+  identityInProse,
+  nameWithDate,
+  namedBirthDate,
+  phoneNumber,
+  postcodeAddress,
+} from '../fixtures/identity-forms.js';
 
 describe('11-proef', () => {
   it('accepts generated BSNs and rejects each with one digit changed', () => {
@@ -14,32 +35,142 @@ describe('11-proef', () => {
   it.each(['000000000', '12345678a', '1234567', '1234567890'])('rejects %s', (v) => expect(passesElfproef(v)).toBe(false));
 });
 
-describe('identity-looking values', () => {
+describe('identity-looking identifiers', () => {
+  const bsn = syntheticBsn();
   it.each([
-    ['bsn', () => syntheticBsn(), /BSN/],
-    ['bsn in text', () => `dossier ${syntheticBsn()} open`, /BSN/],
-    ['bsn with spaces', () => syntheticBsn().replace(/(\d{3})(?=\d)/g, '$1 '), /BSN/],
-    ['e-mail', () => 'a.b@c.nl', /e-mail/],
-    ['iso date', () => '2010-02-28', /date/],
-    ['compact date', () => 'ref20100228', /date/],
-    ['dutch date', () => '28-2-2010', /date/],
-  ])('flags %s', (_l, make, reason) => expect(identityReason(make())).toMatch(reason));
+    ['bsn', bsn, /BSN/],
+    ['bsn in text', `dossier ${bsn} open`, /BSN/],
+    ['bsn with spaces', bsn.replace(/(\d{3})(?=\d)/g, '$1 '), /BSN/],
+    ['bsn with hyphens', bsn.replace(/(\d{3})(?=\d)/g, '$1-'), /BSN/],
+    ['bsn as 4-2-3 with dots', `${bsn.slice(0, 4)}.${bsn.slice(4, 6)}.${bsn.slice(6)}`, /BSN/],
+    ['e-mail', 'a.b@c.nl', /e-mail/],
+    ['iso date', '2010-02-28', /date/],
+    ['compact date', 'ref20100228', /date/],
+    ['dutch date', '28-2-2010', /date/],
+    ['date with a month name', '28 februari 2010', /date/],
+    ['mobile number', '06-12345678', /phone/],
+    ['landline', '010-1234567', /phone/],
+    ['international number', '+44 20 7946 0958', /phone/],
+    ['postcode with house number', '1234ab12', /postcode/],
+    ['IBAN', 'NL91ABNA0417164300', /IBAN/],
+  ])('flags %s', (_l, value, reason) => expect(identityReason(value)).toMatch(reason));
 
-  it.each(['HALT-abcdefgh', 'zaak:2024:0001', 'k7Hq-Yz', 'x-1234', 'casus-0042'])('lets %s pass', (v) => {
+  it.each(['HALT-abcdefgh', 'zaak:2024:0001', 'k7Hq-Yz', 'x-1234', 'casus-0042', 'NL91ABNA1417164301', '1234AB', '0000012345'])('lets %s pass', (v) => {
     expect(identityReason(v)).toBeNull();
   });
 
   it('scans only the named fields and points at them without echoing the value', () => {
-    const bsn = syntheticBsn();
     const found = findIdentityValues({ ref: bsn, subject: bsn, list: [{ ref: 'ok' }, { ref: 'x@y.nl' }] }, new Set(['ref']));
     expect(found.map((f) => f.pointer)).toEqual(['/ref', '/list/1/ref']);
     expect(JSON.stringify(found)).not.toContain(bsn);
   });
+
+  it('reads each field by its kind: a date is refused in a ref, not in a note unless a name stands beside it', () => {
+    const fields = new Map([['ref', 'identifier'], ['note', 'prose']] as const);
+    expect(findIdentityValues({ ref: 'x-2026-03-12', note: 'per 12-03-2026 in werking' }, fields).map((f) => f.pointer)).toEqual(['/ref']);
+    const named = findIdentityValues({ note: 'Jan Jansen 12-03-2011' }, fields);
+    expect(named).toEqual([{ pointer: '/note', detail: expect.stringMatching(/name beside a date.*write no identity/) }]);
+  });
+
+  it('walks a body nested 100,000 levels deep without overflowing the stack', () => {
+    let deep: unknown = { ref: bsn };
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const found = findIdentityValues(deep, new Set(['ref']));
+    expect(found).toHaveLength(1);
+    expect(found[0]!.pointer).toBe(`${'/0'.repeat(100_000)}/ref`);
+  });
 });
 
-describe('case numbers', () => {
-  it('does not join digit groups across hyphens', () => {
-    expect(identityReason('ZVH-2026-0003')).toBeNull();
-    expect(identityReason('ZVH-20260003')).toMatch(/BSN/);
+describe('the corpus of case numbers that must pass', () => {
+  it.each(corpus.formats.map((f) => [f.value, f.system]))('accepts %s (%s) as an identifier', (value) => {
+    expect(identityFormIn(value, 'identifier')).toBeNull();
+  });
+  it.each(corpus.formats.map((f) => [f.value]))('accepts %s inside prose', (value) => {
+    expect(findIdentityInProse(`Casus ${value} besproken in het casusoverleg.`)).toBeNull();
+  });
+  it.each(corpus.prose.map((p) => [p]))('accepts the prose %s', (text) => {
+    expect(findIdentityInProse(text)).toBeNull();
+  });
+  it('accepts a gerechtshof number whose digits pass the 11-proef, only with its /01 suffix', () => {
+    let digits = '';
+    for (let n = 200_000_000; !digits; n++) if (passesElfproef(String(n))) digits = String(n);
+    const dotted = `${digits.slice(0, 3)}.${digits.slice(3, 6)}.${digits.slice(6)}`;
+    expect(identityReason(`${dotted}/01`)).toBeNull();
+    expect(identityReason(dotted)).toMatch(/BSN/);
+  });
+});
+
+describe('the corpus of identities that must not pass', () => {
+  const identifierContexts = [(x: string) => x, (x: string) => `ref-${x}`, (x: string) => `${x}-a`, (x: string) => `dossier ${x}`];
+  const proseContexts = [(x: string) => x, (x: string) => `Notitie: ${x} besproken.`, (x: string) => `Overleg (${x}) gepland`];
+
+  it.each([
+    ['BSN spellings', bsnForm],
+    ['dates of birth', birthDateForm],
+    ['e-mail addresses', emailAddress],
+    ['phone numbers', phoneNumber],
+    ['postcodes with house number', postcodeAddress(true)],
+    ['IBANs', iban],
+  ])('refuses %s in identifiers, in every context', (_label, arbitrary) => {
+    fc.assert(
+      fc.property(arbitrary as fc.Arbitrary<string>, fc.constantFrom(...identifierContexts), (identity, context) => {
+        expect(identityReasonFor(context(identity), 'identifier'), context(identity)).not.toBeNull();
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it.each([
+    ['BSN spellings', bsnForm],
+    ['names beside dates', nameWithDate],
+    ['dates called a date of birth', namedBirthDate],
+    ['e-mail addresses', emailAddress],
+    ['phone numbers', phoneNumber],
+    ['postcodes with house number', postcodeAddress(false)],
+    ['IBANs', iban],
+  ])('refuses %s in prose, in every context', (_label, arbitrary) => {
+    fc.assert(
+      fc.property(arbitrary as fc.Arbitrary<string>, fc.constantFrom(...proseContexts), (identity, context) => {
+        expect(findIdentityInProse(context(identity)), context(identity)).not.toBeNull();
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('lets no generated identity of any form pass, as identifier or as prose', () => {
+    fc.assert(fc.property(identityInIdentifier, (v) => identityReasonFor(v, 'identifier') !== null), { numRuns: 2000 });
+    fc.assert(fc.property(identityInProse, (v) => identityReasonFor(v, 'prose') !== null), { numRuns: 2000 });
+  });
+
+  it('never repeats the value in a reason', () => {
+    fc.assert(
+      fc.property(identityInProse, (v) => {
+        const reason = identityReasonFor(v, 'prose')!;
+        return !reason.includes(v) && !/\d{3}/.test(reason);
+      }),
+    );
+  });
+});
+
+describe('speed', () => {
+  it('reads a 500 kB rules text in well under a second', () => {
+    const line = 'p, r12, voorzitter, jpp-bevraging, politie, geweld, bevragen, allow, Wpg art. 19 lid 1 sub a (Stb. 2025, 80) per 1-3-2025\n';
+    const text = line.repeat(Math.ceil(500_000 / line.length));
+    const started = performance.now();
+    expect(findIdentityInProse(text)).toBeNull();
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it.each([
+    ['one long run of digits', '1'.repeat(500_000)],
+    ['one long token without @', 'Ab1-_'.repeat(100_000)],
+    ['digit groups', '1.'.repeat(250_000)],
+    ['international prefixes', '+0'.repeat(250_000)],
+    ['dates without names', '12-03-2025 '.repeat(45_000)],
+  ])('reads 500 kB of %s in linear time (well under two seconds)', (_label, text) => {
+    const started = performance.now();
+    findIdentityInProse(text);
+    identityReason(text);
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 });

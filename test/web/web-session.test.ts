@@ -56,17 +56,51 @@ describe('web sessions and forms', () => {
     expect(res.location).toBe(`/inloggen?terug=${encodeURIComponent('/logboek?partner=halt')}`);
   });
 
-  it('sets an httpOnly, SameSite=Lax session cookie (not Secure over http) and strict security headers', async () => {
-    const res = await client(tb.url).req('GET', '/inloggen');
+  it('sets an httpOnly, SameSite=Lax session cookie (not Secure over http) at login only, and strict security headers', async () => {
+    const c = client(tb.url);
+    const res = await c.req('GET', '/inloggen');
     expect(res.status).toBe(200);
-    expect(res.setCookie).toMatch(/^jpp-session=/);
+    // Before login only the login form's CSRF nonce, never a session.
+    expect(res.setCookie).toMatch(/^jpp-session-login=[A-Za-z0-9_-]{22};/);
     expect(res.setCookie).toMatch(/HttpOnly/);
     expect(res.setCookie).toMatch(/SameSite=Lax/);
     expect(res.setCookie).not.toMatch(/Secure/);
+    const login = await c.req('POST', '/inloggen', { _csrf: csrfOf(res.text), user: 'demo-jurist' });
+    expect(login.status).toBe(303);
+    expect(login.setCookie).toMatch(/^jpp-session=/);
+    expect(login.setCookie).toMatch(/HttpOnly/);
+    expect(login.setCookie).toMatch(/SameSite=Lax/);
+    expect(login.setCookie).not.toMatch(/Secure/);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(res.text).toContain('<html lang="nl"');
     expect(res.text).toContain('href="#inhoud"');
+  });
+
+  it('stores no session row for anonymous page views, and one at login', async () => {
+    const rows = async () => Number((await tb.broker.db.selectFrom('web_sessions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await rows();
+    const c = client(tb.url);
+    for (const path of ['/inloggen', '/', '/logboek?casus=x', '/inloggen?terug=%2Fbeleid', '/assets/css/site.css', '/niet-bestaand', '/inloggen']) {
+      const res = await c.req('GET', path);
+      expect(res.status).toBeLessThan(500);
+      expect(res.setCookie ?? '').not.toMatch(/^jpp-session=/);
+    }
+    expect(await rows()).toBe(before);
+    const page = await c.req('GET', '/inloggen');
+    expect((await c.req('POST', '/inloggen', { _csrf: csrfOf(page.text), user: 'demo-jurist' })).status).toBe(303);
+    expect(await rows()).toBe(before + 1);
+  });
+
+  it('refuses a login form with another browser\'s token, or a forged one', async () => {
+    const mine = client(tb.url);
+    const theirs = client(tb.url);
+    await mine.req('GET', '/inloggen');
+    const token = csrfOf((await theirs.req('GET', '/inloggen')).text);
+    expect((await mine.req('POST', '/inloggen', { _csrf: token, user: 'demo-jurist' })).status).toBe(403);
+    const nonce = decodeURIComponent(mine.cookie.split('=')[1]!);
+    expect((await mine.req('POST', '/inloggen', { _csrf: `${nonce}.${'A'.repeat(43)}`, user: 'demo-jurist' })).status).toBe(403);
+    expect((await mine.req('GET', '/')).status).toBe(303);
   });
 
   it('refuses a login form without the CSRF token, and logs nobody in', async () => {
@@ -165,10 +199,15 @@ describe('web sessions behind https', () => {
   });
 
   it('uses a Secure __Host- cookie when the public address is https (TLS ended at a proxy)', async () => {
-    const res = await client(tb.url).req('GET', '/inloggen', undefined, { 'x-forwarded-proto': 'https' });
-    expect(res.setCookie).toMatch(/^__Host-jpp-session=/);
+    const c = client(tb.url);
+    const res = await c.req('GET', '/inloggen', undefined, { 'x-forwarded-proto': 'https' });
+    expect(res.setCookie).toMatch(/^__Host-jpp-session-login=/);
     expect(res.setCookie).toMatch(/; Secure/);
-    expect(res.setCookie).toMatch(/HttpOnly/);
+    expect(res.setCookie).toMatch(/Path=\/;/);
+    const login = await c.req('POST', '/inloggen', { _csrf: csrfOf(res.text), user: 'demo-jurist' }, { 'x-forwarded-proto': 'https' });
+    expect(login.setCookie).toMatch(/^__Host-jpp-session=/);
+    expect(login.setCookie).toMatch(/; Secure/);
+    expect(login.setCookie).toMatch(/HttpOnly/);
   });
 });
 

@@ -16,14 +16,16 @@
  *   elements), the key epoch and the doel.
  * - Nothing is sent unless every block holds a valid identity, and no youth twice.
  * - Nothing is sent while a named text field (a case number, a note) holds what looks like an
- *   identity (a BSN, a date, an e-mail address: the server's own identity-detector.ts), so a
- *   BSN typed into the wrong field does not leave the browser either. Forms without identity
- *   blocks get this guard with `data-guard-identity`.
+ *   identity, by the server's own rules (protocol/identity, bundled into this script): a case
+ *   number or other single-line field is read as an identifier, a note or grondslag (a
+ *   textarea, or a field named note, grondslag or *-grondslag) as prose. So a BSN typed into
+ *   the wrong field does not leave the browser either. Forms without identity blocks get
+ *   this guard with `data-guard-identity`.
  */
 import { IdentityNormalisationError, identityKey, type IdentityInput } from '../../../protocol/pseudonymisation/normalise-identity.js';
 import { createOprfClient, OprfVerificationError } from '../../../protocol/pseudonymisation/oprf-client.js';
 import { base64UrlToBytes, bytesToBase64Url } from '../../../protocol/pseudonymisation/voprf-suite.js';
-import { identityReason } from '../../../protocol/identity/identity-detector.js';
+import { identityReasonFor, type ValueKind } from '../../../protocol/identity/identity-detector.js';
 import { localUrl } from './base-path.js';
 
 const FIELD_MESSAGES: Record<string, string> = {
@@ -101,26 +103,34 @@ function identitiesOf(form: HTMLFormElement, blocks: HTMLElement[]): Uint8Array[
   });
 }
 
+/** How the server reads a form field: free text as prose, anything else as an identifier. */
+function kindOf(el: HTMLInputElement | HTMLTextAreaElement): ValueKind {
+  return el instanceof HTMLTextAreaElement || /(?:^|-)(?:note|grondslag)$/.test(el.name) ? 'prose' : 'identifier';
+}
+
+/** Fields a person types text into (not dates, numbers, choices or hidden values). */
+const TYPED_FIELDS = ['text', 'search', 'email', 'tel', 'url'].map((t) => `input[name][type="${t}"]`).concat('input[name]:not([type])', 'textarea[name]').join(', ');
+
 /**
  * The first named text field whose value looks like an identity, marked with a message that
  * names it; true when there was one (and the form must not be sent).
  */
 function identityInNamedField(form: HTMLFormElement): boolean {
-  for (const el of form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input[name]:not([type="hidden"]):not([type="radio"]):not([type="checkbox"]), textarea[name]')) {
+  for (const el of form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>(TYPED_FIELDS)) {
     const errorId = `${el.id}-guard-error`;
     form.querySelector<HTMLElement>(`[data-guard-error-for="${el.id}"]`)?.remove();
     const describedBy = (el.getAttribute('aria-describedby') ?? '').split(' ').filter((x) => x && x !== errorId);
     if (describedBy.length > 0) el.setAttribute('aria-describedby', describedBy.join(' '));
     else el.removeAttribute('aria-describedby');
     el.removeAttribute('aria-invalid');
-    if (!identityReason(el.value)) continue;
+    if (!identityReasonFor(el.value, kindOf(el))) continue;
     const label = (el.id ? form.querySelector<HTMLLabelElement>(`label[for="${el.id}"]`)?.textContent : null)?.trim() ?? 'dit veld';
     const box = document.createElement('p');
     box.className = 'utrecht-form-field-error-message';
     box.setAttribute('role', 'alert');
     box.dataset['guardErrorFor'] = el.id;
     box.id = errorId;
-    box.textContent = `"${label}" lijkt een identiteit te bevatten (een BSN, datum of e-mailadres). Daar hoort die niet: typ identiteiten alleen in de velden van de jongere. Er is niets verstuurd.`;
+    box.textContent = `"${label}" lijkt een identiteit te bevatten (zoals een BSN, een geboortedatum, een naam met datum, een e-mailadres, telefoonnummer, adres of rekeningnummer). Daar hoort die niet: typ identiteiten alleen in de velden van de jongere. Er is niets verstuurd.`;
     el.insertAdjacentElement('afterend', box);
     el.setAttribute('aria-invalid', 'true');
     el.setAttribute('aria-describedby', [...describedBy, errorId].join(' '));

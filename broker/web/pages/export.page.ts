@@ -91,7 +91,9 @@ export function exportPages(r: Router, ctx: WebContext, deps: { disclosures: Dis
         beleidshash: d.policyHash,
         trace: d.traceId,
       })),
-      { header: true, columns: ['tijd', 'logregel', 'vraag', 'gebruiker', 'organisatie', 'rol', 'doel', 'casus', 'toestemming', 'partner', 'uitkomst', 'categorieen', 'regels', 'grondslagen', 'beleidsversie', 'beleidshash', 'trace'] },
+      // escape_formulas: a cell starting with = + - @ (or a tab or CR) gets a leading ', so that a
+      // spreadsheet shows it as text instead of running it (CSV injection; a grondslag is typed text).
+      { header: true, escape_formulas: true, columns: ['tijd', 'logregel', 'vraag', 'gebruiker', 'organisatie', 'rol', 'doel', 'casus', 'toestemming', 'partner', 'uitkomst', 'categorieen', 'regels', 'grondslagen', 'beleidsversie', 'beleidshash', 'trace'] },
     );
     res.type('text/csv; charset=utf-8').attachment('bevragingen.csv').send(csv);
   });

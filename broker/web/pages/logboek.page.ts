@@ -67,12 +67,12 @@ export function logboekPages(r: Router, ctx: WebContext, deps: { disclosures: Di
     try {
       result = await deps.disclosures.list(ctx.principal(req), serviceQuery(v, { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }), ctx.traceId(res));
     } catch (err) {
-      if (!(err instanceof AppError) || err.code !== 'validation') throw err;
+      if (!(err instanceof AppError) || (err.code !== 'validation' && err.code !== 'identity-detected')) throw err;
       problem = errorMessage(err);
     }
     const p = ctx.platform;
     const name = (list: ReadonlyArray<{ id: string; name: string }>, id: string): string => list.find((x) => x.id === id)?.name ?? id;
-    const filters = html`<form method="get" action="${ctx.href(`/logboek`)}" class="filters">
+    const filters = html`<form method="get" action="${ctx.href(`/logboek`)}" class="filters" data-guard-identity>
 <fieldset><legend>Filters</legend>
 <div class="form-grid">
   <div class="field"><label for="f-van">Van (datum)</label><input type="date" id="f-van" name="van" value="${v.van ?? ''}"></div>
@@ -116,6 +116,7 @@ ${rows.map(
     ctx.render(req, res, {
       title: 'Logboek',
       current: '/logboek',
+      scripts: ['pseudonymise'],
       status: problem ? 422 : 200,
       body: html`<p>Elke bevraging, ook "niet toegestaan", staat hier. Uw raadpleging wordt zelf ook gelogd.</p>
 ${filters}${problem ? alert('error', problem) : ''}${pager}${table}${rows.length > 10 ? pager : ''}

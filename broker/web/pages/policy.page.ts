@@ -140,6 +140,7 @@ ${diff.changed.length ? html`<h3>Gewijzigd</h3><ul data-diff-changed>${diff.chan
     ctx.render(req, res, {
       title: `Beleid versie ${d.id}`,
       current: '/beleid',
+      scripts: ['pseudonymise'],
       status,
       body: html`${problem ? alert('error', problem) : ''}${notice ? alert('ok', notice) : ''}
 <dl class="facts">
@@ -162,7 +163,7 @@ ${a.managePolicies && d.status === 'draft' && isAuthor
       ? html`<form method="post" action="${ctx.href(`/beleid/${d.id}/activeren`)}">${csrf}<div class="field"><label for="activeFrom">Actief vanaf (leeg: nu)</label><input type="datetime-local" id="activeFrom" name="activeFrom"></div>
 <button type="submit" class="utrecht-button utrecht-button--primary-action">Activeren</button></form>`
       : a.managePolicies && d.status === 'superseded'
-        ? html`<form method="post" action="${ctx.href(`/beleid/${d.id}/terugdraaien`)}" data-rollback>${csrf}
+        ? html`<form method="post" action="${ctx.href(`/beleid/${d.id}/terugdraaien`)}" data-rollback data-guard-identity>${csrf}
 <p>Deze versie was eerder actief. Terugdraaien maakt een nieuw concept met precies deze regels en tests; dat gaat, zoals elke wijziging, pas in na indienen, goedkeuring door een tweede privacy officer en activeren.</p>
 <div class="field"><label for="rollback-note">Toelichting (optioneel)</label><span class="hint" id="rollback-note-hint">Leeg: "Terug naar versie ${d.id}".</span><input type="text" id="rollback-note" name="note" aria-describedby="rollback-note-hint"></div>
 <button type="submit" class="utrecht-button utrecht-button--secondary-action">Terugdraaien naar deze versie: nieuw concept</button></form>`
@@ -173,7 +174,7 @@ ${a.managePolicies && d.status === 'draft' && isAuthor
 <p>${lint.errors} ${lint.errors === 1 ? 'fout' : 'fouten'}, ${lint.warnings} ${lint.warnings === 1 ? 'waarschuwing' : 'waarschuwingen'}, ${lint.infos} info. Fouten blokkeren het indienen.</p>
 ${general.length ? html`<ul data-lint-general>${general.map((x) => html`<li class="${x.severity === 'error' ? 'bad' : ''}">${SEVERITY[x.severity] ?? x.severity}: <span lang="en">${x.message}</span></li>`)}</ul>` : ''}
 ${editable
-  ? html`<form method="post" action="${ctx.href(`/beleid/${d.id}/regels`)}">${csrf}<input type="hidden" name="rowCount" value="${d.rules.length + 1}"><input type="hidden" name="expectedHash" value="${d.contentHash}">
+  ? html`<form method="post" action="${ctx.href(`/beleid/${d.id}/regels`)}" data-guard-identity>${csrf}<input type="hidden" name="rowCount" value="${d.rules.length + 1}"><input type="hidden" name="expectedHash" value="${d.contentHash}">
 ${ruleTable(d, findings, true)}
 <button type="submit" class="utrecht-button utrecht-button--primary-action">Regels opslaan</button></form>`
   : ruleTable(d, findings, false)}
@@ -232,6 +233,7 @@ ${ruleTable(d, findings, true)}
     ctx.render(req, res, {
       title: `Beoordelen: beleid versie ${d.id}`,
       current: '/beleid',
+      scripts: ['pseudonymise'],
       status,
       body: html`${problem ? alert('error', problem) : ''}
 <p>Auteur: ${d.author.id}. Toelichting: ${d.note || '–'}. <a href="${ctx.href(`/beleid/${d.id}`)}">Regels, lint, tests en verschil bekijken</a>.</p>
@@ -245,7 +247,7 @@ ${impact.changes.length ? html`<div class="table-wrap"><table class="utrecht-tab
 <thead><tr><th scope="col">Rol</th><th scope="col">Doel</th><th scope="col">Partner</th><th scope="col">Handeling</th><th scope="col">Was</th><th scope="col">Wordt</th><th scope="col">Aantal</th></tr></thead>
 <tbody>${impact.changes.map((c) => html`<tr><td>${c.role}</td><td>${c.doel}</td><td>${c.partner}</td><td>${c.action}</td><td>${c.before}</td><td>${c.after}${c.afterRules?.length ? ` (${c.afterRules.join(', ')})` : ''}</td><td>${c.count}</td></tr>`)}</tbody></table></div>` : ''}
 </section>
-<form method="post" action="${ctx.href(`/beleid/${d.id}/goedkeuren`)}">${csrf}<input type="hidden" name="previewId" value="${impact.previewId}">
+<form method="post" action="${ctx.href(`/beleid/${d.id}/goedkeuren`)}" data-guard-identity>${csrf}<input type="hidden" name="previewId" value="${impact.previewId}">
 <fieldset><legend>Goedkeuren</legend>
 ${opens
   ? html`${alert('warning', `Deze versie geeft nieuwe toegang: ${impact.newlyAllowed.total} bevragingen zouden nu wel beantwoord worden.`)}
@@ -253,7 +255,7 @@ ${opens
   : html`<p>Deze versie geeft geen nieuwe toegang.</p>`}
 <div class="field"><label for="approve-note">Toelichting (optioneel)</label><input type="text" id="approve-note" name="note"></div>
 <button type="submit" class="utrecht-button utrecht-button--primary-action">Goedkeuren</button></fieldset></form>
-<form method="post" action="${ctx.href(`/beleid/${d.id}/afwijzen`)}">${csrf}<fieldset><legend>Afwijzen</legend>
+<form method="post" action="${ctx.href(`/beleid/${d.id}/afwijzen`)}" data-guard-identity>${csrf}<fieldset><legend>Afwijzen</legend>
 <div class="field"><label for="reject-note">Reden (verplicht)</label><input type="text" id="reject-note" name="note"></div>
 <button type="submit" class="utrecht-button utrecht-button--secondary-action">Afwijzen</button></fieldset></form>`,
     });
