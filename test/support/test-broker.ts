@@ -77,6 +77,8 @@ export interface TestBrokerOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Production mode (no demo seed, issuer or custodian): `env` must then hold the production secrets. */
   readonly production?: boolean;
+  /** Listen on this port instead of a free one (when JPP_PUBLIC_URL must name the address beforehand, as an OpenID Provider's redirect URI does). */
+  readonly port?: number;
 }
 
 export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
@@ -102,7 +104,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
     ...(options.queryLog ? { queryLog: options.queryLog } : {}),
   });
   const server: Server = await new Promise((resolve, reject) => {
-    const s = broker.app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
+    const s = broker.app.listen(options.port ?? 0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const issuer = broker.devIssuer!;
