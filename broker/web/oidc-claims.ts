@@ -63,10 +63,14 @@ export function claimAt(claims: Claims, path: string): unknown {
   return value;
 }
 
-/** A claim's values: a string is one, an array gives its strings; anything else (absent, an object, a number) none. */
+/**
+ * A claim's values: a string is one, an array gives its strings, an object its keys (Keycloak's
+ * `organization` claim is `{"<alias>": {…}}`); anything else (absent, a number) none.
+ */
 export function stringsOf(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  if (value !== null && typeof value === 'object') return Object.keys(value);
   return [];
 }
 

@@ -40,7 +40,8 @@ describe('stringsOf and mappedIds', () => {
   it.each([
     ['a string is one value', 'jurist', ['jurist']],
     ['an array gives its strings only', ['a', 1, null, 'b', { c: 1 }], ['a', 'b']],
-    ['an object gives none', { roles: ['a'] }, []],
+    ['an object gives its keys (Keycloak organization)', { acme: {}, globex: { id: 'x' } }, ['acme', 'globex']],
+    ['a number gives none', 42, []],
     ['absent gives none', undefined, []],
   ])('%s', (_what, value, expected) => {
     expect(stringsOf(value)).toEqual(expected);

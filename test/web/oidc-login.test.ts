@@ -182,9 +182,10 @@ describeBrowser('web login through a Keycloak-like OpenID Provider (public clien
     await tearDown(s);
   });
 
-  const keycloakClaims = (roles: string[], organization = ['zvh-ln']) => ({
+  // Keycloak's organization claim (Organization Membership mapper): the aliases as an object's keys.
+  const keycloakClaims = (roles: string[], organization = 'zvh-ln') => ({
     realm_access: { roles: [...roles, 'offline_access', 'uma_authorization', 'default-roles-jpp'] },
-    organization,
+    organization: { [organization]: {} },
   });
 
   it('logs a registered jurist in: the page allows forms to the provider (only), and the role and organisation come from the register', async () => {
@@ -250,7 +251,7 @@ describeBrowser('web login through a Keycloak-like OpenID Provider (public clien
   });
 
   it('refuses an organisation the register does not give: the provider says politie, the register says the ZVH', async () => {
-    const user = await person(s, keycloakClaims(['jpp-jurist'], ['politie']), { organisation: 'zvh-limburg-noord', roles: ['jurist'] });
+    const user = await person(s, keycloakClaims(['jpp-jurist'], 'politie'), { organisation: 'zvh-limburg-noord', roles: ['jurist'] });
     const page = await newPage(s.browser);
     const { status } = await logIn(s, page, user, { expectForm: true });
     expect(status).toBe(403);
