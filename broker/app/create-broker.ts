@@ -52,9 +52,11 @@ import { inProcessCustodian, remoteCustodian } from '../web/web-custodian.js';
 import { demoPlatformOf } from '../demo/demo-platforms.js';
 import { createAccessGate, type AccessGate } from '../access/access-gate.js';
 import { createUnitOfWork, type UnitOfWork } from '../unit-of-work/unit-of-work.js';
-import { createPeopleService } from '../register/people.service.js';
-import { createOrganisationsService } from '../register/organisations.service.js';
-import { createAdaptersService } from '../register/adapters.service.js';
+import { createPeopleService, type PeopleService, type PersonToRegister } from '../register/people.service.js';
+import { createOrganisationsService, type OrganisationsService } from '../register/organisations.service.js';
+import { createAdaptersService, type AdaptersService } from '../register/adapters.service.js';
+import { bootstrapRegister } from '../register/register-bootstrap.js';
+import type { PersonView } from '../register/register-types.js';
 import type { Tracer } from '@opentelemetry/api';
 import type { Lifecycle } from '../http/lifecycle.js';
 import type { BrokerMetrics, Metrics } from '../telemetry/metrics.js';
@@ -80,6 +82,14 @@ export interface Broker {
   readonly gate: AccessGate;
   /** The unit of work every service acts in (broker/unit-of-work). */
   readonly uow: UnitOfWork;
+  /** The register of people, organisations and adapters (docs/register.md), as the API and the command line use it. */
+  readonly register: {
+    readonly people: PeopleService;
+    readonly organisations: OrganisationsService;
+    readonly adapters: AdaptersService;
+    /** Registers the first beheerders of an empty register (refused once it has one). */
+    bootstrap(people: readonly PersonToRegister[], traceId: string): Promise<PersonView[]>;
+  };
   /** The health check of /healthz: throws an `unavailable` AppError saying what is wrong. */
   health(): Promise<void>;
   /** Stops the retention schedule and the sequencer, then closes the database. */
@@ -264,6 +274,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       retention,
       gate,
       uow,
+      register: { people, organisations, adapters, bootstrap: (toRegister, traceId) => bootstrapRegister({ uow, platform, people }, toRegister, traceId) },
       health: () => checkHealth(db, () => sequencer.damage() ?? policyProblem(policy)),
       async close() {
         stopRetention();

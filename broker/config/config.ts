@@ -114,9 +114,35 @@ export interface WebConfig {
   readonly sessionSecret: string | undefined;
   readonly sessionMinutes: number;
   /** OpenID Connect login; absent in demo mode (demo users are picked) or when not configured. */
-  readonly oidc: { readonly issuer: string; readonly clientId: string; readonly clientSecret: string | undefined } | undefined;
+  readonly oidc: OidcConfig | undefined;
   /** The remote key custodian (production); demo mode uses the one in its own process. */
   readonly custodianUrl: string | undefined;
+}
+
+/**
+ * OpenID Connect login (docs/identity-providers.md): the provider, the client, the scopes, when
+ * to read userinfo, and how the provider's role and organisation claims map onto the platform's.
+ * The claims only narrow what the person register grants (oidc-login.ts).
+ */
+export interface OidcConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Unset: a public client, protected by PKCE alone. */
+  readonly clientSecret: string | undefined;
+  /** Space-separated, always with `openid` (JPP_OIDC_SCOPES). */
+  readonly scopes: string;
+  readonly userinfo: 'auto' | 'always' | 'never';
+  /** The provider's role or group claim (a name or dotted path) and its map to platform role ids. */
+  readonly roleClaim: ClaimMapping | undefined;
+  /** The provider's organisation claim and its map to platform organisation ids. */
+  readonly organisationClaim: ClaimMapping | undefined;
+}
+
+/** A claim (name or dotted path) and, when configured, a map from its values to platform ids. */
+export interface ClaimMapping {
+  readonly path: string;
+  /** Unset: the claim's values are platform ids themselves. */
+  readonly map: Readonly<Record<string, readonly string[]>> | undefined;
 }
 
 export { ConfigError };
@@ -149,6 +175,12 @@ export interface RawConfig {
   JPP_OIDC_ISSUER?: string;
   JPP_OIDC_CLIENT_ID?: string;
   JPP_OIDC_CLIENT_SECRET?: string;
+  JPP_OIDC_SCOPES: string;
+  JPP_OIDC_USERINFO: 'auto' | 'always' | 'never';
+  JPP_OIDC_ROLE_CLAIM?: string;
+  JPP_OIDC_ROLE_MAP?: string;
+  JPP_OIDC_ORG_CLAIM?: string;
+  JPP_OIDC_ORG_MAP?: string;
   JPP_CUSTODIAN_URL?: string;
   JPP_MTLS_PORT?: number;
   JPP_PKI_DIR?: string;
@@ -183,7 +215,8 @@ export const CONFIG_KEYS: ReadonlyArray<keyof RawConfig> = [
   'JPP_JWT_ISSUER', 'JPP_JWT_JWKS_URL', 'JPP_JWT_AUDIENCE', 'LOG_LEVEL', 'JPP_LOG_SIGNING_KEY', 'JPP_LOG_ORIGIN',
   'JPP_CHECKPOINT_ENTRIES', 'JPP_CHECKPOINT_SECONDS', 'JPP_SEQUENCER', ...QUOTA_KEYS,
   'JPP_PUBLIC_URL', 'JPP_WEB_SESSION_SECRET', 'JPP_WEB_SESSION_MINUTES', 'JPP_OIDC_ISSUER', 'JPP_OIDC_CLIENT_ID',
-  'JPP_OIDC_CLIENT_SECRET', 'JPP_CUSTODIAN_URL',
+  'JPP_OIDC_CLIENT_SECRET', 'JPP_OIDC_SCOPES', 'JPP_OIDC_USERINFO', 'JPP_OIDC_ROLE_CLAIM', 'JPP_OIDC_ROLE_MAP',
+  'JPP_OIDC_ORG_CLAIM', 'JPP_OIDC_ORG_MAP', 'JPP_CUSTODIAN_URL',
   'JPP_MTLS_PORT', 'JPP_PKI_DIR', 'JPP_TLS_CERT', 'JPP_TLS_KEY', 'JPP_TLS_CA', 'JPP_TLS_CRL', 'JPP_TLS_REVOKED_FILE', 'JPP_PARTNER_REGISTRY',
   'JPP_DRAIN_SECONDS', 'JPP_SHUTDOWN_TIMEOUT_SECONDS', 'JPP_METRICS_PORT', 'JPP_OTLP_ENDPOINT',
 ];
@@ -233,7 +266,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
       sequencer: c.JPP_SEQUENCER === 'on',
     },
     retentionIntervalSeconds: c.JPP_RETENTION_INTERVAL_SECONDS,
-    web: webConfigOf(c, subjectKey, basePath),
+    web: webConfigOf(c, subjectKey, basePath, label),
     transport: transportOf(c, dataDir, options.mtlsPortOffset ?? 0),
     basePath,
     requirePlatformClaim: options.requirePlatformClaim ?? false,
@@ -246,7 +279,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
   };
 }
 
-function webConfigOf(c: RawConfig, subjectKey: Buffer, basePath: string): WebConfig {
+function webConfigOf(c: RawConfig, subjectKey: Buffer, basePath: string, label: (key: string) => string): WebConfig {
   // Beside other platforms, a platform's pages live under its path prefix: so do its OpenID
   // Connect redirect URI and its links to itself.
   const publicUrl = `${(c.JPP_PUBLIC_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/+$/, '')}${basePath}`;
@@ -260,12 +293,42 @@ function webConfigOf(c: RawConfig, subjectKey: Buffer, basePath: string): WebCon
     secureCookies: publicUrl.startsWith('https://'),
     sessionSecret,
     sessionMinutes: c.JPP_WEB_SESSION_MINUTES,
-    oidc:
-      c.JPP_MODE !== 'demo' && c.JPP_OIDC_ISSUER
-        ? { issuer: c.JPP_OIDC_ISSUER, clientId: c.JPP_OIDC_CLIENT_ID!, clientSecret: c.JPP_OIDC_CLIENT_SECRET }
-        : undefined,
+    oidc: c.JPP_MODE !== 'demo' && c.JPP_OIDC_ISSUER ? oidcConfigOf(c, c.JPP_OIDC_ISSUER, label) : undefined,
     custodianUrl: c.JPP_CUSTODIAN_URL,
   };
+}
+
+function oidcConfigOf(c: RawConfig, issuer: string, label: (key: string) => string): OidcConfig {
+  const mapping = (path: string | undefined, map: string | undefined, key: 'JPP_OIDC_ROLE_MAP' | 'JPP_OIDC_ORG_MAP'): ClaimMapping | undefined =>
+    path === undefined ? undefined : { path, map: map === undefined ? undefined : parseClaimMap(map, label(key)) };
+  return {
+    issuer,
+    clientId: c.JPP_OIDC_CLIENT_ID!,
+    clientSecret: c.JPP_OIDC_CLIENT_SECRET,
+    scopes: c.JPP_OIDC_SCOPES,
+    userinfo: c.JPP_OIDC_USERINFO,
+    roleClaim: mapping(c.JPP_OIDC_ROLE_CLAIM, c.JPP_OIDC_ROLE_MAP, 'JPP_OIDC_ROLE_MAP'),
+    organisationClaim: mapping(c.JPP_OIDC_ORG_CLAIM, c.JPP_OIDC_ORG_MAP, 'JPP_OIDC_ORG_MAP'),
+  };
+}
+
+/** `{"provider value": "platform id" | ["platform id", …]}`; throws ConfigError naming the variable, never echoing its value. */
+function parseClaimMap(text: string, name: string): Record<string, readonly string[]> {
+  const bad = (why: string): ConfigError => new ConfigError(`invalid configuration:\n  ${name}: ${why}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw bad('is not JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw bad('must be a JSON object from a provider value to a platform id');
+  const map: Record<string, readonly string[]> = Object.create(null) as Record<string, readonly string[]>;
+  for (const [from, to] of Object.entries(parsed)) {
+    const ids = typeof to === 'string' ? [to] : Array.isArray(to) && to.length > 0 && to.every((x) => typeof x === 'string') ? (to as string[]) : undefined;
+    if (!ids || ids.some((id) => id.length === 0)) throw bad('each value must be a platform id, or a non-empty array of them');
+    map[from] = ids;
+  }
+  return map;
 }
 
 function transportOf(c: RawConfig, dataDir: string, mtlsPortOffset: number): TransportConfig {

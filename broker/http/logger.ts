@@ -1,9 +1,9 @@
 /**
  * Operational logs: pino JSON. Never an identity, pseudonym, subject hash, signal ref,
  * case reference or token (AVG art. 5(1)(f), art. 32): request bodies are not logged,
- * URLs are logged without query values and with every path segment that is not a route's
- * own word redacted, the Authorization header is
- * redacted, and errors are logged without the database's `detail` (which can hold values).
+ * URLs and redirects' Location headers are logged without query values and with every path
+ * segment that is not a route's own word redacted, the Authorization header is redacted, and
+ * errors are logged without the database's `detail` (which can hold values).
  */
 import type { IncomingMessage } from 'node:http';
 import { pino, type DestinationStream, type Logger } from 'pino';
@@ -76,12 +76,24 @@ interface LoggedRequest {
 }
 
 /**
+ * A response as status and headers, with a redirect's Location redacted like a request URL: it
+ * can carry tokens (RP-initiated logout's id_token_hint) and login state in its query. pino-http
+ * hands over the response it serialized already (status and headers); pino, the raw response.
+ */
+function serializeResponse(res: { statusCode?: number; headers?: Record<string, unknown>; getHeaders?: () => Record<string, unknown> }): Record<string, unknown> {
+  const headers = { ...(typeof res.getHeaders === 'function' ? res.getHeaders() : (res.headers ?? {})) };
+  if (typeof headers['location'] === 'string') headers['location'] = redactUrl(headers['location']);
+  return { statusCode: res.statusCode, headers };
+}
+
+/**
  * The serializers for requests and errors. pino-http applies its own unless given these,
  * so `http-app.ts` passes them too. A request is logged as id, method, redacted URL and
  * two headers: no query object, no path parameters, no body.
  */
 export const LOG_SERIALIZERS = {
   err: serializeError,
+  res: serializeResponse,
   req: (req: LoggedRequest) => ({
     id: req.id,
     method: req.method,

@@ -15,11 +15,15 @@
  * - Every state-changing request (POST) carries the session's CSRF token (csrf-sync,
  *   synchronizer token pattern): forms as `_csrf`, scripts as `x-csrf-token`; before login,
  *   the login form's signed double-submit token (login-csrf.ts).
- * - A Content-Security-Policy allows scripts from this origin only: no inline script.
+ * - A Content-Security-Policy allows scripts from this origin only: no inline script. Forms
+ *   go to this origin only, and where login goes through an OpenID Provider also to its
+ *   authorization and end-session endpoints' origins (nothing else).
+ * - Logging out ends the session in the database at once, and then, where the provider offers
+ *   it, the provider's session too (RP-initiated logout, login.page.ts).
  * - No identity ever reaches the server: identity inputs have no name and are
  *   pseudonymised in the browser (client/pseudonymise.ts).
  */
-import express, { Router, type Request, type RequestHandler } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import session from 'express-session';
 import { csrfSync } from 'csrf-sync';
 import type { Kysely } from 'kysely';
@@ -36,7 +40,7 @@ import { limitJsonDepth } from '../http/json-depth.js';
 import { KyselySessionStore } from './web-session-store.js';
 import { createLoginCsrf } from './login-csrf.js';
 import { createWebContext, LoginRequired, webErrorHandler } from './web-context.js';
-import { createOidcLogin } from './oidc-login.js';
+import { askRegister, createOidcLogin } from './oidc-login.js';
 import type { WebCustodian } from './web-custodian.js';
 import { loginPages } from './pages/login.page.js';
 import { homePage } from './pages/home.page.js';
@@ -78,17 +82,27 @@ export interface WebDeps {
   readonly platformClaim?: PlatformClaim;
 }
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "object-src 'none'",
-].join('; ');
+/**
+ * The pages' Content-Security-Policy. `form-action` also governs where a submitted form may be
+ * redirected (CSP Level 3; chromium enforces it), so the login form's 303 to the OpenID
+ * Provider, and the logout form's to its end-session endpoint, need the provider's origins:
+ * exactly those, and only where login goes through a provider.
+ */
+export function contentSecurityPolicy(formActionOrigins: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    ["form-action 'self'", ...formActionOrigins].join(' '),
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+const CSP = contentSecurityPolicy();
 
 /**
  * The session cookie's name and path. At the root: `jpp-session`, or `__Host-jpp-session` where
@@ -105,17 +119,38 @@ export function sessionCookieOf(web: WebConfig, platformId: string, basePath = '
 
 /** The headers of every page: scripts, styles and connections from this origin only; no framing, no caching. */
 export const pageHeaders: RequestHandler = (_req, res, next) => {
-  res.setHeader('Content-Security-Policy', CSP);
+  setPageHeaders(res, CSP);
+  next();
+};
+
+/** The same headers, with forms allowed to go on to the OpenID Provider's origins as well. */
+function pageHeadersWithProvider(origins: () => Promise<readonly string[]>): RequestHandler {
+  return async (_req, res, next) => {
+    setPageHeaders(res, contentSecurityPolicy(await origins()));
+    next();
+  };
+}
+
+function setPageHeaders(res: Response, csp: string): void {
+  res.setHeader('Content-Security-Policy', csp);
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'same-origin');
   res.setHeader('Cache-Control', 'no-store');
-  next();
-};
+}
 
 export function webRoutes(deps: WebDeps): Router {
   const r = Router();
   r.use(assetRoutes());
-  r.use(pageHeaders);
+  const oidc =
+    !deps.demoPeople && deps.config.oidc && deps.config.sessionSecret
+      ? createOidcLogin({
+          web: deps.config,
+          platform: deps.platform,
+          register: (personId) => askRegister(deps.db, personId, deps.now()),
+          ...(deps.platformClaim ? { platformClaim: deps.platformClaim } : {}),
+        })
+      : undefined;
+  r.use(oidc ? pageHeadersWithProvider(() => oidc.formActionOrigins()) : pageHeaders);
   if (!deps.config.sessionSecret) {
     // Production without OpenID Connect: the web interface says so instead of half-working.
     r.use((req, res, next) => {
@@ -167,7 +202,7 @@ export function webRoutes(deps: WebDeps): Router {
 
   loginPages(r, ctx, {
     ...(deps.demoPeople ? { demoPeople: deps.demoPeople } : {}),
-    ...(!deps.demoPeople && deps.config.oidc ? { oidc: createOidcLogin(deps.config, deps.platformClaim) } : {}),
+    ...(oidc ? { oidc } : {}),
   });
   homePage(r, ctx);
   screeningPages(r, ctx, { queries: deps.queries, custodian: deps.custodian });

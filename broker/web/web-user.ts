@@ -3,6 +3,9 @@
  * pages hand to the services. The pages call the services in process with this principal,
  * so every access check of the API applies to the web interface too (capabilities, the
  * person register, the policy).
+ *
+ * Outside demo mode the organisation and the role are the person register's (oidc-login.ts):
+ * one role per session; a person the register gives several roles chooses one at login.
  */
 import type { Request } from 'express';
 import type { PersonPrincipal } from '../auth/principal.js';
@@ -22,6 +25,19 @@ declare module 'express-session' {
     oidc?: { verifier: string; state: string; nonce: string; returnTo: string };
     /** The user's OpenID Connect access token, forwarded to a remote key custodian only. */
     accessToken?: string;
+    /** The user's ID token, kept only as RP-initiated logout's id_token_hint. */
+    idToken?: string;
+    /**
+     * Between the provider's callback and the person's choice, when the register (narrowed by
+     * the provider) gives them more than one role: who they are and the roles to choose from.
+     */
+    roleChoice?: {
+      person: Omit<WebUser, 'role'>;
+      roles: string[];
+      accessToken: string;
+      idToken: string;
+      returnTo: string;
+    };
     /** Exports this session made, by id (downloads are for their maker only). */
     exports?: string[];
   }

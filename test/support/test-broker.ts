@@ -80,6 +80,8 @@ export interface TestBrokerOptions {
   /** The process's metrics registry and tracer (telemetry tests). */
   readonly metrics?: BrokerOptions['metrics'];
   readonly tracer?: BrokerOptions['tracer'];
+  /** Listen on this port instead of a free one (when JPP_PUBLIC_URL must name the address beforehand, as an OpenID Provider's redirect URI does). */
+  readonly port?: number;
 }
 
 export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
@@ -107,7 +109,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
     ...(options.tracer ? { tracer: options.tracer } : {}),
   });
   const server: Server = await new Promise((resolve, reject) => {
-    const s = broker.app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
+    const s = broker.app.listen(options.port ?? 0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const issuer = broker.devIssuer!;
