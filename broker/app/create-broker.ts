@@ -6,7 +6,6 @@
  * One broker serves one platform. A process that serves several builds one broker per
  * platform (create-platforms.ts), each from its own config: nothing is shared between them.
  */
-import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import type { Kysely, LogEvent } from 'kysely';
 import { createRemoteJWKSet } from 'jose';
@@ -16,6 +15,7 @@ import { loadDemoSecrets } from '../config/demo-secrets.js';
 import { openDatabase, type Database, type DatabaseTarget } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
+import { packagePath } from '../../protocol/package-root.js';
 import { activityOf, loadPlatform, type Platform } from '../platform/platform.js';
 import { syncPlatform } from '../platform/platform.repository.js';
 import { createPolicyService, type PolicyService } from '../policy/policy.service.js';
@@ -51,7 +51,7 @@ import { webRoutes } from '../web/web-app.js';
 import { inProcessCustodian, remoteCustodian } from '../web/web-custodian.js';
 import { demoPlatformOf } from '../demo/demo-platforms.js';
 
-export const MODEL_FILE = fileURLToPath(new URL('../../policies/model.conf', import.meta.url));
+export const MODEL_FILE = packagePath('policies', 'model.conf');
 export const VERSION = '0.1.0';
 
 export interface Broker {

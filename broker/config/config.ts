@@ -14,6 +14,7 @@ import { ConfigError, parseEnv } from './parse-env.js';
 import { loadDemoSecrets, DEMO_ISSUER } from './demo-secrets.js';
 import type { CustodianQuotas } from '../custodian/custodian.service.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
+import { packageRoot } from '../../protocol/package-root.js';
 
 export type Mode = 'demo' | 'production';
 
@@ -147,6 +148,17 @@ export interface RawConfig {
   JPP_PARTNER_REGISTRY?: string;
 }
 
+/** The platform file when JPP_PLATFORM_FILE is unset: the demo platform's, inside the package. */
+export const DEFAULT_PLATFORM_FILE = 'policies/jpp-sittard-geleen.platform.json';
+
+/**
+ * Where a platform file is: a path the operator gave, from the working folder; the default
+ * inside the package, so that the demo and the commands start from any folder.
+ */
+export function platformFileOf(given: string | undefined, fallback: string = DEFAULT_PLATFORM_FILE): string {
+  return given ? resolve(given) : resolve(packageRoot(), fallback);
+}
+
 /** The quota variables, shared with the custodian's own config. */
 export const QUOTA_KEYS = [
   'JPP_QUOTA_ADAPTER_PER_MINUTE', 'JPP_QUOTA_ADAPTER_PER_DAY', 'JPP_QUOTA_PERSON_PER_MINUTE', 'JPP_QUOTA_PERSON_PER_DAY',
@@ -202,7 +214,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     host: c.HOST,
     databaseUrl: c.DATABASE_URL,
     dataDir,
-    platformFile: resolve(c.JPP_PLATFORM_FILE),
+    platformFile: platformFileOf(env['JPP_PLATFORM_FILE'], c.JPP_PLATFORM_FILE),
     subjectKey,
     jwt: { issuer, audience: c.JPP_JWT_AUDIENCE, jwksUrl },
     logLevel: c.LOG_LEVEL,

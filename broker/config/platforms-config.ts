@@ -20,7 +20,7 @@
  * - Without JPP_PLATFORMS nothing here applies: `loadConfig` reads the environment as always.
  */
 import { join, resolve } from 'node:path';
-import { CONFIG_KEYS, ConfigError, loadConfig, type BrokerConfig, type RawConfig } from './config.js';
+import { CONFIG_KEYS, ConfigError, loadConfig, platformFileOf, type BrokerConfig, type RawConfig } from './config.js';
 import { createSchemaRegistry, type SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { loadPlatform } from '../platform/platform.js';
 
@@ -98,7 +98,7 @@ export function platformEnv(env: Env, id: string, ids: readonly string[] = platf
     view[k] = PROCESS_WIDE.has(k) ? value(env, k) : OWN.has(k) ? own : own ?? value(env, k);
   }
   view['DATA_DIR'] = join(value(env, 'DATA_DIR') ?? './data', id);
-  view['JPP_PLATFORM_FILE'] ??= `policies/${id}.platform.json`;
+  view['JPP_PLATFORM_FILE'] ??= platformFileOf(undefined, `policies/${id}.platform.json`);
   return view;
 }
 
@@ -191,7 +191,7 @@ export function commandEnv(env: Env, id: string | undefined): Record<string, str
   const ids = platformIdsOf(env, schemas);
   if (ids.length === 0) {
     if (id !== undefined) {
-      const file = resolve(value(env, 'JPP_PLATFORM_FILE') ?? 'policies/jpp-sittard-geleen.platform.json');
+      const file = platformFileOf(value(env, 'JPP_PLATFORM_FILE'));
       const platform = loadPlatform(file, schemas);
       if (platform.id !== id) throw new ConfigError(`no platform ${id}: this broker serves ${platform.id} (set JPP_PLATFORMS to serve several)`);
     }

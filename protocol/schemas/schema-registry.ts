@@ -9,15 +9,15 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { packagePath } from '../package-root.js';
 
 // ajv-formats is CommonJS; under NodeNext its default import needs this cast.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 /** The folder with the project's JSON Schemas. */
-export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+export const SCHEMA_DIR = packagePath('schemas');
 
 /** Where a schema's `$id`s live; file names are relative to this base. */
 export const SCHEMA_BASE = 'https://schemas.jpp-broker.invalid/';
