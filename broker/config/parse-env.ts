@@ -22,7 +22,7 @@ export function parseEnv(
   /** The name to report for a variable (a platform's own variable carries its platform's suffix). */
   label: (key: string) => string = (key) => key,
   /** A registry that coerces types, when the caller parses several configurations. */
-  schemas: SchemaRegistry = createSchemaRegistry({ coerceTypes: true }),
+  schemas: SchemaRegistry = createSchemaRegistry({ coerceTypes: true, compileAll: false }),
 ): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const key of keys) {

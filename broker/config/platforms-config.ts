@@ -67,7 +67,7 @@ export function servesSeveralPlatforms(env: Env): boolean {
 }
 
 /** The platform ids of JPP_PLATFORMS, checked against the schema; throws ConfigError. */
-export function platformIdsOf(env: Env, schemas: SchemaRegistry = createSchemaRegistry()): string[] {
+export function platformIdsOf(env: Env, schemas: SchemaRegistry = createSchemaRegistry({ compileAll: false })): string[] {
   const list = value(env, 'JPP_PLATFORMS');
   if (list === undefined) return [];
   const errors = schemas.validate('config#/$defs/platformList', list);
@@ -107,7 +107,8 @@ export function platformEnv(env: Env, id: string, ids: readonly string[] = platf
  * every platform at once. Throws ConfigError; returns undefined without JPP_PLATFORMS.
  */
 export function loadPlatformsConfig(env: Env): PlatformsConfig | undefined {
-  const schemas = createSchemaRegistry();
+  if (!servesSeveralPlatforms(env)) return undefined;
+  const schemas = createSchemaRegistry({ compileAll: false });
   const ids = platformIdsOf(env, schemas);
   if (ids.length === 0) return undefined;
   const keys = new Map(ids.map((id) => [envKeyOf(id), id]));
@@ -125,7 +126,7 @@ export function loadPlatformsConfig(env: Env): PlatformsConfig | undefined {
     else if (!keys.has(suffix)) problems.push(`${name}: __${suffix} names no platform of JPP_PLATFORMS (${[...keys.keys()].map((k) => `__${k}`).join(', ')})`);
   }
 
-  const coercing = createSchemaRegistry({ coerceTypes: true });
+  const coercing = createSchemaRegistry({ coerceTypes: true, compileAll: false });
   const platforms: PlatformEntry[] = [];
   ids.forEach((id, index) => {
     const key = envKeyOf(id);
@@ -187,7 +188,7 @@ export function loadPlatformsConfig(env: Env): PlatformsConfig | undefined {
  * its platform.
  */
 export function commandEnv(env: Env, id: string | undefined): Record<string, string | undefined> {
-  const schemas = createSchemaRegistry();
+  const schemas = createSchemaRegistry({ compileAll: false });
   const ids = platformIdsOf(env, schemas);
   if (ids.length === 0) {
     if (id !== undefined) {
@@ -207,7 +208,7 @@ export function loadPlatformConfig(env: Env, id: string | undefined): BrokerConf
   if (!several) {
     const config = loadConfig(env);
     if (id !== undefined) {
-      const platform = loadPlatform(config.platformFile, createSchemaRegistry());
+      const platform = loadPlatform(config.platformFile, createSchemaRegistry({ compileAll: false }));
       if (platform.id !== id) throw new ConfigError(`no platform ${id}: this broker serves ${platform.id} (set JPP_PLATFORMS to serve several)`);
     }
     return config;
