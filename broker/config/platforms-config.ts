@@ -16,13 +16,15 @@
  *   derived per platform. Setting one of them without a suffix is an error, and so is giving two
  *   platforms the same database, k_db, signing key or mTLS port.
  * - Every problem names the variable as the operator wrote it (suffix included); a suffix that
- *   names no listed platform is an error, not silently ignored.
+ *   names no listed platform, or a `JPP_` variable jpp-broker does not know, is an error, not
+ *   silently ignored (unknown-variables.ts).
  * - Without JPP_PLATFORMS nothing here applies: `loadConfig` reads the environment as always.
  */
 import { join, resolve } from 'node:path';
 import { CONFIG_KEYS, ConfigError, loadConfig, platformFileOf, type BrokerConfig, type RawConfig } from './config.js';
 import { createSchemaRegistry, type SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { loadPlatform } from '../platform/platform.js';
+import { knownVariables, unknownVariableProblems } from './unknown-variables.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -112,7 +114,7 @@ export function loadPlatformsConfig(env: Env): PlatformsConfig | undefined {
   const ids = platformIdsOf(env, schemas);
   if (ids.length === 0) return undefined;
   const keys = new Map(ids.map((id) => [envKeyOf(id), id]));
-  const problems: string[] = [];
+  const problems: string[] = unknownVariableProblems(env, knownVariables(schemas), true);
 
   for (const k of OWN) {
     if (value(env, k) !== undefined) {
@@ -190,6 +192,8 @@ export function loadPlatformsConfig(env: Env): PlatformsConfig | undefined {
 export function commandEnv(env: Env, id: string | undefined): Record<string, string | undefined> {
   const schemas = createSchemaRegistry({ compileAll: false });
   const ids = platformIdsOf(env, schemas);
+  const unknown = unknownVariableProblems(env, knownVariables(schemas), ids.length > 0);
+  if (unknown.length > 0) throw new ConfigError(`invalid configuration:\n${unknown.map((p) => `  ${p}`).join('\n')}`);
   if (ids.length === 0) {
     if (id !== undefined) {
       const file = platformFileOf(value(env, 'JPP_PLATFORM_FILE'));

@@ -13,10 +13,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import ajvErrorsModule from 'ajv-errors';
 import { packagePath } from '../package-root.js';
 
 // ajv-formats is CommonJS; under NodeNext its default import needs this cast.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+// ajv-errors: a schema may say in its own words what a value must look like (`errorMessage`),
+// e.g. how long a key is and how to generate one. CommonJS too.
+const addErrorMessages = ajvErrorsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 /** The folder with the project's JSON Schemas. */
 export const SCHEMA_DIR = packagePath('schemas');
@@ -114,6 +118,7 @@ export function createSchemaRegistry(options: { coerceTypes?: boolean; compileAl
     coerceTypes: options.coerceTypes ?? false,
   });
   addFormats(ajv);
+  addErrorMessages(ajv);
   const docs = new Map<string, Record<string, unknown>>();
   for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json')).sort()) {
     const doc = JSON.parse(readFileSync(join(SCHEMA_DIR, file), 'utf8')) as Record<string, unknown>;
@@ -169,6 +174,19 @@ export function toFieldErrors(errors: readonly ErrorObject[]): FieldError[] {
       case 'required':
         pointer = `${pointer}/${String(e.params.missingProperty)}`;
         detail = 'is required';
+        break;
+      case 'errorMessage': {
+        // The schema's own words (ajv-errors). For a missing property, point at the property.
+        const wrapped = (e.params.errors ?? []) as ErrorObject[];
+        const missing = wrapped.find((w) => w.keyword === 'required' || w.keyword === 'dependentRequired')?.params.missingProperty;
+        if (missing !== undefined) pointer = `${pointer}/${String(missing)}`;
+        detail = e.message ?? 'is invalid';
+        break;
+      }
+      case 'dependentRequired':
+        // Point at what is missing, and say what asks for it (ajv's message names no field).
+        pointer = `${pointer}/${String(e.params.missingProperty)}`;
+        detail = `is required when ${String(e.params.property)} is set`;
         break;
       case 'additionalProperties':
         pointer = `${pointer}/${String(e.params.additionalProperty)}`;
