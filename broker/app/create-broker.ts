@@ -203,7 +203,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       retention,
       platformName: platform.name,
       querySchemas,
-      openapi: buildOpenApiDocument(schemas, VERSION, config.basePath),
+      openapi: buildOpenApiDocument(schemas, VERSION, { basePath: config.basePath, custodianInProcess: custodian !== undefined, oidcIssuer: config.web.oidc?.issuer }),
       ...(custodian ? { custodian } : {}),
       problem: () => sequencer.damage(),
     });
