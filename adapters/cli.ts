@@ -12,8 +12,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { packagePath } from '../protocol/package-root.js';
 import { BrokerRefusal, submitBatch, tlsFromDir, withdrawSignal, type BrokerClientOptions } from './broker-client.js';
 import { loadMapping, MappingError } from './import/mapping.js';
 import { runImport, type ImportProgress, type ImportReport } from './import/run-import.js';
@@ -186,7 +186,7 @@ program
   .description('write synthetic example exports and mapping files for every partner of the platform (never real data)')
   .requiredOption('--out <dir>', 'the folder to write to, e.g. data/exports')
   .option('--rows <n>', 'records per export', '200')
-  .option('--platform <file>', 'the platform file', process.env['JPP_PLATFORM_FILE'] ?? fileURLToPath(new URL('../policies/jpp-sittard-geleen.platform.json', import.meta.url)))
+  .option('--platform <file>', 'the platform file', process.env['JPP_PLATFORM_FILE'] ?? packagePath('policies', 'jpp-sittard-geleen.platform.json'))
   .option('--demo-identities <file>', "a demo broker's synthetic identities, included where the demo's story puts them", join(process.env['DATA_DIR'] ?? 'data', 'demo-identities.json'))
   .action((o: { out: string; rows: string; platform: string; demoIdentities: string }) => {
     const platform = JSON.parse(readFileSync(o.platform, 'utf8')) as { partners: Array<{ id: string; categories: string[] }>; doelgroep?: { minAge?: number; maxAge: number } };

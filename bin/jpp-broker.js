@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx (a runtime dependency), so that a fresh clone
-// needs no build step: `npm install && npm start`.
-import { register } from 'tsx/esm/api';
+// Runs the compiled broker: dist/, which `npm run build` writes and `npm install` runs.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-await import('../broker/cli.ts');
+const entry = new URL('../dist/broker/cli.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write(`jpp-broker is not built: run npm install (or npm run build) in ${fileURLToPath(new URL('..', import.meta.url))}\n`);
+  process.exit(1);
+}
+await import(entry.href);

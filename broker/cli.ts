@@ -1,11 +1,11 @@
-/** The `jpp-broker` command line. */
+/**
+ * The `jpp-broker` command line. A command's module is imported when the command runs, so that
+ * a small command (`token`) does not load the whole broker (docs/performance.md, CLI start time).
+ */
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError } from './config/config.js';
 import { commandEnv } from './config/platforms-config.js';
-import { startCommand } from './commands/start.js';
-import { tokenCommand } from './commands/token.js';
-import { custodianRetireCommand, custodianRotateCommand, custodianStartCommand } from './commands/custodian.js';
 
 const program = new Command()
   .name('jpp-broker')
@@ -16,7 +16,7 @@ program
   .command('start')
   .description('start the broker (configuration from environment variables; see docs/configuration.md)')
   .option('--demo', 'demo mode: seed a demo platform and generate secrets into DATA_DIR')
-  .action(async (opts: { demo?: boolean }) => startCommand(opts));
+  .action(async (opts: { demo?: boolean }) => (await import('./commands/start.js')).startCommand(opts));
 
 program
   .command('token')
@@ -26,6 +26,7 @@ program
   .option('--ttl <seconds>', 'lifetime in seconds', '28800')
   .option('--platform <id>', 'with JPP_PLATFORMS: the platform the token is for')
   .action(async (opts: { user?: string; adapter?: string; ttl: string; platform?: string }) => {
+    const { tokenCommand } = await import('./commands/token.js');
     process.stdout.write(`${await tokenCommand(opts)}\n`);
   });
 
@@ -51,7 +52,7 @@ program
 const custodian = program
   .command('custodian')
   .description('run the key custodian in its own process (configuration: docs/configuration.md)')
-  .action(async () => custodianStartCommand());
+  .action(async () => (await import('./commands/custodian.js')).custodianStartCommand());
 const keyFileOption = ['--key-file <file>', 'the key file (default: $JPP_CUSTODIAN_KEY_FILE; with --platform the demo custodian\'s, DATA_DIR/<id>/custodian-keys.json)'] as const;
 const platformOption = ['--platform <id>', "with JPP_PLATFORMS: the platform whose demo custodian's key file to change"] as const;
 const keyFileOf = (opts: { keyFile?: string; platform?: string }): string => {
@@ -69,7 +70,8 @@ custodian
   .description('add a new key epoch; earlier epochs stay active (the overlap window) until retired')
   .option(...keyFileOption)
   .option(...platformOption)
-  .action((opts: { keyFile?: string; platform?: string }) => {
+  .action(async (opts: { keyFile?: string; platform?: string }) => {
+    const { custodianRotateCommand } = await import('./commands/custodian.js');
     process.stdout.write(`${custodianRotateCommand(keyFileOf(opts))}\n`);
   });
 custodian
@@ -78,7 +80,8 @@ custodian
   .argument('<epoch>', 'the epoch number')
   .option(...keyFileOption)
   .option(...platformOption)
-  .action((epoch: string, opts: { keyFile?: string; platform?: string }) => {
+  .action(async (epoch: string, opts: { keyFile?: string; platform?: string }) => {
+    const { custodianRetireCommand } = await import('./commands/custodian.js');
     process.stdout.write(`${custodianRetireCommand(keyFileOf(opts), Number(epoch))}\n`);
   });
 

@@ -41,7 +41,7 @@ let registry: ReturnType<typeof createSchemaRegistry> | undefined;
 
 /** Validates a parsed mapping (filling defaults). Throws MappingError. */
 export function checkMapping(value: unknown, file = '(mapping)'): AdapterMapping {
-  registry ??= createSchemaRegistry();
+  registry ??= createSchemaRegistry({ compileAll: false });
   const errors = registry.validate('adapter-mapping', value);
   if (errors.length > 0) throw new MappingError(file, errors);
   const m = value as AdapterMapping;

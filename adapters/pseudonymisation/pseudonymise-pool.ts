@@ -41,7 +41,19 @@ export interface PoolJob {
 
 export type PoolReply = { readonly id: number; readonly result: PseudonymiseResult } | { readonly id: number; readonly error: string };
 
-const WORKER = new URL(`./pseudonymise-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+/**
+ * Compiled (dist/, what the CLI runs), the worker is plain JavaScript next to this module.
+ * From the TypeScript sources (tests, benchmarks) each worker first registers tsx, a
+ * development dependency: workers do not inherit the parent's loader.
+ */
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+const WORKER = new URL(`./pseudonymise-worker${FROM_SOURCES ? '.ts' : '.js'}`, import.meta.url);
+
+function startWorker(): Worker {
+  if (!FROM_SOURCES) return new Worker(WORKER);
+  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER.href)}); })`;
+  return new Worker(bootstrap, { eval: true });
+}
 
 export function createPseudonymisePool(threads: number): PseudonymisePool {
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError('a pseudonymisation pool needs at least one thread');
@@ -57,9 +69,7 @@ export function createPseudonymisePool(threads: number): PseudonymisePool {
     }
   };
   const workers = Array.from({ length: threads }, (_, w) => {
-    // Workers do not inherit tsx's loader: each registers it before importing the worker module.
-    const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER)}); })`;
-    const worker = new Worker(bootstrap, { eval: true });
+    const worker = startWorker();
     worker.on('message', (reply: PoolReply) => {
       const p = pending.get(reply.id);
       if (!p) return;

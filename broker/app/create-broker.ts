@@ -6,7 +6,6 @@
  * One broker serves one platform. A process that serves several builds one broker per
  * platform (create-platforms.ts), each from its own config: nothing is shared between them.
  */
-import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import type { Kysely, LogEvent } from 'kysely';
 import { createRemoteJWKSet } from 'jose';
@@ -16,6 +15,7 @@ import { loadDemoSecrets } from '../config/demo-secrets.js';
 import { openDatabase, type Database, type DatabaseTarget } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
+import { packagePath } from '../../protocol/package-root.js';
 import { activityOf, loadPlatform, type Platform } from '../platform/platform.js';
 import { syncPlatform } from '../platform/platform.repository.js';
 import { createPolicyService, type PolicyService } from '../policy/policy.service.js';
@@ -63,7 +63,7 @@ import type { BrokerMetrics, Metrics } from '../telemetry/metrics.js';
 import { logboekState } from '../telemetry/telemetry.repository.js';
 import { countAnswers, countEvaluations, countRetentionRuns } from '../telemetry/service-metrics.js';
 
-export const MODEL_FILE = fileURLToPath(new URL('../../policies/model.conf', import.meta.url));
+export const MODEL_FILE = packagePath('policies', 'model.conf');
 export const VERSION = '0.1.0';
 
 export interface Broker {
@@ -252,7 +252,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       retention,
       platformName: platform.name,
       querySchemas,
-      openapi: buildOpenApiDocument(schemas, VERSION, config.basePath),
+      openapi: buildOpenApiDocument(schemas, VERSION, { basePath: config.basePath, custodianInProcess: custodian !== undefined, oidcIssuer: config.web.oidc?.issuer }),
       ...(custodian ? { custodian } : {}),
       problem: () => sequencer.damage() ?? policyProblem(policy),
       ...(options.lifecycle ? { lifecycle: options.lifecycle } : {}),

@@ -6,6 +6,7 @@
  *
  * `jpp-broker custodian rotate|retire` manage key epochs in the key file.
  */
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet } from 'jose';
 import { loadCustodianConfig } from '../custodian/custodian-config.js';
@@ -16,6 +17,8 @@ import { requireSchema } from '../db/migrate.js';
 import { loadSodiumVoprfSuite } from '../../protocol/pseudonymisation/voprf-suite-sodium.js';
 import { createLogger } from '../http/logger.js';
 import { createBaseApp } from '../http/base-app.js';
+import { buildCustodianOpenApiDocument } from '../http/openapi.js';
+import { packagePath } from '../../protocol/package-root.js';
 import { custodianRoutes } from '../http/routes/custodian.routes.js';
 import { createTokenVerifier } from '../auth/token-verifier.js';
 import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
@@ -52,7 +55,14 @@ export async function custodianStartCommand(): Promise<void> {
   // The same access gate as the broker's: the person register in the shared database decides.
   const uow = createUnitOfWork({ db: handle.db, gate: createAccessGate({ platform, now }), log, now, policyInForce: () => undefined });
   const custodian = createCustodianService({ uow, platform, schemas, keys, quotas: config.quotas, suite });
-  const app = createBaseApp({ db: handle.db, logger }, (a) => a.use('/v1', custodianRoutes(custodian, verifyToken)));
+  const { version } = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
+  const openapi = buildCustodianOpenApiDocument(schemas, version);
+  const app = createBaseApp({ db: handle.db, logger }, (a) => {
+    a.get('/openapi.json', (_req, res) => {
+      res.json(openapi);
+    });
+    a.use('/v1', custodianRoutes(custodian, verifyToken));
+  });
   const server = app.listen(config.port, config.host, (err?: Error) => {
     if (err) {
       process.stderr.write(`jpp-broker custodian: cannot listen on ${config.host}:${config.port}: ${err.message}\n`);

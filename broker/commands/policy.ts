@@ -15,13 +15,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { openDatabase, type Database, type DatabaseHandle } from '../db/database.js';
 import { requireSchema } from '../db/migrate.js';
 import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
+import { packageRoot } from '../../protocol/package-root.js';
 import { activityOf, loadPlatform, roleHas, type Platform } from '../platform/platform.js';
 import { createLogWriter } from '../logboek/log-writer.js';
 import { findActivePerson } from '../register/person.repository.js';
@@ -39,7 +39,7 @@ import { createPolicyLifecycleService } from '../policy/policy-lifecycle.service
 import { AppError } from '../errors/app-error.js';
 import { commandEnv, servesSeveralPlatforms } from '../config/platforms-config.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = packageRoot();
 const MODEL_FILE = join(ROOT, 'policies/model.conf');
 
 interface Io {

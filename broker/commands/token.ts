@@ -21,7 +21,7 @@ export async function tokenCommand(opts: { user?: string; adapter?: string; ttl:
     throw new Error('tokens come from the identity provider in production; this command is for demo mode only');
   }
   const config = loadPlatformConfig({ ...process.env, JPP_MODE: 'demo' }, opts.platform);
-  const platform = loadPlatform(config.platformFile, createSchemaRegistry());
+  const platform = loadPlatform(config.platformFile, createSchemaRegistry({ compileAll: false }));
   const issuer = await createDevIssuer(loadDemoSecrets(config.dataDir).issuerPrivateJwk, config.requirePlatformClaim ? platform.id : undefined);
   const ttl = Number(opts.ttl);
   if (!Number.isInteger(ttl) || ttl < 60 || ttl > 86_400) throw new Error('--ttl must be a whole number of seconds from 60 to 86400');

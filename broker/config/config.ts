@@ -9,11 +9,13 @@
  *   are generated once into DATA_DIR (see `demo-secrets.ts`).
  */
 import { hkdfSync } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, parseEnv } from './parse-env.js';
 import { loadDemoSecrets, DEMO_ISSUER } from './demo-secrets.js';
 import type { CustodianQuotas } from '../custodian/custodian.service.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
+import { packageRoot } from '../../protocol/package-root.js';
 
 export type Mode = 'demo' | 'production';
 
@@ -196,6 +198,17 @@ export interface RawConfig {
   JPP_OTLP_ENDPOINT?: string;
 }
 
+/** The platform file when JPP_PLATFORM_FILE is unset: the demo platform's, inside the package. */
+export const DEFAULT_PLATFORM_FILE = 'policies/jpp-sittard-geleen.platform.json';
+
+/**
+ * Where a platform file is: a path the operator gave, from the working folder; the default
+ * inside the package, so that the demo and the commands start from any folder.
+ */
+export function platformFileOf(given: string | undefined, fallback: string = DEFAULT_PLATFORM_FILE): string {
+  return given ? resolve(given) : resolve(packageRoot(), fallback);
+}
+
 /** The quota variables, shared with the custodian's own config. */
 export const QUOTA_KEYS = [
   'JPP_QUOTA_ADAPTER_PER_MINUTE', 'JPP_QUOTA_ADAPTER_PER_DAY', 'JPP_QUOTA_PERSON_PER_MINUTE', 'JPP_QUOTA_PERSON_PER_DAY',
@@ -213,7 +226,7 @@ export function quotasOf(c: Record<(typeof QUOTA_KEYS)[number], number>): Custod
 export const CONFIG_KEYS: ReadonlyArray<keyof RawConfig> = [
   'JPP_MODE', 'PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'JPP_PLATFORM_FILE', 'JPP_SUBJECT_KEY',
   'JPP_JWT_ISSUER', 'JPP_JWT_JWKS_URL', 'JPP_JWT_AUDIENCE', 'LOG_LEVEL', 'JPP_LOG_SIGNING_KEY', 'JPP_LOG_ORIGIN',
-  'JPP_CHECKPOINT_ENTRIES', 'JPP_CHECKPOINT_SECONDS', 'JPP_SEQUENCER', ...QUOTA_KEYS,
+  'JPP_CHECKPOINT_ENTRIES', 'JPP_CHECKPOINT_SECONDS', 'JPP_SEQUENCER', 'JPP_RETENTION_INTERVAL_SECONDS', ...QUOTA_KEYS,
   'JPP_PUBLIC_URL', 'JPP_WEB_SESSION_SECRET', 'JPP_WEB_SESSION_MINUTES', 'JPP_OIDC_ISSUER', 'JPP_OIDC_CLIENT_ID',
   'JPP_OIDC_CLIENT_SECRET', 'JPP_OIDC_SCOPES', 'JPP_OIDC_USERINFO', 'JPP_OIDC_ROLE_CLAIM', 'JPP_OIDC_ROLE_MAP',
   'JPP_OIDC_ORG_CLAIM', 'JPP_OIDC_ORG_MAP', 'JPP_CUSTODIAN_URL',
@@ -229,6 +242,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
   const label = options.label ?? ((key: string) => key);
   const c = parseEnv(env, CONFIG_KEYS, 'config', 'configuration', label, options.schemas) as unknown as RawConfig;
   const dataDir = resolve(c.DATA_DIR);
+  const platformFile = platformFileOf(env['JPP_PLATFORM_FILE'], c.JPP_PLATFORM_FILE);
+  if (!existsSync(platformFile)) throw new ConfigError(`invalid configuration:\n  ${label('JPP_PLATFORM_FILE')}: no file at ${platformFile}`);
   let subjectKey: Buffer;
   let issuer: string;
   let jwksUrl: string | undefined;
@@ -245,7 +260,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     jwksUrl = c.JPP_JWT_JWKS_URL!;
     signingJwk = parseSigningKey(c.JPP_LOG_SIGNING_KEY!, label);
   }
-  if (subjectKey.length < 32) throw new ConfigError(`invalid configuration:\n  ${label('JPP_SUBJECT_KEY')}: must hold at least 32 bytes`);
+  if (subjectKey.length < 32) {
+    throw new ConfigError(`invalid configuration:\n  ${label('JPP_SUBJECT_KEY')}: decodes to ${subjectKey.length} bytes; k_db must be at least 32 random bytes, base64url-encoded (docs/configuration.md#production-mode says how to generate one)`);
+  }
   const basePath = options.basePath ?? '';
   return {
     mode: c.JPP_MODE,
@@ -253,7 +270,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     host: c.HOST,
     databaseUrl: c.DATABASE_URL,
     dataDir,
-    platformFile: resolve(c.JPP_PLATFORM_FILE),
+    platformFile,
     subjectKey,
     jwt: { issuer, audience: c.JPP_JWT_AUDIENCE, jwksUrl },
     logLevel: c.LOG_LEVEL,
@@ -360,10 +377,10 @@ function parseSigningKey(text: string, label: (key: string) => string): JsonWebK
   try {
     jwk = JSON.parse(text) as JsonWebKey;
   } catch {
-    throw new ConfigError(`invalid configuration:\n  ${label('JPP_LOG_SIGNING_KEY')}: is not JSON`);
+    throw new ConfigError(`invalid configuration:\n  ${label('JPP_LOG_SIGNING_KEY')}: is not JSON; it must be an Ed25519 private JWK as JSON (docs/configuration.md#production-mode says how to generate one)`);
   }
   if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.d !== 'string' || typeof jwk.x !== 'string') {
-    throw new ConfigError(`invalid configuration:\n  ${label('JPP_LOG_SIGNING_KEY')}: must be an Ed25519 private JWK (kty OKP, crv Ed25519, with d and x)`);
+    throw new ConfigError(`invalid configuration:\n  ${label('JPP_LOG_SIGNING_KEY')}: must be an Ed25519 private JWK (kty OKP, crv Ed25519, with d and x; docs/configuration.md#production-mode says how to generate one)`);
   }
   return jwk;
 }

@@ -16,13 +16,15 @@
  *   derived per platform. Setting one of them without a suffix is an error, and so is giving two
  *   platforms the same database, k_db, signing key or mTLS port.
  * - Every problem names the variable as the operator wrote it (suffix included); a suffix that
- *   names no listed platform is an error, not silently ignored.
+ *   names no listed platform, or a `JPP_` variable jpp-broker does not know, is an error, not
+ *   silently ignored (unknown-variables.ts).
  * - Without JPP_PLATFORMS nothing here applies: `loadConfig` reads the environment as always.
  */
 import { join, resolve } from 'node:path';
-import { CONFIG_KEYS, ConfigError, loadConfig, type BrokerConfig, type RawConfig } from './config.js';
+import { CONFIG_KEYS, ConfigError, loadConfig, platformFileOf, type BrokerConfig, type RawConfig } from './config.js';
 import { createSchemaRegistry, type SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { loadPlatform } from '../platform/platform.js';
+import { knownVariables, unknownVariableProblems } from './unknown-variables.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -70,7 +72,7 @@ export function servesSeveralPlatforms(env: Env): boolean {
 }
 
 /** The platform ids of JPP_PLATFORMS, checked against the schema; throws ConfigError. */
-export function platformIdsOf(env: Env, schemas: SchemaRegistry = createSchemaRegistry()): string[] {
+export function platformIdsOf(env: Env, schemas: SchemaRegistry = createSchemaRegistry({ compileAll: false })): string[] {
   const list = value(env, 'JPP_PLATFORMS');
   if (list === undefined) return [];
   const errors = schemas.validate('config#/$defs/platformList', list);
@@ -101,7 +103,7 @@ export function platformEnv(env: Env, id: string, ids: readonly string[] = platf
     view[k] = PROCESS_WIDE.has(k) ? value(env, k) : OWN.has(k) ? own : own ?? value(env, k);
   }
   view['DATA_DIR'] = join(value(env, 'DATA_DIR') ?? './data', id);
-  view['JPP_PLATFORM_FILE'] ??= `policies/${id}.platform.json`;
+  view['JPP_PLATFORM_FILE'] ??= platformFileOf(undefined, `policies/${id}.platform.json`);
   return view;
 }
 
@@ -110,11 +112,12 @@ export function platformEnv(env: Env, id: string, ids: readonly string[] = platf
  * every platform at once. Throws ConfigError; returns undefined without JPP_PLATFORMS.
  */
 export function loadPlatformsConfig(env: Env): PlatformsConfig | undefined {
-  const schemas = createSchemaRegistry();
+  if (!servesSeveralPlatforms(env)) return undefined;
+  const schemas = createSchemaRegistry({ compileAll: false });
   const ids = platformIdsOf(env, schemas);
   if (ids.length === 0) return undefined;
   const keys = new Map(ids.map((id) => [envKeyOf(id), id]));
-  const problems: string[] = [];
+  const problems: string[] = unknownVariableProblems(env, knownVariables(schemas), true);
 
   for (const k of OWN) {
     if (value(env, k) !== undefined) {
@@ -128,7 +131,7 @@ export function loadPlatformsConfig(env: Env): PlatformsConfig | undefined {
     else if (!keys.has(suffix)) problems.push(`${name}: __${suffix} names no platform of JPP_PLATFORMS (${[...keys.keys()].map((k) => `__${k}`).join(', ')})`);
   }
 
-  const coercing = createSchemaRegistry({ coerceTypes: true });
+  const coercing = createSchemaRegistry({ coerceTypes: true, compileAll: false });
   const platforms: PlatformEntry[] = [];
   ids.forEach((id, index) => {
     const key = envKeyOf(id);
@@ -190,11 +193,13 @@ export function loadPlatformsConfig(env: Env): PlatformsConfig | undefined {
  * its platform.
  */
 export function commandEnv(env: Env, id: string | undefined): Record<string, string | undefined> {
-  const schemas = createSchemaRegistry();
+  const schemas = createSchemaRegistry({ compileAll: false });
   const ids = platformIdsOf(env, schemas);
+  const unknown = unknownVariableProblems(env, knownVariables(schemas), ids.length > 0);
+  if (unknown.length > 0) throw new ConfigError(`invalid configuration:\n${unknown.map((p) => `  ${p}`).join('\n')}`);
   if (ids.length === 0) {
     if (id !== undefined) {
-      const file = resolve(value(env, 'JPP_PLATFORM_FILE') ?? 'policies/jpp-sittard-geleen.platform.json');
+      const file = platformFileOf(value(env, 'JPP_PLATFORM_FILE'));
       const platform = loadPlatform(file, schemas);
       if (platform.id !== id) throw new ConfigError(`no platform ${id}: this broker serves ${platform.id} (set JPP_PLATFORMS to serve several)`);
     }
@@ -210,7 +215,7 @@ export function loadPlatformConfig(env: Env, id: string | undefined): BrokerConf
   if (!several) {
     const config = loadConfig(env);
     if (id !== undefined) {
-      const platform = loadPlatform(config.platformFile, createSchemaRegistry());
+      const platform = loadPlatform(config.platformFile, createSchemaRegistry({ compileAll: false }));
       if (platform.id !== id) throw new ConfigError(`no platform ${id}: this broker serves ${platform.id} (set JPP_PLATFORMS to serve several)`);
     }
     return config;

@@ -4,7 +4,7 @@
  * logboek's signing key: the custodian must hold neither.
  */
 import { resolve } from 'node:path';
-import { QUOTA_KEYS, quotasOf } from '../config/config.js';
+import { platformFileOf, QUOTA_KEYS, quotasOf } from '../config/config.js';
 import { parseEnv } from '../config/parse-env.js';
 import type { CustodianQuotas } from './custodian.service.js';
 
@@ -31,7 +31,7 @@ export function loadCustodianConfig(env: Readonly<Record<string, string | undefi
     port: c.PORT,
     host: c['HOST'] ?? '127.0.0.1',
     databaseUrl: c['DATABASE_URL']!,
-    platformFile: resolve(c['JPP_PLATFORM_FILE'] ?? 'policies/jpp-sittard-geleen.platform.json'),
+    platformFile: platformFileOf(env['JPP_PLATFORM_FILE']),
     jwt: { issuer: c['JPP_JWT_ISSUER']!, jwksUrl: c['JPP_JWT_JWKS_URL']!, audience: c['JPP_JWT_AUDIENCE'] ?? 'jpp-broker' },
     quotas: quotasOf(c),
     logLevel: c['LOG_LEVEL'] ?? 'info',

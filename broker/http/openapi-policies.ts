@@ -1,25 +1,26 @@
 /**
  * The OpenAPI paths of /v1/policies (the policy lifecycle), built from
- * `schemas/policy-requests.schema.json` and `schemas/policy-views.schema.json`.
+ * `schemas/policy-requests.schema.json` and `schemas/policy-views.schema.json` (whose `$defs`
+ * are components of their own, `policy-requests.<def>`: openapi.ts).
  */
 type Content = Record<string, unknown>;
 
 export function policyPaths(
-  components: Record<string, unknown>,
+  /** The query parameters of an object schema among the components. */
+  paramsOf: (component: string) => Content[],
   json: (schema: string) => Content,
   problem: (description: string) => Content,
   common: Record<number, Content>,
 ): Record<string, unknown> {
-  const req = (def: string) => json(`policy-requests/$defs/${def}`);
-  const res = (def: string) => json(`policy-views/$defs/${def}`);
-  const defs = (components['policy-requests'] as { $defs: Record<string, { properties: Record<string, unknown>; required?: string[] }> }).$defs;
-  const queryParams = (def: string) =>
-    Object.entries(defs[def]!.properties).map(([name, schema]) => ({ name, in: 'query', required: (defs[def]!.required ?? []).includes(name), schema }));
+  const req = (def: string) => json(`policy-requests.${def}`);
+  const res = (def: string) => json(`policy-views.${def}`);
+  const queryParams = (def: string) => paramsOf(`policy-requests.${def}`);
   const versionParam = { name: 'version', in: 'path', required: true, schema: { type: 'integer', minimum: 1 }, description: 'The policy version id.' };
   const notFound = { 404: problem('There is no such policy version.') };
   const conflict = (d: string) => ({ 409: problem(d) });
-  const step = (summary: string, description: string, body: string | null, ok: Content, extra: Record<number, Content> = {}) => ({
+  const step = (operationId: string, summary: string, description: string, body: string | null, ok: Content, extra: Record<number, Content> = {}) => ({
     post: {
+      operationId,
       summary,
       description,
       parameters: [versionParam],
@@ -30,11 +31,13 @@ export function policyPaths(
   return {
     '/v1/policies': {
       get: {
+        operationId: 'listPolicyVersions',
         summary: 'List policy versions (read-policy)',
         parameters: queryParams('listQuery'),
         responses: { 200: { description: 'Newest first, with the id of the active version.', content: res('list') }, ...common },
       },
       post: {
+        operationId: 'createPolicyDraft',
         summary: 'Create a draft: copy a version, import the seed set, or import CSV (manage-policy)',
         requestBody: { required: true, content: req('create') },
         responses: { 201: { description: 'The new draft.', content: res('version') }, ...common },
@@ -42,6 +45,7 @@ export function policyPaths(
     },
     '/v1/policies/{version}': {
       get: {
+        operationId: 'getPolicyVersion',
         summary: 'A policy version with its model, rules, groupings and tests (read-policy)',
         parameters: [versionParam],
         responses: { 200: { description: 'The version.', content: res('version') }, ...notFound, ...common },
@@ -49,6 +53,7 @@ export function policyPaths(
     },
     '/v1/policies/{version}/rules': {
       put: {
+        operationId: 'replacePolicyRules',
         summary: "Replace a draft's rules and groupings (its author only)",
         description: 'Lint findings do not block saving; they block submission.',
         parameters: [versionParam],
@@ -58,6 +63,7 @@ export function policyPaths(
     },
     '/v1/policies/{version}/tests': {
       put: {
+        operationId: 'replacePolicyTests',
         summary: "Replace a draft's decision-table tests (its author only)",
         parameters: [versionParam],
         requestBody: { required: true, content: req('tests') },
@@ -66,16 +72,18 @@ export function policyPaths(
     },
     '/v1/policies/{version}/lint': {
       get: {
+        operationId: 'lintPolicyVersion',
         summary: 'Lint findings (errors block submission)',
         parameters: [versionParam],
         responses: { 200: { description: 'Findings with severity, code, rule and pointer.', content: res('lint') }, ...notFound, ...common },
       },
     },
-    '/v1/policies/{version}/test': step('Run the version\'s decision-table tests', 'Nothing is stored.', null, {
+    '/v1/policies/{version}/test': step('testPolicyVersion', 'Run the version\'s decision-table tests', 'Nothing is stored.', null, {
       200: { description: 'One result per test.', content: res('testReport') },
     }),
     '/v1/policies/{version}/diff': {
       get: {
+        operationId: 'diffPolicyVersion',
         summary: 'Rule-by-rule difference against another version (default: the active one)',
         parameters: [versionParam, ...queryParams('diffQuery')],
         responses: { 200: { description: 'Added, removed and changed rules.', content: res('diff') }, ...notFound, ...common },
@@ -83,6 +91,7 @@ export function policyPaths(
     },
     '/v1/policies/{version}/impact': {
       get: {
+        operationId: 'previewPolicyImpact',
         summary: 'Impact preview: the last N days of logged requests replayed against this version',
         description: 'Records the preview for the caller; approval names its previewId. The read is logged.',
         parameters: [versionParam, ...queryParams('impactQuery')],
@@ -90,6 +99,7 @@ export function policyPaths(
       },
     },
     '/v1/policies/{version}/submit': step(
+      'submitPolicyVersion',
       'Submit a draft for review (its author only)',
       'Runs lint and the stored tests; any lint error or failing test refuses it (422, errors name each) and nothing changes.',
       'submit',
@@ -97,6 +107,7 @@ export function policyPaths(
       conflict('Not a draft.'),
     ),
     '/v1/policies/{version}/approve': step(
+      'approvePolicyVersion',
       'Approve a submitted version (another privacy officer than the author)',
       'Needs the previewId of an impact preview this approver fetched for this content within 24 hours, and confirmNewAccess: true when it shows newly allowed decisions.',
       'approve',
@@ -104,6 +115,7 @@ export function policyPaths(
       conflict('Not submitted.'),
     ),
     '/v1/policies/{version}/reject': step(
+      'rejectPolicyVersion',
       'Reject (or, by its author, withdraw) a submitted version',
       'The reason is appended to the note.',
       'reject',
@@ -111,6 +123,7 @@ export function policyPaths(
       conflict('Not submitted.'),
     ),
     '/v1/policies/{version}/activate': step(
+      'activatePolicyVersion',
       'Activate an approved version, now or from a set time',
       'Every broker process switches within a second; each later disclosure logs this version and its hash.',
       'activate',
@@ -118,6 +131,7 @@ export function policyPaths(
       conflict('Not approved, or activated before.'),
     ),
     '/v1/policies/{version}/rollback': step(
+      'rollbackPolicyVersion',
       'Roll back to a superseded version: a new draft that copies it',
       'The copy goes through submission, four-eyes approval and activation like any draft.',
       'rollback',
@@ -125,6 +139,7 @@ export function policyPaths(
       conflict('The version was never active, or is active now.'),
     ),
     '/v1/policies/{version}/simulate': step(
+      'simulatePolicyDecision',
       'Explain how this version decides one request',
       'The decision, the rule and grondslag that made it, and for a denial the nearest allow rule and why it did not match.',
       'simulate',

@@ -1,10 +1,38 @@
 /**
- * The OpenAPI 3.1 document, built from `schemas/` at start-up. Every request and
- * response schema is a `$ref` into `components.schemas`, which hold the schema files
- * themselves, so the document cannot drift from validation.
+ * The OpenAPI 3.1 documents, built from `schemas/` at start-up: the broker's, and the key
+ * custodian's own process's. Every request and response schema is a `$ref` into
+ * `components.schemas`, which hold the schema files themselves, so a document cannot drift
+ * from validation.
+ *
+ * Invariants:
+ * - A document lists the routes its process serves, and only those: the demo's in-process
+ *   custodian (`/custodian/v1`) only where it runs; the custodian's own process has its own
+ *   document (`buildCustodianOpenApiDocument`).
+ * - Every operation has an `operationId`, unique in its document.
+ * - A schema file's `$defs` are hoisted into components of their own (`<file>.<def>`, e.g.
+ *   `signal-batch.signal`), and references are rewritten to them; no component keeps `$defs`.
+ *   (Generators such as openapi-typescript would otherwise turn `$defs` into a required
+ *   property of the generated type.) Components that no path reaches are left out.
+ * - `servers` is relative to where the document is served (the platform's path beside
+ *   other platforms), so it is right behind any proxy.
  */
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { policyPaths } from './openapi-policies.js';
+
+/** How this process's document differs: where it is mounted, what it serves, who issues its tokens. */
+export interface OpenApiOptions {
+  /** '' when the broker serves one platform alone; `/p/<platform id>` beside other platforms. */
+  readonly basePath?: string;
+  /** The key custodian runs in this process, at /custodian/v1 (demo mode). */
+  readonly custodianInProcess?: boolean;
+  /** The OpenID Connect issuer (JPP_OIDC_ISSUER), when configured: advertised as an openIdConnect scheme. */
+  readonly oidcIssuer?: string | undefined;
+}
+
+/** Schema files that describe configuration or files on disk, not the HTTP API. */
+const NOT_HTTP = new Set(['config.schema.json', 'custodian-config.schema.json', 'platform.schema.json', 'adapter-mapping.schema.json']);
+
+const LICENSE = { name: 'EUPL-1.2', identifier: 'EUPL-1.2' };
 
 const json = (schema: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } });
 const problem = (description: string) => ({
@@ -12,72 +40,198 @@ const problem = (description: string) => ({
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/problem' } } },
 });
 
-/** Rewrites cross-file refs (`defs.schema.json#/$defs/x`) into component refs. */
+/** The component a reference names: `x.schema.json#/$defs/d/rest` → `#/components/schemas/x.d/rest`. */
+function componentRef(ref: string, file: string): string {
+  const [target, pointer = ''] = ref.split('#', 2);
+  const base = (target || file).replace('.schema.json', '');
+  const def = /^\/\$defs\/([^/]+)(.*)$/.exec(pointer);
+  return def ? `#/components/schemas/${base}.${def[1]}${def[2]}` : `#/components/schemas/${base}${pointer}`;
+}
+
+/** Rewrites every `$ref` of a schema file into a component reference, and drops `$id` and `$schema`. */
 function rewriteRefs(node: unknown, file: string): unknown {
   if (Array.isArray(node)) return node.map((n) => rewriteRefs(n, file));
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) {
-    if (k === '$ref' && typeof v === 'string') {
-      const [target, pointer = ''] = v.split('#', 2);
-      const name = (target || file).replace('.schema.json', '');
-      out[k] = `#/components/schemas/${name}${pointer}`;
-    } else if (k === '$id' || k === '$schema') {
-      continue;
-    } else {
-      out[k] = rewriteRefs(v, file);
-    }
+    if (k === '$ref' && typeof v === 'string') out[k] = componentRef(v, file);
+    else if (k !== '$id' && k !== '$schema') out[k] = rewriteRefs(v, file);
   }
   return out;
 }
 
-export function buildOpenApiDocument(schemas: SchemaRegistry, version: string, basePath = ''): Record<string, unknown> {
-  const components: Record<string, unknown> = {};
+/**
+ * Every HTTP schema file as components: the file's own schema (when it is more than a
+ * container of `$defs`) under the file's name, and each of its `$defs` as `<file>.<def>`.
+ */
+function schemaComponents(schemas: SchemaRegistry): Record<string, Record<string, unknown>> {
+  const components: Record<string, Record<string, unknown>> = {};
   for (const [file, doc] of schemas.documents()) {
-    // Configuration files are not part of the HTTP API.
-    if (['config.schema.json', 'custodian-config.schema.json', 'platform.schema.json'].includes(file)) continue;
-    components[file.replace('.schema.json', '')] = rewriteRefs(doc, file);
+    if (NOT_HTTP.has(file)) continue;
+    const base = file.replace('.schema.json', '');
+    const { $defs, ...root } = rewriteRefs(doc, file) as Record<string, unknown> & { $defs?: Record<string, Record<string, unknown>> };
+    for (const [def, schema] of Object.entries($defs ?? {})) components[`${base}.${def}`] = schema;
+    if (Object.keys(root).some((k) => !['title', 'description'].includes(k))) components[base] = root;
   }
-  const logQuery = components['log-query'] as { $defs: Record<string, { properties: Record<string, unknown>; required?: string[] }> };
-  const queryParams = (name: string) =>
-    Object.entries(logQuery.$defs[name]!.properties).map(([param, schema]) => ({
-      name: param,
-      in: 'query',
-      required: (logQuery.$defs[name]!.required ?? []).includes(param),
-      schema,
-    }));
-  const common = {
-    401: problem('No valid bearer token.'),
-    403: problem('The caller may not do this.'),
-    422: problem('The input is invalid or holds an identity-looking value; nothing was stored.'),
+  return components;
+}
+
+/** The components that `node` reaches, directly or through other components. */
+function reachable(node: unknown, components: Record<string, unknown>, seen = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const n of node) reachable(n, components, seen);
+  else if (node !== null && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string' && v.startsWith('#/components/schemas/')) {
+        const name = v.slice('#/components/schemas/'.length).split('/')[0]!;
+        if (!seen.has(name)) {
+          seen.add(name);
+          reachable(components[name], components, seen);
+        }
+      } else reachable(v, components, seen);
+    }
+  }
+  return seen;
+}
+
+/** Query parameters from the properties of an object schema among the components. */
+function paramsOf(components: Record<string, unknown>, name: string, required?: readonly string[]) {
+  const schema = components[name] as { properties: Record<string, unknown>; required?: string[] };
+  return Object.entries(schema.properties).map(([param, s]) => ({ name: param, in: 'query', required: (required ?? schema.required ?? []).includes(param), schema: s }));
+}
+
+const common = {
+  401: problem('No valid bearer token.'),
+  403: problem('The caller may not do this.'),
+  422: problem('The input is invalid or holds an identity-looking value; nothing was stored.'),
+};
+
+/** The security schemes: bearer tokens (JWT), and the OpenID Connect issuer where one is configured. */
+function security(oidcIssuer: string | undefined) {
+  const schemes: Record<string, unknown> = {
+    bearer: {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: "A JWT from the platform's identity provider (JPP_JWT_ISSUER; in demo mode `jpp-broker token`), with `org` and `role` for a person or `partner` for an adapter.",
+    },
   };
+  if (oidcIssuer) {
+    schemes['openIdConnect'] = {
+      type: 'openIdConnect',
+      openIdConnectUrl: `${oidcIssuer.replace(/\/+$/, '')}/.well-known/openid-configuration`,
+      description: 'The OpenID Connect provider of the web login (JPP_OIDC_ISSUER). Its access tokens are bearer tokens here when it is also the issuer the broker trusts (JPP_JWT_ISSUER).',
+    };
+  }
+  return { schemes, requirement: [{ bearer: [] }, ...(oidcIssuer ? [{ openIdConnect: [] }] : [])] };
+}
+
+/** A whole document: info, servers, security, the paths, and the components they reach. */
+function openApiDocument(
+  components: Record<string, unknown>,
+  info: { title: string; version: string; summary: string; description: string },
+  server: { url: string; description: string },
+  oidcIssuer: string | undefined,
+  paths: Record<string, unknown>,
+): Record<string, unknown> {
+  const sec = security(oidcIssuer);
+  const used = reachable(paths, components);
   return {
     openapi: '3.1.0',
-    info: {
+    info: { ...info, license: LICENSE },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    servers: [server],
+    security: sec.requirement,
+    paths,
+    components: {
+      schemas: Object.fromEntries(Object.entries(components).filter(([name]) => used.has(name)).sort(([a], [b]) => a.localeCompare(b))),
+      securitySchemes: sec.schemes,
+    },
+  };
+}
+
+/** The health check, as every jpp-broker process serves it. */
+const healthPath = {
+  '/healthz': {
+    get: {
+      operationId: 'checkHealth',
+      summary: 'Liveness and database reachability',
+      security: [],
+      responses: { 200: { description: 'The process and its database answer.' }, 503: problem('The database does not answer.') },
+    },
+  },
+};
+
+/** The key custodian's two routes, under `prefix` (`/custodian/v1` in the demo's process, `/v1` in its own). */
+function custodianPaths(prefix: string): Record<string, unknown> {
+  return {
+    [`${prefix}/keys`]: {
+      get: {
+        operationId: 'getCustodianKeys',
+        summary: "The key custodian's public keys per epoch, for clients to pin",
+        security: [],
+        responses: { 200: { description: 'Suite, current epoch, and every epoch with its public key.', content: json('oprf.keys') } },
+      },
+    },
+    [`${prefix}/evaluate`]: {
+      post: {
+        operationId: 'evaluateBlindedElements',
+        summary: 'VOPRF evaluation of blinded elements, with one DLEQ proof per batch (RFC 9497)',
+        description:
+          'For adapters and for people with the query capability (who must name a doel). Counted against the caller\'s quota per minute and per 24 hours, and logged. The custodian never sees an identity: blinded elements are uniformly random.',
+        requestBody: { required: true, content: json('oprf.evaluateRequest') },
+        responses: {
+          200: { description: 'Evaluated elements and the proof.', content: json('oprf.evaluateResponse') },
+          413: problem('The body is over 256 kB.'),
+          429: problem('The quota is used up; nothing was evaluated.'),
+          ...common,
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The key custodian's own process (`jpp-broker custodian`): its keys and evaluation at /v1,
+ * and its health check.
+ */
+export function buildCustodianOpenApiDocument(schemas: SchemaRegistry, version: string, options: Pick<OpenApiOptions, 'oidcIssuer'> = {}): Record<string, unknown> {
+  return openApiDocument(
+    schemaComponents(schemas),
+    {
+      title: 'jpp-broker key custodian',
+      version,
+      summary: 'VOPRF evaluation (RFC 9497) for pseudonymisation at partners and in browsers.',
+      description: 'The key custodian evaluates blinded elements under its key epochs, within quotas per caller, and logs every evaluation in the broker\'s logboek. It never sees an identity or a pseudonym.',
+    },
+    { url: '/', description: 'this key custodian, relative to where this document is served' },
+    options.oidcIssuer,
+    { ...healthPath, ...custodianPaths('/v1') },
+  );
+}
+
+/** The broker's document. */
+export function buildOpenApiDocument(schemas: SchemaRegistry, version: string, options: OpenApiOptions = {}): Record<string, unknown> {
+  const components = schemaComponents(schemas);
+  const basePath = options.basePath ?? '';
+  const logParams = (def: string) => paramsOf(components, `log-query.${def}`);
+  return openApiDocument(
+    components,
+    {
       title: 'jpp-broker',
       version,
       summary: 'Hit/no-hit broker for youth-crime prevention partnerships.',
       description:
         'Partners submit minimal signals (pseudonym, category, dates, opaque ref). A voorzitter or partner professional asks "is deze jongere bij u bekend?" and gets hit, no-hit or not-permitted per partner, as the casbin policy for their role and doel allows. Every answer is logged in the same transaction.',
     },
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
-    // Beside other platforms in one process, this platform's API lives under its path prefix.
-    ...(basePath ? { servers: [{ url: basePath, description: 'this platform, beside others in one broker process' }] } : {}),
-    components: {
-      schemas: components,
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-    },
-    security: [{ bearer: [] }],
-    paths: {
-      '/healthz': {
-        get: {
-          summary: 'Liveness and database reachability',
-          security: [],
-          responses: { 200: { description: 'The broker and its database answer.' }, 503: problem('The database does not answer.') },
-        },
-      },
+    basePath
+      ? { url: basePath, description: 'this platform, beside others in one broker process (relative to where this document is served)' }
+      : { url: '/', description: 'this broker, relative to where this document is served' },
+    options.oidcIssuer,
+    {
+      ...healthPath,
       '/v1/signals': {
         post: {
+          operationId: 'submitSignals',
           summary: 'Submit a batch of minimal signals (adapter)',
           description:
             'Idempotent on batchId. Unknown fields and identity-looking values refuse the whole batch (422, nothing stored). Well-formed but unusable signals are rejected one by one. A batch may be signed (application/jose, a compact JWS with a key registered to the partner); outside demo mode it must be, and must come over the mTLS listener with the partner\'s client certificate (403 otherwise).',
@@ -95,13 +249,15 @@ export function buildOpenApiDocument(schemas: SchemaRegistry, version: string, b
       },
       '/v1/signals/{ref}': {
         delete: {
+          operationId: 'withdrawSignal',
           summary: "Withdraw one of the adapter's own signals",
-          parameters: [{ name: 'ref', in: 'path', required: true, schema: { $ref: '#/components/schemas/defs/$defs/opaqueRef' } }],
+          parameters: [{ name: 'ref', in: 'path', required: true, schema: { $ref: '#/components/schemas/defs.opaqueRef' } }],
           responses: { 204: { description: 'Withdrawn (deleted).' }, 404: problem('This partner has no signal with that ref.'), ...common },
         },
       },
       '/v1/queries': {
         post: {
+          operationId: 'askQuery',
           summary: '"Is deze jongere bij u bekend?"',
           description:
             'One answer per partner. not-permitted is decided by the policy before any lookup; a disallowed category counts as absent. Each answer is logged before it is returned.',
@@ -116,131 +272,116 @@ export function buildOpenApiDocument(schemas: SchemaRegistry, version: string, b
       },
       '/v1/log/public-key': {
         get: {
+          operationId: 'getLogPublicKey',
           summary: "The logboek's origin and checkpoint signing key (public)",
           security: [],
-          responses: { 200: { description: 'Origin and Ed25519 public JWK.', content: json('log-views/$defs/publicKey') } },
+          responses: { 200: { description: 'Origin and Ed25519 public JWK.', content: json('log-views.publicKey') } },
         },
       },
       '/v1/log/checkpoints': {
         get: {
+          operationId: 'listCheckpoints',
           summary: 'Signed checkpoints, oldest first (public)',
           security: [],
-          parameters: queryParams('checkpoints'),
-          responses: { 200: { description: 'A page of checkpoints.', content: json('log-views/$defs/checkpointList') }, 422: common[422] },
+          parameters: logParams('checkpoints'),
+          responses: { 200: { description: 'A page of checkpoints.', content: json('log-views.checkpointList') }, 422: common[422] },
         },
       },
       '/v1/log/checkpoints/latest': {
         get: {
+          operationId: 'getLatestCheckpoint',
           summary: 'The latest signed checkpoint (public)',
           security: [],
-          responses: { 200: { description: 'The checkpoint.', content: json('log-views/$defs/checkpoint') }, 204: { description: 'No checkpoint yet.' } },
+          responses: { 200: { description: 'The checkpoint.', content: json('log-views.checkpoint') }, 204: { description: 'No checkpoint yet.' } },
         },
       },
       '/v1/log/proofs/inclusion': {
         get: {
+          operationId: 'getInclusionProof',
           summary: 'RFC 9162 inclusion proof of entry `index` in the tree of `treeSize` entries (public: hashes only)',
           security: [],
-          parameters: queryParams('inclusion'),
-          responses: { 200: { description: 'The proof.', content: json('log-views/$defs/inclusionProof') }, 422: common[422] },
+          parameters: logParams('inclusion'),
+          responses: { 200: { description: 'The proof.', content: json('log-views.inclusionProof') }, 422: common[422] },
         },
       },
       '/v1/log/proofs/consistency': {
         get: {
+          operationId: 'getConsistencyProof',
           summary: 'RFC 9162 consistency proof between two tree sizes (public: hashes only)',
           security: [],
-          parameters: queryParams('consistency'),
-          responses: { 200: { description: 'The proof.', content: json('log-views/$defs/consistencyProof') }, 422: common[422] },
+          parameters: logParams('consistency'),
+          responses: { 200: { description: 'The proof.', content: json('log-views.consistencyProof') }, 422: common[422] },
         },
       },
       '/v1/log/entries': {
         get: {
+          operationId: 'listLogEntries',
           summary: 'Logboek entries in tree order (jurist, privacy officer); every read is logged',
-          parameters: queryParams('entries'),
-          responses: { 200: { description: 'A page of entries.', content: json('log-views/$defs/entryPage') }, ...common },
+          parameters: logParams('entries'),
+          responses: { 200: { description: 'A page of entries.', content: json('log-views.entryPage') }, ...common },
         },
       },
-      '/custodian/v1/keys': {
-        get: {
-          summary: "The key custodian's public keys per epoch, for clients to pin (demo: in this process; production: the custodian's own /v1/keys)",
-          security: [],
-          responses: { 200: { description: 'Suite, current epoch, and every epoch with its public key.', content: json('oprf/$defs/keys') } },
-        },
-      },
-      '/custodian/v1/evaluate': {
-        post: {
-          summary: 'VOPRF evaluation of blinded elements, with one DLEQ proof per batch (RFC 9497)',
-          description:
-            'For adapters and for people with the query capability (who must name a doel). Counted against the caller\'s quota per minute and per 24 hours, and logged. The custodian never sees an identity: blinded elements are uniformly random.',
-          requestBody: { required: true, content: json('oprf/$defs/evaluateRequest') },
-          responses: {
-            200: { description: 'Evaluated elements and the proof.', content: json('oprf/$defs/evaluateResponse') },
-            429: problem('The quota is used up; nothing was evaluated.'),
-            ...common,
-          },
-        },
-      },
+      ...(options.custodianInProcess ? custodianPaths('/custodian/v1') : {}),
       '/v1/disclosures': {
         get: {
+          operationId: 'listDisclosures',
           summary: 'The disclosure log (jurist, privacy officer)',
-          parameters: Object.entries(
-            (components['disclosure-filter'] as { properties: Record<string, unknown> }).properties,
-          ).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
+          parameters: paramsOf(components, 'disclosure-filter'),
           responses: { 200: { description: 'A page, newest first.', content: json('disclosure-page') }, ...common },
         },
       },
-      ...casusPaths(components, common),
-      ...policyPaths(components, json, problem, common),
+      ...casusPaths(components),
+      ...policyPaths((name) => paramsOf(components, name), json, problem, common),
     },
-  };
-}
-
-/** Query parameters from the properties of an object schema in `components`. */
-function paramsOf(components: Record<string, unknown>, file: string, def: string, required: readonly string[] = []) {
-  const schema = (components[file] as { $defs: Record<string, { properties: Record<string, unknown> }> }).$defs[def]!;
-  return Object.entries(schema.properties).map(([name, s]) => ({ name, in: 'query', required: required.includes(name), schema: s }));
+  );
 }
 
 /** The casus workflow, data-subject rights, retention and monitoring (issue 7; docs/casus.md). */
-function casusPaths(components: Record<string, unknown>, common: Record<number, unknown>): Record<string, unknown> {
+function casusPaths(components: Record<string, unknown>): Record<string, unknown> {
   const uuidParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
-  const casus = { description: 'The casus (never a pseudonym or subject hash).', content: json('casus/$defs/casus') };
+  const casus = { description: 'The casus (never a pseudonym or subject hash).', content: json('casus.casus') };
   const notFound = problem('No such casus (or item in it).');
   const conflict = (why: string) => problem(why);
   return {
     '/v1/cases': {
       post: {
+        operationId: 'openCase',
         summary: 'Aanmelding: open a casus for one youth or a group (voorzitter)',
         description: 'Subjects arrive as pseudonyms and are stored as subject hashes; the answer names them by subjectId, in the order sent. Logged per subject.',
-        requestBody: { required: true, content: json('casus/$defs/createRequest') },
+        requestBody: { required: true, content: json('casus.createRequest') },
         responses: { 201: { ...casus, description: 'Opened, in status aangemeld.' }, 409: conflict('The caseRef is in use.'), ...common },
       },
       get: {
+        operationId: 'listCases',
         summary: "The voorzitter's casussen, newest first, paged without silent truncation",
-        parameters: paramsOf(components, 'casus', 'listQuery'),
-        responses: { 200: { description: 'A page.', content: json('casus/$defs/casusPage') }, ...common },
+        parameters: paramsOf(components, 'casus.listQuery'),
+        responses: { 200: { description: 'A page.', content: json('casus.casusPage') }, ...common },
       },
     },
     '/v1/cases/{caseId}': {
-      get: { summary: 'One casus with its history and vervolgacties', parameters: [uuidParam('caseId')], responses: { 200: casus, 404: notFound, ...common } },
+      get: { operationId: 'getCase', summary: 'One casus with its history and vervolgacties', parameters: [uuidParam('caseId')], responses: { 200: casus, 404: notFound, ...common } },
     },
     '/v1/cases/{caseId}/transitions': {
       post: {
+        operationId: 'transitionCase',
         summary: 'Move a casus to its next status (reason for op-/afschaling, outcome for afsluiting)',
         parameters: [uuidParam('caseId')],
-        requestBody: { required: true, content: json('casus/$defs/transitionRequest') },
+        requestBody: { required: true, content: json('casus.transitionRequest') },
         responses: { 200: casus, 404: notFound, 409: conflict('The move is not allowed from the current status.'), ...common },
       },
     },
     '/v1/cases/{caseId}/vervolgacties': {
       post: {
+        operationId: 'addVervolgactie',
         summary: 'Record a vervolgactie: partner, kind, due date; no narrative',
         parameters: [uuidParam('caseId')],
-        requestBody: { required: true, content: json('casus/$defs/vervolgactieRequest') },
+        requestBody: { required: true, content: json('casus.vervolgactieRequest') },
         responses: { 201: casus, 404: notFound, 409: conflict('Only when the casus is besproken or in vervolg.'), ...common },
       },
     },
     '/v1/cases/{caseId}/vervolgacties/{actionId}/complete': {
       post: {
+        operationId: 'completeVervolgactie',
         summary: 'Mark a vervolgactie done',
         parameters: [uuidParam('caseId'), uuidParam('actionId')],
         responses: { 200: casus, 404: notFound, 409: conflict('Done already.'), ...common },
@@ -248,27 +389,30 @@ function casusPaths(components: Record<string, unknown>, common: Record<number, 
     },
     '/v1/cases/{caseId}/subjects/{subjectId}/notification': {
       put: {
+        operationId: 'setNotification',
         summary: 'Notificatie: the subject was informed, or informing is deferred (reason, until when)',
         parameters: [uuidParam('caseId'), uuidParam('subjectId')],
-        requestBody: { required: true, content: json('casus/$defs/notificationRequest') },
+        requestBody: { required: true, content: json('casus.notificationRequest') },
         responses: { 200: casus, 404: notFound, 409: conflict('The casus is closed.'), ...common },
       },
     },
     '/v1/notifications/overdue': {
       get: {
+        operationId: 'listOverdueNotifications',
         summary: 'Subjects of open casussen whose notificatie is overdue (voorzitter)',
-        responses: { 200: { description: 'Oldest due first; complete.', content: json('casus/$defs/overdueList') }, ...common },
+        responses: { 200: { description: 'Oldest due first; complete.', content: json('casus.overdueList') }, ...common },
       },
     },
     '/v1/inzage': {
       post: {
+        operationId: 'requestInzage',
         summary: 'Inzage (AVG art. 15): every disclosure about one subject (privacy officer, jurist)',
         description: 'The identity is pseudonymised in the browser or CLI; only the pseudonym is sent. Complete, never truncated. Accept: application/pdf for the PDF. Logged.',
-        requestBody: { required: true, content: json('rights/$defs/inzageRequest') },
+        requestBody: { required: true, content: json('rights.inzageRequest') },
         responses: {
           200: {
             description: 'The report.',
-            content: { ...json('rights/$defs/inzageReport'), 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+            content: { ...json('rights.inzageReport'), 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
           },
           ...common,
         },
@@ -276,60 +420,69 @@ function casusPaths(components: Record<string, unknown>, common: Record<number, 
     },
     '/v1/bezwaren': {
       post: {
+        operationId: 'recordBezwaar',
         summary: 'Record a decided bezwaar (AVG art. 21); upheld blocks hits for the doelen named',
-        requestBody: { required: true, content: json('rights/$defs/bezwaarRequest') },
-        responses: { 201: { description: 'Recorded and logged.', content: json('rights/$defs/bezwaar') }, ...common },
+        requestBody: { required: true, content: json('rights.bezwaarRequest') },
+        responses: { 201: { description: 'Recorded and logged.', content: json('rights.bezwaar') }, ...common },
       },
       get: {
+        operationId: 'listBezwaren',
         summary: 'Bezwaren decided, newest first (no subjects); by default only the active ones',
-        parameters: paramsOf(components, 'rights', 'bezwaarQuery'),
-        responses: { 200: { description: 'Complete, never paged.', content: json('rights/$defs/bezwaarList') }, ...common },
+        parameters: paramsOf(components, 'rights.bezwaarQuery'),
+        responses: { 200: { description: 'Complete, never paged.', content: json('rights.bezwaarList') }, ...common },
       },
     },
     '/v1/bezwaren/{bezwaarId}/lift': {
       post: {
+        operationId: 'liftBezwaar',
         summary: 'Lift an upheld bezwaar',
         parameters: [uuidParam('bezwaarId')],
-        responses: { 200: { description: 'Lifted.', content: json('rights/$defs/bezwaar') }, 404: problem('No such bezwaar.'), 409: conflict('Not an active upheld bezwaar.'), ...common },
+        responses: { 200: { description: 'Lifted.', content: json('rights.bezwaar') }, 404: problem('No such bezwaar.'), 409: conflict('Not an active upheld bezwaar.'), ...common },
       },
     },
     '/v1/legal-holds': {
       post: {
+        operationId: 'placeLegalHold',
         summary: 'Place a legal hold on a casus (caseId or caseRef) or a subject: retention removes nothing of it',
-        requestBody: { required: true, content: json('rights/$defs/legalHoldRequest') },
-        responses: { 201: { description: 'Placed and logged.', content: json('rights/$defs/legalHold') }, 404: notFound, ...common },
+        requestBody: { required: true, content: json('rights.legalHoldRequest') },
+        responses: { 201: { description: 'Placed and logged.', content: json('rights.legalHold') }, 404: notFound, ...common },
       },
       get: {
+        operationId: 'listLegalHolds',
         summary: 'Legal holds (no pseudonyms)',
-        parameters: paramsOf(components, 'rights', 'legalHoldQuery'),
-        responses: { 200: { description: 'Newest first.', content: json('rights/$defs/legalHoldList') }, ...common },
+        parameters: paramsOf(components, 'rights.legalHoldQuery'),
+        responses: { 200: { description: 'Newest first.', content: json('rights.legalHoldList') }, ...common },
       },
     },
     '/v1/legal-holds/{holdId}/release': {
       post: {
+        operationId: 'releaseLegalHold',
         summary: 'Release a legal hold',
         parameters: [uuidParam('holdId')],
-        responses: { 200: { description: 'Released and logged.', content: json('rights/$defs/legalHold') }, 404: problem('No such hold.'), 409: conflict('Released already.'), ...common },
+        responses: { 200: { description: 'Released and logged.', content: json('rights.legalHold') }, 404: problem('No such hold.'), 409: conflict('Released already.'), ...common },
       },
     },
     '/v1/retention/runs': {
       post: {
+        operationId: 'runRetention',
         summary: 'Run retention now (also scheduled inside the service, and `jpp-broker retention run`)',
-        responses: { 201: { description: 'What was removed: counts and time ranges; recorded in the logboek.', content: json('retention/$defs/run') }, ...common },
+        responses: { 201: { description: 'What was removed: counts and time ranges; recorded in the logboek.', content: json('retention.run') }, ...common },
       },
       get: {
+        operationId: 'listRetentionRuns',
         summary: 'Past retention runs, newest first',
-        parameters: paramsOf(components, 'retention', 'listQuery'),
-        responses: { 200: { description: 'The runs.', content: json('retention/$defs/runList') }, ...common },
+        parameters: paramsOf(components, 'retention.listQuery'),
+        responses: { 200: { description: 'The runs.', content: json('retention.runList') }, ...common },
       },
     },
     '/v1/monitoring': {
       get: {
+        operationId: 'getMonitoringReport',
         summary: 'Aggregates per period for the partneroverleg; small cells withheld',
         description: 'Refuses a period shorter than the platform minimum, in the future, or reversed. format=csv or Accept: text/csv for CSV.',
-        parameters: paramsOf(components, 'monitoring', 'query', ['from', 'to']),
+        parameters: paramsOf(components, 'monitoring.query', ['from', 'to']),
         responses: {
-          200: { description: 'The tables.', content: { ...json('monitoring/$defs/report'), 'text/csv': { schema: { type: 'string' } } } },
+          200: { description: 'The tables.', content: { ...json('monitoring.report'), 'text/csv': { schema: { type: 'string' } } } },
           ...common,
         },
       },

@@ -1,16 +1,16 @@
 /**
  * Static assets of the web interface:
  * - CSS from the NL Design System packages, served from node_modules as published;
- * - the browser code in `client/`, bundled with esbuild once per process, on first use.
- *   Why bundle at run time: `npm start` then needs no build step, and the bundles are
- *   always built from the code that runs (the same pseudonymisation and Merkle code as the
- *   adapters' and the server's).
+ * - the browser code in `client/`, bundled by esbuild at build time (`npm run build`, which
+ *   `npm install` runs) into `dist/web/`, from the same pseudonymisation and Merkle code as
+ *   the adapters' and the server's. The broker reads the bundles once, at start-up, so a
+ *   missing build stops it at once instead of failing a page later, and production carries
+ *   no bundler.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { Router, type Response } from 'express';
-import { build } from 'esbuild';
+import { packagePath } from '../../protocol/package-root.js';
 
 const require = createRequire(import.meta.url);
 
@@ -18,35 +18,27 @@ const CSS: Record<string, string> = {
   'design-tokens.css': require.resolve('@utrecht/design-tokens/dist/theme.css'),
   'components.css': require.resolve('@utrecht/component-library-css/dist/index.css'),
   'html.css': require.resolve('@utrecht/component-library-css/dist/html.css'),
-  'site.css': fileURLToPath(new URL('./assets/site.css', import.meta.url)),
+  'site.css': packagePath('broker', 'web', 'assets', 'site.css'),
 };
 
-/** Browser entry points, by the name pages refer to. */
+/** Browser entry points (`client/<name>.ts`), by the name pages refer to. */
 export const BUNDLES = ['pseudonymise', 'verify-entry', 'monitoring-chart'] as const;
 export type BundleName = (typeof BUNDLES)[number];
 
-let bundles: Promise<Map<string, string>> | undefined;
+/** Where `npm run build` writes the browser bundles. */
+export const BUNDLE_DIR = packagePath('dist', 'web');
 
-/** Builds every bundle once per process (esbuild, ES2022 modules, minified). */
-export function browserBundles(): Promise<Map<string, string>> {
-  bundles ??= (async () => {
-    const result = await build({
-      entryPoints: Object.fromEntries(BUNDLES.map((b) => [b, fileURLToPath(new URL(`./client/${b}.ts`, import.meta.url))])),
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      minify: true,
-      outdir: '/',
-      logLevel: 'silent',
-      legalComments: 'none',
-    });
-    return new Map(result.outputFiles.map((f) => [f.path.replace(/^\/|\.js$/g, ''), f.text]));
-  })();
-  bundles.catch(() => {
-    bundles = undefined;
-  });
+let bundles: Map<string, string> | undefined;
+
+/** The built bundles, read once per process; throws, naming the fix, when they are not built. */
+export function browserBundles(): Map<string, string> {
+  bundles ??= new Map(
+    BUNDLES.map((b) => {
+      const file = `${BUNDLE_DIR}/${b}.js`;
+      if (!existsSync(file)) throw new Error(`the web interface's browser code is not built (${file} is missing): run npm run build`);
+      return [b, readFileSync(file, 'utf8')];
+    }),
+  );
   return bundles;
 }
 
@@ -63,8 +55,9 @@ export function assetRoutes(): Router {
     cache(res);
     res.type('text/css').send(text);
   });
-  r.get('/assets/js/:name.js', async (req, res, next) => {
-    const text = (await browserBundles()).get(req.params.name);
+  const js = browserBundles();
+  r.get('/assets/js/:name.js', (req, res, next) => {
+    const text = js.get(req.params.name);
     if (text === undefined) return next();
     cache(res);
     res.type('text/javascript').send(text);

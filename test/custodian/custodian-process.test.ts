@@ -89,6 +89,12 @@ describe.skipIf(!adminUrl)('jpp-broker custodian', () => {
     }
   });
 
+  it('serves an OpenAPI document of its own routes', async () => {
+    const doc = (await (await fetch(`${url}/openapi.json`)).json()) as { info: { title: string }; paths: Record<string, unknown> };
+    expect(doc.info.title).toBe('jpp-broker key custodian');
+    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/v1/evaluate', '/v1/keys']);
+  });
+
   it('refuses a token from another issuer', async () => {
     const { privateKey } = await generateKeyPair('EdDSA');
     const forged = await new SignJWT({ partner: 'halt' }).setProtectedHeader({ alg: 'EdDSA', kid: 'idp-1' }).setIssuer('https://idp.test.invalid').setAudience('jpp-broker').setSubject('adapter:halt').setExpirationTime('5m').sign(privateKey);

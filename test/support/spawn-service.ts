@@ -1,6 +1,7 @@
 /**
  * Starts a jpp-broker command (`start`, `custodian`) as a child process, as an operator
- * would, and waits for its "listening on <url>" line.
+ * would (the compiled bin/jpp-broker.js, which the tests' global set-up builds), and waits
+ * for its "listening on <url>" line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,9 +17,9 @@ export interface SpawnedService {
   stop(): Promise<void>;
 }
 
-export async function spawnService(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<SpawnedService> {
+export async function spawnService(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000, cwd?: string): Promise<SpawnedService> {
   // A test stops its services at once, unless it is about the drain on SIGTERM (JPP_DRAIN_SECONDS given).
-  const child = spawn(process.execPath, [BROKER_BIN, ...args], { env: { JPP_DRAIN_SECONDS: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BROKER_BIN, ...args], { env: { JPP_DRAIN_SECONDS: '0', ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start: ${out}`)), timeoutMs);

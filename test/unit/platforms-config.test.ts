@@ -10,6 +10,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../broker/config/config.js';
 import { commandEnv, envKeyOf, loadPlatformConfig, loadPlatformsConfig, platformEnv } from '../../broker/config/platforms-config.js';
+import { packagePath } from '../../protocol/package-root.js';
 
 const A = 'jpp-sittard-geleen';
 const B = 'jpt-hollands-midden';
@@ -88,7 +89,7 @@ describe('several platforms', () => {
 
   it('gives commands one platform: its view of the environment, or its whole configuration', () => {
     const env = demo({ DATABASE_URL__JPT_HOLLANDS_MIDDEN: 'postgres://db/jpt' });
-    expect(platformEnv(env, B)).toMatchObject({ DATA_DIR: join(env.DATA_DIR, B), DATABASE_URL: 'postgres://db/jpt', JPP_PLATFORM_FILE: `policies/${B}.platform.json` });
+    expect(platformEnv(env, B)).toMatchObject({ DATA_DIR: join(env.DATA_DIR, B), DATABASE_URL: 'postgres://db/jpt', JPP_PLATFORM_FILE: packagePath('policies', `${B}.platform.json`) });
     expect(platformEnv(env, A)['DATABASE_URL']).toBeUndefined();
     expect(loadPlatformConfig(env, B).databaseUrl).toBe('postgres://db/jpt');
     expect(() => loadPlatformConfig(env, undefined)).toThrow(/give --platform <id>: this broker serves jpp-sittard-geleen, jpt-hollands-midden/);
@@ -113,10 +114,10 @@ describe('bad platform configuration stops start-up, naming the variable', () =>
     ['a suffix of no listed platform', { JPP_SUBJECT_KEY__JPT_HOLANDS_MIDDEN: kdb() }, /JPP_SUBJECT_KEY__JPT_HOLANDS_MIDDEN: __JPT_HOLANDS_MIDDEN names no platform of JPP_PLATFORMS/],
     ['a per-platform value of a process-wide variable', { PORT__JPT_HOLLANDS_MIDDEN: '9000' }, /PORT__JPT_HOLLANDS_MIDDEN: PORT is the same for every platform of the process; set PORT/],
     ['a bad value of one platform', { JPP_QUOTA_PERSON_PER_DAY__JPT_HOLLANDS_MIDDEN: 'many' }, /JPP_QUOTA_PERSON_PER_DAY__JPT_HOLLANDS_MIDDEN: must be integer/],
-    ['a short k_db of one platform', { JPP_SUBJECT_KEY__JPT_HOLLANDS_MIDDEN: 'short' }, /JPP_SUBJECT_KEY__JPT_HOLLANDS_MIDDEN: has a form that is not allowed here/],
+    ['a short k_db of one platform', { JPP_SUBJECT_KEY__JPT_HOLLANDS_MIDDEN: 'short' }, /JPP_SUBJECT_KEY__JPT_HOLLANDS_MIDDEN: must be k_db: at least 32 random bytes, base64url-encoded/],
     ['two platforms on one mTLS port', { JPP_MTLS_PORT__JPP_SITTARD_GELEEN: '9443', JPP_MTLS_PORT__JPT_HOLLANDS_MIDDEN: '9443' }, /JPP_MTLS_PORT__JPT_HOLLANDS_MIDDEN: is the same port as platform jpp-sittard-geleen's/],
     ['a platform file of another platform', { JPP_PLATFORM_FILE__JPT_HOLLANDS_MIDDEN: 'policies/jpp-sittard-geleen.platform.json' }, /JPP_PLATFORM_FILE__JPT_HOLLANDS_MIDDEN: .*is the platform file of jpp-sittard-geleen, not of jpt-hollands-midden/],
-    ['a platform without a platform file', { JPP_PLATFORMS: `${A},jpp-parkstad` }, /JPP_PLATFORM_FILE__JPP_PARKSTAD: platform file .*jpp-parkstad\.platform\.json: ENOENT/],
+    ['a platform without a platform file', { JPP_PLATFORMS: `${A},jpp-parkstad` }, /JPP_PLATFORM_FILE__JPP_PARKSTAD: no file at .*jpp-parkstad\.platform\.json/],
   ])('refuses %s', (_what, extra, message) => {
     expect(problemsOf(demo(extra))).toMatch(message);
   });
