@@ -24,7 +24,7 @@ import { createLogger } from '../../broker/http/logger.js';
 import type { DatabaseTarget } from '../../broker/db/database.js';
 import { checkpointDigest, createCheckpointSigner } from '../../broker/logboek/checkpoint.js';
 import { insertCheckpoint } from '../../broker/logboek/logboek.repository.js';
-import { readWitnessStore } from '../../broker/logboek/witness.js';
+import { readWitnessStore } from '../../broker/logboek/witness-store.js';
 
 const BIN = fileURLToPath(new URL('../../bin/jpp-broker.js', import.meta.url));
 
@@ -159,7 +159,7 @@ describe('against a running broker', () => {
     const held = readWitnessStore(store).checkpoints.at(-1)!;
     const signer = await createCheckpointSigner(loadDemoSecrets(b.dataDir).logSigningJwk as JWK);
     const time = new Date();
-    const jws = await signer.sign({ origin: held.body.origin, treeSize: held.body.treeSize, rootHash: Buffer.alloc(32).toString('base64'), time: time.toISOString(), previous: checkpointDigest(held.jws) });
+    const jws = await signer.sign({ origin: held.body.origin, treeSize: held.body.treeSize, rootHash: Buffer.alloc(32).toString('base64'), time: time.toISOString(), previous: checkpointDigest(held.jws!) });
     await insertCheckpoint(b.broker.db, { treeSize: held.body.treeSize, rootHash: new Uint8Array(32), jws, createdAt: time });
     const w = await cli(['audit', 'witness', '--url', b.url, '--store', store, '--once']);
     expect(w.code).toBe(2);
