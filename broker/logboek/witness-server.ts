@@ -157,7 +157,10 @@ export async function createWitnessServer(o: { cosigner: Cosigner; stores: reado
   app.post('/add-checkpoint', express.text({ type: () => true, limit: '64kb' }), async (req: Request, res: Response) => {
     const r = await addCheckpoint(typeof req.body === 'string' ? req.body : '');
     o.onRequest?.(r.outcome);
-    res.status(r.status).type(r.contentType).send(r.body);
+    // Set on the node response, and sent as bytes: express would add a charset to
+    // text/x.tlog.size, which the spec names bare.
+    res.status(r.status).setHeader('Content-Type', r.contentType);
+    res.send(Buffer.from(r.body, 'utf8'));
   });
 
   let server: Server | undefined;
