@@ -88,3 +88,18 @@ export async function firstCheckpointAfter(ex: Executor, afterId: number): Promi
     .executeTakeFirst();
   return r && { id: r.id, treeSize: r.tree_size, createdAt: r.created_at };
 }
+
+/**
+ * Checkpoints that announce a new log key (a `key` extension line, checkpoint-note.ts) among those
+ * after `afterSize` and before checkpoint `beforeId` that this witness key has not cosigned, oldest
+ * first: a witness must see an announcement before it can check what the new key signed.
+ */
+export async function uncosignedAnnouncements(ex: Executor, witness: string, keyId: number, afterSize: number, beforeId: number): Promise<Array<{ id: number; treeSize: number; note: string }>> {
+  const r = await sql<{ id: number; tree_size: number; note: string }>`
+    select c.id, c.tree_size, c.note from logboek_checkpoints c
+     where c.id < ${beforeId} and c.tree_size >= ${afterSize} and c.note is not null
+       and position(${'\nkey '} in c.note) > 0
+       and not exists (select 1 from logboek_cosignatures w where w.checkpoint_id = c.id and w.witness = ${witness} and w.key_id = ${keyId})
+     order by c.id`.execute(ex);
+  return r.rows.map((x) => ({ id: Number(x.id), treeSize: Number(x.tree_size), note: x.note }));
+}

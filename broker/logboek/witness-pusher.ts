@@ -9,7 +9,9 @@
  *
  * Invariants:
  * - Only the newest checkpoint with a note is pushed: a witness that cosigns it vouches, through
- *   the consistency proof, for every smaller tree; the ones in between need no cosignature.
+ *   the consistency proof, for every smaller tree; the ones in between need no cosignature. The
+ *   exception is a checkpoint announcing a new log key, pushed first, so that the witness can
+ *   follow the rotation (log-signer.ts).
  * - A cosignature is stored only when it verifies (tlog-cosignature v1) under the key configured
  *   for that witness, over that checkpoint's note text; anything else the witness says is logged
  *   and not kept.
@@ -21,7 +23,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
 import { cosignatureVerifierFromVkey, type CosignatureVerifier } from './cosignature.js';
-import { cosignaturesOf, firstCheckpointAfter, insertCosignatures, lastCosignedSize, latestWitnessed } from './cosignature.repository.js';
+import { cosignaturesOf, firstCheckpointAfter, insertCosignatures, lastCosignedSize, latestWitnessed, uncosignedAnnouncements } from './cosignature.repository.js';
 import { latestCheckpoint, type StoredCheckpoint } from './logboek.repository.js';
 import { parseNote } from './signed-note.js';
 import { consistencyProof } from './tree-proofs.js';
@@ -93,8 +95,10 @@ export function createWitnessPusher(o: {
     return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
   }
 
-  async function pushTo(w: Witness, c: StoredCheckpoint & { note: string }, text: string): Promise<PushOutcome> {
+  /** Pushes one checkpoint to one witness (tlog-witness add-checkpoint) and stores its cosignature. */
+  async function pushOne(w: Witness, c: { id: number; treeSize: number; note: string }): Promise<PushOutcome> {
     const name = w.verifier.name;
+    const text = parseNote(c.note).text;
     let oldSize = await lastCosignedSize(o.db, name, w.verifier.keyId);
     if (oldSize > c.treeSize) return { witness: name, status: 'already', detail: `it cosigned size ${oldSize} already` };
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -134,18 +138,31 @@ export function createWitnessPusher(o: {
     return { witness: name, status: 'refused', detail: 'its size kept changing' };
   }
 
+  /**
+   * Pushes the newest checkpoint to one witness; first, in order, any key announcement it has not
+   * cosigned since its last size (checkpoint-note.ts): it can check the new key's checkpoints only
+   * after it followed the announcement.
+   */
+  async function pushTo(w: Witness, c: StoredCheckpoint & { note: string }): Promise<PushOutcome> {
+    const since = await lastCosignedSize(o.db, w.verifier.name, w.verifier.keyId);
+    for (const a of await uncosignedAnnouncements(o.db, w.verifier.name, w.verifier.keyId, since, c.id)) {
+      const r = await pushOne(w, a);
+      if (r.status !== 'cosigned' && r.status !== 'already') return r;
+    }
+    return pushOne(w, c);
+  }
+
   async function push(): Promise<PushOutcome[]> {
     if (witnesses.length === 0) return [];
     const c = await latestCheckpoint(o.db);
     if (!c || c.note === null) return [];
     const note = c.note;
-    const text = parseNote(note).text;
     const have = new Set((await cosignaturesOf(o.db, [c.id])).map((s) => `${s.witness} ${s.keyId}`));
     const outcomes = await Promise.all(
       witnesses.map((w) =>
         have.has(`${w.verifier.name} ${w.verifier.keyId}`)
           ? Promise.resolve<PushOutcome>({ witness: w.verifier.name, status: 'already' })
-          : pushTo(w, { ...c, note }, text).catch((err: unknown): PushOutcome => ({ witness: w.verifier.name, status: 'refused', detail: (err as Error).message })),
+          : pushTo(w, { ...c, note }).catch((err: unknown): PushOutcome => ({ witness: w.verifier.name, status: 'refused', detail: (err as Error).message })),
       ),
     );
     for (const r of outcomes) {

@@ -108,7 +108,10 @@ async function round(o: WitnessOptions, served: { origin: string; key: JWK }, no
     const received: SignedCheckpoint = { id: view.id, jws: view.jws, ...(view.note ? { note: view.note } : {}) };
     const identity = checkpointIdentity(received);
     if (seen.has(identity)) continue;
-    const servedDiffers = !(await sameKey(served.key, store.key)) || served.origin !== store.origin;
+    // Another key, never announced: the message says so (an earlier key of this log is not "another").
+    let servedKnown = false;
+    for (const k of store.keys) servedKnown ||= await sameKey(served.key, k);
+    const servedDiffers = !servedKnown || served.origin !== store.origin;
     const signed = await checkSignature(received, { origin: store.origin, key: store.key }, servedDiffers);
     if (!signed.ok) return fail({ kind: signed.kind, message: signed.message, held: latestHeld(), received, ...(signed.kind === 'key-changed' ? { extra: { pinned: store.pinned, served } } : {}) });
     const first = checkAgainstHeld(received, signed.facts, held, { followChain: true, proof: 'later' });
