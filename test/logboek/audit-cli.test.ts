@@ -5,7 +5,7 @@
  * hashes); and the embedded database's one-process rule for --database.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,7 @@ import type { DatabaseTarget } from '../../broker/db/database.js';
 import { checkpointDigest, createCheckpointSigner } from '../../broker/logboek/checkpoint.js';
 import { insertCheckpoint } from '../../broker/logboek/logboek.repository.js';
 import { readWitnessStore } from '../../broker/logboek/witness-store.js';
+import { createWitnessPusher } from '../../broker/logboek/witness-pusher.js';
 
 const BIN = fileURLToPath(new URL('../../bin/jpp-broker.js', import.meta.url));
 
@@ -151,6 +152,26 @@ describe('against a running broker', () => {
     const self = await cli(['audit', 'verify', '--export', out]);
     expect(self.code).toBe(0);
     expect(self.stdout).toContain('NOT independent');
+  }, 60_000);
+
+  it('serves tlog-witness add-checkpoint with --listen: the broker pushes, it cosigns, SIGTERM stops it', async () => {
+    writeFileSync(join(dir, 'served-key.json'), (await b.call('GET', '/v1/log/public-key')).text);
+    const child = spawn(process.execPath, [BIN, 'audit', 'witness', '--listen', '127.0.0.1:0', '--key', join(dir, 'witness-key.json'), '--name', 'jurist.test/cli',
+      '--store', join(dir, 'served-store'), '--public-key', join(dir, 'served-key.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    for (let i = 0; i < 200 && !/JPP_WITNESSES: \S+\n/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+    const url = /listening on (http:\/\/\S+)\/add-checkpoint for jpp-broker\/jpp-sittard-geleen/.exec(out)![1]!;
+    const vkey = /JPP_WITNESSES: (\S+)/.exec(out)![1]!;
+    expect(vkey).toMatch(/^jurist\.test\/cli\+[0-9a-f]{8}\+/);
+    expect(statSync(join(dir, 'witness-key.json')).mode & 0o777).toBe(0o600);
+    const pusher = createWitnessPusher({ db: b.broker.db, witnesses: [{ url, vkey }], quorum: 1, maxLagSeconds: 60, now: () => new Date(), logger: createLogger({ level: 'silent' }) });
+    expect(await pusher.push()).toEqual([{ witness: 'jurist.test/cli', status: 'cosigned' }]);
+    expect((await pusher.witnessLag()).behind).toBe(false);
+    expect(out).toMatch(/jpp-broker\/jpp-sittard-geleen: 200 cosigned size \d+/);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   }, 60_000);
 
   it('exits 2 and keeps the evidence when the broker forks its history', async () => {
