@@ -30,7 +30,6 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  ed25519NoteVerifier,
   formatNote,
   NoteError,
   openNote,
@@ -112,9 +111,6 @@ export const noteTextDigest = (text: string): string => createHash('sha256').upd
 
 /** The link from a note to a checkpoint that exists only as a JWS: base64 SHA-256 of the JWS. */
 export const jwsDigestForNote = (jws: string): string => createHash('sha256').update(jws, 'utf8').digest('base64');
-
-/** The log's verifier for an Ed25519 public key (raw 32 bytes), named after the origin. */
-export const logVerifier = (origin: string, publicKey: Uint8Array): NoteVerifier & { readonly vkey: string } => ed25519NoteVerifier(origin, publicKey);
 
 /** A checkpoint note opened with the log's key(s). */
 export interface OpenedCheckpoint {

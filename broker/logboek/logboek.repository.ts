@@ -242,12 +242,6 @@ export async function listCheckpoints(ex: Executor, afterId: number, limit: numb
   return rows.map(toCheckpoint);
 }
 
-/** The checkpoint with this id, if any. */
-export async function checkpointById(ex: Executor, id: number): Promise<StoredCheckpoint | undefined> {
-  const r = await ex.selectFrom('logboek_checkpoints').selectAll().where('id', '=', id).executeTakeFirst();
-  return r && toCheckpoint(r);
-}
-
 export async function insertCheckpoint(ex: Executor, c: Omit<StoredCheckpoint, 'id' | 'note'> & { note?: string | null }): Promise<number> {
   const r = await ex
     .insertInto('logboek_checkpoints')
