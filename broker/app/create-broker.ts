@@ -35,8 +35,9 @@ import { seedDemo } from '../demo/seed-demo.js';
 import { loadDemoIdentities } from '../demo/demo-identities.js';
 import { pseudonymiseLocally } from '../custodian/local-pseudonymiser.js';
 import { loadSodiumVoprfSuite } from '../../protocol/pseudonymisation/voprf-suite-sodium.js';
-import { createCheckpointSigner } from '../logboek/checkpoint.js';
+import { createLogSigner } from '../logboek/log-signer.js';
 import { createSequencer, type Sequencer } from '../logboek/sequencer.js';
+import { createWitnessPusher, type WitnessPusher } from '../logboek/witness-pusher.js';
 import { createLogWriter } from '../logboek/log-writer.js';
 import { createLogboekReadService } from '../logboek/logboek-read.service.js';
 import { ensureKeyFile, loadKeyStore } from '../custodian/key-store.js';
@@ -76,6 +77,8 @@ export interface Broker {
   readonly devIssuer: DevIssuer | undefined;
   /** Places logged entries in the Merkle tree and writes checkpoints. */
   readonly sequencer: Sequencer;
+  /** Pushes new checkpoints to the configured witnesses; `witnessLag()` is for /readyz and metrics. */
+  readonly witnesses: WitnessPusher;
   /** Retention (docs/casus.md): also run on a schedule inside the service. */
   readonly retention: RetentionService;
   /** The access gate every route, page and command goes through (broker/access). */
@@ -131,16 +134,28 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
     await migrateToLatest(db);
     await syncPlatform(db, platform);
     const hashSubject = createSubjectHasher(config.subjectKey);
-    const signer = await createCheckpointSigner(config.logboek.signingJwk as import('jose').JWK);
     const origin = config.logboek.origin ?? `jpp-broker/${platform.id}`;
+    const signer = await createLogSigner({
+      origin,
+      signingJwk: config.logboek.signingJwk as import('jose').JWK,
+      previousSigningJwk: config.logboek.previousSigningJwk as import('jose').JWK | undefined,
+    });
+    const witnesses = createWitnessPusher({
+      db,
+      witnesses: config.logboek.witnesses,
+      quorum: config.logboek.witnessQuorum,
+      maxLagSeconds: config.logboek.witnessMaxLagSeconds,
+      now,
+      logger: options.logger,
+    });
     const sequencer = createSequencer({
       db,
       signer,
-      origin,
       checkpointEveryEntries: config.logboek.checkpointEveryEntries,
       checkpointEverySeconds: config.logboek.checkpointEverySeconds,
       now,
       logger: options.logger,
+      onCheckpoint: () => witnesses.kick(),
     });
     const log = createLogWriter({
       activityOf: (action) => activityOf(platform, action),
@@ -208,7 +223,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
     await signatures.syncRegistry();
     const queries = counted(createQueryService({ uow, platform, schemas, policy, hashSubject }), countAnswers);
     const disclosures = createDisclosureService({ uow, querySchemas });
-    const logboek = createLogboekReadService({ db, uow, publicJwk: signer.publicJwk, origin });
+    const logboek = createLogboekReadService({ db, uow, publicJwk: signer.publicJwk, vkey: signer.vkey, origin });
     const policies = createPolicyLifecycleService({ db, platform, schemas, querySchemas, policy, log, gate, modelFile: MODEL_FILE, now });
     const cases = createCasusService({ uow, platform, schemas, querySchemas, hashSubject });
     const rights = createRightsService({ uow, platform, schemas, querySchemas, hashSubject });
@@ -261,7 +276,10 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       basePath: config.basePath,
     });
     // Entries left pending by a previous run (or another process) are placed now.
-    if (config.logboek.sequencer) sequencer.kick();
+    if (config.logboek.sequencer) {
+      sequencer.kick();
+      witnesses.start();
+    }
     const stopRetention = scheduleRetention(retention, config.retentionIntervalSeconds, options.logger);
     return {
       app,
@@ -271,6 +289,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       policy,
       devIssuer,
       sequencer,
+      witnesses,
       retention,
       gate,
       uow,
@@ -280,6 +299,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
         stopRetention();
         await policyListener?.close();
         await sequencer.stop();
+        await witnesses.stop();
         await handle.close();
       },
     };

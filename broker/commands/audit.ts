@@ -1,14 +1,16 @@
 /**
  * `jpp-broker audit export|verify|witness|prove`: the logboek's audit tools for partners and
  * juristen (docs/audit.md). The logic lives in broker/logboek/ (export-log.ts, verify-log.ts,
- * witness.ts); this file parses options, picks what to trust, and prints.
+ * witness.ts, witness-server.ts; what is trusted: audit-trust.ts; the database as a source:
+ * database-source.ts); this file parses options and prints, `audit witness` in audit-witness.ts.
  *
  * Invariants:
  * - Output names seq numbers, actions, sizes, checkpoint ids and times, never identities or
  *   subject hashes. Leaf hashes and roots (RFC 9162 §2.1,
  *   https://www.rfc-editor.org/rfc/rfc9162#section-2.1) are not printed either: they say nothing
  *   to a jurist.
- * - Checkpoints are compact JWS (RFC 7515, https://www.rfc-editor.org/rfc/rfc7515) and are always
+ * - Checkpoints are C2SP signed notes (https://c2sp.org/tlog-checkpoint) or, from before those,
+ *   compact JWS (RFC 7515, https://www.rfc-editor.org/rfc/rfc7515); either is always
  *   signature-checked with a key before anything rests on them.
  * - What is trusted is said on every run: a checkpoint held by a witness (or given in a file) and
  *   a key pinned by the witness (or given in a file) are independent of the broker; a checkpoint or
@@ -19,184 +21,22 @@
  * - Each platform has its own logboek. With JPP_PLATFORMS, --database needs --platform <id>; --url
  *   names the platform by its path (http://host:port/p/<id>).
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import type { JWK } from 'jose';
 import type { Kysely } from 'kysely';
-import { openDatabase, type Database, type DatabaseHandle, type Executor } from '../db/database.js';
-import { verifyCheckpoint, type CheckpointBody } from '../logboek/checkpoint.js';
-import { getNodes, listCheckpoints, sequencedEntries, treeSize } from '../logboek/logboek.repository.js';
-import {
-  checkpointAncestors,
-  describeCheckpoint,
-  verifyEntryInclusion,
-  verifyLog,
-  type CheckpointRef,
-  type SignedCheckpoint,
-  type StoredTree,
-  type VerifiableEntry,
-  type VerifyReport,
-} from '../logboek/verify-log.js';
-import { allCheckpoints, createLogClient, ENTRIES_FILE, CHECKPOINTS_FILE, exportLog, liveEntries, readExport } from '../logboek/export-log.js';
-import { parsePublicKeyFile, readWitnessStore, runWitness, witnessOnce, type WitnessOutcome, type WitnessStore } from '../logboek/witness.js';
+import { openDatabase, type Database, type DatabaseHandle } from '../db/database.js';
+import { treeSize } from '../logboek/logboek.repository.js';
+import { describeCheckpoint, verifyEntryInclusion, verifyLog, type StoredTree, type VerifiableEntry, type VerifyReport } from '../logboek/verify-log.js';
+import type { SignedCheckpoint } from '../logboek/checkpoint-forms.js';
+import { ENTRIES_FILE, CHECKPOINTS_FILE, exportLog, readExport } from '../logboek/export-log.js';
+import { allCheckpoints, createLogClient, liveEntries } from '../logboek/log-client.js';
+import { resolveTrust, type SourceTrust, type TrustOptions } from '../logboek/audit-trust.js';
+import { databaseCheckpoints, databaseEntries, databaseTree } from '../logboek/database-source.js';
+import { stdio, UsageError, type AuditIo } from './audit-io.js';
+import { witnessCommand, type WitnessCommandOptions } from './audit-witness.js';
 import { commandEnv } from '../config/platforms-config.js';
 
-/** Where a command writes; tests pass their own. */
-export interface AuditIo {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-const stdio: AuditIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
-
-/** A mistake in how the command was called (exit 1). */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
 const tokenOf = (opts: { token?: string }): string | undefined => opts.token ?? process.env['JPP_TOKEN'];
-
-/** Database-mode source over the repository: entries by seq range, pages of 10,000. */
-export async function* databaseEntries(db: Executor, from: number, to: number, page = 10_000): AsyncGenerator<VerifiableEntry> {
-  for (let start = from; start < to; start += page) {
-    for (const r of await sequencedEntries(db, start, Math.min(to, start + page))) yield { seq: r.seq, leafHash: r.leafHash, content: r.content };
-  }
-}
-
-/** The stored Merkle tree of a database, for pinpointing a root mismatch (see verify-log.ts). */
-export function databaseTree(db: Executor): StoredTree {
-  return { nodes: (coords) => getNodes(db, coords), entries: (from, to) => databaseEntries(db, from, to) };
-}
-
-/** Every checkpoint row of a database, oldest first. */
-export async function databaseCheckpoints(db: Executor): Promise<SignedCheckpoint[]> {
-  const out: SignedCheckpoint[] = [];
-  for (let after = 0; ; ) {
-    const page = await listCheckpoints(db, after, 1000);
-    if (page.length === 0) return out;
-    out.push(...page.map((c) => ({ id: c.id, jws: c.jws })));
-    after = page[page.length - 1]!.id;
-  }
-}
-
-/** A checkpoint file: a compact JWS, or JSON with a `jws` field (as /v1/log/checkpoints/latest answers). */
-function readCheckpointFile(file: string): string {
-  const text = readFileSync(file, 'utf8').trim();
-  if (text.startsWith('{')) {
-    const v = JSON.parse(text) as { jws?: unknown };
-    if (typeof v.jws !== 'string') throw new UsageError(`${file} has no "jws"`);
-    return v.jws;
-  }
-  return text;
-}
-
-interface TrustOptions {
-  checkpoint?: string;
-  witnessStore?: string;
-  publicKey?: string;
-}
-
-/** What a source offers when nothing independent is given (marked as such in the output). */
-interface SourceTrust {
-  readonly name: string;
-  readonly key?: { origin?: string; key: JWK };
-  readonly latest?: SignedCheckpoint;
-  readonly checkpoints: readonly SignedCheckpoint[];
-  /** Exports: their size and time; a witness's checkpoint is chosen as of the export's time. */
-  readonly exported?: { readonly treeSize: number; readonly at: string };
-}
-
-interface Trust {
-  readonly key: JWK;
-  readonly origin: string | undefined;
-  readonly jws: string;
-  readonly body: CheckpointBody;
-  readonly chain: CheckpointRef[];
-  readonly notes: string[];
-}
-
-/** Picks the trusted key and checkpoint: files and witness store first, the source itself last. */
-async function resolveTrust(opts: TrustOptions, source: SourceTrust): Promise<Trust> {
-  const notes: string[] = [];
-  let witness: WitnessStore | undefined;
-  if (opts.witnessStore) {
-    try {
-      witness = readWitnessStore(resolve(opts.witnessStore));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    if (witness.alarm) notes.push(`WARNING: the witness raised an alarm (${witness.alarm.kind}): ${witness.alarm.message}`);
-  }
-  let key: { origin?: string; key: JWK };
-  if (opts.publicKey) {
-    try {
-      key = parsePublicKeyFile(readFileSync(opts.publicKey, 'utf8'));
-    } catch (err) {
-      throw new UsageError(`--public-key ${opts.publicKey}: ${(err as Error).message}`);
-    }
-    notes.push(`key: from ${opts.publicKey}`);
-  } else if (witness) {
-    key = { origin: witness.origin, key: witness.key };
-    notes.push(`key: pinned by the witness in ${opts.witnessStore}`);
-  } else if (source.key) {
-    key = source.key;
-    notes.push(`key: from the ${source.name} itself (NOT independent: give --public-key or --witness-store)`);
-  } else {
-    throw new UsageError('no key to check checkpoints with: give --public-key <file> (from GET /v1/log/public-key) or --witness-store <dir>');
-  }
-
-  let jws: string;
-  let from: string;
-  if (opts.checkpoint) {
-    try {
-      jws = readCheckpointFile(opts.checkpoint);
-    } catch (err) {
-      throw err instanceof UsageError ? err : new UsageError(`--checkpoint ${opts.checkpoint}: ${(err as Error).message}`);
-    }
-    from = `from ${opts.checkpoint}`;
-  } else if (witness) {
-    // Live sources: the latest held. Exports: the latest held when the export was made, so that an
-    // export of a truncated log fails, while a checkpoint witnessed after the export is not used.
-    const newest = witness.checkpoints[witness.checkpoints.length - 1];
-    let chosen = newest;
-    if (source.exported) {
-      const { treeSize: size, at } = source.exported;
-      chosen = witness.checkpoints.filter((c) => c.witnessedAt <= at).pop();
-      if (!chosen) {
-        chosen = witness.checkpoints.filter((c) => c.body.treeSize <= size).pop();
-        if (chosen) notes.push(`the witness held no checkpoint yet when this export was made; using the latest one it holds within the export's ${size} entries`);
-      } else if (chosen !== newest) {
-        notes.push(`the witness holds newer checkpoints (up to size ${newest!.body.treeSize}), witnessed after this export was made; they are not used`);
-      }
-    }
-    if (!chosen) throw new UsageError(`the witness in ${opts.witnessStore} holds no checkpoint for this ${source.name} yet; run it again after the broker's next checkpoint`);
-    jws = chosen.jws;
-    from = `held by the witness in ${opts.witnessStore}`;
-  } else if (source.latest) {
-    jws = source.latest.jws;
-    from = `from the ${source.name} itself (NOT independent: give --witness-store or --checkpoint)`;
-  } else {
-    throw new UsageError(`no checkpoint to verify against: the ${source.name} has none; give --checkpoint <file> or --witness-store <dir>`);
-  }
-  let body: CheckpointBody;
-  try {
-    body = await verifyCheckpoint(jws, key.key, key.origin);
-  } catch (err) {
-    throw new UsageError(`the trusted checkpoint (${from}) does not verify with the key: ${(err as Error).message}`);
-  }
-  const candidates = [...source.checkpoints, ...(witness?.checkpoints ?? []).map((c) => ({ id: c.id, jws: c.jws }))];
-  const chain = await checkpointAncestors(jws, candidates, key.key, body.origin);
-  const trusted = chain[chain.length - 1]!;
-  notes.unshift(`checkpoint: ${describeCheckpoint(trusted)} of ${body.time}, ${from}`);
-  return { key: key.key, origin: key.origin, jws, body, chain: chain.map(({ id, treeSize: s, rootHash }) => ({ ...(id !== undefined ? { id } : {}), treeSize: s, rootHash })), notes };
-}
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
@@ -251,7 +91,7 @@ export async function verifyCommand(opts: VerifyOptions, io: AuditIo = stdio, de
       source = {
         name: 'export',
         key: { origin: m.origin, key: m.publicKey },
-        ...(m.checkpoint ? { latest: { jws: m.checkpoint } } : {}),
+        ...(m.checkpoint || m.checkpointNote ? { latest: { ...(m.checkpoint ? { jws: m.checkpoint } : {}), ...(m.checkpointNote ? { note: m.checkpointNote } : {}) } } : {}),
         checkpoints: opened.checkpoints,
         exported: { treeSize: m.treeSize, at: m.exportedAt },
       };
@@ -292,7 +132,7 @@ export async function verifyCommand(opts: VerifyOptions, io: AuditIo = stdio, de
       if (!token) throw new UsageError('--url needs --token (or JPP_TOKEN) of a jurist or privacy officer');
       const client = createLogClient(opts.url!, { token, purpose: 'verify' });
       const checkpoints: SignedCheckpoint[] = [];
-      for await (const c of allCheckpoints(client)) checkpoints.push({ id: c.id, jws: c.jws });
+      for await (const c of allCheckpoints(client)) checkpoints.push({ id: c.id, jws: c.jws, ...(c.note ? { note: c.note } : {}) });
       source = { name: 'broker', key: await client.publicKey(), ...(checkpoints.length ? { latest: checkpoints[checkpoints.length - 1]! } : {}), checkpoints };
       const live = liveEntries(client);
       entries = (async function* () {
@@ -336,51 +176,14 @@ export async function exportCommand(opts: { url: string; token?: string; out: st
   } else {
     io.out('  no checkpoint covers this export yet: verify it against a later checkpoint held by a witness');
   }
+  if (result.unverified > 0) {
+    io.err(`WARNING: ${result.unverified} checkpoint${result.unverified === 1 ? ' does' : 's do'} not verify with the key the broker serves (signed before a key rotation, or not by the broker): left out of the export`);
+  }
   if (result.signedBeyond !== undefined) {
     io.err(`WARNING: the broker has signed a checkpoint of size ${result.signedBeyond} but serves only ${result.manifest.treeSize} entries: its log was truncated`);
   }
   io.out(`  check it: jpp-broker audit verify --export ${opts.out} --witness-store <your witness store>`);
   return 0;
-}
-
-function describeOutcome(o: WitnessOutcome): string {
-  if (o.status === 'ok') {
-    if (!o.latest) return 'witness: the broker has no checkpoint yet';
-    return `witness: ${o.added === 0 ? 'no new checkpoints' : `${o.added} new checkpoint${o.added === 1 ? '' : 's'} verified and kept`}; latest held: ${describeCheckpoint({ id: o.latest.id, treeSize: o.latest.body.treeSize })} of ${o.latest.body.time}`;
-  }
-  return `MISBEHAVIOUR (${o.kind}): ${o.message}\n  evidence kept in ${o.evidence}`;
-}
-
-/** `audit witness`; returns the exit code (polling returns only on misbehaviour or a signal). */
-export async function witnessCommand(
-  opts: { url: string; store: string; publicKey?: string; once?: boolean; interval: string },
-  io: AuditIo = stdio,
-  signal?: AbortSignal,
-): Promise<number> {
-  const interval = Number(opts.interval);
-  if (!Number.isFinite(interval) || interval < 1) throw new UsageError('--interval must be a number of seconds, 1 or more');
-  let publicKey: { origin?: string; key: JWK } | undefined;
-  if (opts.publicKey) {
-    try {
-      publicKey = parsePublicKeyFile(readFileSync(opts.publicKey, 'utf8'));
-    } catch (err) {
-      throw new UsageError(`--public-key ${opts.publicKey}: ${(err as Error).message}`);
-    }
-  }
-  const base = { client: createLogClient(opts.url), store: resolve(opts.store), ...(publicKey ? { publicKey } : {}) };
-  if (opts.once) {
-    const outcome = await witnessOnce(base);
-    (outcome.status === 'ok' ? io.out : io.err)(describeOutcome(outcome));
-    return outcome.status === 'ok' ? 0 : 2;
-  }
-  const outcome = await runWitness({
-    ...base,
-    intervalSeconds: interval,
-    ...(signal ? { signal } : {}),
-    onRound: (o) => (o.status === 'ok' ? io.out : io.err)(`${new Date().toISOString()} ${describeOutcome(o)}`),
-    onError: (err) => io.err(`${new Date().toISOString()} witness: ${err.message}; trying again in ${interval} s`),
-  });
-  return outcome?.status === 'misbehaviour' ? 2 : 0;
 }
 
 /** `audit prove`: one entry's inclusion in a trusted checkpoint; returns the exit code. */
@@ -391,7 +194,7 @@ export async function proveCommand(opts: TrustOptions & { url: string; seq: stri
   if (opts.export === undefined && !token) throw new UsageError('give --export <dir> to take the entry from, or --token to fetch it');
   const client = createLogClient(opts.url, token ? { token } : {});
   const checkpoints: SignedCheckpoint[] = [];
-  for await (const c of allCheckpoints(client)) checkpoints.push({ id: c.id, jws: c.jws });
+  for await (const c of allCheckpoints(client)) checkpoints.push({ id: c.id, jws: c.jws, ...(c.note ? { note: c.note } : {}) });
   const trust = await resolveTrust(opts, { name: 'broker', key: await client.publicKey(), ...(checkpoints.length ? { latest: checkpoints[checkpoints.length - 1]! } : {}), checkpoints });
   let entry: VerifiableEntry | undefined;
   if (opts.export !== undefined) {
@@ -447,21 +250,26 @@ export function auditCommand(): Command {
     .option('--platform <id>', "with --database and JPP_PLATFORMS: the platform whose logboek to read (its DATABASE_URL__<ID> or DATA_DIR/<id>)")
     .option('--url <url>', 'read the live log from a running broker (needs --token)')
     .option('--token <token>', 'with --url: bearer token of a jurist or privacy officer (or set JPP_TOKEN)')
-    .option('--checkpoint <file>', 'the trusted checkpoint: a file with its JWS')
+    .option('--checkpoint <file>', 'the trusted checkpoint: a file with its signed note (GET /v1/log/checkpoint), its JWS, or the JSON of GET /v1/log/checkpoints/latest')
     .option('--witness-store <dir>', "the trusted checkpoint: the latest one this witness holds (and its pinned key)")
-    .option('--public-key <file>', 'the key that signs checkpoints: JSON from GET /v1/log/public-key, or a JWK')
+    .option('--public-key <file>', 'the key that signs checkpoints: JSON from GET /v1/log/public-key, a JWK, or its vkey')
     .option('--json', 'print the report as JSON')
     .action((opts: VerifyOptions) => run(() => verifyCommand(opts))());
 
   audit
     .command('witness')
-    .description('fetch, check and keep the broker\'s checkpoints; exits 2 with evidence kept when the broker rewrites or forks its history')
-    .requiredOption('--url <url>', 'the broker')
-    .requiredOption('--store <dir>', 'where the witness keeps the pinned key, the checkpoints and any evidence')
-    .option('--public-key <file>', 'the key obtained out of band (else the broker\'s key is pinned on first use)')
-    .option('--once', 'run one round and exit')
-    .addOption(new Option('--interval <seconds>', 'seconds between rounds').default('60'))
-    .action(async (opts: { url: string; store: string; publicKey?: string; once?: boolean; interval: string }) => {
+    .description(
+      "witness a log: poll a broker (--url) and keep and check its checkpoints, or serve C2SP tlog-witness add-checkpoint (--listen) and cosign what logs push; exits 2 with evidence kept when a log rewrites or forks its history",
+    )
+    .option('--url <url>', 'poll this broker')
+    .option('--listen <[host:]port>', 'serve tlog-witness add-checkpoint here (default host 127.0.0.1)')
+    .requiredOption('--store <dir>', 'where the witness keeps a log\'s pinned key, its checkpoints and any evidence (with --listen: repeat for each log)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--public-key <file>', "the log's key obtained out of band: JSON from GET /v1/log/public-key, a JWK, or a vkey (else the broker's key is pinned on first use)")
+    .option('--key <file>', "with --listen: the witness's own key file (mode 0600), created when absent")
+    .option('--name <name>', 'with --listen, creating the key: the witness\'s name, a schema-less URL such as witness.example.nl/jurist')
+    .option('--once', 'polling: run one round and exit')
+    .addOption(new Option('--interval <seconds>', 'polling: seconds between rounds').default('60'))
+    .action(async (opts: WitnessCommandOptions) => {
       const stop = new AbortController();
       const onSignal = (): void => stop.abort();
       process.once('SIGINT', onSignal);
@@ -481,10 +289,13 @@ export function auditCommand(): Command {
     .requiredOption('--seq <n>', 'the entry number')
     .option('--export <dir>', 'take the entry from this export')
     .option('--token <token>', 'or fetch the entry with this token of a jurist or privacy officer (or set JPP_TOKEN)')
-    .option('--checkpoint <file>', 'the trusted checkpoint: a file with its JWS')
+    .option('--checkpoint <file>', 'the trusted checkpoint: a file with its signed note, its JWS, or the JSON of GET /v1/log/checkpoints/latest')
     .option('--witness-store <dir>', 'the trusted checkpoint: the latest one this witness holds (and its pinned key)')
     .option('--public-key <file>', 'the key that signs checkpoints')
     .action((opts: TrustOptions & { url: string; seq: string; export?: string; token?: string }) => run(() => proveCommand(opts))());
 
   return audit;
 }
+
+/** Tests and callers pass their own writer (audit-io.ts). */
+export type { AuditIo } from './audit-io.js';

@@ -23,7 +23,7 @@ import { openDatabase } from '../db/database.js';
 import { DataDirInUseError, lockDataDir } from '../db/data-dir-lock.js';
 import { commandEnv } from '../config/platforms-config.js';
 import { logboekState } from '../telemetry/telemetry.repository.js';
-import { UsageError, type AuditIo } from './audit.js';
+import { UsageError, type AuditIo } from './audit-io.js';
 
 const stdio: AuditIo = {
   out: (line) => process.stdout.write(`${line}\n`),

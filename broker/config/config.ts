@@ -41,6 +41,14 @@ export interface BrokerConfig {
   readonly logboek: {
     /** Ed25519 private JWK that signs checkpoints. */
     readonly signingJwk: JsonWebKey;
+    /** During a checkpoint-key rotation: the old key, which signs the announcement of the new one. */
+    readonly previousSigningJwk: JsonWebKey | undefined;
+    /** The tlog-witness witnesses each new checkpoint is pushed to (broker/logboek/witness-pusher.ts). */
+    readonly witnesses: ReadonlyArray<{ readonly url: string; readonly vkey: string }>;
+    /** How many of them make a checkpoint witnessed. */
+    readonly witnessQuorum: number;
+    /** How long a checkpoint may wait for that before witnessing counts as behind. */
+    readonly witnessMaxLagSeconds: number;
     readonly origin: string | undefined;
     readonly checkpointEveryEntries: number;
     readonly checkpointEverySeconds: number;
@@ -164,6 +172,10 @@ export interface RawConfig {
   LOG_LEVEL: string;
   JPP_LOG_SIGNING_KEY?: string;
   JPP_LOG_ORIGIN?: string;
+  JPP_LOG_PREVIOUS_SIGNING_KEY?: string;
+  JPP_WITNESSES?: string;
+  JPP_WITNESS_QUORUM?: number;
+  JPP_WITNESS_MAX_LAG_SECONDS: number;
   JPP_CHECKPOINT_ENTRIES: number;
   JPP_CHECKPOINT_SECONDS: number;
   JPP_SEQUENCER: 'on' | 'off';
@@ -226,6 +238,7 @@ export function quotasOf(c: Record<(typeof QUOTA_KEYS)[number], number>): Custod
 export const CONFIG_KEYS: ReadonlyArray<keyof RawConfig> = [
   'JPP_MODE', 'PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'JPP_PLATFORM_FILE', 'JPP_SUBJECT_KEY',
   'JPP_JWT_ISSUER', 'JPP_JWT_JWKS_URL', 'JPP_JWT_AUDIENCE', 'LOG_LEVEL', 'JPP_LOG_SIGNING_KEY', 'JPP_LOG_ORIGIN',
+  'JPP_LOG_PREVIOUS_SIGNING_KEY', 'JPP_WITNESSES', 'JPP_WITNESS_QUORUM', 'JPP_WITNESS_MAX_LAG_SECONDS',
   'JPP_CHECKPOINT_ENTRIES', 'JPP_CHECKPOINT_SECONDS', 'JPP_SEQUENCER', 'JPP_RETENTION_INTERVAL_SECONDS', ...QUOTA_KEYS,
   'JPP_PUBLIC_URL', 'JPP_WEB_SESSION_SECRET', 'JPP_WEB_SESSION_MINUTES', 'JPP_OIDC_ISSUER', 'JPP_OIDC_CLIENT_ID',
   'JPP_OIDC_CLIENT_SECRET', 'JPP_OIDC_SCOPES', 'JPP_OIDC_USERINFO', 'JPP_OIDC_ROLE_CLAIM', 'JPP_OIDC_ROLE_MAP',
@@ -263,6 +276,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
   if (subjectKey.length < 32) {
     throw new ConfigError(`invalid configuration:\n  ${label('JPP_SUBJECT_KEY')}: decodes to ${subjectKey.length} bytes; k_db must be at least 32 random bytes, base64url-encoded (docs/configuration.md#production-mode says how to generate one)`);
   }
+  const previousSigningJwk = c.JPP_LOG_PREVIOUS_SIGNING_KEY ? parseSigningKey(c.JPP_LOG_PREVIOUS_SIGNING_KEY, label, 'JPP_LOG_PREVIOUS_SIGNING_KEY') : undefined;
+  if (previousSigningJwk && previousSigningJwk.x === signingJwk.x) {
+    throw new ConfigError(`invalid configuration:\n  ${label('JPP_LOG_PREVIOUS_SIGNING_KEY')}: is JPP_LOG_SIGNING_KEY itself; give the key that signed until now`);
+  }
+  const witnesses = parseWitnesses(c.JPP_WITNESSES, label);
+  const witnessQuorum = c.JPP_WITNESS_QUORUM ?? (witnesses.length > 0 ? 1 : 0);
+  if (witnessQuorum > witnesses.length) {
+    throw new ConfigError(`invalid configuration:\n  ${label('JPP_WITNESS_QUORUM')}: ${witnessQuorum} is more than the ${witnesses.length} witnesses of JPP_WITNESSES`);
+  }
   const basePath = options.basePath ?? '';
   return {
     mode: c.JPP_MODE,
@@ -277,6 +299,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     quotas: quotasOf(c),
     logboek: {
       signingJwk,
+      previousSigningJwk,
+      witnesses,
+      witnessQuorum,
+      witnessMaxLagSeconds: c.JPP_WITNESS_MAX_LAG_SECONDS,
       origin: c.JPP_LOG_ORIGIN,
       checkpointEveryEntries: c.JPP_CHECKPOINT_ENTRIES,
       checkpointEverySeconds: c.JPP_CHECKPOINT_SECONDS,
@@ -372,15 +398,40 @@ function transportOf(c: RawConfig, dataDir: string, mtlsPortOffset: number): Tra
 const offsetPort = (port: number | undefined, offset: number): number | undefined =>
   port === undefined || port === 0 ? port : port + offset;
 
-function parseSigningKey(text: string, label: (key: string) => string): JsonWebKey {
+function parseSigningKey(text: string, label: (key: string) => string, key = 'JPP_LOG_SIGNING_KEY'): JsonWebKey {
   let jwk: JsonWebKey;
   try {
     jwk = JSON.parse(text) as JsonWebKey;
   } catch {
-    throw new ConfigError(`invalid configuration:\n  ${label('JPP_LOG_SIGNING_KEY')}: is not JSON; it must be an Ed25519 private JWK as JSON (docs/configuration.md#production-mode says how to generate one)`);
+    throw new ConfigError(`invalid configuration:\n  ${label(key)}: is not JSON; it must be an Ed25519 private JWK as JSON (docs/configuration.md#production-mode says how to generate one)`);
   }
   if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.d !== 'string' || typeof jwk.x !== 'string') {
-    throw new ConfigError(`invalid configuration:\n  ${label('JPP_LOG_SIGNING_KEY')}: must be an Ed25519 private JWK (kty OKP, crv Ed25519, with d and x; docs/configuration.md#production-mode says how to generate one)`);
+    throw new ConfigError(`invalid configuration:\n  ${label(key)}: must be an Ed25519 private JWK (kty OKP, crv Ed25519, with d and x; docs/configuration.md#production-mode says how to generate one)`);
   }
   return jwk;
+}
+
+/** JPP_WITNESSES: [{url, vkey}], each vkey a cosignature/v1 key (C2SP signed-note, type 0x04). */
+function parseWitnesses(text: string | undefined, label: (key: string) => string): Array<{ url: string; vkey: string }> {
+  if (text === undefined) return [];
+  const fail = (why: string): never => {
+    throw new ConfigError(`invalid configuration:\n  ${label('JPP_WITNESSES')}: ${why}`);
+  };
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch {
+    return fail('is not JSON');
+  }
+  if (!Array.isArray(list)) return fail('must be a JSON array of {"url", "vkey"}');
+  const out = list.map((w: unknown, i) => {
+    const { url, vkey } = (w ?? {}) as { url?: unknown; vkey?: unknown };
+    if (typeof url !== 'string' || !/^https?:\/\/[^\s]+$/.test(url)) return fail(`witness ${i}: url must be an http(s) address`);
+    const parts = typeof vkey === 'string' ? /^([^+\s]+)\+[0-9a-f]{8}\+([A-Za-z0-9+/]+={0,2})$/.exec(vkey) : null;
+    const raw = parts ? Buffer.from(parts[2]!, 'base64') : Buffer.alloc(0);
+    if (!parts || raw.length !== 33 || raw[0] !== 0x04) return fail(`witness ${i}: vkey must be a cosignature/v1 verifier key, <name>+<key id>+base64(0x04 || Ed25519 key)`);
+    return { url, vkey: vkey as string };
+  });
+  if (new Set(out.map((w) => w.vkey)).size !== out.length) fail('names a witness key twice');
+  return out;
 }

@@ -25,7 +25,7 @@ import type { CaseStatusChangeTable, CaseSubjectHashTable, CaseSubjectTable, Cas
 import type { LegalHoldSubjectHashTable, LegalHoldTable } from './tables/legal-hold.table.js';
 import type { BezwaarSubjectHashTable, BezwaarTable } from './tables/bezwaar.table.js';
 import type { QueryTable } from './tables/query.table.js';
-import type { LogboekCheckpointTable, LogboekEntryTable, LogboekLeafTable, LogboekNodeTable, LogboekSubjectAliasTable } from './tables/logboek.table.js';
+import type { LogboekCheckpointTable, LogboekCosignatureTable, LogboekEntryTable, LogboekLeafTable, LogboekNodeTable, LogboekSubjectAliasTable } from './tables/logboek.table.js';
 import type { PolicyPreviewTable, PolicyRuleTable, PolicyVersionTable } from './tables/policy-version.table.js';
 import type { CustodianUsageTable } from './tables/custodian-usage.table.js';
 import type { PartnerKeyTable, SignalBatchSignatureTable } from './tables/partner-key.table.js';
@@ -56,6 +56,7 @@ export interface Database {
   logboek_nodes: LogboekNodeTable;
   logboek_checkpoints: LogboekCheckpointTable;
   logboek_subject_aliases: LogboekSubjectAliasTable;
+  logboek_cosignatures: LogboekCosignatureTable;
   policy_versions: PolicyVersionTable;
   policy_rules: PolicyRuleTable;
   policy_previews: PolicyPreviewTable;

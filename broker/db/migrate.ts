@@ -16,6 +16,7 @@ import * as adapterTransport from './migrations/0007-adapter-transport.js';
 import * as webSessions from './migrations/0010-web-sessions.js';
 import * as subjectAliases from './migrations/0011-logboek-subject-aliases.js';
 import * as register from './migrations/0012-register.js';
+import * as checkpointNotes from './migrations/0030-checkpoint-notes.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-web-sessions': webSessions,
   '0011-logboek-subject-aliases': subjectAliases,
   '0012-register': register,
+  '0030-checkpoint-notes': checkpointNotes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

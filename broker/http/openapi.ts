@@ -321,6 +321,47 @@ export function buildOpenApiDocument(schemas: SchemaRegistry, version: string, o
           responses: { 200: { description: 'A page of entries.', content: json('log-views.entryPage') }, ...common },
         },
       },
+      '/v1/log/checkpoint': {
+        get: {
+          operationId: 'getSignedNoteCheckpoint',
+          summary: 'C2SP tlog-tiles: the latest checkpoint as a signed note with its witnesses\' cosignatures (public)',
+          security: [],
+          responses: {
+            200: { description: 'A C2SP tlog-checkpoint signed note (text/plain; charset=utf-8).', content: { 'text/plain': { schema: { type: 'string' } } } },
+            404: problem('No checkpoint in the signed-note form yet.'),
+          },
+        },
+      },
+      '/v1/log/tile/{level}/{index}': {
+        get: {
+          operationId: 'getTile',
+          summary: 'C2SP tlog-tiles: a Merkle tile (public: hashes only); the index is written as x001/x234/067, a partial tile ends in .p/<width>',
+          security: [],
+          parameters: [
+            { name: 'level', in: 'path', required: true, schema: { type: 'integer', minimum: 0, maximum: 63 } },
+            { name: 'index', in: 'path', required: true, description: 'The tile index in 3-digit path elements, e.g. x001/x234/067 or 067.p/12.', schema: { type: 'string' } },
+          ],
+          responses: {
+            200: { description: 'Up to 256 concatenated SHA-256 hashes. Immutable.', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+            404: problem('No such tile (yet).'),
+          },
+        },
+      },
+      '/v1/log/tile/entries/{index}': {
+        get: {
+          operationId: 'getEntryBundle',
+          summary: 'C2SP tlog-tiles: an entry bundle (jurist, privacy officer); every read is logged. A redacted entry is a zero-length entry.',
+          parameters: [
+            { name: 'index', in: 'path', required: true, description: 'The bundle index in 3-digit path elements, e.g. x001/067 or 067.p/12.', schema: { type: 'string' } },
+            ...logParams('bundle'),
+          ],
+          responses: {
+            200: { description: 'uint16-length-prefixed entries: each the leaf bytes JCS(content + seq).', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+            304: { description: 'Not modified (If-None-Match).' },
+            ...common,
+          },
+        },
+      },
       ...(options.custodianInProcess ? custodianPaths('/custodian/v1') : {}),
       '/v1/disclosures': {
         get: {

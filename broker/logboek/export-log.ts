@@ -2,7 +2,7 @@
  * Exporting the logboek for offline verification, and reading an export back: `entries.jsonl`
  * (one {seq, leafHash, content} per line, seq order) and `manifest.json` ({origin, treeSize,
  * checkpoint, publicKey, files, exportedAt}), like the digest files of `aws cloudtrail
- * validate-logs`. Also the small HTTP client for /v1/log that export, verify and the witness share.
+ * validate-logs`. The HTTP client it reads the broker with is log-client.ts.
  *
  * Invariants:
  * - An export is taken over HTTP with a jurist's or privacy officer's token, so every page read
@@ -23,136 +23,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
-import { verifyCheckpoint, type CheckpointBody } from './checkpoint.js';
-import type { CheckpointView, LogEntryView } from './logboek-read.service.js';
-import type { SignedCheckpoint, VerifiableEntry } from './verify-log.js';
-
-/** A refusal or failure from the broker, with its HTTP status (0 when the broker did not answer). */
-export class LogClientError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-    this.name = 'LogClientError';
-  }
-}
-
-export interface InclusionProofView {
-  index: number;
-  treeSize: number;
-  leafHash: string;
-  proof: string[];
-}
-
-export interface ConsistencyProofView {
-  size1: number;
-  size2: number;
-  proof: string[];
-}
-
-export interface EntryPage {
-  entries: LogEntryView[];
-  treeSize: number;
-  nextSeq: number | null;
-}
-
-/** The /v1/log API as a witness, an exporter or a verifier uses it. */
-export interface LogClient {
-  readonly url: string;
-  publicKey(): Promise<{ origin: string; key: JWK }>;
-  checkpoints(after: number, limit?: number): Promise<CheckpointView[]>;
-  latestCheckpoint(): Promise<CheckpointView | undefined>;
-  inclusionProof(index: number, treeSize: number): Promise<InclusionProofView>;
-  consistencyProof(size1: number, size2: number): Promise<ConsistencyProofView>;
-  /** Needs a token of a role that may read the log; every call is logged by the broker. */
-  entries(fromSeq: number, limit: number): Promise<EntryPage>;
-}
-
-/**
- * A client for one broker. Why hand-written: the few calls need no generated code, and a witness
- * must not depend on more than fetch. A token, when given, is sent on every request.
- */
-export function createLogClient(
-  baseUrl: string,
-  options: { token?: string; fetch?: typeof fetch; timeoutMs?: number; /** How the broker logs the entry reads. */ purpose?: 'read' | 'export' | 'verify' } = {},
-): LogClient {
-  const base = baseUrl.replace(/\/+$/, '');
-  const doFetch = options.fetch ?? fetch;
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  async function get<T>(path: string, allowEmpty = false): Promise<T | undefined> {
-    let res: Response;
-    try {
-      res = await doFetch(`${base}${path}`, {
-        headers: { accept: 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (err) {
-      throw new LogClientError(`cannot reach ${base}: ${(err as Error).message}`, 0);
-    }
-    if (res.status === 204 && allowEmpty) return undefined;
-    const text = await res.text();
-    if (!res.ok) {
-      let title = '';
-      try {
-        const problem = JSON.parse(text) as { title?: string; detail?: string };
-        title = [problem.title, problem.detail].filter(Boolean).join(': ');
-      } catch {
-        // not problem+json
-      }
-      throw new LogClientError(`${base}${path.replace(/\?.*$/, '')} answered ${res.status}${title ? ` (${title})` : ''}`, res.status);
-    }
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new LogClientError(`${base}${path.replace(/\?.*$/, '')} did not answer JSON`, res.status);
-    }
-  }
-  return {
-    url: base,
-    publicKey: async () => (await get<{ origin: string; key: JWK }>('/v1/log/public-key'))!,
-    checkpoints: async (after, limit = 1000) => (await get<{ checkpoints: CheckpointView[] }>(`/v1/log/checkpoints?after=${after}&limit=${limit}`))!.checkpoints,
-    latestCheckpoint: async () => get<CheckpointView>('/v1/log/checkpoints/latest', true),
-    inclusionProof: async (index, treeSize) => (await get<InclusionProofView>(`/v1/log/proofs/inclusion?index=${index}&treeSize=${treeSize}`))!,
-    consistencyProof: async (size1, size2) => (await get<ConsistencyProofView>(`/v1/log/proofs/consistency?size1=${size1}&size2=${size2}`))!,
-    entries: async (fromSeq, limit) =>
-      (await get<EntryPage>(`/v1/log/entries?fromSeq=${fromSeq}&limit=${limit}${options.purpose ? `&purpose=${options.purpose}` : ''}`))!,
-  };
-}
-
-/** Every checkpoint the broker lists with an id above `after`, oldest first, page by page. */
-export async function* allCheckpoints(client: LogClient, after = 0): AsyncGenerator<CheckpointView> {
-  let cursor = after;
-  for (;;) {
-    const page = await client.checkpoints(cursor, 1000);
-    if (page.length === 0) return;
-    for (const c of page) yield c;
-    cursor = page[page.length - 1]!.id;
-  }
-}
-
-/**
- * The live log's entries [0, treeSize) for the treeSize of the first page, in seq order, plus that
- * size once the first page is in. Pages follow the last seq returned, not the broker's `nextSeq`,
- * which assumes there are no gaps; an empty page skips its whole range.
- */
-export function liveEntries(client: LogClient, pageSize = 5000): { entries: AsyncIterable<LogEntryView>; treeSize: () => number | undefined } {
-  let size: number | undefined;
-  async function* pages(): AsyncGenerator<LogEntryView> {
-    let next = 0;
-    for (;;) {
-      const page = await client.entries(next, pageSize);
-      size ??= page.treeSize;
-      for (const e of page.entries) {
-        if (e.seq >= size) return;
-        yield e;
-      }
-      next = page.entries.length > 0 ? page.entries[page.entries.length - 1]!.seq + 1 : next + pageSize;
-      if (next >= size) return;
-    }
-  }
-  return { entries: pages(), treeSize: () => size };
-}
+import { verifySignedCheckpoint, type CheckpointFacts, type SignedCheckpoint } from './checkpoint-forms.js';
+import { allCheckpoints, liveEntries, type LogClient } from './log-client.js';
+import type { VerifiableEntry } from './verify-log.js';
 
 export const ENTRIES_FILE = 'entries.jsonl';
 export const CHECKPOINTS_FILE = 'checkpoints.jsonl';
@@ -166,6 +39,8 @@ export interface ExportManifest {
   treeSize: number;
   /** The latest checkpoint JWS with a size at most treeSize; null when none existed yet. */
   checkpoint: string | null;
+  /** The same checkpoint as a C2SP signed note with its cosignatures, when it has one. */
+  checkpointNote?: string | null;
   /** The key that signs checkpoints, as the broker served it: only a witness's pinned key is independent. */
   publicKey: JWK;
   /** SHA-256 (hex, as sha256sum prints it) of each file of the export. */
@@ -184,6 +59,8 @@ export interface ExportResult {
    * entries it had checkpointed (a truncated log). Undefined when all is well.
    */
   readonly signedBeyond?: number;
+  /** Checkpoints left out because they do not verify with the key the broker serves (e.g. from before a key rotation). */
+  readonly unverified: number;
 }
 
 /** One export line: seq and leafHash first, then the content text verbatim (see readExport). */
@@ -239,29 +116,32 @@ export async function exportLog(client: LogClient, out: string, options: { pageS
   );
   const treeSize = live.treeSize() ?? 0;
   const signedBeyond = before && before.treeSize > treeSize ? before.treeSize : undefined;
-  const covered: Array<{ id: number; jws: string; body: CheckpointBody }> = [];
+  // Every checkpoint the export covers, each checked with the broker's key; one that does not
+  // verify (signed before a key rotation, or forged) is left out and counted: verify trusts
+  // checkpoints through a witness's keys, not through the export.
+  const covered: Array<{ id: number; jws: string; note: string | null; body: CheckpointFacts }> = [];
+  let unverified = 0;
   for await (const c of allCheckpoints(client)) {
     if (c.treeSize > treeSize) continue;
-    let body: CheckpointBody;
     try {
-      body = await verifyCheckpoint(c.jws, key, origin);
-    } catch (err) {
-      throw new Error(`the broker's checkpoint ${c.id} does not verify with its own key (${(err as Error).message}); run a witness and report this`, { cause: err });
+      covered.push({ id: c.id, jws: c.jws, note: c.note ?? null, body: await verifySignedCheckpoint(c, [key], origin) });
+    } catch {
+      unverified++;
     }
-    covered.push({ id: c.id, jws: c.jws, body });
   }
   let best: (typeof covered)[number] | undefined;
   for (const c of covered) if (!best || c.body.treeSize >= best.body.treeSize) best = c;
   const checkpointsHash = await writeLines(
     join(out, CHECKPOINTS_FILE),
     (async function* () {
-      for (const c of covered) yield `${JSON.stringify({ id: c.id, jws: c.jws })}\n`;
+      for (const c of covered) yield `${JSON.stringify({ id: c.id, jws: c.jws, ...(c.note ? { note: c.note } : {}) })}\n`;
     })(),
   );
   const manifest: ExportManifest = {
     origin,
     treeSize,
     checkpoint: best?.jws ?? null,
+    checkpointNote: best?.note ?? null,
     publicKey: key,
     files: { [ENTRIES_FILE]: entriesHash, [CHECKPOINTS_FILE]: checkpointsHash },
     exportedAt: (options.now?.() ?? new Date()).toISOString(),
@@ -269,7 +149,7 @@ export async function exportLog(client: LogClient, out: string, options: { pageS
   const tmp = join(out, `${MANIFEST_FILE}.partial`);
   writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
   renameSync(tmp, join(out, MANIFEST_FILE));
-  return { dir: out, manifest, entries: count, checkpointSize: best?.body.treeSize ?? 0, ...(signedBeyond !== undefined ? { signedBeyond } : {}) };
+  return { dir: out, manifest, entries: count, checkpointSize: best?.body.treeSize ?? 0, unverified, ...(signedBeyond !== undefined ? { signedBeyond } : {}) };
 }
 
 /** An export opened for verification. */
@@ -344,8 +224,9 @@ export function readExport(dir: string): OpenedExport {
         .filter((l) => l.trim() !== '')
         .flatMap((l) => {
           try {
-            const c = JSON.parse(l) as { id?: number; jws?: string };
-            return typeof c.jws === 'string' ? [{ ...(typeof c.id === 'number' ? { id: c.id } : {}), jws: c.jws }] : [];
+            const c = JSON.parse(l) as { id?: number; jws?: string; note?: string };
+            const forms = { ...(typeof c.jws === 'string' ? { jws: c.jws } : {}), ...(typeof c.note === 'string' ? { note: c.note } : {}) };
+            return Object.keys(forms).length > 0 ? [{ ...(typeof c.id === 'number' ? { id: c.id } : {}), ...forms }] : [];
           } catch {
             return [];
           }

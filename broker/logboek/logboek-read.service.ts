@@ -1,23 +1,29 @@
 /**
- * Reading the logboek's proofs and entries.
+ * Reading the logboek's checkpoints, proofs, tiles and entries.
  *
- * - Checkpoints, inclusion proofs and consistency proofs hold hashes only: anyone may
- *   fetch them, so that witnesses and third parties can check the broker without an
+ * - Checkpoints (as JSON, and as a C2SP checkpoint note with its witnesses' cosignatures),
+ *   inclusion and consistency proofs, and C2SP tlog-tiles Merkle tiles hold hashes only:
+ *   anyone may fetch them, so that witnesses and third parties can check the broker without an
  *   account (RFC 9162 §4 offers the same to CT monitors).
  * - Entries hold who asked what about whom (as a hash): only roles with the
- *   `read-disclosures` capability may read them, and every read is itself logged.
+ *   `read-disclosures` capability may read them, as pages or as tlog-tiles entry bundles, and
+ *   every read is itself logged. A redacted entry is read as what retention left: its leaf hash.
  *
- * Invariants: proofs are computed from stored complete nodes only, for sizes that exist;
- * a request beyond the tree's size is refused, never answered with a made-up hash.
+ * Invariants: proofs and tiles are computed from stored complete nodes only, for sizes that
+ * exist; a request beyond the tree's size is refused, never answered with a made-up hash.
  */
 import type { Kysely } from 'kysely';
 import type { JWK } from 'jose';
 import type { Database } from '../db/database.js';
 import { AppError, validationError } from '../errors/app-error.js';
 import type { Principal } from '../auth/principal.js';
-import { consistencyProofRanges, hashRanges, inclusionProofRanges, nodeReader, nodesForRanges, type LeafRange } from './merkle/tree-math.js';
-import { getNodes, latestCheckpoint, listCheckpoints, sequencedEntries, treeSize, type StoredCheckpoint } from './logboek.repository.js';
-import type { UnitOfWork } from '../unit-of-work/unit-of-work.js';
+import { latestCheckpoint, listCheckpoints, nodeRange, sequencedEntries, treeSize, type StoredCheckpoint } from './logboek.repository.js';
+import { cosignaturesOf } from './cosignature.repository.js';
+import { consistencyProof, inclusionProof } from './tree-proofs.js';
+import { bundleRange, encodeBundle, tileExists, tileNodes, type TileRef } from './tiles.js';
+import { splicedLeafInput } from './leaf-splice.js';
+import { leafData } from './log-entry.js';
+import type { UnitOfWork, Work } from '../unit-of-work/unit-of-work.js';
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 const missingNode = (): Error => new AppError('internal', 'a Merkle node is missing from storage');
@@ -28,6 +34,8 @@ export interface CheckpointView {
   rootHash: string;
   createdAt: string;
   jws: string;
+  /** The C2SP checkpoint note with the witnesses' cosignatures; null for checkpoints from before notes. */
+  note: string | null;
 }
 
 export interface LogEntryView {
@@ -39,9 +47,17 @@ export interface LogEntryView {
 
 export interface LogboekReadService {
   publicKey(): JWK;
+  /** The current checkpoint key as a C2SP verifier key (Ed25519, named after the origin). */
+  vkey(): string;
   origin(): string;
   checkpoints(afterId: number, limit: number): Promise<CheckpointView[]>;
   latestCheckpoint(): Promise<CheckpointView | undefined>;
+  /** The newest checkpoint as a C2SP note with its cosignatures (tlog-tiles `/checkpoint`); undefined before the first note. */
+  checkpointNote(): Promise<string | undefined>;
+  /** A tlog-tiles Merkle tile: the concatenated hashes; undefined when it does not exist (yet). */
+  tile(ref: TileRef & { level: number }): Promise<Uint8Array | undefined>;
+  /** A tlog-tiles entry bundle (tiles.ts); logged like `entries`. Undefined when it does not exist (yet). */
+  entryBundle(principal: Principal, ref: TileRef & { level: null }, traceId: string, purpose?: 'read' | 'export' | 'verify'): Promise<Uint8Array | undefined>;
   inclusionProof(index: number, size: number): Promise<{ index: number; treeSize: number; leafHash: string; proof: string[] }>;
   consistencyProof(size1: number, size2: number): Promise<{ size1: number; size2: number; proof: string[] }>;
   /** `purpose` decides how the read is logged: log-read, log-export or log-verify. */
@@ -54,65 +70,99 @@ export interface LogboekReadService {
   ): Promise<{ entries: LogEntryView[]; treeSize: number; nextSeq: number | null }>;
 }
 
-const view = (c: StoredCheckpoint): CheckpointView => ({
-  id: c.id,
-  treeSize: c.treeSize,
-  rootHash: b64(c.rootHash),
-  createdAt: c.createdAt.toISOString(),
-  jws: c.jws,
-});
+/**
+ * The leaf bytes of an entry, JCS(content + {seq}), built as the sequencer sealed them
+ * (sealLeafHash): the splice, or the full canonicalisation where it does not apply. The splice
+ * is a view of a shared buffer, so it is copied.
+ */
+const leafBytes = (content: string, seq: number): Uint8Array => {
+  const spliced = splicedLeafInput(Buffer.from(content, 'utf8'), seq);
+  return spliced ? Buffer.from(spliced.subarray(1)) : leafData(content, seq);
+};
 
 export function createLogboekReadService(deps: {
   db: Kysely<Database>;
   uow: UnitOfWork;
   publicJwk: JWK;
+  vkey: string;
   origin: string;
 }): LogboekReadService {
   const { db } = deps;
   const count = (name: string, v: number): void => {
     if (!Number.isSafeInteger(v) || v < 0) throw validationError([{ pointer: `/${name}`, detail: 'must be a whole number, 0 or more' }]);
   };
-  const proofFor = async (ranges: LeafRange[]): Promise<string[]> => {
-    const nodes = await getNodes(db, nodesForRanges(ranges));
-    return hashRanges(ranges, nodeReader(nodes, missingNode)).map(b64);
+  /** Checkpoints as the API shows them: the note with every cosignature stored for it. */
+  const views = async (rows: StoredCheckpoint[]): Promise<CheckpointView[]> => {
+    const cosignatures = await cosignaturesOf(db, rows.filter((c) => c.note !== null).map((c) => c.id));
+    return rows.map((c) => ({
+      id: c.id,
+      treeSize: c.treeSize,
+      rootHash: b64(c.rootHash),
+      createdAt: c.createdAt.toISOString(),
+      jws: c.jws,
+      note: c.note === null ? null : c.note + cosignatures.filter((s) => s.checkpointId === c.id).map((s) => s.line).join(''),
+    }));
   };
+  /** Every read of entries is itself logged: log-read, log-export or log-verify by its purpose. */
+  const logRead = (w: Work, purpose: 'read' | 'export' | 'verify', details: Record<string, string | number>): void =>
+    w.log({ action: purpose === 'export' ? 'log-export' : purpose === 'verify' ? 'log-verify' : 'log-read', outcome: 'read', details });
 
   return {
     publicKey: () => deps.publicJwk,
+    vkey: () => deps.vkey,
     origin: () => deps.origin,
     async checkpoints(afterId, limit) {
-      return (await listCheckpoints(db, afterId, limit)).map(view);
+      return views(await listCheckpoints(db, afterId, limit));
     },
     async latestCheckpoint() {
       const c = await latestCheckpoint(db);
-      return c && view(c);
+      return c && (await views([c]))[0];
     },
+    async checkpointNote() {
+      const c = await latestCheckpoint(db);
+      if (!c || c.note === null) return undefined;
+      return (await views([c]))[0]!.note!;
+    },
+    async tile(ref) {
+      if (!tileExists(ref, await treeSize(db))) return undefined;
+      const { level, first, width } = tileNodes(ref);
+      const hashes = await nodeRange(db, level, first, width);
+      if (hashes.length !== width) throw new AppError('internal', 'a Merkle node is missing from storage');
+      return Buffer.concat(hashes);
+    },
+    entryBundle: (principal, ref, traceId, purpose = 'read') =>
+      deps.uow.asPerson(principal, { capability: 'read-disclosures' }, traceId, async (w) => {
+        if (!tileExists(ref, await treeSize(w.trx))) return undefined;
+        const { from, to } = bundleRange(ref);
+        const rows = await sequencedEntries(w.trx, from, to);
+        if (rows.length !== to - from) throw new AppError('internal', 'a sequenced entry is missing from storage');
+        logRead(w, purpose, { resource: 'entry-bundle', fromSeq: from, returned: rows.length });
+        return encodeBundle(rows.map((r) => (r.content === null ? new Uint8Array(0) : leafBytes(r.content, r.seq))));
+      }),
     async inclusionProof(index, size) {
       count('index', index);
       count('treeSize', size);
       if (index >= size) throw validationError([{ pointer: '/index', detail: 'must be below treeSize' }]);
       if (size > (await treeSize(db))) throw validationError([{ pointer: '/treeSize', detail: 'is larger than the log' }]);
       // The leaf as the tree holds it (its level-0 node): the hash every proof is built from.
-      const leaf = nodeReader(await getNodes(db, [{ level: 0, index }]), missingNode)(0, index);
-      return { index, treeSize: size, leafHash: b64(leaf), proof: await proofFor(inclusionProofRanges(index, size)) };
+      const { leafHash, proof } = await inclusionProof(db, index, size, missingNode);
+      return { index, treeSize: size, leafHash: b64(leafHash), proof: proof.map(b64) };
     },
     async consistencyProof(size1, size2) {
       count('size1', size1);
       count('size2', size2);
+      // RFC 9162 defines no proof from the empty tree (§2.1.4): there is nothing to prove.
+      if (size1 === 0) throw validationError([{ pointer: '/size1', detail: 'must be 1 or more: there is no consistency proof from the empty tree' }]);
       if (size1 > size2) throw validationError([{ pointer: '/size1', detail: 'must not exceed size2' }]);
       if (size2 > (await treeSize(db))) throw validationError([{ pointer: '/size2', detail: 'is larger than the log' }]);
-      return { size1, size2, proof: size1 === 0 || size1 === size2 ? [] : await proofFor(consistencyProofRanges(size1, size2)) };
+      return { size1, size2, proof: (await consistencyProof(db, size1, size2, missingNode)).map(b64) };
     },
     entries: (principal, fromSeq, limit, traceId, purpose = 'read') =>
       deps.uow.asPerson(principal, { capability: 'read-disclosures' }, traceId, async (w) => {
         count('fromSeq', fromSeq);
         const size = await treeSize(w.trx);
         const rows = await sequencedEntries(w.trx, fromSeq, Math.min(size, fromSeq + limit));
-        w.log({
-          action: purpose === 'export' ? 'log-export' : purpose === 'verify' ? 'log-verify' : 'log-read',
-          outcome: 'read',
-          details: { resource: 'entries', fromSeq, returned: rows.length },
-        });
+        logRead(w, purpose, { resource: 'entries', fromSeq, returned: rows.length });
         return {
           entries: rows.map((r) => ({ seq: r.seq, leafHash: b64(r.leafHash), content: r.content === null ? null : (JSON.parse(r.content) as unknown) })),
           treeSize: size,

@@ -192,6 +192,19 @@ export async function getNodes(ex: Executor, coords: readonly NodeCoord[]): Prom
   return out;
 }
 
+/** The stored nodes (level, idx) for idx in [first, first + count), in index order: a tile's hashes. */
+export async function nodeRange(ex: Executor, level: number, first: number, count: number): Promise<Uint8Array[]> {
+  const rows = await ex
+    .selectFrom('logboek_nodes')
+    .select(['idx', 'hash'])
+    .where('level', '=', level)
+    .where('idx', '>=', first)
+    .where('idx', '<', first + count)
+    .orderBy('idx')
+    .execute();
+  return rows.map((r) => new Uint8Array(r.hash));
+}
+
 /** Appends completed nodes, as one unnest statement (see insertLeaves). */
 export async function insertNodes(ex: Executor, nodes: ReadonlyArray<{ level: number; index: number; hash: Uint8Array }>): Promise<void> {
   if (nodes.length === 0) return;
@@ -205,14 +218,17 @@ export interface StoredCheckpoint {
   treeSize: number;
   rootHash: Uint8Array;
   jws: string;
+  /** The C2SP signed note, signed by the log (no cosignatures); null for rows before migration 0030. */
+  note: string | null;
   createdAt: Date;
 }
 
-const toCheckpoint = (r: { id: number; tree_size: number; root_hash: Uint8Array; jws: string; created_at: Date }): StoredCheckpoint => ({
+const toCheckpoint = (r: { id: number; tree_size: number; root_hash: Uint8Array; jws: string; note: string | null; created_at: Date }): StoredCheckpoint => ({
   id: r.id,
   treeSize: r.tree_size,
   rootHash: new Uint8Array(r.root_hash),
   jws: r.jws,
+  note: r.note,
   createdAt: r.created_at,
 });
 
@@ -226,10 +242,10 @@ export async function listCheckpoints(ex: Executor, afterId: number, limit: numb
   return rows.map(toCheckpoint);
 }
 
-export async function insertCheckpoint(ex: Executor, c: Omit<StoredCheckpoint, 'id'>): Promise<number> {
+export async function insertCheckpoint(ex: Executor, c: Omit<StoredCheckpoint, 'id' | 'note'> & { note?: string | null }): Promise<number> {
   const r = await ex
     .insertInto('logboek_checkpoints')
-    .values({ tree_size: c.treeSize, root_hash: c.rootHash, jws: c.jws, created_at: c.createdAt })
+    .values({ tree_size: c.treeSize, root_hash: c.rootHash, jws: c.jws, note: c.note ?? null, created_at: c.createdAt })
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;

@@ -15,6 +15,10 @@
  *   passed and the tree grew, whichever comes first.
  * - A run that fails because the database cannot be reached changes nothing (one transaction);
  *   the background loop simply runs again, so the sequencer recovers with the database.
+ * - Each checkpoint is written as a C2SP signed note and as a JWS (log-signer.ts), chained to the
+ *   one before; it is chained only to a checkpoint that is this log's own: signed by its key (or,
+ *   during a key rotation, its previous key), for its origin, with the stored tree's root. The
+ *   first checkpoint after a rotation announces the new key (log-signer.ts).
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -23,7 +27,9 @@ import { isDatabaseUnavailable } from '../db/database-faults.js';
 import { nodeHash } from './merkle/merkle-hash.js';
 import { decomposeRange, nodeKey, nodeReader, nodesCompletedByAppend, rangeHash } from './merkle/tree-math.js';
 import { sealLeafHash } from './leaf-splice.js';
-import { checkpointDigest, verifyCheckpoint, type CheckpointSigner } from './checkpoint.js';
+import { verifyCheckpoint } from './checkpoint.js';
+import { jwsDigestForNote, noteTextDigest, openCheckpoint } from './checkpoint-note.js';
+import type { LogSigner } from './log-signer.js';
 import {
   getNodes,
   insertCheckpoint,
@@ -39,14 +45,15 @@ import {
 
 export interface SequencerOptions {
   readonly db: Kysely<Database>;
-  readonly signer: CheckpointSigner;
-  readonly origin: string;
+  readonly signer: LogSigner;
   readonly checkpointEveryEntries: number;
   readonly checkpointEverySeconds: number;
   readonly now: () => Date;
   readonly logger: Logger;
   /** Largest number of entries per run. */
   readonly batchSize?: number;
+  /** Called after a run that wrote checkpoints has committed (e.g. to push them to witnesses). */
+  readonly onCheckpoint?: () => void;
 }
 
 export interface SequencerRun {
@@ -80,11 +87,28 @@ const missingNode = (level: number, index: number): Error =>
 export function createSequencer(o: SequencerOptions): Sequencer {
   const batchSize = o.batchSize ?? 5000;
 
-  /** A checkpoint is chained to only if it is this log's own: our signature, our origin, our root. */
-  async function checkOwnCheckpoint(trx: Executor, c: StoredCheckpoint): Promise<void> {
-    let body;
+  /**
+   * A checkpoint is chained to only if it is this log's own: our signature, our origin, our root.
+   * Returns which of our keys signed it: the previous one means a rotation is yet to be announced.
+   */
+  async function checkOwnCheckpoint(trx: Executor, c: StoredCheckpoint): Promise<'current' | 'previous'> {
+    let body: { treeSize: number; rootHash: string };
+    let by: 'current' | 'previous';
     try {
-      body = await verifyCheckpoint(c.jws, o.signer.publicJwk, o.origin);
+      if (c.note !== null) {
+        const opened = openCheckpoint(c.note, o.signer.noteVerifiers, o.signer.origin);
+        body = opened.body;
+        by = opened.signedBy.some((s) => s.keyId === o.signer.keyId) ? 'current' : 'previous';
+      } else {
+        try {
+          body = await verifyCheckpoint(c.jws, o.signer.publicJwk, o.signer.origin);
+          by = 'current';
+        } catch (err) {
+          if (!o.signer.previous) throw err;
+          body = await verifyCheckpoint(c.jws, o.signer.previous.publicJwk, o.signer.origin);
+          by = 'previous';
+        }
+      }
     } catch (err) {
       throw new LogboekDamagedError(`checkpoint ${c.id} is not signed by this log's key (${(err as Error).message}); the sequencer stops`);
     }
@@ -93,10 +117,14 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     if (body.treeSize !== c.treeSize || body.rootHash !== Buffer.from(root).toString('base64') || !Buffer.from(root).equals(Buffer.from(c.rootHash))) {
       throw new LogboekDamagedError(`checkpoint ${c.id} does not match the stored tree; the sequencer stops`);
     }
+    return by;
   }
 
+  /** The note's link to a checkpoint: its note text, or its JWS where it has no note. */
+  const linkTo = (c: StoredCheckpoint): string => (c.note !== null ? noteTextDigest(c.note.slice(0, c.note.lastIndexOf('\n\n') + 1)) : jwsDigestForNote(c.jws));
+
   async function runOnce(opts: { forceCheckpoint?: boolean } = {}): Promise<SequencerRun> {
-    return o.db.transaction().execute(async (trx) => {
+    const run = await o.db.transaction().execute(async (trx) => {
       await lockSequencer(trx);
       const size0 = await treeSize(trx);
       const last = await latestCheckpoint(trx);
@@ -136,24 +164,24 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       // the rest when T seconds passed (or one is asked for).
       let checkpointId: number | undefined;
       let previous = last;
-      let lastChecked = false;
+      let signedBy: 'current' | 'previous' | undefined;
       const sign = async (treeSize: number): Promise<void> => {
         // Chain only to this log's own, matching checkpoint; checked once, before signing.
-        if (last && !lastChecked) {
-          await checkOwnCheckpoint(trx, last);
-          lastChecked = true;
-        }
+        if (last && signedBy === undefined) signedBy = await checkOwnCheckpoint(trx, last);
         const root = rangeHash(0, treeSize, node);
         const createdAt = o.now();
-        const jws = await o.signer.sign({
-          origin: o.origin,
+        const { jws, note } = await o.signer.sign({
           treeSize,
           rootHash: Buffer.from(root).toString('base64'),
-          time: createdAt.toISOString(),
-          previous: previous ? checkpointDigest(previous.jws) : null,
+          time: createdAt,
+          previousJws: previous ? previous.jws : null,
+          previousLink: previous ? linkTo(previous) : null,
+          // The first checkpoint after the key changed announces the new key, signed by the old one.
+          announce: signedBy === 'previous',
         });
-        checkpointId = await insertCheckpoint(trx, { treeSize, rootHash: root, jws, createdAt });
-        previous = { id: checkpointId, treeSize, rootHash: root, jws, createdAt };
+        signedBy = 'current';
+        checkpointId = await insertCheckpoint(trx, { treeSize, rootHash: root, jws, note, createdAt });
+        previous = { id: checkpointId, treeSize, rootHash: root, jws, note, createdAt };
       };
       if (size > (last?.treeSize ?? 0)) {
         while (size - (previous?.treeSize ?? 0) >= o.checkpointEveryEntries) await sign((previous?.treeSize ?? 0) + o.checkpointEveryEntries);
@@ -162,6 +190,8 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       }
       return { sequenced: pending.length, treeSize: size, checkpointId };
     });
+    if (run.checkpointId !== undefined) o.onCheckpoint?.();
+    return run;
   }
 
   let damaged: string | undefined;

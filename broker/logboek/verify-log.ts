@@ -20,9 +20,9 @@
  * - Memory is O(log n): the only tree state is the frontier, the stack of complete-subtree roots
  *   (one per set bit of the size; RFC 9162 §2.1.1 splits at the largest power of two, so the
  *   root is their fold from the right, as in merkle/tree-math.ts). Entries are never collected.
- * - Checkpoints are signature-checked (RFC 7515 JWS, https://www.rfc-editor.org/rfc/rfc7515; see
- *   checkpoint.ts) by the caller; extra checkpoints are only trusted when they are ancestors of the
- *   trusted one through `previous` ({@link checkpointAncestors}), because a broker that rewrote
+ * - Checkpoints are signature-checked (a C2SP signed note or a JWS: checkpoint-forms.ts) by the
+ *   caller; extra checkpoints are only trusted when they are ancestors of the trusted one through
+ *   `previous` (checkpointAncestors in checkpoint-chain.ts), because a broker that rewrote
  *   history can sign new ones.
  * - Nothing from an entry's content appears in a report: seq numbers, kinds, sizes and ids only.
  *
@@ -33,13 +33,11 @@
  * stored text, with that member, is exactly the byte string that was sealed; for what the log
  * writer stores (JCS) that string is JCS(content + {seq}) (leaf-splice.ts states why).
  */
-import type { JWK } from 'jose';
 import { canonicalJson, leafData } from './log-entry.js';
 import { hashSplicedLeaf, splicedLeafInput } from './leaf-splice.js';
 import { EMPTY_ROOT, HASH_SIZE, leafHash as hashLeaf, nodeHash } from './merkle/merkle-hash.js';
 import { decomposeRange, nodeKey, type NodeCoord } from './merkle/tree-math.js';
 import { verifyInclusion } from './merkle/merkle-verify.js';
-import { checkpointDigest, verifyCheckpoint, type CheckpointBody } from './checkpoint.js';
 
 /** One entry as a source yields it, in seq order. */
 export interface VerifiableEntry {
@@ -435,50 +433,6 @@ async function locate(frontier: Frontier, target: CheckpointRef, floor: number, 
     }
   }
   return { seq: index };
-}
-
-/** A checkpoint with its JWS and, when known, the broker's id for it. */
-export interface SignedCheckpoint {
-  readonly id?: number;
-  readonly jws: string;
-}
-
-/**
- * The checkpoints that the trusted one vouches for: its ancestors through `previous` (each link is
- * the SHA-256 of the JWS before it, so the chain is authenticated by the trusted JWS alone), each
- * signature-checked too. Why not every signed checkpoint: a broker that rewrote its history can
- * sign checkpoints of the rewritten log; only the chain of the trusted checkpoint is the history
- * that was witnessed. Returns them oldest first, the trusted one last.
- */
-export async function checkpointAncestors(
-  trustedJws: string,
-  candidates: readonly SignedCheckpoint[],
-  publicJwk: JWK,
-  origin?: string,
-): Promise<Array<CheckpointRef & { body: CheckpointBody; jws: string }>> {
-  const byDigest = new Map(candidates.map((c) => [checkpointDigest(c.jws), c]));
-  const trustedBody = await verifyCheckpoint(trustedJws, publicJwk, origin);
-  const trustedId = byDigest.get(checkpointDigest(trustedJws))?.id;
-  const chain: Array<CheckpointRef & { body: CheckpointBody; jws: string }> = [
-    { ...(trustedId !== undefined ? { id: trustedId } : {}), treeSize: trustedBody.treeSize, rootHash: trustedBody.rootHash, body: trustedBody, jws: trustedJws },
-  ];
-  let current = trustedBody;
-  const seen = new Set<string>([checkpointDigest(trustedJws)]);
-  while (current.previous !== null && !seen.has(current.previous)) {
-    seen.add(current.previous);
-    const c = byDigest.get(current.previous);
-    if (!c) break;
-    let body: CheckpointBody;
-    try {
-      body = await verifyCheckpoint(c.jws, publicJwk, trustedBody.origin);
-    } catch {
-      break;
-    }
-    if (body.treeSize > current.treeSize) break;
-    chain.push({ ...(c.id !== undefined ? { id: c.id } : {}), treeSize: body.treeSize, rootHash: body.rootHash, body, jws: c.jws });
-    current = body;
-  }
-  return chain.reverse();
 }
 
 /**

@@ -1,10 +1,10 @@
 /**
- * The logboek's LogClient (export-log.ts) over the read service in this process, for one
+ * The logboek's LogClient (log-client.ts) over the read service in this process, for one
  * logged-in person. Why: the web pages export and verify with the same code as the audit
  * CLI, while every page read still goes through the service's access check and is logged
  * (as log-export or log-verify) with the person's name on it.
  */
-import type { LogClient } from '../logboek/export-log.js';
+import type { LogClient } from '../logboek/log-client.js';
 import type { LogboekReadService } from '../logboek/logboek-read.service.js';
 import type { PersonPrincipal } from '../auth/principal.js';
 

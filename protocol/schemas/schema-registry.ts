@@ -56,6 +56,7 @@ export type SchemaName =
   | 'log-query#/$defs/inclusion'
   | 'log-query#/$defs/consistency'
   | 'log-query#/$defs/entries'
+  | 'log-query#/$defs/bundle'
   | 'log-views#/$defs/checkpoint'
   | 'log-views#/$defs/inclusionProof'
   | 'log-views#/$defs/consistencyProof'

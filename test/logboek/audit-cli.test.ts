@@ -5,7 +5,7 @@
  * hashes); and the embedded database's one-process rule for --database.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,8 @@ import { createLogger } from '../../broker/http/logger.js';
 import type { DatabaseTarget } from '../../broker/db/database.js';
 import { checkpointDigest, createCheckpointSigner } from '../../broker/logboek/checkpoint.js';
 import { insertCheckpoint } from '../../broker/logboek/logboek.repository.js';
-import { readWitnessStore } from '../../broker/logboek/witness.js';
+import { readWitnessStore } from '../../broker/logboek/witness-store.js';
+import { createWitnessPusher } from '../../broker/logboek/witness-pusher.js';
 
 const BIN = fileURLToPath(new URL('../../bin/jpp-broker.js', import.meta.url));
 
@@ -156,13 +157,33 @@ describe('against a running broker', () => {
     expect(self.stdout).toContain('NOT independent');
   }, 60_000);
 
+  it('serves tlog-witness add-checkpoint with --listen: the broker pushes, it cosigns, SIGTERM stops it', async () => {
+    writeFileSync(join(dir, 'served-key.json'), (await b.call('GET', '/v1/log/public-key')).text);
+    const child = spawn(process.execPath, [BIN, 'audit', 'witness', '--listen', '127.0.0.1:0', '--key', join(dir, 'witness-key.json'), '--name', 'jurist.test/cli',
+      '--store', join(dir, 'served-store'), '--public-key', join(dir, 'served-key.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    for (let i = 0; i < 200 && !/JPP_WITNESSES: \S+\n/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+    const url = /listening on (http:\/\/\S+)\/add-checkpoint for jpp-broker\/jpp-sittard-geleen/.exec(out)![1]!;
+    const vkey = /JPP_WITNESSES: (\S+)/.exec(out)![1]!;
+    expect(vkey).toMatch(/^jurist\.test\/cli\+[0-9a-f]{8}\+/);
+    expect(statSync(join(dir, 'witness-key.json')).mode & 0o777).toBe(0o600);
+    const pusher = createWitnessPusher({ db: b.broker.db, witnesses: [{ url, vkey }], quorum: 1, maxLagSeconds: 60, now: () => new Date(), logger: createLogger({ level: 'silent' }) });
+    expect(await pusher.push()).toEqual([{ witness: 'jurist.test/cli', status: 'cosigned' }]);
+    expect((await pusher.witnessLag()).behind).toBe(false);
+    expect(out).toMatch(/jpp-broker\/jpp-sittard-geleen: 200 cosigned size \d+/);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 60_000);
+
   it('exits 2 and keeps the evidence when the broker forks its history', async () => {
     const store = join(dir, 'witness-fork');
     expect((await cli(['audit', 'witness', '--url', b.url, '--store', store, '--once'])).code).toBe(0);
     const held = readWitnessStore(store).checkpoints.at(-1)!;
     const signer = await createCheckpointSigner(loadDemoSecrets(b.dataDir).logSigningJwk as JWK);
     const time = new Date();
-    const jws = await signer.sign({ origin: held.body.origin, treeSize: held.body.treeSize, rootHash: Buffer.alloc(32).toString('base64'), time: time.toISOString(), previous: checkpointDigest(held.jws) });
+    const jws = await signer.sign({ origin: held.body.origin, treeSize: held.body.treeSize, rootHash: Buffer.alloc(32).toString('base64'), time: time.toISOString(), previous: checkpointDigest(held.jws!) });
     await insertCheckpoint(b.broker.db, { treeSize: held.body.treeSize, rootHash: new Uint8Array(32), jws, createdAt: time });
     const w = await cli(['audit', 'witness', '--url', b.url, '--store', store, '--once']);
     expect(w.code).toBe(2);

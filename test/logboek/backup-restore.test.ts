@@ -14,7 +14,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
 import { BROKER_BIN } from '../support/spawn-service.js';
 import { spawnBroker, type SpawnedBroker } from '../support/spawned-broker.js';
-import { witnessCommand, type AuditIo } from '../../broker/commands/audit.js';
+import { witnessCommand } from '../../broker/commands/audit-witness.js';
+import type { AuditIo } from '../../broker/commands/audit-io.js';
 
 const exec = promisify(execFile);
 let b: SpawnedBroker;

@@ -41,6 +41,7 @@ describe('checkpoints', () => {
     await b.broker.sequencer.drain();
     const key = (await b.call('GET', '/v1/log/public-key')).body;
     expect(key.origin).toBe('jpp-broker/jpp-sittard-geleen');
+    expect(key.vkey).toMatch(/^jpp-broker\/jpp-sittard-geleen\+[0-9a-f]{8}\+/);
     const list = (await b.call('GET', '/v1/log/checkpoints')).body.checkpoints as Array<{ treeSize: number; rootHash: string; jws: string }>;
     expect(list.length).toBeGreaterThanOrEqual(2);
     let previous: string | null = null;
@@ -98,6 +99,7 @@ describe('proofs', () => {
     ['/v1/log/proofs/inclusion?index=-1&treeSize=2', '/index'],
     ['/v1/log/proofs/consistency?size1=9&size2=3', '/size1'],
     ['/v1/log/proofs/consistency?size1=1', '/size2'],
+    ['/v1/log/proofs/consistency?size1=0&size2=3', '/size1'],
     ['/v1/log/checkpoints?limit=0', '/limit'],
   ])('refuses %s, naming %s', async (path, pointer) => {
     const res = await b.call('GET', path);

@@ -15,7 +15,7 @@ import { migrateTo, migrateToLatest } from '../../broker/db/migrate.js';
 import { canonicalJson, leafData } from '../../broker/logboek/log-entry.js';
 import { leafHash } from '../../broker/logboek/merkle/merkle-hash.js';
 import { decomposeRange, hashesCompletedByAppend, nodeKey, rangeHash } from '../../broker/logboek/merkle/tree-math.js';
-import { createCheckpointSigner } from '../../broker/logboek/checkpoint.js';
+import { createLogSigner } from '../../broker/logboek/log-signer.js';
 import { createSequencer } from '../../broker/logboek/sequencer.js';
 import { getNodes } from '../../broker/logboek/logboek.repository.js';
 import { referenceMth } from '../../broker/logboek/merkle/reference-tree.js';
@@ -37,8 +37,8 @@ async function open(): Promise<Kysely<Database>> {
 
 async function sequencerFor(db: Kysely<Database>) {
   const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-  const signer = await createCheckpointSigner({ ...(await exportJWK(privateKey)), kid: 'test' });
-  return createSequencer({ db, signer, origin: 'test', checkpointEveryEntries: 1000, checkpointEverySeconds: 3600, now: () => new Date(), logger: pino({ enabled: false }) });
+  const signer = await createLogSigner({ origin: 'test', signingJwk: { ...(await exportJWK(privateKey)), kid: 'test' } });
+  return createSequencer({ db, signer, checkpointEveryEntries: 1000, checkpointEverySeconds: 3600, now: () => new Date(), logger: pino({ enabled: false }) });
 }
 
 const content = (n: number): string => canonicalJson({ v: 1, action: 'log-read', n });

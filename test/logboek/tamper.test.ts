@@ -15,8 +15,10 @@ import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
 import { withCase } from '../support/casus.js';
 import { canonicalJson, leafData } from '../../broker/logboek/log-entry.js';
 import { leafHash } from '../../broker/logboek/merkle/merkle-hash.js';
-import { createLogClient, exportLog } from '../../broker/logboek/export-log.js';
-import { readWitnessStore, witnessOnce } from '../../broker/logboek/witness.js';
+import { exportLog } from '../../broker/logboek/export-log.js';
+import { createLogClient } from '../../broker/logboek/log-client.js';
+import { witnessOnce } from '../../broker/logboek/witness.js';
+import { readWitnessStore } from '../../broker/logboek/witness-store.js';
 import { verifyCommand, type AuditIo } from '../../broker/commands/audit.js';
 import { asAttacker, entryAt, forgeEntry, rebuildNodes } from '../support/logboek-attacker.js';
 
@@ -52,7 +54,7 @@ async function scenario(): Promise<Scenario> {
   }
   const witnessed = await witnessOnce({ client: createLogClient(b.url), store: current.store });
   expect(witnessed.status).toBe('ok');
-  current.held = readWitnessStore(current.store).checkpoints.map((c) => ({ id: c.id, size: c.body.treeSize }));
+  current.held = readWitnessStore(current.store).checkpoints.map((c) => ({ id: c.id!, size: c.body.treeSize }));
   expect(current.held.length).toBeGreaterThanOrEqual(3);
   // Freeze the tree: from here on, only the attacker writes to it.
   await b.broker.sequencer.stop();

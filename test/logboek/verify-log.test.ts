@@ -13,8 +13,8 @@ import { canonicalJson, leafData } from '../../broker/logboek/log-entry.js';
 import { leafHash, nodeHash } from '../../broker/logboek/merkle/merkle-hash.js';
 import { hashesCompletedByAppend, inclusionProofRanges, hashRanges, nodeKey, rootOfSize, type NodeCoord } from '../../broker/logboek/merkle/tree-math.js';
 import { checkpointDigest, createCheckpointSigner, type CheckpointBody } from '../../broker/logboek/checkpoint.js';
+import { checkpointAncestors } from '../../broker/logboek/checkpoint-chain.js';
 import {
-  checkpointAncestors,
   verifyEntryInclusion,
   verifyLog,
   type CheckpointRef,

@@ -19,10 +19,12 @@ import { loadDemoSecrets } from '../../broker/config/demo-secrets.js';
 import { canonicalJson } from '../../broker/logboek/log-entry.js';
 import { nodeHash } from '../../broker/logboek/merkle/merkle-hash.js';
 import { decomposeRange, nodeKey, rangeHash } from '../../broker/logboek/merkle/tree-math.js';
-import { checkpointDigest, createCheckpointSigner, type CheckpointSigner } from '../../broker/logboek/checkpoint.js';
+import { createLogSigner, type LogSigner } from '../../broker/logboek/log-signer.js';
 import { getNodes, insertCheckpoint } from '../../broker/logboek/logboek.repository.js';
-import { createLogClient, LogClientError } from '../../broker/logboek/export-log.js';
-import { readWitnessStore, runWitness, witnessOnce, type WitnessOutcome } from '../../broker/logboek/witness.js';
+import { createLogClient, LogClientError } from '../../broker/logboek/log-client.js';
+import { runWitness, witnessOnce, type WitnessOutcome } from '../../broker/logboek/witness.js';
+import { readWitnessStore } from '../../broker/logboek/witness-store.js';
+import { expectedLink, type SignedCheckpoint } from '../../broker/logboek/checkpoint-forms.js';
 import { asAttacker, entryAt, forgeEntry, rebuildNodes } from '../support/logboek-attacker.js';
 
 let b: TestBroker | undefined;
@@ -53,25 +55,44 @@ async function activity(t: TestBroker): Promise<void> {
 }
 
 /** The broker's own checkpoint key (demo secrets), as an insider who rewrites history would use it. */
-async function brokerSigner(t: TestBroker): Promise<CheckpointSigner> {
-  return createCheckpointSigner(loadDemoSecrets(t.dataDir).logSigningJwk as JWK);
+async function brokerSigner(t: TestBroker): Promise<LogSigner> {
+  const origin = (await t.call('GET', '/v1/log/public-key')).body.origin as string;
+  return createLogSigner({ origin, signingJwk: loadDemoSecrets(t.dataDir).logSigningJwk as JWK });
 }
 
-/** Inserts a checkpoint row the broker did not compute: the broker "shows" it to anyone who asks. */
-async function forgeCheckpoint(t: TestBroker, body: { treeSize: number; rootHash: Uint8Array; previous: string | null }, signer?: CheckpointSigner): Promise<string> {
-  const origin = (await t.call('GET', '/v1/log/public-key')).body.origin as string;
-  const s = signer ?? (await brokerSigner(t));
+/**
+ * Inserts a checkpoint row the broker did not compute, chained to `previous`: the broker "shows" it
+ * to anyone who asks. As a signed note and a JWS (what the broker writes now), or as a JWS only
+ * (what it wrote before notes).
+ */
+async function forgeCheckpoint(
+  t: TestBroker,
+  body: { treeSize: number; rootHash: Uint8Array; previous: SignedCheckpoint },
+  o: { signer?: LogSigner; jwsOnly?: boolean } = {},
+): Promise<{ jws: string; note: string | null }> {
+  const s = o.signer ?? (await brokerSigner(t));
   const time = new Date();
-  const jws = await s.sign({ origin, treeSize: body.treeSize, rootHash: Buffer.from(body.rootHash).toString('base64'), time: time.toISOString(), previous: body.previous });
-  await insertCheckpoint(t.broker.db, { treeSize: body.treeSize, rootHash: body.rootHash, jws, createdAt: time });
-  return jws;
+  const { jws, note } = await s.sign({
+    treeSize: body.treeSize,
+    rootHash: Buffer.from(body.rootHash).toString('base64'),
+    time,
+    previousJws: body.previous.jws ?? null,
+    previousLink: expectedLink(body.previous, 'note') ?? null,
+    announce: false,
+  });
+  await insertCheckpoint(t.broker.db, { treeSize: body.treeSize, rootHash: body.rootHash, jws, ...(o.jwsOnly ? {} : { note }), createdAt: time });
+  return { jws, note: o.jwsOnly ? null : note };
 }
 
 function evidenceOf(outcome: WitnessOutcome): { held: string; received: string; report: Record<string, unknown> } {
   if (outcome.status !== 'misbehaviour') throw new Error(`expected misbehaviour, got ${JSON.stringify(outcome)}`);
+  const read = (base: string): string => {
+    const note = join(outcome.evidence, `${base}.note`);
+    return existsSync(note) ? readFileSync(note, 'utf8') : readFileSync(join(outcome.evidence, `${base}.jws`), 'utf8').trim();
+  };
   return {
-    held: readFileSync(join(outcome.evidence, 'held.jws'), 'utf8').trim(),
-    received: readFileSync(join(outcome.evidence, 'received.jws'), 'utf8').trim(),
+    held: read('held'),
+    received: read('received'),
     report: JSON.parse(readFileSync(join(outcome.evidence, 'report.json'), 'utf8')) as Record<string, unknown>,
   };
 }
@@ -94,9 +115,10 @@ describe('an honest broker', () => {
     expect(third).toMatchObject({ status: 'ok', added: 2 });
     const store2 = readWitnessStore(store);
     expect(store2.checkpoints).toHaveLength(held + 2);
-    // One chain: each names the one before.
+    // One chain: each names the one before (the note's link: the previous note's text).
     for (let i = 1; i < store2.checkpoints.length; i++) {
-      expect(store2.checkpoints[i]!.body.previous).toBe(checkpointDigest(store2.checkpoints[i - 1]!.jws));
+      expect(store2.checkpoints[i]!.body.form).toBe('note');
+      expect(store2.checkpoints[i]!.body.previous).toBe(expectedLink(store2.checkpoints[i - 1]!, 'note'));
     }
     expect(existsSync(join(store, 'evidence'))).toBe(false);
   });
@@ -162,19 +184,19 @@ describe('a broker that rewrites history', () => {
     const size = Number((await sql<{ n: number }>`select count(*)::int as n from logboek_leaves`.execute(t.broker.db)).rows[0]!.n);
     const stored = await getNodes(t.broker.db, decomposeRange(0, size));
     const root = rangeHash(0, size, (lv, i) => stored.get(nodeKey(lv, i))!);
-    const previous = (await t.call('GET', '/v1/log/checkpoints/latest')).body.jws as string;
-    await forgeCheckpoint(t, { treeSize: size, rootHash: root, previous: checkpointDigest(previous) });
+    const previous = (await t.call('GET', '/v1/log/checkpoints/latest')).body as SignedCheckpoint;
+    await forgeCheckpoint(t, { treeSize: size, rootHash: root, previous });
 
     const outcome = await round();
     expect(outcome).toMatchObject({ status: 'misbehaviour', kind: 'inconsistent' });
     const e = evidenceOf(outcome);
-    expect(e.held).toBe(heldBefore.jws);
+    expect(e.held).toBe(heldBefore.note);
     const latest = (await t.call('GET', '/v1/log/checkpoints/latest')).body;
-    expect(e.received).toBe(latest.jws);
+    expect(e.received).toBe(latest.note);
     expect(e.report).toMatchObject({ kind: 'inconsistent', consistencyProof: { size1: heldBefore.body.treeSize, size2: latest.treeSize } });
     expect(outcome.status === 'misbehaviour' && outcome.message).toMatch(/not consistent with checkpoint \d+ .*changed entries that were already checkpointed/);
     // The new checkpoint was not kept, and the witness will not go on until a person looks.
-    expect(readWitnessStore(store).checkpoints.at(-1)!.jws).toBe(heldBefore.jws);
+    expect(readWitnessStore(store).checkpoints.at(-1)!.note).toBe(heldBefore.note);
     expect(existsSync(join(store, 'alarm.json'))).toBe(true);
     expect(await round()).toMatchObject({ status: 'misbehaviour', kind: 'earlier-alarm', evidence: (outcome as { evidence: string }).evidence });
   });
@@ -188,7 +210,7 @@ describe('a broker that rewrites history', () => {
     await asAttacker(t.broker.db, async (trx) => {
       await sql`delete from logboek_leaves where seq >= ${held.body.treeSize - 3}`.execute(trx);
     });
-    await forgeCheckpoint(t, { treeSize: held.body.treeSize + 50, rootHash: nodeHash(new Uint8Array(32), new Uint8Array(32)), previous: checkpointDigest(held.jws) });
+    await forgeCheckpoint(t, { treeSize: held.body.treeSize + 50, rootHash: nodeHash(new Uint8Array(32), new Uint8Array(32)), previous: held });
     expect(await round()).toMatchObject({ status: 'misbehaviour', kind: 'inconsistent' });
   });
 });
@@ -199,12 +221,23 @@ describe('a broker that shows two histories', () => {
     await activity(t);
     expect((await round()).status).toBe('ok');
     const held = readWitnessStore(store).checkpoints.at(-1)!;
-    const forged = await forgeCheckpoint(t, { treeSize: held.body.treeSize, rootHash: nodeHash(new Uint8Array(32), new Uint8Array(32)), previous: checkpointDigest(held.jws) });
+    const forged = await forgeCheckpoint(t, { treeSize: held.body.treeSize, rootHash: nodeHash(new Uint8Array(32), new Uint8Array(32)), previous: held });
     const outcome = await round();
     expect(outcome).toMatchObject({ status: 'misbehaviour', kind: 'fork' });
     expect(outcome.status === 'misbehaviour' && outcome.message).toContain(`two different roots for size ${held.body.treeSize}`);
     const e = evidenceOf(outcome);
-    expect(e).toMatchObject({ held: held.jws, received: forged });
+    expect(e).toMatchObject({ held: held.note, received: forged.note });
+  });
+
+  it('is caught in the JWS form too (a broker that goes back to checkpoints without notes)', async () => {
+    const { b: t, store, round } = await setup();
+    await activity(t);
+    expect((await round()).status).toBe('ok');
+    const held = readWitnessStore(store).checkpoints.at(-1)!;
+    const forged = await forgeCheckpoint(t, { treeSize: held.body.treeSize, rootHash: nodeHash(new Uint8Array(32), new Uint8Array(32)), previous: held }, { jwsOnly: true });
+    const outcome = await round();
+    expect(outcome).toMatchObject({ status: 'misbehaviour', kind: 'fork' });
+    expect(readFileSync(join((outcome as { evidence: string }).evidence, 'received.jws'), 'utf8').trim()).toBe(forged.jws);
   });
 
   it('is caught when a checkpoint does not follow the last one held (a branch)', async () => {
@@ -215,13 +248,13 @@ describe('a broker that shows two histories', () => {
     const chain = readWitnessStore(store).checkpoints;
     const branchPoint = chain.at(-2)!;
     // Overlapping sizes: a checkpoint that extends the second-last one, past the last one.
-    const forged = await forgeCheckpoint(t, { treeSize: chain.at(-1)!.body.treeSize + 1, rootHash: nodeHash(new Uint8Array(32), new Uint8Array(32)), previous: checkpointDigest(branchPoint.jws) });
+    const forged = await forgeCheckpoint(t, { treeSize: chain.at(-1)!.body.treeSize + 1, rootHash: nodeHash(new Uint8Array(32), new Uint8Array(32)), previous: branchPoint });
     const outcome = await round();
     expect(outcome).toMatchObject({ status: 'misbehaviour', kind: 'fork' });
     expect(outcome.status === 'misbehaviour' && outcome.message).toMatch(/does not follow checkpoint \d+ .*the last one this witness holds/);
-    expect(evidenceOf(outcome)).toMatchObject({ held: chain.at(-1)!.jws, received: forged });
-    // The evidence directory holds both checkpoints and a report, nothing else.
-    expect(readdirSync((outcome as { evidence: string }).evidence).sort()).toEqual(['held.jws', 'received.jws', 'report.json']);
+    expect(evidenceOf(outcome)).toMatchObject({ held: chain.at(-1)!.note, received: forged.note });
+    // The evidence directory holds both checkpoints (in both forms) and a report, nothing else.
+    expect(readdirSync((outcome as { evidence: string }).evidence).sort()).toEqual(['held.jws', 'held.note', 'received.jws', 'received.note', 'report.json']);
   });
 
   it('is caught by a polling witness, which then stops', async () => {
@@ -232,7 +265,7 @@ describe('a broker that shows two histories', () => {
     const running = runWitness({ client: createLogClient(t.url), store, intervalSeconds: 1, signal: stop.signal, onRound: (o) => rounds.push(o) });
     while (rounds.length === 0) await new Promise((r) => setTimeout(r, 50));
     const held = readWitnessStore(store).checkpoints.at(-1)!;
-    await forgeCheckpoint(t, { treeSize: held.body.treeSize, rootHash: new Uint8Array(32), previous: checkpointDigest(held.jws) });
+    await forgeCheckpoint(t, { treeSize: held.body.treeSize, rootHash: new Uint8Array(32), previous: held });
     const outcome = await running;
     stop.abort();
     expect(outcome).toMatchObject({ status: 'misbehaviour', kind: 'fork' });
@@ -244,7 +277,7 @@ describe('a broker that shows two histories', () => {
     await activity(t);
     expect((await round()).status).toBe('ok');
     const held = readWitnessStore(store).checkpoints.at(-1)!;
-    await forgeCheckpoint(t, { treeSize: held.body.treeSize, rootHash: new Uint8Array(32), previous: checkpointDigest(held.jws) });
+    await forgeCheckpoint(t, { treeSize: held.body.treeSize, rootHash: new Uint8Array(32), previous: held });
     const hiding = { ...createLogClient(t.url), checkpoints: async () => [] };
     expect(await witnessOnce({ client: hiding, store })).toMatchObject({ status: 'misbehaviour', kind: 'fork' });
   });
@@ -254,8 +287,8 @@ describe('a broker that shows two histories', () => {
     await activity(t);
     expect((await round()).status).toBe('ok');
     const held = readWitnessStore(store).checkpoints.at(-1)!;
-    const stranger = await createCheckpointSigner(generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) as JWK);
-    await forgeCheckpoint(t, { treeSize: held.body.treeSize + 1, rootHash: new Uint8Array(32), previous: checkpointDigest(held.jws) }, stranger);
+    const stranger = await createLogSigner({ origin: held.body.origin, signingJwk: generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) as JWK });
+    await forgeCheckpoint(t, { treeSize: held.body.treeSize + 1, rootHash: new Uint8Array(32), previous: held }, { signer: stranger });
     expect(await round()).toMatchObject({ status: 'misbehaviour', kind: 'bad-signature' });
   });
 });

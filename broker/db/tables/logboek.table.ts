@@ -60,11 +60,29 @@ export interface LogboekNodeTable {
   hash: Immutable<Uint8Array>;
 }
 
-/** A signed checkpoint (tree head): a JWS over {origin, treeSize, rootHash, time, previous}. */
+/**
+ * A signed checkpoint (tree head): a JWS over {origin, treeSize, rootHash, time, previous}, and
+ * since migration 0030 the same as a C2SP tlog-checkpoint signed note (NULL for older rows).
+ */
 export interface LogboekCheckpointTable {
   id: Generated<number>;
   tree_size: Immutable<number>;
   root_hash: Immutable<Uint8Array>;
   jws: Immutable<string>;
+  note: ImmutableOptional<string>;
   created_at: Immutable<Date>;
+}
+
+/** A witness's tlog-cosignature of a checkpoint's note (migration 0030). Insert-only. */
+export interface LogboekCosignatureTable {
+  checkpoint_id: Immutable<number>;
+  /** The witness's key name. */
+  witness: Immutable<string>;
+  /** The key ID of its cosignature key (uint32). */
+  key_id: Immutable<number>;
+  /** The signature line, newline included, as the witness answered it. */
+  line: Immutable<string>;
+  /** The time inside the cosignature. */
+  cosigned_at: Immutable<Date>;
+  received_at: ColumnType<Date, Date | undefined, never>;
 }

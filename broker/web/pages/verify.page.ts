@@ -5,8 +5,10 @@
  * logged as log-verify entries in the jurist's name.
  */
 import type { Router } from 'express';
-import { allCheckpoints, liveEntries } from '../../logboek/export-log.js';
-import { checkpointAncestors, verifyLog, type BreakKind, type SignedCheckpoint, type VerifyReport } from '../../logboek/verify-log.js';
+import { allCheckpoints, liveEntries } from '../../logboek/log-client.js';
+import { verifyLog, type BreakKind, type VerifyReport } from '../../logboek/verify-log.js';
+import { checkpointAncestors } from '../../logboek/checkpoint-chain.js';
+import type { SignedCheckpoint } from '../../logboek/checkpoint-forms.js';
 import type { LogboekReadService } from '../../logboek/logboek-read.service.js';
 import { html, type Html } from '../html.js';
 import { alert, csrfField } from '../layout.js';
@@ -36,14 +38,14 @@ export function verifyPages(r: Router, ctx: WebContext, deps: { logboek: Logboek
     const client = inProcessLogClient(deps.logboek, ctx.principal(req), ctx.traceId(res), 'verify', ctx.publicUrl);
     const { origin, key } = await client.publicKey();
     const checkpoints: SignedCheckpoint[] = [];
-    for await (const c of allCheckpoints(client)) checkpoints.push({ id: c.id, jws: c.jws });
+    for await (const c of allCheckpoints(client)) checkpoints.push({ id: c.id, jws: c.jws, note: c.note });
     let outcome: Html;
     if (checkpoints.length === 0) {
       outcome = alert('info', 'Er is nog geen ondertekend checkpoint. Probeer het over een minuut opnieuw.');
     } else {
       let chain;
       try {
-        chain = await checkpointAncestors(checkpoints[checkpoints.length - 1]!.jws, checkpoints, key, origin);
+        chain = await checkpointAncestors(checkpoints[checkpoints.length - 1]!, checkpoints, key, origin);
       } catch (err) {
         chain = undefined;
         outcome = alert('error', html`<p>Het nieuwste checkpoint heeft geen geldige handtekening van dit logboek.</p><p class="hint"><span lang="en">${(err as Error).message}</span></p>`);
