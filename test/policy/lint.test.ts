@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPlatform } from '../../broker/platform/platform.js';
 import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { linesFromText } from '../../broker/policy/policy-content.js';
-import { lintPolicy } from '../../broker/policy/policy-lint.js';
+import { lintPolicy } from '../../broker/policy/policy-lint-fns.js';
 
 const file = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 const platform = loadPlatform(file('policies/jpp-sittard-geleen.platform.json'), createSchemaRegistry());

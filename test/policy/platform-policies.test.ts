@@ -11,7 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../broker/policy/policy.service.js';
 import { linesFromText } from '../../broker/policy/policy-content.js';
-import { lintPolicy, countFindings } from '../../broker/policy/policy-lint.js';
+import { lintPolicy, countFindings } from '../../broker/policy/policy-lint-fns.js';
 import { parsePolicyLines } from '../../broker/policy/rules-text.js';
 import { loadPlatform } from '../../broker/platform/platform.js';
 import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';

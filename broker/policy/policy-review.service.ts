@@ -1,0 +1,114 @@
+/**
+ * Four eyes on a policy change: the author submits a draft; another privacy officer
+ * approves it, having fetched its impact preview, or either rejects it.
+ *
+ * Invariants:
+ * - Submission runs lint and the version's stored tests in the submitting transaction;
+ *   any lint error or failing test refuses it and nothing changes. From then on the
+ *   version's content is frozen (the database refuses changes, migration 0006).
+ * - The approver is never the author (also a database CHECK, migration 0006).
+ * - Approval names an impact preview that this approver fetched for this exact content
+ *   (contentHash) within the last 24 hours; if it shows newly allowed decisions, the
+ *   approver must confirm them (`confirmNewAccess`).
+ * - Every step writes a `policy-change` logboek entry in its transaction.
+ */
+import { AppError, validationError } from '../errors/app-error.js';
+import type { FieldError } from '../../protocol/schemas/schema-registry.js';
+import { requireRegistered } from '../people/require-registered.js';
+import { compilePolicyWith } from './compiled-policy.js';
+import { createKyselyAdapter } from './kysely-adapter.js';
+import { lintPolicy } from './policy-lint-fns.js';
+import { describeResult, runPolicyTests } from './policy-tests-fns.js';
+import { findPreview, lockVersion, markReviewed, markSubmitted, readLines, updateNote } from './policy-version.repository.js';
+import { previewRefusal } from './policy-status-fns.js';
+import type { PolicyLifecycleContext } from './policy-lifecycle-context.js';
+import type { PolicyReviewService } from './policy-lifecycle-types.js';
+
+export function createPolicyReviewService(ctx: PolicyLifecycleContext): PolicyReviewService {
+  const { db, platform, now } = ctx.deps;
+  const log = ctx.deps.log;
+
+  return {
+    async submit(principal, version, body, traceId) {
+      const startedAt = now();
+      const person = ctx.manager(principal);
+      const id = ctx.idOf(version);
+      const req = ctx.check<{ note?: string }>(ctx.deps.schemas, 'policy-requests#/$defs/submit', body ?? {});
+      const result = await db.transaction().execute(async (trx) => {
+        await lockVersion(trx, id);
+        const v = await ctx.mustFind(trx, id);
+        ctx.requireStep('submit', v, person);
+        await requireRegistered(trx, person);
+        const lines = await readLines(trx, id);
+        const findings = (await lintPolicy(v.modelText, lines, platform)).filter((f) => f.severity === 'error');
+        const report = runPolicyTests((await compilePolicyWith(v.modelText, createKyselyAdapter(trx, id), platform)).table, v.tests);
+        if (findings.length > 0 || report.failed > 0) {
+          const errors: FieldError[] = [
+            ...findings.map((f) => ({ pointer: f.pointer, detail: `${f.code}: ${f.message}` })),
+            ...report.results.filter((r) => !r.pass).map((r) => ({ pointer: `/tests/${r.index}`, detail: describeResult(r) })),
+          ];
+          throw new AppError(
+            'validation',
+            `draft ${id} cannot be submitted: ${findings.length} lint error(s), ${report.failed} failing test(s) of ${report.results.length}`,
+            errors,
+          );
+        }
+        if (!(await markSubmitted(trx, id, now(), req.note))) throw new AppError('conflict', `policy version ${id} is no longer a draft`);
+        await ctx.logStep(trx, person, 'submitted', { id, hash: v.contentHash }, traceId, startedAt, { status: 'submitted', testsPassed: report.passed });
+        return ctx.summary(await ctx.mustFind(trx, id));
+      });
+      log.committed();
+      return result;
+    },
+
+    async approve(principal, version, body, traceId) {
+      const startedAt = now();
+      const person = ctx.manager(principal);
+      const id = ctx.idOf(version);
+      const req = ctx.check<{ previewId: string; confirmNewAccess: boolean }>(ctx.deps.schemas, 'policy-requests#/$defs/approve', body);
+      const result = await db.transaction().execute(async (trx) => {
+        await lockVersion(trx, id);
+        const v = await ctx.mustFind(trx, id);
+        ctx.requireStep('approve', v, person);
+        await requireRegistered(trx, person);
+        const preview = await findPreview(trx, req.previewId);
+        const stale = previewRefusal(preview, v, person.id, now());
+        if (stale) throw validationError([{ pointer: '/previewId', detail: stale }]);
+        if (preview!.newlyAllowed > 0 && req.confirmNewAccess !== true) {
+          throw validationError(
+            [{ pointer: '/confirmNewAccess', detail: `must be true: the preview shows ${preview!.newlyAllowed} newly allowed decision(s)` }],
+            `version ${id} opens new access (${preview!.newlyAllowed} decision(s) in the preview); confirm it with confirmNewAccess: true`,
+          );
+        }
+        if (!(await markReviewed(trx, id, { state: 'approved', reviewer: ctx.personRef(person), at: now() }))) {
+          throw new AppError('conflict', `policy version ${id} is no longer submitted`);
+        }
+        await ctx.logStep(trx, person, 'approved', { id, hash: v.contentHash }, traceId, startedAt, {
+          status: 'approved', previewId: req.previewId, newlyAllowed: preview!.newlyAllowed, confirmNewAccess: req.confirmNewAccess === true,
+        });
+        return ctx.summary(await ctx.mustFind(trx, id));
+      });
+      log.committed();
+      return result;
+    },
+
+    async reject(principal, version, body, traceId) {
+      const startedAt = now();
+      const person = ctx.manager(principal);
+      const id = ctx.idOf(version);
+      const req = ctx.check<{ note: string }>(ctx.deps.schemas, 'policy-requests#/$defs/reject', body);
+      const result = await db.transaction().execute(async (trx) => {
+        await lockVersion(trx, id);
+        const v = await ctx.mustFind(trx, id);
+        ctx.requireStep('reject', v, person);
+        await requireRegistered(trx, person);
+        await markReviewed(trx, id, { state: 'rejected', reviewer: ctx.personRef(person), at: now() });
+        await updateNote(trx, id, `${v.note}${v.note ? '\n\n' : ''}Afgewezen door ${person.id}: ${req.note}`);
+        await ctx.logStep(trx, person, 'rejected', { id, hash: v.contentHash }, traceId, startedAt, { status: 'rejected', withdrawn: v.author.id === person.id });
+        return ctx.summary(await ctx.mustFind(trx, id));
+      });
+      log.committed();
+      return result;
+    },
+  };
+}
