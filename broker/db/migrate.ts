@@ -15,6 +15,7 @@ import * as policyLifecycle from './migrations/0006-policy-lifecycle.js';
 import * as adapterTransport from './migrations/0007-adapter-transport.js';
 import * as webSessions from './migrations/0010-web-sessions.js';
 import * as subjectAliases from './migrations/0011-logboek-subject-aliases.js';
+import * as policyExactImpact from './migrations/0050-policy-exact-impact.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-adapter-transport': adapterTransport,
   '0010-web-sessions': webSessions,
   '0011-logboek-subject-aliases': subjectAliases,
+  '0050-policy-exact-impact': policyExactImpact,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

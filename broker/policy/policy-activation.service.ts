@@ -4,6 +4,9 @@
  * Invariants:
  * - Only an approved version that was never activated is activated, once (the database
  *   refuses a second time, migration 0006); `activeFrom` never lies in the past.
+ * - No unconfirmed new access: when the version active now is not the one the approval's
+ *   preview compared with, every decision this version newly allows over the active one
+ *   must be among those the approver confirmed; otherwise 409 and nothing changes.
  * - The activation sends `NOTIFY jpp_policy` in its transaction, so every broker process
  *   reloads when it commits (policy-listener.ts); this process reloads right away.
  * - It writes a `policy-change` logboek entry in its transaction, naming the version it
@@ -12,12 +15,13 @@
 import { AppError, validationError } from '../errors/app-error.js';
 import { requireRegistered } from '../people/require-registered.js';
 import { POLICY_CHANNEL } from './policy-listener.js';
-import { lockVersion, markActivated, notifyActivation } from './policy-version.repository.js';
+import { exactImpact, tupleKey } from './policy-impact-fns.js';
+import { findPreview, lockVersion, markActivated, notifyActivation } from './policy-version.repository.js';
 import type { PolicyLifecycleContext } from './policy-lifecycle-context.js';
 import type { PolicyActivationService } from './policy-lifecycle-types.js';
 
 export function createPolicyActivationService(ctx: PolicyLifecycleContext): PolicyActivationService {
-  const { db, now } = ctx.deps;
+  const { db, platform, now } = ctx.deps;
 
   return {
     async activate(principal, version, body, traceId) {
@@ -33,6 +37,21 @@ export function createPolicyActivationService(ctx: PolicyLifecycleContext): Poli
         const v = await ctx.mustFind(trx, id);
         ctx.requireStep('activate', v, person);
         await requireRegistered(trx, person);
+        // The approval confirmed new access over the version active then. If another one took
+        // over since, what this version newly allows over that one must be within that set.
+        const active = ctx.deps.policy.active();
+        const approval = v.approvalPreviewId ? await findPreview(trx, v.approvalPreviewId) : undefined;
+        if (approval?.exact?.againstVersionId !== active.versionId) {
+          const confirmed = new Set(approval?.exact?.newAccess ?? []);
+          const table = (await ctx.deps.policy.compiled(trx, id, v.contentHash, v.modelText)).table;
+          const unconfirmed = exactImpact(active.table, table, platform).newlyAllowed.filter((t) => !confirmed.has(tupleKey(t)));
+          if (unconfirmed.length > 0) {
+            throw new AppError(
+              'conflict',
+              `version ${id} would newly allow ${unconfirmed.length} decision(s) over version ${active.versionId}, active now, that its approval did not confirm; copy it into a new draft and have it reviewed again`,
+            );
+          }
+        }
         if (!(await markActivated(trx, id, activeFrom, at))) throw new AppError('conflict', `policy version ${id} was activated meanwhile`);
         await notifyActivation(trx, POLICY_CHANNEL, id);
         await ctx.logStep(trx, person, 'activated', { id, hash: v.contentHash }, traceId, startedAt, {

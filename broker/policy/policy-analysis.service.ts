@@ -6,6 +6,9 @@
  * - Nothing here changes a version. Fetching an impact preview records it (an approval must
  *   name one) and, because it replays the disclosure log in aggregate, writes a `log-read`
  *   entry in the same transaction; the preview holds no subject, person or casus.
+ * - The preview's exact impact compares with the version active when it is fetched, over
+ *   the platform's whole decision space; it records the keys and the digest of the newly
+ *   allowed decisions, which the approval must confirm.
  * - A draft is analysed as it is at one moment (locked while it is read and compiled).
  */
 import { randomUUID } from 'node:crypto';
@@ -16,7 +19,7 @@ import { splitLines } from './policy-content.js';
 import { countFindings, lintPolicy } from './policy-lint-fns.js';
 import { runPolicyTests } from './policy-tests-fns.js';
 import { diffPolicies } from './policy-diff-fns.js';
-import { createImpactReplay } from './policy-impact-fns.js';
+import { createImpactReplay, exactImpact, tupleKey } from './policy-impact-fns.js';
 import { explain, type SimulateRequest } from './policy-explain-fns.js';
 import { findVersion, insertPreview, readLines, type StoredPolicyVersion } from './policy-version.repository.js';
 import type { PolicyLifecycleContext } from './policy-lifecycle-context.js';
@@ -76,22 +79,31 @@ export function createPolicyAnalysisService(ctx: PolicyLifecycleContext): Policy
         beforeId = page[PAGE - 1]!.id;
       }
       const impact = replay.result();
+      const active = ctx.deps.policy.active();
+      const exact = exactImpact(active.table, compiled!.table, platform);
       const previewId = randomUUID();
       await db.transaction().execute(async (trx) => {
         await insertPreview(trx, {
           id: previewId, versionId: id, contentHash: v.contentHash, personId: person.id, days: q.days,
           replayed: impact.replayed, newlyAllowed: impact.newlyAllowed.total, newlyDenied: impact.newlyDenied.total, createdAt: now(),
+          exact: {
+            againstVersionId: active.versionId, againstHash: active.contentHash, newAccess: exact.newlyAllowed.map(tupleKey),
+            newAccessDigest: exact.newAccessDigest, newlyDenied: exact.newlyDenied.length,
+          },
         });
         await ctx.deps.log.append(trx, [
           {
             action: 'log-read', actor: actorOf(person), outcome: 'read', traceId, startedAt, endedAt: now(),
             policy: { version: id, hash: v.contentHash },
-            details: { resource: 'policy-impact', previewId, days: q.days, replayed: impact.replayed },
+            details: { resource: 'policy-impact', previewId, days: q.days, replayed: impact.replayed, against: active.versionId, newAccess: exact.newlyAllowed.length },
           },
         ]);
       });
       ctx.deps.log.committed();
-      return { previewId, version: id, contentHash: v.contentHash, days: q.days, from: from.toISOString(), to: to.toISOString(), ...impact };
+      return {
+        previewId, version: id, contentHash: v.contentHash, days: q.days, from: from.toISOString(), to: to.toISOString(), ...impact,
+        exact: { against: { version: active.versionId, contentHash: active.contentHash }, ...exact },
+      };
     },
 
     async simulate(principal, version, body) {

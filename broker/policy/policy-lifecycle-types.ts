@@ -9,7 +9,7 @@ import type { Grouping, PolicyTest, Rule } from './policy-content.js';
 import type { LintFinding } from './policy-lint-fns.js';
 import type { PolicyTestReport } from './policy-tests-fns.js';
 import type { PolicyDiff } from './policy-diff-fns.js';
-import type { Impact } from './policy-impact-fns.js';
+import type { ExactImpact, Impact } from './policy-impact-fns.js';
 import type { Explanation } from './policy-explain-fns.js';
 import type { PersonRef } from './policy-version.repository.js';
 
@@ -54,7 +54,15 @@ export interface LintReport {
 
 export type DiffReport = { from: { version: number; contentHash: string }; to: { version: number; contentHash: string } } & PolicyDiff;
 
-export type ImpactPreview = Versioned<Impact & { previewId: string; days: number; from: string; to: string }>;
+/** The exact impact against the version active when the preview was fetched. */
+export type ExactImpactView = ExactImpact & { against: { version: number; contentHash: string } };
+
+/**
+ * An impact preview: the replay of the questions logged in the last `days` days (top level:
+ * `replayed`, `newlyAllowed` … count logged decisions), and the exact impact over the whole
+ * decision space (`exact`), whose newly allowed decisions an approval must confirm.
+ */
+export type ImpactPreview = Versioned<Impact & { previewId: string; days: number; from: string; to: string; exact: ExactImpactView }>;
 
 /** Drafts: list, read, create, edit rules and tests, and roll back (a new draft). */
 export interface PolicyVersionsService {

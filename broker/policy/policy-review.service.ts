@@ -8,8 +8,10 @@
  *   version's content is frozen (the database refuses changes, migration 0006).
  * - The approver is never the author (also a database CHECK, migration 0006).
  * - Approval names an impact preview that this approver fetched for this exact content
- *   (contentHash) within the last 24 hours; if it shows newly allowed decisions, the
- *   approver must confirm them (`confirmNewAccess`).
+ *   (contentHash) within the last 24 hours, against the version active now. If its exact
+ *   impact shows decisions that become allowed, the approval carries the preview's digest
+ *   of them (`confirmNewAccess`): the approver confirmed that set, every decision of it.
+ *   The database refuses the status change otherwise (migration 0050).
  * - Every step writes a `policy-change` logboek entry in its transaction.
  */
 import { AppError, validationError } from '../errors/app-error.js';
@@ -20,7 +22,7 @@ import { createKyselyAdapter } from './kysely-adapter.js';
 import { lintPolicy } from './policy-lint-fns.js';
 import { describeResult, runPolicyTests } from './policy-tests-fns.js';
 import { findPreview, lockVersion, markReviewed, markSubmitted, readLines, updateNote } from './policy-version.repository.js';
-import { previewRefusal } from './policy-status-fns.js';
+import { exactRefusal, previewRefusal } from './policy-status-fns.js';
 import type { PolicyLifecycleContext } from './policy-lifecycle-context.js';
 import type { PolicyReviewService } from './policy-lifecycle-types.js';
 
@@ -65,26 +67,32 @@ export function createPolicyReviewService(ctx: PolicyLifecycleContext): PolicyRe
       const startedAt = now();
       const person = ctx.manager(principal);
       const id = ctx.idOf(version);
-      const req = ctx.check<{ previewId: string; confirmNewAccess: boolean }>(ctx.deps.schemas, 'policy-requests#/$defs/approve', body);
+      const req = ctx.check<{ previewId: string; confirmNewAccess?: string }>(ctx.deps.schemas, 'policy-requests#/$defs/approve', body);
       const result = await db.transaction().execute(async (trx) => {
         await lockVersion(trx, id);
         const v = await ctx.mustFind(trx, id);
         ctx.requireStep('approve', v, person);
         await requireRegistered(trx, person);
         const preview = await findPreview(trx, req.previewId);
-        const stale = previewRefusal(preview, v, person.id, now());
-        if (stale) throw validationError([{ pointer: '/previewId', detail: stale }]);
-        if (preview!.newlyAllowed > 0 && req.confirmNewAccess !== true) {
+        const refusal = previewRefusal(preview, v, person.id, now()) ?? exactRefusal(preview!.exact, ctx.deps.policy.active().versionId);
+        if (refusal) throw validationError([{ pointer: '/previewId', detail: refusal }]);
+        const exact = preview!.exact!;
+        const newAccess = exact.newAccess.length;
+        if (newAccess > 0 && req.confirmNewAccess !== exact.newAccessDigest) {
           throw validationError(
-            [{ pointer: '/confirmNewAccess', detail: `must be true: the preview shows ${preview!.newlyAllowed} newly allowed decision(s)` }],
-            `version ${id} opens new access (${preview!.newlyAllowed} decision(s) in the preview); confirm it with confirmNewAccess: true`,
+            [{
+              pointer: '/confirmNewAccess',
+              detail: `must be the preview's exact.newAccessDigest: it shows ${newAccess} newly allowed decision(s), and the approval confirms each of them`,
+            }],
+            `version ${id} opens new access (${newAccess} decision(s) newly allowed over version ${exact.againstVersionId ?? 'none'}); confirm them with confirmNewAccess set to the preview's digest`,
           );
         }
-        if (!(await markReviewed(trx, id, { state: 'approved', reviewer: ctx.personRef(person), at: now() }))) {
-          throw new AppError('conflict', `policy version ${id} is no longer submitted`);
-        }
+        const approved = await markReviewed(trx, id, {
+          state: 'approved', reviewer: ctx.personRef(person), at: now(), approvalPreviewId: preview!.id, confirmedNewAccess: newAccess > 0 ? exact.newAccessDigest : null,
+        });
+        if (!approved) throw new AppError('conflict', `policy version ${id} is no longer submitted`);
         await ctx.logStep(trx, person, 'approved', { id, hash: v.contentHash }, traceId, startedAt, {
-          status: 'approved', previewId: req.previewId, newlyAllowed: preview!.newlyAllowed, confirmNewAccess: req.confirmNewAccess === true,
+          status: 'approved', previewId: req.previewId, against: exact.againstVersionId, newAccess, newlyAllowed: preview!.newlyAllowed, confirmNewAccess: newAccess > 0,
         });
         return ctx.summary(await ctx.mustFind(trx, id));
       });

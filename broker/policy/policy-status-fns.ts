@@ -95,3 +95,15 @@ export function previewRefusal(
   if (now.getTime() - preview.createdAt.getTime() > PREVIEW_VALID_MS) return 'is older than 24 hours; fetch the preview again';
   return null;
 }
+
+/**
+ * Why a preview's exact impact cannot back an approval now (a field error's detail for
+ * `/previewId`), or null: it must have one, computed against the version active now.
+ */
+export function exactRefusal(exact: { readonly againstVersionId: number | null } | null, activeId: number): string | null {
+  if (!exact) return 'was fetched before the exact impact was computed; fetch the preview again';
+  if (exact.againstVersionId !== activeId) {
+    return `compares with version ${exact.againstVersionId ?? '(none)'}, but version ${activeId} is active now; fetch the preview again`;
+  }
+  return null;
+}

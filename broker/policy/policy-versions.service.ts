@@ -7,6 +7,7 @@
  * - Only a draft's author edits it, under a row lock, and only while it is a draft; with
  *   `expectedHash` an edit that someone else's save overtook is refused (409).
  * - History is never rewritten: versions are not deleted, and a rollback is a new draft.
+ * - Every draft has a toelichting (note): why the change (the schema requires it, not empty).
  * - Every change writes a `policy-change` logboek entry in its own transaction.
  */
 import { basename } from 'node:path';
@@ -94,7 +95,7 @@ export function createPolicyVersionsService(ctx: PolicyLifecycleContext): Policy
     async create(principal, body, traceId) {
       const startedAt = now();
       const person = ctx.manager(principal);
-      const req = ctx.check<{ copyOf?: number; seed?: true; rulesText?: string; testsText?: string; source?: string; note?: string }>(
+      const req = ctx.check<{ copyOf?: number; seed?: true; rulesText?: string; testsText?: string; source?: string; note: string }>(
         ctx.deps.schemas,
         'policy-requests#/$defs/create',
         body,
@@ -122,7 +123,7 @@ export function createPolicyVersionsService(ctx: PolicyLifecycleContext): Policy
           content = { modelText: readFileSync(ctx.deps.modelFile, 'utf8'), lines, tests, source: `import:${req.source ?? 'text'}`, basedOn: null };
         }
         const hash = contentHash(content.modelText, content.lines);
-        const id = await insertDraft(trx, { ...content, contentHash: hash, author: ctx.personRef(person), note: req.note ?? '', at: now() });
+        const id = await insertDraft(trx, { ...content, contentHash: hash, author: ctx.personRef(person), note: req.note, at: now() });
         await ctx.logStep(trx, person, 'created', { id, hash }, traceId, startedAt, { status: 'draft', source: content.source, basedOn: content.basedOn });
         return ctx.view(trx, await ctx.mustFind(trx, id));
       });
@@ -161,7 +162,7 @@ export function createPolicyVersionsService(ctx: PolicyLifecycleContext): Policy
       const startedAt = now();
       const person = ctx.manager(principal);
       const id = ctx.idOf(version);
-      const req = ctx.check<{ note?: string }>(ctx.deps.schemas, 'policy-requests#/$defs/rollback', body ?? {});
+      const req = ctx.check<{ note: string }>(ctx.deps.schemas, 'policy-requests#/$defs/rollback', body ?? {});
       const result = await db.transaction().execute(async (trx) => {
         const old = await ctx.mustFind(trx, id);
         ctx.requireStep('rollback', old, person);
@@ -169,7 +170,7 @@ export function createPolicyVersionsService(ctx: PolicyLifecycleContext): Policy
         const lines = await readLines(trx, id);
         const newId = await insertDraft(trx, {
           contentHash: old.contentHash, modelText: old.modelText, source: `rollback:${id}`, author: ctx.personRef(person),
-          note: req.note ?? `Terug naar versie ${id}`, basedOn: id, tests: old.tests, lines, at: now(),
+          note: req.note, basedOn: id, tests: old.tests, lines, at: now(),
         });
         await ctx.logStep(trx, person, 'rollback-created', { id: newId, hash: old.contentHash }, traceId, startedAt, { status: 'draft', basedOn: id });
         return ctx.view(trx, await ctx.mustFind(trx, newId));
