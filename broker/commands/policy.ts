@@ -28,7 +28,7 @@ import { findActivePerson } from '../people/person.repository.js';
 import { compilePolicyWith, createLinesAdapter, type CompiledPolicy } from '../policy/compiled-policy.js';
 import { createKyselyAdapter } from '../policy/kysely-adapter.js';
 import { linesFromText, splitLines, testsFromText, type PolicyLine, type PolicyTest } from '../policy/policy-content.js';
-import { lintPolicy, countFindings } from '../policy/policy-lint-fns.js';
+import { lintPolicy, lintTests, countFindings } from '../policy/policy-lint-fns.js';
 import { describeResult, runPolicyTests } from '../policy/policy-tests-fns.js';
 import { diffPolicies } from '../policy/policy-diff-fns.js';
 import { exactImpact, type TupleChange } from '../policy/policy-impact-fns.js';
@@ -130,7 +130,7 @@ function openSession(option: string | undefined): Session {
 export async function policyLint(ref: string, opts: { platform?: string }, io: Io = stdio): Promise<number> {
   return withSession(opts, async (s) => {
     const src = await s.source(ref);
-    const findings = await lintPolicy(src.modelText, src.lines, s.platform);
+    const findings = [...(await lintPolicy(src.modelText, src.lines, s.platform)), ...lintTests(src.tests, splitLines(src.lines).rules, s.platform)];
     for (const f of findings) io.out(`${f.severity.padEnd(7)} ${f.code.padEnd(24)} ${(f.rule ?? '-').padEnd(10)} ${f.message}`);
     const c = countFindings(findings);
     io.out(`${src.name}: ${c.errors} error(s), ${c.warnings} warning(s), ${c.infos} info(s)`);

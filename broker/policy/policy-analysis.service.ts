@@ -16,7 +16,7 @@ import { AppError } from '../errors/app-error.js';
 import { actorOf } from '../logboek/log-entry.js';
 import { listDisclosures } from '../disclosures/disclosure.repository.js';
 import { splitLines } from './policy-content.js';
-import { countFindings, lintPolicy } from './policy-lint-fns.js';
+import { countFindings, lintPolicy, lintTests } from './policy-lint-fns.js';
 import { runPolicyTests } from './policy-tests-fns.js';
 import { diffPolicies } from './policy-diff-fns.js';
 import { createImpactReplay, exactImpact, tupleKey } from './policy-impact-fns.js';
@@ -36,7 +36,7 @@ export function createPolicyAnalysisService(ctx: PolicyLifecycleContext): Policy
       ctx.reader(principal);
       const id = ctx.idOf(version);
       const { v, lines } = await ctx.load(id, false);
-      const findings = await lintPolicy(v.modelText, lines, platform);
+      const findings = [...(await lintPolicy(v.modelText, lines, platform)), ...lintTests(v.tests, splitLines(lines).rules, platform)];
       return { version: id, contentHash: v.contentHash, ...countFindings(findings), findings };
     },
 

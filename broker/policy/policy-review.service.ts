@@ -3,7 +3,7 @@
  * approves it, having fetched its impact preview, or either rejects it.
  *
  * Invariants:
- * - Submission runs lint and the version's stored tests in the submitting transaction;
+ * - Submission runs lint (of rules and tests) and the version's stored tests in the submitting transaction;
  *   any lint error or failing test refuses it and nothing changes. From then on the
  *   version's content is frozen (the database refuses changes, migration 0006).
  * - The approver is never the author (also a database CHECK, migration 0006).
@@ -19,7 +19,8 @@ import type { FieldError } from '../../protocol/schemas/schema-registry.js';
 import { requireRegistered } from '../people/require-registered.js';
 import { compilePolicyWith } from './compiled-policy.js';
 import { createKyselyAdapter } from './kysely-adapter.js';
-import { lintPolicy } from './policy-lint-fns.js';
+import { lintPolicy, lintTests } from './policy-lint-fns.js';
+import { splitLines } from './policy-content.js';
 import { describeResult, runPolicyTests } from './policy-tests-fns.js';
 import { findPreview, lockVersion, markReviewed, markSubmitted, readLines, updateNote } from './policy-version.repository.js';
 import { exactRefusal, previewRefusal } from './policy-status-fns.js';
@@ -42,7 +43,7 @@ export function createPolicyReviewService(ctx: PolicyLifecycleContext): PolicyRe
         ctx.requireStep('submit', v, person);
         await requireRegistered(trx, person);
         const lines = await readLines(trx, id);
-        const findings = (await lintPolicy(v.modelText, lines, platform)).filter((f) => f.severity === 'error');
+        const findings = [...(await lintPolicy(v.modelText, lines, platform)), ...lintTests(v.tests, splitLines(lines).rules, platform)].filter((f) => f.severity === 'error');
         const report = runPolicyTests((await compilePolicyWith(v.modelText, createKyselyAdapter(trx, id), platform)).table, v.tests);
         if (findings.length > 0 || report.failed > 0) {
           const errors: FieldError[] = [
