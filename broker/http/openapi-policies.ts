@@ -108,7 +108,7 @@ export function policyPaths(
     ),
     '/v1/policies/{version}/reject': step(
       'Reject (or, by its author, withdraw) a submitted version',
-      'The reason is appended to the note.',
+      'The reason is added to the note ("Afgewezen: …", or by the author "Ingetrokken door de auteur: …").',
       'reject',
       { 200: { description: 'Rejected.', content: res('summary') } },
       conflict('Not submitted.'),

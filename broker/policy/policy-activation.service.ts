@@ -49,6 +49,7 @@ export function createPolicyActivationService(ctx: PolicyLifecycleContext): Poli
             throw new AppError(
               'conflict',
               `version ${id} would newly allow ${unconfirmed.length} decision(s) over version ${active.versionId}, active now, that its approval did not confirm; copy it into a new draft and have it reviewed again`,
+              [{ pointer: '/confirmNewAccess', detail: `the approval did not confirm ${unconfirmed.length} decision(s) newly allowed over version ${active.versionId}` }],
             );
           }
         }

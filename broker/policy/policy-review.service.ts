@@ -112,8 +112,9 @@ export function createPolicyReviewService(ctx: PolicyLifecycleContext): PolicyRe
         ctx.requireStep('reject', v, person);
         await requireRegistered(trx, person);
         await markReviewed(trx, id, { state: 'rejected', reviewer: ctx.personRef(person), at: now() });
-        await updateNote(trx, id, `${v.note}${v.note ? '\n\n' : ''}Afgewezen door ${person.id}: ${req.note}`);
-        await ctx.logStep(trx, person, 'rejected', { id, hash: v.contentHash }, traceId, startedAt, { status: 'rejected', withdrawn: v.author.id === person.id });
+        const withdrawn = v.author.id === person.id;
+        await updateNote(trx, id, `${v.note}${v.note ? '\n\n' : ''}${withdrawn ? 'Ingetrokken door de auteur' : 'Afgewezen'}: ${req.note}`);
+        await ctx.logStep(trx, person, 'rejected', { id, hash: v.contentHash }, traceId, startedAt, { status: 'rejected', withdrawn });
         return ctx.summary(await ctx.mustFind(trx, id));
       });
       log.committed();
