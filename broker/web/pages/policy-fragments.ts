@@ -19,7 +19,7 @@ import { EFFECT, FIELD_LABEL, lintSentence, RULE_ACTION, type PolicyWords } from
 
 /** Status, people, origin and toelichting of a version. */
 export function versionFacts(ctx: WebContext, d: PolicyVersionView, w: PolicyWords, you: string): Html {
-  return html`<dl class="facts">
+  return html`<dl class="facts policy-facts">
   <dt>Status</dt><dd data-status="${d.status}"><strong>${POLICY_STATUS[d.status] ?? d.status}</strong>${d.activeFrom ? ` (actief vanaf ${formatDateTime(d.activeFrom)})` : ''}</dd>
   <dt>Auteur</dt><dd>${w.person(d.author)}${d.author.id === you ? ' (u)' : ''}</dd>
   <dt>Beoordeeld door</dt><dd>${d.reviewer ? `${w.person(d.reviewer)}${d.reviewer.id === you ? ' (u)' : ''}, ${formatDateTime(d.reviewedAt!)}` : '–'}</dd>
