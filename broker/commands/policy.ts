@@ -29,10 +29,11 @@ import { createAccessGate } from '../access/access-gate.js';
 import { compilePolicyWith, createLinesAdapter, type CompiledPolicy } from '../policy/compiled-policy.js';
 import { createKyselyAdapter } from '../policy/kysely-adapter.js';
 import { linesFromText, splitLines, testsFromText, type PolicyLine, type PolicyTest } from '../policy/policy-content.js';
-import { lintPolicy, countFindings } from '../policy/policy-lint.js';
-import { describeResult, runPolicyTests } from '../policy/policy-tests.js';
-import { diffPolicies } from '../policy/policy-diff.js';
-import { explain } from '../policy/policy-explain.js';
+import { lintPolicy, lintTests, countFindings } from '../policy/policy-lint-fns.js';
+import { describeResult, runPolicyTests } from '../policy/policy-tests-fns.js';
+import { diffPolicies } from '../policy/policy-diff-fns.js';
+import { exactImpact, type TupleChange } from '../policy/policy-impact-fns.js';
+import { explain } from '../policy/policy-explain-fns.js';
 import { findVersion, readLines } from '../policy/policy-version.repository.js';
 import { createPolicyService } from '../policy/policy.service.js';
 import { createPolicyLifecycleService } from '../policy/policy-lifecycle.service.js';
@@ -130,7 +131,7 @@ function openSession(option: string | undefined): Session {
 export async function policyLint(ref: string, opts: { platform?: string }, io: Io = stdio): Promise<number> {
   return withSession(opts, async (s) => {
     const src = await s.source(ref);
-    const findings = await lintPolicy(src.modelText, src.lines, s.platform);
+    const findings = [...(await lintPolicy(src.modelText, src.lines, s.platform)), ...lintTests(src.tests, splitLines(src.lines).rules, s.platform)];
     for (const f of findings) io.out(`${f.severity.padEnd(7)} ${f.code.padEnd(24)} ${(f.rule ?? '-').padEnd(10)} ${f.message}`);
     const c = countFindings(findings);
     io.out(`${src.name}: ${c.errors} error(s), ${c.warnings} warning(s), ${c.infos} info(s)`);
@@ -163,6 +164,13 @@ export async function policyDiff(a: string, b: string, opts: { platform?: string
     for (const g of d.groupings.added) io.out(`+ ${g.type}, ${g.member}, ${g.group}`);
     for (const g of d.groupings.removed) io.out(`- ${g.type}, ${g.member}, ${g.group}`);
     io.out(`${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed, ${d.unchanged} unchanged rule(s); tests +${d.tests.added} -${d.tests.removed}`);
+    // The exact impact: every decision of the platform whose outcome changes, and the rules on both sides.
+    const exact = exactImpact((await from.compile(s.platform)).table, (await to.compile(s.platform)).table, s.platform);
+    const by = (r: TupleChange['before']): string => (r ? `${r.rule} (${r.effect})` : 'no rule');
+    const decision = (t: TupleChange): string => `${t.role} | ${t.doel} | ${t.partner} | ${t.category} | ${t.action}`;
+    for (const t of exact.newlyAllowed) io.out(`allow+ ${decision(t)}: was ${by(t.before)}, now ${by(t.after)}`);
+    for (const t of exact.newlyDenied) io.out(`deny+  ${decision(t)}: was ${by(t.before)}, now ${by(t.after)}`);
+    io.out(`${exact.newlyAllowed.length} of ${exact.decisions} decision(s) newly allowed, ${exact.newlyDenied.length} newly denied`);
     return 0;
   });
 }
@@ -185,7 +193,7 @@ export async function policySimulate(
   });
 }
 
-export async function policyImport(file: string, opts: { platform?: string; tests?: string; as: string; note?: string }, io: Io = stdio): Promise<number> {
+export async function policyImport(file: string, opts: { platform?: string; tests?: string; as: string; note: string }, io: Io = stdio): Promise<number> {
   return withSession(opts, async (s) => {
     const db = await s.db();
     const person = await findActivePerson(db, opts.as);
@@ -206,7 +214,7 @@ export async function policyImport(file: string, opts: { platform?: string; test
         const t = join(dirname(file), 'tests', `${basename(file, '.csv')}.decisions.csv`);
         return existsSync(t) ? { testsText: readFileSync(t, 'utf8') } : {};
       })()),
-      ...(opts.note ? { note: opts.note } : {}),
+      note: opts.note,
     };
     const created = await lifecycle.create({ kind: 'person', id: opts.as, organisation: person.organisation, role }, body, randomBytes(16).toString('hex'));
     io.out(`draft ${created.id} created from ${file}: ${created.ruleCount} rule(s), ${created.testCount} test(s), ${created.contentHash}`);
@@ -231,7 +239,7 @@ export function policyCommand(): Command {
   cmd.command('test').description('run decision-table tests; exit 2 if any fails').argument(src, srcHelp).option(...platformOpt)
     .option('--tests <file>', 'the decision table (default: a file\'s tests/<name>.decisions.csv, or a version\'s stored tests)')
     .action((ref: string, o: { platform?: string; tests?: string }) => exit(policyTest(ref, o)));
-  cmd.command('diff').description('rule-by-rule difference').argument('<from>', srcHelp).argument('<to>', srcHelp).option(...platformOpt)
+  cmd.command('diff').description('rule-by-rule difference, and every decision that becomes allowed or denied').argument('<from>', srcHelp).argument('<to>', srcHelp).option(...platformOpt)
     .action((a: string, b: string, o: { platform?: string }) => exit(policyDiff(a, b, o)));
   cmd.command('simulate').description('how a policy decides one request, and why').argument(src, srcHelp).option(...platformOpt)
     .requiredOption('--role <role>').requiredOption('--doel <doel>').requiredOption('--partner <partner>').requiredOption('--category <category>')
@@ -240,7 +248,7 @@ export function policyCommand(): Command {
   cmd.command('import').description('store a policy CSV as a new draft').argument('<file>', 'a policy CSV file').option(...platformOpt)
     .requiredOption('--as <person>', 'the registered privacy officer who authors the draft')
     .option('--tests <file>', 'its decision table (default: tests/<name>.decisions.csv next to it)')
-    .option('--note <text>', 'why this change')
-    .action((file: string, o: { platform?: string; tests?: string; as: string; note?: string }) => exit(policyImport(file, o)));
+    .requiredOption('--note <text>', 'why this change (the toelichting every draft needs)')
+    .action((file: string, o: { platform?: string; tests?: string; as: string; note: string }) => exit(policyImport(file, o)));
   return cmd;
 }

@@ -17,6 +17,7 @@ import * as webSessions from './migrations/0010-web-sessions.js';
 import * as subjectAliases from './migrations/0011-logboek-subject-aliases.js';
 import * as register from './migrations/0012-register.js';
 import * as checkpointNotes from './migrations/0030-checkpoint-notes.js';
+import * as policyExactImpact from './migrations/0050-policy-exact-impact.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-logboek-subject-aliases': subjectAliases,
   '0012-register': register,
   '0030-checkpoint-notes': checkpointNotes,
+  '0050-policy-exact-impact': policyExactImpact,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -24,7 +24,7 @@ export function policyPaths(
       summary,
       description,
       parameters: [versionParam],
-      ...(body ? { requestBody: { required: body === 'approve' || body === 'reject' || body === 'simulate', content: req(body) } } : {}),
+      ...(body ? { requestBody: { required: body === 'approve' || body === 'reject' || body === 'simulate' || body === 'rollback', content: req(body) } } : {}),
       responses: { ...ok, ...notFound, ...extra, ...common },
     },
   });
@@ -39,6 +39,7 @@ export function policyPaths(
       post: {
         operationId: 'createPolicyDraft',
         summary: 'Create a draft: copy a version, import the seed set, or import CSV (manage-policy)',
+        description: 'Every draft needs a note (toelichting): why the change.',
         requestBody: { required: true, content: req('create') },
         responses: { 201: { description: 'The new draft.', content: res('version') }, ...common },
       },
@@ -92,10 +93,12 @@ export function policyPaths(
     '/v1/policies/{version}/impact': {
       get: {
         operationId: 'previewPolicyImpact',
-        summary: 'Impact preview: the last N days of logged requests replayed against this version',
-        description: 'Records the preview for the caller; approval names its previewId. The read is logged.',
+        summary: 'Impact preview: every decision that becomes allowed or denied, and the last N days of logged requests replayed',
+        description:
+          'exact: the decision tables of this version and of the active one compared over the whole decision space (role × doel × partner × category × with and without consent), every change with the rule on both sides, and the digest of the newly allowed decisions. '
+          + 'The top-level counts replay the logged requests of the last N days. Records the preview for the caller; approval names its previewId. The read is logged.',
         parameters: [versionParam, ...queryParams('impactQuery')],
-        responses: { 200: { description: 'Newly allowed and newly denied decisions with counts.', content: res('impact') }, ...notFound, ...common },
+        responses: { 200: { description: 'Newly allowed and newly denied decisions, exactly and replayed.', content: res('impact') }, ...notFound, ...common },
       },
     },
     '/v1/policies/{version}/submit': step(
@@ -109,7 +112,7 @@ export function policyPaths(
     '/v1/policies/{version}/approve': step(
       'approvePolicyVersion',
       'Approve a submitted version (another privacy officer than the author)',
-      'Needs the previewId of an impact preview this approver fetched for this content within 24 hours, and confirmNewAccess: true when it shows newly allowed decisions.',
+      'Needs the previewId of an impact preview this approver fetched for this content within 24 hours, against the version active now; when its exact impact shows newly allowed decisions, confirmNewAccess must be its exact.newAccessDigest (the database refuses the approval otherwise).',
       'approve',
       { 200: { description: 'Approved.', content: res('summary') } },
       conflict('Not submitted.'),
@@ -117,7 +120,7 @@ export function policyPaths(
     '/v1/policies/{version}/reject': step(
       'rejectPolicyVersion',
       'Reject (or, by its author, withdraw) a submitted version',
-      'The reason is appended to the note.',
+      'The reason is added to the note ("Afgewezen: …", or by the author "Ingetrokken door de auteur: …").',
       'reject',
       { 200: { description: 'Rejected.', content: res('summary') } },
       conflict('Not submitted.'),
@@ -125,15 +128,15 @@ export function policyPaths(
     '/v1/policies/{version}/activate': step(
       'activatePolicyVersion',
       'Activate an approved version, now or from a set time',
-      'Every broker process switches within a second; each later disclosure logs this version and its hash.',
+      'Every broker process switches within a second; each later disclosure logs this version and its hash. Refused (409) when another version became active after the approval and this one would newly allow a decision over it that the approval did not confirm.',
       'activate',
       { 200: { description: 'Active or scheduled.', content: res('summary') } },
-      conflict('Not approved, or activated before.'),
+      conflict('Not approved, activated before, or new access over the version active now that the approval did not confirm.'),
     ),
     '/v1/policies/{version}/rollback': step(
       'rollbackPolicyVersion',
       'Roll back to a superseded version: a new draft that copies it',
-      'The copy goes through submission, four-eyes approval and activation like any draft.',
+      'The copy goes through submission, four-eyes approval and activation like any draft. Its note (toelichting) is required.',
       'rollback',
       { 201: { description: 'The new draft.', content: res('version') } },
       conflict('The version was never active, or is active now.'),

@@ -16,6 +16,8 @@ export interface PersonRef {
   readonly id: string;
   readonly organisation: string | null;
   readonly role: string | null;
+  /** The person's display name in the register; null for the system and for people not (or no longer) there. */
+  readonly name?: string | null;
 }
 
 export interface StoredPolicyVersion {
@@ -35,11 +37,15 @@ export interface StoredPolicyVersion {
   readonly reviewedAt: Date | null;
   readonly activatedAt: Date | null;
   readonly ruleCount: number;
+  /** The impact preview the approval names (null before approval, and for approvals before migration 0050). */
+  readonly approvalPreviewId: string | null;
+  readonly confirmedNewAccess: string | null;
 }
 
 const COLUMNS = [
   'id', 'content_hash', 'model_text', 'source', 'state', 'author_id', 'author_organisation', 'author_role', 'note', 'based_on',
   'tests', 'created_at', 'updated_at', 'submitted_at', 'reviewer_id', 'reviewer_organisation', 'reviewer_role', 'reviewed_at', 'activated_at',
+  'approval_preview_id', 'confirmed_new_access',
 ] as const;
 
 type Row = {
@@ -47,6 +53,7 @@ type Row = {
   author_organisation: string | null; author_role: string | null; note: string; based_on: number | null; tests: unknown;
   created_at: Date; updated_at: Date; submitted_at: Date | null; reviewer_id: string | null; reviewer_organisation: string | null;
   reviewer_role: string | null; reviewed_at: Date | null; activated_at: Date | null; rule_count: number;
+  approval_preview_id: string | null; confirmed_new_access: string | null; author_name: string | null; reviewer_name: string | null;
 };
 
 const toVersion = (r: Row): StoredPolicyVersion => ({
@@ -55,17 +62,19 @@ const toVersion = (r: Row): StoredPolicyVersion => ({
   modelText: r.model_text,
   source: r.source,
   state: r.state,
-  author: { id: r.author_id, organisation: r.author_organisation, role: r.author_role },
+  author: { id: r.author_id, organisation: r.author_organisation, role: r.author_role, name: r.author_name },
   note: r.note,
   basedOn: r.based_on,
   tests: (typeof r.tests === 'string' ? JSON.parse(r.tests) : r.tests) as PolicyTest[],
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   submittedAt: r.submitted_at,
-  reviewer: r.reviewer_id ? { id: r.reviewer_id, organisation: r.reviewer_organisation, role: r.reviewer_role } : null,
+  reviewer: r.reviewer_id ? { id: r.reviewer_id, organisation: r.reviewer_organisation, role: r.reviewer_role, name: r.reviewer_name } : null,
   reviewedAt: r.reviewed_at,
   activatedAt: r.activated_at,
   ruleCount: Number(r.rule_count),
+  approvalPreviewId: r.approval_preview_id,
+  confirmedNewAccess: r.confirmed_new_access,
 });
 
 function selectVersions(ex: Executor) {
@@ -79,7 +88,9 @@ function selectVersions(ex: Executor) {
         .where('policy_rules.ptype', '=', 'p')
         .select(eb.fn.countAll<number>().as('n'))
         .as('rule_count'),
-    );
+    )
+    .select((eb) => eb.selectFrom('people').whereRef('people.id', '=', 'policy_versions.author_id').select('display_name').as('author_name'))
+    .select((eb) => eb.selectFrom('people').whereRef('people.id', '=', 'policy_versions.reviewer_id').select('display_name').as('reviewer_name'));
 }
 
 export async function findVersion(ex: Executor, id: number): Promise<StoredPolicyVersion | undefined> {
@@ -198,11 +209,20 @@ export async function markSubmitted(ex: Executor, id: number, at: Date, note?: s
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function markReviewed(ex: Executor, id: number, d: { state: 'approved' | 'rejected'; reviewer: PersonRef; at: Date }): Promise<boolean> {
+/**
+ * Moves a submitted version to approved or rejected. An approval names its impact preview and,
+ * when that showed newly allowed decisions, the confirmed digest (the database checks both).
+ */
+export async function markReviewed(
+  ex: Executor,
+  id: number,
+  d: { state: 'approved' | 'rejected'; reviewer: PersonRef; at: Date; approvalPreviewId?: string; confirmedNewAccess?: string | null },
+): Promise<boolean> {
   const r = await ex
     .updateTable('policy_versions')
     .set({
       state: d.state,
+      ...(d.state === 'approved' ? { approval_preview_id: d.approvalPreviewId ?? null, confirmed_new_access: d.confirmedNewAccess ?? null } : {}),
       reviewer_id: d.reviewer.id,
       reviewer_organisation: d.reviewer.organisation,
       reviewer_role: d.reviewer.role,
@@ -226,18 +246,32 @@ export async function markActivated(ex: Executor, id: number, activeFrom: Date, 
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** The exact impact a preview recorded (migration 0050). */
+export interface PreviewExact {
+  /** The version compared with; null: a policy that allows nothing (the platform's first version). */
+  readonly againstVersionId: number | null;
+  readonly againstHash: string | null;
+  /** Keys (`role|doel|partner|category|action`) of the newly allowed decisions. */
+  readonly newAccess: readonly string[];
+  readonly newAccessDigest: string;
+  readonly newlyDenied: number;
+}
+
 export interface StoredPreview {
   readonly id: string;
   readonly versionId: number;
   readonly contentHash: string;
   readonly personId: string;
+  /** Replayed logged decisions that would newly be allowed. */
   readonly newlyAllowed: number;
   readonly createdAt: Date;
+  /** Null on previews fetched before exact impact existed. */
+  readonly exact: PreviewExact | null;
 }
 
 export async function insertPreview(
   ex: Executor,
-  p: StoredPreview & { days: number; replayed: number; newlyDenied: number },
+  p: StoredPreview & { days: number; replayed: number; newlyDenied: number; exact: PreviewExact },
 ): Promise<void> {
   await ex
     .insertInto('policy_previews')
@@ -251,13 +285,32 @@ export async function insertPreview(
       newly_allowed: p.newlyAllowed,
       newly_denied: p.newlyDenied,
       created_at: p.createdAt,
+      against_version_id: p.exact.againstVersionId,
+      against_hash: p.exact.againstHash,
+      new_access_count: p.exact.newAccess.length,
+      new_access: JSON.stringify(p.exact.newAccess),
+      new_access_digest: p.exact.newAccessDigest,
+      newly_denied_count: p.exact.newlyDenied,
     })
     .execute();
 }
 
 export async function findPreview(ex: Executor, id: string): Promise<StoredPreview | undefined> {
   const r = await ex.selectFrom('policy_previews').selectAll().where('id', '=', id).executeTakeFirst();
-  return r && { id: r.id, versionId: r.version_id, contentHash: r.content_hash, personId: r.person_id, newlyAllowed: r.newly_allowed, createdAt: r.created_at };
+  if (!r) return undefined;
+  const keys = (typeof r.new_access === 'string' ? JSON.parse(r.new_access) : r.new_access) as string[] | null;
+  return {
+    id: r.id,
+    versionId: r.version_id,
+    contentHash: r.content_hash,
+    personId: r.person_id,
+    newlyAllowed: r.newly_allowed,
+    createdAt: r.created_at,
+    exact:
+      r.new_access_count === null || keys === null
+        ? null
+        : { againstVersionId: r.against_version_id, againstHash: r.against_hash, newAccess: keys, newAccessDigest: r.new_access_digest!, newlyDenied: r.newly_denied_count ?? 0 },
+  };
 }
 
 /** Replaces a version's note (the one field that may change after submission: a rejection's reason). */

@@ -15,9 +15,11 @@
  * - On a database without any version, the platform's seed set (policies/<set>.csv and
  *   policies/tests/<set>.decisions.csv) becomes version 1: authored by `system:seed`,
  *   taken as reviewed by whoever deployed the platform file (`system:platform-file`),
- *   and logged as a `policy-change`. An advisory lock keeps two processes from seeding twice.
+ *   and logged as a `policy-change`. Like every approval it names an impact preview: its
+ *   exact impact over a policy that allows nothing, every allowed decision new and
+ *   confirmed (migration 0050). An advisory lock keeps two processes from seeding twice.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
@@ -28,7 +30,8 @@ import type { DecisionTable } from './decision-table.js';
 import { compilePolicyWith, createLinesAdapter, type CompiledPolicy } from './compiled-policy.js';
 import { createKyselyAdapter } from './kysely-adapter.js';
 import { contentHash, linesFromText, testsFromText, type PolicyTest } from './policy-content.js';
-import { activatedVersions, insertDraft, markActivated, markReviewed, markSubmitted } from './policy-version.repository.js';
+import { exactImpact, tupleKey } from './policy-impact-fns.js';
+import { activatedVersions, insertDraft, insertPreview, markActivated, markReviewed, markSubmitted } from './policy-version.repository.js';
 
 export interface ActivePolicy {
   readonly versionId: number;
@@ -73,15 +76,23 @@ async function seedIfEmpty(db: Kysely<Database>, platform: Platform, modelFile: 
   const seed = readSeedFiles(modelFile, platform);
   const lines = linesFromText(seed.rulesText);
   const hash = contentHash(seed.modelText, lines);
+  const table = (await compilePolicyWith(seed.modelText, createLinesAdapter(lines), platform)).table;
+  const exact = exactImpact(null, table, platform);
   const wrote = await db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${SEED_LOCK})`.execute(trx);
     if ((await activatedVersions(trx)).length > 0) return false;
     const at = now();
     const source = `seed:${basename(platform.policyFile)}`;
     const author = { id: 'system:seed', organisation: null, role: null };
-    const id = await insertDraft(trx, { contentHash: hash, modelText: seed.modelText, source, author, note: 'seed set from the platform file', basedOn: null, tests: seed.tests, lines, at });
+    const reviewer = { id: 'system:platform-file', organisation: null, role: null };
+    const id = await insertDraft(trx, { contentHash: hash, modelText: seed.modelText, source, author, note: 'Startbeleid uit het platformbestand', basedOn: null, tests: seed.tests, lines, at });
     await markSubmitted(trx, id, at);
-    await markReviewed(trx, id, { state: 'approved', reviewer: { id: 'system:platform-file', organisation: null, role: null }, at });
+    const previewId = randomUUID();
+    await insertPreview(trx, {
+      id: previewId, versionId: id, contentHash: hash, personId: reviewer.id, days: 0, replayed: 0, newlyAllowed: 0, newlyDenied: 0, createdAt: at,
+      exact: { againstVersionId: null, againstHash: null, newAccess: exact.newlyAllowed.map(tupleKey), newAccessDigest: exact.newAccessDigest, newlyDenied: 0 },
+    });
+    await markReviewed(trx, id, { state: 'approved', reviewer, at, approvalPreviewId: previewId, confirmedNewAccess: exact.newlyAllowed.length > 0 ? exact.newAccessDigest : null });
     await markActivated(trx, id, at, at);
     await log.append(trx, [
       {
@@ -92,7 +103,7 @@ async function seedIfEmpty(db: Kysely<Database>, platform: Platform, modelFile: 
         startedAt: at,
         endedAt: at,
         policy: { version: id, hash },
-        details: { step: 'seed', source, status: 'active' },
+        details: { step: 'seed', source, status: 'active', newAccess: exact.newlyAllowed.length },
       },
     ]);
     return true;

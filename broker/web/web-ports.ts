@@ -7,112 +7,16 @@
  * the rest name only the fields the pages read.
  */
 import type { Principal } from '../auth/principal.js';
-import type { Rule } from '../policy/policy-content.js';
-import type { PolicySummary } from '../policy/policy-lifecycle.service.js';
+import type { PolicyLifecycleService } from '../policy/policy-lifecycle.service.js';
 import type { CasusView, NotificationView } from '../casus/casus.service.js';
 import type { BezwaarView, HoldView, InzageReport, RightsService } from '../rights/rights.service.js';
 import type { RetentionRun, RetentionService } from '../retention/retention.service.js';
 
-export type PolicySummaryView = PolicySummary;
-
-export type RuleView = Rule;
-
-export interface PolicyTestView {
-  role: string;
-  doel: string;
-  partner: string;
-  category: string;
-  action: string;
-  expect: string;
-  rule: string;
-}
-
-export interface PolicyVersionDetail extends PolicySummaryView {
-  rules: RuleView[];
-  groupings: unknown[];
-  tests: PolicyTestView[];
-}
-
-export interface LintFindingView {
-  severity: 'error' | 'warning' | 'info';
-  code: string;
-  rule: string | null;
-  message: string;
-  pointer?: string;
-}
-
-export interface TestResultView {
-  index: number;
-  role: string;
-  doel: string;
-  partner: string;
-  category: string;
-  action: string;
-  expect: string;
-  expectRule: string;
-  actual: string;
-  actualRule: string | null;
-  grondslag: string | null;
-  pass: boolean;
-}
-
-export interface ImpactCounts {
-  total: number;
-  byRole: Record<string, number>;
-  byDoel: Record<string, number>;
-  byPartner: Record<string, number>;
-}
-
-export interface ImpactView {
-  previewId: string;
-  days: number;
-  from: string;
-  to: string;
-  replayed: number;
-  unchanged: number;
-  newlyAllowed: ImpactCounts;
-  newlyDenied: ImpactCounts;
-  changes: Array<{ role: string; doel: string; partner: string; action: string; before: string; after: string; afterRules?: string[]; count: number }>;
-}
-
-export interface DiffView {
-  from: { version: number; contentHash: string };
-  to: { version: number; contentHash: string };
-  added: RuleView[];
-  removed: RuleView[];
-  changed: Array<{ id: string; fields: string[]; before: RuleView; after: RuleView }>;
-  unchanged: number;
-}
-
-export interface ExplanationView {
-  decision: 'allow' | 'deny';
-  rule: { rule: string; effect: string; grondslag: string } | null;
-  nearest: null | {
-    rule: RuleView;
-    score: number;
-    matched: string[];
-    mismatched: Array<{ field: string; expected: string; actual: string; reason: string }>;
-  };
-}
-
-/** The policy lifecycle service (issue 5). */
-export interface PolicyPort {
-  list(principal: Principal, query: Record<string, unknown>): Promise<{ items: PolicySummaryView[]; active: number | null }>;
-  get(principal: Principal, version: string): Promise<PolicyVersionDetail>;
-  create(principal: Principal, body: unknown, traceId: string): Promise<{ id: number }>;
-  putRules(principal: Principal, version: string, body: unknown, traceId: string): Promise<unknown>;
-  lint(principal: Principal, version: string): Promise<{ errors: number; warnings: number; infos: number; findings: LintFindingView[] }>;
-  test(principal: Principal, version: string): Promise<{ passed: number; failed: number; results: TestResultView[] }>;
-  diff(principal: Principal, version: string, query: Record<string, unknown>): Promise<DiffView>;
-  impact(principal: Principal, version: string, query: Record<string, unknown>, traceId: string): Promise<ImpactView>;
-  submit(principal: Principal, version: string, body: unknown, traceId: string): Promise<unknown>;
-  approve(principal: Principal, version: string, body: unknown, traceId: string): Promise<unknown>;
-  reject(principal: Principal, version: string, body: unknown, traceId: string): Promise<unknown>;
-  activate(principal: Principal, version: string, body: unknown, traceId: string): Promise<unknown>;
-  /** A new draft that copies a superseded version (POST /v1/policies/{version}/rollback). */
-  rollback(principal: Principal, version: string, body: unknown, traceId: string): Promise<{ id: number }>;
-  simulate(principal: Principal, version: string, body: unknown): Promise<ExplanationView>;
-}
+/** The policy lifecycle (docs/policies.md), as the policy pages use it: the service's own types. */
+export type PolicyPort = Pick<
+  PolicyLifecycleService,
+  'list' | 'get' | 'create' | 'putRules' | 'putTests' | 'lint' | 'test' | 'diff' | 'impact' | 'submit' | 'approve' | 'reject' | 'activate' | 'rollback' | 'simulate'
+>;
 
 export type NotificationStateView = NotificationView;
 

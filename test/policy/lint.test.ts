@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { loadPlatform } from '../../broker/platform/platform.js';
 import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { linesFromText } from '../../broker/policy/policy-content.js';
-import { lintPolicy } from '../../broker/policy/policy-lint.js';
+import { lintPolicy, lintTests } from '../../broker/policy/policy-lint-fns.js';
+import type { PolicyTest, Rule } from '../../broker/policy/policy-content.js';
 
 const file = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 const platform = loadPlatform(file('policies/jpp-sittard-geleen.platform.json'), createSchemaRegistry());
@@ -43,7 +44,7 @@ describe('lint', () => {
 
   it('finds a duplicate id, pointing at the second', async () => {
     const findings = await lint('p, A1, voorzitter, jpp-screening, politie, justitieel, bevragen, allow, "x"\np, A1, voorzitter, jpp-screening, halt, justitieel, bevragen, allow, "x"');
-    expect(findings).toContainEqual(expect.objectContaining({ severity: 'error', code: 'duplicate-id', rule: 'A1', pointer: '/rules/1/id' }));
+    expect(findings).toContainEqual(expect.objectContaining({ severity: 'error', code: 'duplicate-id', rule: 'A1', pointer: '/rules/1/id', field: 'id', value: 'A1' }));
   });
 
   it('finds a rule shadowed by a broader one of the same effect', async () => {
@@ -57,6 +58,9 @@ describe('lint', () => {
     expect(partly).toContainEqual(expect.objectContaining({ severity: 'warning', code: 'conflict', rule: 'A1', message: expect.stringContaining('deny wins there') }));
     const fully = await lint('p, A1, halt-medewerker, jpp-casusoverleg, politie, zorgsignaal, bevragen, allow, "x"\np, D1, ketenprofessional, jpp-casusoverleg, politie, zorg, bevragen, deny, "y"');
     expect(fully).toContainEqual(expect.objectContaining({ code: 'conflict', rule: 'A1', message: expect.stringContaining('never allows') }));
+    // The facts a page words in Dutch: which deny rules, and whether everywhere.
+    expect(partly.find((f) => f.code === 'conflict')).toMatchObject({ related: ['D1'], everywhere: false });
+    expect(fully.find((f) => f.code === 'conflict')).toMatchObject({ related: ['D1'], everywhere: true });
   });
 
   it('finds a doel without any rule, and a rule that matches nothing', async () => {
@@ -68,5 +72,40 @@ describe('lint', () => {
   it('finds a grouping with an unknown member', async () => {
     const findings = await lintPolicy(modelText, linesFromText(`g, stagiair, ketenprofessional\n${readFileSync(platform.policyFile, 'utf8')}`), platform);
     expect(findings).toContainEqual(expect.objectContaining({ severity: 'warning', code: 'grouping-unknown-member', rule: 'g:stagiair>ketenprofessional', pointer: '/groupings/0/member' }));
+  });
+});
+
+describe('lint of the tests', () => {
+  const rules: Rule[] = [
+    { id: 'S08', role: 'voorzitter', doel: 'jpp-screening', partner: 'halt', category: 'justitieel', action: 'bevragen', effect: 'allow', grondslag: 'x' },
+    { id: 'M01', role: 'iedereen', doel: 'jpp-monitoring', partner: 'alle-partners', category: 'alle-categorieen', action: 'bevragen', effect: 'deny', grondslag: 'y' },
+  ];
+  const good: PolicyTest = { role: 'voorzitter', doel: 'jpp-screening', partner: 'halt', category: 'halt-afdoening', action: 'bevragen', expect: 'allow', rule: 'S08' };
+  // [what, the test, the finding expected ('' = none): severity code field]
+  it.each<[string, PolicyTest, string]>([
+    ['a test that can pass or fail', good, ''],
+    ['a denial by no rule', { ...good, role: 'jeugdboa', expect: 'deny', rule: '' }, ''],
+    ['a denial by a deny rule', { ...good, doel: 'jpp-monitoring', expect: 'deny', rule: 'M01' }, ''],
+    ['a role group instead of a role', { ...good, role: 'ketenprofessional' }, 'warning test-unknown-role role'],
+    ['an unknown doel', { ...good, doel: 'vrij-zoeken' }, 'warning test-unknown-doel doel'],
+    ['a partner group', { ...good, partner: 'gemeente' }, 'warning test-unknown-partner partner'],
+    ['a category group', { ...good, category: 'justitieel' }, 'warning test-unknown-category category'],
+    ['an unknown action', { ...good, action: 'inzien' }, 'warning test-unknown-action action'],
+    ['a category the partner does not hold', { ...good, category: 'politie-registratie' }, 'warning test-category-not-held category'],
+    ['a rule the version lacks', { ...good, rule: 'X99' }, 'error test-unknown-rule rule'],
+    ['allow by no rule', { ...good, rule: '' }, 'error test-allow-without-rule rule'],
+    ['deny by an allow rule', { ...good, expect: 'deny' }, 'error test-rule-effect rule'],
+    ['allow by a deny rule', { ...good, doel: 'jpp-monitoring', rule: 'M01' }, 'error test-rule-effect rule'],
+  ])('%s', (_what, test, expected) => {
+    const findings = lintTests([test], rules, platform).map((f) => `${f.severity} ${f.code} ${f.field}`);
+    expect(findings).toEqual(expected ? [expected] : []);
+  });
+
+  it('points at the test and its field, and warns about a test asked twice', () => {
+    const findings = lintTests([good, { ...good, role: 'burgemeester' }, good], rules, platform);
+    expect(findings).toEqual([
+      expect.objectContaining({ severity: 'warning', code: 'test-unknown-role', rule: null, pointer: '/tests/1/role', value: 'burgemeester' }),
+      expect.objectContaining({ severity: 'warning', code: 'test-duplicate', pointer: '/tests/2', related: ['1'] }),
+    ]);
   });
 });

@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../broker/policy/policy.service.js';
-import { linesFromText } from '../../broker/policy/policy-content.js';
-import { lintPolicy, countFindings } from '../../broker/policy/policy-lint.js';
+import { linesFromText, splitLines, testsFromText } from '../../broker/policy/policy-content.js';
+import { lintPolicy, lintTests, countFindings } from '../../broker/policy/policy-lint-fns.js';
 import { parsePolicyLines } from '../../broker/policy/rules-text.js';
 import { loadPlatform } from '../../broker/platform/platform.js';
 import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
@@ -50,6 +50,9 @@ describe.each(platformFiles)('%s', (file) => {
 
   it('lints without errors, and gives every rule an id, a doel of the platform and a grondslag', async () => {
     expect(countFindings(await lintPolicy(modelText, linesFromText(rulesText), platform)).errors).toBe(0);
+    // Every test of its decision table can pass or fail: it names rules of the set, with their effect.
+    const tests = testsFromText(readFileSync(`${dir}tests/${basename(platform.policyFile, '.csv')}.decisions.csv`, 'utf8'));
+    expect(countFindings(lintTests(tests, splitLines(linesFromText(rulesText)).rules, platform)).errors).toBe(0);
     const doelen = new Set(platform.doelen.map((d) => d.id));
     const rules = parsePolicyLines(rulesText).filter((l) => l.ptype === 'p');
     expect(new Set(rules.map((r) => r.values[0])).size).toBe(rules.length);

@@ -105,10 +105,13 @@ describe('against a database', () => {
   });
 
   it('imports a file as a draft by a registered privacy officer, then lints, tests and diffs it by number', async () => {
-    const refused = await cli(['import', edited, '--as', 'demo-voorzitter'], env);
+    const refused = await cli(['import', edited, '--as', 'demo-voorzitter', '--note', 'C08 erbij'], env);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('may manage policies');
-    const res = await cli(['import', edited, '--as', 'demo-fg', '--tests', SEED_TESTS], env);
+    const withoutNote = await cli(['import', edited, '--as', 'demo-fg'], env);
+    expect(withoutNote.code).toBe(1);
+    expect(withoutNote.stderr).toContain('--note');
+    const res = await cli(['import', edited, '--as', 'demo-fg', '--tests', SEED_TESTS, '--note', 'C08 erbij, C05 vervalt'], env);
     expect(res.code, res.stderr).toBe(0);
     const id = /draft (\d+) created/.exec(res.stdout)![1]!;
     expect(res.stdout).toContain('19 rule(s), 29 test(s)');
@@ -118,6 +121,9 @@ describe('against a database', () => {
     expect((await cli(['test', id], env)).stdout).toContain('27 passed, 2 failed');
     const diff = await cli(['diff', '1', id], env);
     expect(diff.stdout).toMatch(/^\+ C08/m);
+    // Exactly the decisions C08 opens and C05's removal closes, with the rules on both sides.
+    expect(diff.stdout).toMatch(/^allow\+ jeugdboa \| jpp-casusoverleg \| jeugdreclassering \| jeugdreclassering-toezicht \| bevragen: was no rule, now C08 \(allow\)$/m);
+    expect(diff.stdout).toMatch(/^deny\+  jeugdboa \| jpp-casusoverleg \| gemeente-leerplicht \| leerplicht-verzuim \| bevragen: was C05 \(allow\), now no rule$/m);
     expect((await cli(['lint', '999'], env)).stderr).toContain('no policy version 999');
   }, 240_000);
 });

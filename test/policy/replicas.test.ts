@@ -60,12 +60,14 @@ describe.skipIf(!adminUrl)('a new active version reaches every broker process', 
     const old = (await ask()).policyVersion as number;
 
     const list = await call(a, 'demo-fg', 'GET', '/v1/policies');
-    const draft = await call(a, 'demo-fg', 'POST', '/v1/policies', { copyOf: list.active });
+    const draft = await call(a, 'demo-fg', 'POST', '/v1/policies', { copyOf: list.active, note: 'S08 herzien' });
     const rules = draft.rules.map((r: any) => (r.id === 'S08' ? { ...r, grondslag: `${r.grondslag} (herzien)` } : r));
     const edited = await call(a, 'demo-fg', 'PUT', `/v1/policies/${draft.id}/rules`, { rules, groupings: draft.groupings });
     await call(a, 'demo-fg', 'POST', `/v1/policies/${draft.id}/submit`);
     const preview = await call(other, 'demo-fg-2', 'GET', `/v1/policies/${draft.id}/impact`);
-    await call(other, 'demo-fg-2', 'POST', `/v1/policies/${draft.id}/approve`, { previewId: preview.previewId, confirmNewAccess: true });
+    // Only a grondslag changes: nothing newly allowed, nothing to confirm.
+    expect(preview.exact.newlyAllowed).toEqual([]);
+    await call(other, 'demo-fg-2', 'POST', `/v1/policies/${draft.id}/approve`, { previewId: preview.previewId });
 
     await call(a, 'demo-fg', 'POST', `/v1/policies/${draft.id}/activate`);
     const activatedAt = Date.now();

@@ -51,7 +51,7 @@ describe('stored versions', () => {
   it('agrees on the seed version and on an edited draft, read through the kysely adapter', async () => {
     const fg = await b.token('demo-fg');
     const active = b.broker.policy.active().versionId;
-    const draft = (await b.call('POST', '/v1/policies', { token: fg, body: { copyOf: active } })).body;
+    const draft = (await b.call('POST', '/v1/policies', { token: fg, body: { copyOf: active, note: 'vergelijking' } })).body;
     const rules = [
       ...draft.rules.filter((r: any) => r.id !== 'C01'),
       { id: 'C08', role: 'ketenprofessional', doel: 'jpp-casusoverleg', partner: 'alle-partners', category: 'justitieel', action: 'bevragen', effect: 'allow', grondslag: 'test' },

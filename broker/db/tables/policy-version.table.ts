@@ -32,6 +32,10 @@ export interface PolicyVersionTable {
   reviewer_organisation: string | null;
   reviewer_role: string | null;
   reviewed_at: Date | null;
+  /** The impact preview the approval names (migration 0050); set with the status change to approved. */
+  approval_preview_id: string | null;
+  /** The preview's digest of newly allowed decisions, as the approver confirmed it; null when none were new. */
+  confirmed_new_access: string | null;
 }
 
 /** One casbin policy line of a version (`p`, `g`, `g2` …), in order. */
@@ -49,7 +53,7 @@ export interface PolicyRuleTable {
   v7: Immutable<string | null>;
 }
 
-/** An impact preview someone fetched; approval names one. */
+/** An impact preview someone fetched; approval names one. Never changed or deleted (migration 0050). */
 export interface PolicyPreviewTable {
   id: Immutable<string>;
   version_id: Immutable<number>;
@@ -60,4 +64,12 @@ export interface PolicyPreviewTable {
   newly_allowed: Immutable<number>;
   newly_denied: Immutable<number>;
   created_at: Immutable<Date>;
+  /** Exact impact (migration 0050): the version compared with, null for "nothing allowed" (the first version). */
+  against_version_id: Immutable<number | null>;
+  against_hash: Immutable<string | null>;
+  /** How many decisions become allowed, their keys (`role|doel|partner|category|action`, JSON array) and digest; null on older previews. */
+  new_access_count: Immutable<number | null>;
+  new_access: ColumnType<unknown, string | null, never>;
+  new_access_digest: Immutable<string | null>;
+  newly_denied_count: Immutable<number | null>;
 }

@@ -25,6 +25,8 @@ export interface Mismatch {
   readonly expected: string;
   readonly actual: string;
   readonly reason: string;
+  /** The rule matched every field, but the partner holds no signals of the category: nobody asks this. */
+  readonly notHeld?: true;
 }
 
 export interface Explanation {
@@ -71,7 +73,7 @@ export function explain(compiled: CompiledPolicy, rules: readonly Rule[], req: S
       ? { ...best, overriddenBy: deny }
       : {
           ...best,
-          mismatched: [{ field: 'category', expected: req.category, actual: req.category, reason: `partner ${req.partner} does not hold category ${req.category}` }],
+          mismatched: [{ field: 'category', expected: req.category, actual: req.category, reason: `partner ${req.partner} does not hold category ${req.category}`, notHeld: true }],
         };
   }
   return { decision: 'deny', rule: d.rule, nearest: best };
