@@ -32,6 +32,7 @@ import { rightsRoutes } from './routes/rights.routes.js';
 import { monitoringRoutes } from './routes/monitoring.routes.js';
 import { retentionRoutes } from './routes/retention.routes.js';
 import { policyRoutes } from './routes/policies.routes.js';
+import { registerRoutes } from './routes/register.routes.js';
 import type { PolicyLifecycleService } from '../policy/policy-lifecycle.service.js';
 import type { Tracer } from '@opentelemetry/api';
 import type { Lifecycle } from './lifecycle.js';
@@ -52,6 +53,8 @@ export interface HttpDeps {
   /** The platform's display name (inzage PDF). */
   readonly platformName: string;
   readonly policies: PolicyLifecycleService;
+  /** The register of people, organisations and adapters (functioneel beheer). */
+  readonly register: Parameters<typeof registerRoutes>[0];
   /** Validates query strings (coerces types). */
   readonly querySchemas: SchemaRegistry;
   readonly openapi: Record<string, unknown>;
@@ -97,6 +100,7 @@ export function createHttpApp(deps: HttpDeps): Express {
     v1.use(monitoringRoutes(deps.monitoring));
     v1.use(retentionRoutes(deps.retention));
     v1.use(policyRoutes(deps.policies));
+    v1.use(registerRoutes(deps.register));
     app.use('/v1', v1);
     if (deps.web) app.use(deps.web);
   });

@@ -18,6 +18,7 @@
  */
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { policyPaths } from './openapi-policies.js';
+import { registerPaths } from './openapi-register.js';
 
 /** How this process's document differs: where it is mounted, what it serves, who issues its tokens. */
 export interface OpenApiOptions {
@@ -373,6 +374,7 @@ export function buildOpenApiDocument(schemas: SchemaRegistry, version: string, o
       },
       ...casusPaths(components),
       ...policyPaths((name) => paramsOf(components, name), json, problem, common),
+      ...registerPaths((name) => paramsOf(components, name), json, problem, common),
     },
   );
 }

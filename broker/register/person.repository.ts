@@ -269,3 +269,31 @@ export async function anyConfirmedHolder(ex: Executor, roleIds: readonly string[
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** Everyone who may log in now, with the roles they may act in now (the demo's login page lists them). */
+export async function listActivePeople(ex: Executor, now: Date): Promise<Array<{ id: string; displayName: string; organisation: string; roles: string[] }>> {
+  const rows = await ex
+    .selectFrom('people')
+    .innerJoin('organisations', 'organisations.id', 'people.organisation_id')
+    .innerJoin('person_roles', 'person_roles.person_id', 'people.id')
+    .select(['people.id', 'people.display_name as displayName', 'people.organisation_id as organisation', 'person_roles.role_id as role'])
+    .where('people.active', '=', true)
+    .where('people.valid_from', '<=', now)
+    .where((eb) => eb.or([eb('people.valid_until', 'is', null), eb('people.valid_until', '>', now)]))
+    .where('organisations.active', '=', true)
+    .where('person_roles.approved_at', 'is not', null)
+    .where('person_roles.revoked_at', 'is', null)
+    .where('person_roles.valid_from', '<=', now)
+    .where((eb) => eb.or([eb('person_roles.valid_until', 'is', null), eb('person_roles.valid_until', '>', now)]))
+    .orderBy('people.created_at')
+    .orderBy('people.id')
+    .orderBy('person_roles.role_id')
+    .execute();
+  const out: Array<{ id: string; displayName: string; organisation: string; roles: string[] }> = [];
+  for (const r of rows) {
+    const last = out[out.length - 1];
+    if (last?.id === r.id) last.roles.push(r.role);
+    else out.push({ id: r.id, displayName: r.displayName, organisation: r.organisation, roles: [r.role] });
+  }
+  return out;
+}

@@ -42,6 +42,11 @@ function menu(o: PageOptions): Array<{ href: string; label: string }> {
     items.push({ href: '/bewaartermijnen', label: 'Bewaartermijnen' });
   }
   if (a.monitoring) items.push({ href: '/monitoring', label: 'Monitoring' });
+  if (a.administer) {
+    items.push({ href: '/beheer', label: 'Personen' });
+    items.push({ href: '/beheer/organisaties', label: 'Organisaties' });
+    items.push({ href: '/beheer/koppelingen', label: 'Koppelingen' });
+  }
   return items;
 }
 

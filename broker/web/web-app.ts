@@ -35,6 +35,17 @@ import type { DisclosureService } from '../disclosures/disclosure.service.js';
 import type { LogboekReadService } from '../logboek/logboek-read.service.js';
 import type { DemoPerson } from '../demo/demo-platform.js';
 import { AppError } from '../errors/app-error.js';
+import type { AccessGate } from '../access/access-gate.js';
+import { listActivePeople } from '../register/person.repository.js';
+import type { PeopleService } from '../register/people.service.js';
+import type { OrganisationsService } from '../register/organisations.service.js';
+import type { AdaptersService } from '../register/adapters.service.js';
+import { beheerPeoplePages } from './pages/beheer-people.page.js';
+import { beheerOrganisationPages } from './pages/beheer-organisations.page.js';
+import { beheerAdapterPages } from './pages/beheer-adapters.page.js';
+import { principalOfUser } from './web-user.js';
+import { html } from './html.js';
+import { alert } from './layout.js';
 import { assetRoutes } from './assets.js';
 import { limitJsonDepth } from '../http/json-depth.js';
 import { KyselySessionStore } from './web-session-store.js';
@@ -70,6 +81,10 @@ export interface WebDeps {
   readonly custodian: WebCustodian | undefined;
   /** Demo mode: the people one may log in as. */
   readonly demoPeople?: readonly DemoPerson[];
+  /** The register's services, for the functioneel beheerder's pages. */
+  readonly register?: { people: PeopleService; organisations: OrganisationsService; adapters: AdaptersService };
+  /** The access gate (broker/access): every request with a session is confirmed by the register first. */
+  readonly gate: AccessGate;
   /** The services of the policy lifecycle, the casus workflow, rights, retention and monitoring, where this broker has them. */
   readonly policies?: PolicyPort;
   readonly casus?: CasusPort;
@@ -193,6 +208,31 @@ export function webRoutes(deps: WebDeps): Router {
   const csrfToken = (req: Request): string => (req.session.user ? generateToken(req) : loginCsrf.issue(req, req.res!));
   const ctx = createWebContext(deps.platform, csrfToken, deps.config.publicUrl, cookie.name, deps.basePath ?? '', cookie.path);
 
+  // The access gate on every request with a session: the register must still confirm the person in
+  // their role for their organisation. Deactivation (or a revoked role, an ended validity period, a
+  // deactivated organisation) ends the session at once, on the next page or form.
+  r.use(async (req, res, next) => {
+    const user = req.session.user;
+    if (!user) return next();
+    try {
+      await deps.gate.person(deps.db, principalOfUser(user), { registered: true });
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'forbidden') throw err;
+      req.log?.warn({ event: 'web-session-ended', reason: 'register' }, 'web session ended: the register no longer confirms the person');
+      await new Promise<void>((resolve, reject) => req.session.destroy((e) => (e ? reject(e) : resolve())));
+      res.clearCookie(cookie.name, { path: cookie.path, httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies });
+      if (req.path.startsWith('/web-api/')) throw new AppError('forbidden', 'your access has ended');
+      ctx.render(req, res, {
+        title: 'Uw toegang is beëindigd',
+        status: 403,
+        body: html`${alert('error', html`<p>Uw toegang tot ${deps.platform.name} is beëindigd of uw rol is ingetrokken. Denkt u dat dit niet klopt? Neem dan contact op met de functioneel beheerder van het platform.</p>`)}
+<p><a href="${ctx.href('/inloggen')}">Opnieuw inloggen</a></p>`,
+      });
+      return;
+    }
+    next();
+  });
+
   // The browser's one call with pseudonymisation data: blinded elements to the custodian.
   r.post('/web-api/custodian/evaluate', async (req, res) => {
     if (!req.session.user) throw new AppError('unauthenticated', 'log in first');
@@ -201,7 +241,8 @@ export function webRoutes(deps: WebDeps): Router {
   });
 
   loginPages(r, ctx, {
-    ...(deps.demoPeople ? { demoPeople: deps.demoPeople } : {}),
+    // Demo: log in as anyone the register confirms now (the demo seeds its people through the register).
+    ...(deps.demoPeople ? { demoLogin: { people: () => listActivePeople(deps.db, deps.now()) } } : {}),
     ...(oidc ? { oidc } : {}),
   });
   homePage(r, ctx);
@@ -219,6 +260,11 @@ export function webRoutes(deps: WebDeps): Router {
   }
   if (deps.retention) retentionPages(r, ctx, { retention: deps.retention });
   if (deps.monitoring) monitoringPages(r, ctx, { monitoring: deps.monitoring });
+  if (deps.register) {
+    beheerPeoplePages(r, ctx, deps.register);
+    beheerOrganisationPages(r, ctx, deps.register);
+    beheerAdapterPages(r, ctx, deps.register);
+  }
   r.use(webErrorHandler(ctx));
   return r;
 }

@@ -34,8 +34,9 @@ declare module 'express-session' {
     roleChoice?: {
       person: Omit<WebUser, 'role'>;
       roles: string[];
-      accessToken: string;
-      idToken: string;
+      /** OpenID Connect only (the demo login has no tokens). */
+      accessToken?: string;
+      idToken?: string;
       returnTo: string;
     };
     /** Exports this session made, by id (downloads are for their maker only). */
@@ -62,6 +63,8 @@ export interface WebAbilities {
   readonly monitoring: boolean;
   readonly readPolicy: boolean;
   readonly managePolicies: boolean;
+  /** The register of people, organisations and adapters (functioneel beheer). */
+  readonly administer: boolean;
 }
 
 export function abilitiesOf(platform: Platform, user: WebUser): WebAbilities {
@@ -75,5 +78,6 @@ export function abilitiesOf(platform: Platform, user: WebUser): WebAbilities {
     monitoring: has('monitoring'),
     readPolicy: has('read-policy') || has('manage-policy'),
     managePolicies: has('manage-policy'),
+    administer: has('administer'),
   };
 }

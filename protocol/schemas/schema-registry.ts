@@ -107,7 +107,8 @@ export type SchemaName =
   | 'register#/$defs/keyRequest'
   | 'register#/$defs/person'
   | 'register#/$defs/organisation'
-  | 'register#/$defs/adapter';
+  | 'register#/$defs/adapter'
+  | 'register#/$defs/adaptersQuery';
 
 export interface SchemaRegistry {
   /** Validates (and, where the schema says so, fills defaults and coerces) `data` in place. */

@@ -7,39 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
 import { openCase } from '../support/casus.js';
+import { csrfOf, webClient, webLogin } from '../support/web-client.js';
 
 /** A browser-like client: keeps the session cookie, does not follow redirects. */
-function client(base: string) {
-  let cookie = '';
-  return {
-    get cookie() {
-      return cookie;
-    },
-    set cookie(c: string) {
-      cookie = c;
-    },
-    async req(method: string, path: string, form?: Record<string, string>, headers: Record<string, string> = {}) {
-      const res = await fetch(`${base}${path}`, {
-        method,
-        redirect: 'manual',
-        headers: { ...(cookie ? { cookie } : {}), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...headers },
-        ...(form ? { body: new URLSearchParams(form).toString() } : {}),
-      });
-      const set = res.headers.get('set-cookie');
-      if (set) cookie = set.split(';')[0]!;
-      return { status: res.status, location: res.headers.get('location'), setCookie: set, headers: res.headers, text: await res.text() };
-    },
-  };
-}
-
-const csrfOf = (html: string): string => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
-
-async function login(base: string, user: string, terug = '/') {
-  const c = client(base);
-  const page = await c.req('GET', `/inloggen?terug=${encodeURIComponent(terug)}`);
-  const res = await c.req('POST', '/inloggen', { _csrf: csrfOf(page.text), user, terug });
-  return { c, res };
-}
+const client = webClient;
+const login = webLogin;
 
 describe('web sessions and forms', () => {
   let tb: TestBroker;
@@ -127,12 +99,13 @@ describe('web sessions and forms', () => {
     expect((await c.req('GET', '/')).status).toBe(200);
   });
 
-  it('refuses an unknown demo user, naming the field', async () => {
+  it('refuses a demo user the register does not know, in Dutch, and stores no session', async () => {
     const c = client(tb.url);
     const page = await c.req('GET', '/inloggen');
     const res = await c.req('POST', '/inloggen', { _csrf: csrfOf(page.text), user: 'demo-nobody' });
-    expect(res.status).toBe(422);
-    expect(res.text).toContain('is not a demo user');
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('register');
+    expect(res.text).not.toMatch(/is not|demo user/);
   });
 
   it('shows each role only its own pages, and the services refuse the rest', async () => {

@@ -20,6 +20,8 @@ export function homePage(r: Router, ctx: WebContext): void {
       a.readLog && html`<li><a href="${ctx.href(`/logboek`)}">Logboek</a>: alle bevragingen, met filters, per regel te controleren tegen het ondertekende logboek.</li>`,
       a.readLog && html`<li><a href="${ctx.href(`/logboek/verificatie`)}">Verificatie</a>: controleer het hele logboek en zie waar het eventueel breekt.</li>`,
       a.readLog && html`<li><a href="${ctx.href(`/logboek/export`)}">Exports</a>: CSV, JSON lines met manifest en FHIR AuditEvent.</li>`,
+      a.administer && html`<li><a href="${ctx.href(`/beheer`)}">Personen</a>: mensen registreren, rollen toekennen en intrekken, rollen van een collega goedkeuren (vier ogen), toegang beëindigen.</li>`,
+      a.administer && html`<li><a href="${ctx.href(`/beheer/organisaties`)}">Organisaties</a> en <a href="${ctx.href(`/beheer/koppelingen`)}">koppelingen</a>: organisaties waarvoor mensen werken, en de koppelingen (adapters) van de partners met hun sleutels.</li>`,
     ].filter(Boolean);
     ctx.render(req, res, {
       title: 'Start',

@@ -10,7 +10,6 @@
  * reason code, and a Dutch page that says what to do. Neither holds a token or a claim value.
  */
 import type { Request, Response, Router } from 'express';
-import type { DemoPerson } from '../../demo/demo-platform.js';
 import { AppError } from '../../errors/app-error.js';
 import { html, type Html } from '../html.js';
 import { alert, csrfField } from '../layout.js';
@@ -75,7 +74,12 @@ function refusalMessage(reason: RefusalReason, platform: string): string {
 /** Refusals that another try may cure; the others need someone to change the register or the provider. */
 const RETRYABLE: ReadonlySet<RefusalReason> = new Set(['wrong-audience', 'invalid-id-token', 'userinfo-mismatch', 'state-mismatch', 'provider-error', 'provider-unreachable']);
 
-export function loginPages(r: Router, ctx: WebContext, o: { demoPeople?: readonly DemoPerson[]; oidc?: OidcLogin }): void {
+/** Demo mode's login: anyone the register confirms now, with the roles they may act in now. */
+export interface DemoLogin {
+  people(): Promise<ReadonlyArray<{ id: string; displayName: string; organisation: string; roles: readonly string[] }>>;
+}
+
+export function loginPages(r: Router, ctx: WebContext, o: { demoLogin?: DemoLogin; oidc?: OidcLogin }): void {
   const roleName = (id: string): string => ctx.platform.roles.find((x) => x.id === id)?.name ?? id;
 
   /** Logs the refusal (reason code, names of failed checks; no token, no claim value) and shows the person what to do. */
@@ -86,19 +90,20 @@ ${RETRYABLE.has(err.reason) ? html`<p><a href="${ctx.href('/inloggen')}">Opnieuw
     ctx.render(req, res, { title: 'Inloggen is niet gelukt', status: err.status, body });
   }
 
-  r.get('/inloggen', (req, res) => {
+  r.get('/inloggen', async (req, res) => {
     const returnTo = safeReturn(req.query['terug'], ctx.href('/'));
-    const body = o.demoPeople
-      ? html`<p>Dit is de demo. Kies als wie u wilt inloggen. Alle gegevens in de demo zijn verzonnen.</p>
+    const demoPeople = o.demoLogin ? await o.demoLogin.people() : undefined;
+    const body = demoPeople
+      ? html`<p>Dit is de demo. Kies als wie u wilt inloggen: iedereen die in het register staat. Alle gegevens in de demo zijn verzonnen.</p>
 <form method="post" action="${ctx.href(`/inloggen`)}">
   ${csrfField(ctx.csrf(req))}
   <input type="hidden" name="terug" value="${returnTo}">
   <fieldset>
     <legend>Demogebruiker</legend>
     <ul class="people">
-    ${o.demoPeople.map(
+    ${demoPeople.map(
       (p, i) => html`<li><input type="radio" name="user" id="user-${p.id}" value="${p.id}"${i === 0 ? html` checked` : ''}>
-      <label for="user-${p.id}">${p.displayName} <span class="hint">– ${roleName(p.role)}</span></label></li>`,
+      <label for="user-${p.id}">${p.displayName} <span class="hint">– ${p.roles.map(roleName).join(', ')}</span></label></li>`,
     )}
     </ul>
   </fieldset>
@@ -117,11 +122,19 @@ ${RETRYABLE.has(err.reason) ? html`<p><a href="${ctx.href('/inloggen')}">Opnieuw
 
   r.post('/inloggen', async (req, res) => {
     const returnTo = safeReturn(req.body?.terug, ctx.href('/'));
-    if (o.demoPeople) {
-      const person = o.demoPeople.find((p) => p.id === req.body?.user);
-      if (!person) throw new AppError('validation', 'choose a demo user', [{ pointer: '/user', detail: 'is not a demo user' }]);
-      await logIn(req, { id: person.id, displayName: person.displayName, organisation: person.organisation, role: person.role });
-      res.redirect(303, returnTo);
+    if (o.demoLogin) {
+      // The register decides, as for a real login: only someone it confirms now, in a role it gives.
+      const person = (await o.demoLogin.people()).find((p) => p.id === req.body?.user);
+      if (!person) return refuse(req, res, new LoginRefused('not-registered', 'the demo login names no one the register confirms'));
+      const who = { id: person.id, displayName: person.displayName, organisation: person.organisation };
+      if (person.roles.length === 1) {
+        await logIn(req, { ...who, role: person.roles[0]! });
+        res.redirect(303, returnTo);
+        return;
+      }
+      req.session.roleChoice = { person: who, roles: [...person.roles], returnTo };
+      await save(req);
+      res.redirect(303, ctx.href(ROLE_CHOICE_PATH));
       return;
     }
     if (!o.oidc) throw new AppError('unavailable', 'web login is not configured');
@@ -194,7 +207,7 @@ ${RETRYABLE.has(err.reason) ? html`<p><a href="${ctx.href('/inloggen')}">Opnieuw
     if (!choice) return res.redirect(303, ctx.href('/inloggen'));
     const role = req.body?.rol;
     if (typeof role !== 'string' || !choice.roles.includes(role)) return roleChoicePage(req, res, 'Kies een van de rollen hieronder.');
-    await logIn(req, { ...choice.person, role }, { accessToken: choice.accessToken, idToken: choice.idToken });
+    await logIn(req, { ...choice.person, role }, choice.accessToken && choice.idToken ? { accessToken: choice.accessToken, idToken: choice.idToken } : undefined);
     res.redirect(303, choice.returnTo);
   });
 
