@@ -34,6 +34,7 @@ program.addCommand((await import('./commands/audit.js')).auditCommand());
 program.addCommand((await import('./commands/pki.js')).pkiCommand());
 program.addCommand((await import('./commands/pki.js')).partnerKeyCommand());
 program.addCommand((await import('./commands/policy.js')).policyCommand());
+program.addCommand((await import('./commands/register.js')).registerCommand());
 for (const command of (await import('./commands/backup.js')).backupCommands()) program.addCommand(command);
 
 program

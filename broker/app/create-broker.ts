@@ -57,6 +57,7 @@ import { createPeopleService, type PeopleService, type PersonToRegister } from '
 import { createOrganisationsService, type OrganisationsService } from '../register/organisations.service.js';
 import { createAdaptersService, type AdaptersService } from '../register/adapters.service.js';
 import { bootstrapRegister } from '../register/register-bootstrap.js';
+import { registerRoleOf } from '../register/person.repository.js';
 import type { PersonView } from '../register/register-types.js';
 import type { Tracer } from '@opentelemetry/api';
 import type { Lifecycle } from '../http/lifecycle.js';
@@ -211,10 +212,10 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
         options.logger.warn({ platform: platform.id }, 'no demo is defined for this platform: nothing is seeded and no demo user can log in');
       }
       devIssuer = await createDevIssuer(loadDemoSecrets(config.dataDir).issuerPrivateJwk, config.requirePlatformClaim ? platform.id : undefined);
-      verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys: devIssuer.keys, platform: platformClaim });
+      verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys: devIssuer.keys, platform: platformClaim, registerRoleOf: (sub) => registerRoleOf(db, sub, now()) });
     } else {
       const keys = createRemoteJWKSet(new URL(config.jwt.jwksUrl!));
-      verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys, platform: platformClaim });
+      verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys, platform: platformClaim, registerRoleOf: (sub) => registerRoleOf(db, sub, now()) });
     }
 
     const retention = counted(createRetentionService({ uow, platform, querySchemas }), countRetentionRuns);

@@ -3,7 +3,8 @@
  * issuer, audience and JWKS, and turns their claims into a Principal.
  *
  * Claims:
- * - person:  `sub` (person id), `org` (organisation id), `role` (role id)
+ * - person:  `sub` (person id), `org` (organisation id), `role` (role id); or `sub` alone, when the
+ *   register gives the person exactly one role (a provider's own access token)
  * - adapter: `sub`, `partner` (partner id)
  * A token with both `role` and `partner` is refused: one token, one kind of caller.
  * - platform: `platform` (platform id). A broker refuses a token that names another platform;
@@ -27,7 +28,21 @@ export interface PlatformClaim {
   readonly required: boolean;
 }
 
-export function createTokenVerifier(opts: { issuer: string; audience: string; keys: JWTVerifyGetKey; platform?: PlatformClaim }): TokenVerifier {
+/**
+ * For a person's token without `org` and `role` claims (as identity providers issue them: Keycloak's
+ * and Entra ID's access tokens carry roles in claims of their own): the organisation and the role
+ * the register gives the subject now, when it gives exactly one; undefined otherwise.
+ */
+export type RegisterRoleOf = (subject: string) => Promise<{ organisation: string; role: string } | 'several' | undefined>;
+
+export function createTokenVerifier(opts: {
+  issuer: string;
+  audience: string;
+  keys: JWTVerifyGetKey;
+  platform?: PlatformClaim;
+  /** Where a person's token names no organisation and role, the register's single role decides (the access gate confirms it again). */
+  registerRoleOf?: RegisterRoleOf;
+}): TokenVerifier {
   return async (token) => {
     let payload: JWTPayload;
     try {
@@ -54,6 +69,12 @@ export function createTokenVerifier(opts: { issuer: string; audience: string; ke
     if (partner && (org || role)) throw new AppError('unauthenticated', 'a token is either a person\'s or an adapter\'s, not both');
     if (partner) return { kind: 'adapter', id: sub, partner };
     if (org && role) return { kind: 'person', id: sub, organisation: org, role };
+    if (!org && !role && opts.registerRoleOf) {
+      const held = await opts.registerRoleOf(sub);
+      if (held === 'several') throw new AppError('forbidden', 'the register gives this person several roles: the token must name one (role and org claims)');
+      if (held) return { kind: 'person', id: sub, organisation: held.organisation, role: held.role };
+      throw new AppError('forbidden', "the broker's register does not confirm this person now");
+    }
     throw new AppError('unauthenticated', 'the token carries neither a partner nor an organisation and role');
   };
 }

@@ -26,6 +26,7 @@ import { activityOf, loadPlatform } from '../platform/platform.js';
 import { createLogWriter } from '../logboek/log-writer.js';
 import { createAccessGate } from '../access/access-gate.js';
 import { createUnitOfWork } from '../unit-of-work/unit-of-work.js';
+import { registerRoleOf } from '../register/person.repository.js';
 
 export async function custodianStartCommand(): Promise<void> {
   const config = loadCustodianConfig(process.env);
@@ -48,6 +49,8 @@ export async function custodianStartCommand(): Promise<void> {
     audience: config.jwt.audience,
     keys: createRemoteJWKSet(new URL(config.jwt.jwksUrl)),
     platform: { id: platform.id, required: false },
+    // A provider's own access token (forwarded by the web gateway) names no role: the register's decides.
+    registerRoleOf: (sub) => registerRoleOf(handle.db, sub, new Date()),
   });
   const log = createLogWriter({ activityOf: (action) => activityOf(platform, action), onCommitted: () => undefined });
   const suite = await loadSodiumVoprfSuite();

@@ -297,3 +297,15 @@ export async function listActivePeople(ex: Executor, now: Date): Promise<Array<{
   }
   return out;
 }
+
+/**
+ * The organisation and role a person may act in now, when the register gives exactly one role
+ * ('several' when it gives more; undefined when none or unknown): for a provider's own access
+ * token, which names no role of this platform (token-verifier.ts).
+ */
+export async function registerRoleOf(ex: Executor, personId: string, now: Date): Promise<{ organisation: string; role: string } | 'several' | undefined> {
+  const p = await findActivePerson(ex, personId, now);
+  if (!p) return undefined;
+  if (p.roles.length > 1) return 'several';
+  return { organisation: p.organisation, role: p.roles[0]! };
+}

@@ -28,12 +28,18 @@ it.each([
   ['for another audience', async () => b.broker.devIssuer!.sign({ org: 'zvh-limburg-noord', role: 'jurist' }, 'demo-jurist', 'another-service')],
   ['expired', async () => b.broker.devIssuer!.sign({ org: 'zvh-limburg-noord', role: 'jurist' }, 'demo-jurist', 'jpp-broker', -10)],
   ['with both a partner and a role', async () => b.sign({ partner: 'halt', org: 'halt', role: 'jurist' }, 'demo-jurist')],
-  ['with neither a partner nor a role', async () => b.sign({}, 'demo-jurist')],
   ['for another platform', async () => b.sign({ org: 'zvh-limburg-noord', role: 'jurist', platform: 'jpt-hollands-midden' }, 'demo-jurist')],
 ])('refuses a token %s', async (_label, make) => {
   const res = await read(await make());
   expect(res.status).toBe(401);
   expect(res.body.detail).toBeTruthy();
+});
+
+it("takes a subject-only token (a provider's own) in the register's one role, and refuses one the register does not confirm", async () => {
+  expect((await read(await b.sign({}, 'demo-jurist'))).status).toBe(200);
+  const stranger = await read(await b.sign({}, 'niemand-bekend'));
+  expect(stranger.status).toBe(403);
+  expect(stranger.body.detail).toMatch(/register/);
 });
 
 it('accepts a valid token', async () => {

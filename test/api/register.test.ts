@@ -55,6 +55,15 @@ describe('registering people', () => {
     expect(content).not.toContain('Jansen (Halt)');
   });
 
+  it("takes a provider's own token (subject only): the register's one role decides, several roles must be named", async () => {
+    const bare = await b.sign({}, 'halt-jansen');
+    expect((await b.call('POST', '/v1/queries', { token: bare, body: {} })).status).toBe(422);
+    await b.call('POST', '/v1/register/people/halt-jansen/roles', { token: beheerder, body: { role: 'jongerenwerker' } });
+    expect((await b.call('POST', '/v1/queries', { token: bare, body: {} })).status).toBe(403);
+    expect((await b.call('POST', '/v1/queries', { token: await b.sign({}, 'niemand-bekend'), body: {} })).status).toBe(403);
+    await b.call('DELETE', '/v1/register/people/halt-jansen/roles/jongerenwerker', { token: beheerder });
+  });
+
   it.each([
     ['a name with digits (a BSN would fit there)', { personId: 'x-1', displayName: 'Piet 123456782', organisation: ORG, roles: [{ role: 'jurist' }] }, '/displayName'],
     ['an e-mail address as the name', { personId: 'x-2', displayName: 'piet@example.org', organisation: ORG, roles: [{ role: 'jurist' }] }, '/displayName'],
