@@ -42,6 +42,14 @@ export interface ProviderOptions {
   readonly conformIdTokenClaims: boolean;
   /** Claims that userinfo never returns (Entra ID returns app roles in the ID token only). */
   readonly idTokenOnly?: readonly string[];
+  /** Listen on this port (default: a free one). */
+  readonly port?: number;
+  /**
+   * Issue access tokens as JWTs for this audience (RFC 9068; oidc-provider's resource indicators,
+   * RFC 8707), as Keycloak does with an audience mapper and Entra ID for an app ID URI: the broker's
+   * API and the key custodian then accept the web login's access token.
+   */
+  readonly jwtAccessTokenAudience?: string;
 }
 
 export interface TestOpenIdProvider {
@@ -90,7 +98,7 @@ export async function startOpenIdProvider(options: ProviderOptions): Promise<Tes
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const users = new Map<string, ProviderUser>();
@@ -138,6 +146,16 @@ export async function startOpenIdProvider(options: ProviderOptions): Promise<Tes
     jwks: { keys: [signingKey] },
     features: {
       devInteractions: { enabled: false },
+      ...(options.jwtAccessTokenAudience
+        ? {
+            resourceIndicators: {
+              enabled: true,
+              defaultResource: () => options.jwtAccessTokenAudience!,
+              useGrantedResource: () => true,
+              getResourceServerInfo: () => ({ scope: 'openid', audience: options.jwtAccessTokenAudience!, accessTokenFormat: 'jwt' as const, accessTokenTTL: 600 }),
+            },
+          }
+        : {}),
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx, form) => {
@@ -199,6 +217,8 @@ export async function startOpenIdProvider(options: ProviderOptions): Promise<Tes
       const missing = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
       if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
       if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+      const resources = (prompt.details as { missingResourceScopes?: Record<string, string[]> }).missingResourceScopes ?? {};
+      for (const [indicator, scopes] of Object.entries(resources)) grant.addResourceScope(indicator, scopes.join(' '));
       await provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
       return;
     }
