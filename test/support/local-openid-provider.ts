@@ -8,7 +8,9 @@
  *
  * Each --user is `username:password`; the subject (`sub`) the provider gives is the username. It
  * registers the broker as a public client (authorization code with PKCE) with redirect URI
- * `<broker>/inloggen/terug`, and issues JWT access tokens for the audience `jpp-broker`.
+ * `<broker>/inloggen/terug`, and issues JWT access tokens for the audience `urn:jpp-broker` (a
+ * resource indicator must be an absolute URI, RFC 8707; set JPP_JWT_AUDIENCE to it; `--audience`
+ * changes it).
  */
 import { startOpenIdProvider } from './openid-provider.js';
 
@@ -22,7 +24,7 @@ const op = await startOpenIdProvider({
   scopes: { profile: ['name'] },
   conformIdTokenClaims: false,
   port,
-  jwtAccessTokenAudience: 'jpp-broker',
+  jwtAccessTokenAudience: option('audience')[0] ?? 'urn:jpp-broker',
 });
 for (const spec of option('user')) {
   const [username, password] = spec.split(':');
