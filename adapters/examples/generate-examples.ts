@@ -21,7 +21,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { passesElfproef } from '../../protocol/pseudonymisation/elfproef.js';
 import type { AdapterMapping } from '../import/mapping.js';
-import { DEMO_SUBJECTS } from '../../broker/demo/demo-platform.js';
+import { packagePath } from '../../protocol/package-root.js';
+
+/** The demo's youths and which partner knows them: data shared with the broker's demo seed (policies/demo/). */
+const DEMO_SUBJECTS = (JSON.parse(readFileSync(packagePath('policies', 'demo', 'jpp-sittard-geleen.subjects.json'), 'utf8')) as {
+  subjects: Array<{ label: string; signals: Array<{ partner: string; category: string; registeredDaysAgo: number; validDays: number }> }>;
+}).subjects;
 
 interface Person {
   bsn?: string;

@@ -7,6 +7,7 @@
  * Demo only: every identity is made up at random on first start (demo-identities.ts).
  */
 import type { DemoCase, DemoPerson, DemoSubject } from './demo-platform.js';
+import { loadDemoSubjects } from './demo-subjects.js';
 
 export const JPT_DEMO_PEOPLE: readonly DemoPerson[] = [
   { id: 'demo-voorzitter', displayName: 'Demo voorzitter JPT (ZVH Hollands Midden)', organisation: 'zvh-hollands-midden', role: 'voorzitter' },
@@ -20,45 +21,8 @@ export const JPT_DEMO_PEOPLE: readonly DemoPerson[] = [
   { id: 'demo-beheerder-2', displayName: 'Demo tweede functioneel beheerder', organisation: 'zvh-hollands-midden', role: 'functioneel-beheerder' },
 ];
 
-export const JPT_DEMO_SUBJECTS: readonly DemoSubject[] = [
-  {
-    label: 'jongere-a',
-    story: 'a police zorgmelding that Veilig Thuis passed on: known to politie and Veilig Thuis',
-    identifiedBy: 'bsn',
-    signals: [
-      { partner: 'politie', category: 'zorgsignaal', registeredDaysAgo: 30, validDays: 365 },
-      { partner: 'veilig-thuis', category: 'zorgsignaal', registeredDaysAgo: 25, validDays: 365 },
-    ],
-  },
-  {
-    label: 'jongere-b',
-    story: 'a school asked the JPT for advice: known to leerplicht and the jeugd- en gezinsteam',
-    identifiedBy: 'bsn',
-    signals: [
-      { partner: 'gemeente-leerplicht', category: 'leerplicht-verzuim', registeredDaysAgo: 60, validDays: 365 },
-      { partner: 'gemeente-jeugdteam', category: 'jeugdhulp-traject', registeredDaysAgo: 45, validDays: 365 },
-    ],
-  },
-  {
-    label: 'jongere-c',
-    story: 'a Halt-afdoening only',
-    identifiedBy: 'bsn',
-    signals: [{ partner: 'halt', category: 'halt-afdoening', registeredDaysAgo: 15, validDays: 365 }],
-  },
-  {
-    label: 'jongere-d',
-    story: 'an expired Veilig Thuis signal only: no hit anywhere',
-    identifiedBy: 'bsn',
-    signals: [{ partner: 'veilig-thuis', category: 'zorgsignaal', registeredDaysAgo: 800, validDays: 730 }],
-  },
-  { label: 'jongere-e', story: 'unknown to every partner; the parents asked the JPT for advice', identifiedBy: 'bsn', signals: [] },
-  {
-    label: 'jongere-f',
-    story: 'no BSN known: identified by surname, birth date and first name; known to the police',
-    identifiedBy: 'name',
-    signals: [{ partner: 'politie', category: 'politie-registratie', registeredDaysAgo: 10, validDays: 365 }],
-  },
-];
+/** The JPT demo's youths (policies/demo/jpt-hollands-midden.subjects.json). */
+export const JPT_DEMO_SUBJECTS: readonly DemoSubject[] = loadDemoSubjects('jpt-hollands-midden');
 
 /** One casus in every status. */
 export const JPT_DEMO_CASES: readonly DemoCase[] = [

@@ -4,6 +4,9 @@
  * first start (demo-identities.ts) and pseudonymised through the OPRF (seed-demo.ts).
  */
 import type { SignalCategory } from '../signals/signal-category.js';
+import { loadDemoSubjects, type DemoSubject } from './demo-subjects.js';
+
+export type { DemoSignal, DemoSubject } from './demo-subjects.js';
 
 export interface DemoPerson {
   readonly id: string;
@@ -27,60 +30,10 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
   { id: 'demo-beheerder-2', displayName: 'Demo tweede functioneel beheerder', organisation: 'zvh-limburg-noord', role: 'functioneel-beheerder' },
 ];
 
-export interface DemoSignal {
-  readonly partner: string;
-  readonly category: SignalCategory;
-  /** Days before today that the partner registered it. */
-  readonly registeredDaysAgo: number;
-  /** Days after registration that it expires (may lie in the past: an expired signal). */
-  readonly validDays: number;
-}
 
-export interface DemoSubject {
-  readonly label: string;
-  readonly story: string;
-  /** How the demo identifies this youth: by BSN, or by the fallback key (surname, birth date, first name). */
-  readonly identifiedBy: 'bsn' | 'name';
-  readonly signals: readonly DemoSignal[];
-}
 
-export const DEMO_SUBJECTS: readonly DemoSubject[] = [
-  {
-    label: 'jongere-a',
-    story: 'known to politie, Halt and leerplicht',
-    identifiedBy: 'bsn',
-    signals: [
-      { partner: 'politie', category: 'politie-registratie', registeredDaysAgo: 40, validDays: 365 },
-      { partner: 'halt', category: 'halt-afdoening', registeredDaysAgo: 20, validDays: 365 },
-      { partner: 'gemeente-leerplicht', category: 'leerplicht-verzuim', registeredDaysAgo: 90, validDays: 365 },
-    ],
-  },
-  {
-    label: 'jongere-b',
-    story: 'known to jongerenwerk only: visible with consent only',
-    identifiedBy: 'bsn',
-    signals: [{ partner: 'jongerenwerk', category: 'jongerenwerk-contact', registeredDaysAgo: 10, validDays: 365 }],
-  },
-  {
-    label: 'jongere-c',
-    story: 'a police zorgsignaal only: a hit for the voorzitter, absent for a Halt-medewerker',
-    identifiedBy: 'bsn',
-    signals: [{ partner: 'politie', category: 'zorgsignaal', registeredDaysAgo: 5, validDays: 365 }],
-  },
-  {
-    label: 'jongere-d',
-    story: 'an expired Halt signal only: no hit anywhere',
-    identifiedBy: 'bsn',
-    signals: [{ partner: 'halt', category: 'halt-afdoening', registeredDaysAgo: 800, validDays: 730 }],
-  },
-  { label: 'jongere-e', story: 'unknown to every partner', identifiedBy: 'bsn', signals: [] },
-  {
-    label: 'jongere-f',
-    story: 'no BSN known: identified by surname, birth date and first initial; known to the jeugdBOA',
-    identifiedBy: 'name',
-    signals: [{ partner: 'gemeente-jeugdboa', category: 'boa-registratie', registeredDaysAgo: 15, validDays: 365 }],
-  },
-];
+/** The demo's youths and which partner knows them (policies/demo/jpp-sittard-geleen.subjects.json: shared with `jpp-adapter examples`). */
+export const DEMO_SUBJECTS: readonly DemoSubject[] = loadDemoSubjects('jpp-sittard-geleen');
 
 /** A seeded casus: which demo youths, how it came in, and the statuses it went through. */
 export interface DemoCase {

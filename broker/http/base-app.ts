@@ -15,7 +15,8 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { pingDatabase } from '../db/ping.js';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import { LOG_SERIALIZERS } from './logger.js';
@@ -77,7 +78,7 @@ export function createBaseApp(deps: BaseAppDeps & HealthSource, mountRoutes: (ap
 /** The health check: the database answers and nothing else is wrong; throws an `unavailable` AppError saying why. */
 export async function checkHealth(db: Kysely<Database>, problem?: () => string | undefined): Promise<void> {
   try {
-    await sql`select 1`.execute(db);
+    await pingDatabase(db);
   } catch (err) {
     throw new AppError('unavailable', 'the database does not answer', [], { cause: err });
   }

@@ -13,27 +13,8 @@ import canonicalize from 'canonicalize';
 import type { RuleRef } from '../policy/decision-table.js';
 import type { AdapterPrincipal, PersonPrincipal } from '../auth/principal.js';
 
-export const LOG_ACTIONS = [
-  'disclosure',
-  'signal-batch',
-  'signal-withdrawal',
-  'custodian-evaluation',
-  'policy-change',
-  'log-read',
-  'log-export',
-  'log-verify',
-  'casus-aanmelding',
-  'casus-status',
-  'casus-vervolgactie',
-  'casus-notificatie',
-  'inzage-report',
-  'bezwaar',
-  'legal-hold',
-  'retention-run',
-  'monitoring-read',
-  'register-change',
-] as const;
-export type LogAction = (typeof LOG_ACTIONS)[number];
+export { LOG_ACTIONS, type LogAction } from './log-actions.js';
+import type { LogAction } from './log-actions.js';
 
 export type LogActor =
   | { kind: 'person'; id: string; organisation: string; role: string }

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import type { SignalCategory } from '../signals/signal-category.js';
-import { LOG_ACTIONS, type LogAction } from '../logboek/log-entry.js';
+import { LOG_ACTIONS, type LogAction } from '../logboek/log-actions.js';
 
 /**
  * What a role may do. `manage-policy`: author, submit, approve (four-eyes), activate and

@@ -322,3 +322,10 @@ export async function updateNote(ex: Executor, id: number, note: string): Promis
 export async function notifyActivation(ex: Executor, channel: string, versionId: number): Promise<void> {
   await sql`select pg_notify(${channel}, ${String(versionId)})`.execute(ex);
 }
+
+const SEED_LOCK = 0x6a7070; // "jpp": pg_advisory_xact_lock key for seeding
+
+/** Serialises the seeding of the first policy version across processes (transaction-scoped advisory lock). */
+export async function lockSeeding(ex: Executor): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${SEED_LOCK})`.execute(ex);
+}

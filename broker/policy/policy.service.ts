@@ -22,7 +22,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, Executor } from '../db/database.js';
 import type { Platform } from '../platform/platform.js';
 import type { LogWriter } from '../logboek/log-writer.js';
@@ -31,7 +31,7 @@ import { compilePolicyWith, createLinesAdapter, type CompiledPolicy } from './co
 import { createKyselyAdapter } from './kysely-adapter.js';
 import { contentHash, linesFromText, testsFromText, type PolicyTest } from './policy-content.js';
 import { exactImpact, tupleKey } from './policy-impact-fns.js';
-import { activatedVersions, insertDraft, insertPreview, markActivated, markReviewed, markSubmitted } from './policy-version.repository.js';
+import { activatedVersions, insertDraft, lockSeeding, insertPreview, markActivated, markReviewed, markSubmitted } from './policy-version.repository.js';
 
 export interface ActivePolicy {
   readonly versionId: number;
@@ -69,7 +69,6 @@ export async function compilePolicy(modelText: string, rulesText: string, platfo
   return (await compilePolicyWith(modelText, createLinesAdapter(linesFromText(rulesText)), platform)).table;
 }
 
-const SEED_LOCK = 0x6a7070; // "jpp": pg_advisory_xact_lock key for seeding
 
 async function seedIfEmpty(db: Kysely<Database>, platform: Platform, modelFile: string, log: LogWriter, now: () => Date): Promise<void> {
   if ((await activatedVersions(db)).length > 0) return;
@@ -79,7 +78,7 @@ async function seedIfEmpty(db: Kysely<Database>, platform: Platform, modelFile: 
   const table = (await compilePolicyWith(seed.modelText, createLinesAdapter(lines), platform)).table;
   const exact = exactImpact(null, table, platform);
   const wrote = await db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(${SEED_LOCK})`.execute(trx);
+    await lockSeeding(trx);
     if ((await activatedVersions(trx)).length > 0) return false;
     const at = now();
     const source = `seed:${basename(platform.policyFile)}`;

@@ -16,7 +16,17 @@
  * keep the content hash their disclosures were logged with.
  */
 import { sql, type Kysely } from 'kysely';
-import { parsePolicyLines } from '../../policy/rules-text.js';
+import { parse } from 'csv-parse/sync';
+
+/**
+ * The rules text as rows, as the policy module read it when this migration was written. Frozen
+ * here (a migration imports no domain code), so that a later change to the policy module cannot
+ * change what this migration does.
+ */
+function parsePolicyLines(rulesText: string): Array<{ ptype: string; values: string[] }> {
+  const records = parse(rulesText, { comment: '#', comment_no_infix: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+  return records.filter((record) => record.length > 0 && record[0] !== '').map((record) => ({ ptype: record[0]!, values: record.slice(1) }));
+}
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema

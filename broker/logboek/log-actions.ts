@@ -1,0 +1,26 @@
+/**
+ * Every action the logboek knows. Each belongs to exactly one verwerkingsactiviteit of the platform
+ * (platform.ts checks the platform file against this list). A file of its own, importing nothing,
+ * so that the platform and the entry format can both name the actions without an import cycle.
+ */
+export const LOG_ACTIONS = [
+  'disclosure',
+  'signal-batch',
+  'signal-withdrawal',
+  'custodian-evaluation',
+  'policy-change',
+  'log-read',
+  'log-export',
+  'log-verify',
+  'casus-aanmelding',
+  'casus-status',
+  'casus-vervolgactie',
+  'casus-notificatie',
+  'inzage-report',
+  'bezwaar',
+  'legal-hold',
+  'retention-run',
+  'monitoring-read',
+  'register-change',
+] as const;
+export type LogAction = (typeof LOG_ACTIONS)[number];
