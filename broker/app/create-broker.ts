@@ -225,7 +225,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
     const queries = counted(createQueryService({ uow, platform, schemas, policy, hashSubject }), countAnswers);
     const disclosures = createDisclosureService({ uow, querySchemas });
     const logboek = createLogboekReadService({ db, uow, publicJwk: signer.publicJwk, vkey: signer.vkey, origin });
-    const policies = createPolicyLifecycleService({ db, platform, schemas, querySchemas, policy, log, gate, modelFile: MODEL_FILE, now });
+    const policies = createPolicyLifecycleService({ db, platform, schemas, querySchemas, policy, log, uow, modelFile: MODEL_FILE, now });
     const cases = createCasusService({ uow, platform, schemas, querySchemas, hashSubject });
     const rights = createRightsService({ uow, platform, schemas, querySchemas, hashSubject });
     const monitoring = createMonitoringService({ uow, platform, querySchemas });

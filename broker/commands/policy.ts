@@ -26,6 +26,7 @@ import { activityOf, loadPlatform, roleHas, type Platform } from '../platform/pl
 import { createLogWriter } from '../logboek/log-writer.js';
 import { findActivePerson } from '../register/person.repository.js';
 import { createAccessGate } from '../access/access-gate.js';
+import { createUnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { compilePolicyWith, createLinesAdapter, type CompiledPolicy } from '../policy/compiled-policy.js';
 import { createKyselyAdapter } from '../policy/kysely-adapter.js';
 import { linesFromText, splitLines, testsFromText, type PolicyLine, type PolicyTest } from '../policy/policy-content.js';
@@ -205,7 +206,13 @@ export async function policyImport(file: string, opts: { platform?: string; test
     const schemas = createSchemaRegistry();
     const lifecycle = createPolicyLifecycleService({
       db, platform: s.platform, schemas, querySchemas: createSchemaRegistry({ coerceTypes: true }), policy, log, modelFile: MODEL_FILE, now,
-      gate: createAccessGate({ platform: s.platform, now }),
+      uow: createUnitOfWork({
+        db,
+        gate: createAccessGate({ platform: s.platform, now }),
+        log,
+        now,
+        policyInForce: () => ({ version: policy.active().versionId, hash: policy.active().contentHash }),
+      }),
     });
     const body = {
       rulesText: readFileSync(file, 'utf8'),

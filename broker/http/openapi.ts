@@ -151,8 +151,24 @@ function openApiDocument(
   };
 }
 
-/** The health check, as every jpp-broker process serves it. */
+/** Liveness, readiness and the health check, as every jpp-broker process serves them (base-app.ts). */
 const healthPath = {
+  '/livez': {
+    get: {
+      operationId: 'checkLiveness',
+      summary: 'The process runs and its event loop answers; nothing else (restart it when this fails)',
+      security: [],
+      responses: { 200: { description: 'The process answers.' } },
+    },
+  },
+  '/readyz': {
+    get: {
+      operationId: 'checkReadiness',
+      summary: 'Ready for traffic: not draining, the database answers, the logboek is not in a problem state',
+      security: [],
+      responses: { 200: { description: 'Send traffic here.' }, 503: problem('Draining, or the database does not answer.') },
+    },
+  },
   '/healthz': {
     get: {
       operationId: 'checkHealth',

@@ -24,14 +24,13 @@ export function createPolicyActivationService(ctx: PolicyLifecycleContext): Poli
 
   return {
     async activate(principal, version, body, traceId) {
-      const startedAt = now();
-      const person = await ctx.manager(principal);
-      const id = ctx.idOf(version);
-      const req = ctx.check<{ activeFrom?: string }>(ctx.deps.schemas, 'policy-requests#/$defs/activate', body ?? {});
-      const at = now();
-      const activeFrom = req.activeFrom ? new Date(req.activeFrom) : at;
-      if (activeFrom.getTime() < at.getTime() - 1000) throw validationError([{ pointer: '/activeFrom', detail: 'lies in the past; leave it out to activate now' }]);
-      await db.transaction().execute(async (trx) => {
+      const id = await ctx.asManager(principal, traceId, async (w) => {
+        const { trx, person } = w;
+        const id = ctx.idOf(version);
+        const req = ctx.check<{ activeFrom?: string }>(ctx.deps.schemas, 'policy-requests#/$defs/activate', body ?? {});
+        const at = now();
+        const activeFrom = req.activeFrom ? new Date(req.activeFrom) : at;
+        if (activeFrom.getTime() < at.getTime() - 1000) throw validationError([{ pointer: '/activeFrom', detail: 'lies in the past; leave it out to activate now' }]);
         await lockVersion(trx, id);
         const v = await ctx.mustFind(trx, id);
         ctx.requireStep('activate', v, person);
@@ -53,11 +52,12 @@ export function createPolicyActivationService(ctx: PolicyLifecycleContext): Poli
         }
         if (!(await markActivated(trx, id, activeFrom, at))) throw new AppError('conflict', `policy version ${id} was activated meanwhile`);
         await notifyActivation(trx, POLICY_CHANNEL, id);
-        await ctx.logStep(trx, person, 'activated', { id, hash: v.contentHash }, traceId, startedAt, {
+        ctx.logStep(w, 'activated', { id, hash: v.contentHash }, {
           status: activeFrom.getTime() > at.getTime() ? 'scheduled' : 'active', activeFrom: activeFrom.toISOString(), previous: ctx.deps.policy.active().versionId,
         });
+        return id;
       });
-      ctx.deps.log.committed();
+      // After the commit: this process reloads at once (others on NOTIFY jpp_policy).
       await ctx.deps.policy.reload();
       return ctx.summary(await ctx.mustFind(db, id));
     },

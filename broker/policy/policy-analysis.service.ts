@@ -13,7 +13,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
-import { actorOf } from '../logboek/log-entry.js';
 import { listDisclosures } from '../disclosures/disclosure.repository.js';
 import { splitLines } from './policy-content.js';
 import { countFindings, lintPolicy, lintTests } from './policy-lint-fns.js';
@@ -29,60 +28,59 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const PAGE = 1000;
 
 export function createPolicyAnalysisService(ctx: PolicyLifecycleContext): PolicyAnalysisService {
-  const { db, platform, now } = ctx.deps;
+  const { platform, now } = ctx.deps;
 
   return {
-    async lint(principal, version) {
-      await ctx.reader(principal);
-      const id = ctx.idOf(version);
-      const { v, lines } = await ctx.load(id, false);
-      const findings = [...(await lintPolicy(v.modelText, lines, platform)), ...lintTests(v.tests, splitLines(lines).rules, platform)];
-      return { version: id, contentHash: v.contentHash, ...countFindings(findings), findings };
-    },
+    lint: (principal, version) =>
+      ctx.asReader(principal, '', async (w) => {
+        const id = ctx.idOf(version);
+        const { v, lines } = await ctx.load(w.trx, id, false);
+        const findings = [...(await lintPolicy(v.modelText, lines, platform)), ...lintTests(v.tests, splitLines(lines).rules, platform)];
+        return { version: id, contentHash: v.contentHash, ...countFindings(findings), findings };
+      }),
 
-    async test(principal, version) {
-      await ctx.reader(principal);
-      const id = ctx.idOf(version);
-      const { v, compiled } = await ctx.load(id, true);
-      return { version: id, contentHash: v.contentHash, ...runPolicyTests(compiled!.table, v.tests) };
-    },
+    test: (principal, version) =>
+      ctx.asReader(principal, '', async (w) => {
+        const id = ctx.idOf(version);
+        const { v, compiled } = await ctx.load(w.trx, id, true);
+        return { version: id, contentHash: v.contentHash, ...runPolicyTests(compiled!.table, v.tests) };
+      }),
 
-    async diff(principal, version, query) {
-      await ctx.reader(principal);
-      const id = ctx.idOf(version);
-      const q = ctx.check<{ against?: number }>(ctx.deps.querySchemas, 'policy-requests#/$defs/diffQuery', { ...query });
-      const againstId = q.against ?? ctx.deps.policy.active().versionId;
-      const [to, from] = [await ctx.mustFind(db, id), await findVersion(db, againstId)];
-      if (!from) throw new AppError('not-found', `there is no policy version ${againstId}`, [{ pointer: '/against', detail: 'is not a policy version' }]);
-      const side = async (v: StoredPolicyVersion) => ({ ...splitLines(await readLines(db, v.id)), tests: v.tests });
-      return {
-        from: { version: from.id, contentHash: from.contentHash },
-        to: { version: to.id, contentHash: to.contentHash },
-        ...diffPolicies(await side(from), await side(to)),
-      };
-    },
+    diff: (principal, version, query) =>
+      ctx.asReader(principal, '', async (w) => {
+        const id = ctx.idOf(version);
+        const q = ctx.check<{ against?: number }>(ctx.deps.querySchemas, 'policy-requests#/$defs/diffQuery', { ...query });
+        const againstId = q.against ?? ctx.deps.policy.active().versionId;
+        const [to, from] = [await ctx.mustFind(w.trx, id), await findVersion(w.trx, againstId)];
+        if (!from) throw new AppError('not-found', `there is no policy version ${againstId}`, [{ pointer: '/against', detail: 'is not a policy version' }]);
+        const side = async (v: StoredPolicyVersion) => ({ ...splitLines(await readLines(w.trx, v.id)), tests: v.tests });
+        return {
+          from: { version: from.id, contentHash: from.contentHash },
+          to: { version: to.id, contentHash: to.contentHash },
+          ...diffPolicies(await side(from), await side(to)),
+        };
+      }),
 
-    async impact(principal, version, query, traceId) {
-      const startedAt = now();
-      const person = await ctx.reader(principal);
-      const id = ctx.idOf(version);
-      const q = ctx.check<{ days: number }>(ctx.deps.querySchemas, 'policy-requests#/$defs/impactQuery', { ...query });
-      const to = now();
-      const from = new Date(to.getTime() - q.days * DAY_MS);
-      const { v, compiled } = await ctx.load(id, true);
-      const replay = createImpactReplay(compiled!.table);
-      for (let beforeId: number | undefined; ; ) {
-        // `to` is exclusive in the filter; what was logged at this very moment counts too.
-        const page = await listDisclosures(db, { from, to: new Date(to.getTime() + 1), limit: PAGE, ...(beforeId !== undefined ? { beforeId } : {}) });
-        for (const d of page.slice(0, PAGE)) replay.add(d);
-        if (page.length <= PAGE) break;
-        beforeId = page[PAGE - 1]!.id;
-      }
-      const impact = replay.result();
-      const active = ctx.deps.policy.active();
-      const exact = exactImpact(active.table, compiled!.table, platform);
-      const previewId = randomUUID();
-      await db.transaction().execute(async (trx) => {
+    impact: (principal, version, query, traceId) =>
+      ctx.asReader(principal, traceId, async (w) => {
+        const { trx, person } = w;
+        const id = ctx.idOf(version);
+        const q = ctx.check<{ days: number }>(ctx.deps.querySchemas, 'policy-requests#/$defs/impactQuery', { ...query });
+        const to = now();
+        const from = new Date(to.getTime() - q.days * DAY_MS);
+        const { v, compiled } = await ctx.load(trx, id, true);
+        const replay = createImpactReplay(compiled!.table);
+        for (let beforeId: number | undefined; ; ) {
+          // `to` is exclusive in the filter; what was logged at this very moment counts too.
+          const page = await listDisclosures(trx, { from, to: new Date(to.getTime() + 1), limit: PAGE, ...(beforeId !== undefined ? { beforeId } : {}) });
+          for (const d of page.slice(0, PAGE)) replay.add(d);
+          if (page.length <= PAGE) break;
+          beforeId = page[PAGE - 1]!.id;
+        }
+        const impact = replay.result();
+        const active = ctx.deps.policy.active();
+        const exact = exactImpact(active.table, compiled!.table, platform);
+        const previewId = randomUUID();
         await insertPreview(trx, {
           id: previewId, versionId: id, contentHash: v.contentHash, personId: person.id, days: q.days,
           replayed: impact.replayed, newlyAllowed: impact.newlyAllowed.total, newlyDenied: impact.newlyDenied.total, createdAt: now(),
@@ -91,27 +89,24 @@ export function createPolicyAnalysisService(ctx: PolicyLifecycleContext): Policy
             newAccessDigest: exact.newAccessDigest, newlyDenied: exact.newlyDenied.length,
           },
         });
-        await ctx.deps.log.append(trx, [
-          {
-            action: 'log-read', actor: actorOf(person), outcome: 'read', traceId, startedAt, endedAt: now(),
-            policy: { version: id, hash: v.contentHash },
-            details: { resource: 'policy-impact', previewId, days: q.days, replayed: impact.replayed, against: active.versionId, newAccess: exact.newlyAllowed.length },
-          },
-        ]);
-      });
-      ctx.deps.log.committed();
-      return {
-        previewId, version: id, contentHash: v.contentHash, days: q.days, from: from.toISOString(), to: to.toISOString(), ...impact,
-        exact: { against: { version: active.versionId, contentHash: active.contentHash }, ...exact },
-      };
-    },
+        w.log({
+          action: 'log-read',
+          outcome: 'read',
+          policy: { version: id, hash: v.contentHash },
+          details: { resource: 'policy-impact', previewId, days: q.days, replayed: impact.replayed, against: active.versionId, newAccess: exact.newlyAllowed.length },
+        });
+        return {
+          previewId, version: id, contentHash: v.contentHash, days: q.days, from: from.toISOString(), to: to.toISOString(), ...impact,
+          exact: { against: { version: active.versionId, contentHash: active.contentHash }, ...exact },
+        };
+      }),
 
-    async simulate(principal, version, body) {
-      await ctx.reader(principal);
-      const id = ctx.idOf(version);
-      const req = ctx.check<SimulateRequest>(ctx.deps.schemas, 'policy-requests#/$defs/simulate', body);
-      const { v, lines, compiled } = await ctx.load(id, true);
-      return { version: id, contentHash: v.contentHash, ...explain(compiled!, splitLines(lines).rules, req) };
-    },
+    simulate: (principal, version, body) =>
+      ctx.asReader(principal, '', async (w) => {
+        const id = ctx.idOf(version);
+        const req = ctx.check<SimulateRequest>(ctx.deps.schemas, 'policy-requests#/$defs/simulate', body);
+        const { v, lines, compiled } = await ctx.load(w.trx, id, true);
+        return { version: id, contentHash: v.contentHash, ...explain(compiled!, splitLines(lines).rules, req) };
+      }),
   };
 }

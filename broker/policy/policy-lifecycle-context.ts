@@ -3,12 +3,13 @@
  * version's views, loading (and compiling) a version, and the `policy-change` log entry.
  *
  * Invariants:
- * - `reader` admits `read-policy` or `manage-policy`, `manager` only `manage-policy`; the
- *   services call one of them before anything else.
- * - A draft is read and compiled inside a transaction that locks it, so that an edit
- *   cannot land between reading its lines and compiling them; a frozen version compiles
- *   once (cached by content hash). PGlite has one connection: nothing here uses `db`
- *   while a transaction holds it.
+ * - Every operation is a unit of work (broker/unit-of-work): `asReader` admits `read-policy` or
+ *   `manage-policy`, `asManager` only `manage-policy` (the access gate: capability and register),
+ *   before anything else; the work runs in its transaction, and its `policy-change` entry is
+ *   appended before the commit.
+ * - A draft is read and compiled in the work's transaction, locked, so that an edit cannot land
+ *   between reading its lines and compiling them; a frozen version compiles once (cached by
+ *   content hash). PGlite has one connection: nothing here uses `db` inside a unit of work.
  * - A `policy-change` entry holds ids, states and counts, never free text.
  */
 import type { Kysely } from 'kysely';
@@ -16,11 +17,10 @@ import type { Database, Executor } from '../db/database.js';
 import { AppError, identityDetected, validationError } from '../errors/app-error.js';
 import { findIdentityValues, type ValueKind } from '../../protocol/identity/identity-detector.js';
 import type { PersonPrincipal, Principal } from '../auth/principal.js';
-import type { AccessGate } from '../access/access-gate.js';
 import { roleHas, type Platform } from '../platform/platform.js';
 import type { SchemaName, SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import type { LogWriter } from '../logboek/log-writer.js';
-import { actorOf } from '../logboek/log-entry.js';
+import type { PersonWork, UnitOfWork, Work } from '../unit-of-work/unit-of-work.js';
 import { compilePolicyWith, type CompiledPolicy } from './compiled-policy.js';
 import { createKyselyAdapter } from './kysely-adapter.js';
 import { splitLines, textOf, type PolicyLine } from './policy-content.js';
@@ -36,9 +36,10 @@ export interface PolicyLifecycleDeps {
   /** Coerces types: query-string values arrive as strings. */
   querySchemas: SchemaRegistry;
   policy: PolicyService;
+  /** The policy service's own seeding writes the log directly (it runs before any caller). */
   log: LogWriter;
-  /** The access gate (broker/access): capability and register in one call. */
-  gate: AccessGate;
+  /** The unit of work every lifecycle operation acts in (access gate, transaction, logboek). */
+  uow: UnitOfWork;
   modelFile: string;
   now: () => Date;
 }
@@ -51,8 +52,10 @@ export interface LoadedVersion {
 
 export interface PolicyLifecycleContext {
   readonly deps: PolicyLifecycleDeps;
-  reader(principal: Principal): Promise<PersonPrincipal>;
-  manager(principal: Principal): Promise<PersonPrincipal>;
+  /** A reading operation: `read-policy` or `manage-policy`, confirmed by the register. */
+  asReader<T>(principal: Principal, traceId: string, work: (w: PersonWork) => Promise<T>): Promise<T>;
+  /** A changing operation: `manage-policy`, confirmed by the register. */
+  asManager<T>(principal: Principal, traceId: string, work: (w: PersonWork) => Promise<T>): Promise<T>;
   check<T>(schemas: SchemaRegistry, name: SchemaName, data: unknown): T;
   /** The version id of a path segment; 404 when it cannot be one. */
   idOf(version: string): number;
@@ -63,16 +66,10 @@ export interface PolicyLifecycleContext {
   requireStep(step: LifecycleStep, v: StoredPolicyVersion, person: PersonPrincipal): void;
   summary(v: StoredPolicyVersion): PolicySummary;
   view(ex: Executor, v: StoredPolicyVersion): Promise<PolicyVersionView>;
-  load(id: number, withCompiled: boolean): Promise<LoadedVersion>;
-  logStep(
-    ex: Executor,
-    person: PersonPrincipal,
-    outcome: string,
-    v: { id: number; hash: string },
-    traceId: string,
-    startedAt: Date,
-    details?: Record<string, string | number | boolean | null>,
-  ): Promise<void>;
+  /** A version with its lines and (if asked) compiled, read in the work's transaction `ex`. */
+  load(ex: Executor, id: number, withCompiled: boolean): Promise<LoadedVersion>;
+  /** Queues the `policy-change` entry of a step on the unit of work (ids, states and counts only). */
+  logStep(w: Work, outcome: string, v: { id: number; hash: string }, details?: Record<string, string | number | boolean | null>): void;
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -84,7 +81,7 @@ const POLICY_TEXT_FIELDS: ReadonlyMap<string, ValueKind> = new Map<string, Value
 ]);
 
 export function createPolicyLifecycleContext(deps: PolicyLifecycleDeps): PolicyLifecycleContext {
-  const { db, platform, now } = deps;
+  const { platform, now } = deps;
   const activeId = (): number => deps.policy.active().versionId;
 
   const mustFind = async (ex: Executor, id: number): Promise<StoredPolicyVersion> => {
@@ -113,12 +110,14 @@ export function createPolicyLifecycleContext(deps: PolicyLifecycleDeps): PolicyL
 
   return {
     deps,
-    // The access gate decides: the role's capability and the register's confirmation, in one call.
-    reader: (principal) =>
-      deps.gate.person(db, principal, {
-        capability: principal.kind === 'person' && roleHas(platform, principal.role, 'manage-policy') ? 'manage-policy' : 'read-policy',
-      }),
-    manager: (principal) => deps.gate.person(db, principal, { capability: 'manage-policy' }),
+    asReader: (principal, traceId, work) =>
+      deps.uow.asPerson(
+        principal,
+        { capability: principal.kind === 'person' && roleHas(platform, principal.role, 'manage-policy') ? 'manage-policy' : 'read-policy' },
+        traceId,
+        work,
+      ),
+    asManager: (principal, traceId, work) => deps.uow.asPerson(principal, { capability: 'manage-policy' }, traceId, work),
     check<T>(schemas: SchemaRegistry, name: SchemaName, data: unknown): T {
       // Free text typed into a policy (notes, grondslagen, rules and tests texts) never holds an identity.
       const leaks = findIdentityValues(data, POLICY_TEXT_FIELDS);
@@ -144,26 +143,22 @@ export function createPolicyLifecycleContext(deps: PolicyLifecycleDeps): PolicyL
       const lines = await readLines(ex, v.id);
       return { ...summary(v), modelText: v.modelText, rulesText: textOf(lines), ...splitLines(lines), tests: v.tests };
     },
-    async load(id, withCompiled) {
-      const frozen = await mustFind(db, id);
+    async load(ex, id, withCompiled) {
+      const frozen = await mustFind(ex, id);
       if (frozen.state !== 'draft') {
         return {
           v: frozen,
-          lines: await readLines(db, id),
-          ...(withCompiled ? { compiled: await deps.policy.compiled(db, id, frozen.contentHash, frozen.modelText) } : {}),
+          lines: await readLines(ex, id),
+          ...(withCompiled ? { compiled: await deps.policy.compiled(ex, id, frozen.contentHash, frozen.modelText) } : {}),
         };
       }
-      return db.transaction().execute(async (trx) => {
-        await lockVersion(trx, id);
-        const v = await mustFind(trx, id);
-        const lines = await readLines(trx, id);
-        return { v, lines, ...(withCompiled ? { compiled: await compilePolicyWith(v.modelText, createKyselyAdapter(trx, id), platform) } : {}) };
-      });
+      await lockVersion(ex, id);
+      const v = await mustFind(ex, id);
+      const lines = await readLines(ex, id);
+      return { v, lines, ...(withCompiled ? { compiled: await compilePolicyWith(v.modelText, createKyselyAdapter(ex, id), platform) } : {}) };
     },
-    async logStep(ex, person, outcome, v, traceId, startedAt, details = {}) {
-      await deps.log.append(ex, [
-        { action: 'policy-change', actor: actorOf(person), outcome, traceId, startedAt, endedAt: now(), policy: { version: v.id, hash: v.hash }, details },
-      ]);
+    logStep(w, outcome, v, details = {}) {
+      w.log({ action: 'policy-change', outcome, policy: { version: v.id, hash: v.hash }, details });
     },
   };
 }

@@ -27,16 +27,14 @@ import type { PolicyLifecycleContext } from './policy-lifecycle-context.js';
 import type { PolicyReviewService } from './policy-lifecycle-types.js';
 
 export function createPolicyReviewService(ctx: PolicyLifecycleContext): PolicyReviewService {
-  const { db, platform, now } = ctx.deps;
-  const log = ctx.deps.log;
+  const { platform, now } = ctx.deps;
 
   return {
-    async submit(principal, version, body, traceId) {
-      const startedAt = now();
-      const person = await ctx.manager(principal);
-      const id = ctx.idOf(version);
-      const req = ctx.check<{ note?: string }>(ctx.deps.schemas, 'policy-requests#/$defs/submit', body ?? {});
-      const result = await db.transaction().execute(async (trx) => {
+    submit: (principal, version, body, traceId) =>
+      ctx.asManager(principal, traceId, async (w) => {
+        const { trx, person } = w;
+        const id = ctx.idOf(version);
+        const req = ctx.check<{ note?: string }>(ctx.deps.schemas, 'policy-requests#/$defs/submit', body ?? {});
         await lockVersion(trx, id);
         const v = await ctx.mustFind(trx, id);
         ctx.requireStep('submit', v, person);
@@ -55,19 +53,15 @@ export function createPolicyReviewService(ctx: PolicyLifecycleContext): PolicyRe
           );
         }
         if (!(await markSubmitted(trx, id, now(), req.note))) throw new AppError('conflict', `policy version ${id} is no longer a draft`);
-        await ctx.logStep(trx, person, 'submitted', { id, hash: v.contentHash }, traceId, startedAt, { status: 'submitted', testsPassed: report.passed });
+        ctx.logStep(w, 'submitted', { id, hash: v.contentHash }, { status: 'submitted', testsPassed: report.passed });
         return ctx.summary(await ctx.mustFind(trx, id));
-      });
-      log.committed();
-      return result;
-    },
+      }),
 
-    async approve(principal, version, body, traceId) {
-      const startedAt = now();
-      const person = await ctx.manager(principal);
-      const id = ctx.idOf(version);
-      const req = ctx.check<{ previewId: string; confirmNewAccess?: string }>(ctx.deps.schemas, 'policy-requests#/$defs/approve', body);
-      const result = await db.transaction().execute(async (trx) => {
+    approve: (principal, version, body, traceId) =>
+      ctx.asManager(principal, traceId, async (w) => {
+        const { trx, person } = w;
+        const id = ctx.idOf(version);
+        const req = ctx.check<{ previewId: string; confirmNewAccess?: string }>(ctx.deps.schemas, 'policy-requests#/$defs/approve', body);
         await lockVersion(trx, id);
         const v = await ctx.mustFind(trx, id);
         ctx.requireStep('approve', v, person);
@@ -89,32 +83,25 @@ export function createPolicyReviewService(ctx: PolicyLifecycleContext): PolicyRe
           state: 'approved', reviewer: ctx.personRef(person), at: now(), approvalPreviewId: preview!.id, confirmedNewAccess: newAccess > 0 ? exact.newAccessDigest : null,
         });
         if (!approved) throw new AppError('conflict', `policy version ${id} is no longer submitted`);
-        await ctx.logStep(trx, person, 'approved', { id, hash: v.contentHash }, traceId, startedAt, {
+        ctx.logStep(w, 'approved', { id, hash: v.contentHash }, {
           status: 'approved', previewId: req.previewId, against: exact.againstVersionId, newAccess, newlyAllowed: preview!.newlyAllowed, confirmNewAccess: newAccess > 0,
         });
         return ctx.summary(await ctx.mustFind(trx, id));
-      });
-      log.committed();
-      return result;
-    },
+      }),
 
-    async reject(principal, version, body, traceId) {
-      const startedAt = now();
-      const person = await ctx.manager(principal);
-      const id = ctx.idOf(version);
-      const req = ctx.check<{ note: string }>(ctx.deps.schemas, 'policy-requests#/$defs/reject', body);
-      const result = await db.transaction().execute(async (trx) => {
+    reject: (principal, version, body, traceId) =>
+      ctx.asManager(principal, traceId, async (w) => {
+        const { trx, person } = w;
+        const id = ctx.idOf(version);
+        const req = ctx.check<{ note: string }>(ctx.deps.schemas, 'policy-requests#/$defs/reject', body);
         await lockVersion(trx, id);
         const v = await ctx.mustFind(trx, id);
         ctx.requireStep('reject', v, person);
         await markReviewed(trx, id, { state: 'rejected', reviewer: ctx.personRef(person), at: now() });
         const withdrawn = v.author.id === person.id;
         await updateNote(trx, id, `${v.note}${v.note ? '\n\n' : ''}${withdrawn ? 'Ingetrokken door de auteur' : 'Afgewezen'}: ${req.note}`);
-        await ctx.logStep(trx, person, 'rejected', { id, hash: v.contentHash }, traceId, startedAt, { status: 'rejected', withdrawn });
+        ctx.logStep(w, 'rejected', { id, hash: v.contentHash }, { status: 'rejected', withdrawn });
         return ctx.summary(await ctx.mustFind(trx, id));
-      });
-      log.committed();
-      return result;
-    },
+      }),
   };
 }

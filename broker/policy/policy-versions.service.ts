@@ -20,6 +20,7 @@ import { contentHash, linesFromText, linesOf, testsFromText, type Grouping, type
 import { readSeedFiles } from './policy.service.js';
 import { findVersion, insertDraft, listVersions, lockVersion, readLines, replaceLines, updateDraft, type StoredPolicyVersion } from './policy-version.repository.js';
 import type { PolicyLifecycleContext } from './policy-lifecycle-context.js';
+import type { PersonWork } from '../unit-of-work/unit-of-work.js';
 import type { PolicyStatus, PolicyVersionView, PolicyVersionsService } from './policy-lifecycle-types.js';
 
 /** Field errors for rule ids used twice, at the second use. */
@@ -45,60 +46,52 @@ function parseRulesText(text: string, pointer: string): PolicyLine[] {
 }
 
 export function createPolicyVersionsService(ctx: PolicyLifecycleContext): PolicyVersionsService {
-  const { db, platform, now } = ctx.deps;
-  const log = ctx.deps.log;
+  const { platform, now } = ctx.deps;
 
-  /** Edits a draft: lock, check state, author and expected hash, then `change`. */
+  /** Edits a draft in the caller's unit of work: lock, check state, author and expected hash, then `change`. */
   const editDraft = async (
-    principal: Principal,
+    w: PersonWork,
     version: string,
-    traceId: string,
     expectedHash: string | undefined,
     change: (trx: Executor, v: StoredPolicyVersion) => Promise<{ hash: string; outcome: string; details: Record<string, number | string> }>,
   ): Promise<PolicyVersionView> => {
-    const startedAt = now();
-    const person = await ctx.manager(principal);
+    const { trx, person } = w;
     const id = ctx.idOf(version);
-    const result = await db.transaction().execute(async (trx) => {
-      await lockVersion(trx, id);
-      const v = await ctx.mustFind(trx, id);
-      ctx.requireStep('edit', v, person);
-      if (expectedHash && expectedHash !== v.contentHash) {
-        throw new AppError('conflict', `draft ${id} was changed meanwhile (its hash is no longer expectedHash); reload it and edit again`, [
-          { pointer: '/expectedHash', detail: 'does not match the current content hash' },
-        ]);
-      }
-      const { hash, outcome, details } = await change(trx, v);
-      await ctx.logStep(trx, person, outcome, { id, hash }, traceId, startedAt, { status: 'draft', ...details });
-      return ctx.view(trx, await ctx.mustFind(trx, id));
-    });
-    log.committed();
-    return result;
+    await lockVersion(trx, id);
+    const v = await ctx.mustFind(trx, id);
+    ctx.requireStep('edit', v, person);
+    if (expectedHash && expectedHash !== v.contentHash) {
+      throw new AppError('conflict', `draft ${id} was changed meanwhile (its hash is no longer expectedHash); reload it and edit again`, [
+        { pointer: '/expectedHash', detail: 'does not match the current content hash' },
+      ]);
+    }
+    const { hash, outcome, details } = await change(trx, v);
+    ctx.logStep(w, outcome, { id, hash }, { status: 'draft', ...details });
+    return ctx.view(trx, await ctx.mustFind(trx, id));
   };
 
   return {
-    async list(principal, query) {
-      await ctx.reader(principal);
-      const q = ctx.check<{ status?: PolicyStatus }>(ctx.deps.querySchemas, 'policy-requests#/$defs/listQuery', { ...query });
-      const items = (await listVersions(db)).map(ctx.summary).filter((s) => !q.status || s.status === q.status);
-      return { items, active: ctx.deps.policy.active().versionId };
-    },
+    list: (principal, query) =>
+      ctx.asReader(principal, '', async (w) => {
+        const q = ctx.check<{ status?: PolicyStatus }>(ctx.deps.querySchemas, 'policy-requests#/$defs/listQuery', { ...query });
+        const items = (await listVersions(w.trx)).map(ctx.summary).filter((s) => !q.status || s.status === q.status);
+        return { items, active: ctx.deps.policy.active().versionId };
+      }),
 
-    async get(principal, version) {
-      await ctx.reader(principal);
-      const id = ctx.idOf(version);
-      return ctx.view(db, await ctx.mustFind(db, id));
-    },
+    get: (principal, version) =>
+      ctx.asReader(principal, '', async (w) => {
+        const id = ctx.idOf(version);
+        return ctx.view(w.trx, await ctx.mustFind(w.trx, id));
+      }),
 
-    async create(principal, body, traceId) {
-      const startedAt = now();
-      const person = await ctx.manager(principal);
-      const req = ctx.check<{ copyOf?: number; seed?: true; rulesText?: string; testsText?: string; source?: string; note: string }>(
-        ctx.deps.schemas,
-        'policy-requests#/$defs/create',
-        body,
-      );
-      const result = await db.transaction().execute(async (trx) => {
+    create: (principal, body, traceId) =>
+      ctx.asManager(principal, traceId, async (w) => {
+        const { trx, person } = w;
+        const req = ctx.check<{ copyOf?: number; seed?: true; rulesText?: string; testsText?: string; source?: string; note: string }>(
+          ctx.deps.schemas,
+          'policy-requests#/$defs/create',
+          body,
+        );
         let content: { modelText: string; lines: PolicyLine[]; tests: PolicyTest[]; source: string; basedOn: number | null };
         if (req.copyOf !== undefined) {
           const from = await findVersion(trx, req.copyOf);
@@ -121,46 +114,42 @@ export function createPolicyVersionsService(ctx: PolicyLifecycleContext): Policy
         }
         const hash = contentHash(content.modelText, content.lines);
         const id = await insertDraft(trx, { ...content, contentHash: hash, author: ctx.personRef(person), note: req.note, at: now() });
-        await ctx.logStep(trx, person, 'created', { id, hash }, traceId, startedAt, { status: 'draft', source: content.source, basedOn: content.basedOn });
+        ctx.logStep(w, 'created', { id, hash }, { status: 'draft', source: content.source, basedOn: content.basedOn });
         return ctx.view(trx, await ctx.mustFind(trx, id));
-      });
-      log.committed();
-      return result;
-    },
+      }),
 
-    async putRules(principal, version, body, traceId) {
-      await ctx.manager(principal);
-      const req = ctx.check<{ rules?: Rule[]; groupings?: Grouping[]; rulesText?: string; expectedHash?: string; note?: string }>(
-        ctx.deps.schemas,
-        'policy-requests#/$defs/rules',
-        body,
-      );
-      const lines = req.rulesText !== undefined ? parseRulesText(req.rulesText, '/rulesText') : linesOf(req.rules!, req.groupings!);
-      const dup = duplicateIds(lines, (i) => (req.rulesText !== undefined ? '/rulesText' : `/rules/${i}/id`));
-      if (dup.length > 0) throw validationError(dup);
-      return editDraft(principal, version, traceId, req.expectedHash, async (trx, v) => {
-        const hash = contentHash(v.modelText, lines);
-        await replaceLines(trx, v.id, lines);
-        await updateDraft(trx, v.id, { contentHash: hash, at: now(), ...(req.note !== undefined ? { note: req.note } : {}) });
-        return { hash, outcome: 'rules-edited', details: { ruleCount: lines.filter((l) => l.ptype === 'p').length, previousHash: v.contentHash } };
-      });
-    },
+    putRules: (principal, version, body, traceId) =>
+      ctx.asManager(principal, traceId, async (w) => {
+        const req = ctx.check<{ rules?: Rule[]; groupings?: Grouping[]; rulesText?: string; expectedHash?: string; note?: string }>(
+          ctx.deps.schemas,
+          'policy-requests#/$defs/rules',
+          body,
+        );
+        const lines = req.rulesText !== undefined ? parseRulesText(req.rulesText, '/rulesText') : linesOf(req.rules!, req.groupings!);
+        const dup = duplicateIds(lines, (i) => (req.rulesText !== undefined ? '/rulesText' : `/rules/${i}/id`));
+        if (dup.length > 0) throw validationError(dup);
+        return editDraft(w, version, req.expectedHash, async (trx, v) => {
+          const hash = contentHash(v.modelText, lines);
+          await replaceLines(trx, v.id, lines);
+          await updateDraft(trx, v.id, { contentHash: hash, at: now(), ...(req.note !== undefined ? { note: req.note } : {}) });
+          return { hash, outcome: 'rules-edited', details: { ruleCount: lines.filter((l) => l.ptype === 'p').length, previousHash: v.contentHash } };
+        });
+      }),
 
-    async putTests(principal, version, body, traceId) {
-      await ctx.manager(principal);
-      const req = ctx.check<{ tests: PolicyTest[]; expectedHash?: string }>(ctx.deps.schemas, 'policy-requests#/$defs/tests', body);
-      return editDraft(principal, version, traceId, req.expectedHash, async (trx, v) => {
-        await updateDraft(trx, v.id, { contentHash: v.contentHash, tests: req.tests, at: now() });
-        return { hash: v.contentHash, outcome: 'tests-edited', details: { testCount: req.tests.length } };
-      });
-    },
+    putTests: (principal, version, body, traceId) =>
+      ctx.asManager(principal, traceId, async (w) => {
+        const req = ctx.check<{ tests: PolicyTest[]; expectedHash?: string }>(ctx.deps.schemas, 'policy-requests#/$defs/tests', body);
+        return editDraft(w, version, req.expectedHash, async (trx, v) => {
+          await updateDraft(trx, v.id, { contentHash: v.contentHash, tests: req.tests, at: now() });
+          return { hash: v.contentHash, outcome: 'tests-edited', details: { testCount: req.tests.length } };
+        });
+      }),
 
-    async rollback(principal, version, body, traceId) {
-      const startedAt = now();
-      const person = await ctx.manager(principal);
-      const id = ctx.idOf(version);
-      const req = ctx.check<{ note: string }>(ctx.deps.schemas, 'policy-requests#/$defs/rollback', body ?? {});
-      const result = await db.transaction().execute(async (trx) => {
+    rollback: (principal, version, body, traceId) =>
+      ctx.asManager(principal, traceId, async (w) => {
+        const { trx, person } = w;
+        const id = ctx.idOf(version);
+        const req = ctx.check<{ note: string }>(ctx.deps.schemas, 'policy-requests#/$defs/rollback', body ?? {});
         const old = await ctx.mustFind(trx, id);
         ctx.requireStep('rollback', old, person);
         const lines = await readLines(trx, id);
@@ -168,11 +157,8 @@ export function createPolicyVersionsService(ctx: PolicyLifecycleContext): Policy
           contentHash: old.contentHash, modelText: old.modelText, source: `rollback:${id}`, author: ctx.personRef(person),
           note: req.note, basedOn: id, tests: old.tests, lines, at: now(),
         });
-        await ctx.logStep(trx, person, 'rollback-created', { id: newId, hash: old.contentHash }, traceId, startedAt, { status: 'draft', basedOn: id });
+        ctx.logStep(w, 'rollback-created', { id: newId, hash: old.contentHash }, { status: 'draft', basedOn: id });
         return ctx.view(trx, await ctx.mustFind(trx, newId));
-      });
-      log.committed();
-      return result;
-    },
+      }),
   };
 }

@@ -23,13 +23,13 @@ it('neutralises grondslagen that start with = + - @ or a tab in the CSV export',
   const fg = await b.token('demo-fg');
   const fg2 = await b.token('demo-fg-2');
   const seedId = (await b.call('GET', '/v1/policies', { token: fg })).body.active;
-  const draft = (await b.call('POST', '/v1/policies', { token: fg, body: { copyOf: seedId } })).body;
+  const draft = (await b.call('POST', '/v1/policies', { token: fg, body: { copyOf: seedId, note: 'Kopie voor de test' } })).body;
   const rules = draft.rules.map((r: any, i: number) => ({ ...r, grondslag: `${PREFIXES[i % PREFIXES.length]}HYPERLINK("https://evil.example";"${r.grondslag}")` }));
   const edited = await b.call('PUT', `/v1/policies/${draft.id}/rules`, { token: fg, body: { rules, groupings: draft.groupings } });
   expect(edited.status, edited.text).toBe(200);
   expect((await b.call('POST', `/v1/policies/${draft.id}/submit`, { token: fg })).status).toBe(200);
   const preview = await b.call('GET', `/v1/policies/${draft.id}/impact?days=7`, { token: fg2 });
-  const approve = await b.call('POST', `/v1/policies/${draft.id}/approve`, { token: fg2, body: { previewId: preview.body.previewId, confirmNewAccess: true } });
+  const approve = await b.call('POST', `/v1/policies/${draft.id}/approve`, { token: fg2, body: { previewId: preview.body.previewId, confirmNewAccess: preview.body.exact.newAccessDigest } });
   expect(approve.status, approve.text).toBe(200);
   expect((await b.call('POST', `/v1/policies/${draft.id}/activate`, { token: fg2 })).status).toBe(200);
 

@@ -61,7 +61,7 @@ describe.skipIf(!HAS_CHROMIUM)('the browser refuses to send an identity typed in
   it("guards a policy reviewer's note as prose: a name with a birth date stays, a law's date goes", async () => {
     const fg = await tb.token('demo-fg');
     const seedId = (await tb.call('GET', '/v1/policies', { token: fg })).body.active;
-    const draft = (await tb.call('POST', '/v1/policies', { token: fg, body: { copyOf: seedId } })).body;
+    const draft = (await tb.call('POST', '/v1/policies', { token: fg, body: { copyOf: seedId, note: 'Kopie voor de test' } })).body;
     expect((await tb.call('POST', `/v1/policies/${draft.id}/submit`, { token: fg })).status).toBe(200);
 
     const page: Page = await newPage(browser);
