@@ -160,6 +160,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
     });
     const log = createLogWriter({
       activityOf: (action) => activityOf(platform, action),
+      schemas,
       onCommitted: config.logboek.sequencer ? () => sequencer.kick() : () => undefined,
     });
     const policy = await createPolicyService({ db, platform, modelFile: MODEL_FILE, log, now });
@@ -177,7 +178,12 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
     const people = createPeopleService({ uow, platform, schemas, querySchemas });
     const organisations = createOrganisationsService({ uow, platform, schemas });
     const adapters = createAdaptersService({ uow, platform, schemas });
-    const metrics = options.metrics?.forPlatform(platform.id, { logboek: () => logboekState(db), ...(handle.pool ? { pool: handle.pool } : {}), now });
+    const metrics = options.metrics?.forPlatform(platform.id, {
+      logboek: () => logboekState(db),
+      ...(handle.pool ? { pool: handle.pool } : {}),
+      ...(config.logboek.witnesses.length > 0 ? { witnessLag: () => witnesses.witnessLag() } : {}),
+      now,
+    });
     /** A service with its counters (telemetry/service-metrics.ts), or as it is without metrics. */
     const counted = <S>(service: S, wrap: (s: S, m: BrokerMetrics) => S): S => (metrics ? wrap(service, metrics) : service);
     // Other processes on the same PostgreSQL database announce activations (NOTIFY jpp_policy).

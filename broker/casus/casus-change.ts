@@ -11,26 +11,31 @@
 import type { Executor } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import type { Principal } from '../auth/principal.js';
-import type { LogAction, LogEntryInput } from '../logboek/log-entry.js';
-import type { PersonWork, UnitOfWork } from '../unit-of-work/unit-of-work.js';
+import type { DetailsOf, OutcomeOf } from '../logboek/log-vocabulary.js';
+import type { EntryDraft, PersonWork, UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { findCase, hashesOfSubject, subjectsOf, type CaseRow } from './casus.repository.js';
 import type { CasusViews } from './casus-view.js';
 import { UUID, type CasusView } from './casus-types.js';
 
-export interface SubjectEntry {
-  readonly action: LogAction;
-  readonly outcome: string;
-  readonly details: LogEntryInput['details'];
-  /** Log for this subject only (notificatie), not for every subject of the casus. */
-  readonly onlySubject?: string;
-}
+type CasusAction = 'casus-aanmelding' | 'casus-status' | 'casus-vervolgactie' | 'casus-notificatie';
+
+/** A change to a casus as its entries describe it: the casus and subject ids are added per subject. */
+export type SubjectEntry = {
+  [A in CasusAction]: {
+    readonly action: A;
+    readonly outcome: OutcomeOf<A>;
+    readonly details: Omit<DetailsOf<A>, 'caseId' | 'subjectId'>;
+    /** Log for this subject only (notificatie), not for every subject of the casus. */
+    readonly onlySubject?: string;
+  };
+}[CasusAction];
 
 /** Queues one entry per subject of casus `c` on `w` (one record per data subject). */
 export async function logPerSubject(w: PersonWork, ex: Executor, c: { id: string; caseRef: string; doel: string }, e: SubjectEntry): Promise<void> {
   const subjects = (await subjectsOf(ex, [c.id])).filter((s) => !e.onlySubject || s.id === e.onlySubject);
   for (const s of subjects) {
     const hashes = await hashesOfSubject(ex, s.id);
-    w.log({
+    w.log(<EntryDraft>{
       action: e.action,
       outcome: e.outcome,
       ...(hashes[0] ? { subjectHash: hashes[0], alsoSubjectHashes: hashes.slice(1) } : {}),

@@ -52,7 +52,7 @@ export async function custodianStartCommand(): Promise<void> {
     // A provider's own access token (forwarded by the web gateway) names no role: the register's decides.
     registerRoleOf: (sub) => registerRoleOf(handle.db, sub, new Date()),
   });
-  const log = createLogWriter({ activityOf: (action) => activityOf(platform, action), onCommitted: () => undefined });
+  const log = createLogWriter({ activityOf: (action) => activityOf(platform, action), schemas, onCommitted: () => undefined });
   const suite = await loadSodiumVoprfSuite();
   const now = (): Date => new Date();
   // The same access gate as the broker's: the person register in the shared database decides.

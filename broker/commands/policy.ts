@@ -200,10 +200,10 @@ export async function policyImport(file: string, opts: { platform?: string; test
     const person = await findActivePerson(db, opts.as);
     const role = person?.roles.find((r) => roleHas(s.platform, r, 'manage-policy'));
     if (!person || !role) throw new Error(`${opts.as} is not a registered person with a role that may manage policies (e.g. privacy-officer)`);
-    const log = createLogWriter({ activityOf: (action) => activityOf(s.platform, action), onCommitted: () => undefined });
+    const schemas = createSchemaRegistry();
+    const log = createLogWriter({ activityOf: (action) => activityOf(s.platform, action), schemas, onCommitted: () => undefined });
     const now = () => new Date();
     const policy = await createPolicyService({ db, platform: s.platform, modelFile: MODEL_FILE, log, now });
-    const schemas = createSchemaRegistry();
     const lifecycle = createPolicyLifecycleService({
       db, platform: s.platform, schemas, querySchemas: createSchemaRegistry({ coerceTypes: true }), policy, log, modelFile: MODEL_FILE, now,
       uow: createUnitOfWork({

@@ -69,7 +69,7 @@ async function withRegister<T>(platformOption: string | undefined, fn: (c: Regis
     await migrateToLatest(handle.db);
     await syncPlatform(handle.db, platform);
     const now = (): Date => new Date();
-    const log = createLogWriter({ activityOf: (action) => activityOf(platform, action), onCommitted: () => undefined });
+    const log = createLogWriter({ activityOf: (action) => activityOf(platform, action), schemas, onCommitted: () => undefined });
     const policy = await createPolicyService({ db: handle.db, platform, modelFile: join(root, 'policies/model.conf'), log, now });
     const gate = createAccessGate({ platform, now });
     const uow = createUnitOfWork({

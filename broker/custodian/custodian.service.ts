@@ -71,7 +71,7 @@ export function createCustodianService(deps: {
     readonly result: EvaluateResult;
     readonly count: number;
     readonly doel: string | undefined;
-    readonly refusal: (reason: string) => EntryDraft;
+    readonly refusal: (reason: 'doel-not-allowed' | 'quota') => EntryDraft;
   }
 
   /** Validates and evaluates in the caller's unit of work; a person only under a doel of their role (refused and logged otherwise). */
@@ -85,7 +85,7 @@ export function createCustodianService(deps: {
     if (role === undefined && req.doel !== undefined) {
       throw validationError([{ pointer: '/doel', detail: 'is not given by adapters: their pseudonyms serve no doel of their own' }]);
     }
-    const refusal = (reason: string): EntryDraft => ({
+    const refusal = (reason: 'doel-not-allowed' | 'quota'): EntryDraft => ({
       action: 'custodian-evaluation',
       outcome: 'refused',
       ...(req.doel ? { doel: req.doel } : {}),

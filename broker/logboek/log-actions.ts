@@ -6,6 +6,7 @@
 export const LOG_ACTIONS = [
   'disclosure',
   'signal-batch',
+  'signal-intake',
   'signal-withdrawal',
   'custodian-evaluation',
   'policy-change',

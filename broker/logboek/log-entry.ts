@@ -9,12 +9,14 @@
  * - The leaf of the Merkle tree is the RFC 8785 (JCS) canonical JSON of the content plus
  *   its `seq`, so that moving an entry to another place is detected at that entry.
  */
+import { randomBytes } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { RuleRef } from '../policy/decision-table.js';
 import type { AdapterPrincipal, PersonPrincipal } from '../auth/principal.js';
 
 export { LOG_ACTIONS, type LogAction } from './log-actions.js';
 import type { LogAction } from './log-actions.js';
+import { statusOf, type TypedStep } from './log-vocabulary.js';
 
 export type LogActor =
   | { kind: 'person'; id: string; organisation: string; role: string }
@@ -28,11 +30,9 @@ export function actorOf(principal: PersonPrincipal | AdapterPrincipal): LogActor
     : { kind: 'adapter', id: principal.id, partner: principal.partner };
 }
 
-/** One processing step to be logged. */
-export interface LogEntryInput {
-  readonly action: LogAction;
+/** What every entry carries besides its action, outcome and details. */
+export interface LogEntryBase {
   readonly actor: LogActor;
-  readonly outcome: string;
   readonly traceId: string;
   readonly startedAt: Date;
   readonly endedAt: Date;
@@ -49,43 +49,69 @@ export interface LogEntryInput {
   readonly queryId?: string;
   readonly rules?: readonly RuleRef[];
   readonly policy?: { readonly version: number; readonly hash: string };
-  readonly details?: Readonly<Record<string, string | number | boolean | readonly string[] | null>>;
 }
 
-/** The stored content of an entry (version 1). */
+/** One processing step to be logged: its action, with the outcome and details that action knows (log-vocabulary.ts). */
+export type LogEntryInput = LogEntryBase & TypedStep;
+
+/**
+ * How the subject is identified in an entry, as the Logboek Dataverwerkingen field
+ * `dpl.core.data_subject_id_type` asks: never a BSN, always the stored hash of a VOPRF pseudonym
+ * (HMAC-SHA256(k_db, pseudonym), RFC 9497), whose form docs/audit.md describes.
+ */
+export const SUBJECT_ID_TYPE = 'urn:jpp-broker:data-subject-id:hmac-sha256-voprf-pseudonym';
+
+/** The processing activity of an entry: its id in the platform's register and the URI that names it there. */
+export interface ActivityRef {
+  readonly id: string;
+  readonly uri: string;
+}
+
+/** The stored content of an entry (version 1; the Logboek Dataverwerkingen fields since issue 20). */
 export interface LogContent {
   v: 1;
   action: LogAction;
   /** The processing activity (register of verwerkingsactiviteiten) this step belongs to. */
   activity: string;
+  /** `dpl.core.processing_activity_id`: the activity's URI in the platform's register. Absent in entries written before. */
+  activityUri?: string;
   actor: LogActor;
   subject: string | null;
+  /** `dpl.core.data_subject_id_type` (SUBJECT_ID_TYPE) where there is a subject. Absent in entries written before. */
+  subjectIdType?: string | null;
   doel: string | null;
   partner: string | null;
   caseRef: string | null;
   queryId: string | null;
   outcome: string;
+  /** `status_code`: ok or error, derived from the outcome (log-vocabulary.ts). Absent in entries written before. */
+  status?: 'ok' | 'error';
   rules: RuleRef[];
   policy: { version: number; hash: string } | null;
   details: Record<string, unknown>;
   traceId: string;
+  /** `operation_id` (a span id: 8 random bytes, hex), unique per entry. Absent in entries written before. */
+  spanId?: string;
   startedAt: string;
   endedAt: string;
 }
 
 /** Builds the content of an entry. */
-export function toLogContent(input: LogEntryInput, activity: string): LogContent {
+export function toLogContent(input: LogEntryInput, activity: ActivityRef): LogContent {
   return {
     v: 1,
     action: input.action,
-    activity,
+    activity: activity.id,
+    activityUri: activity.uri,
     actor: input.actor,
     subject: input.subjectHash ? Buffer.from(input.subjectHash).toString('base64url') : null,
+    subjectIdType: input.subjectHash ? SUBJECT_ID_TYPE : null,
     doel: input.doel ?? null,
     partner: input.partner ?? null,
     caseRef: input.caseRef ?? null,
     queryId: input.queryId ?? null,
     outcome: input.outcome,
+    status: statusOf(input.action, input.outcome),
     rules: [...(input.rules ?? [])],
     policy: input.policy ? { ...input.policy } : null,
     details: {
@@ -93,6 +119,7 @@ export function toLogContent(input: LogEntryInput, activity: string): LogContent
       ...(input.alsoSubjectHashes?.length ? { alsoSubjects: input.alsoSubjectHashes.map((h) => Buffer.from(h).toString('base64url')) } : {}),
     },
     traceId: input.traceId,
+    spanId: randomBytes(8).toString('hex'),
     startedAt: input.startedAt.toISOString(),
     endedAt: input.endedAt.toISOString(),
   };

@@ -7,10 +7,14 @@
  * - An entry about a subject named under several key epochs is indexed under each of its
  *   hashes (logboek_subject_aliases), in the same transaction.
  * - Every entry names its processing activity from the platform's register of
- *   verwerkingsactiviteiten (AVG art. 30); an action without one cannot be logged.
+ *   verwerkingsactiviteiten (AVG art. 30), by id and URI; an action without one cannot be logged.
+ * - Every entry's action, outcome and details match the vocabulary's schema
+ *   (schemas/log-entry.schema.json); one that does not fails the whole append, and with it the
+ *   caller's transaction: a step the log cannot describe is not taken.
  */
 import type { Executor } from '../db/database.js';
-import { canonicalJson, toLogContent, type LogAction, type LogEntryInput } from './log-entry.js';
+import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
+import { canonicalJson, toLogContent, type ActivityRef, type LogAction, type LogEntryInput } from './log-entry.js';
 import { insertLogRows, insertSubjectAliases } from './logboek.repository.js';
 
 export interface LogWriter {
@@ -19,9 +23,16 @@ export interface LogWriter {
   committed(): void;
 }
 
-export function createLogWriter(deps: { activityOf: (action: LogAction) => string; onCommitted: () => void }): LogWriter {
+export function createLogWriter(deps: { activityOf: (action: LogAction) => ActivityRef; schemas: SchemaRegistry; onCommitted: () => void }): LogWriter {
+  const check = (e: LogEntryInput): void => {
+    const errors = deps.schemas.validate('log-entry', { action: e.action, outcome: e.outcome, details: { ...(e.details ?? {}) } });
+    if (errors.length > 0) {
+      throw new Error(`logboek entry ${e.action}/${e.outcome} does not match its vocabulary: ${errors.map((x) => `${x.pointer} ${x.detail}`).join('; ')}`);
+    }
+  };
   return {
     async append(ex, entries) {
+      entries.forEach(check);
       const aliased = entries.some((e) => e.alsoSubjectHashes?.length);
       const ids = await insertLogRows(
         ex,

@@ -12,6 +12,7 @@
  * Invariants: proofs and tiles are computed from stored complete nodes only, for sizes that
  * exist; a request beyond the tree's size is refused, never answered with a made-up hash.
  */
+import type { LogReadDetails } from './log-vocabulary.js';
 import type { Kysely } from 'kysely';
 import type { JWK } from 'jose';
 import type { Database } from '../db/database.js';
@@ -104,7 +105,7 @@ export function createLogboekReadService(deps: {
     }));
   };
   /** Every read of entries is itself logged: log-read, log-export or log-verify by its purpose. */
-  const logRead = (w: Work, purpose: 'read' | 'export' | 'verify', details: Record<string, string | number>): void =>
+  const logRead = (w: Work, purpose: 'read' | 'export' | 'verify', details: LogReadDetails): void =>
     w.log({ action: purpose === 'export' ? 'log-export' : purpose === 'verify' ? 'log-verify' : 'log-read', outcome: 'read', details });
 
   return {

@@ -96,9 +96,19 @@ export function loadPlatform(file: string, schemas: SchemaRegistry): Platform {
   return { ...rest, policyFile: resolve(dirname(file), policy) };
 }
 
-/** The processing activity that a logged action belongs to. */
-export function activityOf(platform: Platform, action: LogAction): string {
-  return platform.verwerkingsactiviteiten.find((a) => a.actions.includes(action))!.id;
+/**
+ * The processing activity that a logged action belongs to, by id and by the URI that names it in
+ * the platform's register of verwerkingsactiviteiten (AVG art. 30): the reference the Logboek
+ * Dataverwerkingen field `dpl.core.processing_activity_id` asks for.
+ */
+export function activityOf(platform: Pick<Platform, 'id' | 'verwerkingsactiviteiten'>, action: LogAction): { id: string; uri: string } {
+  const id = platform.verwerkingsactiviteiten.find((a) => a.actions.includes(action))!.id;
+  return { id, uri: activityUri(platform.id, id) };
+}
+
+/** The stable URI of a platform's processing activity: `urn:jpp-broker:<platform>:verwerkingsactiviteit:<id>` (RFC 8141 form, no host to move). */
+export function activityUri(platformId: string, activityId: string): string {
+  return `urn:jpp-broker:${platformId}:verwerkingsactiviteit:${activityId}`;
 }
 
 /** Whether the platform gives `role` the capability. Unknown roles have none. */

@@ -12,6 +12,7 @@
  *   content hash). PGlite has one connection: nothing here uses `db` inside a unit of work.
  * - A `policy-change` entry holds ids, states and counts, never free text.
  */
+import type { OutcomeOf, PolicyChangeDetails } from '../logboek/log-vocabulary.js';
 import type { Kysely } from 'kysely';
 import type { Database, Executor } from '../db/database.js';
 import { AppError, identityDetected, validationError } from '../errors/app-error.js';
@@ -69,7 +70,7 @@ export interface PolicyLifecycleContext {
   /** A version with its lines and (if asked) compiled, read in the work's transaction `ex`. */
   load(ex: Executor, id: number, withCompiled: boolean): Promise<LoadedVersion>;
   /** Queues the `policy-change` entry of a step on the unit of work (ids, states and counts only). */
-  logStep(w: Work, outcome: string, v: { id: number; hash: string }, details?: Record<string, string | number | boolean | null>): void;
+  logStep(w: Work, outcome: OutcomeOf<'policy-change'>, v: { id: number; hash: string }, details?: PolicyChangeDetails): void;
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);

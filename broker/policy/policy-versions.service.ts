@@ -10,6 +10,7 @@
  * - Every draft has a toelichting (note): why the change (the schema requires it, not empty).
  * - Every change writes a `policy-change` logboek entry in its own transaction.
  */
+import type { PolicyChangeDetails } from '../logboek/log-vocabulary.js';
 import { basename } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Executor } from '../db/database.js';
@@ -53,7 +54,7 @@ export function createPolicyVersionsService(ctx: PolicyLifecycleContext): Policy
     w: PersonWork,
     version: string,
     expectedHash: string | undefined,
-    change: (trx: Executor, v: StoredPolicyVersion) => Promise<{ hash: string; outcome: string; details: Record<string, number | string> }>,
+    change: (trx: Executor, v: StoredPolicyVersion) => Promise<{ hash: string; outcome: 'rules-edited' | 'tests-edited'; details: PolicyChangeDetails }>,
   ): Promise<PolicyVersionView> => {
     const { trx, person } = w;
     const id = ctx.idOf(version);

@@ -18,8 +18,7 @@
  *   the asker gets an error, never an answer.
  */
 import { randomUUID } from 'node:crypto';
-import { AppError, identityDetected, validationError } from '../errors/app-error.js';
-import type { Principal } from '../auth/principal.js';
+import { identityDetected, validationError } from '../errors/app-error.js';
 import type { Platform } from '../platform/platform.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { looksRandom, type SubjectHasher } from '../subjects/subject-hash.js';
@@ -27,44 +26,13 @@ import { findIdentityValues } from '../../protocol/identity/identity-detector.js
 import { findCurrentSignalPairs } from '../signals/signal.repository.js';
 import { actionFor } from '../policy/policy-actions.js';
 import type { PolicyService } from '../policy/policy.service.js';
-import type { RuleRef } from '../policy/decision-table.js';
 import type { EntryDraft, UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { caseForQuestion } from '../casus/casus.repository.js';
-import { QUERYABLE_STATUSES } from '../casus/casus-workflow.js';
 import { insertQuery } from './query.repository.js';
+import { casusRefusal, deriveAnswers } from './query-fns.js';
+import type { QueryRequest, QueryService } from './query-types.js';
 
-export interface QueryRequest {
-  /** One pseudonym, or one per active key epoch during a rotation's overlap window. */
-  subject: string | string[];
-  doel: string;
-  /** The casus, by the ZVH's reference or by the broker's id (exactly one of the two). */
-  caseRef?: string;
-  caseId?: string;
-  consent: boolean;
-}
-
-export type Outcome = 'hit' | 'no-hit' | 'not-permitted';
-
-export interface QueryAnswer {
-  partner: string;
-  answer: Outcome;
-  basis: RuleRef[];
-}
-
-export interface QueryResponse {
-  queryId: string;
-  doel: string;
-  caseRef: string;
-  caseId: string;
-  /** Which subject of the casus the question named (in a group casus: which youth was screened). */
-  subjectId: string;
-  policyVersion: number;
-  answers: QueryAnswer[];
-}
-
-export interface QueryService {
-  ask(principal: Principal, body: unknown, traceId: string): Promise<QueryResponse>;
-}
+export type { Outcome, QueryAnswer, QueryRequest, QueryResponse, QueryService } from './query-types.js';
 
 const OPAQUE_FIELDS = new Set(['caseRef']);
 
@@ -108,20 +76,9 @@ export function createQueryService(deps: {
         const queryId = randomUUID();
 
         const casus = await caseForQuestion(trx, req.caseId !== undefined ? { id: req.caseId } : { caseRef: req.caseRef! }, subjectHashes, req.doel);
-        if (!casus) {
-          throw new AppError('not-found', 'no such casus; a voorzitter opens it first (POST /v1/cases)', [
-            { pointer: req.caseId !== undefined ? '/caseId' : '/caseRef', detail: 'names no casus' },
-          ]);
-        }
-        if (casus.doel !== req.doel) {
-          throw new AppError('conflict', `this casus was opened for doel ${casus.doel}; questions about it must use that doel`);
-        }
-        if (!QUERYABLE_STATUSES.has(casus.status)) {
-          throw new AppError('conflict', `a casus in status ${casus.status} cannot be queried`);
-        }
-        if (!casus.subjectId) {
-          throw validationError([{ pointer: '/subject', detail: 'is not a subject of this casus' }]);
-        }
+        const refusal = casusRefusal(casus, req);
+        if (refusal || !casus?.subjectId) throw refusal;
+        const { subjectId } = casus;
         const blocked = casus.blocked;
         const now = w.now();
         await insertQuery(trx, {
@@ -145,38 +102,27 @@ export function createQueryService(deps: {
               permitted.map((s) => ({ partnerId: s.partner, categories: s.categories })),
               now,
             );
-        const counted = new Map<string, string[]>();
-        for (const { partnerId, category } of found) counted.set(partnerId, [...(counted.get(partnerId) ?? []), category]);
-
-        const answers: QueryAnswer[] = [];
-        const entries: EntryDraft[] = [];
-        for (const scope of scopes) {
-          const categoriesCounted = (counted.get(scope.partner) ?? []).sort();
-          const answer: Outcome = !scope.permitted ? 'not-permitted' : categoriesCounted.length > 0 ? 'hit' : 'no-hit';
-          answers.push({ partner: scope.partner, answer, basis: [...scope.basis] });
-          entries.push({
-            action: 'disclosure',
-            outcome: answer,
-            endedAt: now,
-            subjectHash,
-            // The log keeps the subject under every epoch asked, so a later inzage finds it under any of them.
-            alsoSubjectHashes: subjectHashes.slice(1),
-            doel: req.doel,
-            partner: scope.partner,
-            caseRef: casus.caseRef,
-            queryId,
-            rules: scope.basis,
-            policy: { version: policy.versionId, hash: policy.contentHash },
-            details: {
-              consent: req.consent,
-              categoriesCounted,
-              caseId: casus.id,
-              ...(blocked ? { bezwaarBlock: true } : {}),
-            },
-          });
-        }
+        const answers = deriveAnswers(scopes, found);
+        const entries = answers.map(({ partner, answer, basis, categoriesCounted }): EntryDraft => ({
+          action: 'disclosure',
+          outcome: answer,
+          endedAt: now,
+          subjectHash,
+          // The log keeps the subject under every epoch asked, so a later inzage finds it under any of them.
+          alsoSubjectHashes: subjectHashes.slice(1),
+          doel: req.doel,
+          partner,
+          caseRef: casus.caseRef,
+          queryId,
+          rules: basis,
+          policy: { version: policy.versionId, hash: policy.contentHash },
+          details: { consent: req.consent, categoriesCounted, caseId: casus.id, ...(blocked ? { bezwaarBlock: true as const } : {}) },
+        }));
         w.log(...entries);
-        return { queryId, doel: req.doel, caseRef: casus.caseRef, caseId: casus.id, subjectId: casus.subjectId, policyVersion: policy.versionId, answers };
+        return {
+          queryId, doel: req.doel, caseRef: casus.caseRef, caseId: casus.id, subjectId, policyVersion: policy.versionId,
+          answers: answers.map(({ partner, answer, basis }) => ({ partner, answer, basis })),
+        };
       }),
   };
 }

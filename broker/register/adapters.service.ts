@@ -11,6 +11,7 @@
  *   revocation is never undone, so that every stored JWS stays verifiable.
  * - Every change is a `register-change` logboek entry in its transaction. Nothing is deleted.
  */
+import type { RegisterDetails, RegisterOutcome } from '../logboek/log-vocabulary.js';
 import { AppError, validationError } from '../errors/app-error.js';
 import type { Principal } from '../auth/principal.js';
 import type { Platform } from '../platform/platform.js';
@@ -61,7 +62,7 @@ export function createAdaptersService(deps: { uow: UnitOfWork; platform: Pick<Pl
     if (!a) throw new AppError('not-found', 'no such adapter in the register');
     return a;
   };
-  const logChange = (w: Work, outcome: string, a: { id: string; partnerId: string }, details: Record<string, string | null> = {}): void => {
+  const logChange = (w: Work, outcome: RegisterOutcome, a: { id: string; partnerId: string }, details: RegisterDetails = {}): void => {
     w.log({ action: 'register-change', outcome, partner: a.partnerId, details: { adapter: a.id, ...details } });
   };
 

@@ -14,6 +14,7 @@
  * - A beheerder cannot deactivate themselves or revoke their own `administer` role, so that the
  *   register never loses its last keeper by accident.
  */
+import type { RegisterDetails, RegisterOutcome } from '../logboek/log-vocabulary.js';
 import { AppError, validationError } from '../errors/app-error.js';
 import type { Principal } from '../auth/principal.js';
 import { roleHas, type Platform } from '../platform/platform.js';
@@ -86,7 +87,7 @@ export function createPeopleService(deps: { uow: UnitOfWork; platform: Platform;
     if (!p) throw new AppError('not-found', 'no such person in the register');
     return p;
   };
-  const logChange = (w: Work, outcome: string, details: Record<string, string | boolean | null>): void => {
+  const logChange = (w: Work, outcome: RegisterOutcome, details: RegisterDetails): void => {
     w.log({ action: 'register-change', outcome, details });
   };
 

@@ -19,6 +19,7 @@
  * - Runs are serialised across processes by an advisory lock.
  * - The clock is injected: a run "two years ahead" is a run with `now` two years ahead.
  */
+import type { DetailsOf } from '../logboek/log-vocabulary.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { validationError } from '../errors/app-error.js';
@@ -72,8 +73,8 @@ export interface RetentionService {
 const view = (r: Removed): RangeView => ({ count: r.count, from: r.from?.toISOString() ?? null, to: r.to?.toISOString() ?? null });
 
 /** The record's details: flat counts and ranges (log entry details hold scalars only). */
-function detailsOf(run: RetentionRun): Record<string, string | number | null> {
-  const out: Record<string, string | number | null> = { runId: run.runId, trigger: run.trigger, keptOnHold: run.kept.onHold };
+function detailsOf(run: RetentionRun): DetailsOf<'retention-run'> {
+  const out: DetailsOf<'retention-run'> = { runId: run.runId, trigger: run.trigger, keptOnHold: run.kept.onHold };
   for (const [kind, r] of Object.entries(run.removed)) {
     out[`${kind}Removed`] = r.count;
     out[`${kind}From`] = r.from;

@@ -9,6 +9,7 @@
  * - The report is never truncated: it reads every matching entry, and says how many.
  * - Producing a report is logged in its transaction, with the subject as its hash only.
  */
+import type { OutcomeOf } from '../logboek/log-vocabulary.js';
 import { randomUUID } from 'node:crypto';
 import { validationError } from '../errors/app-error.js';
 import type { Principal } from '../auth/principal.js';
@@ -45,7 +46,7 @@ export function createInzageService(deps: { uow: UnitOfWork; schemas: SchemaRegi
               entryId: e.id,
               loggedAt: e.loggedAt.toISOString(),
               partner: c.partner ?? '',
-              outcome: c.outcome as 'hit' | 'no-hit' | 'not-permitted',
+              outcome: c.outcome as OutcomeOf<'disclosure'>,
               toRole: actor.role ?? '',
               toOrganisation: actor.organisation ?? '',
               doel: c.doel ?? '',

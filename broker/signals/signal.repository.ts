@@ -38,10 +38,15 @@ export async function insertSignals(ex: Executor, signals: readonly NewSignal[])
   return new Set(rows.rows.map((r) => r.ref));
 }
 
-/** Deletes one of the partner's own signals. Returns whether it existed. */
-export async function deleteSignal(ex: Executor, partnerId: string, ref: string): Promise<boolean> {
-  const result = await ex.deleteFrom('signals').where('partner_id', '=', partnerId).where('ref', '=', ref).executeTakeFirst();
-  return result.numDeletedRows > 0n;
+/** Deletes one of the partner's own signals. Returns its subject hash and category, or undefined when there was none. */
+export async function deleteSignal(ex: Executor, partnerId: string, ref: string): Promise<{ subjectHash: Buffer; category: string } | undefined> {
+  const row = await ex
+    .deleteFrom('signals')
+    .where('partner_id', '=', partnerId)
+    .where('ref', '=', ref)
+    .returning(['subject_hash as subjectHash', 'category'])
+    .executeTakeFirst();
+  return row ? { subjectHash: Buffer.from(row.subjectHash), category: row.category } : undefined;
 }
 
 /** A (partner, category) pair the policy lets count. */

@@ -199,6 +199,17 @@ export function createSignalService(deps: {
               await insertBatchSignature(w.trx, { partnerId: adapter.partner, batchId: batch.batchId, kid: signature.kid, jws: signature.jws, jwsSha256: signature.jwsSha256 });
             }
             w.log(batchEntry(adapter.partner, result, signature));
+            // Logboek Dataverwerkingen: one record per data subject, beside the batch's record.
+            for (const c of candidates) {
+              if (!inserted.has(c.ref)) continue;
+              w.log({
+                action: 'signal-intake',
+                outcome: 'stored',
+                subjectHash: c.subjectHash,
+                partner: adapter.partner,
+                details: { batchId: batch.batchId, ref: c.ref, category: c.category, epoch: c.epoch },
+              });
+            }
             return result;
           },
         );
@@ -220,7 +231,9 @@ export function createSignalService(deps: {
         const refErrors = deps.schemas.validate('defs#/$defs/opaqueRef', ref).map((e) => ({ ...e, pointer: '/ref' }));
         if (refErrors.length > 0) throw validationError(refErrors);
         const deleted = await deleteSignal(w.trx, w.adapter.partner, ref);
-        const entry: EntryDraft = { action: 'signal-withdrawal', outcome: deleted ? 'withdrawn' : 'not-found', partner: w.adapter.partner, details: { ref } };
+        const entry: EntryDraft = deleted
+          ? { action: 'signal-withdrawal', outcome: 'withdrawn', subjectHash: deleted.subjectHash, partner: w.adapter.partner, details: { ref, category: deleted.category } }
+          : { action: 'signal-withdrawal', outcome: 'not-found', partner: w.adapter.partner, details: { ref } };
         // Same answer for "no such ref" and "another partner's ref": denial reveals nothing. The attempt is logged either way.
         if (!deleted) w.refuse(new AppError('not-found', 'this partner has no signal with that ref'), entry);
         w.log(entry);

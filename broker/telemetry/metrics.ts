@@ -26,6 +26,8 @@ export interface PlatformSources {
   readonly logboek: () => Promise<{ readonly pending: number; readonly treeSize: number; readonly latestCheckpointAt: Date | undefined }>;
   /** PostgreSQL's pool; absent on the embedded database (one connection). */
   readonly pool?: () => { readonly total: number; readonly idle: number; readonly waiting: number };
+  /** How far witnessing is behind (witness-pusher.ts); absent when no witness is configured. */
+  readonly witnessLag?: () => Promise<{ readonly entriesBehind: number; readonly secondsBehind: number; readonly behind: boolean }>;
   readonly now: () => Date;
 }
 
@@ -108,6 +110,28 @@ export function createMetrics(): Metrics {
       await eachPlatform((platform, state, s) => {
         if (state?.latestCheckpointAt) this.set({ platform }, (s.now().getTime() - state.latestCheckpointAt.getTime()) / 1000);
       });
+    },
+  });
+  // C2SP tlog-witness: how far the witnesses' cosignatures are behind the newest checkpoint.
+  const lagOf = async (s: PlatformSources) => (s.witnessLag ? s.witnessLag().catch(() => undefined) : undefined);
+  new Gauge({
+    name: 'jpp_logboek_witness_entries_behind', help: 'entries in the newest checkpoint that no checkpoint cosigned by the witness quorum covers yet', labelNames: ['platform'] as const, registers,
+    async collect() {
+      this.reset();
+      await Promise.all([...sources].map(async ([platform, s]) => {
+        const lag = await lagOf(s);
+        if (lag) this.set({ platform }, lag.entriesBehind);
+      }));
+    },
+  });
+  new Gauge({
+    name: 'jpp_logboek_witness_behind', help: '1 when the oldest checkpoint waiting for the witness quorum has waited longer than JPP_WITNESS_MAX_LAG_SECONDS allows, else 0', labelNames: ['platform'] as const, registers,
+    async collect() {
+      this.reset();
+      await Promise.all([...sources].map(async ([platform, s]) => {
+        const lag = await lagOf(s);
+        if (lag) this.set({ platform }, lag.behind ? 1 : 0);
+      }));
     },
   });
   new Gauge({

@@ -22,12 +22,14 @@ import type { Database } from '../db/database.js';
 import type { AppError } from '../errors/app-error.js';
 import type { AdapterPrincipal, PersonPrincipal, Principal } from '../auth/principal.js';
 import type { LogWriter } from '../logboek/log-writer.js';
-import { actorOf, type LogActor, type LogEntryInput } from '../logboek/log-entry.js';
+import { actorOf, type LogActor, type LogEntryBase, type LogEntryInput } from '../logboek/log-entry.js';
+import type { TypedStep } from '../logboek/log-vocabulary.js';
 import type { AccessGate, Requirement } from '../access/access-gate.js';
 
-/** An entry as a service describes it; the unit of work fills in the rest. */
-export type EntryDraft = Omit<LogEntryInput, 'actor' | 'traceId' | 'startedAt' | 'endedAt'> &
-  Partial<Pick<LogEntryInput, 'actor' | 'startedAt' | 'endedAt'>>;
+/** An entry as a service describes it (an action with its own outcome and details); the unit of work fills in the rest. */
+export type EntryDraft = Omit<LogEntryBase, 'actor' | 'traceId' | 'startedAt' | 'endedAt'> &
+  Partial<Pick<LogEntryBase, 'actor' | 'startedAt' | 'endedAt'>> &
+  TypedStep;
 
 export interface Work {
   readonly trx: Transaction<Database>;
@@ -88,7 +90,7 @@ export function createUnitOfWork(deps: {
     let actorSeen: LogActor | undefined;
     const complete = (draft: EntryDraft, endedAt: Date): LogEntryInput => {
       const policy = draft.policy ?? deps.policyInForce();
-      return {
+      return <LogEntryInput>{
         ...draft,
         actor: draft.actor ?? actorSeen!,
         traceId,

@@ -3,12 +3,12 @@
  * lifecycle (docs/policies.md), the casus workflow, data-subject rights, retention and
  * monitoring (docs/casus.md). Their signatures are those of the services (principal first, bodies as
  * the API takes them, results as the API returns them), so the composition root passes the
- * services themselves. Where a service exports the type of a result, the port uses it;
- * the rest name only the fields the pages read.
+ * services themselves. Every port is a `Pick<>` of a service's own type, so a page cannot
+ * drift from the service it calls (issue 22 item 3).
  */
-import type { Principal } from '../auth/principal.js';
 import type { PolicyLifecycleService } from '../policy/policy-lifecycle.service.js';
-import type { CasusView, NotificationView } from '../casus/casus.service.js';
+import type { CasusService, CasusView, NotificationView } from '../casus/casus.service.js';
+import type { MonitoringReport, MonitoringService } from '../monitoring/monitoring.service.js';
 import type { BezwaarView, HoldView, InzageReport, RightsService } from '../rights/rights.service.js';
 import type { RetentionRun, RetentionService } from '../retention/retention.service.js';
 
@@ -22,17 +22,11 @@ export type NotificationStateView = NotificationView;
 
 export type CasusDetail = CasusView;
 
-/** The casus service (issue 7). */
-export interface CasusPort {
-  create(principal: Principal, body: unknown, traceId: string): Promise<CasusDetail>;
-  list(principal: Principal, query: Record<string, unknown>): Promise<{ items: CasusDetail[]; nextCursor: string | null }>;
-  get(principal: Principal, caseId: string): Promise<CasusDetail>;
-  transition(principal: Principal, caseId: string, body: unknown, traceId: string): Promise<CasusDetail>;
-  addVervolgactie(principal: Principal, caseId: string, body: unknown, traceId: string): Promise<CasusDetail>;
-  completeVervolgactie(principal: Principal, caseId: string, actionId: string, traceId: string): Promise<CasusDetail>;
-  setNotification(principal: Principal, caseId: string, subjectId: string, body: unknown, traceId: string): Promise<CasusDetail>;
-  overdue(principal: Principal): Promise<{ items: Array<{ caseId: string; caseRef: string; subjectId: string; state: string; dueAt: string }>; total: number }>;
-}
+/** The casus workflow (docs/casus.md), as the casus pages use it: the services' own types. */
+export type CasusPort = Pick<
+  CasusService,
+  'create' | 'list' | 'get' | 'transition' | 'addVervolgactie' | 'completeVervolgactie' | 'setNotification' | 'overdue'
+>;
 
 export type InzageView = InzageReport;
 
@@ -48,20 +42,7 @@ export type RetentionRunView = RetentionRun;
 /** Retention (issue 7): past runs with their logboek records, and a run on a person's request. */
 export type RetentionPort = Pick<RetentionService, 'runFor' | 'list'>;
 
-export interface MonitoringCellView {
-  key: Record<string, string>;
-  count: number | null;
-  suppressed?: boolean;
-}
+export type MonitoringView = MonitoringReport;
 
-export interface MonitoringView {
-  period: { from: string; to: string };
-  threshold: number;
-  tables: Array<{ id: string; dimensions: string[]; cells: MonitoringCellView[]; total: { count: number | null; suppressed?: boolean } }>;
-  medianDaysAanmeldingToBespreking: number | null;
-}
-
-/** Monitoring for the partneroverleg (issue 7). */
-export interface MonitoringPort {
-  report(principal: Principal, query: Record<string, unknown>, traceId: string): Promise<MonitoringView>;
-}
+/** Monitoring for the partneroverleg (docs/casus.md): the service's own type. */
+export type MonitoringPort = Pick<MonitoringService, 'report'>;

@@ -48,6 +48,7 @@ export type SchemaName =
   | 'disclosure-filter'
   | 'disclosure-page'
   | 'problem'
+  | 'log-entry'
   | 'defs#/$defs/opaqueRef'
   | 'oprf#/$defs/evaluateRequest'
   | 'oprf#/$defs/evaluateResponse'
@@ -131,6 +132,8 @@ export function createSchemaRegistry(options: { coerceTypes?: boolean; compileAl
   });
   addFormats(ajv);
   addErrorMessages(ajv);
+  // An annotation, not a check: the outcomes whose Logboek Dataverwerkingen status is ERROR (log-entry.schema.json).
+  ajv.addKeyword({ keyword: 'x-error-outcomes', schemaType: 'array' });
   const docs = new Map<string, Record<string, unknown>>();
   for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json')).sort()) {
     const doc = JSON.parse(readFileSync(join(SCHEMA_DIR, file), 'utf8')) as Record<string, unknown>;

@@ -15,6 +15,7 @@
  *
  * Skipped, with a message, where `go` or golang.org/x/mod is not installed.
  */
+import { createMetrics, type Metrics } from '../../broker/telemetry/metrics.js';
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -93,6 +94,7 @@ async function pushed(b: TestBroker): Promise<void> {
 
 describe.skipIf(skip)("the logboek, checked with Go's golang.org/x/mod/sumdb/note and sumdb/tlog", () => {
   let b: TestBroker;
+  let metrics: Metrics;
   let goW: Awaited<ReturnType<typeof goWitness>>;
   let ours: WitnessServer;
   let oursVkey = '';
@@ -122,7 +124,9 @@ describe.skipIf(skip)("the logboek, checked with Go's golang.org/x/mod/sumdb/not
     const listening = await ours.listen(0);
     const port = (listening.address() as { port: number }).port;
 
+    metrics = createMetrics();
     b = await startTestBroker({
+      metrics,
       env: {
         JPP_LOG_SIGNING_KEY: JSON.stringify(signingJwk),
         JPP_LOG_ORIGIN: ORIGIN,
@@ -173,6 +177,10 @@ describe.skipIf(skip)("the logboek, checked with Go's golang.org/x/mod/sumdb/not
     const lag = await b.broker.witnesses.witnessLag();
     expect(lag).toMatchObject({ witnesses: 2, quorum: 2, behind: false, entriesBehind: 0, secondsBehind: 0 });
     expect(lag.witnessed!.treeSize).toBe(n);
+    // ... and so does /metrics, for a platform team's alert.
+    const scrape = await metrics.scrape();
+    expect(scrape).toMatch(/^jpp_logboek_witness_entries_behind\{platform="jpp-sittard-geleen"\} 0$/m);
+    expect(scrape).toMatch(/^jpp_logboek_witness_behind\{platform="jpp-sittard-geleen"\} 0$/m);
     const held = readWitnessStore(join(work, 'our-witness')).checkpoints.at(-1)!;
     expect(held.body.treeSize).toBe(n);
     expect(latest.note).toContain(held.cosignature!);

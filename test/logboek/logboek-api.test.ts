@@ -146,7 +146,41 @@ describe('entries', () => {
     await b.broker.sequencer.drain();
     const { entries } = await allEntries();
     const actions = entries.filter((e) => (e.content['actor'] as { kind: string }).kind === 'adapter').map((e) => [e.content['action'], e.content['outcome']]);
-    expect(actions).toEqual([['signal-batch', 'processed'], ['signal-withdrawal', 'withdrawn']]);
+    expect(actions).toEqual([['signal-batch', 'processed'], ['signal-intake', 'stored'], ['signal-withdrawal', 'withdrawn']]);
+  });
+
+  it('writes the Logboek Dataverwerkingen fields: one record per subject for intake and withdrawal, span id, status, activity URI, subject id type', async () => {
+    const token = await b.adapterToken('politie');
+    const today = new Date().toISOString().slice(0, 10);
+    const later = new Date(Date.now() + 30 * 864e5).toISOString().slice(0, 10);
+    const refs = [opaqueRef('politie'), opaqueRef('politie'), opaqueRef('politie')];
+    const batchId = opaqueRef('b');
+    const sent = await b.call('POST', '/v1/signals', {
+      token,
+      body: { batchId, signals: refs.map((ref) => ({ subject: randomPseudonym(), category: 'politie-registratie', registeredAt: today, expiresAt: later, ref })) },
+    });
+    expect(sent.status, sent.text).toBe(201);
+    expect((await b.call('DELETE', `/v1/signals/${refs[0]}`, { token })).status).toBe(204);
+    expect((await b.call('DELETE', `/v1/signals/${opaqueRef('politie')}`, { token })).status).toBe(404);
+    await b.broker.sequencer.drain();
+    const { entries } = await allEntries();
+    const mine = entries.map((e) => e.content).filter((c) => c['partner'] === 'politie' && (c['actor'] as { kind: string }).kind === 'adapter').slice(-6);
+    const intake = mine.filter((c) => c['action'] === 'signal-intake');
+    // One record per subject, each with its own subject, beside the one batch record.
+    expect(mine.filter((c) => c['action'] === 'signal-batch')).toHaveLength(1);
+    expect(intake.map((c) => (c['details'] as { ref: string }).ref).sort()).toEqual([...refs].sort());
+    expect(new Set(intake.map((c) => c['subject'])).size).toBe(3);
+    const [withdrawn, missing] = mine.filter((c) => c['action'] === 'signal-withdrawal');
+    // The withdrawal names the subject of the signal it removed; the refused one names none.
+    expect(withdrawn!['subject']).toBe(intake.find((c) => (c['details'] as { ref: string }).ref === refs[0])!['subject']);
+    expect(withdrawn).toMatchObject({ outcome: 'withdrawn', status: 'ok', subjectIdType: 'urn:jpp-broker:data-subject-id:hmac-sha256-voprf-pseudonym' });
+    expect(missing).toMatchObject({ outcome: 'not-found', status: 'error', subject: null, subjectIdType: null });
+    for (const c of mine) {
+      expect(c['spanId']).toMatch(/^[0-9a-f]{16}$/);
+      expect(c['traceId']).toMatch(/^[0-9a-f]{32}$/);
+      expect(c['activityUri']).toBe('urn:jpp-broker:jpp-sittard-geleen:verwerkingsactiviteit:jpp-signaalaanlevering');
+    }
+    expect(new Set(mine.map((c) => c['spanId'])).size).toBe(mine.length);
   });
 });
 

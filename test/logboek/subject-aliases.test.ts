@@ -3,6 +3,7 @@
  * hashes (logboek_subject_aliases, migration 0011): written by the log writer in the step's
  * own transaction, and backfilled from the content of entries logged before the migration.
  */
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { randomBytes } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
@@ -31,13 +32,14 @@ const aliasesOf = async (db: Kysely<Database>) =>
 it('the log writer indexes each entry under its other hashes, entry by entry, in the same transaction', async () => {
   const db = await open();
   await migrateToLatest(db);
-  const writer = createLogWriter({ activityOf: () => 'jpp-bevraging', onCommitted: () => undefined });
+  const writer = createLogWriter({ activityOf: () => ({ id: 'jpp-bevraging', uri: 'urn:jpp-broker:test:verwerkingsactiviteit:jpp-bevraging' }), schemas: createSchemaRegistry(), onCommitted: () => undefined });
   const [main, a1, a2, b1] = [randomBytes(32), randomBytes(32), randomBytes(32), randomBytes(32)];
   const at = new Date();
   const entry = (partner: string, also: Uint8Array[]) => ({
     action: 'disclosure' as const,
     actor: { kind: 'person' as const, id: 'demo-voorzitter', organisation: 'zvh', role: 'voorzitter' },
-    outcome: 'no-hit',
+    outcome: 'no-hit' as const,
+    details: { consent: false, categoriesCounted: [], caseId: '00000000-0000-4000-8000-000000000000' },
     traceId: 'trace',
     startedAt: at,
     endedAt: at,

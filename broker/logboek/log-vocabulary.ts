@@ -1,0 +1,158 @@
+/**
+ * The typed vocabulary of logboek entries (issue 20 item 6): for each action, the outcomes it
+ * may record and the details it may carry. The writers are typed by it (a service cannot queue
+ * an outcome or a detail its action does not know), the readers read details through it, and
+ * the log writer checks every entry against `schemas/log-entry.schema.json` before appending.
+ *
+ * Invariants:
+ * - The outcome lists here and the schema's `enum`s are the same lists
+ *   (test/unit/log-vocabulary.test.ts); the schema is what the writer checks at run time.
+ * - Details hold identifiers, counts, flags, times and enumerated reasons only: no free text
+ *   that a person typed reaches an append-only log except what the identity detector passed.
+ * - `status` is derived, never chosen by a writer: the outcomes listed in ERROR_OUTCOMES are
+ *   STATUS_CODE_ERROR in the Logboek Dataverwerkingen sense, every other outcome is OK
+ *   (https://github.com/MinBZK/logboek-dataverwerkingen, component Logboek, `status_code`).
+ */
+import type { LogAction } from './log-actions.js';
+
+type Ids = readonly string[];
+
+/** Per action, the outcomes it may record: the same lists as the schema's `enum`s (tested). */
+export const OUTCOMES = {
+  disclosure: ['hit', 'no-hit', 'not-permitted'],
+  'signal-batch': ['processed', 'replayed'],
+  'signal-intake': ['stored'],
+  'signal-withdrawal': ['withdrawn', 'not-found'],
+  'custodian-evaluation': ['evaluated', 'refused'],
+  'policy-change': ['created', 'rules-edited', 'tests-edited', 'rollback-created', 'submitted', 'approved', 'rejected', 'activated'],
+  'log-read': ['read'],
+  'log-export': ['read'],
+  'log-verify': ['read'],
+  'casus-aanmelding': ['aangemeld'],
+  'casus-status': ['aangemeld', 'in-screening', 'besproken', 'vervolg', 'opgeschaald', 'afgeschaald', 'afgesloten'],
+  'casus-vervolgactie': ['recorded', 'completed'],
+  'casus-notificatie': ['informed', 'deferred'],
+  'inzage-report': ['produced'],
+  bezwaar: ['upheld', 'rejected', 'lifted'],
+  'legal-hold': ['placed', 'released'],
+  'retention-run': ['completed'],
+  'monitoring-read': ['read'],
+  'register-change': [
+    'person-registered', 'person-updated', 'person-deactivated', 'person-reactivated', 'role-granted', 'role-approved', 'role-revoked',
+    'organisation-registered', 'organisation-deactivated', 'organisation-reactivated',
+    'adapter-registered', 'adapter-deactivated', 'adapter-reactivated', 'key-added', 'key-revoked',
+  ],
+} as const satisfies { readonly [A in LogAction]: readonly string[] };
+
+type Out<A extends LogAction> = (typeof OUTCOMES)[A][number];
+
+/** Per action: its outcomes (OUTCOMES) and its details. */
+export interface LogVocabulary {
+  disclosure: { outcome: Out<'disclosure'>; details: { consent: boolean; categoriesCounted: Ids; caseId: string; bezwaarBlock?: true } };
+  'signal-batch': {
+    outcome: Out<'signal-batch'>;
+    details: { batchId: string; accepted: number; duplicate: number; rejected: number; signedWith?: string; jwsSha256?: string };
+  };
+  'signal-intake': { outcome: Out<'signal-intake'>; details: { batchId: string; ref: string; category: string; epoch?: number } };
+  'signal-withdrawal': { outcome: Out<'signal-withdrawal'>; details: { ref: string; category?: string } };
+  'custodian-evaluation': { outcome: Out<'custodian-evaluation'>; details: { epoch: number; elements: number; reason?: 'doel-not-allowed' | 'quota' } };
+  'policy-change': {
+    outcome: Out<'policy-change'>;
+    details: PolicyChangeDetails;
+  };
+  'log-read': { outcome: Out<'log-read'>; details: LogReadDetails };
+  'log-export': { outcome: Out<'log-export'>; details: LogReadDetails };
+  'log-verify': { outcome: Out<'log-verify'>; details: LogReadDetails };
+  'casus-aanmelding': { outcome: Out<'casus-aanmelding'>; details: CasusSubject & { kind?: string; routeIn?: string } };
+  'casus-status': {
+    outcome: Out<'casus-status'>;
+    details: CasusSubject & { from: string; reason?: string; caseOutcome?: string };
+  };
+  'casus-vervolgactie': { outcome: Out<'casus-vervolgactie'>; details: CasusSubject & { actionId: string; actionPartner?: string; actionKind?: string; dueDate?: string } };
+  'casus-notificatie': { outcome: Out<'casus-notificatie'>; details: CasusSubject & { informedAt?: string; deferReason?: string; deferredUntil?: string | null } };
+  'inzage-report': { outcome: Out<'inzage-report'>; details: { reportId: string; disclosures: number } };
+  bezwaar: { outcome: Out<'bezwaar'>; details: { bezwaarId: string; doelen?: Ids } };
+  'legal-hold': { outcome: Out<'legal-hold'>; details: { holdId: string; scope: 'case' | 'subject'; reason?: string } };
+  'retention-run': { outcome: Out<'retention-run'>; details: Record<string, string | number | null> & { runId: string; trigger: 'api' | 'schedule' | 'cli'; keptOnHold: number } };
+  'monitoring-read': { outcome: Out<'monitoring-read'>; details: { from: string; to: string } };
+  'register-change': { outcome: Out<'register-change'>; details: RegisterDetails };
+}
+
+interface CasusSubject {
+  caseId: string;
+  subjectId: string;
+}
+
+export interface PolicyChangeDetails {
+  status?: 'draft' | 'submitted' | 'approved' | 'rejected' | 'active' | 'scheduled';
+  source?: string | null;
+  basedOn?: number | null;
+  ruleCount?: number;
+  previousHash?: string;
+  testCount?: number;
+  testsPassed?: number;
+  previewId?: string;
+  against?: number | null;
+  newAccess?: number;
+  newlyAllowed?: number;
+  confirmNewAccess?: boolean;
+  withdrawn?: boolean;
+  activeFrom?: string;
+  previous?: number | null;
+  step?: 'seed';
+}
+
+export interface LogReadDetails {
+  resource: 'disclosures' | 'entries' | 'entry-bundle' | 'policy-impact';
+  filter?: Ids;
+  returned?: number;
+  fromSeq?: number;
+  previewId?: string;
+  days?: number;
+  replayed?: number;
+  against?: number | null;
+  newAccess?: number;
+}
+
+export type RegisterOutcome = Out<'register-change'>;
+
+export interface RegisterDetails {
+  personId?: string;
+  organisation?: string;
+  role?: string;
+  validFrom?: string;
+  validUntil?: string | null;
+  pendingApproval?: boolean;
+  grantedBy?: string;
+  sessionsEnded?: boolean;
+  displayNameChanged?: boolean;
+  adapter?: string;
+  clientId?: string;
+  certificateSubject?: string | null;
+  kid?: string;
+}
+
+export type OutcomeOf<A extends LogAction> = LogVocabulary[A]['outcome'];
+export type DetailsOf<A extends LogAction> = LogVocabulary[A]['details'];
+
+/** An action with its outcome and details, as one value per action (a discriminated union). */
+export type TypedStep = { [A in LogAction]: { action: A; outcome: OutcomeOf<A>; details?: DetailsOf<A> } }[LogAction];
+
+/**
+ * The outcomes that are errors in the Logboek Dataverwerkingen sense (`STATUS_CODE_ERROR`): the
+ * step was refused or found nothing to act on. Kept beside the schema's `x-error-outcomes`.
+ */
+export const ERROR_OUTCOMES: { readonly [A in LogAction]?: readonly OutcomeOf<A>[] } = {
+  'signal-withdrawal': ['not-found'],
+  'custodian-evaluation': ['refused'],
+};
+
+/** The Logboek Dataverwerkingen status of a step. */
+export function statusOf(action: LogAction, outcome: string): 'ok' | 'error' {
+  return (ERROR_OUTCOMES[action] as readonly string[] | undefined)?.includes(outcome) ? 'error' : 'ok';
+}
+
+/** Reads a stored entry's details as its action's vocabulary says (the writer checked them). */
+export function detailsOf<A extends LogAction>(_action: A, content: { details: Record<string, unknown> }): DetailsOf<A> {
+  return content.details as DetailsOf<A>;
+}
