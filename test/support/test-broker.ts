@@ -82,6 +82,8 @@ export interface TestBrokerOptions {
   readonly tracer?: BrokerOptions['tracer'];
   /** Listen on this port instead of a free one (when JPP_PUBLIC_URL must name the address beforehand, as an OpenID Provider's redirect URI does). */
   readonly port?: number;
+  /** PostgreSQL only: run on this database (e.g. as a least-privilege role) instead of a fresh one; not dropped on close. */
+  readonly databaseUrl?: string;
 }
 
 export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
@@ -90,7 +92,9 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
   const adminUrl = process.env['DATABASE_URL'];
   let target: DatabaseTarget;
   let drop = async (): Promise<void> => undefined;
-  if (adminUrl) {
+  if (options.databaseUrl) {
+    target = { kind: 'postgres', url: options.databaseUrl, poolSize: 5 };
+  } else if (adminUrl) {
     const database = await createTestDatabase(adminUrl);
     target = { kind: 'postgres', url: database.url, poolSize: 5 };
     drop = database.drop;
