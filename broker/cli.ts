@@ -35,6 +35,7 @@ program.addCommand((await import('./commands/pki.js')).pkiCommand());
 program.addCommand((await import('./commands/pki.js')).partnerKeyCommand());
 program.addCommand((await import('./commands/policy.js')).policyCommand());
 program.addCommand((await import('./commands/register.js')).registerCommand());
+program.addCommand((await import('./commands/db.js')).dbCommand());
 for (const command of (await import('./commands/backup.js')).backupCommands()) program.addCommand(command);
 
 program

@@ -14,6 +14,7 @@ import type { BrokerConfig } from '../config/config.js';
 import { loadDemoSecrets } from '../config/demo-secrets.js';
 import { openDatabase, type Database, type DatabaseTarget } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { canDisableGuards, describeDatabaseRole, RUNTIME_ROLE } from '../db/database-role.js';
 import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { packagePath } from '../../protocol/package-root.js';
 import { activityOf, loadPlatform, type Platform } from '../platform/platform.js';
@@ -133,6 +134,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
   try {
     const { db } = handle;
     await migrateToLatest(db);
+    if (handle.engine === 'postgres' && config.mode === 'production') await warnIfOwner(db, options.logger);
     await syncPlatform(db, platform);
     const hashSubject = createSubjectHasher(config.subjectKey);
     const origin = config.logboek.origin ?? `jpp-broker/${platform.id}`;
@@ -327,5 +329,19 @@ function policyProblem(policy: PolicyService): string | undefined {
     return undefined;
   } catch (err) {
     return `no policy version is loaded: ${(err as Error).message}`;
+  }
+}
+
+/**
+ * The broker should not connect as the owner of its tables or a superuser: such a role can
+ * disable the triggers that keep the logboek append-only (issue 17 item 5, migration 0110).
+ */
+async function warnIfOwner(db: Kysely<Database>, logger: Logger): Promise<void> {
+  const role = await describeDatabaseRole(db);
+  if (canDisableGuards(role)) {
+    logger.warn(
+      { databaseRole: role.user, superuser: role.superuser },
+      `the broker connects as the owner of its tables or a superuser, who can switch the logboek's guards off: run it as a member of ${RUNTIME_ROLE} (docs/operations.md, "Database roles")`,
+    );
   }
 }

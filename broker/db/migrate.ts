@@ -18,6 +18,7 @@ import * as subjectAliases from './migrations/0011-logboek-subject-aliases.js';
 import * as register from './migrations/0012-register.js';
 import * as checkpointNotes from './migrations/0030-checkpoint-notes.js';
 import * as policyExactImpact from './migrations/0050-policy-exact-impact.js';
+import * as runtimeRole from './migrations/0110-runtime-role.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
@@ -34,19 +35,37 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-register': register,
   '0030-checkpoint-notes': checkpointNotes,
   '0050-policy-exact-impact': policyExactImpact,
+  '0110-runtime-role': runtimeRole,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
-/** Migrates to the latest version; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+/**
+ * Migrates to the latest version and returns the names of the migrations it ran (none when the
+ * database is up to date: then it only reads, so a least-privilege role may call it). Throws with
+ * the failing migration's name; when the role may not change the schema (SQLSTATE 42501, not the
+ * owner: migration 0110), with what to do instead.
+ */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
-    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${String((error as Error).message ?? error)}`, { cause: error });
+    const message = String((error as Error).message ?? error);
+    if ((error as { code?: unknown }).code === INSUFFICIENT_PRIVILEGE) {
+      throw new Error(
+        `the database needs migrating and this role may not change its schema (${message}): ` +
+          'run `jpp-broker db migrate` with DATABASE_URL naming the owner of the tables (docs/operations.md, "Database roles")',
+        { cause: error },
+      );
+    }
+    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${message}`, { cause: error });
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+/** PostgreSQL's SQLSTATE for "permission denied" (and "must be owner"). */
+const INSUFFICIENT_PRIVILEGE = '42501';
 
 /**
  * Checks that the database is migrated to at least this code's latest migration, for a
@@ -56,7 +75,7 @@ export async function requireSchema(db: Kysely<any>): Promise<void> {
   const migrations = await new Migrator({ db, provider }).getMigrations();
   const pending = migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
   if (pending.length > 0) {
-    throw new Error(`the database lacks migrations ${pending.join(', ')}: start the broker on it first (it migrates; the custodian does not)`);
+    throw new Error(`the database lacks migrations ${pending.join(', ')}: run "jpp-broker db migrate" (or start the broker on it as the owner of the tables) first; the custodian does not migrate`);
   }
 }
 

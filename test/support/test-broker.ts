@@ -17,7 +17,7 @@ import { createBroker, type Broker, type BrokerOptions } from '../../broker/app/
 import type { DatabaseTarget } from '../../broker/db/database.js';
 import { createLogger } from '../../broker/http/logger.js';
 import { DEMO_PEOPLE } from '../../broker/demo/demo-platform.js';
-import { createTestDatabase } from './test-database.js';
+import { createRuntimeRoleDatabase, createTestDatabase } from './test-database.js';
 
 export interface Reply {
   status: number;
@@ -82,6 +82,8 @@ export interface TestBrokerOptions {
   readonly tracer?: BrokerOptions['tracer'];
   /** Listen on this port instead of a free one (when JPP_PUBLIC_URL must name the address beforehand, as an OpenID Provider's redirect URI does). */
   readonly port?: number;
+  /** PostgreSQL only: run on this database (e.g. as a least-privilege role) instead of a fresh one; not dropped on close. */
+  readonly databaseUrl?: string;
 }
 
 export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
@@ -90,8 +92,11 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
   const adminUrl = process.env['DATABASE_URL'];
   let target: DatabaseTarget;
   let drop = async (): Promise<void> => undefined;
-  if (adminUrl) {
-    const database = await createTestDatabase(adminUrl);
+  if (options.databaseUrl) {
+    target = { kind: 'postgres', url: options.databaseUrl, poolSize: 5 };
+  } else if (adminUrl) {
+    // TEST_DATABASE_ROLE=runtime: as a least-privilege login role, on a database its owner migrated.
+    const database = process.env['TEST_DATABASE_ROLE'] === 'runtime' ? await createRuntimeRoleDatabase(adminUrl) : await createTestDatabase(adminUrl);
     target = { kind: 'postgres', url: database.url, poolSize: 5 };
     drop = database.drop;
   } else {

@@ -1,11 +1,14 @@
 /**
  * A throwaway PostgreSQL database for one test file: created on the server of
  * DATABASE_URL (which outlives a test run), dropped (with force) when the test is done.
+ * With TEST_DATABASE_ROLE=runtime, the test broker runs as a login member of the least-privilege
+ * role (migration 0110) on a database its owner migrated, as in production.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Kysely } from 'kysely';
 import { openDatabase, type Database } from '../../broker/db/database.js';
+import { migrateToLatest } from '../../broker/db/migrate.js';
 
 export interface TestDatabase {
   readonly name: string;
@@ -48,6 +51,34 @@ export async function openEngineDatabase(prefix: string): Promise<{ db: Kysely<D
     async close() {
       await handle.close();
       await testDb.drop();
+    },
+  };
+}
+
+/**
+ * A throwaway database migrated by its owner, and a login role that is a member of the broker's
+ * least-privilege role (migration 0110) to run the broker as: the URL names that login role.
+ * `drop` drops the database and the login role.
+ */
+export async function createRuntimeRoleDatabase(adminUrl: string, prefix = 'jpp_rt'): Promise<TestDatabase & { ownerUrl: string }> {
+  const database = await createTestDatabase(adminUrl, prefix);
+  const handle = await openDatabase({ kind: 'postgres', url: database.url });
+  try {
+    await migrateToLatest(handle.db);
+  } finally {
+    await handle.close();
+  }
+  const login = `${database.name}_login`;
+  await admin(adminUrl, `create role ${login} login in role jpp_broker_runtime`);
+  const url = new URL(database.url);
+  url.username = login;
+  return {
+    name: database.name,
+    url: url.toString(),
+    ownerUrl: database.url,
+    async drop() {
+      await database.drop();
+      await admin(adminUrl, `drop role if exists ${login}`);
     },
   };
 }
