@@ -34,8 +34,9 @@ export function createRateLimiter(limits: RateLimits): RateLimiter {
         { scope: 'person' as const, counter: `${action}:person:${w.person.id}` },
         { scope: 'organisation' as const, counter: `${action}:organisation:${w.person.organisation}` },
       ];
+      const counts = await countOne(w.trx, scopes.map((s) => s.counter), now);
       for (const { scope, counter } of scopes) {
-        const over = exceeded(limits[action][scope], await countOne(w.trx, counter, now), now);
+        const over = exceeded(limits[action][scope], counts.get(counter)!, now);
         if (!over) continue;
         const per = over.window === 'minute' ? 'minute' : '24 hours';
         const whose = scope === 'person' ? 'for each person' : 'for your organisation together';
