@@ -27,6 +27,7 @@ import { createTokenVerifier } from '../auth/token-verifier.js';
 import { createDevIssuer, type DevIssuer } from '../auth/dev-issuer.js';
 import { createSignalService } from '../signals/signal.service.js';
 import { createQueryService } from '../queries/query.service.js';
+import { createRateLimiter } from '../rate-limit/rate-limiter.js';
 import { createDisclosureService } from '../disclosures/disclosure.service.js';
 import { createCasusService } from '../casus/casus.service.js';
 import { createRightsService } from '../rights/rights.service.js';
@@ -230,11 +231,12 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
     const partnerIds = new Set(platform.partners.map((p) => p.id));
     const signatures = createBatchSignatureVerifier({ db, registryFile: config.transport.registryFile, partners: partnerIds });
     await signatures.syncRegistry();
-    const queries = counted(createQueryService({ uow, platform, schemas, policy, hashSubject }), countAnswers);
+    const rateLimiter = createRateLimiter(platform.rateLimits);
+    const queries = counted(createQueryService({ uow, platform, schemas, policy, hashSubject, rateLimiter }), countAnswers);
     const disclosures = createDisclosureService({ uow, querySchemas });
     const logboek = createLogboekReadService({ db, uow, publicJwk: signer.publicJwk, vkey: signer.vkey, origin });
     const policies = createPolicyLifecycleService({ db, platform, schemas, querySchemas, policy, log, uow, modelFile: MODEL_FILE, now });
-    const cases = createCasusService({ uow, platform, schemas, querySchemas, hashSubject });
+    const cases = createCasusService({ uow, platform, schemas, querySchemas, hashSubject, rateLimiter });
     const rights = createRightsService({ uow, platform, schemas, querySchemas, hashSubject });
     const monitoring = createMonitoringService({ uow, platform, querySchemas });
     const web = webRoutes({

@@ -10,6 +10,8 @@
  *   either: subjects are known outside by their subjectId.
  * - Every change writes one logboek entry per subject of the casus (Logboek Dataverwerkingen:
  *   one record per data subject), in the transaction of the change.
+ * - Opening a casus past the person's or organisation's rate limit is refused (429, logged as
+ *   `rate-limit`) before anything is written (rate-limiter.ts).
  * - No narrative: every reason, outcome and action is a code from a closed list.
  */
 import { AppError, identityDetected, validationError } from '../errors/app-error.js';
@@ -28,6 +30,7 @@ import { casusChange, logPerSubject } from './casus-change.js';
 import { UUID, type CasusView, type OverdueItem } from './casus-types.js';
 import { createVervolgactieService, type VervolgactieService } from './vervolgactie.service.js';
 import { createNotificatieService, type NotificatieService } from './notificatie.service.js';
+import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 
 export type { CasusView, NotificationView, OverdueItem } from './casus-types.js';
 
@@ -46,6 +49,8 @@ export interface CasusDeps {
   readonly schemas: SchemaRegistry;
   readonly querySchemas: SchemaRegistry;
   readonly hashSubject: SubjectHasher;
+  /** Casus creations per person and organisation (issue 17): counted before the casus is written. */
+  readonly rateLimiter: RateLimiter;
 }
 
 export function createCasusService(deps: CasusDeps): CasusService {
@@ -82,6 +87,7 @@ function createCasusCoreService(deps: CasusDeps, views: ReturnType<typeof create
           errors.push({ pointer: '/subjects', detail: req.kind === 'person' ? 'a person casus has exactly one subject' : `a group casus has ${count.min} to ${count.max} subjects` });
         }
         if (errors.length > 0) throw validationError(errors);
+        await deps.rateLimiter.admit(w, 'casusCreation', req.doel);
         const hashes = req.subjects.map((s, i) => hashSubjectInput(s, `/subjects/${i}`, deps.hashSubject));
         const seen = new Set<string>();
         hashes.forEach((hs, i) => {

@@ -5,7 +5,8 @@
  * Invariants:
  * - Offline dictionary attacks become online ones: every caller (a partner's adapter, or
  *   a person) has a quota per minute and per day; past it the answer is 429 and nothing
- *   is evaluated (RFC 9497 §7.2.3 also asks to limit evaluations per key).
+ *   is evaluated (RFC 9497 §7.2.3 also asks to limit evaluations per key), with `Retry-After`
+ *   saying when the quota lets the caller in again (rate-limit-fns.ts).
  * - Every evaluation is logged (who, how many elements, epoch, doel) in the transaction
  *   that counts it; no log, no output. A batch is evaluated (which also validates every
  *   element) before it is counted, so a malformed element is a 422 that costs no quota,
@@ -26,6 +27,7 @@ import { roleAllows } from '../access/access-gate.js';
 import type { EntryDraft, UnitOfWork, Work } from '../unit-of-work/unit-of-work.js';
 import type { KeyStore } from './key-store.js';
 import { addUsage } from './custodian-usage.repository.js';
+import { exceeded } from '../rate-limit/rate-limit-fns.js';
 import { blindedElementsFromJson, bytesToBase64Url, evaluateBatch, evaluationToJson, OprfRequestError, type VoprfSuite } from './oprf-evaluator.js';
 
 export interface Quota {
@@ -111,10 +113,14 @@ export function createCustodianService(deps: {
 
   /** Counts the batch against the caller's quota and logs it; the result leaves only after the commit. */
   const countAndLog = async (w: Work, callerId: string, quota: Quota, { result, count, doel, refusal }: Evaluated): Promise<EvaluateResult> => {
-    const used = await addUsage(w.trx, callerId, count, w.now());
-    if (used.minute > quota.perMinute || used.day > quota.perDay) {
-      const which = used.minute > quota.perMinute ? `${quota.perMinute} elements per minute` : `${quota.perDay} elements per 24 hours`;
-      w.refuse(new AppError('too-many-requests', `the quota of ${which} is used up; nothing was evaluated`), refusal('quota'));
+    const now = w.now();
+    const over = exceeded(quota, await addUsage(w.trx, callerId, count, now), now);
+    if (over) {
+      const which = over.window === 'minute' ? `${quota.perMinute} elements per minute` : `${quota.perDay} elements per 24 hours`;
+      w.refuse(
+        new AppError('too-many-requests', `the quota of ${which} is used up; nothing was evaluated`, [], { retryAfterSeconds: over.retryAfterSeconds }),
+        refusal('quota'),
+      );
     }
     w.log({ action: 'custodian-evaluation', outcome: 'evaluated', ...(doel ? { doel } : {}), details: { epoch: result.epoch, elements: count } });
     return result;

@@ -28,6 +28,7 @@ import type { QueryTable } from './tables/query.table.js';
 import type { LogboekCheckpointTable, LogboekCosignatureTable, LogboekEntryTable, LogboekLeafTable, LogboekNodeTable, LogboekSubjectAliasTable } from './tables/logboek.table.js';
 import type { PolicyPreviewTable, PolicyRuleTable, PolicyVersionTable } from './tables/policy-version.table.js';
 import type { CustodianUsageTable } from './tables/custodian-usage.table.js';
+import type { RateLimitUsageTable } from './tables/rate-limit-usage.table.js';
 import type { PartnerKeyTable, SignalBatchSignatureTable } from './tables/partner-key.table.js';
 import type { WebSessionTable } from './tables/web-session.table.js';
 import type { AdapterTable } from './tables/adapter.table.js';
@@ -61,6 +62,7 @@ export interface Database {
   policy_rules: PolicyRuleTable;
   policy_previews: PolicyPreviewTable;
   custodian_usage: CustodianUsageTable;
+  rate_limit_usage: RateLimitUsageTable;
   partner_keys: PartnerKeyTable;
   signal_batch_signatures: SignalBatchSignatureTable;
   web_sessions: WebSessionTable;

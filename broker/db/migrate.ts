@@ -18,6 +18,7 @@ import * as subjectAliases from './migrations/0011-logboek-subject-aliases.js';
 import * as register from './migrations/0012-register.js';
 import * as checkpointNotes from './migrations/0030-checkpoint-notes.js';
 import * as policyExactImpact from './migrations/0050-policy-exact-impact.js';
+import * as rateLimitUsage from './migrations/0100-rate-limit-usage.js';
 import * as runtimeRole from './migrations/0110-runtime-role.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-register': register,
   '0030-checkpoint-notes': checkpointNotes,
   '0050-policy-exact-impact': policyExactImpact,
+  '0100-rate-limit-usage': rateLimitUsage,
   '0110-runtime-role': runtimeRole,
 };
 

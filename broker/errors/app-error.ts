@@ -54,16 +54,19 @@ const TITLE: Record<ErrorCode, string> = {
 export class AppError extends Error {
   readonly status: number;
   readonly title: string;
+  /** For `too-many-requests`: when the caller may try again, sent as `Retry-After` (RFC 9110 §10.2.3; RFC 6585 §4). */
+  readonly retryAfterSeconds: number | undefined;
   constructor(
     readonly code: ErrorCode,
     detail: string,
     readonly errors: readonly FieldError[] = [],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
-    super(detail, options);
+    super(detail, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'AppError';
     this.status = STATUS[code];
     this.title = TITLE[code];
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

@@ -3,6 +3,8 @@
  * (docs/casus.md), built from their schema files (whose `$defs` are components `<file>.<def>`:
  * openapi.ts).
  */
+import { tooManyRequests } from './openapi-rate-limit.js';
+
 type Content = Record<string, unknown>;
 
 /** The casus workflow, data-subject rights, retention and monitoring (issue 7; docs/casus.md). */
@@ -24,7 +26,12 @@ export function casusPaths(
         summary: 'Aanmelding: open a casus for one youth or a group (voorzitter)',
         description: 'Subjects arrive as pseudonyms and are stored as subject hashes; the answer names them by subjectId, in the order sent. Logged per subject.',
         requestBody: { required: true, content: json('casus.createRequest') },
-        responses: { 201: { ...casus, description: 'Opened, in status aangemeld.' }, 409: conflict('The caseRef is in use.'), ...common },
+        responses: {
+          201: { ...casus, description: 'Opened, in status aangemeld.' },
+          409: conflict('The caseRef is in use.'),
+          429: tooManyRequests("Past the platform's rate limit for opening casussen (per person or per organisation); nothing was stored, the refusal is logged."),
+          ...common,
+        },
       },
       get: {
         operationId: 'listCases',

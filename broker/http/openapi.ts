@@ -16,6 +16,7 @@
  * - `servers` is relative to where the document is served (the platform's path beside
  *   other platforms), so it is right behind any proxy.
  */
+import { tooManyRequests } from './openapi-rate-limit.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { policyPaths } from './openapi-policies.js';
 import { registerPaths } from './openapi-register.js';
@@ -200,7 +201,7 @@ function custodianPaths(prefix: string): Record<string, unknown> {
         responses: {
           200: { description: 'Evaluated elements and the proof.', content: json('oprf.evaluateResponse') },
           413: problem('The body is over 256 kB.'),
-          429: problem('The quota is used up; nothing was evaluated.'),
+          429: tooManyRequests('The quota is used up; nothing was evaluated.'),
           ...common,
         },
       },
@@ -284,6 +285,7 @@ export function buildOpenApiDocument(schemas: SchemaRegistry, version: string, o
             200: { description: 'The answers.', content: json('query-response') },
             404: problem('No such casus: a voorzitter opens it first (POST /v1/cases).'),
             409: problem('The casus was opened for another doel, or its status does not allow questions (e.g. closed).'),
+            429: tooManyRequests("Past the platform's rate limit for questions (per person or per organisation); nothing was read, the refusal is logged."),
             ...common,
           },
         },

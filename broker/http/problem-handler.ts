@@ -45,6 +45,8 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   res.locals['problem'] = code;
   // RFC 9110 §10.2.3: when to try again; the database or the service is expected back soon.
   if (code === 'unavailable') res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+  // RFC 6585 §4: a rate limit or quota says when it lets the caller in again.
+  if (known.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(known.retryAfterSeconds));
   res
     .status(known.status)
     .type('application/problem+json')

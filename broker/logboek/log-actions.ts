@@ -23,5 +23,6 @@ export const LOG_ACTIONS = [
   'retention-run',
   'monitoring-read',
   'register-change',
+  'rate-limit',
 ] as const;
 export type LogAction = (typeof LOG_ACTIONS)[number];

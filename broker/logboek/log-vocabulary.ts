@@ -42,6 +42,7 @@ export const OUTCOMES = {
     'organisation-registered', 'organisation-deactivated', 'organisation-reactivated',
     'adapter-registered', 'adapter-deactivated', 'adapter-reactivated', 'key-added', 'key-revoked',
   ],
+  'rate-limit': ['refused'],
 } as const satisfies { readonly [A in LogAction]: readonly string[] };
 
 type Out<A extends LogAction> = (typeof OUTCOMES)[A][number];
@@ -76,6 +77,10 @@ export interface LogVocabulary {
   'retention-run': { outcome: Out<'retention-run'>; details: Record<string, string | number | null> & { runId: string; trigger: 'api' | 'schedule' | 'cli'; keptOnHold: number } };
   'monitoring-read': { outcome: Out<'monitoring-read'>; details: { from: string; to: string } };
   'register-change': { outcome: Out<'register-change'>; details: RegisterDetails };
+  'rate-limit': {
+    outcome: Out<'rate-limit'>;
+    details: { limited: 'questions' | 'casusCreation'; scope: 'person' | 'organisation'; window: 'minute' | 'day'; max: number; retryAfterSeconds: number };
+  };
 }
 
 interface CasusSubject {
@@ -145,6 +150,7 @@ export type TypedStep = { [A in LogAction]: { action: A; outcome: OutcomeOf<A>; 
 export const ERROR_OUTCOMES: { readonly [A in LogAction]?: readonly OutcomeOf<A>[] } = {
   'signal-withdrawal': ['not-found'],
   'custodian-evaluation': ['refused'],
+  'rate-limit': ['refused'],
 };
 
 /** The Logboek Dataverwerkingen status of a step. */

@@ -13,6 +13,7 @@ import { dirname, resolve } from 'node:path';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import type { SignalCategory } from '../signals/signal-category.js';
 import { LOG_ACTIONS, type LogAction } from '../logboek/log-actions.js';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from '../rate-limit/rate-limit-types.js';
 
 /**
  * What a role may do. `manage-policy`: author, submit, approve (four-eyes), activate and
@@ -45,6 +46,8 @@ export interface Platform {
   readonly notificatieTermijnDays: number;
   /** Small-cell suppression threshold and the shortest period of a monitoring query. */
   readonly monitoring: { readonly minCellSize: number; readonly minPeriodDays: number };
+  /** Rate limits on questions and casus creation, per person and per organisation (defaults for parts the file leaves out). */
+  readonly rateLimits: RateLimits;
   readonly organisations: ReadonlyArray<{ readonly id: string; readonly name: string }>;
   readonly partners: ReadonlyArray<{
     readonly id: string;
@@ -92,8 +95,8 @@ export function loadPlatform(file: string, schemas: SchemaRegistry): Platform {
     if (owners.length !== 1) problems.push(`verwerkingsactiviteiten: action ${action} must belong to exactly one activity, not ${owners.length}`);
   }
   if (problems.length > 0) throw new Error(`platform file ${file} is inconsistent: ${problems.join('; ')}`);
-  const { policy, ...rest } = p;
-  return { ...rest, policyFile: resolve(dirname(file), policy) };
+  const { policy, rateLimits, ...rest } = p as typeof p & { rateLimits?: Partial<RateLimits> };
+  return { ...rest, rateLimits: { ...DEFAULT_RATE_LIMITS, ...rateLimits }, policyFile: resolve(dirname(file), policy) };
 }
 
 /**

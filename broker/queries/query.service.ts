@@ -13,6 +13,8 @@
  * - Questions belong to an existing casus (no free search): the casus must be in a queryable
  *   status (casus-workflow.ts), have the asked doel, and hold the asked subject.
  * - A subject with an upheld bezwaar for the doel produces no hits: its signals are not read.
+ * - A question past the person's or organisation's rate limit is refused (429, logged as
+ *   `rate-limit`) before any casus or signal is read (rate-limiter.ts).
  * - Every answer, not-permitted included, is appended to the disclosure log in the same
  *   transaction that produces it. If the log write fails, the transaction rolls back and
  *   the asker gets an error, never an answer.
@@ -31,6 +33,7 @@ import { caseForQuestion } from '../casus/casus.repository.js';
 import { insertQuery } from './query.repository.js';
 import { casusRefusal, deriveAnswers } from './query-fns.js';
 import type { QueryRequest, QueryService } from './query-types.js';
+import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 
 export type { Outcome, QueryAnswer, QueryRequest, QueryResponse, QueryService } from './query-types.js';
 
@@ -42,6 +45,8 @@ export function createQueryService(deps: {
   schemas: SchemaRegistry;
   policy: Pick<PolicyService, 'active'>;
   hashSubject: SubjectHasher;
+  /** Questions per person and organisation (issue 17): counted before anything is read. */
+  rateLimiter: RateLimiter;
 }): QueryService {
   const { platform } = deps;
   const doelen = new Set(platform.doelen.map((d) => d.id));
@@ -68,6 +73,7 @@ export function createQueryService(deps: {
       deps.uow.asPerson(principal, { capability: 'query' }, traceId, async (w) => {
         const { trx, person } = w;
         const req = parse(body);
+        await deps.rateLimiter.admit(w, 'questions', req.doel);
         const policy = deps.policy.active();
         const scopes = policy.table.scopes(person.role, req.doel, actionFor(req.consent));
         const permitted = scopes.filter((s) => s.permitted);

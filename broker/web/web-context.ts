@@ -140,7 +140,10 @@ export function errorMessage(err: AppError, fields: Readonly<Record<string, stri
     const l = fields[key]!;
     return typeof l === 'function' ? l(pointer) : l;
   };
-  const sentence = err.code === 'not-found' && err.errors.length > 0 ? 'Dat bestaat niet: controleer wat u invulde.' : (DUTCH[err.code] ?? DUTCH['internal']);
+  const sentence =
+    err.code === 'not-found' && err.errors.length > 0 ? 'Dat bestaat niet: controleer wat u invulde.'
+    : err.code === 'too-many-requests' && err.retryAfterSeconds !== undefined ? `U heeft het maximum voor nu bereikt. Probeer het over ${dutchWait(err.retryAfterSeconds)} opnieuw.`
+    : (DUTCH[err.code] ?? DUTCH['internal']);
   return html`<p>${sentence}</p>${
     err.code !== 'internal' ? html`<p class="hint">Toelichting van het systeem: <span lang="en">${err.message}</span></p>` : ''
   }${err.errors.length > 0
@@ -149,6 +152,13 @@ export function errorMessage(err: AppError, fields: Readonly<Record<string, stri
         return l ? html`<li><strong>${l}</strong>: <span lang="en">${e.detail}</span> <code class="hint">${e.pointer}</code></li>` : html`<li lang="en"><code>${e.pointer}</code> ${e.detail}</li>`;
       })}</ul>`
     : ''}`;
+}
+
+/** A wait in whole minutes or hours, rounded up, in Dutch ("1 minuut", "5 minuten", "3 uur"). */
+export function dutchWait(seconds: number): string {
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return minutes === 1 ? '1 minuut' : `${minutes} minuten`;
+  return `${Math.ceil(minutes / 60)} uur`;
 }
 
 export function webErrorHandler(ctx: WebContext): ErrorRequestHandler {

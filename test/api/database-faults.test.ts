@@ -14,6 +14,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
 import { BROKER_BIN } from '../support/spawn-service.js';
+import { platformFileWith, UNLIMITED } from '../support/platform-file.js';
 import { spawnBroker, type SpawnedBroker } from '../support/spawned-broker.js';
 
 const adminUrl = process.env['DATABASE_URL'];
@@ -25,7 +26,8 @@ describe.skipIf(!adminUrl)('PostgreSQL drops the broker\'s connections under loa
   let admin: pg.Client;
 
   beforeAll(async () => {
-    b = await spawnBroker({ env: { JPP_CHECKPOINT_ENTRIES: '100', JPP_CHECKPOINT_SECONDS: '1' } });
+    // Load, not a search through youths: the platform's rate limits are set out of reach.
+    b = await spawnBroker({ env: { JPP_CHECKPOINT_ENTRIES: '100', JPP_CHECKPOINT_SECONDS: '1', JPP_PLATFORM_FILE: platformFileWith({ rateLimits: UNLIMITED }) } });
     admin = new pg.Client({ connectionString: b.databaseUrl });
     await admin.connect();
   }, 120_000);

@@ -12,12 +12,14 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
 import { spawnBroker, type SpawnedBroker } from '../support/spawned-broker.js';
+import { platformFileWith, UNLIMITED } from '../support/platform-file.js';
 
 const DRAIN_SECONDS = 3;
 let b: SpawnedBroker;
 
 beforeAll(async () => {
-  b = await spawnBroker({ env: { JPP_DRAIN_SECONDS: String(DRAIN_SECONDS), JPP_SHUTDOWN_TIMEOUT_SECONDS: '15', JPP_METRICS_PORT: '0' } });
+  // Load, not a search through youths: the platform's rate limits are set out of reach.
+  b = await spawnBroker({ env: { JPP_DRAIN_SECONDS: String(DRAIN_SECONDS), JPP_SHUTDOWN_TIMEOUT_SECONDS: '15', JPP_METRICS_PORT: '0', JPP_PLATFORM_FILE: platformFileWith({ rateLimits: UNLIMITED }) } });
 }, 120_000);
 afterAll(async () => b?.close());
 

@@ -131,6 +131,12 @@ describe('quotas and the logboek', () => {
     await ask(3);
     await ask(2);
     await expect(ask(1)).rejects.toThrow(/429.*quota of 5 elements per minute/);
+    // Retry-After says when the minute's quota lets the caller in again (RFC 6585 §4); the clock stands still here.
+    const basePoint = Buffer.from('e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76', 'hex').toString('base64url');
+    const refused = await b.call('POST', '/custodian/v1/evaluate', { token, body: { epoch: 1, doel: 'jpp-casusoverleg', blindedElements: [basePoint] } });
+    expect(refused.status).toBe(429);
+    const nextMinute = Math.ceil((Math.floor(b.clock.now.getTime() / 60_000) * 60_000 + 60_000 - b.clock.now.getTime()) / 1000);
+    expect(refused.headers.get('retry-after')).toBe(String(Math.max(1, nextMinute)));
 
     await b.broker.sequencer.drain();
     const log = await b.call('GET', '/v1/log/entries?limit=5000', { token: await b.token('demo-jurist') });
@@ -141,7 +147,10 @@ describe('quotas and the logboek', () => {
     expect(evaluations.map((c) => c['details'].elements)).toEqual([3, 2]);
     expect(evaluations[0]).toMatchObject({ activity: 'jpp-pseudonimisering', doel: 'jpp-casusoverleg', details: { epoch: 1 } });
     // The quota refusal is logged too (issue 17), with nothing counted: the usage stays at 5.
-    expect(entries.filter((c) => c['outcome'] === 'refused' && c['details'].reason === 'quota').map((c) => c['details'])).toEqual([{ epoch: 1, elements: 1, reason: 'quota' }]);
+    expect(entries.filter((c) => c['outcome'] === 'refused' && c['details'].reason === 'quota').map((c) => c['details'])).toEqual([
+      { epoch: 1, elements: 1, reason: 'quota' },
+      { epoch: 1, elements: 1, reason: 'quota' },
+    ]);
     const usage = await b.broker.db.selectFrom('custodian_usage').select((eb) => eb.fn.sum<number>('elements').as('n')).where('caller_id', '=', 'person:demo-halt').executeTakeFirst();
     expect(Number(usage?.n)).toBe(5);
   });

@@ -39,6 +39,7 @@ const EXPECTED_UPDATES: Record<string, string[]> = {
   case_vervolgacties: ['completed_at', 'completed_by'],
   cases: ['closed_at', 'outcome', 'status', 'status_changed_at'],
   custodian_usage: ['elements'],
+  rate_limit_usage: ['count'],
   legal_holds: ['released_at', 'released_by'],
   logboek_entries: ['case_ref', 'content', 'query_id', 'subject_hash'],
   organisations: ['active', 'name'],
@@ -53,7 +54,7 @@ const EXPECTED_UPDATES: Record<string, string[]> = {
   roles: ['name', 'privileged'],
   web_sessions: ['data', 'expires_at'],
 };
-const EXPECTED_DELETES = ['bezwaren', 'cases', 'custodian_usage', 'logboek_subject_aliases', 'policy_rules', 'signals', 'web_sessions'];
+const EXPECTED_DELETES = ['bezwaren', 'cases', 'custodian_usage', 'logboek_subject_aliases', 'policy_rules', 'rate_limit_usage', 'signals', 'web_sessions'];
 const LOG_TABLES = ['logboek_entries', 'logboek_leaves', 'logboek_nodes', 'logboek_checkpoints', 'logboek_cosignatures', 'logboek_subject_aliases'];
 
 /** The runtime role's privileges as the catalog states them. */

@@ -80,6 +80,8 @@ export interface TestBrokerOptions {
   /** The process's metrics registry and tracer (telemetry tests). */
   readonly metrics?: BrokerOptions['metrics'];
   readonly tracer?: BrokerOptions['tracer'];
+  /** Prepares DATA_DIR before the broker starts (e.g. a custodian key file rotated to two epochs). */
+  readonly beforeStart?: (dataDir: string) => void;
   /** Listen on this port instead of a free one (when JPP_PUBLIC_URL must name the address beforehand, as an OpenID Provider's redirect URI does). */
   readonly port?: number;
   /** PostgreSQL only: run on this database (e.g. as a least-privilege role) instead of a fresh one; not dropped on close. */
@@ -88,6 +90,7 @@ export interface TestBrokerOptions {
 
 export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jpp-test-'));
+  options.beforeStart?.(dataDir);
   const config = loadConfig({ ...(options.env ?? {}), JPP_MODE: options.production ? 'production' : 'demo', DATA_DIR: dataDir, PORT: '0' });
   const adminUrl = process.env['DATABASE_URL'];
   let target: DatabaseTarget;

@@ -48,6 +48,7 @@ const UPDATES: Record<string, readonly string[]> = {
   ],
   partner_keys: ['revoked_at'],
   custodian_usage: ['elements'],
+  rate_limit_usage: ['count'], // the per-minute counters (migration 0100), counted by upsert
   web_sessions: ['data', 'expires_at'],
   // Retention's redaction only: the guard (migration 0009) refuses every other change.
   logboek_entries: ['content', 'subject_hash', 'case_ref', 'query_id'],
@@ -59,6 +60,7 @@ const DELETES: readonly string[] = [
   'cases', // retention of closed casussen
   'bezwaren', // retention of ended bezwaren
   'custodian_usage', // retention of old quota counts
+  'rate_limit_usage', // counters older than the day window, pruned as they are counted
   'web_sessions', // logout, expiry
   'policy_rules', // a draft's rules replaced (the guard refuses it for other states)
   'logboek_subject_aliases', // a redacted entry's other hashes (the guard allows only that)

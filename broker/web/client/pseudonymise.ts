@@ -9,11 +9,15 @@
  * pseudonym goes into that block's hidden `subject` field, and all blocks are evaluated in one
  * request. "Nog een jongere toevoegen" clones the form's template block.
  *
+ * The form pins every active key epoch of the custodian (`data-keys`, identity-fields.ts); each
+ * block's `subject` gets the pseudonym under each, current epoch first, joined by commas, so that
+ * during a key rotation's overlap window the broker finds signals made under either epoch.
+ *
  * Invariants:
  * - The identity inputs have no `name`, so the browser never submits them, with or without
  *   this script; they are emptied before the form is sent.
- * - The only request this script sends holds blinded elements (uniformly random group
- *   elements), the key epoch and the doel.
+ * - The only requests this script sends hold blinded elements (uniformly random group
+ *   elements, blinded afresh for each epoch), the key epoch and the doel.
  * - Nothing is sent unless every block holds a valid identity, and no youth twice.
  * - Nothing is sent while a named text field (a case number, a note) holds what looks like an
  *   identity, by the server's own rules (protocol/identity, bundled into this script): a case
@@ -140,10 +144,35 @@ function identityInNamedField(form: HTMLFormElement): boolean {
   return false;
 }
 
+/** The key epochs the page pinned (`data-keys`: `epoch:publicKey` pairs, the current epoch first). */
+function keysOf(form: HTMLFormElement): Array<{ epoch: number; publicKey: string }> {
+  return (form.dataset['keys'] ?? '')
+    .split(' ')
+    .filter((k) => k.includes(':'))
+    .map((k) => ({ epoch: Number(k.slice(0, k.indexOf(':'))), publicKey: k.slice(k.indexOf(':') + 1) }));
+}
+
+/** The inputs' pseudonyms under one epoch: blinded here, evaluated by the custodian, checked against the pinned key. */
+async function evaluateUnder(epoch: number, publicKey: string, inputs: Uint8Array[], doel: string, csrf: string): Promise<string[]> {
+  const client = createOprfClient({ publicKey: base64UrlToBytes(publicKey), epoch });
+  const { blindedElements, state } = client.blind(inputs);
+  const res = await fetch(localUrl('/web-api/custodian/evaluate'), {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+    body: JSON.stringify({ epoch, ...(doel ? { doel } : {}), blindedElements: blindedElements.map(bytesToBase64Url) }),
+  });
+  if (!res.ok) {
+    const problem = (await res.json().catch(() => ({}))) as { detail?: string; status?: number };
+    throw new Refusal(res.status === 429 ? 'U heeft het maximum aantal pseudonimiseringen voor nu bereikt. Probeer het later opnieuw.' : `De sleutelbeheerder weigerde het verzoek (${res.status}${problem.detail ? `: ${problem.detail}` : ''}).`);
+  }
+  const answer = (await res.json()) as { evaluatedElements: string[]; proof: string };
+  return client.finalize(state, answer.evaluatedElements.map(base64UrlToBytes), base64UrlToBytes(answer.proof));
+}
+
 async function pseudonymiseAndSubmit(form: HTMLFormElement, submit: HTMLButtonElement | null): Promise<void> {
   if (identityInNamedField(form)) return;
-  const epoch = Number(form.dataset['epoch']);
-  const publicKey = form.dataset['publicKey']!;
+  const keys = keysOf(form);
   const doel = (form.querySelector<HTMLSelectElement | HTMLInputElement>('[name="doel"]')?.value ?? form.dataset['doel'] ?? '').trim();
   const csrf = form.querySelector<HTMLInputElement>('input[name="_csrf"]')!.value;
   const blocks = blocksOf(form);
@@ -159,23 +188,13 @@ async function pseudonymiseAndSubmit(form: HTMLFormElement, submit: HTMLButtonEl
   const status = form.querySelector<HTMLElement>('[data-pseudonymise-status]');
   if (status) status.textContent = 'Bezig met pseudonimiseren in uw browser…';
   try {
-    const client = createOprfClient({ publicKey: base64UrlToBytes(publicKey), epoch });
-    const { blindedElements, state } = client.blind(inputs);
-    const res = await fetch(localUrl('/web-api/custodian/evaluate'), {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
-      body: JSON.stringify({ epoch, ...(doel ? { doel } : {}), blindedElements: blindedElements.map(bytesToBase64Url) }),
-    });
-    if (!res.ok) {
-      const problem = (await res.json().catch(() => ({}))) as { detail?: string; status?: number };
-      throw new Refusal(res.status === 429 ? 'U heeft het maximum aantal pseudonimiseringen voor nu bereikt. Probeer het later opnieuw.' : `De sleutelbeheerder weigerde het verzoek (${res.status}${problem.detail ? `: ${problem.detail}` : ''}).`);
-    }
-    const answer = (await res.json()) as { evaluatedElements: string[]; proof: string };
-    const pseudonyms = client.finalize(state, answer.evaluatedElements.map(base64UrlToBytes), base64UrlToBytes(answer.proof));
-    if (pseudonyms.length !== blocks.length) throw new Refusal('De sleutelbeheerder gaf een onvolledig antwoord. Er is niets verstuurd.');
+    // One evaluation per active key epoch (the current one first): during a rotation's overlap
+    // a youth is known under each, so the question names the youth by all of them.
+    const perEpoch: string[][] = [];
+    for (const { epoch, publicKey } of keys) perEpoch.push(await evaluateUnder(epoch, publicKey, inputs, doel, csrf));
+    if (perEpoch.length === 0 || perEpoch.some((p) => p.length !== blocks.length)) throw new Refusal('De sleutelbeheerder gaf een onvolledig antwoord. Er is niets verstuurd.');
     blocks.forEach((block, i) => {
-      block.querySelector<HTMLInputElement>('input[name="subject"]')!.value = pseudonyms[i]!;
+      block.querySelector<HTMLInputElement>('input[name="subject"]')!.value = perEpoch.map((p) => p[i]!).join(',');
     });
     for (const el of form.querySelectorAll<HTMLInputElement>('[data-identity]')) el.value = '';
     form.submit();

@@ -13,7 +13,7 @@ import { attempt, errorMessage, requireAbility, type WebContext } from '../web-c
 import type { WebCustodian } from '../web-custodian.js';
 import type { RightsPort } from '../web-ports.js';
 import { BEZWAAR_DECISION } from '../dutch-labels.js';
-import { askableDoelen, identityFields, pseudonymiseAttributes } from './identity-fields.js';
+import { askableDoelen, identityFields, pseudonymiseAttributes, subjectOfField } from './identity-fields.js';
 import { RIGHTS_DOEL } from './inzage.page.js';
 
 const FIELDS = { '/subject': 'Identiteit van de jongere', '/doelen': 'Doelen', '/decision': 'Beslissing' };
@@ -83,8 +83,8 @@ ${items.length === 0
     const values = { doelen: list(b['doelen']), decision: typeof b['decision'] === 'string' ? b['decision'] : '' };
     await attempt(
       async () => {
-        const subject = typeof b['subject'] === 'string' ? b['subject'] : '';
-        if (!subject) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
+        const subject = subjectOfField(b['subject']);
+        if (subject === undefined) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
         const body = { subject, doelen: values.doelen, ...(values.decision ? { decision: values.decision } : {}) };
         const made = await deps.rights.decideBezwaar(ctx.principal(req), body, ctx.traceId(res));
         res.redirect(303, ctx.href(`/bezwaren?kenmerk=${made.bezwaarId}`));

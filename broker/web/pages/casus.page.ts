@@ -15,7 +15,7 @@ import type { WebCustodian } from '../web-custodian.js';
 import type { CasusDetail, CasusPort } from '../web-ports.js';
 import { TRANSITIONS } from '../../casus/casus-workflow.js';
 import { CASE_STATUS, CLOSE_OUTCOME, DEFER_REASON, ESCALATION_REASON, NOTIFICATION_STATE, ROUTE_IN_OTHER, VERVOLG_KIND } from '../dutch-labels.js';
-import { askableDoelen, identityBlocks, identityFields } from './identity-fields.js';
+import { askableDoelen, identityBlocks, identityFields, keysAttribute, subjectOfField } from './identity-fields.js';
 import { SUBJECT_COUNT } from '../../casus/casus-workflow.js';
 
 /** Dutch labels of the casus form's fields, for the service's field errors. */
@@ -40,10 +40,10 @@ const CASUS_FIELDS = {
   '/deferredUntil': 'Uitgesteld tot',
 };
 
-/** The subjects of a form: one hidden `subject` field per identity block (a string, or an array for several). */
-const subjectsOfBody = (b: Record<string, unknown>): string[] => {
+/** The subjects of a form: one hidden `subject` field per identity block (a string, or an array for several), each with its pseudonyms per key epoch. */
+const subjectsOfBody = (b: Record<string, unknown>): Array<string | string[]> => {
   const v = b['subject'];
-  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String);
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((x) => subjectOfField(x) ?? '');
 };
 import { screeningResult } from './screening.page.js';
 
@@ -55,11 +55,7 @@ export function casusPages(r: Router, ctx: WebContext, deps: { casus: CasusPort;
   const name = (list: ReadonlyArray<{ id: string; name: string }>, id: string): string => list.find((x) => x.id === id)?.name ?? id;
   const routeInName = (id: string): string => ROUTE_IN_OTHER[id] ?? name(ctx.platform.partners, id);
   const caseId = (req: Request): string => String(req.params['caseId']);
-  const keysOf = async (): Promise<{ epoch: number; publicKey: string } | undefined> => {
-    if (!deps.custodian) return undefined;
-    const keys = await deps.custodian.keys();
-    return { epoch: keys.current, publicKey: keys.epochs.find((e) => e.epoch === keys.current)!.publicKey };
-  };
+  const keysOf = async (): Promise<Html | undefined> => (deps.custodian ? keysAttribute(await deps.custodian.keys()) : undefined);
 
   r.get('/casussen', async (req, res) => {
     requireAbility(ctx, req, 'manageCases');
@@ -112,7 +108,7 @@ ${list.items.length === 0
     if (!keys) return alert('warning', 'Pseudonimiseren in de browser is niet ingesteld (JPP_CUSTODIAN_URL).');
     const max = SUBJECT_COUNT.group.max;
     return html`${problem ? alert('error', problem) : ''}
-<form method="post" action="${ctx.href(`/casussen`)}" data-pseudonymise data-epoch="${keys.epoch}" data-public-key="${keys.publicKey}" novalidate>
+<form method="post" action="${ctx.href(`/casussen`)}" data-pseudonymise ${keys} novalidate>
   ${csrfField(ctx.csrf(req))}
   <div class="field"><label for="caseRef">Casusnummer (uit het systeem van het Zorg- en Veiligheidshuis)</label>
     <span class="hint" id="caseRef-hint">Bijvoorbeeld ZVH-2026-0042. Geen naam of BSN.</span>
@@ -183,7 +179,7 @@ ${list.items.length === 0
 ${group ? html`<p data-screened-count="${screenedCount}">${screenedCount} van de ${c.subjects.length} jongeren ${screenedCount === 1 ? 'is' : 'zijn'} gescreend in deze casus (zie "Jongeren" hieronder).</p>` : ''}
 ${c.queryable && keys
   ? html`<p>Typ de identiteit van ${group ? 'één jongere uit de groep' : 'de jongere'} opnieuw; uw browser maakt er een pseudoniem van. Het systeem bewaart geen identiteiten, dus ook geen koppeling die u dit bespaart.${group ? ' Screen zo elke jongere apart; de uitkomst zegt om welke jongere het ging. Wie niet in deze casus staat, wordt geweigerd.' : ''}</p>
-<form method="post" action="${ctx.href(`/casussen/${c.caseId}/screening`)}" data-pseudonymise data-doel="${c.doel}" data-epoch="${keys.epoch}" data-public-key="${keys.publicKey}" novalidate>
+<form method="post" action="${ctx.href(`/casussen/${c.caseId}/screening`)}" data-pseudonymise data-doel="${c.doel}" ${keys} novalidate>
   ${csrf}
   ${identityFields(group ? { legend: 'Welke jongere uit de groep screent u?' } : {})}
   <div class="field"><span><input type="checkbox" id="consent" name="consent" value="ja"> <label for="consent">Toestemming van de jongere of de ouders is vastgelegd</label></span></div>
@@ -295,8 +291,9 @@ ${c.subjects.map(
     const b = (req.body ?? {}) as Record<string, string>;
     await attempt(
       async () => {
-        if (!b['subject']) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
-        const answer = await deps.queries.ask(ctx.principal(req), { subject: b['subject'], doel: c.doel, caseId: c.caseId, consent: b['consent'] === 'ja' }, ctx.traceId(res));
+        const subject = subjectOfField(b['subject']);
+        if (subject === undefined) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
+        const answer = await deps.queries.ask(ctx.principal(req), { subject, doel: c.doel, caseId: c.caseId, consent: b['consent'] === 'ja' }, ctx.traceId(res));
         const position = c.subjects.findIndex((s) => s.subjectId === answer.subjectId);
         const who = c.kind === 'group' && position >= 0 ? `Jongere ${position + 1} van ${c.subjects.length}` : undefined;
         ctx.render(req, res, { title: `Uitkomst van de screening – ${c.caseRef}`, current: '/casussen', body: screeningResult(ctx, answer, `/casussen/${c.caseId}`, who) });

@@ -6,22 +6,45 @@
  *
  * A form holds one identity block, or (a group casus) several: each block is a fieldset with
  * `data-identity-block` and its own hidden `subject` field, which the script fills with the
- * block's pseudonym. Block 1 has plain ids (`id-bsn`); block n > 1 has ids ending in `-n`.
+ * block's pseudonyms (one per active key epoch, joined by commas: subjectOfField). Block 1 has plain ids (`id-bsn`); block n > 1 has ids ending in `-n`.
  */
 import { html, Html } from '../html.js';
 import type { WebContext } from '../web-context.js';
 import type { WebCustodian } from '../web-custodian.js';
+import type { KeysView } from '../../custodian/custodian.service.js';
 
 /**
- * The attributes that make a form pseudonymise its identity blocks: the custodian's current key
- * epoch and public key (pinned in the page, the proof is checked against them), and the doel
- * when the form has no `doel` field. Undefined when no custodian is configured.
+ * The key epochs a form pseudonymises under: every active epoch of the custodian (not retired),
+ * the current one first, as `epoch:publicKey` pairs separated by spaces, pinned in the page (the
+ * browser checks each proof against them). During a key rotation's overlap window a youth has
+ * a pseudonym under each, and partners' signals may be under either, so the browser computes
+ * them all and the question, casus or report names the youth by all of them, exactly like the
+ * API given every pseudonym (docs/pseudonymisation.md#key-rotation).
+ */
+export function keysAttribute(keys: KeysView): Html {
+  const active = keys.epochs.filter((e) => e.retiredAt === null).sort((a, b) => (a.epoch === keys.current ? -1 : b.epoch === keys.current ? 1 : b.epoch - a.epoch));
+  return html`data-keys="${active.map((e) => `${e.epoch}:${e.publicKey}`).join(' ')}"`;
+}
+
+/**
+ * The attributes that make a form pseudonymise its identity blocks: the custodian's active key
+ * epochs (keysAttribute), and the doel when the form has no `doel` field. Undefined when no
+ * custodian is configured.
  */
 export async function pseudonymiseAttributes(custodian: WebCustodian | undefined, doel?: string): Promise<Html | undefined> {
   if (!custodian) return undefined;
-  const keys = await custodian.keys();
-  const current = keys.epochs.find((e) => e.epoch === keys.current)!;
-  return html`data-pseudonymise${doel ? html` data-doel="${doel}"` : ''} data-epoch="${keys.current}" data-public-key="${current.publicKey}" novalidate`;
+  return html`data-pseudonymise${doel ? html` data-doel="${doel}"` : ''} ${keysAttribute(await custodian.keys())} novalidate`;
+}
+
+/**
+ * One identity block's `subject` field as the services take it: one pseudonym, or (a key
+ * rotation's overlap window) the pseudonyms under every active epoch, which the browser joins
+ * with commas (base64url has none). Undefined when the field is missing or empty.
+ */
+export function subjectOfField(value: unknown): string | string[] | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const parts = value.split(',').map((p) => p.trim());
+  return parts.length === 1 ? parts[0] : parts;
 }
 
 /** Doelen one may open a casus or ask for: not the rights doel, under which only inzage and bezwaar pseudonymise. */

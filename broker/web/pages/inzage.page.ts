@@ -4,6 +4,9 @@
  * broker. The rights service produces the complete report and logs that it did, for the page
  * and for the PDF alike.
  *
+ * During a key rotation's overlap the browser sends the pseudonym under every active epoch, and
+ * the report covers them all (identity-fields.ts, subjectOfField).
+ *
  * The PDF is a POST (with the CSRF token) of the pseudonym the browser made, from a hidden
  * field of the report page: never the identity, and never a pseudonym in a URL, where it would
  * end up in access logs and the browser's history. Each PDF is a report of its own: checked
@@ -17,7 +20,7 @@ import { alert, csrfField } from '../layout.js';
 import { errorMessage, requireAbility, type WebContext } from '../web-context.js';
 import type { WebCustodian } from '../web-custodian.js';
 import type { InzageView, RightsPort } from '../web-ports.js';
-import { identityFields } from './identity-fields.js';
+import { identityFields, keysAttribute, subjectOfField } from './identity-fields.js';
 import { ANSWER_LABEL } from './screening.page.js';
 import { BEZWAAR_DECISION, NOTIFICATION_STATE } from '../dutch-labels.js';
 
@@ -31,7 +34,7 @@ export function inzagePages(r: Router, ctx: WebContext, deps: { rights: RightsPo
     if (!deps.custodian) return alert('warning', 'Pseudonimiseren in de browser is niet ingesteld (JPP_CUSTODIAN_URL).');
     const keys = await deps.custodian.keys();
     return html`${problem ? alert('error', problem) : ''}
-<form method="post" action="${ctx.href(`/inzage`)}" data-pseudonymise data-doel="${RIGHTS_DOEL}" data-epoch="${keys.current}" data-public-key="${keys.epochs.find((e) => e.epoch === keys.current)!.publicKey}" novalidate>
+<form method="post" action="${ctx.href(`/inzage`)}" data-pseudonymise data-doel="${RIGHTS_DOEL}" ${keysAttribute(keys)} novalidate>
   ${csrfField(ctx.csrf(req))}
   ${identityFields()}
   <p class="hint" data-pseudonymise-status aria-live="polite"></p>
@@ -51,10 +54,11 @@ export function inzagePages(r: Router, ctx: WebContext, deps: { rights: RightsPo
 
   /** The report for the posted pseudonym, or undefined after rendering the form with the refusal. */
   const reportFor = async (req: Request, res: Parameters<WebContext['traceId']>[0]): Promise<{ report: InzageView; subject: string } | undefined> => {
-    const subject = (req.body as Record<string, unknown> | undefined)?.['subject'];
+    const field = (req.body as Record<string, unknown> | undefined)?.['subject'];
+    const subject = subjectOfField(field);
     try {
-      if (typeof subject !== 'string' || !subject) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
-      return { report: await deps.rights.inzage(ctx.principal(req), { subject }, ctx.traceId(res)), subject };
+      if (subject === undefined) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
+      return { report: await deps.rights.inzage(ctx.principal(req), { subject }, ctx.traceId(res)), subject: String(field) };
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'validation') throw err;
       ctx.render(req, res, { title: 'Inzageverzoek (AVG art. 15)', current: '/inzage', scripts: ['pseudonymise'], status: err.status, body: await form(req, errorMessage(err, { '/subject': 'Identiteit van de jongere' })) });

@@ -12,7 +12,7 @@ import { attempt, errorMessage, requireAbility, type WebContext } from '../web-c
 import type { WebCustodian } from '../web-custodian.js';
 import type { RightsPort } from '../web-ports.js';
 import { HOLD_REASON } from '../dutch-labels.js';
-import { identityFields, pseudonymiseAttributes } from './identity-fields.js';
+import { identityFields, pseudonymiseAttributes, subjectOfField } from './identity-fields.js';
 import { RIGHTS_DOEL } from './inzage.page.js';
 
 const FIELDS = { '/caseRef': 'Casusnummer', '/subject': 'Identiteit van de jongere', '/reason': 'Reden' };
@@ -107,8 +107,8 @@ ${items.length === 0
     return { caseRef };
   });
   place('jongere', (b) => {
-    const subject = str(b, 'subject');
-    if (!subject) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
+    const subject = subjectOfField(b['subject']);
+    if (subject === undefined) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
     return { subject };
   });
 

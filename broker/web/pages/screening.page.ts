@@ -11,7 +11,7 @@ import { html, type Html } from '../html.js';
 import { alert, csrfField } from '../layout.js';
 import { errorMessage, requireAbility, type WebContext } from '../web-context.js';
 import type { WebCustodian } from '../web-custodian.js';
-import { askableDoelen, identityFields } from './identity-fields.js';
+import { askableDoelen, identityFields, keysAttribute, subjectOfField } from './identity-fields.js';
 
 export const ANSWER_LABEL: Record<Outcome, string> = { hit: 'Bekend', 'no-hit': 'Niet bekend', 'not-permitted': 'Niet toegestaan' };
 
@@ -25,9 +25,8 @@ export function screeningPages(r: Router, ctx: WebContext, deps: { queries: Quer
   const form = async (req: Request, values: { doel?: string; caseRef?: string; consent?: boolean }, problem?: Html): Promise<Html> => {
     if (!deps.custodian) return alert('warning', 'Pseudonimiseren in de browser is niet ingesteld (JPP_CUSTODIAN_URL). Screenen via de webinterface kan daarom niet.');
     const keys = await deps.custodian.keys();
-    const current = keys.epochs.find((e) => e.epoch === keys.current)!;
     return html`${problem ? alert('error', problem) : ''}
-<form method="post" action="${ctx.href(`/screening`)}" data-pseudonymise data-epoch="${keys.current}" data-public-key="${current.publicKey}" novalidate>
+<form method="post" action="${ctx.href(`/screening`)}" data-pseudonymise ${keysAttribute(keys)} novalidate>
   ${csrfField(ctx.csrf(req))}
   <div class="field">
     <label for="caseRef">Casusnummer (uit het systeem van het Zorg- en Veiligheidshuis)</label>
@@ -67,10 +66,11 @@ ${await form(req, {})}`,
     const values = { doel: String(b['doel'] ?? ''), caseRef: String(b['caseRef'] ?? '').trim(), consent: b['consent'] === 'ja' };
     let answer: QueryResponse;
     try {
-      if (typeof b['subject'] !== 'string' || b['subject'] === '') {
+      const subject = subjectOfField(b['subject']);
+      if (subject === undefined) {
         throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
       }
-      answer = await deps.queries.ask(ctx.principal(req), { subject: b['subject'], doel: values.doel, caseRef: values.caseRef, consent: values.consent }, ctx.traceId(res));
+      answer = await deps.queries.ask(ctx.principal(req), { subject, doel: values.doel, caseRef: values.caseRef, consent: values.consent }, ctx.traceId(res));
     } catch (err) {
       if (!(err instanceof AppError) || err.code === 'internal' || err.code === 'forbidden') throw err;
       ctx.render(req, res, { title: 'Screening', current: '/screening', scripts: ['pseudonymise'], status: err.status, body: await form(req, values, errorMessage(err)) });
