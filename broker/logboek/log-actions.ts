@@ -19,6 +19,7 @@ export const LOG_ACTIONS = [
   'inzage-report',
   'bezwaar',
   'legal-hold',
+  'verzoek',
   'retention-run',
   'monitoring-read',
   'register-change',

@@ -66,6 +66,7 @@ import { inzagePages } from './pages/inzage.page.js';
 import { monitoringPages } from './pages/monitoring.page.js';
 import { bezwaarPages } from './pages/bezwaar.page.js';
 import { legalHoldPages } from './pages/legal-hold.page.js';
+import { verzoekPages } from './pages/verzoeken.page.js';
 import { retentionPages } from './pages/retention.page.js';
 import type { CasusPort, MonitoringPort, PolicyPort, RetentionPort, RightsPort } from './web-ports.js';
 import type { PlatformClaim } from '../auth/token-verifier.js';
@@ -257,6 +258,7 @@ export function webRoutes(deps: WebDeps): Router {
     inzagePages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
     bezwaarPages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
     legalHoldPages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
+    verzoekPages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
   }
   if (deps.retention) retentionPages(r, ctx, { retention: deps.retention });
   if (deps.monitoring) monitoringPages(r, ctx, { monitoring: deps.monitoring });

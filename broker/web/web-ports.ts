@@ -40,8 +40,12 @@ export type BezwaarItem = BezwaarView;
 
 export type LegalHoldItem = HoldView;
 
-/** Data-subject rights (issue 7): inzage, bezwaar and legal holds, as the rights service offers them. */
-export type RightsPort = Pick<RightsService, 'inzage' | 'decideBezwaar' | 'liftBezwaar' | 'listBezwaren' | 'placeHold' | 'listHolds' | 'releaseHold'>;
+/** Data-subject rights (issues 7 and 19): inzage, bezwaar, legal holds and the register of verzoeken, as the rights service offers them. */
+export type RightsPort = Pick<
+  RightsService,
+  | 'inzage' | 'decideBezwaar' | 'liftBezwaar' | 'listBezwaren' | 'placeHold' | 'listHolds' | 'releaseHold'
+  | 'registerVerzoek' | 'listVerzoeken' | 'overdueVerzoeken' | 'getVerzoek' | 'extendVerzoek' | 'answerVerzoek'
+>;
 
 export type RetentionRunView = RetentionRun;
 
@@ -59,6 +63,7 @@ export interface MonitoringView {
   threshold: number;
   tables: Array<{ id: string; dimensions: string[]; cells: MonitoringCellView[]; total: { count: number | null; suppressed?: boolean } }>;
   medianDaysAanmeldingToBespreking: number | null;
+  verzoekenOnTimeShare: number | null;
 }
 
 /** Monitoring for the partneroverleg (issue 7). */

@@ -1,0 +1,67 @@
+/**
+ * The OpenAPI paths of the rights desk (issue 19; docs/rights.md): the register of verzoeken van
+ * betrokkenen, built from `schemas/rights.schema.json` (components `rights.<def>`: openapi.ts).
+ */
+type Content = Record<string, unknown>;
+
+/** The register of verzoeken van betrokkenen (AVG arts. 12–22): register, list, overdue, extend, answer. */
+export function rightsDeskPaths(
+  paramsOf: (component: string) => Content[],
+  json: (schema: string) => Content,
+  problem: (description: string) => Content,
+  common: Record<number, Content>,
+): Record<string, unknown> {
+  const verzoekId = { name: 'verzoekId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+  const verzoek = (description: string) => ({ description, content: json('rights.verzoek') });
+  const notFound = problem('No such verzoek.');
+  return {
+    '/v1/verzoeken': {
+      post: {
+        operationId: 'registerVerzoek',
+        summary: 'Register a verzoek van een betrokkene (privacy officer, jurist): type, received on, identity-check method; deadline one month (AVG art. 12(3))',
+        description: 'The subject is pseudonymised in the browser or CLI; only the pseudonym is sent and only its hashes are stored. Logged.',
+        requestBody: { required: true, content: json('rights.verzoekRequest') },
+        responses: { 201: verzoek('Registered and logged.'), ...common },
+      },
+      get: {
+        operationId: 'listVerzoeken',
+        summary: 'Verzoeken, earliest deadline first (no subjects); by default only the open ones',
+        parameters: paramsOf('rights.verzoekQuery'),
+        responses: { 200: { description: 'Complete, never paged.', content: json('rights.verzoekList') }, ...common },
+      },
+    },
+    '/v1/verzoeken/overdue': {
+      get: {
+        operationId: 'listOverdueVerzoeken',
+        summary: 'Open verzoeken past their deadline (extended or not), earliest deadline first',
+        responses: { 200: { description: 'Complete.', content: json('rights.verzoekList') }, ...common },
+      },
+    },
+    '/v1/verzoeken/{verzoekId}': {
+      get: {
+        operationId: 'getVerzoek',
+        summary: 'One verzoek',
+        parameters: [verzoekId],
+        responses: { 200: verzoek('The verzoek.'), 404: notFound, ...common },
+      },
+    },
+    '/v1/verzoeken/{verzoekId}/extend': {
+      post: {
+        operationId: 'extendVerzoek',
+        summary: 'Extend the deadline by two months, once, within the first month, with a reason (AVG art. 12(3))',
+        parameters: [verzoekId],
+        requestBody: { required: true, content: json('rights.verzoekExtension') },
+        responses: { 200: verzoek('Extended and logged.'), 404: notFound, 409: problem('Answered, extended already, or the first month has passed.'), ...common },
+      },
+    },
+    '/v1/verzoeken/{verzoekId}/answer': {
+      post: {
+        operationId: 'answerVerzoek',
+        summary: 'Record the answer: decision, grondslag, answered on',
+        parameters: [verzoekId],
+        requestBody: { required: true, content: json('rights.verzoekAnswer') },
+        responses: { 200: verzoek('Answered and logged.'), 404: notFound, 409: problem('Answered already.'), ...common },
+      },
+    },
+  };
+}
