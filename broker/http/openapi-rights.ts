@@ -1,6 +1,7 @@
 /**
- * The OpenAPI paths of the rights desk (issue 19; docs/rights.md): the register of verzoeken van
- * betrokkenen, built from `schemas/rights.schema.json` (components `rights.<def>`: openapi.ts).
+ * The OpenAPI paths of the rights desk (issue 19; docs/casus.md): the register of verzoeken van
+ * betrokkenen and the register of verwerkingsactiviteiten, built from `schemas/rights.schema.json`
+ * and `schemas/verwerkingsregister.schema.json` (components `<file>.<def>`: openapi.ts).
  */
 type Content = Record<string, unknown>;
 
@@ -15,6 +16,24 @@ export function rightsDeskPaths(
   const verzoek = (description: string) => ({ description, content: json('rights.verzoek') });
   const notFound = problem('No such verzoek.');
   return {
+    '/v1/verwerkingsactiviteiten': {
+      get: {
+        operationId: 'getVerwerkingsregister',
+        summary: 'The register of verwerkingsactiviteiten (AVG art. 30) with the joint-controller arrangement (art. 26); public, no personal data',
+        description: 'Every logboek entry names its activity by id; each activity has a stable `uri`.',
+        security: [],
+        responses: { 200: { description: 'The register.', content: json('verwerkingsregister.register') } },
+      },
+    },
+    '/v1/verwerkingsactiviteiten/{activityId}': {
+      get: {
+        operationId: 'getVerwerkingsactiviteit',
+        summary: 'One verwerkingsactiviteit: purpose, categories of subjects and data, recipients, retention, grondslag',
+        security: [],
+        parameters: [{ name: 'activityId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { 200: { description: 'The activity.', content: json('verwerkingsregister.activity') }, 404: problem('No such activity.') },
+      },
+    },
     '/v1/verzoeken': {
       post: {
         operationId: 'registerVerzoek',

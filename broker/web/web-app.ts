@@ -55,6 +55,7 @@ import { askRegister, createOidcLogin } from './oidc-login.js';
 import type { WebCustodian } from './web-custodian.js';
 import { loginPages } from './pages/login.page.js';
 import { homePage } from './pages/home.page.js';
+import { verwerkingsregisterPage } from './pages/verwerkingsregister.page.js';
 import { screeningPages } from './pages/screening.page.js';
 import { logboekPages } from './pages/logboek.page.js';
 import { entryPages } from './pages/entry.page.js';
@@ -247,6 +248,7 @@ export function webRoutes(deps: WebDeps): Router {
     ...(oidc ? { oidc } : {}),
   });
   homePage(r, ctx);
+  verwerkingsregisterPage(r, ctx);
   screeningPages(r, ctx, { queries: deps.queries, custodian: deps.custodian });
   logboekPages(r, ctx, { disclosures: deps.disclosures });
   entryPages(r, ctx, { logboek: deps.logboek });

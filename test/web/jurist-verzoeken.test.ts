@@ -31,7 +31,7 @@ describe.skipIf(!HAS_CHROMIUM)('jurist: verzoeken van betrokkenen in the browser
     page = await newPage(browser);
     sent = recordRequests(page);
     await demoLogin(page, tb.url, 'demo-jurist');
-  });
+  }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await tb?.close();

@@ -1,4 +1,4 @@
-/** Data-subject rights: inzage (JSON or PDF), bezwaar, legal holds, verzoeken van betrokkenen (docs/casus.md, docs/rights.md). */
+/** Data-subject rights: inzage (JSON or PDF), bezwaar, legal holds, verzoeken van betrokkenen (docs/casus.md). */
 import { Router } from 'express';
 import type { RightsService } from '../../rights/rights.service.js';
 import { renderInzagePdf } from '../../rights/inzage-pdf.js';

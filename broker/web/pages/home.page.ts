@@ -23,6 +23,7 @@ export function homePage(r: Router, ctx: WebContext): void {
       a.readLog && html`<li><a href="${ctx.href(`/logboek/export`)}">Exports</a>: CSV, JSON lines met manifest en FHIR AuditEvent.</li>`,
       a.administer && html`<li><a href="${ctx.href(`/beheer`)}">Personen</a>: mensen registreren, rollen toekennen en intrekken, rollen van een collega goedkeuren (vier ogen), toegang beëindigen.</li>`,
       a.administer && html`<li><a href="${ctx.href(`/beheer/organisaties`)}">Organisaties</a> en <a href="${ctx.href(`/beheer/koppelingen`)}">koppelingen</a>: organisaties waarvoor mensen werken, en de koppelingen (adapters) van de partners met hun sleutels.</li>`,
+      html`<li><a href="${ctx.href(`/verwerkingsregister`)}">Register van verwerkingsactiviteiten</a>: wat dit platform verwerkt, waarom, over wie, voor wie, hoe lang en op welke grondslag (AVG art. 30), en de afspraken tussen de partners (art. 26).</li>`,
     ].filter(Boolean);
     ctx.render(req, res, {
       title: 'Start',
