@@ -19,6 +19,7 @@ import * as register from './migrations/0012-register.js';
 import * as checkpointNotes from './migrations/0030-checkpoint-notes.js';
 import * as policyExactImpact from './migrations/0050-policy-exact-impact.js';
 import * as verzoeken from './migrations/0070-verzoeken.js';
+import * as beperking from './migrations/0071-beperking.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0030-checkpoint-notes': checkpointNotes,
   '0050-policy-exact-impact': policyExactImpact,
   '0070-verzoeken': verzoeken,
+  '0071-beperking': beperking,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -34,6 +34,14 @@ export function rightsDeskPaths(
         responses: { 200: { description: 'The activity.', content: json('verwerkingsregister.activity') }, 404: problem('No such activity.') },
       },
     },
+    '/v1/beperkingen': {
+      post: {
+        operationId: 'restrictProcessing',
+        summary: 'Beperking van de verwerking (AVG art. 18): block the subject for every doel, as an upheld bezwaar does, until lifted (POST /v1/bezwaren/{id}/lift)',
+        requestBody: { required: true, content: json('rights.beperkingRequest') },
+        responses: { 201: { description: 'Restricted and logged.', content: json('rights.bezwaar') }, 404: problem('No such verzoek.'), ...common },
+      },
+    },
     '/v1/verzoeken': {
       post: {
         operationId: 'registerVerzoek',

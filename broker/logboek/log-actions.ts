@@ -20,6 +20,7 @@ export const LOG_ACTIONS = [
   'bezwaar',
   'legal-hold',
   'verzoek',
+  'beperking',
   'retention-run',
   'monitoring-read',
   'register-change',

@@ -38,6 +38,8 @@ export interface BezwaarView {
   decidedAt: string;
   liftedAt: string | null;
   active: boolean;
+  /** `beperking`: a restriction of processing (AVG art. 18) for every doel. */
+  kind: 'bezwaar' | 'beperking';
 }
 
 export interface HoldView {
@@ -61,6 +63,7 @@ export const bezwaarView = (b: BezwaarRow): BezwaarView => ({
   decidedAt: b.decidedAt.toISOString(),
   liftedAt: b.liftedAt?.toISOString() ?? null,
   active: b.decision === 'upheld' && b.liftedAt === null,
+  kind: b.kind,
 });
 
 export const holdView = (h: HoldRow): HoldView => ({

@@ -70,6 +70,7 @@ export type SchemaName =
   | 'rights#/$defs/inzageRequest'
   | 'rights#/$defs/bezwaarRequest'
   | 'rights#/$defs/bezwaarQuery'
+  | 'rights#/$defs/beperkingRequest'
   | 'rights#/$defs/verzoekRequest'
   | 'rights#/$defs/verzoekQuery'
   | 'rights#/$defs/verzoekExtension'

@@ -64,6 +64,7 @@ const API: Record<string, Need> = {
   'GET /v1/legal-holds': 'rights',
   'POST /v1/legal-holds': 'rights',
   'POST /v1/legal-holds/:holdId/release': 'rights',
+  'POST /v1/beperkingen': 'rights',
   'GET /v1/verzoeken': 'rights',
   'POST /v1/verzoeken': 'rights',
   'GET /v1/verzoeken/overdue': 'rights',

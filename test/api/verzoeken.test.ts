@@ -9,6 +9,8 @@ import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { randomPseudonym, syntheticBsn } from '../support/synthetic.js';
 import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { addMonths, amsterdamDay } from '../../broker/rights/verzoek-fns.js';
+import { answersOf, submitSignals } from '../support/signals.js';
+import { openCase } from '../support/casus.js';
 
 const schemas = createSchemaRegistry();
 let b: TestBroker;
@@ -149,13 +151,15 @@ describe('verzoeken van betrokkenen', () => {
       expect((await b.call('POST', `/v1/verzoeken/${v.verzoekId}/answer`, { token, body: { decision: 'granted', grondslag: 'AVG art. 15' } })).status).toBe(200);
     }
     const from = addMonths(today(), -3);
-    const res = await b.call('GET', `/v1/monitoring?from=${from}&to=${today()}`, { token });
+    // Monitoring takes its period's days in UTC, as the API does elsewhere.
+    const to = b.clock.now.toISOString().slice(0, 10);
+    const res = await b.call('GET', `/v1/monitoring?from=${from}&to=${to}`, { token });
     expect(res.status, res.text).toBe(200);
     expect(schemas.validate('monitoring#/$defs/report', res.body)).toEqual([]);
     const t = res.body.tables.find((x: { id: string }) => x.id === 'verzoeken-by-type');
     expect(t.dimensions).toEqual(['type', 'timeliness']);
     const rows = (await sql<{ type: string; status: string; deadline: string; extended_until: string | null; answered_on: string | null }>`
-      select type, status, deadline::text as deadline, extended_until::text as extended_until, answered_on::text as answered_on from verzoeken where received_on >= ${from}::date`.execute(b.broker.db)).rows;
+      select type, status, deadline::text as deadline, extended_until::text as extended_until, answered_on::text as answered_on from verzoeken where received_on >= ${from}::date and received_on <= ${to}::date`.execute(b.broker.db)).rows;
     const due = (r: (typeof rows)[number]) => r.extended_until ?? r.deadline;
     const onTime = rows.filter((r) => r.answered_on !== null && r.answered_on <= due(r)).length;
     const late = rows.filter((r) => (r.answered_on !== null && r.answered_on > due(r)) || (r.answered_on === null && due(r) < today())).length;
@@ -164,6 +168,33 @@ describe('verzoeken van betrokkenen', () => {
     expect(res.body.verzoekenOnTimeShare).toBe(Math.round((onTime / (onTime + late)) * 1000) / 1000);
     // Small cells stay hidden.
     expect(t.cells.filter((c: { count: number | null }) => c.count !== null && c.count > 0 && c.count < 5)).toEqual([]);
+  });
+
+  it('a beperking (art. 18) answering a verzoek blocks every doel like an upheld bezwaar, until lifted; logged', async () => {
+    const subject = randomPseudonym();
+    await submitSignals(b, 'halt', [{ subject, category: 'halt-afdoening' }]);
+    const screening = await openCase(b, [subject], { doel: 'jpp-screening' });
+    const overleg = await openCase(b, [subject], { doel: 'jpp-casusoverleg' });
+    const voorzitter = await b.token('demo-voorzitter');
+    const ask = async (caseRef: string, doel: string) => answersOf((await b.call('POST', '/v1/queries', { token: voorzitter, body: { subject, doel, caseRef } })).body).halt;
+    expect(await ask(screening.caseRef, 'jpp-screening')).toBe('hit');
+    const token = await b.token('demo-jurist');
+    const v = (await register({ subject, type: 'beperking' })).body;
+    const notBeperking = (await register({ type: 'inzage' })).body;
+    const wrong = await b.call('POST', '/v1/beperkingen', { token, body: { subject, verzoekId: notBeperking.verzoekId } });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.errors[0].pointer).toBe('/verzoekId');
+    const res = await b.call('POST', '/v1/beperkingen', { token, body: { subject, verzoekId: v.verzoekId } });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body).toMatchObject({ kind: 'beperking', decision: 'upheld', active: true, doelen: b.broker.platform.doelen.map((d) => d.id) });
+    expect(schemas.validate('rights#/$defs/bezwaar' as never, res.body)).toEqual([]);
+    expect(await ask(screening.caseRef, 'jpp-screening')).toBe('no-hit');
+    expect(await ask(overleg.caseRef, 'jpp-casusoverleg')).toBe('no-hit');
+    const lift = await b.call('POST', `/v1/bezwaren/${res.body.bezwaarId}/lift`, { token });
+    expect(lift.status).toBe(200);
+    expect(await ask(screening.caseRef, 'jpp-screening')).toBe('hit');
+    const entries = (await sql<{ outcome: string }>`select outcome from logboek_entries where action = 'beperking' and content like ${`%${res.body.bezwaarId}%`} order by id`.execute(b.broker.db)).rows;
+    expect(entries.map((e) => e.outcome)).toEqual(['restricted', 'lifted']);
   });
 
   it('is for the rights capability only', async () => {

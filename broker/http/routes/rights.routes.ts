@@ -31,6 +31,9 @@ export function rightsRoutes(rights: RightsService, platformName: string): Route
   r.post('/bezwaren/:bezwaarId/lift', async (req, res) => {
     res.json(await rights.liftBezwaar(principalOf(res), String(req.params['bezwaarId']), trace(res)));
   });
+  r.post('/beperkingen', requireJsonBody, async (req, res) => {
+    res.status(201).json(await rights.restrictProcessing(principalOf(res), req.body, trace(res)));
+  });
   r.post('/legal-holds', requireJsonBody, async (req, res) => {
     res.status(201).json(await rights.placeHold(principalOf(res), req.body, trace(res)));
   });
