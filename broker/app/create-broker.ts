@@ -18,6 +18,7 @@ import { canDisableGuards, describeDatabaseRole, RUNTIME_ROLE } from '../db/data
 import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { packagePath } from '../../protocol/package-root.js';
 import { activityOf, loadPlatform, type Platform } from '../platform/platform.js';
+import { verwerkingsregister } from '../platform/verwerkingsregister.js';
 import { syncPlatform } from '../platform/platform.repository.js';
 import { createPolicyService, type PolicyService } from '../policy/policy.service.js';
 import { listenForPolicyChanges, type PolicyListener } from '../policy/policy-listener.js';
@@ -280,6 +281,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       monitoring,
       retention,
       platformName: platform.name,
+      verwerkingsregister: verwerkingsregister(platform),
       querySchemas,
       openapi: buildOpenApiDocument(schemas, VERSION, { basePath: config.basePath, custodianInProcess: custodian !== undefined, oidcIssuer: config.web.oidc?.issuer }),
       ...(custodian ? { custodian } : {}),

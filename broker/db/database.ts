@@ -24,6 +24,7 @@ import type { SignalBatchTable, SignalTable } from './tables/signal.table.js';
 import type { CaseStatusChangeTable, CaseSubjectHashTable, CaseSubjectTable, CaseTable, CaseVervolgactieTable } from './tables/case.table.js';
 import type { LegalHoldSubjectHashTable, LegalHoldTable } from './tables/legal-hold.table.js';
 import type { BezwaarSubjectHashTable, BezwaarTable } from './tables/bezwaar.table.js';
+import type { VerzoekSubjectHashTable, VerzoekTable } from './tables/verzoek.table.js';
 import type { QueryTable } from './tables/query.table.js';
 import type { LogboekCheckpointTable, LogboekCosignatureTable, LogboekEntryTable, LogboekLeafTable, LogboekNodeTable, LogboekSubjectAliasTable } from './tables/logboek.table.js';
 import type { PolicyPreviewTable, PolicyRuleTable, PolicyVersionTable } from './tables/policy-version.table.js';
@@ -49,6 +50,8 @@ export interface Database {
   case_vervolgacties: CaseVervolgactieTable;
   bezwaren: BezwaarTable;
   bezwaar_subject_hashes: BezwaarSubjectHashTable;
+  verzoeken: VerzoekTable;
+  verzoek_subject_hashes: VerzoekSubjectHashTable;
   legal_holds: LegalHoldTable;
   legal_hold_subject_hashes: LegalHoldSubjectHashTable;
   queries: QueryTable;

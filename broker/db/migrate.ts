@@ -18,6 +18,8 @@ import * as subjectAliases from './migrations/0011-logboek-subject-aliases.js';
 import * as register from './migrations/0012-register.js';
 import * as checkpointNotes from './migrations/0030-checkpoint-notes.js';
 import * as policyExactImpact from './migrations/0050-policy-exact-impact.js';
+import * as verzoeken from './migrations/0070-verzoeken.js';
+import * as beperking from './migrations/0071-beperking.js';
 import * as rateLimitUsage from './migrations/0100-rate-limit-usage.js';
 import * as runtimeRole from './migrations/0110-runtime-role.js';
 
@@ -36,6 +38,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-register': register,
   '0030-checkpoint-notes': checkpointNotes,
   '0050-policy-exact-impact': policyExactImpact,
+  '0070-verzoeken': verzoeken,
+  '0071-beperking': beperking,
   '0100-rate-limit-usage': rateLimitUsage,
   '0110-runtime-role': runtimeRole,
 };

@@ -29,6 +29,8 @@ import { disclosureRoutes } from './routes/disclosures.routes.js';
 import { logEntryRoutes, publicLogRoutes } from './routes/logboek.routes.js';
 import { casusRoutes } from './routes/casus.routes.js';
 import { rightsRoutes } from './routes/rights.routes.js';
+import { verwerkingsregisterRoutes } from './routes/verwerkingsregister.routes.js';
+import type { VerwerkingsregisterView } from '../platform/verwerkingsregister.js';
 import { monitoringRoutes } from './routes/monitoring.routes.js';
 import { retentionRoutes } from './routes/retention.routes.js';
 import { policyRoutes } from './routes/policies.routes.js';
@@ -52,6 +54,8 @@ export interface HttpDeps {
   readonly retention: RetentionService;
   /** The platform's display name (inzage PDF). */
   readonly platformName: string;
+  /** The register of verwerkingsactiviteiten (AVG art. 30), public. */
+  readonly verwerkingsregister: VerwerkingsregisterView;
   readonly policies: PolicyLifecycleService;
   /** The register of people, organisations and adapters (functioneel beheer). */
   readonly register: Parameters<typeof registerRoutes>[0];
@@ -83,6 +87,7 @@ export function createHttpApp(deps: HttpDeps): Express {
     });
     app.use('/docs', swaggerUi.serve, swaggerUi.setup(deps.openapi, { customSiteTitle: 'jpp-broker API' }));
     app.use('/v1/log', publicLogRoutes(deps.logboek, deps.querySchemas));
+    app.use('/v1', verwerkingsregisterRoutes(deps.verwerkingsregister));
     // Demo mode only: the key custodian shares the broker's process, for convenience.
     if (deps.custodian) app.use('/custodian/v1', custodianRoutes(deps.custodian, deps.verifyToken));
 

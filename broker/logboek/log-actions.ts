@@ -20,6 +20,8 @@ export const LOG_ACTIONS = [
   'inzage-report',
   'bezwaar',
   'legal-hold',
+  'verzoek',
+  'beperking',
   'retention-run',
   'monitoring-read',
   'register-change',

@@ -43,6 +43,8 @@ export const OUTCOMES = {
     'adapter-registered', 'adapter-deactivated', 'adapter-reactivated', 'key-added', 'key-revoked',
   ],
   'rate-limit': ['refused'],
+  verzoek: ['registered', 'extended', 'answered'],
+  beperking: ['restricted', 'lifted'],
 } as const satisfies { readonly [A in LogAction]: readonly string[] };
 
 type Out<A extends LogAction> = (typeof OUTCOMES)[A][number];
@@ -77,6 +79,22 @@ export interface LogVocabulary {
   'retention-run': { outcome: Out<'retention-run'>; details: Record<string, string | number | null> & { runId: string; trigger: 'api' | 'schedule' | 'cli'; keptOnHold: number } };
   'monitoring-read': { outcome: Out<'monitoring-read'>; details: { from: string; to: string } };
   'register-change': { outcome: Out<'register-change'>; details: RegisterDetails };
+  verzoek: {
+    outcome: Out<'verzoek'>;
+    details: {
+      verzoekId: string;
+      type: 'inzage' | 'rectificatie' | 'wissing' | 'beperking' | 'bezwaar' | 'informatie';
+      receivedOn?: string;
+      deadline?: string;
+      /** A method of rights#/$defs/verzoekRequest (the schema lists them). */
+      identityCheck?: string;
+      extendedUntil?: string;
+      decision?: 'granted' | 'partly-granted' | 'refused';
+      answeredOn?: string;
+      onTime?: boolean | null;
+    };
+  };
+  beperking: { outcome: Out<'beperking'>; details: { bezwaarId: string; doelen?: Ids; verzoekId?: string | null } };
   'rate-limit': {
     outcome: Out<'rate-limit'>;
     details: { limited: 'questions' | 'casusCreation'; scope: 'person' | 'organisation'; window: 'minute' | 'day'; max: number; retryAfterSeconds: number };

@@ -63,3 +63,18 @@ export async function answersIn(ex: Executor, from: Date, to: Date): Promise<Arr
     .execute();
   return rows.map((r) => ({ partner: r.partner_id!, outcome: r.outcome, n: r.n }));
 }
+
+/** Monitoring: verzoeken received in [from, to) per type and timeliness (on time, late, open), counted in SQL. */
+export async function verzoekCountsIn(ex: Executor, from: string, to: string, today: string): Promise<Array<{ type: string; timeliness: 'on-time' | 'late' | 'open'; n: number }>> {
+  const rows = await sql<{ type: string; timeliness: 'on-time' | 'late' | 'open'; n: number }>`
+    select type,
+           case when status = 'open' and coalesce(extended_until, deadline) < ${today}::date then 'late'
+                when status = 'open' then 'open'
+                when answered_on <= coalesce(extended_until, deadline) then 'on-time'
+                else 'late' end as timeliness,
+           count(*)::int as n
+      from verzoeken
+     where received_on >= ${from}::date and received_on < ${to}::date
+     group by 1, 2`.execute(ex);
+  return rows.rows;
+}

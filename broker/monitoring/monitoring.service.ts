@@ -17,7 +17,8 @@ import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import type { UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { CASE_STATUSES, OTHER_ROUTES_IN } from '../casus/casus-workflow.js';
 import { suppress, type Constraint } from './suppression.js';
-import { answersIn, casesOpenedIn, closedIn, daysToBespreking } from './monitoring.repository.js';
+import { answersIn, casesOpenedIn, closedIn, daysToBespreking, verzoekCountsIn } from './monitoring.repository.js';
+import { amsterdamDay, VERZOEK_TYPES } from '../rights/verzoek-fns.js';
 
 const DAY = 86_400_000;
 export const OUTCOMES = ['doelen-bereikt', 'overgedragen', 'geen-zorgen', 'niet-in-doelgroep', 'geen-medewerking', 'overig'] as const;
@@ -48,7 +49,15 @@ export interface MonitoringReport {
   threshold: number;
   tables: MonitoringTable[];
   medianDaysAanmeldingToBespreking: number | null;
+  /**
+   * Of the verzoeken van betrokkenen received in the period whose deadline passed or which were
+   * answered, the share answered on time (0–1); null below the threshold.
+   */
+  verzoekenOnTimeShare: number | null;
 }
+
+/** How a verzoek stands against its deadline (AVG art. 12(3)): answered on time, late (answered late or open past it), or open in time. */
+export const TIMELINESS = ['on-time', 'late', 'open'] as const;
 
 export interface MonitoringService {
   report(principal: Principal, query: Record<string, unknown>, traceId: string): Promise<MonitoringReport>;
@@ -157,6 +166,7 @@ export function createMonitoringService(deps: {
         const closed = await closedIn(trx, from, end);
         const waits = await daysToBespreking(trx, from, end);
         const answers = await answersIn(trx, from, end);
+        const verzoeken = await verzoekCountsIn(trx, p.from, end.toISOString().slice(0, 10), amsterdamDay(startedAt));
         const count = <T>(items: readonly T[], key: (t: T) => string, n: (t: T) => number = () => 1) => {
           const m = new Map<string, number>();
           for (const it of items) m.set(key(it), (m.get(key(it)) ?? 0) + n(it));
@@ -181,9 +191,13 @@ export function createMonitoringService(deps: {
           ),
           buildTable('closed-cases-by-outcome', ['outcome'], [OUTCOMES], count(closed, (c) => c.outcome, (c) => c.n), threshold),
           buildTable('days-aanmelding-to-bespreking', ['bucket'], [DAY_BUCKETS.map((b) => b.id)], count(waits, (d) => DAY_BUCKETS.find((b) => d <= b.max)!.id), threshold),
+          buildTable('verzoeken-by-type', ['type', 'timeliness'], [VERZOEK_TYPES, TIMELINESS], count(verzoeken, (v) => `${v.type}|${v.timeliness}`, (v) => v.n), threshold),
         ];
+        const due = verzoeken.filter((v) => v.timeliness !== 'open').reduce((a, v) => a + v.n, 0);
+        const onTime = verzoeken.filter((v) => v.timeliness === 'on-time').reduce((a, v) => a + v.n, 0);
+        const verzoekenOnTimeShare = due >= threshold ? Math.round((onTime / due) * 1000) / 1000 : null;
         w.log({ action: 'monitoring-read', outcome: 'read', details: { from: p.from, to: p.to } });
-        return { period: { from: p.from, to: p.to }, threshold, tables, medianDaysAanmeldingToBespreking: median };
+        return { period: { from: p.from, to: p.to }, threshold, tables, medianDaysAanmeldingToBespreking: median, verzoekenOnTimeShare };
       }),
   };
 }

@@ -8,6 +8,7 @@
  * - The platform is the closed vocabulary of the policy: a role, doel, partner or
  *   category outside it is never asked about.
  */
+import { activityUri } from './activity-uri.js';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
@@ -59,7 +60,24 @@ export interface Platform {
   readonly roles: ReadonlyArray<{ readonly id: string; readonly name: string; readonly capabilities: readonly Capability[]; readonly doelen: readonly string[] }>;
   readonly doelen: ReadonlyArray<{ readonly id: string; readonly name: string }>;
   /** The register of verwerkingsactiviteiten (AVG art. 30); each logged action belongs to one. */
-  readonly verwerkingsactiviteiten: ReadonlyArray<{ readonly id: string; readonly name: string; readonly actions: readonly LogAction[] }>;
+  readonly verwerkingsactiviteiten: ReadonlyArray<Verwerkingsactiviteit>;
+  /** The joint-controller arrangement (AVG art. 26). */
+  readonly jointControllers?: { readonly controllers: readonly string[]; readonly contactPoint: string; readonly arrangement: string; readonly document?: string };
+  /** Where the register is published; activity URIs are built on it (activity-uri.ts). */
+  readonly verwerkingsregisterUri?: string;
+}
+
+/** One verwerkingsactiviteit with the contents AVG art. 30(1) asks for. */
+export interface Verwerkingsactiviteit {
+  readonly id: string;
+  readonly name: string;
+  readonly actions: readonly LogAction[];
+  readonly purpose?: string;
+  readonly categoriesOfSubjects?: readonly string[];
+  readonly categoriesOfData?: readonly string[];
+  readonly recipients?: readonly string[];
+  readonly retention?: string;
+  readonly grondslag?: string;
 }
 
 /** Loads and checks a platform file; throws naming the file and the fields. */
@@ -90,6 +108,9 @@ export function loadPlatform(file: string, schemas: SchemaRegistry): Platform {
     for (const doel of role.doelen) if (!doelIds.has(doel)) problems.push(`role ${role.id}: unknown doel ${doel}`);
   }
   if (p.doelgroep.minAge > p.doelgroep.maxAge) problems.push('doelgroep: minAge is above maxAge');
+  for (const id of [...(p.jointControllers?.controllers ?? []), ...(p.jointControllers ? [p.jointControllers.contactPoint] : [])]) {
+    if (!orgIds.has(id)) problems.push(`jointControllers: unknown organisation ${id}`);
+  }
   for (const action of LOG_ACTIONS) {
     const owners = p.verwerkingsactiviteiten.filter((a) => a.actions.includes(action));
     if (owners.length !== 1) problems.push(`verwerkingsactiviteiten: action ${action} must belong to exactly one activity, not ${owners.length}`);
@@ -104,14 +125,9 @@ export function loadPlatform(file: string, schemas: SchemaRegistry): Platform {
  * the platform's register of verwerkingsactiviteiten (AVG art. 30): the reference the Logboek
  * Dataverwerkingen field `dpl.core.processing_activity_id` asks for.
  */
-export function activityOf(platform: Pick<Platform, 'id' | 'verwerkingsactiviteiten'>, action: LogAction): { id: string; uri: string } {
+export function activityOf(platform: Pick<Platform, 'id' | 'verwerkingsactiviteiten' | 'verwerkingsregisterUri'>, action: LogAction): { id: string; uri: string } {
   const id = platform.verwerkingsactiviteiten.find((a) => a.actions.includes(action))!.id;
-  return { id, uri: activityUri(platform.id, id) };
-}
-
-/** The stable URI of a platform's processing activity: `urn:jpp-broker:<platform>:verwerkingsactiviteit:<id>` (RFC 8141 form, no host to move). */
-export function activityUri(platformId: string, activityId: string): string {
-  return `urn:jpp-broker:${platformId}:verwerkingsactiviteit:${activityId}`;
+  return { id, uri: activityUri(platform, id) };
 }
 
 /** Whether the platform gives `role` the capability. Unknown roles have none. */

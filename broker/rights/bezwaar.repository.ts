@@ -8,17 +8,18 @@ export interface BezwaarRow {
   decidedBy: string;
   decidedAt: Date;
   liftedAt: Date | null;
+  kind: 'bezwaar' | 'beperking';
 }
 
-const columns = ['id', 'doelen', 'decision', 'decided_by as decidedBy', 'decided_at as decidedAt', 'lifted_at as liftedAt'] as const;
+const columns = ['id', 'doelen', 'decision', 'decided_by as decidedBy', 'decided_at as decidedAt', 'lifted_at as liftedAt', 'kind'] as const;
 
 export async function insertBezwaar(
   ex: Executor,
-  b: { subjectHashes: readonly Buffer[]; doelen: readonly string[]; decision: 'upheld' | 'rejected'; by: string; at: Date },
+  b: { subjectHashes: readonly Buffer[]; doelen: readonly string[]; decision: 'upheld' | 'rejected'; by: string; at: Date; kind?: 'bezwaar' | 'beperking' },
 ): Promise<BezwaarRow> {
   const row = await ex
     .insertInto('bezwaren')
-    .values({ doelen: JSON.stringify(b.doelen), decision: b.decision, decided_by: b.by, decided_at: b.at })
+    .values({ doelen: JSON.stringify(b.doelen), decision: b.decision, decided_by: b.by, decided_at: b.at, kind: b.kind ?? 'bezwaar' })
     .returning(columns)
     .executeTakeFirstOrThrow();
   await ex.insertInto('bezwaar_subject_hashes').values(b.subjectHashes.map((h) => ({ bezwaar_id: row.id, subject_hash: h }))).execute();

@@ -1,10 +1,12 @@
 /**
- * What the rights services answer (inzage, bezwaar, legal hold), and the views built from their
- * rows. Types and pure view functions only.
+ * What the rights services answer (inzage, bezwaar, legal hold, verzoeken), and the views built
+ * from their rows. Types and pure view functions only.
  */
 import type { RuleRef } from '../policy/decision-table.js';
 import type { BezwaarRow } from './bezwaar.repository.js';
 import type { HoldRow } from './legal-hold.repository.js';
+import type { VerzoekRow } from './verzoek.repository.js';
+import { answeredOnTime, isOverdue } from './verzoek-fns.js';
 
 export interface InzageReport {
   reportId: string;
@@ -36,6 +38,8 @@ export interface BezwaarView {
   decidedAt: string;
   liftedAt: string | null;
   active: boolean;
+  /** `beperking`: a restriction of processing (AVG art. 18) for every doel. */
+  kind: 'bezwaar' | 'beperking';
 }
 
 export interface HoldView {
@@ -59,6 +63,7 @@ export const bezwaarView = (b: BezwaarRow): BezwaarView => ({
   decidedAt: b.decidedAt.toISOString(),
   liftedAt: b.liftedAt?.toISOString() ?? null,
   active: b.decision === 'upheld' && b.liftedAt === null,
+  kind: b.kind,
 });
 
 export const holdView = (h: HoldRow): HoldView => ({
@@ -70,4 +75,46 @@ export const holdView = (h: HoldRow): HoldView => ({
   placedBy: h.placedBy,
   placedAt: h.placedAt.toISOString(),
   releasedAt: h.releasedAt?.toISOString() ?? null,
+});
+
+/** A verzoek van een betrokkene as the API and the web show it: never whom it is about. */
+export interface VerzoekView {
+  verzoekId: string;
+  type: VerzoekRow['type'];
+  requester: VerzoekRow['requester'];
+  identityCheck: string;
+  receivedOn: string;
+  deadline: string;
+  extendedUntil: string | null;
+  extensionReason: string | null;
+  status: 'open' | 'answered';
+  decision: VerzoekRow['decision'];
+  grondslag: string | null;
+  answeredOn: string | null;
+  answeredBy: string | null;
+  registeredBy: string;
+  registeredAt: string;
+  overdue: boolean;
+  onTime: boolean | null;
+}
+
+/** The view of a verzoek on `today` (Europe/Amsterdam), which decides whether it is overdue. */
+export const verzoekView = (v: VerzoekRow, today: string): VerzoekView => ({
+  verzoekId: v.id,
+  type: v.type,
+  requester: v.requester,
+  identityCheck: v.identityCheck,
+  receivedOn: v.receivedOn,
+  deadline: v.deadline,
+  extendedUntil: v.extendedUntil,
+  extensionReason: v.extensionReason,
+  status: v.status,
+  decision: v.decision,
+  grondslag: v.grondslag,
+  answeredOn: v.answeredOn,
+  answeredBy: v.answeredBy,
+  registeredBy: v.registeredBy,
+  registeredAt: v.registeredAt.toISOString(),
+  overdue: isOverdue(v, today),
+  onTime: answeredOnTime(v),
 });

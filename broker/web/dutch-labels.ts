@@ -77,3 +77,21 @@ export const BEZWAAR_DECISION: Record<string, string> = { upheld: 'Toegewezen', 
 
 /** What started a retention run. */
 export const RETENTION_TRIGGER: Record<string, string> = { api: 'Op verzoek', schedule: 'Volgens schema', cli: 'Opdrachtregel (jpp-broker retention run)' };
+
+/** Verzoeken van betrokkenen (AVG arts. 12–22). */
+export const VERZOEK_TYPE: Record<string, string> = {
+  inzage: 'Inzage (art. 15)',
+  rectificatie: 'Rectificatie (art. 16)',
+  wissing: 'Wissing (art. 17)',
+  beperking: 'Beperking van de verwerking (art. 18)',
+  bezwaar: 'Bezwaar (art. 21)',
+  informatie: 'Informatie over de verwerking (art. 13 en 14)',
+};
+export const VERZOEK_REQUESTER: Record<string, string> = { betrokkene: 'De jongere zelf', 'ouder-of-voogd': 'Ouder of voogd', gemachtigde: 'Een gemachtigde (bijvoorbeeld een advocaat)' };
+export const IDENTITY_CHECK: Record<string, string> = {
+  'legitimatiebewijs-getoond': 'Legitimatiebewijs getoond aan de balie (niet gekopieerd)',
+  digid: 'Ingelogd met DigiD',
+  'bekend-via-hulpverlener': 'Bevestigd door een bekende hulpverlener',
+  'gezag-gecontroleerd': 'Gezag van de ouder of voogd gecontroleerd',
+};
+export const VERZOEK_DECISION: Record<string, string> = { granted: 'Toegewezen', 'partly-granted': 'Deels toegewezen', refused: 'Afgewezen' };

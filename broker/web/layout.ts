@@ -36,10 +36,12 @@ function menu(o: PageOptions): Array<{ href: string; label: string }> {
     items.push({ href: '/logboek/export', label: 'Exports' });
   }
   if (a.rights) {
+    items.push({ href: '/verzoeken', label: 'Verzoeken' });
     items.push({ href: '/inzage', label: 'Inzage' });
     items.push({ href: '/bezwaren', label: 'Bezwaar' });
     items.push({ href: '/bewaarplicht', label: 'Bewaarplicht' });
     items.push({ href: '/bewaartermijnen', label: 'Bewaartermijnen' });
+    items.push({ href: '/verwerkingsregister', label: 'Verwerkingsregister' });
   }
   if (a.monitoring) items.push({ href: '/monitoring', label: 'Monitoring' });
   if (a.administer) {

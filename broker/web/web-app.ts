@@ -55,6 +55,7 @@ import { askRegister, createOidcLogin } from './oidc-login.js';
 import type { WebCustodian } from './web-custodian.js';
 import { loginPages } from './pages/login.page.js';
 import { homePage } from './pages/home.page.js';
+import { verwerkingsregisterPage } from './pages/verwerkingsregister.page.js';
 import { screeningPages } from './pages/screening.page.js';
 import { logboekPages } from './pages/logboek.page.js';
 import { entryPages } from './pages/entry.page.js';
@@ -66,6 +67,7 @@ import { inzagePages } from './pages/inzage.page.js';
 import { monitoringPages } from './pages/monitoring.page.js';
 import { bezwaarPages } from './pages/bezwaar.page.js';
 import { legalHoldPages } from './pages/legal-hold.page.js';
+import { verzoekPages } from './pages/verzoeken.page.js';
 import { retentionPages } from './pages/retention.page.js';
 import type { CasusPort, MonitoringPort, PolicyPort, RetentionPort, RightsPort } from './web-ports.js';
 import type { PlatformClaim } from '../auth/token-verifier.js';
@@ -246,6 +248,7 @@ export function webRoutes(deps: WebDeps): Router {
     ...(oidc ? { oidc } : {}),
   });
   homePage(r, ctx);
+  verwerkingsregisterPage(r, ctx);
   screeningPages(r, ctx, { queries: deps.queries, custodian: deps.custodian });
   logboekPages(r, ctx, { disclosures: deps.disclosures });
   entryPages(r, ctx, { logboek: deps.logboek });
@@ -257,6 +260,7 @@ export function webRoutes(deps: WebDeps): Router {
     inzagePages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
     bezwaarPages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
     legalHoldPages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
+    verzoekPages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
   }
   if (deps.retention) retentionPages(r, ctx, { retention: deps.retention });
   if (deps.monitoring) monitoringPages(r, ctx, { monitoring: deps.monitoring });

@@ -34,8 +34,12 @@ export type BezwaarItem = BezwaarView;
 
 export type LegalHoldItem = HoldView;
 
-/** Data-subject rights (issue 7): inzage, bezwaar and legal holds, as the rights service offers them. */
-export type RightsPort = Pick<RightsService, 'inzage' | 'decideBezwaar' | 'liftBezwaar' | 'listBezwaren' | 'placeHold' | 'listHolds' | 'releaseHold'>;
+/** Data-subject rights (issues 7 and 19): inzage, bezwaar, legal holds and the register of verzoeken, as the rights service offers them. */
+export type RightsPort = Pick<
+  RightsService,
+  | 'inzage' | 'decideBezwaar' | 'liftBezwaar' | 'listBezwaren' | 'placeHold' | 'listHolds' | 'releaseHold'
+  | 'registerVerzoek' | 'listVerzoeken' | 'overdueVerzoeken' | 'getVerzoek' | 'extendVerzoek' | 'answerVerzoek'
+>;
 
 export type RetentionRunView = RetentionRun;
 

@@ -40,6 +40,7 @@ const EXPECTED_UPDATES: Record<string, string[]> = {
   cases: ['closed_at', 'outcome', 'status', 'status_changed_at'],
   custodian_usage: ['elements'],
   rate_limit_usage: ['count'],
+  verzoeken: ['answered_by', 'answered_on', 'decision', 'extended_until', 'extension_reason', 'grondslag', 'status'],
   legal_holds: ['released_at', 'released_by'],
   logboek_entries: ['case_ref', 'content', 'query_id', 'subject_hash'],
   organisations: ['active', 'name'],

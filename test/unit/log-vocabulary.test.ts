@@ -41,6 +41,8 @@ const EXAMPLES: { [A in LogAction]: Extract<TypedStep, { action: A }> } = {
   'retention-run': { action: 'retention-run', outcome: 'completed', details: { runId: ID, trigger: 'schedule', keptOnHold: 0, signalsRemoved: 3, signalsFrom: null, signalsTo: null } },
   'monitoring-read': { action: 'monitoring-read', outcome: 'read', details: { from: '2026-01-01', to: '2026-12-31' } },
   'register-change': { action: 'register-change', outcome: 'role-granted', details: { personId: 'p-1', role: 'voorzitter', validFrom: '2026-12-04T00:00:00.000Z', validUntil: null, pendingApproval: false } },
+  verzoek: { action: 'verzoek', outcome: 'answered', details: { verzoekId: ID, type: 'wissing', decision: 'granted', answeredOn: '2026-12-04', onTime: true } },
+  beperking: { action: 'beperking', outcome: 'restricted', details: { bezwaarId: ID, doelen: ['jpp-screening'], verzoekId: null } },
   'rate-limit': { action: 'rate-limit', outcome: 'refused', details: { limited: 'questions', scope: 'person', window: 'minute', max: 60, retryAfterSeconds: 12 } },
 };
 

@@ -48,7 +48,8 @@ const UPDATES: Record<string, readonly string[]> = {
   ],
   partner_keys: ['revoked_at'],
   custodian_usage: ['elements'],
-  rate_limit_usage: ['count'], // the per-minute counters (migration 0100), counted by upsert
+  rate_limit_usage: ['count'],
+  verzoeken: ['extended_until', 'extension_reason', 'status', 'decision', 'grondslag', 'answered_on', 'answered_by'], // migration 0070 // the per-minute counters (migration 0100), counted by upsert
   web_sessions: ['data', 'expires_at'],
   // Retention's redaction only: the guard (migration 0009) refuses every other change.
   logboek_entries: ['content', 'subject_hash', 'case_ref', 'query_id'],

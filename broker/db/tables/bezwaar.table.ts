@@ -13,6 +13,8 @@ export interface BezwaarTable {
   decided_by: Immutable<string>;
   decided_at: Immutable<Date>;
   lifted_at: ColumnType<Date | null, undefined, Date>;
+  /** `beperking`: a restriction of processing (AVG art. 18), blocking every doel like an upheld bezwaar. */
+  kind: ColumnType<'bezwaar' | 'beperking', 'bezwaar' | 'beperking' | undefined, never>;
 }
 
 /** The subject of a bezwaar, as its hash under each key epoch it was given in. */

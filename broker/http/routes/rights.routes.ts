@@ -1,4 +1,4 @@
-/** Data-subject rights: inzage (JSON or PDF), bezwaar, legal holds (docs/casus.md). */
+/** Data-subject rights: inzage (JSON or PDF), bezwaar, legal holds, verzoeken van betrokkenen (docs/casus.md). */
 import { Router } from 'express';
 import type { RightsService } from '../../rights/rights.service.js';
 import { renderInzagePdf } from '../../rights/inzage-pdf.js';
@@ -31,6 +31,9 @@ export function rightsRoutes(rights: RightsService, platformName: string): Route
   r.post('/bezwaren/:bezwaarId/lift', async (req, res) => {
     res.json(await rights.liftBezwaar(principalOf(res), String(req.params['bezwaarId']), trace(res)));
   });
+  r.post('/beperkingen', requireJsonBody, async (req, res) => {
+    res.status(201).json(await rights.restrictProcessing(principalOf(res), req.body, trace(res)));
+  });
   r.post('/legal-holds', requireJsonBody, async (req, res) => {
     res.status(201).json(await rights.placeHold(principalOf(res), req.body, trace(res)));
   });
@@ -39,6 +42,24 @@ export function rightsRoutes(rights: RightsService, platformName: string): Route
   });
   r.post('/legal-holds/:holdId/release', async (req, res) => {
     res.json(await rights.releaseHold(principalOf(res), String(req.params['holdId']), trace(res)));
+  });
+  r.post('/verzoeken', requireJsonBody, async (req, res) => {
+    res.status(201).json(await rights.registerVerzoek(principalOf(res), req.body, trace(res)));
+  });
+  r.get('/verzoeken', async (req, res) => {
+    res.json(await rights.listVerzoeken(principalOf(res), req.query as Record<string, unknown>));
+  });
+  r.get('/verzoeken/overdue', async (_req, res) => {
+    res.json(await rights.overdueVerzoeken(principalOf(res)));
+  });
+  r.get('/verzoeken/:verzoekId', async (req, res) => {
+    res.json(await rights.getVerzoek(principalOf(res), String(req.params['verzoekId'])));
+  });
+  r.post('/verzoeken/:verzoekId/extend', requireJsonBody, async (req, res) => {
+    res.json(await rights.extendVerzoek(principalOf(res), String(req.params['verzoekId']), req.body, trace(res)));
+  });
+  r.post('/verzoeken/:verzoekId/answer', requireJsonBody, async (req, res) => {
+    res.json(await rights.answerVerzoek(principalOf(res), String(req.params['verzoekId']), req.body, trace(res)));
   });
   return r;
 }

@@ -63,7 +63,7 @@ ${items.length === 0
 <thead><tr><th scope="col">Kenmerk</th><th scope="col">Doelen</th><th scope="col">Beslissing</th><th scope="col">Vastgelegd</th><th scope="col">Stand</th></tr></thead>
 <tbody>${items.map(
   (b) => html`<tr data-bezwaar="${b.bezwaarId}" data-active="${b.active ? 'ja' : 'nee'}"><td class="mono">${b.bezwaarId}</td><td><ul>${b.doelen.map((d) => html`<li>${doelName(d)}</li>`)}</ul></td>
-  <td>${BEZWAAR_DECISION[b.decision] ?? b.decision}</td><td>${formatDateTime(b.decidedAt)} door ${b.decidedBy}</td>
+  <td>${b.kind === 'beperking' ? 'Beperking van de verwerking (art. 18), alle doelen' : (BEZWAAR_DECISION[b.decision] ?? b.decision)}</td><td>${formatDateTime(b.decidedAt)} door ${b.decidedBy}</td>
   <td>${b.active
     ? html`<strong>blokkeert</strong><form method="post" action="${ctx.href(`/bezwaren/${b.bezwaarId}/opheffen`)}" class="inline-form">${csrf} <button type="submit" class="utrecht-button utrecht-button--secondary-action" aria-label="Bezwaar ${b.bezwaarId} opheffen">Opheffen</button></form>`
     : b.liftedAt ? `opgeheven op ${formatDateTime(b.liftedAt)}` : 'blokkeert niet'}</td></tr>`,

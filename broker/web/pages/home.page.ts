@@ -11,6 +11,7 @@ export function homePage(r: Router, ctx: WebContext): void {
     const tasks = [
       a.manageCases && html`<li><a href="${ctx.href(`/casussen`)}">Mijn casussen</a>: open een casus, screen de jongere, leg vervolgacties en notificatie vast, sluit af. Notificaties die over tijd zijn, ziet u daar bovenaan.</li>`,
       a.readPolicy && html`<li><a href="${ctx.href(`/beleid`)}">Beleid</a>: versies, regels met lintbevindingen, tests, verschil, effect, goedkeuren (vier ogen) en de wat-als-simulator.</li>`,
+      a.rights && html`<li><a href="${ctx.href(`/verzoeken`)}">Verzoeken</a>: verzoeken van jongeren en ouders registreren, met de termijn van een maand (AVG art. 12), verlengen, beantwoorden; wat over tijd is, ziet u bovenaan.</li>`,
       a.rights && html`<li><a href="${ctx.href(`/inzage`)}">Inzage</a>: het overzicht van elke bevraging over één jongere (AVG art. 15), op het scherm of als PDF.</li>`,
       a.rights && html`<li><a href="${ctx.href(`/bezwaren`)}">Bezwaar</a>: een beslissing op een bezwaar vastleggen (AVG art. 21); een toegewezen bezwaar blokkeert de jongere voor de gekozen doelen, tot u het opheft.</li>`,
       a.rights && html`<li><a href="${ctx.href(`/bewaarplicht`)}">Bewaarplicht</a>: de bewaartermijnen opschorten voor een casus of een jongere, zolang een klacht of procedure loopt.</li>`,
@@ -22,6 +23,7 @@ export function homePage(r: Router, ctx: WebContext): void {
       a.readLog && html`<li><a href="${ctx.href(`/logboek/export`)}">Exports</a>: CSV, JSON lines met manifest en FHIR AuditEvent.</li>`,
       a.administer && html`<li><a href="${ctx.href(`/beheer`)}">Personen</a>: mensen registreren, rollen toekennen en intrekken, rollen van een collega goedkeuren (vier ogen), toegang beëindigen.</li>`,
       a.administer && html`<li><a href="${ctx.href(`/beheer/organisaties`)}">Organisaties</a> en <a href="${ctx.href(`/beheer/koppelingen`)}">koppelingen</a>: organisaties waarvoor mensen werken, en de koppelingen (adapters) van de partners met hun sleutels.</li>`,
+      html`<li><a href="${ctx.href(`/verwerkingsregister`)}">Register van verwerkingsactiviteiten</a>: wat dit platform verwerkt, waarom, over wie, voor wie, hoe lang en op welke grondslag (AVG art. 30), en de afspraken tussen de partners (art. 26).</li>`,
     ].filter(Boolean);
     ctx.render(req, res, {
       title: 'Start',

@@ -10,7 +10,7 @@ import { alert } from '../layout.js';
 import { errorMessage, requireAbility, type WebContext } from '../web-context.js';
 import type { MonitoringPort, MonitoringView } from '../web-ports.js';
 import { isDate } from '../amsterdam-date.js';
-import { CASE_STATUS, CLOSE_OUTCOME, ROUTE_IN_OTHER } from '../dutch-labels.js';
+import { CASE_STATUS, CLOSE_OUTCOME, ROUTE_IN_OTHER, VERZOEK_TYPE } from '../dutch-labels.js';
 import { ANSWER_LABEL } from './screening.page.js';
 
 const TITLES: Record<string, string> = {
@@ -19,9 +19,11 @@ const TITLES: Record<string, string> = {
   'screening-results-by-partner': 'Screeningsuitkomsten per partner',
   'closed-cases-by-outcome': 'Afgesloten casussen naar uitkomst',
   'days-aanmelding-to-bespreking': 'Dagen van aanmelding tot bespreking',
+  'verzoeken-by-type': 'Verzoeken van betrokkenen naar soort en termijn',
 };
 
-const DIMENSION: Record<string, string> = { status: 'Status', routeIn: 'Aangemeld door', partner: 'Partner', outcome: 'Uitkomst', bucket: 'Duur' };
+const DIMENSION: Record<string, string> = { status: 'Status', routeIn: 'Aangemeld door', partner: 'Partner', outcome: 'Uitkomst', bucket: 'Duur', type: 'Soort verzoek', timeliness: 'Termijn' };
+const TIMELINESS: Record<string, string> = { 'on-time': 'Op tijd beantwoord', late: 'Te laat', open: 'Open, binnen de termijn' };
 
 export function monitoringPages(r: Router, ctx: WebContext, deps: { monitoring: MonitoringPort }): void {
   const label = (dim: string, value: string): string => {
@@ -31,6 +33,8 @@ export function monitoringPages(r: Router, ctx: WebContext, deps: { monitoring: 
       case 'partner': return ctx.platform.partners.find((p) => p.id === value)?.name ?? value;
       case 'routeIn': return ROUTE_IN_OTHER[value] ?? ctx.platform.partners.find((p) => p.id === value)?.name ?? value;
       case 'bucket': return `${value} dagen`;
+      case 'type': return VERZOEK_TYPE[value] ?? value;
+      case 'timeliness': return TIMELINESS[value] ?? value;
       default: return value;
     }
   };
@@ -82,7 +86,7 @@ export function monitoringPages(r: Router, ctx: WebContext, deps: { monitoring: 
 </div><button type="submit" class="utrecht-button utrecht-button--primary-action">Tonen</button></form>
 ${problem ? alert('error', problem) : ''}
 ${report
-  ? html`<p>Periode ${report.period.from} tot en met ${report.period.to}. Mediaan van aanmelding tot bespreking: ${report.medianDaysAanmeldingToBespreking ?? 'niet te tonen'}${report.medianDaysAanmeldingToBespreking !== null ? ' dagen' : ''}.</p>
+  ? html`<p>Periode ${report.period.from} tot en met ${report.period.to}. Mediaan van aanmelding tot bespreking: ${report.medianDaysAanmeldingToBespreking ?? 'niet te tonen'}${report.medianDaysAanmeldingToBespreking !== null ? ' dagen' : ''}. Verzoeken van betrokkenen op tijd beantwoord: <span data-on-time-share>${report.verzoekenOnTimeShare === null ? 'niet te tonen (te weinig)' : `${Math.round(report.verzoekenOnTimeShare * 100)}%`}</span>.</p>
 ${report.tables.map((t) => html`<section class="monitoring-table">${table(t, report!.threshold)}</section>`)}`
   : ''}`,
     });
