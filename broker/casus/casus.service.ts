@@ -11,7 +11,7 @@
  * - Every change writes one logboek entry per subject of the casus (Logboek Dataverwerkingen:
  *   one record per data subject), in the transaction of the change.
  * - Opening a casus past the person's or organisation's rate limit is refused (429, logged as
- *   `rate-limit`) before anything is written (rate-limiter.ts).
+ *   `rate-limit`, rate-limiter.ts); the refusal rolls the casus back, so nothing of it remains.
  * - No narrative: every reason, outcome and action is a code from a closed list.
  */
 import { AppError, identityDetected, validationError } from '../errors/app-error.js';
@@ -87,7 +87,6 @@ function createCasusCoreService(deps: CasusDeps, views: ReturnType<typeof create
           errors.push({ pointer: '/subjects', detail: req.kind === 'person' ? 'a person casus has exactly one subject' : `a group casus has ${count.min} to ${count.max} subjects` });
         }
         if (errors.length > 0) throw validationError(errors);
-        await deps.rateLimiter.admit(w, 'casusCreation', req.doel);
         const hashes = req.subjects.map((s, i) => hashSubjectInput(s, `/subjects/${i}`, deps.hashSubject));
         const seen = new Set<string>();
         hashes.forEach((hs, i) => {
@@ -103,6 +102,8 @@ function createCasusCoreService(deps: CasusDeps, views: ReturnType<typeof create
           outcome: 'aangemeld',
           details: { kind: req.kind, routeIn: req.routeIn },
         });
+        // Counted last, so the counters' row locks are held only until the commit; a refusal rolls the casus back.
+        await deps.rateLimiter.admit(w, 'casusCreation', req.doel);
         return views.view(w.trx, created.id, w.now());
       }),
 

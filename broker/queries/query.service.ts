@@ -14,7 +14,9 @@
  *   status (casus-workflow.ts), have the asked doel, and hold the asked subject.
  * - A subject with an upheld bezwaar for the doel produces no hits: its signals are not read.
  * - A question past the person's or organisation's rate limit is refused (429, logged as
- *   `rate-limit`) before any casus or signal is read (rate-limiter.ts).
+ *   `rate-limit`, rate-limiter.ts): counted at the end of the work, so the counters' row locks
+ *   are held briefly, and the refusal rolls the question back: no answer, query row or
+ *   disclosure entry remains.
  * - Every answer, not-permitted included, is appended to the disclosure log in the same
  *   transaction that produces it. If the log write fails, the transaction rolls back and
  *   the asker gets an error, never an answer.
@@ -73,7 +75,6 @@ export function createQueryService(deps: {
       deps.uow.asPerson(principal, { capability: 'query' }, traceId, async (w) => {
         const { trx, person } = w;
         const req = parse(body);
-        await deps.rateLimiter.admit(w, 'questions', req.doel);
         const policy = deps.policy.active();
         const scopes = policy.table.scopes(person.role, req.doel, actionFor(req.consent));
         const permitted = scopes.filter((s) => s.permitted);
@@ -124,6 +125,8 @@ export function createQueryService(deps: {
           policy: { version: policy.versionId, hash: policy.contentHash },
           details: { consent: req.consent, categoriesCounted, caseId: casus.id, ...(blocked ? { bezwaarBlock: true as const } : {}) },
         }));
+        // Counted last, so the counters' row locks are held only until the commit; a refusal rolls everything back.
+        await deps.rateLimiter.admit(w, 'questions', req.doel);
         w.log(...entries);
         return {
           queryId, doel: req.doel, caseRef: casus.caseRef, caseId: casus.id, subjectId, policyVersion: policy.versionId,

@@ -1,6 +1,7 @@
 /**
- * The rate limiter that services call inside a person's unit of work, before they read or write
- * anything: it counts the action for the person and for their organisation, and refuses with
+ * The rate limiter that services call inside a person's unit of work, as the last step of the
+ * work (so that the counters' row locks are held only until the commit, not across the work of
+ * every colleague's question in the organisation): it counts the action for the person and for their organisation, and refuses with
  * `429 too-many-requests` (with `Retry-After`) when either is past its limit.
  *
  * Why counted in the database: limits must hold across replicas and restarts, on PostgreSQL and
