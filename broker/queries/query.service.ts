@@ -85,12 +85,12 @@ export function createQueryService(deps: {
     const errors = deps.schemas.validate('query-request', body);
     if (errors.length > 0) throw validationError(errors);
     const req = body as QueryRequest;
-    if (!doelen.has(req.doel)) throw validationError([{ pointer: '/doel', detail: 'is not a doel of this platform' }]);
+    if (!doelen.has(req.doel)) throw validationError([{ pointer: '/doel', code: 'not-in-list', detail: 'is not a doel of this platform' }]);
     const subjects = typeof req.subject === 'string' ? [req.subject] : req.subject;
     const notRandom = subjects.findIndex((s) => !looksRandom(s));
     if (notRandom >= 0) {
       const pointer = typeof req.subject === 'string' ? '/subject' : `/subject/${notRandom}`;
-      throw validationError([{ pointer, detail: 'is not a pseudonym: its bytes do not look random' }]);
+      throw validationError([{ pointer, code: 'invalid-format', detail: 'is not a pseudonym: its bytes do not look random' }]);
     }
     return { ...req, subjects };
   };
@@ -110,7 +110,7 @@ export function createQueryService(deps: {
         const casus = await caseForQuestion(trx, req.caseId !== undefined ? { id: req.caseId } : { caseRef: req.caseRef! }, subjectHashes, req.doel);
         if (!casus) {
           throw new AppError('not-found', 'no such casus; a voorzitter opens it first (POST /v1/cases)', [
-            { pointer: req.caseId !== undefined ? '/caseId' : '/caseRef', detail: 'names no casus' },
+            { pointer: req.caseId !== undefined ? '/caseId' : '/caseRef', code: 'not-found', detail: 'names no casus' },
           ]);
         }
         if (casus.doel !== req.doel) {
@@ -120,7 +120,7 @@ export function createQueryService(deps: {
           throw new AppError('conflict', `a casus in status ${casus.status} cannot be queried`);
         }
         if (!casus.subjectId) {
-          throw validationError([{ pointer: '/subject', detail: 'is not a subject of this casus' }]);
+          throw validationError([{ pointer: '/subject', code: 'not-found', detail: 'is not a subject of this casus' }]);
         }
         const blocked = casus.blocked;
         const now = w.now();

@@ -40,7 +40,7 @@ export function createBezwaarService(deps: {
         if (errors.length > 0) throw validationError(errors);
         const req = body as { subject: string | string[]; doelen: string[]; decision: 'upheld' | 'rejected' };
         const unknown = req.doelen.findIndex((d) => !doelen.has(d));
-        if (unknown >= 0) throw validationError([{ pointer: `/doelen/${unknown}`, detail: 'is not a doel of this platform' }]);
+        if (unknown >= 0) throw validationError([{ pointer: `/doelen/${unknown}`, code: 'not-in-list', detail: 'is not a doel of this platform' }]);
         const hashes = hashSubjectInput(req.subject, '/subject', deps.hashSubject);
         const b = await insertBezwaar(w.trx, { subjectHashes: hashes, doelen: req.doelen, decision: req.decision, by: w.person.id, at: w.now() });
         w.log({

@@ -114,7 +114,7 @@ describe('refusing more than a minimal signal', () => {
     const token = await b.adapterToken('halt');
     const broken = await b.call('POST', '/v1/signals', { token, raw: '{"batchId":', headers: { 'content-type': 'application/json' } });
     expect(broken.status).toBe(422);
-    expect(broken.body.errors).toEqual([{ pointer: '/', detail: 'is not valid JSON' }]);
+    expect(broken.body.errors).toEqual([{ pointer: '/', code: 'invalid-format', detail: 'is not valid JSON' }]);
     const text = await b.call('POST', '/v1/signals', { token, raw: 'batchId=x', headers: { 'content-type': 'text/plain' } });
     expect(text.status).toBe(415);
   });

@@ -53,7 +53,7 @@ export function inzagePages(r: Router, ctx: WebContext, deps: { rights: RightsPo
   const reportFor = async (req: Request, res: Parameters<WebContext['traceId']>[0]): Promise<{ report: InzageView; subject: string } | undefined> => {
     const subject = (req.body as Record<string, unknown> | undefined)?.['subject'];
     try {
-      if (typeof subject !== 'string' || !subject) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
+      if (typeof subject !== 'string' || !subject) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', code: 'not-pseudonymised', detail: 'is missing' }]);
       return { report: await deps.rights.inzage(ctx.principal(req), { subject }, ctx.traceId(res)), subject };
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'validation') throw err;

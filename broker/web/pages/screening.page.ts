@@ -68,7 +68,7 @@ ${await form(req, {})}`,
     let answer: QueryResponse;
     try {
       if (typeof b['subject'] !== 'string' || b['subject'] === '') {
-        throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
+        throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', code: 'not-pseudonymised', detail: 'is missing' }]);
       }
       answer = await deps.queries.ask(ctx.principal(req), { subject: b['subject'], doel: values.doel, caseRef: values.caseRef, consent: values.consent }, ctx.traceId(res));
     } catch (err) {
