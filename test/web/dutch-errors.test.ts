@@ -119,8 +119,8 @@ describe.skipIf(!HAS_CHROMIUM)('every form answers wrong input in Dutch', { time
 
   it('a partner professional: screening by case number', async () => {
     await walk('demo-halt', 'Halt-medewerker', () => [
-      { what: 'screening without a pseudonym', on: '/screening', post: { action: '/screening', fields: { caseRef: 'ZVH-1', doel: 'jpp-screening' } }, status: 422, says: ['Identiteit van de jongere'] },
-      { what: 'screening of a casus that does not exist', on: '/screening', post: { action: '/screening', fields: { caseRef: 'ZVH-0000-NIET', doel: 'jpp-screening', subject: randomPseudonym() } }, status: 404, says: ['Casusnummer: dit bestaat niet'] },
+      { what: 'screening without a pseudonym', on: '/screening', post: { action: '/screening', fields: { caseRef: 'ZVH-1', doel: 'jpp-casusoverleg' } }, status: 422, says: ['Identiteit van de jongere'] },
+      { what: 'screening of a casus that does not exist', on: '/screening', post: { action: '/screening', fields: { caseRef: 'ZVH-0000-NIET', doel: 'jpp-casusoverleg', subject: randomPseudonym() } }, status: 404, says: ['Casusnummer: dit bestaat niet'] },
     ]);
   });
 

@@ -85,7 +85,7 @@ export function casusPages(
   <div class="field"><label for="caseRef">Casusnummer (uit het systeem van het Zorg- en Veiligheidshuis)</label>
     <span class="hint" id="caseRef-hint">Bijvoorbeeld ZVH-2026-0042. Geen naam of BSN.</span>
     <input type="text" id="caseRef" name="caseRef" autocomplete="off" aria-describedby="caseRef-hint" value="${values['caseRef'] ?? ''}"></div>
-  <div class="field"><label for="doel">Doel</label><select id="doel" name="doel">${askableDoelen(ctx).map((d) => html`<option value="${d.id}"${values['doel'] === d.id ? html` selected` : ''}>${d.name}</option>`)}</select></div>
+  <div class="field"><label for="doel">Doel</label><select id="doel" name="doel">${askableDoelen(ctx, ctx.user(req).role).map((d) => html`<option value="${d.id}"${values['doel'] === d.id ? html` selected` : ''}>${d.name}</option>`)}</select></div>
   <div class="field"><label for="routeIn">Aangemeld door</label><select id="routeIn" name="routeIn">
     ${ctx.platform.partners.map((p) => html`<option value="${p.id}"${values['routeIn'] === p.id ? html` selected` : ''}>${p.name}</option>`)}${options(ROUTE_IN_OTHER, values['routeIn'])}</select></div>
   <h2>Jongeren</h2>

@@ -37,7 +37,7 @@ export function screeningPages(r: Router, ctx: WebContext, deps: { queries: Quer
   <div class="field">
     <label for="doel">Doel</label>
     <select id="doel" name="doel">
-      ${askableDoelen(ctx).map((d) => html`<option value="${d.id}"${values.doel === d.id ? html` selected` : ''}>${d.name}</option>`)}
+      ${askableDoelen(ctx, ctx.user(req).role).map((d) => html`<option value="${d.id}"${values.doel === d.id ? html` selected` : ''}>${d.name}</option>`)}
     </select>
   </div>
   ${identityFields()}
