@@ -138,7 +138,7 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 
     expect(opened.get('subject')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect([...opened.keys()].sort()).toEqual(['_csrf', 'caseRef', 'doel', 'identityKind', 'routeIn', 'subject']);
     await page.context().close();
-  }, 120_000);
+  }, 300_000);
 
   it('opens a casus without BSN: surname, first name and birth date stay in the browser', async () => {
     const page = await newPage(browser);
