@@ -82,7 +82,7 @@ describe('refusing more than a minimal signal', () => {
     const res = await post(withValid);
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(res.body.errors).toContainEqual({ pointer, detail: 'is not an allowed field' });
+    expect(res.body.errors).toContainEqual({ pointer, code: 'unknown-field', detail: 'is not an allowed field' });
     expect(await stored()).toBe(before);
   });
 
