@@ -100,10 +100,12 @@ export async function updateCaseStatus(
 /** A page of cases, newest first, keyset-paged on (opened_at, id); one row more than `limit` tells that another page follows. */
 export async function listCases(
   ex: Executor,
-  f: { openedBy?: string; status?: CaseStatus; limit: number; before?: { openedAt: Date; id: string } },
+  f: { openedBy?: string; status?: CaseStatus; caseRefContains?: string; limit: number; before?: { openedAt: Date; id: string } },
 ): Promise<CaseRow[]> {
   let q = ex.selectFrom('cases').select(caseColumns);
   if (f.openedBy) q = q.where('opened_by', '=', f.openedBy);
+  // LIKE's own characters in the search text are escaped: they match themselves.
+  if (f.caseRefContains) q = q.where(sql<boolean>`lower(case_ref) like ${`%${f.caseRefContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
   if (f.status) q = q.where('status', '=', f.status);
   if (f.before) q = q.where(sql<boolean>`(opened_at, id) < (${f.before.openedAt}, ${f.before.id}::uuid)`);
   return (await q.orderBy('opened_at', 'desc').orderBy('id', 'desc').limit(f.limit + 1).execute()) as CaseRow[];

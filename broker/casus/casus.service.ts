@@ -17,7 +17,7 @@
 import { AppError, identityDetected, validationError } from '../errors/app-error.js';
 import type { Principal } from '../auth/principal.js';
 import type { Platform } from '../platform/platform.js';
-import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
+import type { FieldError, SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import type { SubjectHasher } from '../subjects/subject-hash.js';
 import { hashSubjectInput } from '../subjects/subject-input.js';
 import { findIdentityValues } from '../../protocol/identity/identity-detector.js';
@@ -79,24 +79,24 @@ function createCasusCoreService(deps: CasusDeps, views: ReturnType<typeof create
         if (leaks.length > 0) throw identityDetected(leaks);
         check('casus#/$defs/createRequest', body);
         const req = body as { caseRef: string; doel: string; routeIn: string; kind: CaseKind; subjects: Array<string | string[]> };
-        const errors = [];
-        if (!doelen.has(req.doel)) errors.push({ pointer: '/doel', detail: 'is not a doel of this platform' });
-        if (!routesIn.has(req.routeIn)) errors.push({ pointer: '/routeIn', detail: `must be a partner of this platform or one of: ${OTHER_ROUTES_IN.join(', ')}` });
+        const errors: FieldError[] = [];
+        if (!doelen.has(req.doel)) errors.push({ pointer: '/doel', code: 'not-in-list', detail: 'is not a doel of this platform' });
+        if (!routesIn.has(req.routeIn)) errors.push({ pointer: '/routeIn', code: 'not-in-list', detail: `must be a partner of this platform or one of: ${OTHER_ROUTES_IN.join(', ')}` });
         const count = SUBJECT_COUNT[req.kind];
         if (req.subjects.length < count.min || req.subjects.length > count.max) {
-          errors.push({ pointer: '/subjects', detail: req.kind === 'person' ? 'a person casus has exactly one subject' : `a group casus has ${count.min} to ${count.max} subjects` });
+          errors.push({ pointer: '/subjects', code: 'invalid', detail: req.kind === 'person' ? 'a person casus has exactly one subject' : `a group casus has ${count.min} to ${count.max} subjects` });
         }
         if (errors.length > 0) throw validationError(errors);
         const hashes = req.subjects.map((s, i) => hashSubjectInput(s, `/subjects/${i}`, deps.hashSubject));
         const seen = new Set<string>();
         hashes.forEach((hs, i) => {
           for (const h of hs) {
-            if (seen.has(h.toString('hex'))) throw validationError([{ pointer: `/subjects/${i}`, detail: 'names a subject that is already in this casus' }]);
+            if (seen.has(h.toString('hex'))) throw validationError([{ pointer: `/subjects/${i}`, code: 'duplicate', detail: 'names a subject that is already in this casus' }]);
             seen.add(h.toString('hex'));
           }
         });
         const created = await insertCase(w.trx, { caseRef: req.caseRef, doel: req.doel, kind: req.kind, routeIn: req.routeIn, openedBy: w.person.id, openedAt: w.now(), subjects: hashes });
-        if (!created) throw new AppError('conflict', 'a casus with this caseRef exists already', [{ pointer: '/caseRef', detail: 'is in use' }]);
+        if (!created) throw new AppError('conflict', 'a casus with this caseRef exists already', [{ pointer: '/caseRef', code: 'in-use', detail: 'is in use' }]);
         await logPerSubject(w, w.trx, { id: created.id, caseRef: req.caseRef, doel: req.doel }, {
           action: 'casus-aanmelding',
           outcome: 'aangemeld',
@@ -110,12 +110,14 @@ function createCasusCoreService(deps: CasusDeps, views: ReturnType<typeof create
     list: (principal, query) =>
       deps.uow.asPerson(principal, { capability: 'manage-cases' }, '', async (w) => {
         const params: Record<string, unknown> = { ...query };
+        const leaks = findIdentityValues(params, new Set(['caseRef']));
+        if (leaks.length > 0) throw identityDetected(leaks);
         const errors = deps.querySchemas.validate('casus#/$defs/listQuery', params);
         if (errors.length > 0) throw validationError(errors);
-        const p = params as { status?: CaseStatus; mine: boolean; limit: number; cursor?: string };
+        const p = params as { status?: CaseStatus; mine: boolean; caseRef?: string; limit: number; cursor?: string };
         const before = p.cursor ? { openedAt: new Date(Number(p.cursor.split('_')[0])), id: p.cursor.split('_')[1]! } : undefined;
         const now = w.now();
-        const rows = await listCases(w.trx, { ...(p.mine ? { openedBy: w.person.id } : {}), ...(p.status ? { status: p.status } : {}), limit: p.limit, ...(before ? { before } : {}) });
+        const rows = await listCases(w.trx, { ...(p.mine ? { openedBy: w.person.id } : {}), ...(p.status ? { status: p.status } : {}), ...(p.caseRef ? { caseRefContains: p.caseRef } : {}), limit: p.limit, ...(before ? { before } : {}) });
         const page = rows.slice(0, p.limit);
         const subjects = await subjectsOf(w.trx, page.map((c) => c.id));
         const items: CasusView[] = [];
@@ -134,14 +136,14 @@ function createCasusCoreService(deps: CasusDeps, views: ReturnType<typeof create
       change(principal, caseId, traceId, async (w, c) => {
         check('casus#/$defs/transitionRequest', body);
         const req = body as { to: CaseStatus; reason?: string; outcome?: string };
-        const errors = [];
-        if (NEEDS_REASON.has(req.to) && !req.reason) errors.push({ pointer: '/reason', detail: `is required to move a casus to ${req.to}` });
-        if (!NEEDS_REASON.has(req.to) && req.reason) errors.push({ pointer: '/reason', detail: 'is only given for opgeschaald or afgeschaald' });
-        if (req.to === 'afgesloten' && !req.outcome) errors.push({ pointer: '/outcome', detail: 'is required to close a casus' });
-        if (req.to !== 'afgesloten' && req.outcome) errors.push({ pointer: '/outcome', detail: 'is only given when closing a casus' });
+        const errors: FieldError[] = [];
+        if (NEEDS_REASON.has(req.to) && !req.reason) errors.push({ pointer: '/reason', code: 'required', detail: `is required to move a casus to ${req.to}` });
+        if (!NEEDS_REASON.has(req.to) && req.reason) errors.push({ pointer: '/reason', code: 'not-applicable', detail: 'is only given for opgeschaald or afgeschaald' });
+        if (req.to === 'afgesloten' && !req.outcome) errors.push({ pointer: '/outcome', code: 'required', detail: 'is required to close a casus' });
+        if (req.to !== 'afgesloten' && req.outcome) errors.push({ pointer: '/outcome', code: 'not-applicable', detail: 'is only given when closing a casus' });
         if (errors.length > 0) throw validationError(errors);
         if (!canMove(c.status, req.to)) {
-          throw new AppError('conflict', `a casus in status ${c.status} cannot move to ${req.to}`, [{ pointer: '/to', detail: `is not reachable from ${c.status}` }]);
+          throw new AppError('conflict', `a casus in status ${c.status} cannot move to ${req.to}`, [{ pointer: '/to', code: 'not-reachable', detail: `is not reachable from ${c.status}` }]);
         }
         const now = w.now();
         await updateCaseStatus(w.trx, c.id, { status: req.to, at: now, outcome: req.outcome ?? null, closedAt: req.to === 'afgesloten' ? now : null });

@@ -36,11 +36,11 @@ export function createNotificatieService(deps: { uow: UnitOfWork; schemas: Schem
         let deferredUntil: Date | null = null;
         if (req.state === 'informed') {
           informedAt = new Date(`${req.informedAt}T00:00:00Z`);
-          if (informedAt.getTime() > now.getTime()) throw validationError([{ pointer: '/informedAt', detail: 'lies in the future' }]);
+          if (informedAt.getTime() > now.getTime()) throw validationError([{ pointer: '/informedAt', code: 'in-future', detail: 'lies in the future' }]);
         } else {
           deferredUntil = new Date(`${req.deferredUntil}T00:00:00Z`);
-          if (deferredUntil.getTime() <= now.getTime()) throw validationError([{ pointer: '/deferredUntil', detail: 'must lie in the future' }]);
-          if (deferredUntil.getTime() > now.getTime() + 365 * DAY) throw validationError([{ pointer: '/deferredUntil', detail: 'may lie at most 365 days ahead; defer again when it passes' }]);
+          if (deferredUntil.getTime() <= now.getTime()) throw validationError([{ pointer: '/deferredUntil', code: 'in-past', detail: 'must lie in the future' }]);
+          if (deferredUntil.getTime() > now.getTime() + 365 * DAY) throw validationError([{ pointer: '/deferredUntil', code: 'too-large', detail: 'may lie at most 365 days ahead; defer again when it passes' }]);
         }
         if (c.status === 'afgesloten') throw new AppError('conflict', 'this casus is closed');
         const found =

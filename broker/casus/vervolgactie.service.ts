@@ -30,12 +30,12 @@ export function createVervolgactieService(deps: { platform: Pick<Platform, 'part
         const errors = deps.schemas.validate('casus#/$defs/vervolgactieRequest', body);
         if (errors.length > 0) throw validationError(errors);
         const req = body as { partner: string; kind: string; dueDate: string };
-        if (!partners.has(req.partner)) throw validationError([{ pointer: '/partner', detail: 'is not a partner of this platform' }]);
+        if (!partners.has(req.partner)) throw validationError([{ pointer: '/partner', code: 'not-in-list', detail: 'is not a partner of this platform' }]);
         const dueDate = new Date(`${req.dueDate}T00:00:00Z`);
         if (!VERVOLG_STATUSES.has(c.status)) {
           throw new AppError('conflict', `vervolgacties are recorded when a casus is besproken or in vervolg, not ${c.status}`);
         }
-        if (dueDate.getTime() < w.now().getTime() - DAY) throw validationError([{ pointer: '/dueDate', detail: 'lies in the past' }]);
+        if (dueDate.getTime() < w.now().getTime() - DAY) throw validationError([{ pointer: '/dueDate', code: 'in-past', detail: 'lies in the past' }]);
         const actionId = await insertVervolgactie(w.trx, { caseId: c.id, partner: req.partner, kind: req.kind, dueDate, by: w.person.id, at: w.now() });
         await logPerSubject(w, w.trx, c, {
           action: 'casus-vervolgactie',

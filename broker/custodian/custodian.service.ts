@@ -82,10 +82,10 @@ export function createCustodianService(deps: {
     if (errors.length > 0) throw validationError(errors);
     const req = body as { epoch: number; doel?: string; blindedElements: string[] };
     if (role !== undefined && (!req.doel || !doelen.has(req.doel))) {
-      throw validationError([{ pointer: '/doel', detail: req.doel ? 'is not a doel of this platform' : 'is required for people' }]);
+      throw validationError([{ pointer: '/doel', code: 'not-in-list', detail: req.doel ? 'is not a doel of this platform' : 'is required for people' }]);
     }
     if (role === undefined && req.doel !== undefined) {
-      throw validationError([{ pointer: '/doel', detail: 'is not given by adapters: their pseudonyms serve no doel of their own' }]);
+      throw validationError([{ pointer: '/doel', code: 'not-applicable', detail: 'is not given by adapters: their pseudonyms serve no doel of their own' }]);
     }
     const refusal = (reason: 'doel-not-allowed' | 'quota'): EntryDraft => ({
       action: 'custodian-evaluation',
@@ -97,7 +97,7 @@ export function createCustodianService(deps: {
       w.refuse(new AppError('forbidden', `role ${role} may not have pseudonyms computed under doel ${req.doel}`), refusal('doel-not-allowed'));
     }
     const secretKey = deps.keys.secretKeyOf(req.epoch);
-    if (!secretKey) throw validationError([{ pointer: '/epoch', detail: 'is not an active key epoch' }]);
+    if (!secretKey) throw validationError([{ pointer: '/epoch', code: 'not-in-list', detail: 'is not an active key epoch' }]);
     const key = deps.keys.epochs().find((e) => e.epoch === req.epoch)!;
     let elements: Uint8Array[];
     let evaluation;
@@ -105,7 +105,7 @@ export function createCustodianService(deps: {
       elements = blindedElementsFromJson(req.blindedElements);
       evaluation = evaluateBatch(secretKey, elements, { publicKey: key.publicKey, ...(deps.suite ? { suite: deps.suite } : {}) });
     } catch (err) {
-      if (err instanceof OprfRequestError) throw validationError([{ pointer: '/blindedElements', detail: err.message }]);
+      if (err instanceof OprfRequestError) throw validationError([{ pointer: '/blindedElements', code: 'invalid', detail: err.message }]);
       throw err;
     }
     return { result: { epoch: req.epoch, ...evaluationToJson(evaluation) }, count: elements.length, doel: req.doel, refusal };

@@ -20,6 +20,8 @@ export interface DisclosureFilter {
   readonly caseRef?: string;
   /** Return entries with an id below this one (newest first). */
   readonly beforeId?: number;
+  /** Return the `limit` entries just above this id (the page before; still answered newest first). */
+  readonly afterId?: number;
   readonly limit: number;
 }
 
@@ -43,7 +45,24 @@ export interface DisclosureRow {
   traceId: string;
 }
 
-/** Lists disclosure entries newest first; fetches one extra row so the caller knows whether more follow. */
+/** How many disclosure entries match the filter's conditions (its cursors and limit aside): the same conditions as listDisclosures. */
+export async function countDisclosures(ex: Executor, f: Omit<DisclosureFilter, 'beforeId' | 'afterId' | 'limit'>): Promise<number> {
+  let q = ex.selectFrom('logboek_entries as e').select(sql<number>`count(*)::int`.as('n')).where('e.action', '=', 'disclosure').where('e.content', 'is not', null);
+  if (f.from) q = q.where('e.logged_at', '>=', f.from);
+  if (f.to) q = q.where('e.logged_at', '<', f.to);
+  if (f.partner) q = q.where('e.partner_id', '=', f.partner);
+  if (f.role) q = q.where('e.role_id', '=', f.role);
+  if (f.doel) q = q.where('e.doel', '=', f.doel);
+  if (f.grondslag) q = q.where(sql<boolean>`(e.content::jsonb -> 'rules') @> ${JSON.stringify([{ grondslag: f.grondslag }])}::jsonb`);
+  if (f.outcome) q = q.where('e.outcome', '=', f.outcome);
+  if (f.caseRef) q = q.where('e.case_ref', '=', f.caseRef);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+/**
+ * Lists disclosure entries newest first; fetches one extra row so the caller knows whether more
+ * follow (older ones; with `afterId`, newer ones).
+ */
 export async function listDisclosures(ex: Executor, f: DisclosureFilter): Promise<DisclosureRow[]> {
   let q = ex
     .selectFrom('logboek_entries as e')
@@ -52,8 +71,9 @@ export async function listDisclosures(ex: Executor, f: DisclosureFilter): Promis
     .where('e.action', '=', 'disclosure')
     // Entries past their bewaartermijn are redacted (docs/casus.md): no longer a disclosure anyone can read.
     .where('e.content', 'is not', null)
-    .orderBy('e.id', 'desc')
+    .orderBy('e.id', f.afterId !== undefined ? 'asc' : 'desc')
     .limit(f.limit + 1);
+  if (f.afterId !== undefined) q = q.where('e.id', '>', f.afterId);
   if (f.from) q = q.where('e.logged_at', '>=', f.from);
   if (f.to) q = q.where('e.logged_at', '<', f.to);
   if (f.partner) q = q.where('e.partner_id', '=', f.partner);

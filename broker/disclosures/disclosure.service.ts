@@ -11,12 +11,16 @@ import { identityDetected, validationError } from '../errors/app-error.js';
 import { findIdentityValues } from '../../protocol/identity/identity-detector.js';
 import type { Principal } from '../auth/principal.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
-import { listDisclosures, type DisclosureRow, type Outcome } from './disclosure.repository.js';
+import { countDisclosures, listDisclosures, type DisclosureRow, type Outcome } from './disclosure.repository.js';
 import type { UnitOfWork } from '../unit-of-work/unit-of-work.js';
 
 export interface DisclosurePage {
   items: Array<Omit<DisclosureRow, 'loggedAt'> & { loggedAt: string }>;
   nextCursor: string | null;
+  /** The page before this one (newer entries), as `after`; null on the first page. */
+  prevCursor: string | null;
+  /** How many disclosures match the filters, over all pages. */
+  total: number;
 }
 
 export interface DisclosureService {
@@ -40,8 +44,9 @@ export function createDisclosureService(deps: {
       const errors = deps.querySchemas.validate('disclosure-filter', params);
       if (errors.length > 0) throw validationError(errors);
       const p = params as {
-        from?: string; to?: string; partner?: string; role?: string; doel?: string; grondslag?: string; outcome?: Outcome; caseRef?: string; limit: number; cursor?: string;
+        from?: string; to?: string; partner?: string; role?: string; doel?: string; grondslag?: string; outcome?: Outcome; caseRef?: string; limit: number; cursor?: string; after?: string;
       };
+      if (p.cursor && p.after) throw validationError([{ pointer: '/after', code: 'not-applicable', detail: 'is not given together with cursor' }]);
       const filter = {
         ...(p.from ? { from: new Date(p.from) } : {}),
         ...(p.to ? { to: new Date(p.to) } : {}),
@@ -51,10 +56,10 @@ export function createDisclosureService(deps: {
         ...(p.grondslag ? { grondslag: p.grondslag } : {}),
         ...(p.outcome ? { outcome: p.outcome } : {}),
         ...(p.caseRef ? { caseRef: p.caseRef } : {}),
-        ...(p.cursor ? { beforeId: Number(p.cursor) } : {}),
         limit: p.limit,
       };
-      const rows = await listDisclosures(w.trx, filter);
+      const rows = await listDisclosures(w.trx, { ...filter, ...(p.cursor ? { beforeId: Number(p.cursor) } : {}), ...(p.after ? { afterId: Number(p.after) } : {}) });
+      const total = await countDisclosures(w.trx, filter);
       w.log({
         action: 'log-read',
         outcome: 'read',
@@ -65,10 +70,16 @@ export function createDisclosureService(deps: {
           returned: Math.min(rows.length, p.limit),
         },
       });
-      const page = rows.slice(0, p.limit);
+      // With `after` the rows came oldest first: the page is the `limit` just above it, newest first.
+      const page = p.after ? rows.slice(0, p.limit).reverse() : rows.slice(0, p.limit);
+      const more = rows.length > p.limit;
+      const first = page[0];
+      const last = page[page.length - 1];
       return {
         items: page.map((r) => ({ ...r, loggedAt: r.loggedAt.toISOString() })),
-        nextCursor: rows.length > p.limit ? String(page[page.length - 1]!.id) : null,
+        nextCursor: last && (p.after || more) ? String(last.id) : null,
+        prevCursor: first && (p.cursor || (p.after && more)) ? String(first.id) : null,
+        total,
       };
     }),
   };

@@ -30,7 +30,7 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
 export function limitJsonDepth(max = MAX_JSON_DEPTH): RequestHandler {
   return (req, _res, next) => {
     if (nestsDeeperThan(req.body, max)) {
-      throw validationError([{ pointer: '/', detail: `nests objects or arrays deeper than ${max} levels` }]);
+      throw validationError([{ pointer: '/', code: 'too-large', detail: `nests objects or arrays deeper than ${max} levels` }]);
     }
     next();
   };

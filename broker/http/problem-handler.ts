@@ -18,7 +18,7 @@ interface BodyParserError {
 function fromBodyParser(err: BodyParserError): AppError | undefined {
   switch (err.type) {
     case 'entity.parse.failed':
-      return new AppError('validation', 'the request body is not valid JSON', [{ pointer: '/', detail: 'is not valid JSON' }]);
+      return new AppError('validation', 'the request body is not valid JSON', [{ pointer: '/', code: 'invalid-format', detail: 'is not valid JSON' }]);
     case 'entity.too.large':
       return new AppError('payload-too-large', 'the request body is larger than this endpoint accepts');
     case 'encoding.unsupported':

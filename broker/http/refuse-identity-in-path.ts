@@ -28,7 +28,7 @@ export const refuseIdentityInPath: RequestHandler = (req, _res, next) => {
       }
       if (UUID.test(value)) return;
       const error = identityError(`/path/${i}`, value, 'identifier');
-      if (error) errors.push({ pointer: error.pointer, detail: error.detail.replace('this field', 'this path segment') });
+      if (error) errors.push({ pointer: error.pointer, code: error.code, detail: error.detail.replace('this field', 'this path segment') });
     });
   if (errors.length > 0) throw identityDetected(errors);
   next();

@@ -90,7 +90,7 @@ export function createLogboekReadService(deps: {
 }): LogboekReadService {
   const { db } = deps;
   const count = (name: string, v: number): void => {
-    if (!Number.isSafeInteger(v) || v < 0) throw validationError([{ pointer: `/${name}`, detail: 'must be a whole number, 0 or more' }]);
+    if (!Number.isSafeInteger(v) || v < 0) throw validationError([{ pointer: `/${name}`, code: 'wrong-type', detail: 'must be a whole number, 0 or more' }]);
   };
   /** Checkpoints as the API shows them: the note with every cosignature stored for it. */
   const views = async (rows: StoredCheckpoint[]): Promise<CheckpointView[]> => {
@@ -143,8 +143,8 @@ export function createLogboekReadService(deps: {
     async inclusionProof(index, size) {
       count('index', index);
       count('treeSize', size);
-      if (index >= size) throw validationError([{ pointer: '/index', detail: 'must be below treeSize' }]);
-      if (size > (await treeSize(db))) throw validationError([{ pointer: '/treeSize', detail: 'is larger than the log' }]);
+      if (index >= size) throw validationError([{ pointer: '/index', code: 'too-large', detail: 'must be below treeSize' }]);
+      if (size > (await treeSize(db))) throw validationError([{ pointer: '/treeSize', code: 'too-large', detail: 'is larger than the log' }]);
       // The leaf as the tree holds it (its level-0 node): the hash every proof is built from.
       const { leafHash, proof } = await inclusionProof(db, index, size, missingNode);
       return { index, treeSize: size, leafHash: b64(leafHash), proof: proof.map(b64) };
@@ -153,9 +153,9 @@ export function createLogboekReadService(deps: {
       count('size1', size1);
       count('size2', size2);
       // RFC 9162 defines no proof from the empty tree (§2.1.4): there is nothing to prove.
-      if (size1 === 0) throw validationError([{ pointer: '/size1', detail: 'must be 1 or more: there is no consistency proof from the empty tree' }]);
-      if (size1 > size2) throw validationError([{ pointer: '/size1', detail: 'must not exceed size2' }]);
-      if (size2 > (await treeSize(db))) throw validationError([{ pointer: '/size2', detail: 'is larger than the log' }]);
+      if (size1 === 0) throw validationError([{ pointer: '/size1', code: 'too-small', detail: 'must be 1 or more: there is no consistency proof from the empty tree' }]);
+      if (size1 > size2) throw validationError([{ pointer: '/size1', code: 'too-large', detail: 'must not exceed size2' }]);
+      if (size2 > (await treeSize(db))) throw validationError([{ pointer: '/size2', code: 'too-large', detail: 'is larger than the log' }]);
       return { size1, size2, proof: (await consistencyProof(db, size1, size2, missingNode)).map(b64) };
     },
     entries: (principal, fromSeq, limit, traceId, purpose = 'read') =>

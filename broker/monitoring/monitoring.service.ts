@@ -153,12 +153,12 @@ export function createMonitoringService(deps: {
         const from = new Date(`${p.from}T00:00:00Z`);
         const end = new Date(new Date(`${p.to}T00:00:00Z`).getTime() + DAY); // `to` is inclusive
         const today = new Date(`${startedAt.toISOString().slice(0, 10)}T00:00:00Z`);
-        if (end.getTime() <= from.getTime()) throw validationError([{ pointer: '/to', detail: 'lies before from' }]);
-        if (end.getTime() > today.getTime() + DAY) throw validationError([{ pointer: '/to', detail: 'lies in the future' }]);
+        if (end.getTime() <= from.getTime()) throw validationError([{ pointer: '/to', code: 'before-start', detail: 'lies before from' }]);
+        if (end.getTime() > today.getTime() + DAY) throw validationError([{ pointer: '/to', code: 'in-future', detail: 'lies in the future' }]);
         const days = Math.round((end.getTime() - from.getTime()) / DAY);
         if (days < platform.monitoring.minPeriodDays) {
           throw validationError([
-            { pointer: '/from', detail: `the period covers ${days} days; at least ${platform.monitoring.minPeriodDays} are needed so that no youth can be singled out` },
+            { pointer: '/from', code: 'period-too-short', detail: `the period covers ${days} days; at least ${platform.monitoring.minPeriodDays} are needed so that no youth can be singled out` },
           ]);
         }
 

@@ -30,7 +30,7 @@ export function createPolicyActivationService(ctx: PolicyLifecycleContext): Poli
         const req = ctx.check<{ activeFrom?: string }>(ctx.deps.schemas, 'policy-requests#/$defs/activate', body ?? {});
         const at = now();
         const activeFrom = req.activeFrom ? new Date(req.activeFrom) : at;
-        if (activeFrom.getTime() < at.getTime() - 1000) throw validationError([{ pointer: '/activeFrom', detail: 'lies in the past; leave it out to activate now' }]);
+        if (activeFrom.getTime() < at.getTime() - 1000) throw validationError([{ pointer: '/activeFrom', code: 'in-past', detail: 'lies in the past; leave it out to activate now' }]);
         await lockVersion(trx, id);
         const v = await ctx.mustFind(trx, id);
         ctx.requireStep('activate', v, person);
@@ -46,7 +46,7 @@ export function createPolicyActivationService(ctx: PolicyLifecycleContext): Poli
             throw new AppError(
               'conflict',
               `version ${id} would newly allow ${unconfirmed.length} decision(s) over version ${active.versionId}, active now, that its approval did not confirm; copy it into a new draft and have it reviewed again`,
-              [{ pointer: '/confirmNewAccess', detail: `the approval did not confirm ${unconfirmed.length} decision(s) newly allowed over version ${active.versionId}` }],
+              [{ pointer: '/confirmNewAccess', code: 'not-confirmed', detail: `the approval did not confirm ${unconfirmed.length} decision(s) newly allowed over version ${active.versionId}` }],
             );
           }
         }

@@ -52,7 +52,7 @@ export function createPolicyAnalysisService(ctx: PolicyLifecycleContext): Policy
         const q = ctx.check<{ against?: number }>(ctx.deps.querySchemas, 'policy-requests#/$defs/diffQuery', { ...query });
         const againstId = q.against ?? ctx.deps.policy.active().versionId;
         const [to, from] = [await ctx.mustFind(w.trx, id), await findVersion(w.trx, againstId)];
-        if (!from) throw new AppError('not-found', `there is no policy version ${againstId}`, [{ pointer: '/against', detail: 'is not a policy version' }]);
+        if (!from) throw new AppError('not-found', `there is no policy version ${againstId}`, [{ pointer: '/against', code: 'not-found', detail: 'is not a policy version' }]);
         const side = async (v: StoredPolicyVersion) => ({ ...splitLines(await readLines(w.trx, v.id)), tests: v.tests });
         return {
           from: { version: from.id, contentHash: from.contentHash },

@@ -43,8 +43,8 @@ export function createPolicyReviewService(ctx: PolicyLifecycleContext): PolicyRe
         const report = runPolicyTests((await compilePolicyWith(v.modelText, createKyselyAdapter(trx, id), platform)).table, v.tests);
         if (findings.length > 0 || report.failed > 0) {
           const errors: FieldError[] = [
-            ...findings.map((f) => ({ pointer: f.pointer, detail: `${f.code}: ${f.message}` })),
-            ...report.results.filter((r) => !r.pass).map((r) => ({ pointer: `/tests/${r.index}`, detail: describeResult(r) })),
+            ...findings.map((f) => ({ pointer: f.pointer, code: 'invalid' as const, detail: `${f.code}: ${f.message}` })),
+            ...report.results.filter((r) => !r.pass).map((r) => ({ pointer: `/tests/${r.index}`, code: 'mismatch' as const, detail: describeResult(r) })),
           ];
           throw new AppError(
             'validation',
@@ -67,14 +67,14 @@ export function createPolicyReviewService(ctx: PolicyLifecycleContext): PolicyRe
         ctx.requireStep('approve', v, person);
         const preview = await findPreview(trx, req.previewId);
         const refusal = previewRefusal(preview, v, person.id, now()) ?? exactRefusal(preview!.exact, ctx.deps.policy.active().versionId);
-        if (refusal) throw validationError([{ pointer: '/previewId', detail: refusal }]);
+        if (refusal) throw validationError([{ pointer: '/previewId', code: 'outdated', detail: refusal }]);
         const exact = preview!.exact!;
         const newAccess = exact.newAccess.length;
         if (newAccess > 0 && req.confirmNewAccess !== exact.newAccessDigest) {
           throw validationError(
             [{
               pointer: '/confirmNewAccess',
-              detail: `must be the preview's exact.newAccessDigest: it shows ${newAccess} newly allowed decision(s), and the approval confirms each of them`,
+              code: 'not-confirmed', detail: `must be the preview's exact.newAccessDigest: it shows ${newAccess} newly allowed decision(s), and the approval confirms each of them`,
             }],
             `version ${id} opens new access (${newAccess} decision(s) newly allowed over version ${exact.againstVersionId ?? 'none'}); confirm them with confirmNewAccess set to the preview's digest`,
           );

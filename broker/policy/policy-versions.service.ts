@@ -32,7 +32,7 @@ function duplicateIds(lines: readonly PolicyLine[], pointerOf: (ruleIndex: numbe
     .filter((l) => l.ptype === 'p')
     .forEach((l, i) => {
       const id = l.values[0] ?? '';
-      if (id && seen.has(id)) errors.push({ pointer: pointerOf(i), detail: `rule id ${id} is used twice` });
+      if (id && seen.has(id)) errors.push({ pointer: pointerOf(i), code: 'duplicate', detail: `rule id ${id} is used twice` });
       seen.add(id);
     });
   return errors;
@@ -42,7 +42,7 @@ function parseRulesText(text: string, pointer: string): PolicyLine[] {
   try {
     return linesFromText(text);
   } catch (err) {
-    throw validationError([{ pointer, detail: `is not valid policy CSV: ${(err as Error).message}` }]);
+    throw validationError([{ pointer, code: 'invalid-format', detail: `is not valid policy CSV: ${(err as Error).message}` }]);
   }
 }
 
@@ -63,7 +63,7 @@ export function createPolicyVersionsService(ctx: PolicyLifecycleContext): Policy
     ctx.requireStep('edit', v, person);
     if (expectedHash && expectedHash !== v.contentHash) {
       throw new AppError('conflict', `draft ${id} was changed meanwhile (its hash is no longer expectedHash); reload it and edit again`, [
-        { pointer: '/expectedHash', detail: 'does not match the current content hash' },
+        { pointer: '/expectedHash', code: 'outdated', detail: 'does not match the current content hash' },
       ]);
     }
     const { hash, outcome, details } = await change(trx, v);
@@ -96,7 +96,7 @@ export function createPolicyVersionsService(ctx: PolicyLifecycleContext): Policy
         let content: { modelText: string; lines: PolicyLine[]; tests: PolicyTest[]; source: string; basedOn: number | null };
         if (req.copyOf !== undefined) {
           const from = await findVersion(trx, req.copyOf);
-          if (!from) throw validationError([{ pointer: '/copyOf', detail: 'is not a policy version' }]);
+          if (!from) throw validationError([{ pointer: '/copyOf', code: 'not-found', detail: 'is not a policy version' }]);
           content = { modelText: from.modelText, lines: await readLines(trx, from.id), tests: from.tests, source: `copy:${from.id}`, basedOn: from.id };
         } else if (req.seed) {
           const seed = readSeedFiles(ctx.deps.modelFile, platform);
@@ -107,7 +107,7 @@ export function createPolicyVersionsService(ctx: PolicyLifecycleContext): Policy
           try {
             tests = req.testsText ? testsFromText(req.testsText) : [];
           } catch (err) {
-            throw validationError([{ pointer: '/testsText', detail: `is not a valid decision table: ${(err as Error).message}` }]);
+            throw validationError([{ pointer: '/testsText', code: 'invalid-format', detail: `is not a valid decision table: ${(err as Error).message}` }]);
           }
           const dup = duplicateIds(lines, () => '/rulesText');
           if (dup.length > 0) throw validationError(dup);

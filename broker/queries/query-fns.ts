@@ -33,12 +33,12 @@ export function casusRefusal(
 ): AppError | undefined {
   if (!casus) {
     return new AppError('not-found', 'no such casus; a voorzitter opens it first (POST /v1/cases)', [
-      { pointer: req.caseId !== undefined ? '/caseId' : '/caseRef', detail: 'names no casus' },
+      { pointer: req.caseId !== undefined ? '/caseId' : '/caseRef', code: 'not-found', detail: 'names no casus' },
     ]);
   }
   if (casus.doel !== req.doel) return new AppError('conflict', `this casus was opened for doel ${casus.doel}; questions about it must use that doel`);
   if (!QUERYABLE_STATUSES.has(casus.status)) return new AppError('conflict', `a casus in status ${casus.status} cannot be queried`);
-  if (!casus.subjectId) return validationError([{ pointer: '/subject', detail: 'is not a subject of this casus' }]);
+  if (!casus.subjectId) return validationError([{ pointer: '/subject', code: 'not-found', detail: 'is not a subject of this casus' }]);
   return undefined;
 }
 

@@ -60,12 +60,12 @@ export function createQueryService(deps: {
     const errors = deps.schemas.validate('query-request', body);
     if (errors.length > 0) throw validationError(errors);
     const req = body as QueryRequest;
-    if (!doelen.has(req.doel)) throw validationError([{ pointer: '/doel', detail: 'is not a doel of this platform' }]);
+    if (!doelen.has(req.doel)) throw validationError([{ pointer: '/doel', code: 'not-in-list', detail: 'is not a doel of this platform' }]);
     const subjects = typeof req.subject === 'string' ? [req.subject] : req.subject;
     const notRandom = subjects.findIndex((s) => !looksRandom(s));
     if (notRandom >= 0) {
       const pointer = typeof req.subject === 'string' ? '/subject' : `/subject/${notRandom}`;
-      throw validationError([{ pointer, detail: 'is not a pseudonym: its bytes do not look random' }]);
+      throw validationError([{ pointer, code: 'invalid-format', detail: 'is not a pseudonym: its bytes do not look random' }]);
     }
     return { ...req, subjects };
   };

@@ -70,7 +70,7 @@ export function createAdaptersService(deps: { uow: UnitOfWork; platform: Pick<Pl
     const errors = deps.schemas.validate('register#/$defs/adapterRequest', body);
     if (errors.length > 0) throw validationError(errors);
     const req = body as { adapterId: string; partner: string; clientId: string; certificateSubject?: string; validFrom?: string; validUntil?: string };
-    if (!partners.has(req.partner)) throw validationError([{ pointer: '/partner', detail: 'is not a partner of this platform' }]);
+    if (!partners.has(req.partner)) throw validationError([{ pointer: '/partner', code: 'not-in-list', detail: 'is not a partner of this platform' }]);
     const period = periodOf(req, w.now());
     if (Array.isArray(period)) throw validationError(period);
     const inserted = await insertAdapter(w.trx, {
@@ -83,8 +83,8 @@ export function createAdaptersService(deps: { uow: UnitOfWork; platform: Pick<Pl
       createdBy: w.actor.id,
       at: w.now(),
     });
-    if (inserted === 'id') throw new AppError('conflict', 'an adapter with this id exists already', [{ pointer: '/adapterId', detail: 'is in use' }]);
-    if (inserted === 'client') throw new AppError('conflict', 'another adapter has this client id', [{ pointer: '/clientId', detail: 'is in use' }]);
+    if (inserted === 'id') throw new AppError('conflict', 'an adapter with this id exists already', [{ pointer: '/adapterId', code: 'in-use', detail: 'is in use' }]);
+    if (inserted === 'client') throw new AppError('conflict', 'another adapter has this client id', [{ pointer: '/clientId', code: 'in-use', detail: 'is in use' }]);
     logChange(w, 'adapter-registered', { id: req.adapterId, partnerId: req.partner }, { clientId: req.clientId, certificateSubject: req.certificateSubject ?? null });
     return view(w, await mustFind(w, req.adapterId));
   };
@@ -104,7 +104,7 @@ export function createAdaptersService(deps: { uow: UnitOfWork; platform: Pick<Pl
     list: (principal, query) =>
       deps.uow.asPerson(principal, admin, '', async (w) => {
         const partner = typeof query['partner'] === 'string' ? query['partner'] : undefined;
-        if (partner !== undefined && !partners.has(partner)) throw validationError([{ pointer: '/partner', detail: 'is not a partner of this platform' }]);
+        if (partner !== undefined && !partners.has(partner)) throw validationError([{ pointer: '/partner', code: 'not-in-list', detail: 'is not a partner of this platform' }]);
         const rows = await listAdapters(w.trx, partner ? { partnerId: partner } : {});
         const items: AdapterView[] = [];
         for (const a of rows) items.push(await view(w, a));
@@ -124,10 +124,10 @@ export function createAdaptersService(deps: { uow: UnitOfWork; platform: Pick<Pl
         if (errors.length > 0) throw validationError(errors);
         const req = body as { kid: string; jwk: Record<string, unknown> };
         const problem = publicKeyProblem(req.jwk);
-        if (problem) throw validationError([{ pointer: '/jwk', detail: problem }]);
+        if (problem) throw validationError([{ pointer: '/jwk', code: 'invalid', detail: problem }]);
         const a = await mustFind(w, adapterId);
         if ((await insertPartnerKeys(w.trx, [{ partnerId: a.partnerId, kid: req.kid, jwk: req.jwk, addedAt: w.now() }])) === 0) {
-          throw new AppError('conflict', "this kid is registered for the adapter's partner already", [{ pointer: '/kid', detail: 'is in use' }]);
+          throw new AppError('conflict', "this kid is registered for the adapter's partner already", [{ pointer: '/kid', code: 'in-use', detail: 'is in use' }]);
         }
         logChange(w, 'key-added', a, { kid: req.kid });
         return view(w, a);

@@ -48,7 +48,7 @@ export function createOrganisationsService(deps: { uow: UnitOfWork; platform: Pi
         if (errors.length > 0) throw validationError(errors);
         const req = body as { organisationId: string; name: string };
         if (!(await insertOrganisation(w.trx, { id: req.organisationId, name: req.name, createdBy: w.person.id }))) {
-          throw new AppError('conflict', 'an organisation with this id exists already', [{ pointer: '/organisationId', detail: 'is in use' }]);
+          throw new AppError('conflict', 'an organisation with this id exists already', [{ pointer: '/organisationId', code: 'in-use', detail: 'is in use' }]);
         }
         w.log({ action: 'register-change', outcome: 'organisation-registered', details: { organisation: req.organisationId } });
         return view((await findOrganisation(w.trx, req.organisationId))!);

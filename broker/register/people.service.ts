@@ -93,11 +93,11 @@ export function createPeopleService(deps: { uow: UnitOfWork; platform: Platform;
 
   /** Grants `role` to `personId` in `w`; pending approval where four eyes apply. */
   const grantIn = async (w: Work, personId: string, g: { role: string; validFrom?: string; validUntil?: string }, pointer: string): Promise<void> => {
-    if (!roles.has(g.role)) throw validationError([{ pointer: `${pointer}/role`, detail: 'is not a role of this platform' }]);
+    if (!roles.has(g.role)) throw validationError([{ pointer: `${pointer}/role`, code: 'not-in-list', detail: 'is not a role of this platform' }]);
     const period = periodOf(g, w.now());
     if (Array.isArray(period)) throw validationError(period.map((e) => ({ ...e, pointer: `${pointer}${e.pointer}` })));
     const existing = await findGrant(w.trx, personId, g.role, true);
-    if (existing && !existing.revokedAt) throw new AppError('conflict', 'this person holds that role already; revoke it first to grant it anew', [{ pointer: `${pointer}/role`, detail: 'is held already' }]);
+    if (existing && !existing.revokedAt) throw new AppError('conflict', 'this person holds that role already; revoke it first to grant it anew', [{ pointer: `${pointer}/role`, code: 'in-use', detail: 'is held already' }]);
     const at = w.now();
     const approved = approvalOnGrant(platform, g.role, w.actor.id, at);
     await upsertGrant(w.trx, { personId, roleId: g.role, by: w.actor.id, at, validFrom: period.validFrom, validUntil: period.validUntil, approved });
@@ -114,14 +114,14 @@ export function createPeopleService(deps: { uow: UnitOfWork; platform: Platform;
     check('register#/$defs/personRequest', body);
     const req = body as { personId: string; displayName: string; organisation: string; roles: Array<{ role: string; validFrom?: string; validUntil?: string }>; validFrom?: string; validUntil?: string };
     const org = await findOrganisation(w.trx, req.organisation);
-    if (!org) throw validationError([{ pointer: '/organisation', detail: 'is not an organisation in the register' }]);
-    if (!org.active) throw validationError([{ pointer: '/organisation', detail: 'is deactivated' }]);
+    if (!org) throw validationError([{ pointer: '/organisation', code: 'not-found', detail: 'is not an organisation in the register' }]);
+    if (!org.active) throw validationError([{ pointer: '/organisation', code: 'not-applicable', detail: 'is deactivated' }]);
     const dup = req.roles.findIndex((g, i) => req.roles.findIndex((h) => h.role === g.role) !== i);
-    if (dup >= 0) throw validationError([{ pointer: `/roles/${dup}/role`, detail: 'is listed twice' }]);
+    if (dup >= 0) throw validationError([{ pointer: `/roles/${dup}/role`, code: 'duplicate', detail: 'is listed twice' }]);
     const period = periodOf(req, w.now());
     if (Array.isArray(period)) throw validationError(period);
     const created = await insertPerson(w.trx, { id: req.personId, displayName: req.displayName, organisationId: req.organisation, validFrom: period.validFrom, validUntil: period.validUntil, createdBy: w.actor.id, at: w.now() });
-    if (!created) throw new AppError('conflict', 'a person with this subject is registered already', [{ pointer: '/personId', detail: 'is in the register' }]);
+    if (!created) throw new AppError('conflict', 'a person with this subject is registered already', [{ pointer: '/personId', code: 'in-use', detail: 'is in the register' }]);
     logChange(w, 'person-registered', {
       personId: req.personId,
       organisation: req.organisation,

@@ -142,6 +142,13 @@ export async function findPerson(ex: Executor, personId: string, forUpdate = fal
   return q.executeTakeFirst();
 }
 
+/** The register's display names of people by id, for pages that say who did what; ids not in the register are left out. */
+export async function displayNamesOf(ex: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await ex.selectFrom('people').select(['id', 'display_name as displayName']).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((r) => [r.id, r.displayName]));
+}
+
 export async function listPeople(
   ex: Executor,
   filter: { organisationId?: string; roleId?: string; active?: boolean; limit: number; afterId?: string },

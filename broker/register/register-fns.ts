@@ -61,10 +61,10 @@ export function periodOf(body: { validFrom?: string; validUntil?: string | null 
   const validFrom = body.validFrom ? parse(body.validFrom) : now;
   const validUntil = body.validUntil ? parse(body.validUntil) : null;
   const errors: FieldError[] = [];
-  if (Number.isNaN(validFrom.getTime())) errors.push({ pointer: '/validFrom', detail: 'is not a date' });
-  if (validUntil && Number.isNaN(validUntil.getTime())) errors.push({ pointer: '/validUntil', detail: 'is not a date' });
-  if (errors.length === 0 && validUntil && validUntil.getTime() <= validFrom.getTime()) errors.push({ pointer: '/validUntil', detail: 'must lie after validFrom' });
-  if (errors.length === 0 && validUntil && validUntil.getTime() <= now.getTime()) errors.push({ pointer: '/validUntil', detail: 'lies in the past' });
+  if (Number.isNaN(validFrom.getTime())) errors.push({ pointer: '/validFrom', code: 'invalid-format', detail: 'is not a date' });
+  if (validUntil && Number.isNaN(validUntil.getTime())) errors.push({ pointer: '/validUntil', code: 'invalid-format', detail: 'is not a date' });
+  if (errors.length === 0 && validUntil && validUntil.getTime() <= validFrom.getTime()) errors.push({ pointer: '/validUntil', code: 'before-start', detail: 'must lie after validFrom' });
+  if (errors.length === 0 && validUntil && validUntil.getTime() <= now.getTime()) errors.push({ pointer: '/validUntil', code: 'in-past', detail: 'lies in the past' });
   return errors.length > 0 ? errors : { validFrom, validUntil };
 }
 

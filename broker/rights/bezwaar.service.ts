@@ -49,7 +49,7 @@ export function createBezwaarService(deps: {
         if (errors.length > 0) throw validationError(errors);
         const req = body as { subject: string | string[]; doelen: string[]; decision: 'upheld' | 'rejected' };
         const unknown = req.doelen.findIndex((d) => !doelen.has(d));
-        if (unknown >= 0) throw validationError([{ pointer: `/doelen/${unknown}`, detail: 'is not a doel of this platform' }]);
+        if (unknown >= 0) throw validationError([{ pointer: `/doelen/${unknown}`, code: 'not-in-list', detail: 'is not a doel of this platform' }]);
         const hashes = hashSubjectInput(req.subject, '/subject', deps.hashSubject);
         const b = await insertBezwaar(w.trx, { subjectHashes: hashes, doelen: req.doelen, decision: req.decision, by: w.person.id, at: w.now() });
         w.log({
@@ -69,8 +69,8 @@ export function createBezwaarService(deps: {
         const req = body as { subject: string | string[]; verzoekId?: string };
         if (req.verzoekId !== undefined) {
           const v = await findVerzoek(w.trx, req.verzoekId);
-          if (!v) throw new AppError('not-found', 'no such verzoek', [{ pointer: '/verzoekId', detail: 'names no verzoek' }]);
-          if (v.type !== 'beperking') throw validationError([{ pointer: '/verzoekId', detail: 'names a verzoek that is not of type beperking' }]);
+          if (!v) throw new AppError('not-found', 'no such verzoek', [{ pointer: '/verzoekId', code: 'not-found', detail: 'names no verzoek' }]);
+          if (v.type !== 'beperking') throw validationError([{ pointer: '/verzoekId', code: 'mismatch', detail: 'names a verzoek that is not of type beperking' }]);
         }
         const hashes = hashSubjectInput(req.subject, '/subject', deps.hashSubject);
         const all = [...doelen];

@@ -38,7 +38,7 @@ export function createLegalHoldService(deps: { uow: UnitOfWork; schemas: SchemaR
         let held: { id: string; caseRef: string } | undefined;
         if (req.caseId !== undefined || req.caseRef !== undefined) {
           const c = await findCase(w.trx, req.caseId !== undefined ? { id: req.caseId } : { caseRef: req.caseRef! });
-          if (!c) throw new AppError('not-found', 'no such casus', [{ pointer: req.caseId !== undefined ? '/caseId' : '/caseRef', detail: 'names no casus' }]);
+          if (!c) throw new AppError('not-found', 'no such casus', [{ pointer: req.caseId !== undefined ? '/caseId' : '/caseRef', code: 'not-found', detail: 'names no casus' }]);
           held = { id: c.id, caseRef: c.caseRef };
         }
         const h = await insertHold(w.trx, { caseId: held?.id ?? null, caseRef: held?.caseRef ?? null, subjectHashes: hashes, reason: req.reason, by: w.person.id, at: w.now() });

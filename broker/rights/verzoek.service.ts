@@ -61,7 +61,7 @@ export function createVerzoekService(deps: { uow: UnitOfWork; schemas: SchemaReg
         check('rights#/$defs/verzoekRequest', body);
         const req = body as { subject: string | string[]; type: VerzoekType; receivedOn: string; requester: 'betrokkene' | 'ouder-of-voogd' | 'gemachtigde'; identityCheck: string };
         const today = amsterdamDay(w.now());
-        if (req.receivedOn > today) throw validationError([{ pointer: '/receivedOn', detail: 'lies in the future' }]);
+        if (req.receivedOn > today) throw validationError([{ pointer: '/receivedOn', code: 'in-future', detail: 'lies in the future' }]);
         const hashes = hashSubjectInput(req.subject, '/subject', deps.hashSubject);
         const v = await insertVerzoek(w.trx, { ...req, deadline: deadlineOf(req.receivedOn), subjectHashes: hashes, by: w.person.id, at: w.now() });
         w.log({
@@ -120,8 +120,8 @@ export function createVerzoekService(deps: { uow: UnitOfWork; schemas: SchemaReg
         const today = amsterdamDay(w.now());
         const req = body as { decision: VerzoekDecision; grondslag: string; answeredOn?: string };
         const answeredOn = req.answeredOn ?? today;
-        if (answeredOn > today) throw validationError([{ pointer: '/answeredOn', detail: 'lies in the future' }]);
-        if (answeredOn < v.receivedOn) throw validationError([{ pointer: '/answeredOn', detail: 'lies before the day the verzoek was received' }]);
+        if (answeredOn > today) throw validationError([{ pointer: '/answeredOn', code: 'in-future', detail: 'lies in the future' }]);
+        if (answeredOn < v.receivedOn) throw validationError([{ pointer: '/answeredOn', code: 'before-start', detail: 'lies before the day the verzoek was received' }]);
         const grondslag = req.grondslag.trim();
         await answerVerzoek(w.trx, v.id, { decision: req.decision, grondslag, answeredOn, by: w.person.id });
         const hashes = await verzoekSubjectHashes(w.trx, v.id);

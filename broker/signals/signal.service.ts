@@ -134,7 +134,7 @@ export function createSignalService(deps: {
               body = verified.payload;
               signature = { kid: verified.kid, jwsSha256: verified.jwsSha256, jws: received };
             } else if (deps.requireSignature) {
-              throw validationError([{ pointer: '/', detail: 'send the batch signed, as a compact JWS (Content-Type: application/jose)' }]);
+              throw validationError([{ pointer: '/', code: 'invalid-format', detail: 'send the batch signed, as a compact JWS (Content-Type: application/jose)' }]);
             }
             const leaks = findIdentityValues(body, OPAQUE_FIELDS);
             const errors = deps.schemas.validate('signal-batch', body);

@@ -11,7 +11,7 @@ export function hashSubjectInput(input: string | readonly string[], pointer: str
   const list = typeof input === 'string' ? [input] : input;
   const bad = list.findIndex((s) => !looksRandom(s));
   if (bad >= 0) {
-    throw validationError([{ pointer: typeof input === 'string' ? pointer : `${pointer}/${bad}`, detail: 'is not a pseudonym: its bytes do not look random' }]);
+    throw validationError([{ pointer: typeof input === 'string' ? pointer : `${pointer}/${bad}`, code: 'invalid-format', detail: 'is not a pseudonym: its bytes do not look random' }]);
   }
   return list.map(hash);
 }

@@ -66,7 +66,7 @@ export function createBatchSignatureVerifier(deps: { db: Kysely<Database>; regis
   return {
     syncRegistry,
     async verify(ex, partner, jws) {
-      const bad = (reason: string): AppError => new AppError('validation', reason, [{ pointer: '/', detail: reason }]);
+      const bad = (reason: string): AppError => new AppError('validation', reason, [{ pointer: '/', code: 'invalid', detail: reason }]);
       if (!COMPACT_JWS.test(jws)) throw bad('the body is not a compact JWS (RFC 7515 §7.1)');
       let header;
       try {

@@ -18,6 +18,8 @@ export interface PageOptions {
   /** Browser bundles to load (names from assets.ts), as modules. */
   readonly scripts?: readonly string[];
   readonly platformName: string;
+  /** The Dutch name of the user's role (the platform file's), never its id. */
+  readonly roleName?: string;
   /** Where the web interface is mounted ('' at the root); prefixes every local address. */
   readonly basePath?: string;
 }
@@ -76,7 +78,7 @@ ${(o.scripts ?? []).map((s) => html`<script type="module" src="${base}/assets/js
     <p class="site-name"><a href="${base}/">${o.platformName}</a> <span class="site-sub">gegevensdeling hit/no-hit</span></p>
     ${o.user
       ? html`<div class="site-user">
-          <span>Ingelogd als <strong>${o.user.displayName}</strong> (${o.user.role})</span>
+          <span>Ingelogd als <strong>${o.user.displayName}</strong> (${o.roleName ?? ''})</span>
           <form method="post" action="${base}/uitloggen" class="inline-form">
             <input type="hidden" name="_csrf" value="${o.csrfToken ?? ''}">
             <button type="submit" class="utrecht-button utrecht-button--secondary-action">Uitloggen</button>

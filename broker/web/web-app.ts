@@ -62,6 +62,8 @@ import { entryPages } from './pages/entry.page.js';
 import { verifyPages } from './pages/verify.page.js';
 import { exportPages } from './pages/export.page.js';
 import { casusPages } from './pages/casus.page.js';
+import { casusListPage } from './pages/casus-list.page.js';
+import { displayNamesOf } from '../register/person.repository.js';
 import { policyPages } from './pages/policy.page.js';
 import { inzagePages } from './pages/inzage.page.js';
 import { monitoringPages } from './pages/monitoring.page.js';
@@ -250,11 +252,14 @@ export function webRoutes(deps: WebDeps): Router {
   homePage(r, ctx);
   verwerkingsregisterPage(r, ctx);
   screeningPages(r, ctx, { queries: deps.queries, custodian: deps.custodian });
-  logboekPages(r, ctx, { disclosures: deps.disclosures });
+  logboekPages(r, ctx, { disclosures: deps.disclosures, names: (ids) => displayNamesOf(deps.db, ids) });
   entryPages(r, ctx, { logboek: deps.logboek });
   verifyPages(r, ctx, { logboek: deps.logboek });
   exportPages(r, ctx, { disclosures: deps.disclosures, logboek: deps.logboek });
-  if (deps.casus) casusPages(r, ctx, { casus: deps.casus, queries: deps.queries, custodian: deps.custodian });
+  if (deps.casus) {
+    casusListPage(r, ctx, { casus: deps.casus });
+    casusPages(r, ctx, { casus: deps.casus, queries: deps.queries, custodian: deps.custodian, names: (ids) => displayNamesOf(deps.db, ids) });
+  }
   if (deps.policies) policyPages(r, ctx, { policies: deps.policies });
   if (deps.rights) {
     inzagePages(r, ctx, { rights: deps.rights, custodian: deps.custodian });

@@ -11,6 +11,7 @@ import type { Platform } from '../platform/platform.js';
 import type { PersonPrincipal } from '../auth/principal.js';
 import { html, type Html } from './html.js';
 import { alert, page } from './layout.js';
+import { fieldErrorSentence } from './field-error-texts.js';
 import { abilitiesOf, principalOfUser, webUserOf, type WebAbilities, type WebUser } from './web-user.js';
 
 /** Thrown by a page that needs a login; the error handler redirects to the login page. */
@@ -83,6 +84,7 @@ export function createWebContext(
             body: o.body,
             ...(o.scripts ? { scripts: o.scripts } : {}),
             platformName: platform.name,
+            ...(u ? { roleName: platform.roles.find((x) => x.id === u.role)?.name ?? 'onbekende rol' } : {}),
             basePath,
           }).text,
         );
@@ -130,27 +132,19 @@ const DUTCH: Record<string, string> = {
 
 /**
  * A service's error in Dutch for the page: a sentence plus, where the service named fields,
- * those. `fields` gives the Dutch label of the form field behind a JSON Pointer (the longest
- * matching prefix wins, so '/subjects' labels '/subjects/2' too, with its number).
+ * each field as the form labels it and what to do (field-error-texts.ts). `fields` gives the
+ * Dutch label of the form field behind a JSON Pointer (the longest matching prefix wins, so
+ * '/subjects' labels '/subjects/2' too, with its number). Neither the service's English
+ * detail nor a pointer is shown: the trace id in the operational log leads to them.
  */
 export function errorMessage(err: AppError, fields: Readonly<Record<string, string | ((pointer: string) => string)>> = {}): Html {
-  const label = (pointer: string): string | undefined => {
-    const key = Object.keys(fields).filter((k) => pointer === k || pointer.startsWith(`${k}/`)).sort((a, b) => b.length - a.length)[0];
-    if (key === undefined) return undefined;
-    const l = fields[key]!;
-    return typeof l === 'function' ? l(pointer) : l;
-  };
   const sentence =
     err.code === 'not-found' && err.errors.length > 0 ? 'Dat bestaat niet: controleer wat u invulde.'
     : err.code === 'too-many-requests' && err.retryAfterSeconds !== undefined ? `U heeft het maximum voor nu bereikt. Probeer het over ${dutchWait(err.retryAfterSeconds)} opnieuw.`
     : (DUTCH[err.code] ?? DUTCH['internal']);
-  return html`<p>${sentence}</p>${
-    err.code !== 'internal' ? html`<p class="hint">Toelichting van het systeem: <span lang="en">${err.message}</span></p>` : ''
-  }${err.errors.length > 0
-    ? html`<ul>${err.errors.map((e) => {
-        const l = label(e.pointer);
-        return l ? html`<li><strong>${l}</strong>: <span lang="en">${e.detail}</span> <code class="hint">${e.pointer}</code></li>` : html`<li lang="en"><code>${e.pointer}</code> ${e.detail}</li>`;
-      })}</ul>`
+  const conflictHint = err.code === 'conflict' && err.errors.length === 0 ? html`<p>Vernieuw de pagina: dan ziet u de huidige stand.</p>` : '';
+  return html`<p>${sentence}</p>${conflictHint}${err.errors.length > 0
+    ? html`<ul>${err.errors.map((e) => html`<li>${fieldErrorSentence(e, fields)}</li>`)}</ul>`
     : ''}`;
 }
 

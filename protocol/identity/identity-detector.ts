@@ -38,7 +38,7 @@ const FIELD_ADVICE: Record<ValueKind, string> = {
 /** A field error for `value` at `pointer` read as `kind`, or null. */
 export function identityError(pointer: string, value: string, kind: ValueKind): FieldError | null {
   const reason = identityReasonFor(value, kind);
-  return reason ? { pointer: pointer || '/', detail: `${reason}; ${FIELD_ADVICE[kind]}` } : null;
+  return reason ? { pointer: pointer || '/', code: 'identity', detail: `${reason}; ${FIELD_ADVICE[kind]}` } : null;
 }
 
 /**

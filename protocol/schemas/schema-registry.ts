@@ -28,11 +28,30 @@ export const SCHEMA_DIR = packagePath('schemas');
 /** Where a schema's `$id`s live; file names are relative to this base. */
 export const SCHEMA_BASE = 'https://schemas.jpp-broker.invalid/';
 
-/** A validation error, in the shape of RFC 9457's `errors` extension member. */
+/**
+ * A validation error, in the shape of RFC 9457's `errors` extension member. `code` is stable
+ * and meant for machines (the web interface turns it into a Dutch sentence naming the field
+ * as its form labels it); `detail` is a developer's English explanation and may change.
+ */
 export interface FieldError {
   readonly pointer: string;
+  readonly code: FieldErrorCode;
   readonly detail: string;
 }
+
+/**
+ * Why a field was refused. Schema keywords map onto the first group; the services' own
+ * checks use the second. Adding a code is a compatible change; renaming one is not.
+ */
+export const FIELD_ERROR_CODES = [
+  // From the schema (ajv keyword → code, toFieldErrors).
+  'required', 'unknown-field', 'not-in-list', 'invalid-format', 'wrong-type', 'too-short', 'too-long',
+  'too-few', 'too-many', 'too-small', 'too-large', 'duplicate', 'invalid',
+  // From the services' checks.
+  'identity', 'in-use', 'not-found', 'not-applicable', 'not-reachable', 'in-past', 'in-future',
+  'before-start', 'period-too-short', 'not-pseudonymised', 'not-confirmed', 'outdated', 'mismatch', 'selection-too-large',
+] as const;
+export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 
 export type SchemaName =
   | 'config'
@@ -175,6 +194,17 @@ export function createSchemaRegistry(options: { coerceTypes?: boolean; compileAl
   };
 }
 
+const CODE_OF_KEYWORD: Readonly<Record<string, FieldErrorCode>> = {
+  required: 'required', dependentRequired: 'required', additionalProperties: 'unknown-field', unevaluatedProperties: 'unknown-field',
+  enum: 'not-in-list', const: 'not-in-list', pattern: 'invalid-format', format: 'invalid-format', oneOf: 'invalid-format', anyOf: 'invalid-format',
+  type: 'wrong-type', minLength: 'too-short', maxLength: 'too-long', minItems: 'too-few', maxItems: 'too-many',
+  minProperties: 'too-few', maxProperties: 'too-many', minimum: 'too-small', exclusiveMinimum: 'too-small',
+  maximum: 'too-large', exclusiveMaximum: 'too-large', uniqueItems: 'duplicate',
+};
+
+/** The stable field error code of an ajv keyword; 'invalid' for any other. */
+export const codeOfKeyword = (keyword: string): FieldErrorCode => CODE_OF_KEYWORD[keyword] ?? 'invalid';
+
 /**
  * Turns ajv errors into pointer + detail pairs, one per field and reason. Where a field
  * may take one of several forms (`oneOf`), the branches' complaints about the field as a
@@ -192,6 +222,7 @@ export function toFieldErrors(errors: readonly ErrorObject[]): FieldError[] {
     if (e.keyword === 'oneOf' && deeper(e.instancePath)) continue;
     let pointer = e.instancePath || '';
     let detail: string;
+    let code: FieldErrorCode = codeOfKeyword(e.keyword);
     switch (e.keyword) {
       case 'required':
         pointer = `${pointer}/${String(e.params.missingProperty)}`;
@@ -202,6 +233,7 @@ export function toFieldErrors(errors: readonly ErrorObject[]): FieldError[] {
         const wrapped = (e.params.errors ?? []) as ErrorObject[];
         const missing = wrapped.find((w) => w.keyword === 'required' || w.keyword === 'dependentRequired')?.params.missingProperty;
         if (missing !== undefined) pointer = `${pointer}/${String(missing)}`;
+        code = codeOfKeyword(wrapped[0]?.keyword ?? '');
         detail = e.message ?? 'is invalid';
         break;
       }
@@ -229,7 +261,7 @@ export function toFieldErrors(errors: readonly ErrorObject[]): FieldError[] {
     const key = `${pointer}\u0000${detail}`;
     if (!seen.has(key)) {
       seen.add(key);
-      out.push({ pointer: pointer || '/', detail });
+      out.push({ pointer: pointer || '/', code, detail });
     }
   }
   return out;

@@ -109,13 +109,13 @@ describe('status moves', () => {
     await move(c.caseId, { to: 'besproken' });
     const noReason = await move(c.caseId, { to: 'opgeschaald' });
     expect(noReason.status).toBe(422);
-    expect(noReason.body.errors).toEqual([{ pointer: '/reason', detail: 'is required to move a casus to opgeschaald' }]);
+    expect(noReason.body.errors).toEqual([{ pointer: '/reason', code: 'required', detail: 'is required to move a casus to opgeschaald' }]);
     const badReason = await move(c.caseId, { to: 'opgeschaald', reason: 'omdat het moet' });
     expect(badReason.status).toBe(422);
     const up = await move(c.caseId, { to: 'opgeschaald', reason: 'veiligheidsrisico' });
     expect(up.status).toBe(200);
     expect(up.body.history.at(-1)).toMatchObject({ from: 'besproken', to: 'opgeschaald', reason: 'veiligheidsrisico' });
-    expect((await move(c.caseId, { to: 'afgesloten' })).body.errors).toEqual([{ pointer: '/outcome', detail: 'is required to close a casus' }]);
+    expect((await move(c.caseId, { to: 'afgesloten' })).body.errors).toEqual([{ pointer: '/outcome', code: 'required', detail: 'is required to close a casus' }]);
   });
 
   it.each([
@@ -186,7 +186,7 @@ describe('queries belong to a casus', () => {
     const c = await openCase(b, [randomPseudonym()]);
     const other = await ask(randomPseudonym(), { caseId: c.caseId });
     expect(other.status).toBe(422);
-    expect(other.body.errors).toEqual([{ pointer: '/subject', detail: 'is not a subject of this casus' }]);
+    expect(other.body.errors).toEqual([{ pointer: '/subject', code: 'not-found', detail: 'is not a subject of this casus' }]);
     const none = await ask(randomPseudonym(), { caseRef: opaqueRef('nowhere') });
     expect(none.status).toBe(404);
     const neither = await b.call('POST', '/v1/queries', { token: await voorzitter(), body: { subject: randomPseudonym(), doel: 'jpp-screening' } });
@@ -222,9 +222,9 @@ describe('vervolgacties', () => {
       body: { partner: 'halt', kind: 'halt-interventie', dueDate: '2099-01-01', toelichting: 'gesprek over vrienden' },
     });
     expect(narrative.status).toBe(422);
-    expect(narrative.body.errors).toEqual([{ pointer: '/toelichting', detail: 'is not an allowed field' }]);
+    expect(narrative.body.errors).toEqual([{ pointer: '/toelichting', code: 'unknown-field', detail: 'is not an allowed field' }]);
     const unknown = await b.call('POST', `/v1/cases/${c.caseId}/vervolgacties`, { token: await voorzitter(), body: { partner: 'buurtzorg', kind: 'overig', dueDate: '2099-01-01' } });
-    expect(unknown.body.errors).toEqual([{ pointer: '/partner', detail: 'is not a partner of this platform' }]);
+    expect(unknown.body.errors).toEqual([{ pointer: '/partner', code: 'not-in-list', detail: 'is not a partner of this platform' }]);
     const added = await b.call('POST', `/v1/cases/${c.caseId}/vervolgacties`, { token: await voorzitter(), body: { partner: 'halt', kind: 'halt-interventie', dueDate: '2099-01-01' } });
     expect(added.status, added.text).toBe(201);
     expect(added.body.vervolgacties).toEqual([
@@ -257,7 +257,7 @@ describe('notificatie', () => {
         deferredUntil: day(40),
       });
       expect((await put(pending, { state: 'deferred', deferReason: 'geen-zin', deferredUntil: day(10) })).status).toBe(422);
-      expect((await put(pending, { state: 'informed', informedAt: day(3) })).body.errors).toEqual([{ pointer: '/informedAt', detail: 'lies in the future' }]);
+      expect((await put(pending, { state: 'informed', informedAt: day(3) })).body.errors).toEqual([{ pointer: '/informedAt', code: 'in-future', detail: 'lies in the future' }]);
       expect((await put('00000000-0000-4000-8000-000000000000', { state: 'informed', informedAt: day(0) })).status).toBe(404);
 
       const overdue = async () => (await b.call('GET', '/v1/notifications/overdue', { token: await voorzitter() })).body.items.filter((i: { caseId: string }) => i.caseId === c.caseId);

@@ -164,6 +164,20 @@ describe('reading the log', () => {
     expect(new Set(all).size).toBe(all.length);
     expect([...all].sort((x, y) => y - x)).toEqual(all);
     expect(pages).toBe(Math.ceil(all.length / 4));
+
+    // Every page knows the total; prevCursor (as after) pages back to exactly the page before.
+    const first = await read(`?caseRef=${caseRef}&limit=4`);
+    expect(first.body).toMatchObject({ total: all.length, prevCursor: null });
+    const second = await read(`?caseRef=${caseRef}&limit=4&cursor=${first.body.nextCursor}`);
+    expect(second.body.total).toBe(all.length);
+    expect(second.body.prevCursor).not.toBeNull();
+    const back = await read(`?caseRef=${caseRef}&limit=4&after=${second.body.prevCursor}`);
+    expect(back.status).toBe(200);
+    expect(back.body.items.map((e: { id: number }) => e.id)).toEqual(first.body.items.map((e: { id: number }) => e.id));
+    expect(back.body).toMatchObject({ prevCursor: null, nextCursor: first.body.nextCursor, total: all.length });
+    const both = await read(`?caseRef=${caseRef}&cursor=${first.body.nextCursor}&after=${second.body.prevCursor}`);
+    expect(both.status).toBe(422);
+    expect(both.body.errors).toEqual([{ pointer: '/after', code: 'not-applicable', detail: expect.any(String) }]);
   });
 
   it('filters by partner, doel, outcome and time', async () => {

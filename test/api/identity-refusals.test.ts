@@ -158,7 +158,7 @@ describe('deeply nested bodies', () => {
       const res = await b.call(method, path, { token: await b.token(user), raw, headers: { 'content-type': 'application/json' } });
       expect(res.status, res.text).toBe(422);
       expect(res.body.type).toBe('tag:jpp-broker,2026:problem:validation');
-      expect(res.body.errors).toEqual([{ pointer: '/', detail: 'nests objects or arrays deeper than 32 levels' }]);
+      expect(res.body.errors).toEqual([{ pointer: '/', code: 'too-large', detail: 'nests objects or arrays deeper than 32 levels' }]);
     }
     expect(await counts()).toEqual(before);
   });

@@ -185,7 +185,7 @@ describe('who may ask, and what', () => {
   it('refuses an unknown doel, naming the field', async () => {
     const res = await ask('demo-voorzitter', randomPseudonym(), 'vrij-zoeken');
     expect(res.status).toBe(422);
-    expect(res.body.errors).toEqual([{ pointer: '/doel', detail: 'is not a doel of this platform' }]);
+    expect(res.body.errors).toEqual([{ pointer: '/doel', code: 'not-in-list', detail: 'is not a doel of this platform' }]);
   });
 
   it('refuses a subject that is not a random-looking pseudonym', async () => {

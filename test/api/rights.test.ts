@@ -207,7 +207,7 @@ describe('bezwaar', () => {
   it('refuses an unknown doel and a caller without the rights capability', async () => {
     const bad = await b.call('POST', '/v1/bezwaren', { token: await b.token('demo-jurist'), body: { subject: randomPseudonym(), doelen: ['alles'], decision: 'upheld' } });
     expect(bad.status).toBe(422);
-    expect(bad.body.errors).toEqual([{ pointer: '/doelen/0', detail: 'is not a doel of this platform' }]);
+    expect(bad.body.errors).toEqual([{ pointer: '/doelen/0', code: 'not-in-list', detail: 'is not a doel of this platform' }]);
     const voorzitter = await b.call('POST', '/v1/bezwaren', { token: await b.token('demo-voorzitter'), body: { subject: randomPseudonym(), doelen: ['jpp-screening'], decision: 'upheld' } });
     expect(voorzitter.status).toBe(403);
   });
@@ -252,7 +252,7 @@ describe('legal holds', () => {
     const before = await sql<{ n: number }>`select count(*)::int as n from legal_holds`.execute(b.broker.db);
     const unknown = await b.call('POST', '/v1/legal-holds', { token, body: { caseRef: 'ZVH-bestaat-niet', reason: 'klacht-ap' } });
     expect(unknown.status).toBe(404);
-    expect(unknown.body.errors).toEqual([{ pointer: '/caseRef', detail: 'names no casus' }]);
+    expect(unknown.body.errors).toEqual([{ pointer: '/caseRef', code: 'not-found', detail: 'names no casus' }]);
     const both = await b.call('POST', '/v1/legal-holds', { token, body: { caseRef: c.caseRef, caseId: c.caseId, reason: 'klacht-ap' } });
     expect(both.status).toBe(422);
     expect((await sql<{ n: number }>`select count(*)::int as n from legal_holds`.execute(b.broker.db)).rows[0]!.n).toBe(before.rows[0]!.n);

@@ -82,7 +82,7 @@ describe('refusing more than a minimal signal', () => {
     const res = await post(withValid);
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(res.body.errors).toContainEqual({ pointer, detail: 'is not an allowed field' });
+    expect(res.body.errors).toContainEqual({ pointer, code: 'unknown-field', detail: 'is not an allowed field' });
     expect(await stored()).toBe(before);
   });
 
@@ -114,7 +114,7 @@ describe('refusing more than a minimal signal', () => {
     const token = await b.adapterToken('halt');
     const broken = await b.call('POST', '/v1/signals', { token, raw: '{"batchId":', headers: { 'content-type': 'application/json' } });
     expect(broken.status).toBe(422);
-    expect(broken.body.errors).toEqual([{ pointer: '/', detail: 'is not valid JSON' }]);
+    expect(broken.body.errors).toEqual([{ pointer: '/', code: 'invalid-format', detail: 'is not valid JSON' }]);
     const text = await b.call('POST', '/v1/signals', { token, raw: 'batchId=x', headers: { 'content-type': 'text/plain' } });
     expect(text.status).toBe(415);
   });

@@ -97,7 +97,7 @@ describe('the journey of a policy change', () => {
   it('refuses a stale save, and an edit by another officer', async () => {
     const stale = await call('demo-fg', 'PUT', `/v1/policies/${draft.id}/rules`, { rules: draft.rules, groupings: draft.groupings, expectedHash: `sha256:${'0'.repeat(64)}` });
     expect(stale.status).toBe(409);
-    expect(stale.body.errors).toEqual([{ pointer: '/expectedHash', detail: expect.any(String) }]);
+    expect(stale.body.errors).toEqual([{ pointer: '/expectedHash', code: 'outdated', detail: expect.any(String) }]);
     const other = await call('demo-fg-2', 'PUT', `/v1/policies/${draft.id}/rules`, { rules: draft.rules, groupings: draft.groupings });
     expect(other.status).toBe(403);
     const bad = await call('demo-fg', 'PUT', `/v1/policies/${draft.id}/rules`, { rules: [{ ...draft.rules[0], effect: 3 }], groupings: [] });
@@ -105,7 +105,7 @@ describe('the journey of a policy change', () => {
     expect(bad.body.errors[0].pointer).toMatch(/^\/rules\/0\/effect/);
     const dup = await call('demo-fg', 'PUT', `/v1/policies/${draft.id}/rules`, { rules: [draft.rules[0], draft.rules[0]], groupings: [] });
     expect(dup.status).toBe(422);
-    expect(dup.body.errors).toEqual([{ pointer: '/rules/1/id', detail: expect.stringContaining('twice') }]);
+    expect(dup.body.errors).toEqual([{ pointer: '/rules/1/id', code: 'duplicate', detail: expect.stringContaining('twice') }]);
     // Nothing was half-written.
     expect((await call('demo-fg', 'GET', `/v1/policies/${draft.id}`)).body.contentHash).toBe(draft.contentHash);
   });
@@ -198,7 +198,7 @@ describe('the journey of a policy change', () => {
 
     const unconfirmed = await call('demo-fg-2', 'POST', `/v1/policies/${draft.id}/approve`, { previewId: preview.body.previewId });
     expect(unconfirmed.status).toBe(422);
-    expect(unconfirmed.body.errors).toEqual([{ pointer: '/confirmNewAccess', detail: expect.stringContaining('18 newly allowed') }]);
+    expect(unconfirmed.body.errors).toEqual([{ pointer: '/confirmNewAccess', code: 'not-confirmed', detail: expect.stringContaining('18 newly allowed') }]);
     // A yes without the digest confirms nothing in particular.
     const vague = await call('demo-fg-2', 'POST', `/v1/policies/${draft.id}/approve`, { previewId: preview.body.previewId, confirmNewAccess: true });
     expect(vague.status).toBe(422);
@@ -253,7 +253,7 @@ describe('the journey of a policy change', () => {
     expect((await call('demo-fg', 'POST', `/v1/policies/${draft.id}/rollback`, { note: 'terug' })).status).toBe(409);
     const noNote = await call('demo-fg-2', 'POST', `/v1/policies/${seedId}/rollback`);
     expect(noNote.status).toBe(422);
-    expect(noNote.body.errors).toEqual([{ pointer: '/note', detail: expect.any(String) }]);
+    expect(noNote.body.errors).toEqual([{ pointer: '/note', code: 'required', detail: expect.any(String) }]);
     const res = await call('demo-fg-2', 'POST', `/v1/policies/${seedId}/rollback`, { note: 'C08 terugdraaien' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'draft', source: `rollback:${seedId}`, basedOn: seedId, author: { id: 'demo-fg-2' } });
@@ -353,7 +353,7 @@ describe('four eyes see every new access, asked about or not', () => {
     expect(preview.exact.newlyDenied).toEqual([]);
     const refused = await call('demo-fg-2', 'POST', `/v1/policies/${id}/approve`, { previewId: preview.previewId });
     expect(refused.status).toBe(422);
-    expect(refused.body.errors).toEqual([{ pointer: '/confirmNewAccess', detail: expect.stringContaining('2 newly allowed') }]);
+    expect(refused.body.errors).toEqual([{ pointer: '/confirmNewAccess', code: 'not-confirmed', detail: expect.stringContaining('2 newly allowed') }]);
     expect((await call('demo-fg', 'GET', `/v1/policies/${id}`)).body.status).toBe('submitted');
     const ok = await call('demo-fg-2', 'POST', `/v1/policies/${id}/approve`, { previewId: preview.previewId, confirmNewAccess: preview.exact.newAccessDigest });
     expect(ok.status, ok.text).toBe(200);
@@ -376,7 +376,7 @@ describe('four eyes see every new access, asked about or not', () => {
     // C's preview compared with X, which is no longer active: fetch it again, and it shows S08 coming back.
     const stale = await call('demo-fg-2', 'POST', `/v1/policies/${c}/approve`, { previewId: pc.previewId });
     expect(stale.status).toBe(422);
-    expect(stale.body.errors).toEqual([{ pointer: '/previewId', detail: expect.stringContaining('fetch the preview again') }]);
+    expect(stale.body.errors).toEqual([{ pointer: '/previewId', code: 'outdated', detail: expect.stringContaining('fetch the preview again') }]);
     const again = (await call('demo-fg-2', 'GET', `/v1/policies/${c}/impact`)).body;
     expect(again.exact.against.version).toBe(a);
     expect(again.exact.newlyAllowed.map((t: any) => `${t.partner} ${t.after.rule}`)).toEqual(['halt S08', 'halt S08']);
@@ -448,6 +448,6 @@ describe('simulate', () => {
     const id = await seedVersion();
     const res = await call('demo-fg', 'POST', `/v1/policies/${id}/simulate`, { role: 'voorzitter', doel: 'jpp-screening', category: 'zorgsignaal' });
     expect(res.status).toBe(422);
-    expect(res.body.errors).toEqual([{ pointer: '/partner', detail: 'is required' }]);
+    expect(res.body.errors).toEqual([{ pointer: '/partner', code: 'required', detail: 'is required' }]);
   });
 });

@@ -69,7 +69,7 @@ describe('identity-looking identifiers', () => {
     const fields = new Map([['ref', 'identifier'], ['note', 'prose']] as const);
     expect(findIdentityValues({ ref: 'x-2026-03-12', note: 'per 12-03-2026 in werking' }, fields).map((f) => f.pointer)).toEqual(['/ref']);
     const named = findIdentityValues({ note: 'Jan Jansen 12-03-2011' }, fields);
-    expect(named).toEqual([{ pointer: '/note', detail: expect.stringMatching(/name beside a date.*write no identity/) }]);
+    expect(named).toEqual([{ pointer: '/note', code: 'identity', detail: expect.stringMatching(/name beside a date.*write no identity/) }]);
   });
 
   it('walks a body nested 100,000 levels deep without overflowing the stack', () => {

@@ -58,6 +58,17 @@ describe.skipIf(!HAS_CHROMIUM)('jurist: the logboek in the browser', { timeout: 
     await page.waitForSelector('[data-page-count]');
     expect(await rowCount()).toBe(QUESTIONS * PARTNERS - 50);
     expect(await textOf(page, '[data-page-count]')).toContain('Dit is de laatste pagina');
+    // Totals over all pages, and paging back.
+    expect(await page.getAttribute('[data-page-count]', 'data-total')).toBe(String(QUESTIONS * PARTNERS));
+    expect(await textOf(page, '[data-page-count]')).toContain(`van ${QUESTIONS * PARTNERS} in totaal`);
+    await page.click('a[rel="prev"]');
+    await page.waitForSelector('[data-page-count]');
+    expect(await rowCount()).toBe(50);
+    expect(await textOf(page, '[data-page-count]')).toContain('Er volgen meer regels');
+    expect(await page.locator('a[rel="prev"]').count()).toBe(0);
+    // Who asked, by name; the doel by name.
+    expect(await textOf(page, 'main table tbody tr')).toContain('Demo voorzitter');
+    expect(await textOf(page, 'main table')).not.toContain('demo-voorzitter');
   });
 
   it('filters by partner and outcome, by casus, and by grondslag', async () => {
@@ -83,7 +94,7 @@ describe.skipIf(!HAS_CHROMIUM)('jurist: the logboek in the browser', { timeout: 
     // A bad date is refused naming the field, not ignored.
     const res = await page.goto(`${tb.url}/logboek?van=gisteren`);
     expect(res!.status()).toBe(422);
-    expect(await textOf(page, '.utrecht-alert')).toContain('van');
+    expect(await textOf(page, '.utrecht-alert')).toContain('Van');
   });
 
   it('checks an entry\'s inclusion proof in the browser against the signed checkpoint', async () => {

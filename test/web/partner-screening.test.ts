@@ -53,6 +53,8 @@ describe.skipIf(!HAS_CHROMIUM)('partner: screening in the browser', { timeout: 9
     await expectAccessible(page, 'screening form with the case number refused');
 
     await page.fill('#caseRef', caseRef);
+    // Only the doelen the platform gives this role are offered.
+    expect(await page.locator('#doel option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['jpp-casusoverleg']);
     await page.selectOption('#doel', 'jpp-casusoverleg');
     await typeIdentity(page, youth);
     await submitAndWait(page, 'Vraag de partners');

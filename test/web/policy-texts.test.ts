@@ -128,13 +128,13 @@ describe('the simulator and test outcomes in Dutch', () => {
 
 describe('refusals in Dutch', () => {
   it.each([
-    [new AppError('validation', 'x', [{ pointer: '/note', detail: 'must NOT have fewer than 1 characters' }]), 'Vul een toelichting in'],
-    [new AppError('validation', 'x', [{ pointer: '/confirmNewAccess', detail: 'must be' }]), 'Bevestig elke nieuwe toegang'],
-    [new AppError('validation', 'x', [{ pointer: '/previewId', detail: 'is older than 24 hours' }]), 'ouder dan 24 uur'],
-    [new AppError('validation', 'x', [{ pointer: '/tests/30/role', detail: 'must NOT have fewer than 1 characters' }]), 'Test 31, Rol: vul dit in.'],
-    [new AppError('conflict', 'x', [{ pointer: '/expectedHash', detail: 'does not match' }]), 'Iemand heeft dit concept intussen opgeslagen'],
-    [new AppError('conflict', 'x', [{ pointer: '/confirmNewAccess', detail: 'not confirmed' }]), 'niet heeft bevestigd'],
-    [new AppError('identity-detected', 'x', [{ pointer: '/rules/3/grondslag', detail: 'looks like a BSN' }]), 'Grondslag: haal het persoonsgegeven weg.'],
+    [new AppError('validation', 'x', [{ pointer: '/note', code: 'required', detail: 'must NOT have fewer than 1 characters' }]), 'Vul een toelichting in'],
+    [new AppError('validation', 'x', [{ pointer: '/confirmNewAccess', code: 'not-confirmed', detail: 'must be' }]), 'Bevestig elke nieuwe toegang'],
+    [new AppError('validation', 'x', [{ pointer: '/previewId', code: 'outdated', detail: 'is older than 24 hours' }]), 'ouder dan 24 uur'],
+    [new AppError('validation', 'x', [{ pointer: '/tests/30/role', code: 'too-short', detail: 'must NOT have fewer than 1 characters' }]), 'Test 31, Rol: vul dit in.'],
+    [new AppError('conflict', 'x', [{ pointer: '/expectedHash', code: 'outdated', detail: 'does not match' }]), 'Iemand heeft dit concept intussen opgeslagen'],
+    [new AppError('conflict', 'x', [{ pointer: '/confirmNewAccess', code: 'not-confirmed', detail: 'not confirmed' }]), 'niet heeft bevestigd'],
+    [new AppError('identity-detected', 'x', [{ pointer: '/rules/3/grondslag', code: 'identity', detail: 'looks like a BSN' }]), 'Grondslag: haal het persoonsgegeven weg.'],
     [new AppError('not-found', 'there is no policy version 9'), 'bestaat niet'],
   ])('%s', (err, expected) => {
     const sentences = refusalSentences(err).join(' ');

@@ -47,6 +47,11 @@ describe.skipIf(!HAS_CHROMIUM)('privacy officer: retention runs in the browser',
     await demoLogin(page, tb.url, 'demo-fg');
     await page.goto(`${tb.url}/bewaartermijnen`);
     await submitAndWait(page, 'Retentie nu uitvoeren');
+    // Deleting cannot be undone: the button asks first, and nothing has run yet.
+    expect(await textOf(page, 'h1')).toBe('Retentie nu uitvoeren?');
+    await expectAccessible(page, 'confirm retention run');
+    expect((await tb.call('GET', '/v1/retention/runs', { token: await tb.token('demo-jurist') })).body.items.length).toBe(runsBefore);
+    await submitAndWait(page, 'Ja, nu uitvoeren');
     expect(await textOf(page, '.utrecht-alert--ok')).toContain('De retentie is uitgevoerd');
     expect(await page.locator('tr[data-run]').count()).toBe(runsBefore + 1);
 

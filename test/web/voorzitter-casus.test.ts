@@ -54,7 +54,7 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 
     await page.selectOption('#routeIn', 'politie');
     const a = id('jongere-a') as { bsn: string } & DemoIdentity;
     await typeIdentityAndSubmit(page, a, 'Casus openen');
-    await page.waitForURL(/\/casussen\/[0-9a-f-]{36}$/);
+    await page.waitForURL(/\/casussen\/[0-9a-f-]{36}(\?gedaan=geopend)?$/);
     const casusUrl = page.url();
     expect(await page.getAttribute('[data-status]', 'data-status')).toBe('aangemeld');
     await expectAccessible(page, 'casus page');
@@ -78,7 +78,14 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 
       if (extra?.reason) await page.selectOption('#reason', extra.reason);
       if (extra?.outcome) await page.selectOption('#outcome', extra.outcome);
       await Promise.all([page.waitForEvent('load'), page.click('button:has-text("Status wijzigen")')]);
+      if (to === 'afgesloten') {
+        // Closing cannot be undone: a confirmation step first.
+        expect(await textOf(page, 'h1')).toContain('afsluiten?');
+        await expectAccessible(page, 'confirm closing');
+        await Promise.all([page.waitForEvent('load'), page.click('button:has-text("Ja, casus afsluiten")')]);
+      }
       expect(await page.getAttribute('[data-status]', 'data-status')).toBe(to);
+      expect(await textOf(page, '[data-done]')).toBe('De status is gewijzigd.');
     };
     await move('in-screening');
     await move('besproken');
@@ -87,6 +94,7 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 
     await page.fill('#va-due', new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10));
     await Promise.all([page.waitForEvent('load'), page.click('button:has-text("Toevoegen")')]);
     expect(await textOf(page, 'table[data-vervolgacties]')).toContain('Halt-interventie');
+    expect(await textOf(page, '[data-done]')).toBe('De vervolgactie is toegevoegd.');
     await move('vervolg');
     await Promise.all([page.waitForEvent('load'), page.click('table[data-vervolgacties] button:has-text("Afgerond")')]);
     expect(await page.locator('table[data-vervolgacties] button').count()).toBe(0);
@@ -94,14 +102,30 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 
     await page.fill('#n-informed-0', new Date().toISOString().slice(0, 10));
     await Promise.all([page.waitForEvent('load'), page.click('button:has-text("Vastleggen")')]);
     expect(await textOf(page, '[data-subject="0"]')).toContain('Geïnformeerd');
+    expect(await textOf(page, '[data-done]')).toBe('De notificatie is vastgelegd.');
+    // The history names every step and who took it, by name.
+    const history = await textOf(page, 'table[data-history]');
+    for (const step of ['Casus geopend', 'Status Aangemeld → In screening', 'Vervolgactie toegevoegd: Halt-interventie', 'Vervolgactie afgerond', 'Notificatie: de jongere geïnformeerd', 'Demo voorzitter']) expect(history).toContain(step);
+    expect(history).not.toContain('demo-voorzitter');
     await expectAccessible(page, 'casus with vervolgactie and notificatie');
     await screenshot(page, 'voorzitter-casus');
     // Closing needs an outcome: without it the service refuses, naming the field.
     await page.selectOption('#to', 'afgesloten');
     await Promise.all([page.waitForEvent('load'), page.click('button:has-text("Status wijzigen")')]);
-    expect(await textOf(page, '.utrecht-alert--error')).toContain('/outcome');
+    expect(await textOf(page, '.utrecht-alert--error')).toContain('Uitkomst: vul dit in.');
     await move('afgesloten', { outcome: 'doelen-bereikt' });
+    // A closed casus offers only what still applies: no screening, no notificatie, no vervolgactie.
     expect(await page.locator('form[action$="/screening"]').count()).toBe(0);
+    expect(await page.locator('form[action*="/notificatie"], form[action$="/vervolgacties"], form[action$="/status"]').count()).toBe(0);
+
+    // The voorzitter finds the casus by (part of) its number, and by "over tijd" (none here).
+    await page.goto(`${tb.url}/casussen`);
+    await page.fill('#f-casusnummer', caseRef.slice(0, -2).toLowerCase());
+    await Promise.all([page.waitForURL(/casusnummer=/), page.click('button:has-text("Zoeken")')]);
+    expect(await page.locator('tr[data-case]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-case')))).toContain(caseRef);
+    await expectAccessible(page, 'casus search');
+    await page.goto(`${tb.url}/casussen?casusnummer=${encodeURIComponent(caseRef)}&over-tijd=ja`);
+    expect(await page.locator('[data-case-count="0"]').count()).toBe(1);
 
     // The typed BSN appears in no request: not in a URL, header or body, in any spelling.
     const forms = [a.bsn, `${a.bsn.slice(0, 4)}.${a.bsn.slice(4, 6)}.${a.bsn.slice(6)}`, `jpp-id:v1:bsn:${a.bsn}`, Buffer.from(`jpp-id:v1:bsn:${a.bsn}`).toString('base64url')];
@@ -114,7 +138,7 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 
     expect(opened.get('subject')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect([...opened.keys()].sort()).toEqual(['_csrf', 'caseRef', 'doel', 'identityKind', 'routeIn', 'subject']);
     await page.context().close();
-  }, 120_000);
+  }, 300_000);
 
   it('opens a casus without BSN: surname, first name and birth date stay in the browser', async () => {
     const page = await newPage(browser);
@@ -124,7 +148,7 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 
     await page.fill('#caseRef', opaqueRef('ZVH'));
     const f = id('jongere-f') as unknown as { surname: string; firstName: string; birthDate: string } & DemoIdentity;
     await typeIdentityAndSubmit(page, f, 'Casus openen');
-    await page.waitForURL(/\/casussen\/[0-9a-f-]{36}$/);
+    await page.waitForURL(/\/casussen\/[0-9a-f-]{36}(\?gedaan=geopend)?$/);
     await typeIdentityAndSubmit(page, f, 'Vraag de partners');
     await page.waitForSelector('h1:has-text("Uitkomst van de screening")');
     expect(await page.locator('tr[data-partner="gemeente-jeugdboa"]').getAttribute('data-answer')).toBe('hit');
@@ -159,7 +183,7 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 
     const caseRef = opaqueRef('ZVH');
     await page.fill('#caseRef', caseRef);
     await typeIdentityAndSubmit(page, id('jongere-e'), 'Casus openen');
-    await page.waitForURL(/\/casussen\/[0-9a-f-]{36}$/);
+    await page.waitForURL(/\/casussen\/[0-9a-f-]{36}(\?gedaan=geopend)?$/);
     tb.clock.now = new Date(Date.now() + 60 * 86_400_000);
     try {
       // Sixty days on, the session has expired too: log in again.

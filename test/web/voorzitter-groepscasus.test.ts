@@ -60,7 +60,7 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a group casus in the browser', { tim
     await typeIdentity(page, id('jongere-b'), 2);
     await screenshot(page, 'voorzitter-groepscasus-nieuw');
     await submitAndWait(page, 'Casus openen');
-    await page.waitForURL(/\/casussen\/[0-9a-f-]{36}$/);
+    await page.waitForURL(/\/casussen\/[0-9a-f-]{36}(\?gedaan=geopend)?$/);
     const casusUrl = page.url();
     expect(await page.getAttribute('[data-kind]', 'data-kind')).toBe('group');
     expect(await page.locator('[data-subject]').count()).toBe(3);

@@ -26,7 +26,7 @@ const text = (req: Request, name: string): string => {
   return typeof v === 'string' ? v.trim() : '';
 };
 const confirmed = (req: Request): void => {
-  if (text(req, 'confirm') !== 'ja') throw new AppError('validation', 'the confirmation was not given', [{ pointer: '/confirm', detail: 'is required' }]);
+  if (text(req, 'confirm') !== 'ja') throw new AppError('validation', 'the confirmation was not given', [{ pointer: '/confirm', code: 'not-confirmed', detail: 'is required' }]);
 };
 
 export function beheerAdapterPages(r: Router, ctx: WebContext, deps: { adapters: AdaptersService }): void {
@@ -123,7 +123,7 @@ ${a.active
     try {
       jwk = JSON.parse(text(req, 'jwk'));
     } catch {
-      throw new AppError('validation', 'the key is not JSON', [{ pointer: '/jwk', detail: 'is not JSON' }]);
+      throw new AppError('validation', 'the key is not JSON', [{ pointer: '/jwk', code: 'invalid-format', detail: 'is not JSON' }]);
     }
     await deps.adapters.addKey(ctx.principal(req), adapterId, { kid: text(req, 'kid'), jwk }, ctx.traceId(res));
     return 'sleutel';

@@ -64,7 +64,7 @@ export function beheerOrganisationPages(r: Router, ctx: WebContext, deps: { orga
     return 'geregistreerd';
   }));
   r.post('/beheer/organisaties/:organisationId/beeindigen', act(async (req, res) => {
-    if (text(req, 'confirm') !== 'ja') throw new AppError('validation', 'the confirmation was not given', [{ pointer: '/confirm', detail: 'is required' }]);
+    if (text(req, 'confirm') !== 'ja') throw new AppError('validation', 'the confirmation was not given', [{ pointer: '/confirm', code: 'not-confirmed', detail: 'is required' }]);
     await deps.organisations.deactivate(ctx.principal(req), String(req.params['organisationId']), ctx.traceId(res));
     return 'beeindigd';
   }));

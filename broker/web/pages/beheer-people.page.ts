@@ -206,7 +206,7 @@ ${p.active
   }));
   r.post('/beheer/personen/:personId/beeindigen', act(async (req, res, personId) => {
     // A confirmation step before an irreversible-feeling step: the checkbox must be ticked.
-    if (text(req, 'confirm') !== 'ja') throw new AppError('validation', 'the confirmation was not given', [{ pointer: '/confirm', detail: 'is required' }]);
+    if (text(req, 'confirm') !== 'ja') throw new AppError('validation', 'the confirmation was not given', [{ pointer: '/confirm', code: 'not-confirmed', detail: 'is required' }]);
     await deps.people.deactivate(ctx.principal(req), personId, ctx.traceId(res));
     return 'beeindigd';
   }));

@@ -2,6 +2,8 @@
  * Dutch for the functioneel beheerder's pages: states, and refusals of the register's services
  * worded from their code and field (no English, no JSON Pointer, no raw id on a page).
  */
+import type { FieldError } from '../../../protocol/schemas/schema-registry.js';
+import { FIELD_ERROR_SENTENCE } from '../field-error-texts.js';
 import type { AppError } from '../../errors/app-error.js';
 import type { GrantState, PersonState } from '../../register/register-types.js';
 import { html, type Html } from '../html.js';
@@ -41,21 +43,25 @@ const FIELD: Record<string, string> = {
   confirm: 'Bevestiging',
 };
 
-/** What to do about a field the service refused, by the JSON Schema keyword or the service's own check. */
-function fieldAdvice(detail: string): string {
-  if (/required|must have required/.test(detail)) return 'vul dit in of vink dit aan';
-  if (/pattern|format|is not a date/.test(detail)) return 'de vorm klopt niet; gebruik alleen letters, cijfers, punt, streepje of dubbele punt (bij een naam: geen cijfers of @)';
-  if (/is in use|registered already|exists already|holds that role already|is held already/.test(detail)) return 'bestaat al';
-  if (/lies in the past/.test(detail)) return 'ligt in het verleden';
-  if (/must lie after/.test(detail)) return 'moet na "geldig vanaf" liggen';
-  if (/not a role/.test(detail)) return 'is geen rol van dit platform';
-  if (/not a partner/.test(detail)) return 'is geen partner van dit platform';
-  if (/deactivated/.test(detail)) return 'is niet actief';
-  if (/not an organisation/.test(detail)) return 'staat niet in het register';
-  if (/listed twice/.test(detail)) return 'staat er twee keer in';
-  if (/private key|must be Ed25519|lacks x|is not JSON/.test(detail)) return 'geef alleen de publieke sleutel, Ed25519 of P-256, als JWK in JSON';
-  if (/fewer than|at least|minItems/.test(detail)) return 'kies er minstens één';
-  return 'klopt niet';
+/** What to do about a field the service refused, by its stable code (problem.schema.json `errors[].code`). */
+function fieldAdvice(e: FieldError): string {
+  switch (e.code) {
+    case 'required': return 'vul dit in of vink dit aan';
+    case 'not-confirmed': return 'vink dit aan';
+    case 'invalid-format': case 'too-short': case 'too-long':
+      return e.pointer === '/jwk' ? 'geef alleen de publieke sleutel, Ed25519 of P-256, als JWK in JSON'
+        : 'de vorm klopt niet; gebruik alleen letters, cijfers, punt, streepje of dubbele punt (bij een naam: geen cijfers of @)';
+    case 'in-use': return 'bestaat al';
+    case 'in-past': return 'ligt in het verleden';
+    case 'before-start': return 'moet na "geldig vanaf" liggen';
+    case 'not-in-list': return e.pointer.endsWith('/role') ? 'is geen rol van dit platform' : e.pointer === '/partner' ? 'is geen partner van dit platform' : 'kies een waarde uit de lijst';
+    case 'not-applicable': return 'is niet actief';
+    case 'not-found': return 'staat niet in het register';
+    case 'duplicate': return 'staat er twee keer in';
+    case 'too-few': return 'kies er minstens één';
+    case 'invalid': return e.pointer === '/jwk' ? 'geef alleen de publieke sleutel, Ed25519 of P-256, als JWK in JSON' : FIELD_ERROR_SENTENCE.invalid;
+    default: return FIELD_ERROR_SENTENCE[e.code];
+  }
 }
 
 /** A refusal of the register in Dutch: a sentence per case, and the fields by their labels. */
@@ -79,7 +85,7 @@ export function registerRefusal(err: AppError): Html {
     : 'Dat lukte niet.';
   const fields = err.errors.map((e) => {
     const key = e.pointer.split('/').filter(Boolean).find((p) => FIELD[p] !== undefined);
-    return { label: key ? FIELD[key]! : 'Formulier', advice: fieldAdvice(e.detail) };
+    return { label: key ? FIELD[key]! : 'Formulier', advice: fieldAdvice(e) };
   });
   return html`<p>${sentence}</p>${fields.length ? html`<ul>${fields.map((f) => html`<li><strong>${f.label}</strong>: ${f.advice}</li>`)}</ul>` : ''}`;
 }

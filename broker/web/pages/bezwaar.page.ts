@@ -84,7 +84,7 @@ ${items.length === 0
     await attempt(
       async () => {
         const subject = subjectOfField(b['subject']);
-        if (subject === undefined) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
+        if (subject === undefined) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', code: 'not-pseudonymised', detail: 'is missing' }]);
         const body = { subject, doelen: values.doelen, ...(values.decision ? { decision: values.decision } : {}) };
         const made = await deps.rights.decideBezwaar(ctx.principal(req), body, ctx.traceId(res));
         res.redirect(303, ctx.href(`/bezwaren?kenmerk=${made.bezwaarId}`));

@@ -46,62 +46,30 @@ const subjectsOfBody = (b: Record<string, unknown>): Array<string | string[]> =>
   return (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((x) => subjectOfField(x) ?? '');
 };
 import { screeningResult } from './screening.page.js';
+import { historyTable, peopleOf } from './casus-history.js';
 
 const options = (labels: Record<string, string>, selected?: string): Html =>
   html`${Object.entries(labels).map(([id, name]) => html`<option value="${id}"${id === selected ? html` selected` : ''}>${name}</option>`)}`;
 
-export function casusPages(r: Router, ctx: WebContext, deps: { casus: CasusPort; queries: QueryService; custodian: WebCustodian | undefined }): void {
+/** What a step on a casus says when it worked (PRG: the casus page shows it after the redirect). */
+const DONE: Record<string, string> = {
+  geopend: 'De casus is geopend.',
+  status: 'De status is gewijzigd.',
+  vervolgactie: 'De vervolgactie is toegevoegd.',
+  afgerond: 'De vervolgactie is afgerond.',
+  notificatie: 'De notificatie is vastgelegd.',
+};
+
+export function casusPages(
+  r: Router,
+  ctx: WebContext,
+  deps: { casus: CasusPort; queries: QueryService; custodian: WebCustodian | undefined; names: (ids: readonly string[]) => Promise<ReadonlyMap<string, string>> },
+): void {
   const { casus } = deps;
   const name = (list: ReadonlyArray<{ id: string; name: string }>, id: string): string => list.find((x) => x.id === id)?.name ?? id;
   const routeInName = (id: string): string => ROUTE_IN_OTHER[id] ?? name(ctx.platform.partners, id);
   const caseId = (req: Request): string => String(req.params['caseId']);
   const keysOf = async (): Promise<Html | undefined> => (deps.custodian ? keysAttribute(await deps.custodian.keys()) : undefined);
-
-  r.get('/casussen', async (req, res) => {
-    requireAbility(ctx, req, 'manageCases');
-    const p = ctx.principal(req);
-    const status = typeof req.query['status'] === 'string' && CASE_STATUS[req.query['status']] ? req.query['status'] : undefined;
-    const cursor = typeof req.query['na'] === 'string' ? req.query['na'] : undefined;
-    const [list, overdue] = await Promise.all([
-      casus.list(p, { mine: 'true', limit: '50', ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) }),
-      casus.overdue(p),
-    ]);
-    // Which youth of its casus each overdue subject is ("Jongere 2 van 3"), from the list or the casus itself.
-    const known = new Map(list.items.map((c) => [c.caseId, c]));
-    for (const caseId of new Set(overdue.items.map((o) => o.caseId))) if (!known.has(caseId)) known.set(caseId, await casus.get(p, caseId));
-    const youth = (caseId: string, subjectId: string): string => {
-      const c = known.get(caseId)!;
-      const i = c.subjects.findIndex((s) => s.subjectId === subjectId);
-      return c.subjects.length === 1 ? 'de jongere' : `jongere ${i + 1} van ${c.subjects.length}`;
-    };
-    ctx.render(req, res, {
-      title: 'Mijn casussen',
-      current: '/casussen',
-      body: html`<p><a href="${ctx.href(`/casussen/nieuw`)}" class="utrecht-button-link utrecht-button-link--primary-action">Nieuwe casus</a></p>
-<section aria-labelledby="overdue-title"><h2 id="overdue-title">Notificaties over tijd</h2>
-${overdue.total === 0
-  ? html`<p>Geen: elke jongere is op tijd geïnformeerd, of het informeren is met reden uitgesteld.</p>`
-  : html`${alert('warning', `${overdue.total} ${overdue.total === 1 ? 'jongere is' : 'jongeren zijn'} niet op tijd geïnformeerd (AVG art. 13/14).`)}
-<div class="table-wrap"><table class="utrecht-table" data-overdue><caption>Over tijd, oudste eerst</caption>
-<thead><tr><th scope="col">Casus</th><th scope="col">Wie</th><th scope="col">Stand</th><th scope="col">Uiterlijk</th></tr></thead>
-<tbody>${overdue.items.map((o) => html`<tr><td><a href="${ctx.href(`/casussen/${o.caseId}#jongere-${o.subjectId}`)}">${o.caseRef}</a></td><td>${youth(o.caseId, o.subjectId)}</td><td>${NOTIFICATION_STATE[o.state] ?? o.state}</td><td>${formatDateTime(o.dueAt)}</td></tr>`)}</tbody></table></div>`}
-</section>
-<section aria-labelledby="list-title"><h2 id="list-title">Casussen die u heeft geopend</h2>
-<form method="get" action="${ctx.href(`/casussen`)}" class="filters"><div class="field"><label for="f-status">Status</label>
-<select id="f-status" name="status"><option value="">Alle</option>${options(CASE_STATUS, status)}</select></div>
-<button type="submit" class="utrecht-button utrecht-button--secondary-action">Tonen</button></form>
-${list.items.length === 0
-  ? html`<p>Geen casussen${status ? ' met deze status' : ''}.</p>`
-  : html`<div class="table-wrap"><table class="utrecht-table" data-cases><caption>Nieuwste eerst</caption>
-<thead><tr><th scope="col">Casus</th><th scope="col">Jongeren</th><th scope="col">Status</th><th scope="col">Doel</th><th scope="col">Aangemeld door</th><th scope="col">Geopend</th><th scope="col">Notificatie</th></tr></thead>
-<tbody>${list.items.map(
-  (c) => html`<tr data-case="${c.caseRef}"><td><a href="${ctx.href(`/casussen/${c.caseId}`)}">${c.caseRef}</a></td><td data-subject-count="${c.subjects.length}">${c.kind === 'group' ? `groep van ${c.subjects.length}` : '1'}</td><td>${CASE_STATUS[c.status] ?? c.status}</td><td>${name(ctx.platform.doelen, c.doel)}</td><td>${routeInName(c.routeIn)}</td><td>${formatDateTime(c.openedAt)}</td>
-  <td>${c.subjects.some((s) => s.notification.overdue) ? html`<strong class="bad">over tijd</strong>` : c.subjects.every((s) => s.notification.state === 'informed') ? 'geïnformeerd' : 'open'}</td></tr>`,
-)}</tbody></table></div>`}
-<p>${list.nextCursor ? html`Er volgen meer casussen. <a href="${ctx.href(`/casussen?${new URLSearchParams({ ...(status ? { status } : {}), na: list.nextCursor }).toString()}`)}" rel="next">Volgende pagina</a>` : list.items.length ? 'Dit zijn al uw casussen.' : ''}</p>
-</section>`,
-    });
-  });
 
   const newForm = async (req: Request, values: Record<string, string>, problem?: Html, youths = 1): Promise<Html> => {
     const keys = await keysOf();
@@ -113,7 +81,7 @@ ${list.items.length === 0
   <div class="field"><label for="caseRef">Casusnummer (uit het systeem van het Zorg- en Veiligheidshuis)</label>
     <span class="hint" id="caseRef-hint">Bijvoorbeeld ZVH-2026-0042. Geen naam of BSN.</span>
     <input type="text" id="caseRef" name="caseRef" autocomplete="off" aria-describedby="caseRef-hint" value="${values['caseRef'] ?? ''}"></div>
-  <div class="field"><label for="doel">Doel</label><select id="doel" name="doel">${askableDoelen(ctx).map((d) => html`<option value="${d.id}"${values['doel'] === d.id ? html` selected` : ''}>${d.name}</option>`)}</select></div>
+  <div class="field"><label for="doel">Doel</label><select id="doel" name="doel">${askableDoelen(ctx, ctx.user(req).role).map((d) => html`<option value="${d.id}"${values['doel'] === d.id ? html` selected` : ''}>${d.name}</option>`)}</select></div>
   <div class="field"><label for="routeIn">Aangemeld door</label><select id="routeIn" name="routeIn">
     ${ctx.platform.partners.map((p) => html`<option value="${p.id}"${values['routeIn'] === p.id ? html` selected` : ''}>${p.name}</option>`)}${options(ROUTE_IN_OTHER, values['routeIn'])}</select></div>
   <h2>Jongeren</h2>
@@ -138,11 +106,11 @@ ${list.items.length === 0
       async () => {
         const missing = subjects.length === 0 ? [0] : subjects.flatMap((s, i) => (s === '' ? [i] : []));
         if (missing.length > 0) {
-          throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', missing.map((i) => ({ pointer: `/subjects/${i}`, detail: 'is missing' })));
+          throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', missing.map((i) => ({ pointer: `/subjects/${i}`, code: 'not-pseudonymised', detail: 'is missing' })));
         }
         // One youth is a person casus, two or more a group (the service checks the counts).
         const created = await casus.create(ctx.principal(req), { ...values, kind: subjects.length > 1 ? 'group' : 'person', subjects }, ctx.traceId(res));
-        res.redirect(303, ctx.href(`/casussen/${created.caseId}`));
+        res.redirect(303, ctx.href(`/casussen/${created.caseId}?gedaan=geopend`));
       },
       async (err) => ctx.render(req, res, {
         title: 'Nieuwe casus', current: '/casussen', scripts: ['pseudonymise'], status: err.status,
@@ -153,6 +121,9 @@ ${list.items.length === 0
 
   async function detail(req: Request, res: Response, c: CasusDetail, problem?: Html, status = 200): Promise<void> {
     const keys = await keysOf();
+    const names = await deps.names(peopleOf(c));
+    const closed = c.status === 'afgesloten';
+    const done = typeof req.query['gedaan'] === 'string' && !problem ? DONE[req.query['gedaan']] : undefined;
     const next = TRANSITIONS[c.status] ?? [];
     const csrf = csrfField(ctx.csrf(req));
     const history = c.history ?? [];
@@ -165,13 +136,13 @@ ${list.items.length === 0
       current: '/casussen',
       status,
       scripts: ['pseudonymise'],
-      body: html`${problem ? alert('error', problem) : ''}
+      body: html`${problem ? alert('error', problem) : ''}${done ? alert('ok', html`<p data-done>${done}</p>`) : ''}
 <dl class="facts">
   <dt>Status</dt><dd data-status="${c.status}"><strong>${CASE_STATUS[c.status] ?? c.status}</strong>${c.outcome ? ` (${CLOSE_OUTCOME[c.outcome] ?? c.outcome})` : ''}</dd>
   <dt>Soort</dt><dd data-kind="${c.kind}">${group ? `Groepscasus: ${c.subjects.length} jongeren` : 'Eén jongere'}</dd>
   <dt>Doel</dt><dd>${name(ctx.platform.doelen, c.doel)}</dd>
   <dt>Aangemeld door</dt><dd>${routeInName(c.routeIn)}</dd>
-  <dt>Geopend</dt><dd>${formatDateTime(c.openedAt)} door ${c.openedBy}</dd>
+  <dt>Geopend</dt><dd>${formatDateTime(c.openedAt)} door ${names.get(c.openedBy) ?? 'een gebruiker die niet meer in het register staat'}</dd>
   ${c.legalHold ? html`<dt>Bewaarplicht</dt><dd>Er loopt een procedure: niets van deze casus wordt verwijderd.</dd>` : ''}
 </dl>
 
@@ -206,7 +177,7 @@ ${acties.length === 0 ? html`<p>Nog geen vervolgacties.</p>` : html`<div class="
 <thead><tr><th scope="col">Partner</th><th scope="col">Actie</th><th scope="col">Uiterlijk</th><th scope="col">Afgerond</th></tr></thead>
 <tbody>${acties.map(
   (a) => html`<tr><td>${name(ctx.platform.partners, a.partner)}</td><td>${VERVOLG_KIND[a.kind] ?? a.kind}</td><td>${formatDate(a.dueDate)}</td>
-  <td>${a.completedAt ? formatDateTime(a.completedAt) : html`<form method="post" action="${ctx.href(`/casussen/${c.caseId}/vervolgacties/${a.actionId}/afgerond`)}" class="inline-form">${csrf}<button type="submit" class="utrecht-button utrecht-button--secondary-action">Afgerond</button></form>`}</td></tr>`,
+  <td>${a.completedAt ? formatDateTime(a.completedAt) : closed ? 'niet afgerond' : html`<form method="post" action="${ctx.href(`/casussen/${c.caseId}/vervolgacties/${a.actionId}/afgerond`)}" class="inline-form">${csrf}<button type="submit" class="utrecht-button utrecht-button--secondary-action">Afgerond</button></form>`}</td></tr>`,
 )}</tbody></table></div>`}
 ${canAct
   ? html`<form method="post" action="${ctx.href(`/casussen/${c.caseId}/vervolgacties`)}">${csrf}
@@ -228,20 +199,18 @@ ${c.subjects.map(
     s.notification.deferReason && s.notification.deferredUntil ? ` (${DEFER_REASON[s.notification.deferReason] ?? s.notification.deferReason}, tot ${formatDate(s.notification.deferredUntil)})` : ''}${
     s.notification.dueAt && s.notification.state !== 'informed' ? `; uiterlijk ${formatDateTime(s.notification.dueAt)}` : ''}
   ${s.notification.overdue ? html` <strong class="bad">Over tijd.</strong>` : ''}</p>
-  <form method="post" action="${ctx.href(`/casussen/${c.caseId}/onderwerpen/${s.subjectId}/notificatie`)}">${csrf}
+  ${closed ? '' : html`<form method="post" action="${ctx.href(`/casussen/${c.caseId}/onderwerpen/${s.subjectId}/notificatie`)}">${csrf}
   <fieldset><legend>Vastleggen voor jongere ${i + 1}</legend><div class="form-grid">
     <div class="field"><label for="n-state-${i}">Stand</label><select id="n-state-${i}" name="state"><option value="informed">Geïnformeerd</option><option value="deferred">Uitgesteld</option></select></div>
     <div class="field"><label for="n-informed-${i}">Geïnformeerd op</label><input type="date" id="n-informed-${i}" name="informedAt"></div>
     <div class="field"><label for="n-reason-${i}">Reden van uitstel</label><select id="n-reason-${i}" name="deferReason"><option value="">–</option>${options(DEFER_REASON)}</select></div>
     <div class="field"><label for="n-until-${i}">Uitgesteld tot</label><input type="date" id="n-until-${i}" name="deferredUntil"></div>
-  </div><button type="submit" class="utrecht-button utrecht-button--secondary-action">Vastleggen</button></fieldset></form></div>`,
+  </div><button type="submit" class="utrecht-button utrecht-button--secondary-action">Vastleggen</button></fieldset></form>`}</div>`,
 )}
 </section>
 
 <section aria-labelledby="hist-title"><h2 id="hist-title">Geschiedenis</h2>
-<div class="table-wrap"><table class="utrecht-table"><caption>Statuswijzigingen</caption>
-<thead><tr><th scope="col">Wanneer</th><th scope="col">Van</th><th scope="col">Naar</th><th scope="col">Reden of uitkomst</th><th scope="col">Door</th></tr></thead>
-<tbody>${history.map((h) => html`<tr><td>${formatDateTime(h.at)}</td><td>${h.from ? (CASE_STATUS[h.from] ?? h.from) : '–'}</td><td>${CASE_STATUS[h.to] ?? h.to}</td><td>${h.reason ? (ESCALATION_REASON[h.reason] ?? h.reason) : h.outcome ? (CLOSE_OUTCOME[h.outcome] ?? h.outcome) : ''}</td><td>${h.by}</td></tr>`)}</tbody></table></div>
+${historyTable(c, names, (id) => name(ctx.platform.partners, id))}
 </section>
 <p><a href="${ctx.href(`/casussen`)}">Terug naar mijn casussen</a></p>`,
     });
@@ -253,13 +222,14 @@ ${c.subjects.map(
   });
 
   /** A POST on a casus: run it, then show the casus (PRG), or the casus with the service's refusal. */
-  const step = (path: string, run: (req: Request, res: Response) => Promise<unknown>): void => {
+  const step = (path: string, done: keyof typeof DONE, run: (req: Request, res: Response) => Promise<unknown>): void => {
     r.post(`/casussen/:caseId${path}`, async (req, res) => {
       requireAbility(ctx, req, 'manageCases');
       await attempt(
         async () => {
-          await run(req, res);
-          res.redirect(303, ctx.href(`/casussen/${caseId(req)}`));
+          // A step that returns false showed a page of its own (a confirmation) and changed nothing.
+          if ((await run(req, res)) === false) return;
+          res.redirect(303, ctx.href(`/casussen/${caseId(req)}?gedaan=${done}`));
         },
         async (err) => detail(req, res, await casus.get(ctx.principal(req), caseId(req)), errorMessage(err, CASUS_FIELDS), err.status),
       );
@@ -270,16 +240,29 @@ ${c.subjects.map(
     return v && v.trim() !== '' ? v.trim() : undefined;
   };
 
-  step('/status', (req, res) => {
+  step('/status', 'status', async (req, res) => {
     const to = field(req, 'to');
     const body = { to, ...(to === 'opgeschaald' || to === 'afgeschaald' ? { reason: field(req, 'reason') } : {}), ...(to === 'afgesloten' ? { outcome: field(req, 'outcome') } : {}) };
+    // Closing cannot be undone: ask first, with what will happen, unless confirmed.
+    if (to === 'afgesloten' && body.outcome && field(req, 'bevestigd') !== 'ja') {
+      const c = await casus.get(ctx.principal(req), caseId(req));
+      ctx.render(req, res, {
+        title: `Casus ${c.caseRef} afsluiten?`,
+        current: '/casussen',
+        body: html`${alert('warning', html`<p>Een afgesloten casus gaat niet meer open. U kunt de partners dan niet meer bevragen en geen vervolgacties of notificaties meer vastleggen. Uitkomst: <strong>${CLOSE_OUTCOME[body.outcome] ?? 'onbekend'}</strong>.</p>`)}
+<form method="post" action="${ctx.href(`/casussen/${c.caseId}/status`)}">${csrfField(ctx.csrf(req))}
+<input type="hidden" name="to" value="afgesloten"><input type="hidden" name="outcome" value="${body.outcome}"><input type="hidden" name="bevestigd" value="ja">
+<button type="submit" class="utrecht-button utrecht-button--primary-action">Ja, casus afsluiten</button> <a href="${ctx.href(`/casussen/${c.caseId}`)}">Nee, terug naar de casus</a></form>`,
+      });
+      return false;
+    }
     return casus.transition(ctx.principal(req), caseId(req), body, ctx.traceId(res));
   });
-  step('/vervolgacties', (req, res) =>
+  step('/vervolgacties', 'vervolgactie', (req, res) =>
     casus.addVervolgactie(ctx.principal(req), caseId(req), { partner: field(req, 'partner'), kind: field(req, 'kind'), dueDate: field(req, 'dueDate') }, ctx.traceId(res)),
   );
-  step('/vervolgacties/:actionId/afgerond', (req, res) => casus.completeVervolgactie(ctx.principal(req), caseId(req), String(req.params['actionId']), ctx.traceId(res)));
-  step('/onderwerpen/:subjectId/notificatie', (req, res) => {
+  step('/vervolgacties/:actionId/afgerond', 'afgerond', (req, res) => casus.completeVervolgactie(ctx.principal(req), caseId(req), String(req.params['actionId']), ctx.traceId(res)));
+  step('/onderwerpen/:subjectId/notificatie', 'notificatie', (req, res) => {
     const state = field(req, 'state');
     const body = state === 'informed' ? { state, informedAt: field(req, 'informedAt') } : { state, deferReason: field(req, 'deferReason'), deferredUntil: field(req, 'deferredUntil') };
     return casus.setNotification(ctx.principal(req), caseId(req), String(req.params['subjectId']), body, ctx.traceId(res));
@@ -292,7 +275,7 @@ ${c.subjects.map(
     await attempt(
       async () => {
         const subject = subjectOfField(b['subject']);
-        if (subject === undefined) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
+        if (subject === undefined) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', code: 'not-pseudonymised', detail: 'is missing' }]);
         const answer = await deps.queries.ask(ctx.principal(req), { subject, doel: c.doel, caseId: c.caseId, consent: b['consent'] === 'ja' }, ctx.traceId(res));
         const position = c.subjects.findIndex((s) => s.subjectId === answer.subjectId);
         const who = c.kind === 'group' && position >= 0 ? `Jongere ${position + 1} van ${c.subjects.length}` : undefined;

@@ -41,7 +41,7 @@ export function exportPages(r: Router, ctx: WebContext, deps: { disclosures: Dis
       rows.push(...page.items);
       cursor = page.nextCursor;
       if (rows.length > MAX_EXPORT_ROWS) {
-        throw new AppError('validation', `the selection holds more than ${MAX_EXPORT_ROWS} disclosures; narrow the period or add a filter`, [{ pointer: '/van', detail: 'selection too large' }]);
+        throw new AppError('validation', `the selection holds more than ${MAX_EXPORT_ROWS} disclosures; narrow the period or add a filter`, [{ pointer: '/van', code: 'selection-too-large', detail: 'selection too large' }]);
       }
     } while (cursor);
     return rows;

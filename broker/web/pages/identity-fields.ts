@@ -48,8 +48,10 @@ export function subjectOfField(value: unknown): string | string[] | undefined {
 }
 
 /** Doelen one may open a casus or ask for: not the rights doel, under which only inzage and bezwaar pseudonymise. */
-export function askableDoelen(ctx: WebContext): ReadonlyArray<{ id: string; name: string }> {
-  return ctx.platform.doelen.filter((d) => d.id !== 'jpp-rechten-betrokkenen');
+export function askableDoelen(ctx: WebContext, role?: string): ReadonlyArray<{ id: string; name: string }> {
+  // With a role: only the doelen the platform file gives that role (the access gate refuses the others).
+  const ofRole = role === undefined ? undefined : new Set(ctx.platform.roles.find((r) => r.id === role)?.doelen ?? []);
+  return ctx.platform.doelen.filter((d) => d.id !== 'jpp-rechten-betrokkenen' && (!ofRole || ofRole.has(d.id)));
 }
 
 export interface IdentityBlockOptions {

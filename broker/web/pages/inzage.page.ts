@@ -57,7 +57,7 @@ export function inzagePages(r: Router, ctx: WebContext, deps: { rights: RightsPo
     const field = (req.body as Record<string, unknown> | undefined)?.['subject'];
     const subject = subjectOfField(field);
     try {
-      if (subject === undefined) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
+      if (subject === undefined) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', code: 'not-pseudonymised', detail: 'is missing' }]);
       return { report: await deps.rights.inzage(ctx.principal(req), { subject }, ctx.traceId(res)), subject: String(field) };
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'validation') throw err;

@@ -103,12 +103,12 @@ ${items.length === 0
   };
   place('casus', (b) => {
     const caseRef = str(b, 'caseRef');
-    if (!caseRef) throw new AppError('validation', 'type the case number', [{ pointer: '/caseRef', detail: 'is missing' }]);
+    if (!caseRef) throw new AppError('validation', 'type the case number', [{ pointer: '/caseRef', code: 'required', detail: 'is missing' }]);
     return { caseRef };
   });
   place('jongere', (b) => {
     const subject = subjectOfField(b['subject']);
-    if (subject === undefined) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
+    if (subject === undefined) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', code: 'not-pseudonymised', detail: 'is missing' }]);
     return { subject };
   });
 

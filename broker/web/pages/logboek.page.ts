@@ -1,7 +1,8 @@
 /**
  * The jurist's logboek: every disclosure, newest first, filtered by period, partner, role,
- * doel, grondslag, outcome and casus, in pages that say whether more follow (never silently
- * cut off). The disclosure service checks the role and logs the read.
+ * doel, grondslag, outcome and casus, in pages that say how many match in total and whether more
+ * follow (never silently cut off), paged forwards and back. Who asked is shown by name. The
+ * disclosure service checks the role and logs the read.
  */
 import type { Request, Router } from 'express';
 import type { DisclosurePage, DisclosureService } from '../../disclosures/disclosure.service.js';
@@ -30,7 +31,7 @@ export function filterValues(req: Request): FilterValues {
 /** The disclosure service's query from the form's values; a bad date is a validation error naming the field. */
 export function serviceQuery(v: FilterValues, extra: Record<string, unknown> = {}): Record<string, unknown> {
   for (const f of ['van', 'tot'] as const) {
-    if (v[f] !== undefined && !isDate(v[f])) throw new AppError('validation', `${f} must be a date`, [{ pointer: `/${f}`, detail: 'is not a date (jjjj-mm-dd)' }]);
+    if (v[f] !== undefined && !isDate(v[f])) throw new AppError('validation', `${f} must be a date`, [{ pointer: `/${f}`, code: 'invalid-format', detail: 'is not a date (jjjj-mm-dd)' }]);
   }
   return {
     ...(v.van ? { from: startOfDay(v.van) } : {}),
@@ -51,7 +52,7 @@ export function queryString(v: FilterValues, extra: Record<string, string> = {})
   return s ? `?${s}` : '';
 }
 
-export function logboekPages(r: Router, ctx: WebContext, deps: { disclosures: DisclosureService }): void {
+export function logboekPages(r: Router, ctx: WebContext, deps: { disclosures: DisclosureService; names: (ids: readonly string[]) => Promise<ReadonlyMap<string, string>> }): void {
   const select = (name: string, label: string, options: ReadonlyArray<{ id: string; name: string }>, value: string | undefined): Html =>
     html`<div class="field"><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}">
       <option value="">Alle</option>
@@ -62,13 +63,14 @@ export function logboekPages(r: Router, ctx: WebContext, deps: { disclosures: Di
     requireAbility(ctx, req, 'readLog');
     const v = filterValues(req);
     const cursor = typeof req.query['na'] === 'string' ? req.query['na'] : undefined;
+    const after = typeof req.query['voor'] === 'string' && !cursor ? req.query['voor'] : undefined;
     let result: DisclosurePage | undefined;
     let problem: Html | undefined;
     try {
-      result = await deps.disclosures.list(ctx.principal(req), serviceQuery(v, { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }), ctx.traceId(res));
+      result = await deps.disclosures.list(ctx.principal(req), serviceQuery(v, { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}), ...(after ? { after } : {}) }), ctx.traceId(res));
     } catch (err) {
       if (!(err instanceof AppError) || (err.code !== 'validation' && err.code !== 'identity-detected')) throw err;
-      problem = errorMessage(err);
+      problem = errorMessage(err, { '/van': 'Van (datum)', '/tot': 'Tot en met (datum)', '/caseRef': 'Casusnummer', '/grondslag': 'Grondslag', '/cursor': 'Pagina', '/after': 'Pagina' });
     }
     const p = ctx.platform;
     const name = (list: ReadonlyArray<{ id: string; name: string }>, id: string): string => list.find((x) => x.id === id)?.name ?? id;
@@ -87,10 +89,11 @@ export function logboekPages(r: Router, ctx: WebContext, deps: { disclosures: Di
 <button type="submit" class="utrecht-button utrecht-button--primary-action">Filteren</button> <a href="${ctx.href(`/logboek`)}">Filters wissen</a>
 </fieldset></form>`;
     const rows = result?.items ?? [];
-    const pager = result
-      ? html`<nav class="pager" aria-label="Pagina's">
-  <p data-page-count="${rows.length}">${rows.length === 0 ? 'Geen regels gevonden met deze filters.' : `${rows.length} ${rows.length === 1 ? 'regel' : 'regels'} op deze pagina.`} ${result.nextCursor ? 'Er volgen meer regels.' : rows.length > 0 ? 'Dit is de laatste pagina.' : ''}</p>
-  ${cursor ? html`<a href="${ctx.href(`/logboek${queryString(v)}`)}">Eerste pagina</a>` : ''}
+    const names = await deps.names(rows.map((d) => d.user));
+    const pager = (where: string): Html | '' => result
+      ? html`<nav class="pager" aria-label="Pagina's (${where})">
+  <p data-page-count="${rows.length}" data-total="${result.total}">${rows.length === 0 ? 'Geen regels gevonden met deze filters.' : `${rows.length} ${rows.length === 1 ? 'regel' : 'regels'} op deze pagina, van ${result.total} in totaal.`} ${result.nextCursor ? 'Er volgen meer regels.' : rows.length > 0 ? 'Dit is de laatste pagina.' : ''}</p>
+  ${result.prevCursor ? html`<a href="${ctx.href(`/logboek${queryString(v)}`)}">Eerste pagina</a> <a href="${ctx.href(`/logboek${queryString(v, { voor: result.prevCursor })}`)}" rel="prev">Vorige pagina</a>` : ''}
   ${result.nextCursor ? html`<a href="${ctx.href(`/logboek${queryString(v, { na: result.nextCursor })}`)}" rel="next">Volgende pagina</a>` : ''}
 </nav>`
       : '';
@@ -102,9 +105,9 @@ export function logboekPages(r: Router, ctx: WebContext, deps: { disclosures: Di
 ${rows.map(
   (d) => html`<tr>
   <td>${formatDateTime(d.loggedAt)}</td>
-  <td>${d.user}<br><span class="hint">${name(p.roles, d.role)}, ${name(p.organisations, d.organisation)}</span></td>
+  <td>${names.get(d.user) ?? 'een gebruiker die niet meer in het register staat'}<br><span class="hint">${name(p.roles, d.role)}, ${name(p.organisations, d.organisation)}</span></td>
   <td>${name(p.partners, d.partner)}</td>
-  <td>${d.doel}</td>
+  <td>${name(p.doelen, d.doel)}</td>
   <td><a href="${ctx.href(`/logboek${queryString({ casus: d.caseRef })}`)}">${d.caseRef}</a></td>
   <td><span class="answer answer-${d.outcome}">${ANSWER_LABEL[d.outcome]}</span>${d.consent ? html`<br><span class="hint">met toestemming</span>` : ''}</td>
   <td>${d.rules.length ? html`<ul>${d.rules.map((x) => html`<li><a href="${ctx.href(`/logboek${queryString({ grondslag: x.grondslag })}`)}">${x.grondslag}</a> <span class="hint">(${x.rule})</span></li>`)}</ul>` : 'geen (standaard: niet toegestaan)'}</td>
@@ -119,7 +122,7 @@ ${rows.map(
       scripts: ['pseudonymise'],
       status: problem ? 422 : 200,
       body: html`<p>Elke bevraging, ook "niet toegestaan", staat hier. Uw raadpleging wordt zelf ook gelogd.</p>
-${filters}${problem ? alert('error', problem) : ''}${pager}${table}${rows.length > 10 ? pager : ''}
+${filters}${problem ? alert('error', problem) : ''}${pager('boven')}${table}${rows.length > 10 ? pager('onder') : ''}
 <p><a href="${ctx.href(`/logboek/export${queryString(v)}`)}">Deze selectie exporteren</a></p>`,
     });
   });

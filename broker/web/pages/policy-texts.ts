@@ -15,6 +15,8 @@ import type { Grouping } from '../../policy/policy-content.js';
 import type { LintFinding } from '../../policy/policy-lint-fns.js';
 import type { Mismatch } from '../../policy/policy-explain-fns.js';
 import type { PersonRef } from '../../policy/policy-version.repository.js';
+import type { FieldError } from '../../../protocol/schemas/schema-registry.js';
+import { FIELD_ERROR_SENTENCE, fieldLabelOf } from '../field-error-texts.js';
 
 /** Dutch names of the signal categories (the closed list of signal-category.ts). */
 export const CATEGORY_NAMES: Readonly<Record<string, string>> = {
@@ -209,21 +211,14 @@ export function testOutcomeSentence(r: { pass: boolean; expect: string; expectRu
   return r.pass ? `Geslaagd: ${actual}.` : `Mislukt: verwacht ${expected}, maar deze versie beslist ${actual}.`;
 }
 
-const FIELD_DETAIL: Array<[RegExp, string]> = [
-  [/is required|must NOT have fewer than|must match pattern/, 'vul dit in'],
-  [/must NOT have more than (\d+)/, 'is te lang'],
-  [/is used twice/, 'dit regelnummer bestaat al'],
-  [/must be equal to one of the allowed values|must be equal to constant/, 'kies een waarde uit de lijst'],
-];
-
-/** One field error in Dutch: "Test 3, Rol: vul dit in". */
-function fieldProblem(pointer: string, detail: string, labels: Readonly<Record<string, string>>): string {
-  const segments = pointer.split('/').filter((s) => s !== '');
+/** One field error in Dutch: "Test 3, Rol: vul dit in." (the code says what; field-error-texts.ts). */
+function fieldProblem(e: FieldError, labels: Readonly<Record<string, string>>): string {
+  const segments = e.pointer.split('/').filter((s) => s !== '');
   const last = segments[segments.length - 1] ?? '';
-  const field = FIELD_LABEL[last] ?? labels[pointer] ?? 'Een veld';
+  const field = FIELD_LABEL[last] ?? labels[e.pointer] ?? fieldLabelOf(e.pointer, {});
   const where = segments[0] === 'tests' ? `Test ${Number(segments[1]) + 1}, ` : segments[0] === 'rules' ? 'Regel, ' : '';
-  const what = FIELD_DETAIL.find(([re]) => re.test(detail))?.[1] ?? 'klopt niet';
-  return `${where}${field}: ${what}.`;
+  const what = e.code === 'too-short' ? 'vul dit in.' : e.code === 'duplicate' && last === 'id' ? 'dit regelnummer bestaat al.' : FIELD_ERROR_SENTENCE[e.code] ?? FIELD_ERROR_SENTENCE.invalid;
+  return `${where}${field}: ${what}`;
 }
 
 /**
@@ -254,7 +249,7 @@ export function refusalSentences(err: AppError, opts: { forbidden?: string; labe
       if (has('/confirmNewAccess')) return ['Bevestig elke nieuwe toegang in de lijst hieronder voordat u goedkeurt.'];
       if (has('/activeFrom')) return ['Kies een moment in de toekomst, of laat het veld leeg om nu te activeren.'];
       if (has('/note')) return ['Vul een toelichting in: waarom deze wijziging?'];
-      return ['De invoer klopt niet.', ...err.errors.map((e) => fieldProblem(e.pointer, e.detail, labels))];
+      return ['De invoer klopt niet.', ...err.errors.map((e) => fieldProblem(e, labels))];
     case 'too-many-requests': return ['U heeft het maximum voor nu bereikt. Probeer het later opnieuw.'];
     case 'payload-too-large': return ['Het formulier is te groot.'];
     default: return ['Er ging iets mis. Er is niets gewijzigd.'];

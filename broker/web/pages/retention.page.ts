@@ -77,6 +77,17 @@ ${items.length >= limit && many ? html`<p>Er kunnen oudere uitvoeringen zijn; al
 
   r.post('/bewaartermijnen/uitvoeren', async (req, res) => {
     requireAbility(ctx, req, 'rights');
+    // Deleting cannot be undone: a confirmation step first (the form's button only asks).
+    if ((req.body as Record<string, unknown> | undefined)?.['bevestigd'] !== 'ja') {
+      ctx.render(req, res, {
+        title: 'Retentie nu uitvoeren?',
+        current: '/bewaartermijnen',
+        body: html`${alert('warning', html`<p>Alles wat zijn bewaartermijn voorbij is, wordt nu verwijderd of ingekort. Dat kan niet ongedaan worden gemaakt. Wat onder een bewaarplicht valt, blijft. Het verslag komt in het logboek, op uw naam.</p>`)}
+<form method="post" action="${ctx.href(`/bewaartermijnen/uitvoeren`)}">${csrfField(ctx.csrf(req))}<input type="hidden" name="bevestigd" value="ja">
+<button type="submit" class="utrecht-button utrecht-button--primary-action">Ja, nu uitvoeren</button> <a href="${ctx.href('/bewaartermijnen')}">Nee, terug</a></form>`,
+      });
+      return;
+    }
     await attempt(
       async () => {
         const run = await deps.retention.runFor(ctx.principal(req), ctx.traceId(res));

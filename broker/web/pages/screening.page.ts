@@ -36,7 +36,7 @@ export function screeningPages(r: Router, ctx: WebContext, deps: { queries: Quer
   <div class="field">
     <label for="doel">Doel</label>
     <select id="doel" name="doel">
-      ${askableDoelen(ctx).map((d) => html`<option value="${d.id}"${values.doel === d.id ? html` selected` : ''}>${d.name}</option>`)}
+      ${askableDoelen(ctx, ctx.user(req).role).map((d) => html`<option value="${d.id}"${values.doel === d.id ? html` selected` : ''}>${d.name}</option>`)}
     </select>
   </div>
   ${identityFields()}
@@ -68,7 +68,7 @@ ${await form(req, {})}`,
     try {
       const subject = subjectOfField(b['subject']);
       if (subject === undefined) {
-        throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
+        throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', code: 'not-pseudonymised', detail: 'is missing' }]);
       }
       answer = await deps.queries.ask(ctx.principal(req), { subject, doel: values.doel, caseRef: values.caseRef, consent: values.consent }, ctx.traceId(res));
     } catch (err) {

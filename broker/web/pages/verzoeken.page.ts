@@ -156,7 +156,7 @@ ${v.status === 'open'
     await attempt(
       async () => {
         const subject = str(b, 'subject');
-        if (!subject) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', detail: 'is missing' }]);
+        if (!subject) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', code: 'not-pseudonymised', detail: 'is missing' }]);
         const body = { subject, ...Object.fromEntries(Object.entries(values).filter(([, x]) => x !== '')) };
         const made = await deps.rights.registerVerzoek(ctx.principal(req), body, ctx.traceId(res));
         res.redirect(303, ctx.href(`/verzoeken?kenmerk=${made.verzoekId}`));
