@@ -64,7 +64,7 @@ describe('each document', () => {
     expect(paths('broker-demo')).toEqual(expect.arrayContaining(['/custodian/v1/keys', '/custodian/v1/evaluate', '/v1/queries']));
     expect(paths('broker-production').filter((p) => p.startsWith('/custodian'))).toEqual([]);
     expect(paths('broker-production')).toEqual(paths('broker-demo').filter((p) => !p.startsWith('/custodian')));
-    expect(paths('custodian').sort()).toEqual(['/healthz', '/v1/evaluate', '/v1/keys']);
+    expect(paths('custodian').sort()).toEqual(['/healthz', '/livez', '/readyz', '/v1/evaluate', '/v1/keys']);
   });
 
   it.each(['broker-demo', 'broker-production', 'custodian'] as const)('%s: an operationId per operation, the licence, servers, no $defs', (name) => {
