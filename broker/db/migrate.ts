@@ -18,6 +18,8 @@ import * as subjectAliases from './migrations/0011-logboek-subject-aliases.js';
 import * as register from './migrations/0012-register.js';
 import * as checkpointNotes from './migrations/0030-checkpoint-notes.js';
 import * as policyExactImpact from './migrations/0050-policy-exact-impact.js';
+import * as aanmeldcriteria from './migrations/0060-aanmeldcriteria.js';
+import * as consent from './migrations/0061-consent.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
@@ -34,6 +36,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-register': register,
   '0030-checkpoint-notes': checkpointNotes,
   '0050-policy-exact-impact': policyExactImpact,
+  '0060-aanmeldcriteria': aanmeldcriteria,
+  '0061-consent': consent,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

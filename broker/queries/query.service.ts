@@ -13,6 +13,9 @@
  * - Questions belong to an existing casus (no free search): the casus must be in a queryable
  *   status (casus-workflow.ts), have the asked doel, and hold the asked subject.
  * - A subject with an upheld bezwaar for the doel produces no hits: its signals are not read.
+ * - Consent is a record, not a flag: a question with consent cites a consent record of the subject
+ *   in the casus; the consent rules apply only to the partners a record in force names, so a
+ *   withdrawn or expired record makes consent-only partners `not-permitted` from then on.
  * - Every answer, not-permitted included, is appended to the disclosure log in the same
  *   transaction that produces it. If the log write fails, the transaction rolls back and
  *   the asker gets an error, never an answer.
@@ -32,6 +35,9 @@ import type { EntryDraft, UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { caseForQuestion } from '../casus/casus.repository.js';
 import { QUERYABLE_STATUSES } from '../casus/casus-workflow.js';
 import { insertQuery } from './query.repository.js';
+import { findConsent } from '../casus/consent.repository.js';
+import { consentInForce, consentPartners } from '../casus/consent-fns.js';
+import { UUID } from '../casus/casus-types.js';
 
 export interface QueryRequest {
   /** One pseudonym, or one per active key epoch during a rotation's overlap window. */
@@ -41,6 +47,8 @@ export interface QueryRequest {
   caseRef?: string;
   caseId?: string;
   consent: boolean;
+  /** The consent record the question relies on (a record of this subject in this casus). */
+  consentId?: string;
 }
 
 export type Outcome = 'hit' | 'no-hit' | 'not-permitted';
@@ -86,6 +94,9 @@ export function createQueryService(deps: {
     if (errors.length > 0) throw validationError(errors);
     const req = body as QueryRequest;
     if (!doelen.has(req.doel)) throw validationError([{ pointer: '/doel', detail: 'is not a doel of this platform' }]);
+    if (req.consent && req.consentId === undefined) {
+      throw validationError([{ pointer: '/consentId', detail: 'is required with consent: cite the consent record of this subject in this casus' }]);
+    }
     const subjects = typeof req.subject === 'string' ? [req.subject] : req.subject;
     const notRandom = subjects.findIndex((s) => !looksRandom(s));
     if (notRandom >= 0) {
@@ -101,8 +112,6 @@ export function createQueryService(deps: {
         const { trx, person } = w;
         const req = parse(body);
         const policy = deps.policy.active();
-        const scopes = policy.table.scopes(person.role, req.doel, actionFor(req.consent));
-        const permitted = scopes.filter((s) => s.permitted);
         const subjectHashes = req.subjects.map(deps.hashSubject);
         const subjectHash = subjectHashes[0]!;
         const queryId = randomUUID();
@@ -124,6 +133,18 @@ export function createQueryService(deps: {
         }
         const blocked = casus.blocked;
         const now = w.now();
+        // Consent counts only as a record of this subject in this casus, in force for the doel, and
+        // only for the partners it names (consent-fns.ts); otherwise the answer without consent.
+        const consent = req.consentId === undefined ? undefined : UUID.test(req.consentId) ? await findConsent(trx, casus.id, req.consentId) : undefined;
+        if (req.consentId !== undefined && (!consent || consent.subjectId !== casus.subjectId)) {
+          throw validationError([{ pointer: '/consentId', detail: 'names no consent record of this subject in this casus' }]);
+        }
+        const inForce = consent !== undefined && consentInForce(consent, req.doel, now);
+        const withConsent = consentPartners(consent, inForce);
+        const plain = policy.table.scopes(person.role, req.doel, actionFor(false));
+        const consented = withConsent.size > 0 ? policy.table.scopes(person.role, req.doel, actionFor(true)) : plain;
+        const scopes = plain.map((p) => (withConsent.has(p.partner) ? consented.find((c) => c.partner === p.partner) ?? p : p));
+        const permitted = scopes.filter((s) => s.permitted);
         await insertQuery(trx, {
           id: queryId,
           caseId: casus.id,
@@ -132,7 +153,7 @@ export function createQueryService(deps: {
           roleId: person.role,
           doel: req.doel,
           subjectHash,
-          consent: req.consent,
+          consent: inForce,
           policyVersionId: policy.versionId,
           traceId: w.traceId,
           askedAt: now,
@@ -168,7 +189,8 @@ export function createQueryService(deps: {
             rules: scope.basis,
             policy: { version: policy.versionId, hash: policy.contentHash },
             details: {
-              consent: req.consent,
+              consent: inForce,
+              ...(consent ? { consentId: consent.id } : {}),
               categoriesCounted,
               caseId: casus.id,
               ...(blocked ? { bezwaarBlock: true } : {}),

@@ -31,6 +31,8 @@ export interface CasusPort {
   addVervolgactie(principal: Principal, caseId: string, body: unknown, traceId: string): Promise<CasusDetail>;
   completeVervolgactie(principal: Principal, caseId: string, actionId: string, traceId: string): Promise<CasusDetail>;
   setNotification(principal: Principal, caseId: string, subjectId: string, body: unknown, traceId: string): Promise<CasusDetail>;
+  recordConsent(principal: Principal, caseId: string, body: unknown, traceId: string): Promise<CasusDetail>;
+  withdrawConsent(principal: Principal, caseId: string, consentId: string, traceId: string): Promise<CasusDetail>;
   overdue(principal: Principal): Promise<{ items: Array<{ caseId: string; caseRef: string; subjectId: string; state: string; dueAt: string }>; total: number }>;
 }
 

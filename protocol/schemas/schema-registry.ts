@@ -64,6 +64,7 @@ export type SchemaName =
   | 'casus#/$defs/createRequest'
   | 'casus#/$defs/transitionRequest'
   | 'casus#/$defs/vervolgactieRequest'
+  | 'casus#/$defs/consentRequest'
   | 'casus#/$defs/notificationRequest'
   | 'casus#/$defs/listQuery'
   | 'casus#/$defs/casus'
