@@ -11,6 +11,7 @@ import { QUERYABLE_STATUSES } from './casus-workflow.js';
 import { findCase, historyOf, screeningsOf, subjectsOf, vervolgactiesOf, type CaseRow, type SubjectRow } from './casus.repository.js';
 import type { CasusView, NotificationView } from './casus-types.js';
 import { consentsOf } from './consent.repository.js';
+import { regiehouderOf } from './regie.repository.js';
 import { consentStatus } from './consent-fns.js';
 
 const DAY = 86_400_000;
@@ -73,8 +74,8 @@ export function createCasusViews(notificatieTermijnDays: number): CasusViews {
     async view(ex, caseId, now) {
       const c = await findCase(ex, { id: caseId });
       if (!c) throw new AppError('not-found', 'no such casus');
-      const [subjects, history, acties, hold, screenings, consents] = await Promise.all([
-        subjectsOf(ex, [c.id]), historyOf(ex, c.id), vervolgactiesOf(ex, c.id), caseOnHold(ex, c.id), screeningsOf(ex, c.id), consentsOf(ex, c.id),
+      const [subjects, history, acties, hold, screenings, consents, regie] = await Promise.all([
+        subjectsOf(ex, [c.id]), historyOf(ex, c.id), vervolgactiesOf(ex, c.id), caseOnHold(ex, c.id), screeningsOf(ex, c.id), consentsOf(ex, c.id), regiehouderOf(ex, c.id),
       ]);
       const base = summary(c, subjects, hold, now);
       return {
@@ -83,6 +84,7 @@ export function createCasusViews(notificatieTermijnDays: number): CasusViews {
           const q = screenings.get(s.subjectId);
           return { ...s, screenings: { count: q?.count ?? 0, lastAt: iso(q?.lastAt ?? null) } };
         }),
+        regie: regie ? { partner: regie.partner, since: regie.since.toISOString() } : null,
         consents: consents.map((k) => ({
           consentId: k.id,
           subjectId: k.subjectId,

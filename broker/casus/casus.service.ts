@@ -32,6 +32,7 @@ import { UUID, type CasusView, type OverdueItem } from './casus-types.js';
 import { createVervolgactieService, type VervolgactieService } from './vervolgactie.service.js';
 import { createNotificatieService, type NotificatieService } from './notificatie.service.js';
 import { createConsentService, type ConsentService } from './consent.service.js';
+import { createRegieService, type RegieService } from './regie.service.js';
 
 export type { CasusView, ConsentView, NotificationView, OverdueItem } from './casus-types.js';
 
@@ -42,7 +43,7 @@ export interface CasusCoreService {
   transition(principal: Principal, caseId: string, body: unknown, traceId: string): Promise<CasusView>;
 }
 
-export type CasusService = CasusCoreService & VervolgactieService & NotificatieService & ConsentService;
+export type CasusService = CasusCoreService & VervolgactieService & NotificatieService & ConsentService & RegieService;
 
 export interface CasusDeps {
   readonly uow: UnitOfWork;
@@ -60,6 +61,7 @@ export function createCasusService(deps: CasusDeps): CasusService {
     ...createVervolgactieService({ ...deps, change }),
     ...createNotificatieService({ ...deps, change, views }),
     ...createConsentService({ ...deps, change }),
+    ...createRegieService({ ...deps, change }),
   };
 }
 

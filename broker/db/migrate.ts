@@ -20,6 +20,7 @@ import * as checkpointNotes from './migrations/0030-checkpoint-notes.js';
 import * as policyExactImpact from './migrations/0050-policy-exact-impact.js';
 import * as aanmeldcriteria from './migrations/0060-aanmeldcriteria.js';
 import * as consent from './migrations/0061-consent.js';
+import * as regiehouder from './migrations/0062-regiehouder.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0050-policy-exact-impact': policyExactImpact,
   '0060-aanmeldcriteria': aanmeldcriteria,
   '0061-consent': consent,
+  '0062-regiehouder': regiehouder,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

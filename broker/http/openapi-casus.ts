@@ -89,6 +89,23 @@ export function casusPaths(
         responses: { 200: casus, 404: notFound, 409: conflict('Withdrawn already.'), ...common },
       },
     },
+    '/v1/cases/{caseId}/regiehouder': {
+      put: {
+        operationId: 'setRegiehouder',
+        summary: 'Record the regiehouder: the partner that holds the regie (besproken or vervolg)',
+        parameters: [uuidParam('caseId')],
+        requestBody: { required: true, content: json('casus.regiehouderRequest') },
+        responses: { 200: casus, 404: notFound, 409: conflict('Only when the casus is besproken or in vervolg.'), ...common },
+      },
+    },
+    '/v1/vervolgacties/overdue': {
+      get: {
+        operationId: 'listOverdueVervolgacties',
+        summary: 'Vervolgacties of open casussen past their due date and not done, oldest first; optionally of one regiehouder',
+        parameters: [{ name: 'regiehouder', in: 'query', required: false, description: 'Only casussen whose regiehouder is this partner.', schema: { $ref: '#/components/schemas/defs.identifier' } }],
+        responses: { 200: { description: 'Complete, never truncated.', content: json('casus.overdueVervolgactieList') }, ...common },
+      },
+    },
     '/v1/notifications/overdue': {
       get: {
         operationId: 'listOverdueNotifications',

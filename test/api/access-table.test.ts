@@ -56,6 +56,8 @@ const API: Record<string, Need> = {
   'PUT /v1/cases/:caseId/subjects/:subjectId/notification': 'manage-cases',
   'POST /v1/cases/:caseId/consents': 'manage-cases',
   'POST /v1/cases/:caseId/consents/:consentId/withdraw': 'manage-cases',
+  'PUT /v1/cases/:caseId/regiehouder': 'manage-cases',
+  'GET /v1/vervolgacties/overdue': 'manage-cases',
   'GET /v1/notifications/overdue': 'manage-cases',
   'POST /v1/inzage': 'rights',
   'GET /v1/bezwaren': 'rights',

@@ -21,6 +21,9 @@ export interface CaseTable {
   outcome: ColumnType<string | null, string | null | undefined, string | null>;
   /** The platform's aanmeldcriteria recorded at aanmelding (JSON array of ids; empty before migration 0060). */
   aanmeldcriteria: ColumnType<string[], string | undefined, never>;
+  /** The partner that holds the regie (migration 0062); null until recorded. */
+  regiehouder: ColumnType<string | null, undefined, string>;
+  regiehouder_since: ColumnType<Date | null, undefined, Date>;
 }
 
 /** One subject of a casus (a youth; a group casus has several), with its notificatie state. */
