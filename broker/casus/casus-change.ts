@@ -17,7 +17,7 @@ import { findCase, hashesOfSubject, subjectsOf, type CaseRow } from './casus.rep
 import type { CasusViews } from './casus-view.js';
 import { UUID, type CasusView } from './casus-types.js';
 
-type CasusAction = 'casus-aanmelding' | 'casus-status' | 'casus-vervolgactie' | 'casus-notificatie';
+type CasusAction = 'casus-aanmelding' | 'casus-status' | 'casus-vervolgactie' | 'casus-notificatie' | 'casus-toestemming';
 
 /** A change to a casus as its entries describe it: the casus and subject ids are added per subject. */
 export type SubjectEntry = {

@@ -15,6 +15,7 @@ export interface CasusView {
   caseRef: string;
   doel: string;
   routeIn: string;
+  aanmeldcriteria: string[];
   kind: CaseKind;
   status: CaseStatus;
   openedBy: string;
@@ -24,9 +25,32 @@ export interface CasusView {
   outcome: string | null;
   queryable: boolean;
   legalHold: boolean;
-  subjects: Array<{ subjectId: string; position: number; notification: NotificationView; screenings?: { count: number; lastAt: string | null } }>;
+  subjects: Array<{
+    subjectId: string;
+    position: number;
+    ageBand: string | null;
+    parentConsentNeeded: boolean;
+    notification: NotificationView;
+    screenings?: { count: number; lastAt: string | null };
+  }>;
   history?: Array<{ from: string | null; to: string; reason: string | null; outcome: string | null; by: string; at: string }>;
+  consents?: ConsentView[];
+  regie?: { partner: string; since: string } | null;
   vervolgacties?: Array<{ actionId: string; partner: string; kind: string; dueDate: string; completedAt: string | null; createdBy: string; createdAt: string }>;
+}
+
+export interface ConsentView {
+  consentId: string;
+  subjectId: string;
+  givenBy: 'jongere' | 'ouder' | 'beiden';
+  partners: string[];
+  doel: string;
+  givenOn: string;
+  validUntil: string;
+  withdrawnAt: string | null;
+  status: 'in-force' | 'withdrawn' | 'expired' | 'not-yet-valid';
+  recordedBy: string;
+  recordedAt: string;
 }
 
 export interface OverdueItem {

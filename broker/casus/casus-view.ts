@@ -10,6 +10,9 @@ import { caseOnHold } from '../rights/legal-hold.repository.js';
 import { QUERYABLE_STATUSES } from './casus-workflow.js';
 import { findCase, historyOf, screeningsOf, subjectsOf, vervolgactiesOf, type CaseRow, type SubjectRow } from './casus.repository.js';
 import type { CasusView, NotificationView } from './casus-types.js';
+import { consentsOf } from './consent.repository.js';
+import { regiehouderOf } from './regie.repository.js';
+import { consentStatus } from './consent-fns.js';
 
 const DAY = 86_400_000;
 const isoDate = (d: Date | null): string | null => (d ? d.toISOString().slice(0, 10) : null);
@@ -46,6 +49,7 @@ export function createCasusViews(notificatieTermijnDays: number): CasusViews {
     caseRef: c.caseRef,
     doel: c.doel,
     routeIn: c.routeIn,
+    aanmeldcriteria: c.aanmeldcriteria,
     kind: c.kind,
     status: c.status,
     openedBy: c.openedBy,
@@ -55,7 +59,13 @@ export function createCasusViews(notificatieTermijnDays: number): CasusViews {
     outcome: c.outcome,
     queryable: QUERYABLE_STATUSES.has(c.status),
     legalHold,
-    subjects: subjects.map((s) => ({ subjectId: s.id, position: s.position, notification: notificationOf(c, s, now) })),
+    subjects: subjects.map((s) => ({
+      subjectId: s.id,
+      position: s.position,
+      ageBand: s.ageBand,
+      parentConsentNeeded: s.parentConsentNeeded,
+      notification: notificationOf(c, s, now),
+    })),
   });
 
   return {
@@ -64,8 +74,8 @@ export function createCasusViews(notificatieTermijnDays: number): CasusViews {
     async view(ex, caseId, now) {
       const c = await findCase(ex, { id: caseId });
       if (!c) throw new AppError('not-found', 'no such casus');
-      const [subjects, history, acties, hold, screenings] = await Promise.all([
-        subjectsOf(ex, [c.id]), historyOf(ex, c.id), vervolgactiesOf(ex, c.id), caseOnHold(ex, c.id), screeningsOf(ex, c.id),
+      const [subjects, history, acties, hold, screenings, consents, regie] = await Promise.all([
+        subjectsOf(ex, [c.id]), historyOf(ex, c.id), vervolgactiesOf(ex, c.id), caseOnHold(ex, c.id), screeningsOf(ex, c.id), consentsOf(ex, c.id), regiehouderOf(ex, c.id),
       ]);
       const base = summary(c, subjects, hold, now);
       return {
@@ -74,6 +84,20 @@ export function createCasusViews(notificatieTermijnDays: number): CasusViews {
           const q = screenings.get(s.subjectId);
           return { ...s, screenings: { count: q?.count ?? 0, lastAt: iso(q?.lastAt ?? null) } };
         }),
+        regie: regie ? { partner: regie.partner, since: regie.since.toISOString() } : null,
+        consents: consents.map((k) => ({
+          consentId: k.id,
+          subjectId: k.subjectId,
+          givenBy: k.givenBy,
+          partners: k.partners,
+          doel: k.doel,
+          givenOn: isoDate(k.givenOn)!,
+          validUntil: isoDate(k.validUntil)!,
+          withdrawnAt: iso(k.withdrawnAt),
+          status: consentStatus(k, now),
+          recordedBy: k.recordedBy,
+          recordedAt: k.recordedAt.toISOString(),
+        })),
         history: history.map((h) => ({ from: h.from, to: h.to, reason: h.reason, outcome: h.outcome, by: h.by, at: h.at.toISOString() })),
         vervolgacties: acties.map((a) => ({
           actionId: a.id,

@@ -19,6 +19,7 @@ export interface CaseRow {
   statusChangedAt: Date;
   closedAt: Date | null;
   outcome: string | null;
+  aanmeldcriteria: string[];
 }
 
 export interface SubjectRow {
@@ -29,6 +30,8 @@ export interface SubjectRow {
   informedAt: Date | null;
   deferReason: string | null;
   deferredUntil: Date | null;
+  ageBand: string | null;
+  parentConsentNeeded: boolean;
 }
 
 const caseColumns = [
@@ -43,22 +46,44 @@ const caseColumns = [
   'status_changed_at as statusChangedAt',
   'closed_at as closedAt',
   'outcome',
+  'aanmeldcriteria',
 ] as const;
 
 export async function insertCase(
   ex: Executor,
-  c: { caseRef: string; doel: string; kind: CaseKind; routeIn: string; openedBy: string; openedAt: Date; subjects: Buffer[][] },
+  c: {
+    caseRef: string;
+    doel: string;
+    kind: CaseKind;
+    routeIn: string;
+    aanmeldcriteria: readonly string[];
+    openedBy: string;
+    openedAt: Date;
+    subjects: Buffer[][];
+    /** Per subject, in order: the age band and whether a parent must consent. */
+    ages: ReadonlyArray<{ band: string; parentConsentNeeded: boolean }>;
+  },
 ): Promise<{ id: string; subjectIds: string[] } | null> {
   const row = await ex
     .insertInto('cases')
-    .values({ case_ref: c.caseRef, doel: c.doel, kind: c.kind, route_in: c.routeIn, opened_by: c.openedBy, opened_at: c.openedAt, status: 'aangemeld', status_changed_at: c.openedAt })
+    .values({
+      case_ref: c.caseRef,
+      doel: c.doel,
+      kind: c.kind,
+      route_in: c.routeIn,
+      aanmeldcriteria: JSON.stringify(c.aanmeldcriteria),
+      opened_by: c.openedBy,
+      opened_at: c.openedAt,
+      status: 'aangemeld',
+      status_changed_at: c.openedAt,
+    })
     .onConflict((oc) => oc.column('case_ref').doNothing())
     .returning('id')
     .executeTakeFirst();
   if (!row) return null;
   const subjects = await ex
     .insertInto('case_subjects')
-    .values(c.subjects.map((_, position) => ({ case_id: row.id, position })))
+    .values(c.subjects.map((_, position) => ({ case_id: row.id, position, age_band: c.ages[position]!.band, parent_consent_needed: c.ages[position]!.parentConsentNeeded })))
     .returning(['id', 'position'])
     .execute();
   const idAt = new Map(subjects.map((s) => [s.position, s.id]));
@@ -123,6 +148,8 @@ export async function subjectsOf(ex: Executor, caseIds: readonly string[]): Prom
       'informed_at as informedAt',
       'defer_reason as deferReason',
       'deferred_until as deferredUntil',
+      'age_band as ageBand',
+      'parent_consent_needed as parentConsentNeeded',
     ])
     .where('case_id', 'in', caseIds)
     .orderBy('case_id')

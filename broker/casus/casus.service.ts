@@ -13,6 +13,8 @@
  * - Opening a casus past the person's or organisation's rate limit is refused (429, logged as
  *   `rate-limit`, rate-limiter.ts); the refusal rolls the casus back, so nothing of it remains.
  * - No narrative: every reason, outcome and action is a code from a closed list.
+ * - An aanmelding names at least one of the platform's aanmeldcriteria and each subject's age in
+ *   the doelgroep (aanmelding-fns.ts); only the age band is kept, in the subject's row.
  */
 import { AppError, identityDetected, validationError } from '../errors/app-error.js';
 import type { Principal } from '../auth/principal.js';
@@ -27,12 +29,15 @@ import { canMove, NEEDS_REASON, OTHER_ROUTES_IN, SUBJECT_COUNT, type CaseKind, t
 import { insertCase, insertStatusChange, listCases, subjectsOf, updateCaseStatus } from './casus.repository.js';
 import { createCasusViews } from './casus-view.js';
 import { casusChange, logPerSubject } from './casus-change.js';
+import { aanmeldingErrors, ageBand, parentConsentNeeded } from './aanmelding-fns.js';
 import { UUID, type CasusView, type OverdueItem } from './casus-types.js';
 import { createVervolgactieService, type VervolgactieService } from './vervolgactie.service.js';
 import { createNotificatieService, type NotificatieService } from './notificatie.service.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
+import { createConsentService, type ConsentService } from './consent.service.js';
+import { createRegieService, type RegieService } from './regie.service.js';
 
-export type { CasusView, NotificationView, OverdueItem } from './casus-types.js';
+export type { CasusView, ConsentView, NotificationView, OverdueItem } from './casus-types.js';
 
 export interface CasusCoreService {
   create(principal: Principal, body: unknown, traceId: string): Promise<CasusView>;
@@ -41,11 +46,11 @@ export interface CasusCoreService {
   transition(principal: Principal, caseId: string, body: unknown, traceId: string): Promise<CasusView>;
 }
 
-export type CasusService = CasusCoreService & VervolgactieService & NotificatieService;
+export type CasusService = CasusCoreService & VervolgactieService & NotificatieService & ConsentService & RegieService;
 
 export interface CasusDeps {
   readonly uow: UnitOfWork;
-  readonly platform: Pick<Platform, 'doelen' | 'partners' | 'notificatieTermijnDays'>;
+  readonly platform: Pick<Platform, 'doelen' | 'partners' | 'notificatieTermijnDays' | 'aanmeldcriteria' | 'doelgroep' | 'consent'>;
   readonly schemas: SchemaRegistry;
   readonly querySchemas: SchemaRegistry;
   readonly hashSubject: SubjectHasher;
@@ -60,6 +65,8 @@ export function createCasusService(deps: CasusDeps): CasusService {
     ...createCasusCoreService(deps, views, change),
     ...createVervolgactieService({ ...deps, change }),
     ...createNotificatieService({ ...deps, change, views }),
+    ...createConsentService({ ...deps, change }),
+    ...createRegieService({ ...deps, change }),
   };
 }
 
@@ -78,8 +85,8 @@ function createCasusCoreService(deps: CasusDeps, views: ReturnType<typeof create
         const leaks = findIdentityValues(body, new Set(['caseRef']));
         if (leaks.length > 0) throw identityDetected(leaks);
         check('casus#/$defs/createRequest', body);
-        const req = body as { caseRef: string; doel: string; routeIn: string; kind: CaseKind; subjects: Array<string | string[]> };
-        const errors: FieldError[] = [];
+        const req = body as { caseRef: string; doel: string; routeIn: string; kind: CaseKind; subjects: Array<string | string[]>; aanmeldcriteria: string[]; agesAtAanmelding: number[] };
+        const errors = aanmeldingErrors(platform, { aanmeldcriteria: req.aanmeldcriteria, agesAtAanmelding: req.agesAtAanmelding, subjectCount: req.subjects.length });
         if (!doelen.has(req.doel)) errors.push({ pointer: '/doel', code: 'not-in-list', detail: 'is not a doel of this platform' });
         if (!routesIn.has(req.routeIn)) errors.push({ pointer: '/routeIn', code: 'not-in-list', detail: `must be a partner of this platform or one of: ${OTHER_ROUTES_IN.join(', ')}` });
         const count = SUBJECT_COUNT[req.kind];
@@ -95,12 +102,23 @@ function createCasusCoreService(deps: CasusDeps, views: ReturnType<typeof create
             seen.add(h.toString('hex'));
           }
         });
-        const created = await insertCase(w.trx, { caseRef: req.caseRef, doel: req.doel, kind: req.kind, routeIn: req.routeIn, openedBy: w.person.id, openedAt: w.now(), subjects: hashes });
+        const ages = req.agesAtAanmelding.map((age) => ({ band: ageBand(age), parentConsentNeeded: parentConsentNeeded(platform, age) }));
+        const created = await insertCase(w.trx, {
+          caseRef: req.caseRef,
+          doel: req.doel,
+          kind: req.kind,
+          routeIn: req.routeIn,
+          aanmeldcriteria: req.aanmeldcriteria,
+          openedBy: w.person.id,
+          openedAt: w.now(),
+          subjects: hashes,
+          ages,
+        });
         if (!created) throw new AppError('conflict', 'a casus with this caseRef exists already', [{ pointer: '/caseRef', code: 'in-use', detail: 'is in use' }]);
         await logPerSubject(w, w.trx, { id: created.id, caseRef: req.caseRef, doel: req.doel }, {
           action: 'casus-aanmelding',
           outcome: 'aangemeld',
-          details: { kind: req.kind, routeIn: req.routeIn },
+          details: { kind: req.kind, routeIn: req.routeIn, aanmeldcriteria: req.aanmeldcriteria },
         });
         // Counted last, so the counters' row locks are held only until the commit; a refusal rolls the casus back.
         await deps.rateLimiter.admit(w, 'casusCreation', req.doel);

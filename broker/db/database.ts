@@ -21,7 +21,7 @@ import type { PartnerTable } from './tables/partner.table.js';
 import type { RoleTable } from './tables/role.table.js';
 import type { PersonRoleTable, PersonTable } from './tables/person.table.js';
 import type { SignalBatchTable, SignalTable } from './tables/signal.table.js';
-import type { CaseStatusChangeTable, CaseSubjectHashTable, CaseSubjectTable, CaseTable, CaseVervolgactieTable } from './tables/case.table.js';
+import type { CaseConsentTable, CaseStatusChangeTable, CaseSubjectHashTable, CaseSubjectTable, CaseTable, CaseVervolgactieTable } from './tables/case.table.js';
 import type { LegalHoldSubjectHashTable, LegalHoldTable } from './tables/legal-hold.table.js';
 import type { BezwaarSubjectHashTable, BezwaarTable } from './tables/bezwaar.table.js';
 import type { VerzoekSubjectHashTable, VerzoekTable } from './tables/verzoek.table.js';
@@ -48,6 +48,7 @@ export interface Database {
   case_subject_hashes: CaseSubjectHashTable;
   case_status_changes: CaseStatusChangeTable;
   case_vervolgacties: CaseVervolgactieTable;
+  case_consents: CaseConsentTable;
   bezwaren: BezwaarTable;
   bezwaar_subject_hashes: BezwaarSubjectHashTable;
   verzoeken: VerzoekTable;

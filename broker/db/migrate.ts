@@ -18,6 +18,9 @@ import * as subjectAliases from './migrations/0011-logboek-subject-aliases.js';
 import * as register from './migrations/0012-register.js';
 import * as checkpointNotes from './migrations/0030-checkpoint-notes.js';
 import * as policyExactImpact from './migrations/0050-policy-exact-impact.js';
+import * as aanmeldcriteria from './migrations/0060-aanmeldcriteria.js';
+import * as consent from './migrations/0061-consent.js';
+import * as regiehouder from './migrations/0062-regiehouder.js';
 import * as verzoeken from './migrations/0070-verzoeken.js';
 import * as beperking from './migrations/0071-beperking.js';
 import * as rateLimitUsage from './migrations/0100-rate-limit-usage.js';
@@ -38,6 +41,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-register': register,
   '0030-checkpoint-notes': checkpointNotes,
   '0050-policy-exact-impact': policyExactImpact,
+  '0060-aanmeldcriteria': aanmeldcriteria,
+  '0061-consent': consent,
+  '0062-regiehouder': regiehouder,
   '0070-verzoeken': verzoeken,
   '0071-beperking': beperking,
   '0100-rate-limit-usage': rateLimitUsage,

@@ -46,6 +46,10 @@ export interface DemoCase {
   /** The moves after aanmelding, in order. */
   readonly moves: ReadonlyArray<{ readonly to: string; readonly reason?: string; readonly outcome?: string }>;
   readonly vervolgacties?: ReadonlyArray<{ readonly partner: string; readonly kind: string; readonly dueInDays: number }>;
+  /** The platform's aanmeldcriteria that applied (default: the platform's first). */
+  readonly aanmeldcriteria?: readonly string[];
+  /** Each youth's age at aanmelding, in the order of subjects (default 15). */
+  readonly ages?: readonly number[];
 }
 
 /** One casus in every status, so that the voorzitter's pages and the monitoring have something to show. */

@@ -26,10 +26,13 @@ import { insertSignals, type NewSignal } from '../signals/signal.repository.js';
 import type { DemoPlatform } from './demo-platforms.js';
 import { insertCase, insertStatusChange, insertVervolgactie, updateCaseStatus } from '../casus/casus.repository.js';
 import type { CaseStatus } from '../casus/casus-workflow.js';
+import { ageBand, parentConsentNeeded } from '../casus/aanmelding-fns.js';
 import type { DemoIdentity } from './demo-identities.js';
 import type { IdentityInput } from '../../protocol/pseudonymisation/normalise-identity.js';
 
 const DAY_MS = 86_400_000;
+/** The age at aanmelding of a demo youth whose casus names none (inside every example doelgroep). */
+const DEMO_AGE = 15;
 
 export async function seedDemo(deps: {
   db: Kysely<Database>;
@@ -74,9 +77,14 @@ export async function seedDemo(deps: {
         doel: c.doel,
         kind: c.subjects.length > 1 ? 'group' : 'person',
         routeIn: c.routeIn,
+        aanmeldcriteria: c.aanmeldcriteria ?? [deps.register.platform.aanmeldcriteria[0]!.id],
         openedBy: by,
         openedAt,
         subjects: c.subjects.map((label) => [deps.hashSubject(pseudonymOf.get(label)!)]),
+        ages: c.subjects.map((_, i) => {
+          const age = c.ages?.[i] ?? DEMO_AGE;
+          return { band: ageBand(age), parentConsentNeeded: parentConsentNeeded(deps.register.platform, age) };
+        }),
       });
       if (!created) continue;
       let from: CaseStatus = 'aangemeld';

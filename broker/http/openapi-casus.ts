@@ -78,6 +78,41 @@ export function casusPaths(
         responses: { 200: casus, 404: notFound, 409: conflict('The casus is closed.'), ...common },
       },
     },
+    '/v1/cases/{caseId}/consents': {
+      post: {
+        operationId: 'recordConsent',
+        summary: 'Record consent for one subject: who gave it (youth, parent or both), partners and doel, given on, valid until',
+        description: 'Below the platform\'s consent age a parent or guardian must consent, from it the youth. No names, scans or signatures; logged for that subject (casus-toestemming). A question cites the record with consentId.',
+        parameters: [uuidParam('caseId')],
+        requestBody: { required: true, content: json('casus.consentRequest') },
+        responses: { 201: casus, 404: notFound, 409: conflict('The casus is closed.'), ...common },
+      },
+    },
+    '/v1/cases/{caseId}/consents/{consentId}/withdraw': {
+      post: {
+        operationId: 'withdrawConsent',
+        summary: 'Record that consent was withdrawn (AVG art. 7(3)); from now on questions citing it get not-permitted for the partners only consent permits',
+        parameters: [uuidParam('caseId'), uuidParam('consentId')],
+        responses: { 200: casus, 404: notFound, 409: conflict('Withdrawn already.'), ...common },
+      },
+    },
+    '/v1/cases/{caseId}/regiehouder': {
+      put: {
+        operationId: 'setRegiehouder',
+        summary: 'Record the regiehouder: the partner that holds the regie (besproken or vervolg)',
+        parameters: [uuidParam('caseId')],
+        requestBody: { required: true, content: json('casus.regiehouderRequest') },
+        responses: { 200: casus, 404: notFound, 409: conflict('Only when the casus is besproken or in vervolg.'), ...common },
+      },
+    },
+    '/v1/vervolgacties/overdue': {
+      get: {
+        operationId: 'listOverdueVervolgacties',
+        summary: 'Vervolgacties of open casussen past their due date and not done, oldest first; optionally of one regiehouder',
+        parameters: [{ name: 'regiehouder', in: 'query', required: false, description: 'Only casussen whose regiehouder is this partner.', schema: { $ref: '#/components/schemas/defs.identifier' } }],
+        responses: { 200: { description: 'Complete, never truncated.', content: json('casus.overdueVervolgactieList') }, ...common },
+      },
+    },
     '/v1/notifications/overdue': {
       get: {
         operationId: 'listOverdueNotifications',

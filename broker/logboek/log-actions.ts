@@ -17,6 +17,7 @@ export const LOG_ACTIONS = [
   'casus-status',
   'casus-vervolgactie',
   'casus-notificatie',
+  'casus-toestemming',
   'inzage-report',
   'bezwaar',
   'legal-hold',

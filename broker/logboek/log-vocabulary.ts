@@ -30,7 +30,7 @@ export const OUTCOMES = {
   'log-verify': ['read'],
   'casus-aanmelding': ['aangemeld'],
   'casus-status': ['aangemeld', 'in-screening', 'besproken', 'vervolg', 'opgeschaald', 'afgeschaald', 'afgesloten'],
-  'casus-vervolgactie': ['recorded', 'completed'],
+  'casus-vervolgactie': ['recorded', 'completed', 'regiehouder'],
   'casus-notificatie': ['informed', 'deferred'],
   'inzage-report': ['produced'],
   bezwaar: ['upheld', 'rejected', 'lifted'],
@@ -45,13 +45,14 @@ export const OUTCOMES = {
   'rate-limit': ['refused'],
   verzoek: ['registered', 'extended', 'answered'],
   beperking: ['restricted', 'lifted'],
+  'casus-toestemming': ['recorded', 'withdrawn'],
 } as const satisfies { readonly [A in LogAction]: readonly string[] };
 
 type Out<A extends LogAction> = (typeof OUTCOMES)[A][number];
 
 /** Per action: its outcomes (OUTCOMES) and its details. */
 export interface LogVocabulary {
-  disclosure: { outcome: Out<'disclosure'>; details: { consent: boolean; categoriesCounted: Ids; caseId: string; bezwaarBlock?: true } };
+  disclosure: { outcome: Out<'disclosure'>; details: { consent: boolean; consentId?: string; categoriesCounted: Ids; caseId: string; bezwaarBlock?: true } };
   'signal-batch': {
     outcome: Out<'signal-batch'>;
     details: { batchId: string; accepted: number; duplicate: number; rejected: number; signedWith?: string; jwsSha256?: string };
@@ -66,12 +67,19 @@ export interface LogVocabulary {
   'log-read': { outcome: Out<'log-read'>; details: LogReadDetails };
   'log-export': { outcome: Out<'log-export'>; details: LogReadDetails };
   'log-verify': { outcome: Out<'log-verify'>; details: LogReadDetails };
-  'casus-aanmelding': { outcome: Out<'casus-aanmelding'>; details: CasusSubject & { kind?: string; routeIn?: string } };
+  'casus-aanmelding': { outcome: Out<'casus-aanmelding'>; details: CasusSubject & { kind?: string; routeIn?: string; aanmeldcriteria?: Ids } };
   'casus-status': {
     outcome: Out<'casus-status'>;
     details: CasusSubject & { from: string; reason?: string; caseOutcome?: string };
   };
-  'casus-vervolgactie': { outcome: Out<'casus-vervolgactie'>; details: CasusSubject & { actionId: string; actionPartner?: string; actionKind?: string; dueDate?: string } };
+  'casus-vervolgactie': {
+    outcome: Out<'casus-vervolgactie'>;
+    details: CasusSubject & { actionId?: string; actionPartner?: string; actionKind?: string; dueDate?: string; regiehouder?: string };
+  };
+  'casus-toestemming': {
+    outcome: Out<'casus-toestemming'>;
+    details: CasusSubject & { consentId: string; givenBy?: string; consentDoel?: string; consentPartners?: Ids; givenOn?: string; validUntil?: string | null };
+  };
   'casus-notificatie': { outcome: Out<'casus-notificatie'>; details: CasusSubject & { informedAt?: string; deferReason?: string; deferredUntil?: string | null } };
   'inzage-report': { outcome: Out<'inzage-report'>; details: { reportId: string; disclosures: number } };
   bezwaar: { outcome: Out<'bezwaar'>; details: { bezwaarId: string; doelen?: Ids } };

@@ -40,6 +40,10 @@ export interface Platform {
   /** Absolute path of the seed policy set. */
   readonly policyFile: string;
   readonly doelgroep: { readonly minAge: number; readonly maxAge: number };
+  /** The criteria for putting a youth on the agenda; each aanmelding records at least one (docs/casus.md). */
+  readonly aanmeldcriteria: ReadonlyArray<{ readonly id: string; readonly name: string }>;
+  /** Below `parentBelowAge` years at aanmelding a parent or guardian must consent (AVG art. 7, docs/casus.md). */
+  readonly consent: { readonly parentBelowAge: number };
   readonly signalMaxValidityDays: number;
   /** Retention periods in days (docs/casus.md). */
   readonly bewaartermijnen: { readonly closedCaseDays: number; readonly logContentDays: number; readonly bezwaarDays: number };
@@ -95,7 +99,7 @@ export function loadPlatform(file: string, schemas: SchemaRegistry): Platform {
   const p = data as Omit<Platform, 'policyFile'> & { policy: string };
   const problems: string[] = [];
   const orgIds = new Set(p.organisations.map((o) => o.id));
-  for (const kind of ['organisations', 'partners', 'roles', 'doelen'] as const) {
+  for (const kind of ['organisations', 'partners', 'roles', 'doelen', 'aanmeldcriteria'] as const) {
     const ids = p[kind].map((x) => x.id);
     const dup = ids.find((id, i) => ids.indexOf(id) !== i);
     if (dup) problems.push(`${kind}: duplicate id ${dup}`);

@@ -13,6 +13,8 @@ export interface QueryRequest {
   caseRef?: string;
   caseId?: string;
   consent: boolean;
+  /** The consent record the question relies on (a record of this subject in this casus). */
+  consentId?: string;
 }
 
 export type Outcome = 'hit' | 'no-hit' | 'not-permitted';

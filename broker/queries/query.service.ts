@@ -17,6 +17,9 @@
  *   `rate-limit`, rate-limiter.ts): counted at the end of the work, so the counters' row locks
  *   are held briefly, and the refusal rolls the question back: no answer, query row or
  *   disclosure entry remains.
+ * - Consent is a record, not a flag: a question with consent cites a consent record of the subject
+ *   in the casus; the consent rules apply only to the partners a record in force names, so a
+ *   withdrawn or expired record makes consent-only partners `not-permitted` from then on.
  * - Every answer, not-permitted included, is appended to the disclosure log in the same
  *   transaction that produces it. If the log write fails, the transaction rolls back and
  *   the asker gets an error, never an answer.
@@ -36,6 +39,9 @@ import { insertQuery } from './query.repository.js';
 import { casusRefusal, deriveAnswers } from './query-fns.js';
 import type { QueryRequest, QueryService } from './query-types.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
+import { findConsent } from '../casus/consent.repository.js';
+import { consentInForce, consentPartners } from '../casus/consent-fns.js';
+import { UUID } from '../casus/casus-types.js';
 
 export type { Outcome, QueryAnswer, QueryRequest, QueryResponse, QueryService } from './query-types.js';
 
@@ -61,6 +67,9 @@ export function createQueryService(deps: {
     if (errors.length > 0) throw validationError(errors);
     const req = body as QueryRequest;
     if (!doelen.has(req.doel)) throw validationError([{ pointer: '/doel', code: 'not-in-list', detail: 'is not a doel of this platform' }]);
+    if (req.consent && req.consentId === undefined) {
+      throw validationError([{ pointer: '/consentId', code: 'required', detail: 'is required with consent: cite the consent record of this subject in this casus' }]);
+    }
     const subjects = typeof req.subject === 'string' ? [req.subject] : req.subject;
     const notRandom = subjects.findIndex((s) => !looksRandom(s));
     if (notRandom >= 0) {
@@ -76,8 +85,6 @@ export function createQueryService(deps: {
         const { trx, person } = w;
         const req = parse(body);
         const policy = deps.policy.active();
-        const scopes = policy.table.scopes(person.role, req.doel, actionFor(req.consent));
-        const permitted = scopes.filter((s) => s.permitted);
         const subjectHashes = req.subjects.map(deps.hashSubject);
         const subjectHash = subjectHashes[0]!;
         const queryId = randomUUID();
@@ -88,6 +95,18 @@ export function createQueryService(deps: {
         const { subjectId } = casus;
         const blocked = casus.blocked;
         const now = w.now();
+        // Consent counts only as a record of this subject in this casus, in force for the doel, and
+        // only for the partners it names (consent-fns.ts); otherwise the answer without consent.
+        const consent = req.consentId === undefined ? undefined : UUID.test(req.consentId) ? await findConsent(trx, casus.id, req.consentId) : undefined;
+        if (req.consentId !== undefined && (!consent || consent.subjectId !== casus.subjectId)) {
+          throw validationError([{ pointer: '/consentId', code: 'not-found', detail: 'names no consent record of this subject in this casus' }]);
+        }
+        const inForce = consent !== undefined && consentInForce(consent, req.doel, now);
+        const withConsent = consentPartners(consent, inForce);
+        const plain = policy.table.scopes(person.role, req.doel, actionFor(false));
+        const consented = withConsent.size > 0 ? policy.table.scopes(person.role, req.doel, actionFor(true)) : plain;
+        const scopes = plain.map((p) => (withConsent.has(p.partner) ? consented.find((c) => c.partner === p.partner) ?? p : p));
+        const permitted = scopes.filter((s) => s.permitted);
         await insertQuery(trx, {
           id: queryId,
           caseId: casus.id,
@@ -96,7 +115,7 @@ export function createQueryService(deps: {
           roleId: person.role,
           doel: req.doel,
           subjectHash,
-          consent: req.consent,
+          consent: inForce,
           policyVersionId: policy.versionId,
           traceId: w.traceId,
           askedAt: now,
@@ -123,7 +142,13 @@ export function createQueryService(deps: {
           queryId,
           rules: basis,
           policy: { version: policy.versionId, hash: policy.contentHash },
-          details: { consent: req.consent, categoriesCounted, caseId: casus.id, ...(blocked ? { bezwaarBlock: true as const } : {}) },
+          details: {
+            consent: inForce,
+            ...(consent ? { consentId: consent.id } : {}),
+            categoriesCounted,
+            caseId: casus.id,
+            ...(blocked ? { bezwaarBlock: true as const } : {}),
+          },
         }));
         // Counted last, so the counters' row locks are held only until the commit; a refusal rolls everything back.
         await deps.rateLimiter.admit(w, 'questions', req.doel);

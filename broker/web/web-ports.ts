@@ -25,7 +25,7 @@ export type CasusDetail = CasusView;
 /** The casus workflow (docs/casus.md), as the casus pages use it: the services' own types. */
 export type CasusPort = Pick<
   CasusService,
-  'create' | 'list' | 'get' | 'transition' | 'addVervolgactie' | 'completeVervolgactie' | 'setNotification' | 'overdue'
+  'create' | 'list' | 'get' | 'transition' | 'addVervolgactie' | 'completeVervolgactie' | 'setNotification' | 'recordConsent' | 'withdrawConsent' | 'overdue'
 >;
 
 export type InzageView = InzageReport;

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { answersOf, submitSignals } from '../support/signals.js';
 import { opaqueRef, randomPseudonym, syntheticBsn } from '../support/synthetic.js';
-import { openCase } from '../support/casus.js';
+import { openCase, aanmelding } from '../support/casus.js';
 import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 
 const schemas = createSchemaRegistry();
@@ -34,7 +34,7 @@ describe('aanmelding', () => {
     const caseRef = opaqueRef('ZVH');
     const res = await b.call('POST', '/v1/cases', {
       token: await voorzitter(),
-      body: { caseRef, doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [subject] },
+      body: { caseRef, doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [subject], ...aanmelding(1) },
     });
     expect(res.status, res.text).toBe(201);
     expect(schemas.validate('casus#/$defs/casus', res.body)).toEqual([]);
@@ -46,6 +46,31 @@ describe('aanmelding', () => {
     const entries = await logged('casus-aanmelding', caseRef);
     expect(entries).toHaveLength(1);
     expect(entries[0]!.subject_hash).not.toBeNull();
+  });
+
+  it('records the aanmeldcriteria and keeps only an age band, logging the criteria and never the age', async () => {
+    const subjects = [randomPseudonym(), randomPseudonym(), randomPseudonym()];
+    const c = await openCase(b, subjects, { aanmeldcriteria: ['schil-jeugdgroep', 'signaalgedrag'], ages: [0, 15, 27] });
+    const view = (await b.call('GET', `/v1/cases/${c.caseId}`, { token: await voorzitter() })).body;
+    expect(schemas.validate('casus#/$defs/casus', view)).toEqual([]);
+    expect(view.aanmeldcriteria).toEqual(['schil-jeugdgroep', 'signaalgedrag']);
+    expect(view.subjects.map((s: { ageBand: string; parentConsentNeeded: boolean }) => [s.ageBand, s.parentConsentNeeded])).toEqual([
+      ['0-11', true],
+      ['12-15', true],
+      ['23-27', false],
+    ]);
+    const rows = (await sql<{ content: string }>`
+      select content from logboek_entries where action = 'casus-aanmelding' and case_ref = ${c.caseRef}`.execute(b.broker.db)).rows.map(
+      (r) => JSON.parse(r.content) as { details: Record<string, unknown> },
+    );
+    expect(rows).toHaveLength(3);
+    for (const r of rows) {
+      expect(r.details['aanmeldcriteria']).toEqual(['schil-jeugdgroep', 'signaalgedrag']);
+      expect(JSON.stringify(r.details)).not.toMatch(/\b(15|27)\b|age/i);
+    }
+    const stored = (await sql<{ cols: string }>`
+      select string_agg(column_name, ',') as cols from information_schema.columns where table_name in ('cases', 'case_subjects')`.execute(b.broker.db)).rows[0]!.cols;
+    expect(stored).not.toMatch(/birth|geboorte|(^|,)age(,|$)/);
   });
 
   it('opens a group casus with one subject id per subject, in the order sent, and one log entry each', async () => {
@@ -65,10 +90,17 @@ describe('aanmelding', () => {
     ['a free-text field', async () => ({ toelichting: 'woont bij oma' }), 422, '/toelichting'],
     ['a BSN as caseRef', async () => ({ caseRef: syntheticBsn() }), 422, '/caseRef'],
     ['a subject that is not a pseudonym', async () => ({ subjects: [Buffer.alloc(32, 7).toString('base64url')] }), 422, '/subjects/0'],
+    ['an aanmelding without criteria', async () => ({ aanmeldcriteria: [] }), 422, '/aanmeldcriteria'],
+    ['an aanmelding without the criteria field', async () => ({ aanmeldcriteria: undefined }), 422, '/aanmeldcriteria'],
+    ['an aanmeldcriterium the platform does not list', async () => ({ aanmeldcriteria: ['signaalgedrag', 'woonwijk'] }), 422, '/aanmeldcriteria/1'],
+    ['an age above the doelgroep (0 to 27)', async () => ({ agesAtAanmelding: [28] }), 422, '/agesAtAanmelding/0'],
+    ['no age', async () => ({ agesAtAanmelding: undefined }), 422, '/agesAtAanmelding'],
+    ['a birth date instead of an age', async () => ({ agesAtAanmelding: ['2011-04-01'] }), 422, '/agesAtAanmelding/0'],
+    ['one age for two subjects', async () => ({ kind: 'group', subjects: [randomPseudonym(), randomPseudonym()] }), 422, '/agesAtAanmelding'],
   ])('refuses %s, naming the field, and stores nothing', async (_what, change, status, pointer) => {
     const taken = await openCase(b, [randomPseudonym()]);
     const before = (await sql<{ n: number }>`select count(*)::int as n from cases`.execute(b.broker.db)).rows[0]!.n;
-    const body = { caseRef: opaqueRef('ZVH'), doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [randomPseudonym()], ...(await change(taken.caseRef)) };
+    const body = { caseRef: opaqueRef('ZVH'), doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [randomPseudonym()], ...aanmelding(1), ...(await change(taken.caseRef)) };
     const res = await b.call('POST', '/v1/cases', { token: await voorzitter(), body });
     expect(res.status, res.text).toBe(status);
     expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
@@ -78,7 +110,7 @@ describe('aanmelding', () => {
   it.each(['demo-halt', 'demo-jurist', 'demo-partneroverleg'])('refuses %s (no manage-cases capability)', async (user) => {
     const res = await b.call('POST', '/v1/cases', {
       token: await b.token(user),
-      body: { caseRef: opaqueRef('ZVH'), doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [randomPseudonym()] },
+      body: { caseRef: opaqueRef('ZVH'), doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [randomPseudonym()], ...aanmelding(1) },
     });
     expect(res.status).toBe(403);
   });

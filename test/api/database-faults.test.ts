@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
+import { aanmelding } from '../support/casus.js';
 import { BROKER_BIN } from '../support/spawn-service.js';
 import { platformFileWith, UNLIMITED } from '../support/platform-file.js';
 import { spawnBroker, type SpawnedBroker } from '../support/spawned-broker.js';
@@ -49,7 +50,7 @@ describe.skipIf(!adminUrl)('PostgreSQL drops the broker\'s connections under loa
       Array.from({ length: 60 }, async () => {
         const subject = randomPseudonym();
         const caseRef = opaqueRef('case');
-        const res = await b.call('POST', '/v1/cases', { token: voorzitter, body: { caseRef, doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [subject] } });
+        const res = await b.call('POST', '/v1/cases', { token: voorzitter, body: { caseRef, doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [subject], ...aanmelding(1) } });
         expect(res.status, res.text).toBe(201);
         return { subject, caseRef };
       }),

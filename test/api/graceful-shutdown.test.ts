@@ -11,6 +11,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
+import { aanmelding } from '../support/casus.js';
 import { spawnBroker, type SpawnedBroker } from '../support/spawned-broker.js';
 import { platformFileWith, UNLIMITED } from '../support/platform-file.js';
 
@@ -40,7 +41,7 @@ it('drains on SIGTERM without dropping a request', async () => {
     Array.from({ length: 20 }, async () => {
       const subject = randomPseudonym();
       const caseRef = opaqueRef('case');
-      const res = await b.call('POST', '/v1/cases', { token, body: { caseRef, doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [subject] } });
+      const res = await b.call('POST', '/v1/cases', { token, body: { caseRef, doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [subject], ...aanmelding(1) } });
       expect(res.status, res.text).toBe(201);
       return { subject, caseRef };
     }),

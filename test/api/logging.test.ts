@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { day, opaqueRef, randomPseudonym, syntheticBsn } from '../support/synthetic.js';
-import { withCase } from '../support/casus.js';
+import { withCase, aanmelding } from '../support/casus.js';
 
 let b: TestBroker;
 let output = '';
@@ -45,9 +45,9 @@ it('keeps subjects, tokens, refs and case references out of the operational log'
   // The casus workflow and the rights: pseudonyms and case references in bodies, never in the log.
   const other = randomPseudonym();
   const groupRef = opaqueRef('secretgroup');
-  const group = await b.call('POST', '/v1/cases', { token: person, body: { caseRef: groupRef, doel: 'jpp-screening', routeIn: 'halt', kind: 'group', subjects: [other, subject] } });
+  const group = await b.call('POST', '/v1/cases', { token: person, body: { caseRef: groupRef, doel: 'jpp-screening', routeIn: 'halt', kind: 'group', subjects: [other, subject], ...aanmelding(2) } });
   expect(group.status).toBe(201);
-  expect((await b.call('POST', '/v1/cases', { token: person, body: { caseRef: groupRef, doel: 'jpp-screening', routeIn: 'halt', kind: 'group', subjects: [other, subject] } })).status).toBe(409);
+  expect((await b.call('POST', '/v1/cases', { token: person, body: { caseRef: groupRef, doel: 'jpp-screening', routeIn: 'halt', kind: 'group', subjects: [other, subject], ...aanmelding(2) } })).status).toBe(409);
   expect((await b.call('POST', `/v1/cases/${group.body.caseId}/transitions`, { token: person, body: { to: 'in-screening' } })).status).toBe(200);
   expect((await b.call('POST', '/v1/inzage', { token: jurist, body: { subject: other } })).status).toBe(200);
   expect((await b.call('POST', '/v1/bezwaren', { token: jurist, body: { subject: other, doelen: ['jpp-screening'], decision: 'rejected' } })).status).toBe(201);

@@ -155,7 +155,7 @@ export async function readmeCalls(): Promise<void> {
     void [status, pointers];
   }
   // During a key rotation's overlap window: one pseudonym per active epoch, with consent.
-  await client.POST('/v1/queries', { body: { subject: [A, A], doel: 'jpp-screening', caseId: '6f1c2b4e-3a1d-4c55-9b1a-2f0e8d7c6b5a', consent: true } });
+  await client.POST('/v1/queries', { body: { subject: [A, A], doel: 'jpp-screening', caseId: '6f1c2b4e-3a1d-4c55-9b1a-2f0e8d7c6b5a', consentId: '0b5e7c1a-2d3f-4a6b-8c9d-1e2f3a4b5c6d' } });
 
   // 6. An adapter submits a batch (epoch has a default, so it may be left out).
   const signal: components['schemas']['signal-batch.signal'] = {

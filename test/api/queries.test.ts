@@ -8,7 +8,7 @@ import type { CompiledQuery, LogEvent } from 'kysely';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { answersOf, submitSignals } from '../support/signals.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
-import { openCase } from '../support/casus.js';
+import { openCase, aanmelding } from '../support/casus.js';
 import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 
 const schemas = createSchemaRegistry();
@@ -31,7 +31,7 @@ async function ask(user: string, subject: string, doel: string, extra: Record<st
     const caseRef = opaqueRef(`case-${doel}`);
     await b.call('POST', '/v1/cases', {
       token: await b.token('demo-voorzitter'),
-      body: { caseRef, doel, routeIn: 'politie', kind: 'person', subjects: [subject] },
+      body: { caseRef, doel, routeIn: 'politie', kind: 'person', subjects: [subject], ...aanmelding(1) },
     });
     casus = { caseRef };
   }
@@ -80,7 +80,13 @@ describe('answers per partner', () => {
     const subject = randomPseudonym();
     await submitSignals(b, 'jongerenwerk', [{ subject, category: 'jongerenwerk-contact' }]);
     expect(answersOf((await ask('demo-voorzitter', subject, 'jpp-screening')).body).jongerenwerk).toBe('not-permitted');
-    const withConsent = await ask('demo-voorzitter', subject, 'jpp-screening', { consent: true });
+    const c = await openCase(b, [subject]);
+    const consent = await b.call('POST', `/v1/cases/${c.caseId}/consents`, {
+      token: await b.token('demo-voorzitter'),
+      body: { subjectId: c.subjectIds[0], givenBy: 'ouder', partners: ['jongerenwerk'], doel: 'jpp-screening', givenOn: '2026-01-01', validUntil: '2999-01-01' },
+    });
+    expect(consent.status, consent.text).toBe(201);
+    const withConsent = await ask('demo-voorzitter', subject, 'jpp-screening', { caseId: c.caseId, consent: true, consentId: consent.body.consents[0].consentId });
     expect(answersOf(withConsent.body).jongerenwerk).toBe('hit');
     expect(withConsent.body.answers.find((a: any) => a.partner === 'jongerenwerk').basis[0]).toMatchObject({
       rule: 'S09',

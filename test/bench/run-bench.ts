@@ -272,7 +272,7 @@ async function prepareBroker(config: BenchConfig, scope: BenchScope, o: { label:
 
   const caseRefs = Array.from({ length: CASES }, (_, i) => `bench-case-${String(i).padStart(3, '0')}`);
   const openCase = async (caseRef: string, subjects: string[]) => {
-    const res = await postJson(`${broker.url}/v1/cases`, { caseRef, doel: DOEL, routeIn: 'politie', kind: subjects.length > 1 ? 'group' : 'person', subjects }, token);
+    const res = await postJson(`${broker.url}/v1/cases`, { caseRef, doel: DOEL, routeIn: 'politie', kind: subjects.length > 1 ? 'group' : 'person', subjects, aanmeldcriteria: ['signaalgedrag'], agesAtAanmelding: subjects.map(() => 15) }, token);
     if (res.status !== 201) throw new Error(`bench: could not open casus ${caseRef}: ${res.status} ${JSON.stringify(res.body)}`);
   };
   await openCase('bench-verify', [workload.hitSubject.pseudonym, workload.unknownSubject]);

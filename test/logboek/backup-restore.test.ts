@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
+import { aanmelding } from '../support/casus.js';
 import { BROKER_BIN } from '../support/spawn-service.js';
 import { spawnBroker, type SpawnedBroker } from '../support/spawned-broker.js';
 import { witnessCommand } from '../../broker/commands/audit-witness.js';
@@ -45,7 +46,7 @@ async function ask(): Promise<void> {
   const token = await b.token('demo-voorzitter');
   const subject = randomPseudonym();
   const caseRef = opaqueRef('case');
-  expect((await b.call('POST', '/v1/cases', { token, body: { caseRef, doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [subject] } })).status).toBe(201);
+  expect((await b.call('POST', '/v1/cases', { token, body: { caseRef, doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [subject], ...aanmelding(1) } })).status).toBe(201);
   expect((await b.call('POST', '/v1/queries', { token, body: { subject, doel: 'jpp-screening', caseRef } })).status).toBe(200);
 }
 

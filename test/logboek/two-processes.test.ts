@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomPseudonym, opaqueRef } from '../support/synthetic.js';
+import { aanmelding } from '../support/casus.js';
 import { BROKER_BIN, spawnService, type SpawnedService } from '../support/spawn-service.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { generateKeyPairSync } from 'node:crypto';
@@ -80,7 +81,7 @@ describe.skipIf(!adminUrl)('two broker processes on one database', () => {
       fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const ask = async (url: string) => {
       const [subject, caseRef] = [randomPseudonym(), opaqueRef('case')];
-      await post(`${url}/v1/cases`, { caseRef, doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [subject] });
+      await post(`${url}/v1/cases`, { caseRef, doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [subject], ...aanmelding(1) });
       return (await post(`${url}/v1/queries`, { subject, doel: 'jpp-screening', caseRef })).status;
     };
     const perBroker = 30;

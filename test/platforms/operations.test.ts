@@ -8,6 +8,7 @@ import { startTestPlatforms, type TestPlatforms } from '../support/test-platform
 import { createLifecycle } from '../../broker/http/lifecycle.js';
 import { createMetrics } from '../../broker/telemetry/metrics.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
+import { aanmelding } from '../support/casus.js';
 
 let tp: TestPlatforms;
 const lifecycle = createLifecycle();
@@ -38,7 +39,7 @@ it('probes every platform, drains them together, and labels each series with its
   const token = await A.token('demo-voorzitter');
   const subject = randomPseudonym();
   const caseRef = opaqueRef('case');
-  expect((await A.call('POST', '/v1/cases', { token, body: { caseRef, doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [subject] } })).status).toBe(201);
+  expect((await A.call('POST', '/v1/cases', { token, body: { caseRef, doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [subject], ...aanmelding(1) } })).status).toBe(201);
   const asked = await A.call('POST', '/v1/queries', { token, body: { subject, doel: 'jpp-screening', caseRef } });
   expect(asked.status).toBe(200);
   expect(asked.headers.get('connection')).toBe('close');

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
+import { aanmelding } from '../support/casus.js';
 import { BROKER_BIN, spawnService, type SpawnedService } from '../support/spawn-service.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -54,7 +55,7 @@ describe.skipIf(!adminUrl)('a new active version reaches every broker process', 
     const [a, other] = [brokers[0]!.url, brokers[1]!.url];
     const ask = async () => {
       const [subject, caseRef] = [randomPseudonym(), opaqueRef('case')];
-      await call(other, 'demo-voorzitter', 'POST', '/v1/cases', { caseRef, doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [subject] });
+      await call(other, 'demo-voorzitter', 'POST', '/v1/cases', { caseRef, doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [subject], ...aanmelding(1) });
       return call(other, 'demo-voorzitter', 'POST', '/v1/queries', { subject, doel: 'jpp-screening', caseRef });
     };
     const old = (await ask()).policyVersion as number;

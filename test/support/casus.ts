@@ -8,6 +8,16 @@ export interface Caller {
   token(userId: string): Promise<string>;
 }
 
+/** An aanmeldcriterium both example platforms list, and an age inside both doelgroepen. */
+export const AANMELDCRITERIUM = 'signaalgedrag';
+export const AGE = 15;
+
+/** The aanmelding fields a casus needs (criteria and one age per subject), for request bodies built by hand. */
+export const aanmelding = (subjects: number, age = AGE): { aanmeldcriteria: string[]; agesAtAanmelding: number[] } => ({
+  aanmeldcriteria: [AANMELDCRITERIUM],
+  agesAtAanmelding: Array.from({ length: subjects }, () => age),
+});
+
 export interface OpenCase {
   caseId: string;
   caseRef: string;
@@ -18,12 +28,20 @@ export interface OpenCase {
 export async function openCase(
   b: Caller,
   subjects: Array<string | string[]>,
-  opts: { doel?: string; caseRef?: string; routeIn?: string; user?: string } = {},
+  opts: { doel?: string; caseRef?: string; routeIn?: string; user?: string; aanmeldcriteria?: string[]; ages?: number[] } = {},
 ): Promise<OpenCase> {
   const caseRef = opts.caseRef ?? opaqueRef('case');
   const res = await b.call('POST', '/v1/cases', {
     token: await b.token(opts.user ?? 'demo-voorzitter'),
-    body: { caseRef, doel: opts.doel ?? 'jpp-screening', routeIn: opts.routeIn ?? 'politie', kind: subjects.length > 1 ? 'group' : 'person', subjects },
+    body: {
+      caseRef,
+      doel: opts.doel ?? 'jpp-screening',
+      routeIn: opts.routeIn ?? 'politie',
+      kind: subjects.length > 1 ? 'group' : 'person',
+      subjects,
+      aanmeldcriteria: opts.aanmeldcriteria ?? [AANMELDCRITERIUM],
+      agesAtAanmelding: opts.ages ?? subjects.map(() => AGE),
+    },
   });
   expect(res.status, res.text).toBe(201);
   return { caseId: res.body.caseId, caseRef, subjectIds: res.body.subjects.map((s: { subjectId: string }) => s.subjectId) };
@@ -41,7 +59,7 @@ export async function withCase<T extends { subject: string | string[]; doel: str
 ): Promise<T> {
   const res = await call('POST', '/v1/cases', {
     token,
-    body: { caseRef: body.caseRef, doel: body.doel, routeIn: 'politie', kind: 'person', subjects: [body.subject] },
+    body: { caseRef: body.caseRef, doel: body.doel, routeIn: 'politie', kind: 'person', subjects: [body.subject], ...aanmelding(1) },
   });
   expect(res.status, res.text).toBe(201);
   return body;

@@ -80,6 +80,15 @@ export async function typeIdentity(page: Page, identity: DemoIdentity, block = 1
   }
 }
 
+/**
+ * Fills what an aanmelding needs besides the identities (issue 18): the aanmeldcriteria to tick
+ * (`signaalgedrag` by default, which both example platforms list) and each youth's age in years.
+ */
+export async function fillAanmelding(page: Page, ages: readonly number[], criteria: readonly string[] = ['signaalgedrag']): Promise<void> {
+  for (const c of criteria) await page.check(`#criterium-${c}`);
+  for (const [i, age] of ages.entries()) await page.fill(i === 0 ? '#age' : `#age-${i + 1}`, String(age));
+}
+
 /** Clicks a submit button and waits for the page it leads to. */
 export async function submitAndWait(page: Page, button: string): Promise<void> {
   await Promise.all([page.waitForEvent('load'), page.click(`button:has-text("${button}")`)]);

@@ -43,6 +43,7 @@ const EXAMPLES: { [A in LogAction]: Extract<TypedStep, { action: A }> } = {
   'register-change': { action: 'register-change', outcome: 'role-granted', details: { personId: 'p-1', role: 'voorzitter', validFrom: '2026-12-04T00:00:00.000Z', validUntil: null, pendingApproval: false } },
   verzoek: { action: 'verzoek', outcome: 'answered', details: { verzoekId: ID, type: 'wissing', decision: 'granted', answeredOn: '2026-12-04', onTime: true } },
   beperking: { action: 'beperking', outcome: 'restricted', details: { bezwaarId: ID, doelen: ['jpp-screening'], verzoekId: null } },
+  'casus-toestemming': { action: 'casus-toestemming', outcome: 'recorded', details: { ...casus, consentId: ID, givenBy: 'ouder', consentDoel: 'jpp-screening', consentPartners: ['jongerenwerk'], givenOn: '2026-12-01', validUntil: null } },
   'rate-limit': { action: 'rate-limit', outcome: 'refused', details: { limited: 'questions', scope: 'person', window: 'minute', max: 60, retryAfterSeconds: 12 } },
 };
 

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage, screenshot, textOf } from '../support/browser.js';
 import { opaqueRef } from '../support/synthetic.js';
-import { demoIdentities, recordRequests, submitAndWait, typeIdentity } from '../support/web-journeys.js';
+import { demoIdentities, fillAanmelding, recordRequests, submitAndWait, typeIdentity } from '../support/web-journeys.js';
 import type { DemoIdentity } from '../../broker/demo/demo-identities.js';
 
 /** Fills the identity fields and submits; waits for the next page. */
@@ -52,11 +52,14 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 
     await page.fill('#caseRef', caseRef);
     await page.selectOption('#doel', 'jpp-screening');
     await page.selectOption('#routeIn', 'politie');
+    await fillAanmelding(page, [15], ['signaalgedrag', 'first-offender']);
     const a = id('jongere-a') as { bsn: string } & DemoIdentity;
     await typeIdentityAndSubmit(page, a, 'Casus openen');
     await page.waitForURL(/\/casussen\/[0-9a-f-]{36}(\?gedaan=geopend)?$/);
     const casusUrl = page.url();
     expect(await page.getAttribute('[data-status]', 'data-status')).toBe('aangemeld');
+    expect(await page.getAttribute('[data-aanmeldcriteria]', 'data-aanmeldcriteria')).toBe('first-offender signaalgedrag');
+    expect(await page.getAttribute('[data-age-band]', 'data-age-band')).toBe('12-15');
     await expectAccessible(page, 'casus page');
 
     // Screening inside the casus: the identity typed again, pseudonymised again.
@@ -136,7 +139,8 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 
     for (const e of evaluations) expect(JSON.parse(e.body)).toMatchObject({ epoch: 1, doel: 'jpp-screening', blindedElements: [expect.stringMatching(/^[A-Za-z0-9_-]{43}$/)] });
     const opened = new URLSearchParams(sent.find((s) => s.url === `${tb.url}/casussen` && s.body.includes('subject='))!.body);
     expect(opened.get('subject')).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect([...opened.keys()].sort()).toEqual(['_csrf', 'caseRef', 'doel', 'identityKind', 'routeIn', 'subject']);
+    expect([...opened.keys()].sort()).toEqual(['_csrf', 'aanmeldcriteria', 'aanmeldcriteria', 'age', 'caseRef', 'doel', 'identityKind', 'routeIn', 'subject']);
+    expect(opened.get('age')).toBe('15');
     await page.context().close();
   }, 300_000);
 
@@ -147,6 +151,7 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 
     await page.goto(`${tb.url}/casussen/nieuw`);
     await page.fill('#caseRef', opaqueRef('ZVH'));
     const f = id('jongere-f') as unknown as { surname: string; firstName: string; birthDate: string } & DemoIdentity;
+    await fillAanmelding(page, [16]);
     await typeIdentityAndSubmit(page, f, 'Casus openen');
     await page.waitForURL(/\/casussen\/[0-9a-f-]{36}(\?gedaan=geopend)?$/);
     await typeIdentityAndSubmit(page, f, 'Vraag de partners');
@@ -176,12 +181,39 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 
     await page.context().close();
   });
 
+  it('refuses an aanmelding outside the doelgroep or without criteria, in Dutch, and stores nothing', async () => {
+    const page = await newPage(browser);
+    await demoLogin(page, tb.url, 'demo-voorzitter');
+    const count = async (): Promise<number> => (await tb.call('GET', '/v1/cases?mine=true&limit=200', { token: await tb.token('demo-voorzitter') })).body.items.length;
+    const before = await count();
+    await page.goto(`${tb.url}/casussen/nieuw`);
+    await page.fill('#caseRef', opaqueRef('ZVH'));
+    await fillAanmelding(page, [28]);
+    await typeIdentityAndSubmit(page, id('jongere-e'), 'Casus openen');
+    await page.waitForSelector('.utrecht-alert--error');
+    const outside = await textOf(page, '.utrecht-alert--error');
+    expect(outside).toContain('valt buiten de doelgroep van dit platform: 0 tot en met 27 jaar');
+    expect(outside).not.toContain('/agesAtAanmelding');
+    await expectAccessible(page, 'aanmelding outside the doelgroep');
+    // No criterium ticked: refused as well, with the age kept in the form.
+    await page.goto(`${tb.url}/casussen/nieuw`);
+    await page.fill('#caseRef', opaqueRef('ZVH'));
+    await fillAanmelding(page, [12], []);
+    await typeIdentityAndSubmit(page, id('jongere-e'), 'Casus openen');
+    await page.waitForSelector('.utrecht-alert--error');
+    expect(await textOf(page, '.utrecht-alert--error')).toContain('Kies ten minste één aanmeldcriterium');
+    expect(await page.inputValue('#age')).toBe('12');
+    expect(await count()).toBe(before);
+    await page.context().close();
+  });
+
   it('lists own cases with the notifications that are overdue', async () => {
     const page = await newPage(browser);
     await demoLogin(page, tb.url, 'demo-voorzitter');
     await page.goto(`${tb.url}/casussen/nieuw`);
     const caseRef = opaqueRef('ZVH');
     await page.fill('#caseRef', caseRef);
+    await fillAanmelding(page, [14]);
     await typeIdentityAndSubmit(page, id('jongere-e'), 'Casus openen');
     await page.waitForURL(/\/casussen\/[0-9a-f-]{36}(\?gedaan=geopend)?$/);
     tb.clock.now = new Date(Date.now() + 60 * 86_400_000);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage, screenshot, textOf } from '../support/browser.js';
-import { demoIdentities, expectNeverSent, recordRequests, submitAndWait, typeIdentity } from '../support/web-journeys.js';
+import { demoIdentities, expectNeverSent, fillAanmelding, recordRequests, submitAndWait, typeIdentity } from '../support/web-journeys.js';
 import { opaqueRef } from '../support/synthetic.js';
 import type { DemoIdentity } from '../../broker/demo/demo-identities.js';
 
@@ -58,6 +58,7 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a group casus in the browser', { tim
     await expectAccessible(page, 'new group casus form with an error');
 
     await typeIdentity(page, id('jongere-b'), 2);
+    await fillAanmelding(page, [14, 15, 16], ['schil-jeugdgroep']);
     await screenshot(page, 'voorzitter-groepscasus-nieuw');
     await submitAndWait(page, 'Casus openen');
     await page.waitForURL(/\/casussen\/[0-9a-f-]{36}(\?gedaan=geopend)?$/);
@@ -129,6 +130,7 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a group casus in the browser', { tim
     await page.click('button:has-text("Nog een jongere toevoegen")');
     await typeIdentity(page, id('jongere-d'), 1);
     await typeIdentity(page, id('jongere-e'), 2);
+    await fillAanmelding(page, [15, 15]);
     const before = (await tb.call('GET', '/v1/cases?mine=true&limit=200', { token: await tb.token('demo-voorzitter') })).body.items.length;
     await submitAndWait(page, 'Casus openen');
     expect(await textOf(page, '.utrecht-alert--error')).toContain('Casusnummer');

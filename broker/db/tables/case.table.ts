@@ -19,6 +19,11 @@ export interface CaseTable {
   status_changed_at: ColumnType<Date, Date | undefined, Date>;
   closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   outcome: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The platform's aanmeldcriteria recorded at aanmelding (JSON array of ids; empty before migration 0060). */
+  aanmeldcriteria: ColumnType<string[], string | undefined, never>;
+  /** The partner that holds the regie (migration 0062); null until recorded. */
+  regiehouder: ColumnType<string | null, undefined, string>;
+  regiehouder_since: ColumnType<Date | null, undefined, Date>;
 }
 
 /** One subject of a casus (a youth; a group casus has several), with its notificatie state. */
@@ -31,6 +36,9 @@ export interface CaseSubjectTable {
   defer_reason: ColumnType<string | null, undefined, string | null>;
   deferred_until: ColumnType<Date | null, undefined, Date | null>;
   notification_changed_at: ColumnType<Date | null, undefined, Date | null>;
+  /** The band of the age at aanmelding (never the age itself); null before migration 0060. */
+  age_band: ColumnType<string | null, string | null | undefined, never>;
+  parent_consent_needed: ColumnType<boolean, boolean | undefined, never>;
 }
 
 /** A subject's HMAC-SHA256(k_db, pseudonym), under each key epoch it was given in. */
@@ -62,4 +70,20 @@ export interface CaseVervolgactieTable {
   created_at: Immutable<Date>;
   completed_at: ColumnType<Date | null, undefined, Date>;
   completed_by: ColumnType<string | null, undefined, string>;
+}
+
+/** A consent record (AVG art. 6(1)(a), 7): who consented, to which partners and doel, for how long. */
+export interface CaseConsentTable {
+  id: Generated<string>;
+  case_id: Immutable<string>;
+  subject_id: Immutable<string>;
+  given_by: Immutable<'jongere' | 'ouder' | 'beiden'>;
+  doel: Immutable<string>;
+  /** JSON array of partner ids. */
+  partners: ColumnType<string[], string, never>;
+  given_on: Immutable<Date>;
+  valid_until: Immutable<Date>;
+  withdrawn_at: ColumnType<Date | null, undefined, Date>;
+  recorded_by: Immutable<string>;
+  recorded_at: Immutable<Date>;
 }

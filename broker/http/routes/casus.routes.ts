@@ -28,6 +28,18 @@ export function casusRoutes(cases: CasusService): Router {
   r.put('/cases/:caseId/subjects/:subjectId/notification', requireJsonBody, async (req, res) => {
     res.json(await cases.setNotification(principalOf(res), String(req.params['caseId']), String(req.params['subjectId']), req.body, trace(res)));
   });
+  r.post('/cases/:caseId/consents', requireJsonBody, async (req, res) => {
+    res.status(201).json(await cases.recordConsent(principalOf(res), String(req.params['caseId']), req.body, trace(res)));
+  });
+  r.post('/cases/:caseId/consents/:consentId/withdraw', async (req, res) => {
+    res.json(await cases.withdrawConsent(principalOf(res), String(req.params['caseId']), String(req.params['consentId']), trace(res)));
+  });
+  r.put('/cases/:caseId/regiehouder', requireJsonBody, async (req, res) => {
+    res.json(await cases.setRegiehouder(principalOf(res), String(req.params['caseId']), req.body, trace(res)));
+  });
+  r.get('/vervolgacties/overdue', async (req, res) => {
+    res.json(await cases.overdueVervolgacties(principalOf(res), req.query as Record<string, unknown>));
+  });
   r.get('/notifications/overdue', async (_req, res) => {
     res.json(await cases.overdue(principalOf(res)));
   });

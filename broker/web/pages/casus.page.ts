@@ -23,6 +23,11 @@ const CASUS_FIELDS = {
   '/caseRef': 'Casusnummer',
   '/doel': 'Doel',
   '/routeIn': 'Aangemeld door',
+  '/aanmeldcriteria': 'Aanmeldcriteria',
+  '/agesAtAanmelding': (pointer: string): string => {
+    const i = /^\/agesAtAanmelding\/(\d+)/.exec(pointer);
+    return i ? `Leeftijd van jongere ${Number(i[1]) + 1}` : 'Leeftijden';
+  },
   '/subjects': (pointer: string): string => {
     const i = /^\/subjects\/(\d+)/.exec(pointer);
     return i ? `Jongere ${Number(i[1]) + 1}` : 'Jongeren';
@@ -38,6 +43,7 @@ const CASUS_FIELDS = {
   '/informedAt': 'Geïnformeerd op',
   '/deferReason': 'Reden van uitstel',
   '/deferredUntil': 'Uitgesteld tot',
+  ...CONSENT_FIELDS,
 };
 
 /** The subjects of a form: one hidden `subject` field per identity block (a string, or an array for several), each with its pseudonyms per key epoch. */
@@ -47,6 +53,34 @@ const subjectsOfBody = (b: Record<string, unknown>): Array<string | string[]> =>
 };
 import { screeningResult } from './screening.page.js';
 import { historyTable, peopleOf } from './casus-history.js';
+import { CONSENT_FIELDS, consentBody, consentChoice, consentSection } from './casus-consent.js';
+
+interface NewCaseValues {
+  caseRef: string;
+  doel: string;
+  routeIn: string;
+  aanmeldcriteria: string[];
+  ages: string[];
+}
+
+/** A form field that may come once, several times, or not at all. */
+const listOf = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
+
+/**
+ * The refusals of an aanmelding in plain Dutch (issue 18): no criterium chosen, or a youth outside
+ * the doelgroep. Undefined for any other error, which errorMessage shows.
+ */
+function aanmeldingProblem(err: AppError, doelgroep: { minAge: number; maxAge: number }): Html | undefined {
+  const outside = err.errors.flatMap((e) => {
+    const m = /^\/agesAtAanmelding\/(\d+)$/.exec(e.pointer);
+    return m && e.detail.startsWith('is outside the doelgroep') ? [Number(m[1]) + 1] : [];
+  });
+  const noCriteria = err.errors.some((e) => e.pointer === '/aanmeldcriteria');
+  if (outside.length === 0 && !noCriteria) return undefined;
+  return html`<p>De casus is niet geopend.</p><ul>${noCriteria ? html`<li>Kies ten minste één aanmeldcriterium.</li>` : ''}${outside.map(
+    (n) => html`<li>Jongere ${n} valt buiten de doelgroep van dit platform: ${doelgroep.minAge} tot en met ${doelgroep.maxAge} jaar. Een jongere buiten de doelgroep komt niet op de agenda.</li>`,
+  )}</ul>`;
+}
 
 const options = (labels: Record<string, string>, selected?: string): Html =>
   html`${Object.entries(labels).map(([id, name]) => html`<option value="${id}"${id === selected ? html` selected` : ''}>${name}</option>`)}`;
@@ -58,6 +92,8 @@ const DONE: Record<string, string> = {
   vervolgactie: 'De vervolgactie is toegevoegd.',
   afgerond: 'De vervolgactie is afgerond.',
   notificatie: 'De notificatie is vastgelegd.',
+  toestemming: 'De toestemming is vastgelegd.',
+  ingetrokken: 'De intrekking van de toestemming is vastgelegd.',
 };
 
 export function casusPages(
@@ -71,7 +107,7 @@ export function casusPages(
   const caseId = (req: Request): string => String(req.params['caseId']);
   const keysOf = async (): Promise<Html | undefined> => (deps.custodian ? keysAttribute(await deps.custodian.keys()) : undefined);
 
-  const newForm = async (req: Request, values: Record<string, string>, problem?: Html, youths = 1): Promise<Html> => {
+  const newForm = async (req: Request, values: NewCaseValues, problem?: Html, youths = 1): Promise<Html> => {
     const keys = await keysOf();
     if (!keys) return alert('warning', 'Pseudonimiseren in de browser is niet ingesteld (JPP_CUSTODIAN_URL).');
     const max = SUBJECT_COUNT.group.max;
@@ -83,10 +119,14 @@ export function casusPages(
     <input type="text" id="caseRef" name="caseRef" autocomplete="off" aria-describedby="caseRef-hint" value="${values['caseRef'] ?? ''}"></div>
   <div class="field"><label for="doel">Doel</label><select id="doel" name="doel">${askableDoelen(ctx, ctx.user(req).role).map((d) => html`<option value="${d.id}"${values['doel'] === d.id ? html` selected` : ''}>${d.name}</option>`)}</select></div>
   <div class="field"><label for="routeIn">Aangemeld door</label><select id="routeIn" name="routeIn">
-    ${ctx.platform.partners.map((p) => html`<option value="${p.id}"${values['routeIn'] === p.id ? html` selected` : ''}>${p.name}</option>`)}${options(ROUTE_IN_OTHER, values['routeIn'])}</select></div>
+    ${ctx.platform.partners.map((p) => html`<option value="${p.id}"${values.routeIn === p.id ? html` selected` : ''}>${p.name}</option>`)}${options(ROUTE_IN_OTHER, values.routeIn)}</select></div>
+  <fieldset class="field" aria-describedby="criteria-hint"><legend>Aanmeldcriteria</legend>
+    <span class="hint" id="criteria-hint">Kies ten minste één criterium van dit platform waarom de jongere op de agenda komt.</span>
+    ${ctx.platform.aanmeldcriteria.map((c) => html`<span><input type="checkbox" id="criterium-${c.id}" name="aanmeldcriteria" value="${c.id}"${values.aanmeldcriteria.includes(c.id) ? html` checked` : ''}> <label for="criterium-${c.id}">${c.name}</label></span>`)}
+  </fieldset>
   <h2>Jongeren</h2>
   <p class="hint">Eén jongere, of een groep: voeg dan per jongere een blok toe (tot ${max}). Met twee of meer jongeren wordt het een groepscasus; elke jongere wordt apart gescreend en geïnformeerd. Later jongeren toevoegen kan niet: open dan een nieuwe casus.</p>
-  ${identityBlocks(youths, max)}
+  ${identityBlocks(youths, max, { values: values.ages, doelgroep: ctx.platform.doelgroep })}
   <p class="hint" data-pseudonymise-status aria-live="polite"></p>
   <button type="submit" class="utrecht-button utrecht-button--primary-action">Casus openen</button>
 </form>`;
@@ -94,13 +134,19 @@ export function casusPages(
 
   r.get('/casussen/nieuw', async (req, res) => {
     requireAbility(ctx, req, 'manageCases');
-    ctx.render(req, res, { title: 'Nieuwe casus', current: '/casussen', scripts: ['pseudonymise'], body: await newForm(req, {}) });
+    ctx.render(req, res, { title: 'Nieuwe casus', current: '/casussen', scripts: ['pseudonymise'], body: await newForm(req, { caseRef: '', doel: '', routeIn: '', aanmeldcriteria: [], ages: [] }) });
   });
 
   r.post('/casussen', async (req, res) => {
     requireAbility(ctx, req, 'manageCases');
     const b = (req.body ?? {}) as Record<string, string>;
-    const values = { caseRef: String(b['caseRef'] ?? '').trim(), doel: String(b['doel'] ?? ''), routeIn: String(b['routeIn'] ?? '') };
+    const values: NewCaseValues = {
+      caseRef: String(b['caseRef'] ?? '').trim(),
+      doel: String(b['doel'] ?? ''),
+      routeIn: String(b['routeIn'] ?? ''),
+      aanmeldcriteria: listOf(b['aanmeldcriteria']),
+      ages: listOf(b['age']),
+    };
     const subjects = subjectsOfBody(b);
     await attempt(
       async () => {
@@ -109,12 +155,14 @@ export function casusPages(
           throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', missing.map((i) => ({ pointer: `/subjects/${i}`, code: 'not-pseudonymised', detail: 'is missing' })));
         }
         // One youth is a person casus, two or more a group (the service checks the counts).
-        const created = await casus.create(ctx.principal(req), { ...values, kind: subjects.length > 1 ? 'group' : 'person', subjects }, ctx.traceId(res));
+        const { ages, ...rest } = values;
+        const agesAtAanmelding = ages.map((a) => (/^\d{1,3}$/.test(a.trim()) ? Number(a) : a));
+        const created = await casus.create(ctx.principal(req), { ...rest, agesAtAanmelding, kind: subjects.length > 1 ? 'group' : 'person', subjects }, ctx.traceId(res));
         res.redirect(303, ctx.href(`/casussen/${created.caseId}?gedaan=geopend`));
       },
       async (err) => ctx.render(req, res, {
         title: 'Nieuwe casus', current: '/casussen', scripts: ['pseudonymise'], status: err.status,
-        body: await newForm(req, values, errorMessage(err, CASUS_FIELDS), Math.max(1, Math.min(subjects.length, SUBJECT_COUNT.group.max))),
+        body: await newForm(req, values, aanmeldingProblem(err, ctx.platform.doelgroep) ?? errorMessage(err, CASUS_FIELDS), Math.max(1, Math.min(subjects.length, SUBJECT_COUNT.group.max))),
       }),
     );
   });
@@ -142,6 +190,7 @@ export function casusPages(
   <dt>Soort</dt><dd data-kind="${c.kind}">${group ? `Groepscasus: ${c.subjects.length} jongeren` : 'Eén jongere'}</dd>
   <dt>Doel</dt><dd>${name(ctx.platform.doelen, c.doel)}</dd>
   <dt>Aangemeld door</dt><dd>${routeInName(c.routeIn)}</dd>
+  <dt>Aanmeldcriteria</dt><dd data-aanmeldcriteria="${c.aanmeldcriteria.join(' ')}">${c.aanmeldcriteria.length === 0 ? 'niet vastgelegd' : c.aanmeldcriteria.map((id) => name(ctx.platform.aanmeldcriteria, id)).join('; ')}</dd>
   <dt>Geopend</dt><dd>${formatDateTime(c.openedAt)} door ${names.get(c.openedBy) ?? 'een gebruiker die niet meer in het register staat'}</dd>
   ${c.legalHold ? html`<dt>Bewaarplicht</dt><dd>Er loopt een procedure: niets van deze casus wordt verwijderd.</dd>` : ''}
 </dl>
@@ -153,7 +202,7 @@ ${c.queryable && keys
 <form method="post" action="${ctx.href(`/casussen/${c.caseId}/screening`)}" data-pseudonymise data-doel="${c.doel}" ${keys} novalidate>
   ${csrf}
   ${identityFields(group ? { legend: 'Welke jongere uit de groep screent u?' } : {})}
-  <div class="field"><span><input type="checkbox" id="consent" name="consent" value="ja"> <label for="consent">Toestemming van de jongere of de ouders is vastgelegd</label></span></div>
+  ${consentChoice(ctx, c)}
   <p class="hint" data-pseudonymise-status aria-live="polite"></p>
   <button type="submit" class="utrecht-button utrecht-button--primary-action">Vraag de partners: bekend?</button>
 </form>`
@@ -193,6 +242,7 @@ ${canAct
 ${group ? html`<p>De jongeren staan in de volgorde waarin u ze bij de aanmelding typte. Het systeem kent alleen hun pseudoniemen; wie welke jongere is, houdt u bij in het systeem van het Zorg- en Veiligheidshuis.</p>` : ''}
 ${c.subjects.map(
   (s, i) => html`<div data-subject="${i}" id="jongere-${s.subjectId}">${group ? html`<h3>Jongere ${i + 1}</h3>` : ''}
+  <p data-age-band="${s.ageBand ?? ''}"><strong>Leeftijd bij aanmelding</strong>: ${s.ageBand ? `${s.ageBand.replace('-', ' tot en met ').replace('+', ' of ouder')} jaar` : 'niet vastgelegd'}${s.parentConsentNeeded ? ' (toestemming van een ouder of voogd nodig)' : ''}.</p>
   <p data-screenings="${s.screenings?.count ?? 0}"><strong>Screening</strong>: ${(s.screenings?.count ?? 0) === 0 ? 'nog niet gescreend.' : `${s.screenings!.count} keer gescreend, laatst ${formatDateTime(s.screenings!.lastAt!)}.`}</p>
   <p><strong>Notificatie</strong>: ${NOTIFICATION_STATE[s.notification.state] ?? s.notification.state}${
     s.notification.informedAt ? ` op ${formatDate(s.notification.informedAt)}` : ''}${
@@ -208,6 +258,8 @@ ${c.subjects.map(
   </div><button type="submit" class="utrecht-button utrecht-button--secondary-action">Vastleggen</button></fieldset></form>`}</div>`,
 )}
 </section>
+
+${consentSection(ctx, c, csrf)}
 
 <section aria-labelledby="hist-title"><h2 id="hist-title">Geschiedenis</h2>
 ${historyTable(c, names, (id) => name(ctx.platform.partners, id))}
@@ -268,6 +320,11 @@ ${historyTable(c, names, (id) => name(ctx.platform.partners, id))}
     return casus.setNotification(ctx.principal(req), caseId(req), String(req.params['subjectId']), body, ctx.traceId(res));
   });
 
+  step('/toestemming', 'toestemming', async (req, res) =>
+    casus.recordConsent(ctx.principal(req), caseId(req), consentBody((req.body ?? {}) as Record<string, unknown>, await casus.get(ctx.principal(req), caseId(req))), ctx.traceId(res)),
+  );
+  step('/toestemming/:consentId/intrekken', 'ingetrokken', (req, res) => casus.withdrawConsent(ctx.principal(req), caseId(req), String(req.params['consentId']), ctx.traceId(res)));
+
   r.post('/casussen/:caseId/screening', async (req, res) => {
     requireAbility(ctx, req, 'manageCases');
     const c = await casus.get(ctx.principal(req), caseId(req));
@@ -276,7 +333,8 @@ ${historyTable(c, names, (id) => name(ctx.platform.partners, id))}
       async () => {
         const subject = subjectOfField(b['subject']);
         if (subject === undefined) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', code: 'not-pseudonymised', detail: 'is missing' }]);
-        const answer = await deps.queries.ask(ctx.principal(req), { subject, doel: c.doel, caseId: c.caseId, consent: b['consent'] === 'ja' }, ctx.traceId(res));
+        const consentId = typeof b['consentId'] === 'string' && b['consentId'] !== '' ? b['consentId'] : undefined;
+        const answer = await deps.queries.ask(ctx.principal(req), { subject, doel: c.doel, caseId: c.caseId, ...(consentId ? { consent: true, consentId } : {}) }, ctx.traceId(res));
         const position = c.subjects.findIndex((s) => s.subjectId === answer.subjectId);
         const who = c.kind === 'group' && position >= 0 ? `Jongere ${position + 1} van ${c.subjects.length}` : undefined;
         ctx.render(req, res, { title: `Uitkomst van de screening – ${c.caseRef}`, current: '/casussen', body: screeningResult(ctx, answer, `/casussen/${c.caseId}`, who) });

@@ -61,6 +61,11 @@ export interface IdentityBlockOptions {
   readonly legend?: string;
   /** Rendered inside the legend's fieldset after the inputs (e.g. a remove button). */
   readonly extra?: Html;
+  /**
+   * An age field (`name="age"`, whole years on the day of aanmelding) after the identity: it is no
+   * identity, so the browser sends it; the broker keeps only its band. `doelgroep` is shown as hint.
+   */
+  readonly age?: { readonly value?: string; readonly doelgroep: { readonly minAge: number; readonly maxAge: number } };
 }
 
 export function identityFields(o: IdentityBlockOptions = {}): Html {
@@ -88,8 +93,15 @@ export function identityFields(o: IdentityBlockOptions = {}): Html {
     </div>
   </div>
   <p class="utrecht-form-field-error-message" data-pseudonymise-error tabindex="-1" role="alert" hidden></p>
+  ${o.age ? ageField(sfx, o.age) : ''}
   ${o.extra ?? ''}
 </fieldset>`;
+}
+
+function ageField(sfx: string, a: NonNullable<IdentityBlockOptions['age']>): Html {
+  return html`<div class="field"><label for="age${sfx}">Leeftijd op de dag van aanmelding (in hele jaren)</label>
+    <span class="hint" id="age-hint${sfx}">Geen geboortedatum: alleen de leeftijd. De doelgroep van dit platform is ${a.doelgroep.minAge} tot en met ${a.doelgroep.maxAge} jaar.</span>
+    <input type="number" id="age${sfx}" name="age" min="0" max="120" step="1" inputmode="numeric" autocomplete="off" aria-describedby="age-hint${sfx}" value="${a.value ?? ''}"></div>`;
 }
 
 /** Placeholder of a block's number in the template that client/pseudonymise.ts clones. */
@@ -100,12 +112,13 @@ export const BLOCK_NUMBER = '__NR__';
  * (up to `max`) and one that removes the last (never below one). The buttons work with JavaScript only,
  * as pseudonymising does.
  */
-export function identityBlocks(count: number, max: number): Html {
+export function identityBlocks(count: number, max: number, age?: { values: readonly string[]; doelgroep: { minAge: number; maxAge: number } }): Html {
   const legend = (n: number | string): string => `Jongere ${n}`;
+  const ageOf = (i: number): IdentityBlockOptions['age'] => (age ? { doelgroep: age.doelgroep, ...(age.values[i] !== undefined ? { value: age.values[i] } : {}) } : undefined);
   return html`<div data-identity-blocks data-max="${max}">
-${Array.from({ length: count }, (_, i) => identityFields({ number: i + 1, legend: legend(i + 1) }))}
+${Array.from({ length: count }, (_, i) => identityFields({ number: i + 1, legend: legend(i + 1), ...(age ? { age: ageOf(i)! } : {}) }))}
 </div>
-<template data-identity-template>${identityFields({ number: BLOCK_NUMBER, legend: legend(BLOCK_NUMBER) })}</template>
+<template data-identity-template>${identityFields({ number: BLOCK_NUMBER, legend: legend(BLOCK_NUMBER), ...(age ? { age: { doelgroep: age.doelgroep } } : {}) })}</template>
 <p class="button-row"><button type="button" class="utrecht-button utrecht-button--secondary-action" data-add-identity>Nog een jongere toevoegen</button>
 <button type="button" class="utrecht-button utrecht-button--subtle" data-remove-identity hidden>Laatste jongere weghalen</button></p>
 <p class="hint" data-identity-count aria-live="polite"></p>`;

@@ -1,7 +1,8 @@
 /**
  * The voorzitter's screening: "is deze jongere bij u bekend?". The identity is typed in the
  * browser and pseudonymised there (client/pseudonymise.ts); the form sends the pseudonym,
- * the doel, the casus reference and whether consent is recorded. The answer per partner is
+ * the doel and the casus reference (a question with consent is asked from the casus, citing its
+ * consent record: casus-consent.ts). The answer per partner is
  * explained in plain Dutch. The query service decides and logs, exactly as for the API.
  */
 import type { Request, Response, Router } from 'express';
@@ -22,7 +23,7 @@ export const ANSWER_EXPLANATION: Record<Outcome, string> = {
 };
 
 export function screeningPages(r: Router, ctx: WebContext, deps: { queries: QueryService; custodian: WebCustodian | undefined }): void {
-  const form = async (req: Request, values: { doel?: string; caseRef?: string; consent?: boolean }, problem?: Html): Promise<Html> => {
+  const form = async (req: Request, values: { doel?: string; caseRef?: string }, problem?: Html): Promise<Html> => {
     if (!deps.custodian) return alert('warning', 'Pseudonimiseren in de browser is niet ingesteld (JPP_CUSTODIAN_URL). Screenen via de webinterface kan daarom niet.');
     const keys = await deps.custodian.keys();
     return html`${problem ? alert('error', problem) : ''}
@@ -40,10 +41,7 @@ export function screeningPages(r: Router, ctx: WebContext, deps: { queries: Quer
     </select>
   </div>
   ${identityFields()}
-  <div class="field">
-    <span><input type="checkbox" id="consent" name="consent" value="ja"${values.consent ? html` checked` : ''}>
-    <label for="consent">Toestemming van de jongere of de ouders is vastgelegd</label></span>
-  </div>
+  <p class="hint">Een vraag met toestemming stelt u vanuit de casus: daar kiest u de vastgelegde toestemming.</p>
   <p class="hint" data-pseudonymise-status aria-live="polite"></p>
   <button type="submit" class="utrecht-button utrecht-button--primary-action">Vraag de partners: bekend?</button>
 </form>`;
@@ -63,14 +61,14 @@ ${await form(req, {})}`,
   r.post('/screening', async (req: Request, res: Response) => {
     requireAbility(ctx, req, 'query');
     const b = (req.body ?? {}) as Record<string, unknown>;
-    const values = { doel: String(b['doel'] ?? ''), caseRef: String(b['caseRef'] ?? '').trim(), consent: b['consent'] === 'ja' };
+    const values = { doel: String(b['doel'] ?? ''), caseRef: String(b['caseRef'] ?? '').trim() };
     let answer: QueryResponse;
     try {
       const subject = subjectOfField(b['subject']);
       if (subject === undefined) {
         throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', code: 'not-pseudonymised', detail: 'is missing' }]);
       }
-      answer = await deps.queries.ask(ctx.principal(req), { subject, doel: values.doel, caseRef: values.caseRef, consent: values.consent }, ctx.traceId(res));
+      answer = await deps.queries.ask(ctx.principal(req), { subject, doel: values.doel, caseRef: values.caseRef }, ctx.traceId(res));
     } catch (err) {
       if (!(err instanceof AppError) || err.code === 'internal' || err.code === 'forbidden') throw err;
       ctx.render(req, res, { title: 'Screening', current: '/screening', scripts: ['pseudonymise'], status: err.status, body: await form(req, values, errorMessage(err)) });
