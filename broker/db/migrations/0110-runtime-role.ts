@@ -37,7 +37,8 @@ const UPDATES: Record<string, readonly string[]> = {
   people: ['display_name', 'valid_until', 'active', 'deactivated_at', 'deactivated_by'],
   person_roles: ['granted_at', 'granted_by', 'valid_from', 'valid_until', 'approved_at', 'approved_by', 'revoked_at', 'revoked_by'],
   adapters: ['active', 'deactivated_at', 'deactivated_by'],
-  cases: ['status', 'status_changed_at', 'outcome', 'closed_at'],
+  cases: ['status', 'status_changed_at', 'outcome', 'closed_at', 'regiehouder', 'regiehouder_since'], // the regiehouder: migration 0062
+  case_consents: ['withdrawn_at'], // a withdrawal (migration 0061; its trigger refuses every other change)
   case_subjects: ['notification_state', 'informed_at', 'defer_reason', 'deferred_until', 'notification_changed_at'],
   case_vervolgacties: ['completed_at', 'completed_by'],
   bezwaren: ['lifted_at'],
