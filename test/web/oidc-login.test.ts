@@ -222,7 +222,7 @@ describeBrowser('web login through a Keycloak-like OpenID Provider (public clien
     // The name shown is the register's, not the provider's: the register decides who the person is here.
     await expect(page.locator('.site-user').innerText()).resolves.toContain('Register persoon');
     await expect(page.locator('.site-user').innerText()).resolves.not.toContain(String(user.claims['name']));
-    await expect(page.locator('.site-user').innerText()).resolves.toContain('jurist');
+    await expect(page.locator('.site-user').innerText()).resolves.toContain('(Jurist)');
     await expect(page.locator('nav[aria-label="Hoofdmenu"]').innerText()).resolves.toContain('Logboek');
     const line = s.log.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['event'] === 'web-login');
     expect(line).toMatchObject({ event: 'web-login', role: 'jurist' });
@@ -361,7 +361,7 @@ describeBrowser('web login through an Entra-like OpenID Provider (confidential c
     await expectAccessible(page, 'the role choice');
     await page.check('#rol-privacy-officer');
     await Promise.all([page.waitForURL(`${s.url}/beleid`), page.click('button:has-text("Verder")')]);
-    await expect(page.locator('.site-user').innerText()).resolves.toContain('privacy-officer');
+    await expect(page.locator('.site-user').innerText()).resolves.toContain('(Privacy officer (FG))');
     await page.context().close();
   });
 
@@ -370,7 +370,7 @@ describeBrowser('web login through an Entra-like OpenID Provider (confidential c
     const page = await newPage(s.browser);
     await logIn(s, page, user, { expectForm: true });
     expect(new URL(page.url()).pathname).toBe('/');
-    await expect(page.locator('.site-user').innerText()).resolves.toContain('jurist');
+    await expect(page.locator('.site-user').innerText()).resolves.toContain('(Jurist)');
     await page.context().close();
   });
 
