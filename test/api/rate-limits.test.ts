@@ -6,6 +6,7 @@
  * has passed (the broker's injected clock) the same person is served again. The web screening
  * says it in Dutch.
  */
+import { aanmelding } from '../support/casus.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
@@ -36,7 +37,7 @@ const caseRefs: Record<string, string> = {};
 const openCase = async (user: string, name: string, doel = 'jpp-screening') => {
   subjects[name] ??= randomPseudonym();
   caseRefs[name] ??= opaqueRef('case');
-  return b.call('POST', '/v1/cases', { token: await token(user), body: { caseRef: caseRefs[name], doel, routeIn: 'politie', kind: 'person', subjects: [subjects[name]] } });
+  return b.call('POST', '/v1/cases', { token: await token(user), body: { caseRef: caseRefs[name], doel, routeIn: 'politie', kind: 'person', subjects: [subjects[name]], ...aanmelding(1) } });
 };
 const ask = async (user: string, name: string, doel = 'jpp-screening') =>
   b.call('POST', '/v1/queries', { token: await token(user), body: { subject: subjects[name], doel, caseRef: caseRefs[name], consent: false } });

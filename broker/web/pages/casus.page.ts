@@ -70,6 +70,14 @@ const listOf = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v =
  * The refusals of an aanmelding in plain Dutch (issue 18): no criterium chosen, or a youth outside
  * the doelgroep. Undefined for any other error, which errorMessage shows.
  */
+/** The aanmelding's own refusals in plain Dutch, followed by every other field's (a case number, a youth). */
+function newCaseProblem(err: AppError, doelgroep: { minAge: number; maxAge: number }): Html {
+  const problem = aanmeldingProblem(err, doelgroep);
+  if (!problem) return errorMessage(err, CASUS_FIELDS);
+  const rest = err.errors.filter((e) => !/^\/(aanmeldcriteria|agesAtAanmelding)(\/|$)/.test(e.pointer));
+  return rest.length === 0 ? problem : html`${problem}${errorMessage(new AppError(err.code, err.message, rest), CASUS_FIELDS)}`;
+}
+
 function aanmeldingProblem(err: AppError, doelgroep: { minAge: number; maxAge: number }): Html | undefined {
   const outside = err.errors.flatMap((e) => {
     const m = /^\/agesAtAanmelding\/(\d+)$/.exec(e.pointer);
@@ -162,7 +170,7 @@ export function casusPages(
       },
       async (err) => ctx.render(req, res, {
         title: 'Nieuwe casus', current: '/casussen', scripts: ['pseudonymise'], status: err.status,
-        body: await newForm(req, values, aanmeldingProblem(err, ctx.platform.doelgroep) ?? errorMessage(err, CASUS_FIELDS), Math.max(1, Math.min(subjects.length, SUBJECT_COUNT.group.max))),
+        body: await newForm(req, values, newCaseProblem(err, ctx.platform.doelgroep), Math.max(1, Math.min(subjects.length, SUBJECT_COUNT.group.max))),
       }),
     );
   });
