@@ -31,7 +31,7 @@ describe('regie', () => {
     await toBesproken(c.caseId);
     const unknown = await call('PUT', `/v1/cases/${c.caseId}/regiehouder`, { partner: 'buurtzorg' });
     expect(unknown.status).toBe(422);
-    expect(unknown.body.errors).toEqual([{ pointer: '/partner', detail: 'is not a partner of this platform' }]);
+    expect(unknown.body.errors).toEqual([{ pointer: '/partner', code: 'not-in-list', detail: 'is not a partner of this platform' }]);
     const set = await call('PUT', `/v1/cases/${c.caseId}/regiehouder`, { partner: 'halt' });
     expect(set.status, set.text).toBe(200);
     expect(schemas.validate('casus#/$defs/casus', set.body)).toEqual([]);

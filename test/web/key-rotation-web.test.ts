@@ -6,6 +6,7 @@
  * The key file is rotated before the broker starts, as `jpp-broker custodian rotate` and a
  * restart of the custodian do (test/custodian/key-rotation.test.ts).
  */
+import { aanmelding } from '../support/casus.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -55,7 +56,7 @@ describe.skipIf(!HAS_CHROMIUM)('web pages during a key rotation', { timeout: 120
     expect((await tb.call('POST', '/v1/signals', { token: await tb.adapterToken('halt'), body: { batchId: opaqueRef('b'), signals: [signal(old, 1, 'halt-afdoening')] } })).status).toBe(201);
     expect((await tb.call('POST', '/v1/signals', { token: await tb.adapterToken('politie'), body: { batchId: opaqueRef('b'), signals: [signal(current, 2, 'politie-registratie')] } })).status).toBe(201);
     const token = await tb.token('demo-voorzitter');
-    const opened = await tb.call('POST', '/v1/cases', { token, body: { caseRef, doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [[current, old]] } });
+    const opened = await tb.call('POST', '/v1/cases', { token, body: { caseRef, doel: 'jpp-screening', routeIn: 'politie', kind: 'person', subjects: [[current, old]], ...aanmelding(1) } });
     expect(opened.status, opened.text).toBe(201);
     browser = await launchBrowser();
   });

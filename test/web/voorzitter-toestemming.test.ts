@@ -36,8 +36,8 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: consent in the browser', { timeout: 
     await fillAanmelding(page, [15], ['zorgen-over-jongere']);
     await typeIdentity(page, id('jongere-b'));
     await submitAndWait(page, 'Casus openen');
-    await page.waitForURL(/\/casussen\/[0-9a-f-]{36}$/);
-    const casusUrl = page.url();
+    await page.waitForURL(/\/casussen\/[0-9a-f-]{36}\?gedaan=geopend$/);
+    const casusUrl = page.url().split('?')[0]!;
     const caseId = casusUrl.split('/').pop()!;
     expect(await textOf(page, '#consent-title + p + p')).toContain('Nog geen toestemming');
     expect(await page.locator('#consentId').count()).toBe(0);
