@@ -16,6 +16,7 @@
  * - `servers` is relative to where the document is served (the platform's path beside
  *   other platforms), so it is right behind any proxy.
  */
+import { healthPath } from './openapi-health.js';
 import { tooManyRequests } from './openapi-rate-limit.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { policyPaths } from './openapi-policies.js';
@@ -152,34 +153,6 @@ function openApiDocument(
     },
   };
 }
-
-/** Liveness, readiness and the health check, as every jpp-broker process serves them (base-app.ts). */
-const healthPath = {
-  '/livez': {
-    get: {
-      operationId: 'checkLiveness',
-      summary: 'The process runs and its event loop answers; nothing else (restart it when this fails)',
-      security: [],
-      responses: { 200: { description: 'The process answers.' } },
-    },
-  },
-  '/readyz': {
-    get: {
-      operationId: 'checkReadiness',
-      summary: 'Ready for traffic: not draining, the database answers, the logboek is not in a problem state',
-      security: [],
-      responses: { 200: { description: 'Send traffic here.' }, 503: problem('Draining, or the database does not answer.') },
-    },
-  },
-  '/healthz': {
-    get: {
-      operationId: 'checkHealth',
-      summary: 'Liveness and database reachability',
-      security: [],
-      responses: { 200: { description: 'The process and its database answer.' }, 503: problem('The database does not answer.') },
-    },
-  },
-};
 
 /** The key custodian's two routes, under `prefix` (`/custodian/v1` in the demo's process, `/v1` in its own). */
 function custodianPaths(prefix: string): Record<string, unknown> {

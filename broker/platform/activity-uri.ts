@@ -7,10 +7,8 @@
  * and the activity id, never on where a broker happens to run, so that it stays the same for
  * every entry and every copy of the log.
  */
-import type { Platform } from './platform.js';
-
 /** The URI of activity `activityId` of the platform: `<verwerkingsregisterUri>/<id>`, or a URN when the register is not published. */
-export function activityUri(platform: Pick<Platform, 'id' | 'verwerkingsregisterUri'>, activityId: string): string {
+export function activityUri(platform: { readonly id: string; readonly verwerkingsregisterUri?: string | undefined }, activityId: string): string {
   const base = platform.verwerkingsregisterUri?.replace(/\/+$/, '');
   return base ? `${base}/${encodeURIComponent(activityId)}` : `urn:jpp-broker:${platform.id}:verwerkingsactiviteit:${activityId}`;
 }
