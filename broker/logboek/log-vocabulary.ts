@@ -1,7 +1,7 @@
 /**
  * The typed vocabulary of logboek entries (issue 20 item 6): for each action, the outcomes it
  * may record and the details it may carry. The writers are typed by it (a service cannot queue
- * an outcome or a detail its action does not know), the readers read details through it, and
+ * an outcome or a detail its action does not know), readers take its types (OutcomeOf, DetailsOf), and
  * the log writer checks every entry against `schemas/log-entry.schema.json` before appending.
  *
  * Invariants:
@@ -182,9 +182,4 @@ export const ERROR_OUTCOMES: { readonly [A in LogAction]?: readonly OutcomeOf<A>
 /** The Logboek Dataverwerkingen status of a step. */
 export function statusOf(action: LogAction, outcome: string): 'ok' | 'error' {
   return (ERROR_OUTCOMES[action] as readonly string[] | undefined)?.includes(outcome) ? 'error' : 'ok';
-}
-
-/** Reads a stored entry's details as its action's vocabulary says (the writer checked them). */
-export function detailsOf<A extends LogAction>(_action: A, content: { details: Record<string, unknown> }): DetailsOf<A> {
-  return content.details as DetailsOf<A>;
 }
