@@ -17,6 +17,10 @@ import { spawnService, type SpawnedService } from '../support/spawn-service.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { openDatabase } from '../../broker/db/database.js';
 import { migrateToLatest } from '../../broker/db/migrate.js';
+import { syncPlatform } from '../../broker/platform/platform.repository.js';
+import { loadPlatform } from '../../broker/platform/platform.js';
+import { insertAdapter } from '../../broker/register/adapter.repository.js';
+import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 
 const adminUrl = process.env['DATABASE_URL'];
 if (!adminUrl) console.warn('custodian-process.test.ts: skipped, it needs PostgreSQL (set DATABASE_URL)');
@@ -37,6 +41,13 @@ describe.skipIf(!adminUrl)('jpp-broker custodian', () => {
     // The broker migrates the shared database; the custodian refuses to start on an unmigrated one.
     const broker = await openDatabase({ kind: 'postgres', url: dbUrl });
     await migrateToLatest(broker.db);
+    // The functioneel beheerder registered Halt's adapter (the register, docs/register.md): the
+    // custodian admits an adapter's token only for an adapter the register confirms.
+    await syncPlatform(broker.db, loadPlatform('policies/jpp-sittard-geleen.platform.json', createSchemaRegistry()));
+    await insertAdapter(broker.db, {
+      id: 'halt-adapter', partnerId: 'halt', clientId: 'adapter:halt', certificateSubject: null,
+      validFrom: new Date(Date.now() - 86_400_000), validUntil: null, createdBy: 'system:test', at: new Date(),
+    });
     await broker.close();
 
     const { publicKey, privateKey } = await generateKeyPair('EdDSA');
@@ -81,7 +92,9 @@ describe.skipIf(!adminUrl)('jpp-broker custodian', () => {
     await db.connect();
     try {
       const rows = (await db.query(`select content from logboek_entries where action = 'custodian-evaluation' order by id`)).rows;
-      expect(rows.map((r) => JSON.parse(r.content).details.elements)).toEqual([2, 1]);
+      // The two evaluations, and the refusal past the quota: logged too, with its reason and status.
+      expect(rows.map((r) => [JSON.parse(r.content).outcome, JSON.parse(r.content).details.elements])).toEqual([['evaluated', 2], ['evaluated', 1], ['refused', 3]]);
+      expect(JSON.parse(rows[2].content)).toMatchObject({ status: 'error', details: { reason: 'quota' } });
       const tables = (await db.query(`select string_agg(row_to_json(t)::text, '') as all from logboek_entries t`)).rows[0].all as string;
       expect(tables).not.toContain(bsn);
     } finally {
@@ -92,7 +105,7 @@ describe.skipIf(!adminUrl)('jpp-broker custodian', () => {
   it('serves an OpenAPI document of its own routes', async () => {
     const doc = (await (await fetch(`${url}/openapi.json`)).json()) as { info: { title: string }; paths: Record<string, unknown> };
     expect(doc.info.title).toBe('jpp-broker key custodian');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/v1/evaluate', '/v1/keys']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/livez', '/readyz', '/v1/evaluate', '/v1/keys']);
   });
 
   it('refuses a token from another issuer', async () => {

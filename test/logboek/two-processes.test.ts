@@ -5,6 +5,7 @@
  * checkpoints cosigned by a tlog-witness both processes push to.
  * PostgreSQL only: the embedded database admits one process by design.
  */
+import { platformFileWith, UNLIMITED } from '../support/platform-file.js';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,6 +48,8 @@ describe.skipIf(!adminUrl)('two broker processes on one database', () => {
       ...process.env, DATABASE_URL: dbUrl, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', JPP_CHECKPOINT_ENTRIES: '40',
       JPP_LOG_SIGNING_KEY: JSON.stringify(signingJwk),
       JPP_WITNESSES: JSON.stringify([{ url: witnessUrl, vkey: witnessVkey }]),
+      // 60 casussen and questions by one voorzitter within a minute: above the shipped rate limits.
+      JPP_PLATFORM_FILE: platformFileWith({ rateLimits: UNLIMITED }),
     };
     const service = await spawnService(['start', '--demo'], env);
     brokers.push(service);
