@@ -1,8 +1,8 @@
 /**
  * Disclosures as the logboek holds them: entries with action `disclosure`. Read only.
  */
-import { sql } from 'kysely';
-import type { Executor } from '../db/database.js';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Database, Executor } from '../db/database.js';
 import type { LogContent } from '../logboek/log-entry.js';
 import type { RuleRef } from '../policy/decision-table.js';
 
@@ -45,17 +45,26 @@ export interface DisclosureRow {
   traceId: string;
 }
 
+type Conditions = Omit<DisclosureFilter, 'beforeId' | 'afterId' | 'limit'>;
+
+/** The filter's conditions on an entry, one expression: what listDisclosures returns and countDisclosures counts. */
+function matching(eb: ExpressionBuilder<Database & { e: Database['logboek_entries'] }, 'e'>, f: Conditions): Expression<SqlBool> {
+  return eb.and([
+    ...(f.from ? [eb('e.logged_at', '>=', f.from)] : []),
+    ...(f.to ? [eb('e.logged_at', '<', f.to)] : []),
+    ...(f.partner ? [eb('e.partner_id', '=', f.partner)] : []),
+    ...(f.role ? [eb('e.role_id', '=', f.role)] : []),
+    ...(f.doel ? [eb('e.doel', '=', f.doel)] : []),
+    ...(f.grondslag ? [sql<SqlBool>`(e.content::jsonb -> 'rules') @> ${JSON.stringify([{ grondslag: f.grondslag }])}::jsonb`] : []),
+    ...(f.outcome ? [eb('e.outcome', '=', f.outcome)] : []),
+    ...(f.caseRef ? [eb('e.case_ref', '=', f.caseRef)] : []),
+  ]);
+}
+
 /** How many disclosure entries match the filter's conditions (its cursors and limit aside): the same conditions as listDisclosures. */
-export async function countDisclosures(ex: Executor, f: Omit<DisclosureFilter, 'beforeId' | 'afterId' | 'limit'>): Promise<number> {
+export async function countDisclosures(ex: Executor, f: Conditions): Promise<number> {
   let q = ex.selectFrom('logboek_entries as e').select(sql<number>`count(*)::int`.as('n')).where('e.action', '=', 'disclosure').where('e.content', 'is not', null);
-  if (f.from) q = q.where('e.logged_at', '>=', f.from);
-  if (f.to) q = q.where('e.logged_at', '<', f.to);
-  if (f.partner) q = q.where('e.partner_id', '=', f.partner);
-  if (f.role) q = q.where('e.role_id', '=', f.role);
-  if (f.doel) q = q.where('e.doel', '=', f.doel);
-  if (f.grondslag) q = q.where(sql<boolean>`(e.content::jsonb -> 'rules') @> ${JSON.stringify([{ grondslag: f.grondslag }])}::jsonb`);
-  if (f.outcome) q = q.where('e.outcome', '=', f.outcome);
-  if (f.caseRef) q = q.where('e.case_ref', '=', f.caseRef);
+  q = q.where((eb) => matching(eb, f));
   return Number((await q.executeTakeFirstOrThrow()).n);
 }
 
@@ -74,14 +83,7 @@ export async function listDisclosures(ex: Executor, f: DisclosureFilter): Promis
     .orderBy('e.id', f.afterId !== undefined ? 'asc' : 'desc')
     .limit(f.limit + 1);
   if (f.afterId !== undefined) q = q.where('e.id', '>', f.afterId);
-  if (f.from) q = q.where('e.logged_at', '>=', f.from);
-  if (f.to) q = q.where('e.logged_at', '<', f.to);
-  if (f.partner) q = q.where('e.partner_id', '=', f.partner);
-  if (f.role) q = q.where('e.role_id', '=', f.role);
-  if (f.doel) q = q.where('e.doel', '=', f.doel);
-  if (f.grondslag) q = q.where(sql<boolean>`(e.content::jsonb -> 'rules') @> ${JSON.stringify([{ grondslag: f.grondslag }])}::jsonb`);
-  if (f.outcome) q = q.where('e.outcome', '=', f.outcome);
-  if (f.caseRef) q = q.where('e.case_ref', '=', f.caseRef);
+  q = q.where((eb) => matching(eb, f));
   if (f.beforeId !== undefined) q = q.where('e.id', '<', f.beforeId);
   const rows = await q.execute();
   return rows.map((r) => {
