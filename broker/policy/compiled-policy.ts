@@ -8,7 +8,12 @@
  *   lines through an adapter, and nothing here edits either.
  * - Group membership is casbin's own role manager (`g`…`g4`), so lint, explain and
  *   the decision table agree on what a group holds.
+ * - A decision table is a pure function of the model text, the loaded policy lines and the
+ *   platform's vocabulary, and never changes once built: tables are shared within a process,
+ *   keyed by a digest of exactly those inputs, so a version compiled again (a restart of the
+ *   services, a draft linted twice, a test that boots another broker) costs no casbin run.
  */
+import { createHash } from 'node:crypto';
 import { newEnforcer, newModelFromString, type Adapter, type Enforcer } from 'casbin';
 import type { Platform } from '../platform/platform.js';
 import { buildDecisionTable, type DecisionTable } from './decision-table.js';
@@ -47,9 +52,29 @@ export function createLinesAdapter(lines: readonly PolicyLine[]): Adapter {
   };
 }
 
+/** Built tables by digest of their inputs; bounded, oldest first out. */
+const tables = new Map<string, DecisionTable>();
+const MAX_TABLES = 32;
+
+/** Everything `buildDecisionTable` reads: the model, every loaded policy line, the platform's vocabulary. */
+function inputsDigest(modelText: string, enforcer: Enforcer, platform: Platform): string {
+  const lines: unknown[] = [];
+  for (const sec of ['p', 'g']) {
+    for (const [ptype, assertion] of enforcer.getModel().model.get(sec) ?? new Map()) lines.push([ptype, assertion.policy]);
+  }
+  const vocabulary = [platform.roles.map((r) => r.id), platform.doelen.map((d) => d.id), platform.partners.map((p) => [p.id, p.categories]), ACTIONS];
+  return createHash('sha256').update(JSON.stringify([modelText, lines, vocabulary])).digest('hex');
+}
+
 export async function compilePolicyWith(modelText: string, adapter: Adapter, platform: Platform): Promise<CompiledPolicy> {
   const enforcer = await newEnforcer(newModelFromString(modelText), adapter);
-  const table = buildDecisionTable(enforcer, platform);
+  const digest = inputsDigest(modelText, enforcer, platform);
+  let table = tables.get(digest);
+  if (!table) {
+    table = buildDecisionTable(enforcer, platform);
+    if (tables.size >= MAX_TABLES) tables.delete(tables.keys().next().value!);
+    tables.set(digest, table);
+  }
   const covers = (kind: FieldKind, value: string, pattern: string): boolean => {
     if (value === pattern) return true;
     const ptype = GROUPING_OF[kind];

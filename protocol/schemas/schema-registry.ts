@@ -147,17 +147,58 @@ export interface SchemaRegistry {
   documents(): ReadonlyMap<string, Record<string, unknown>>;
 }
 
+/** One ajv instance and its compiled validators, per coercion mode, for the life of the process. */
+interface CompiledSchemas {
+  readonly docs: ReadonlyMap<string, Record<string, unknown>>;
+  readonly get: (name: SchemaName) => ValidateFunction;
+  compiledAll: boolean;
+}
+const perProcess = new Map<boolean, CompiledSchemas>();
+
 /**
  * Reads every `schemas/*.schema.json` into one registry and compiles them all, unless
  * `compileAll` is false: then each schema is compiled when first used.
+ *
+ * Invariant: the schema files belong to the installed package and do not change while the
+ * process runs, so each coercion mode is read and compiled once per process and shared by every
+ * registry asked for (ajv's compiled validators hold no state between calls). A broker, a CLI
+ * command that loads its configuration before opening the broker, and a test file that boots
+ * several brokers compile each schema once instead of once per registry: compiling is most of
+ * a broker's start-up CPU (docs/performance.md, "Test suite").
  */
 export function createSchemaRegistry(options: { coerceTypes?: boolean; compileAll?: boolean } = {}): SchemaRegistry {
+  const coerceTypes = options.coerceTypes ?? false;
+  let compiled = perProcess.get(coerceTypes);
+  if (!compiled) {
+    compiled = compileLazily(coerceTypes);
+    perProcess.set(coerceTypes, compiled);
+  }
+  // Compile everything now so that a broken schema fails start-up, not a request.
+  if (options.compileAll !== false && !compiled.compiledAll) {
+    for (const [file, doc] of compiled.docs) {
+      const base = file.replace('.schema.json', '');
+      if (doc['type'] !== undefined || doc['enum'] !== undefined) compiled.get(base as SchemaName);
+      for (const def of Object.keys((doc['$defs'] as object | undefined) ?? {})) compiled.get(`${base}#/$defs/${def}` as SchemaName);
+    }
+    compiled.compiledAll = true;
+  }
+  const { get, docs } = compiled;
+  return {
+    validate(name, data) {
+      const fn = get(name);
+      return fn(data) ? [] : toFieldErrors(fn.errors ?? []);
+    },
+    documents: () => docs,
+  };
+}
+
+function compileLazily(coerceTypes: boolean): CompiledSchemas {
   const ajv = new Ajv2020({
     allErrors: true,
     strict: true,
     strictRequired: false,
     useDefaults: true,
-    coerceTypes: options.coerceTypes ?? false,
+    coerceTypes,
   });
   addFormats(ajv);
   addErrorMessages(ajv);
@@ -169,32 +210,18 @@ export function createSchemaRegistry(options: { coerceTypes?: boolean; compileAl
     docs.set(file, doc);
     ajv.addSchema(doc);
   }
-  const compiled = new Map<SchemaName, ValidateFunction>();
+  const validators = new Map<SchemaName, ValidateFunction>();
   const get = (name: SchemaName): ValidateFunction => {
-    let fn = compiled.get(name);
+    let fn = validators.get(name);
     if (!fn) {
       const [file, fragment] = name.split('#');
       fn = ajv.getSchema(`${SCHEMA_BASE}${file}.schema.json${fragment ? `#${fragment}` : ''}`);
       if (!fn) throw new Error(`no schema named ${name}`);
-      compiled.set(name, fn);
+      validators.set(name, fn);
     }
     return fn;
   };
-  // Compile everything now so that a broken schema fails start-up, not a request.
-  if (options.compileAll !== false) {
-    for (const [file, doc] of docs) {
-      const base = file.replace('.schema.json', '');
-      if (doc['type'] !== undefined || doc['enum'] !== undefined) get(base as SchemaName);
-      for (const def of Object.keys((doc['$defs'] as object | undefined) ?? {})) get(`${base}#/$defs/${def}` as SchemaName);
-    }
-  }
-  return {
-    validate(name, data) {
-      const fn = get(name);
-      return fn(data) ? [] : toFieldErrors(fn.errors ?? []);
-    },
-    documents: () => docs,
-  };
+  return { docs, get, compiledAll: false };
 }
 
 const CODE_OF_KEYWORD: Readonly<Record<string, FieldErrorCode>> = {

@@ -41,6 +41,33 @@ it('agrees on the seed policy file', async () => {
   expect(r.wrong).toEqual([]);
 });
 
+it('shares a built table only between compilations of exactly the same model, lines and platform', async () => {
+  const lines = linesFromText(readFileSync(platform.policyFile, 'utf8'));
+  const a = await compilePolicyWith(modelText, createLinesAdapter(lines), platform);
+  const b = await compilePolicyWith(modelText, createLinesAdapter(lines), platform);
+  expect(b.table).toBe(a.table);
+  // One grondslag changed: another table, and it names the new grondslag.
+  const i = lines.findIndex((l) => l.ptype === 'p');
+  const changed = lines.map((l, j) => (j === i ? { ...l, values: l.values.map((v, k) => (k === 7 ? `${v} (gewijzigd)` : v)) } : l));
+  const c = await compilePolicyWith(modelText, createLinesAdapter(changed), platform);
+  expect(c.table).not.toBe(a.table);
+  expect(disagreements(c, platform).wrong).toEqual([]);
+  const named = (t: CompiledPolicy['table']): number => {
+    let n = 0;
+    for (const role of platform.roles) for (const doel of platform.doelen) for (const partner of platform.partners) for (const cat of partner.categories) for (const act of ACTIONS) {
+      if (t.decide(role.id, doel.id, partner.id, cat, act).rule?.grondslag?.endsWith('(gewijzigd)')) n++;
+    }
+    return n;
+  };
+  expect(named(c.table)).toBeGreaterThan(0);
+  expect(named(a.table)).toBe(0);
+  // Another platform vocabulary (one partner fewer): another table.
+  const fewer = { ...platform, partners: platform.partners.slice(1) } as Platform;
+  const d = await compilePolicyWith(modelText, createLinesAdapter(lines), fewer);
+  expect(d.table).not.toBe(a.table);
+  expect(disagreements(d, fewer).wrong).toEqual([]);
+});
+
 describe('stored versions', () => {
   let b: TestBroker;
   beforeAll(async () => {
