@@ -206,7 +206,8 @@ export async function runImport(o: ImportOptions): Promise<ImportReport> {
   const exportHash = await fileHash(o.exportFile);
   const runId = letters(
     createHash('sha256')
-      .update(JSON.stringify([partner, o.mode, state.lastCompletedRun, exportHash, mapping, epoch, batchSize, today]))
+      // Erased refs change what is sent: a run that leaves them out is another run (its batches differ).
+      .update(JSON.stringify([partner, o.mode, state.lastCompletedRun, exportHash, mapping, epoch, batchSize, today, ...(erased.size > 0 ? [[...erased].sort()] : [])]))
       .digest('hex'),
     20,
   );
