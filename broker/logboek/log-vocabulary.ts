@@ -81,7 +81,7 @@ export interface LogVocabulary {
     details: CasusSubject & { consentId: string; givenBy?: string; consentDoel?: string; consentPartners?: Ids; givenOn?: string; validUntil?: string | null };
   };
   'casus-notificatie': { outcome: Out<'casus-notificatie'>; details: CasusSubject & { informedAt?: string; deferReason?: string; deferredUntil?: string | null } };
-  'inzage-report': { outcome: Out<'inzage-report'>; details: { reportId: string; disclosures: number } };
+  'inzage-report': { outcome: Out<'inzage-report'>; details: { reportId: string; disclosures: number; items?: number } };
   bezwaar: { outcome: Out<'bezwaar'>; details: { bezwaarId: string; doelen?: Ids } };
   'legal-hold': { outcome: Out<'legal-hold'>; details: { holdId: string; scope: 'case' | 'subject'; reason?: string } };
   'retention-run': { outcome: Out<'retention-run'>; details: Record<string, string | number | null> & { runId: string; trigger: 'api' | 'schedule' | 'cli'; keptOnHold: number } };

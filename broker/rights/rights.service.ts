@@ -20,7 +20,7 @@ export type RightsService = InzageService & BezwaarService & LegalHoldService & 
 
 export function createRightsService(deps: {
   uow: UnitOfWork;
-  platform: Pick<Platform, 'doelen' | 'partners' | 'signalMaxValidityDays'>;
+  platform: Pick<Platform, 'doelen' | 'partners' | 'signalMaxValidityDays' | 'organisations' | 'roles'>;
   schemas: SchemaRegistry;
   querySchemas: SchemaRegistry;
   hashSubject: SubjectHasher;

@@ -176,6 +176,7 @@ const WEB: Record<string, PageNeed> = {
   'GET /logboek/export/jsonl/:id/:file': 'readLog',
   'GET /inzage': 'rights',
   'POST /inzage': 'rights',
+  'POST /inzage/json': 'rights',
   'POST /inzage/pdf': 'rights',
   'GET /bezwaren': 'rights',
   'POST /bezwaren': 'rights',
