@@ -14,7 +14,7 @@ import type { WebCustodian } from '../web-custodian.js';
 import type { RightsPort } from '../web-ports.js';
 import type { VerzoekView } from '../../rights/rights.service.js';
 import { IDENTITY_CHECK, VERZOEK_DECISION, VERZOEK_REQUESTER, VERZOEK_TYPE } from '../dutch-labels.js';
-import { identityFields, pseudonymiseAttributes } from './identity-fields.js';
+import { identityFields, pseudonymiseAttributes, subjectOfField } from './identity-fields.js';
 import { RIGHTS_DOEL } from './inzage.page.js';
 import { forwardForm, takenSection } from './verzoek-taken.page.js';
 import { FORWARDABLE_TYPES } from '../../rights/verzoek-taak-fns.js';
@@ -162,8 +162,9 @@ ${v.status === 'open'
     const values = Object.fromEntries(['type', 'receivedOn', 'requester', 'identityCheck'].map((k) => [k, str(b, k)]));
     await attempt(
       async () => {
-        const subject = str(b, 'subject');
-        if (!subject) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', code: 'not-pseudonymised', detail: 'is missing' }]);
+        // One pseudonym per active key epoch, joined by commas (a rotation's overlap): identity-fields.ts.
+        const subject = subjectOfField(b['subject']);
+        if (subject === undefined) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', code: 'not-pseudonymised', detail: 'is missing' }]);
         const body = { subject, ...Object.fromEntries(Object.entries(values).filter(([, x]) => x !== '')) };
         const made = await deps.rights.registerVerzoek(ctx.principal(req), body, ctx.traceId(res));
         res.redirect(303, ctx.href(`/verzoeken?kenmerk=${made.verzoekId}`));
