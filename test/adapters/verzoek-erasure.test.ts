@@ -4,7 +4,8 @@
  * one youth (pseudonymised under the rights doel) and forwards it; Halt's adapter sees the task
  * with its own ref (SDK and `jpp-adapter verzoektaken`), answers `withdrawn`; the signal is gone,
  * and the next snapshot import does not bring it back: not with the adapter's state, and not
- * with a fresh state directory that would re-send the whole export.
+ * with a fresh state directory that would re-send the whole export, and not from an adapter that
+ * does not know of the erasure (the broker refuses it with code `erased`, the adapter skips it).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -45,7 +46,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => b?.close());
 
-const nightly = async (stateDir: string) => {
+const nightly = async (stateDir: string, batchSize = 25) => {
   const token = await b.adapterToken('halt');
   return runImport({
     mapping: loadMapping(join(exports, 'halt.mapping.json')),
@@ -54,7 +55,7 @@ const nightly = async (stateDir: string) => {
     stateDir: join(work, stateDir),
     broker: { baseUrl: b.url, token },
     custodian: { baseUrl: `${b.url}/custodian/v1`, token, suite },
-    batchSize: 25,
+    batchSize,
     today: day(b.clock.now, 0),
   });
 };
@@ -117,6 +118,19 @@ it('a wissing forwarded to Halt: the adapter sees its own ref, withdraws it, and
   expect(fresh.skippedBy.erased).toBe(1);
   expect(fresh.sent + fresh.duplicate).toBe(first.sent - 1);
   expect(await held(ref)).toBe(0);
+  // An adapter that does not know (its state lost, and the task not listed: here removed from the
+  // register by hand) sends it: the broker refuses it with code erased, and the adapter skips it as such.
+  await sql`delete from verzoek_taken where partner_id = 'halt'`.execute(b.broker.db);
+  // (Another batch size: the same export cut the same way would replay the first run's stored batch results.)
+  const unaware = await nightly('state-unaware', 20);
+  expect(unaware.skippedBy.erased).toBe(1);
+  expect(unaware.rejections).toEqual(first.rejections);
+  expect(await held(ref)).toBe(0);
+  const unawareState = JSON.parse(readFileSync(join(work, 'state-unaware', 'state.json'), 'utf8')) as { refs: Record<string, unknown>; erased: string[] };
+  expect(unawareState.erased).toEqual([ref]);
+  expect(unawareState.refs[ref]).toBeUndefined();
+  const refused = await sql<{ n: number }>`select count(*)::int as n from logboek_entries where action = 'signal-batch' and (content::json->'details'->>'erased')::int = 1`.execute(b.broker.db);
+  expect(refused.rows[0]!.n).toBe(1);
   const erasedSteps = await sql<{ outcome: string }>`select outcome from logboek_entries where action = 'signal-withdrawal' and content like ${`%${ref}%`}`.execute(b.broker.db);
   expect(erasedSteps.rows.map((r) => r.outcome)).toEqual(['withdrawn']);
 }, 180_000);
