@@ -156,13 +156,19 @@ describe.skipIf(!HAS_CHROMIUM)('the rights desk: complete inzage and a wissing f
     expect(await page.getAttribute('tr[data-taak="halt"]', 'data-status')).toBe('open');
     expect(await textOf(page, 'tr[data-taak="halt"]')).toContain(haltRef);
     await expectAccessible(page, 'verzoek forwarded to the partners');
+    // Forwarded once: a second click says why nothing happens, in Dutch; nothing is stored.
+    const taken = async () => (await sql<{ n: number }>`select count(*)::int as n from verzoek_taken`.execute(tb.broker.db)).rows[0]!.n;
+    const before = await taken();
+    await submitAndWait(page, 'Naar de partners doorsturen');
+    expect(await textOf(page, '.utrecht-alert--error')).toContain('Niet doorgestuurd');
+    expect(await taken()).toBe(before);
 
     // Halt's adapter: the task with its own ref only.
     const halt = await tb.adapterToken('halt');
-    const taken = await tb.call('GET', '/v1/verzoektaken', { token: halt });
-    expect(taken.body.items).toEqual([expect.objectContaining({ type: 'wissing', refs: [haltRef], status: 'open' })]);
-    expect(taken.text).not.toContain(current);
-    const answered = await tb.call('POST', `/v1/verzoektaken/${taken.body.items[0].taakId}/answer`, { token: halt, body: { outcome: 'withdrawn' } });
+    const seen = await tb.call('GET', '/v1/verzoektaken', { token: halt });
+    expect(seen.body.items).toEqual([expect.objectContaining({ type: 'wissing', refs: [haltRef], status: 'open' })]);
+    expect(seen.text).not.toContain(current);
+    const answered = await tb.call('POST', `/v1/verzoektaken/${seen.body.items[0].taakId}/answer`, { token: halt, body: { outcome: 'withdrawn' } });
     expect(answered.status, answered.text).toBe(200);
     expect((await sql<{ n: number }>`select count(*)::int as n from signals where partner_id = 'halt' and ref = ${haltRef}`.execute(tb.broker.db)).rows[0]!.n).toBe(0);
 

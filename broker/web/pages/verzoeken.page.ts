@@ -188,7 +188,16 @@ ${v.status === 'open'
           await call(req, Object.fromEntries(Object.entries(values).filter(([, x]) => x !== '')), ctx.traceId(res));
           res.redirect(303, ctx.href(`/verzoeken/${String(req.params['verzoekId'])}?gedaan=${done}`));
         },
-        (err) => showOne(req, res, { problem: errorMessage(err, FIELDS), status: err.status, form: path, values }),
+        (err) =>
+          showOne(req, res, {
+            problem:
+              path === 'doorsturen' && err.code === 'conflict'
+                ? html`<p>Niet doorgestuurd: geen partner heeft een signaal over deze jongere, of het verzoek ging al naar elke partner die er een heeft.</p>`
+                : errorMessage(err, FIELDS),
+            status: err.status,
+            form: path,
+            values,
+          }),
       );
     });
   };
