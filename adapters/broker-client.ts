@@ -1,6 +1,7 @@
 /**
  * The partner side's client for the broker's adapter API (POST /v1/signals,
- * DELETE /v1/signals/{ref}), over plain HTTP(S) or over mTLS with the partner's client
+ * DELETE /v1/signals/{ref}, the tasks of verzoeken van betrokkenen: GET /v1/verzoektaken,
+ * POST /v1/verzoektaken/{taakId}/answer), over plain HTTP(S) or over mTLS with the partner's client
  * certificate. It sends what it is given: the signals must already be minimal and
  * pseudonymised, and a signed batch already signed (sign-batch.ts).
  *
@@ -39,9 +40,31 @@ export interface BatchResult {
   accepted: number;
   duplicate: number;
   rejected: number;
-  rejections: Array<{ index: number; pointer: string; reason: string }>;
+  /** `code: erased`: the signal was erased at a data subject's request (AVG art. 17): never send it again. */
+  rejections: Array<{ index: number; pointer: string; reason: string; code?: 'erased' }>;
   replayed: boolean;
 }
+
+/**
+ * A verzoek van een betrokkene forwarded to this partner (GET /v1/verzoektaken): the type, this
+ * partner's own refs and the deadline. Nothing of the subject.
+ */
+export interface VerzoekTaak {
+  taakId: string;
+  type: 'inzage' | 'rectificatie' | 'wissing' | 'beperking' | 'bezwaar' | 'informatie';
+  refs: string[];
+  status: 'open' | 'corrected' | 'withdrawn' | 'refused';
+  reason: string | null;
+  deadline: string;
+  forwardedAt: string;
+  answeredAt: string | null;
+}
+
+/** The partner's answer to a task: corrected (with corrections), withdrawn (erased), or refused (with a reason). */
+export type TaakAnswer =
+  | { outcome: 'corrected'; corrections: Array<{ ref: string; category?: string; registeredAt?: string; expiresAt?: string }> }
+  | { outcome: 'withdrawn' }
+  | { outcome: 'refused'; reason: string };
 
 /** A refusal by the broker, carrying its RFC 9457 problem details. */
 export class BrokerRefusal extends Error {
@@ -137,4 +160,14 @@ export async function submitSignedBatch(opts: BrokerClientOptions, jws: string):
 /** Withdraws one of the partner's own signals. */
 export async function withdrawSignal(opts: BrokerClientOptions, ref: string): Promise<void> {
   await send(opts, 'DELETE', `/v1/signals/${encodeURIComponent(ref)}`);
+}
+
+/** This partner's tasks from verzoeken van betrokkenen: the open ones, or all (answered ones too). */
+export async function listVerzoekTaken(opts: BrokerClientOptions, status: 'open' | 'all' = 'open'): Promise<VerzoekTaak[]> {
+  return (JSON.parse((await send(opts, 'GET', `/v1/verzoektaken?status=${status}`)).text) as { items: VerzoekTaak[] }).items;
+}
+
+/** Answers one of this partner's tasks. A withdrawal erases the signals at the broker; never send their refs again. */
+export async function answerVerzoekTaak(opts: BrokerClientOptions, taakId: string, answer: TaakAnswer): Promise<VerzoekTaak> {
+  return JSON.parse((await send(opts, 'POST', `/v1/verzoektaken/${encodeURIComponent(taakId)}/answer`, { type: 'application/json', text: JSON.stringify(answer) })).text) as VerzoekTaak;
 }

@@ -1,7 +1,8 @@
 /**
  * The `jpp-adapter` command line, run at a partner: `import` (the nightly job: export +
  * mapping → signed, pseudonymised signals over mTLS), `examples` (synthetic exports and
- * mappings), and the single steps `submit`, `withdraw`, `pseudonymise`.
+ * mappings), the single steps `submit`, `withdraw`, `pseudonymise`, and the tasks of
+ * verzoeken van betrokkenen: `verzoektaken`, `verzoektaak-answer`.
  * The token is read from JPP_ADAPTER_TOKEN (or --token), so that it stays out of shell
  * history and process lists where possible.
  *
@@ -14,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { packagePath } from '../protocol/package-root.js';
-import { BrokerRefusal, submitBatch, tlsFromDir, withdrawSignal, type BrokerClientOptions } from './broker-client.js';
+import { answerVerzoekTaak, BrokerRefusal, listVerzoekTaken, submitBatch, tlsFromDir, withdrawSignal, type BrokerClientOptions, type TaakAnswer } from './broker-client.js';
 import { loadMapping, MappingError } from './import/mapping.js';
 import { runImport, type ImportProgress, type ImportReport } from './import/run-import.js';
 import { loadBatchSigner } from './transport/sign-batch.js';
@@ -63,6 +64,37 @@ program
   .action(async (ref: string) => {
     await withdrawSignal(client(), ref);
     process.stdout.write('withdrawn\n');
+  });
+
+program
+  .command('verzoektaken')
+  .description("this partner's tasks from verzoeken van betrokkenen (rectificatie, wissing): type, deadline and this partner's own refs")
+  .option('--all', 'answered tasks too')
+  .action(async (o: { all?: boolean }) => {
+    const taken = await listVerzoekTaken(client(), o.all ? 'all' : 'open');
+    if (taken.length === 0) process.stdout.write('no tasks\n');
+    for (const t of taken) {
+      process.stdout.write(`${t.taakId} ${t.type} ${t.status}, deadline ${t.deadline}: ${t.refs.join(', ')}${t.reason ? ` (reason: ${t.reason})` : ''}\n`);
+    }
+  });
+
+program
+  .command('verzoektaak-answer')
+  .description('answer a task: withdrawn (erase the signals; never send them again), refused (with --reason), or corrected (with --corrections <file>: JSON [{"ref", "category"?, "registeredAt"?, "expiresAt"?}])')
+  .argument('<taakId>', 'the task')
+  .argument('<outcome>', 'withdrawn, refused or corrected')
+  .option('--reason <text>', 'why the partner refuses (no names or numbers of people)')
+  .option('--corrections <file>', 'the corrections, for a rectificatie')
+  .action(async (taakId: string, outcome: string, o: { reason?: string; corrections?: string }) => {
+    const answer: TaakAnswer =
+      outcome === 'withdrawn' ? { outcome }
+      : outcome === 'refused' ? { outcome, reason: o.reason ?? '' }
+      : outcome === 'corrected' ? { outcome, corrections: JSON.parse(readFileSync(o.corrections ?? '', 'utf8')) as Extract<TaakAnswer, { outcome: 'corrected' }>['corrections'] }
+      : (() => {
+          throw new Error('the outcome is withdrawn, refused or corrected');
+        })();
+    const t = await answerVerzoekTaak(client(), taakId, answer);
+    process.stdout.write(`${t.taakId}: ${t.status}\n`);
   });
 
 program
@@ -116,10 +148,14 @@ function summary(partner: string, r: ImportReport): string {
     `${partner}: ${r.dryRun ? 'dry run (nothing sent)' : `${r.mode} run ${r.runId}${r.resumed ? ' (resumed)' : ''}, key epoch ${r.epoch}`}`,
     `  read ${r.read}, ${r.dryRun ? 'would send' : 'sent'} ${r.dryRun ? Object.values(r.categories).reduce((a, b) => a + b, 0) : r.sent}, ` +
       `unchanged ${r.unchanged}, replaced ${r.replaced}, duplicate ${r.duplicate}, ` +
-      `skipped ${r.skipped} (outside doelgroep ${r.skippedBy.outsideDoelgroep}, unmapped code ${r.skippedBy.unmappedCode}, expired ${r.skippedBy.expired}), ` +
+      `skipped ${r.skipped} (outside doelgroep ${r.skippedBy.outsideDoelgroep}, unmapped code ${r.skippedBy.unmappedCode}, expired ${r.skippedBy.expired}, erased on a verzoek ${r.skippedBy.erased}), ` +
       `rejected ${r.rejected}, ${r.dryRun ? `would withdraw ${r.toWithdraw}` : `withdrawn ${r.withdrawn}`}`,
     `  categories: ${Object.entries(r.categories).map(([c, n]) => `${c} ${n}`).join(', ') || '(none)'}`,
   ];
+  if (r.skippedBy.erased > 0) {
+    lines.push(`  ${r.skippedBy.erased} record(s) not sent: erased at the broker at the data subject's request (AVG art. 17); remove them from the export`);
+  }
+  if (r.openTaken) lines.push(`  ${r.openTaken} verzoek task(s) wait for this partner's answer: run 'jpp-adapter verzoektaken'`);
   if (r.rejections.length > 0) {
     lines.push('  rejected rows:');
     for (const x of r.rejections.slice(0, 50)) lines.push(`    line ${x.line}, ${x.field}: ${x.reason}`);

@@ -6,7 +6,8 @@
  *   does (pseudonymise, sign, submit, withdraw, journal, resume).
  * - The parts, for a system that has its own records in memory: `mapRow`,
  *   `pseudonymise` (through the key custodian), `createBatchSigner`, `submitSignedBatch`,
- *   `withdrawSignal`.
+ *   `withdrawSignal`, and the tasks of verzoeken van betrokkenen: `listVerzoekTaken`,
+ *   `answerVerzoekTaak`.
  */
 export { runImport, type ImportOptions, type ImportReport, type ImportProgress, type ImportMode, type RowRejection } from './import/run-import.js';
 export { loadMapping, checkMapping, MappingError, type AdapterMapping } from './import/mapping.js';
@@ -18,10 +19,14 @@ export {
   submitBatch,
   submitSignedBatch,
   withdrawSignal,
+  listVerzoekTaken,
+  answerVerzoekTaak,
   tlsFromDir,
   BrokerRefusal,
   type BrokerClientOptions,
   type BatchResult,
+  type VerzoekTaak,
+  type TaakAnswer,
   type ClientTls,
 } from './broker-client.js';
 export { pseudonymise, fetchCustodianKeys, type CustodianClientOptions } from '../protocol/pseudonymisation/custodian-client.js';

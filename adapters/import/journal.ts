@@ -28,6 +28,8 @@ export interface AdapterState {
   lastCompletedRun: string | null;
   refs: Record<string, KnownRef>;
   pinned: Record<string, string>;
+  /** Refs erased at the broker on a verzoek van een betrokkene (AVG art. 17): never sent again. */
+  erased?: string[];
 }
 
 export type JournalLine =

@@ -6,7 +6,9 @@
  * record changed or whose pseudonym is of an older key epoch (withdraw, then send again)
  * → pseudonymise the new rows through the key custodian, in batches → sign each batch
  * (JWS) and submit it → in snapshot mode, withdraw the refs no longer in the export →
- * record the new state.
+ * record the new state. Refs the broker erased on a verzoek van een betrokkene (AVG art. 17:
+ * its tasks answered `withdrawn`, or a batch rejection with code `erased`) are skipped and never
+ * sent again; the report says how many, and how many tasks are open.
  *
  * Invariants:
  * - Nothing identifying leaves the partner: the custodian sees blinded elements, the
@@ -20,7 +22,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { BatchResult, BrokerClientOptions } from '../broker-client.js';
-import { BrokerRefusal, submitBatch, submitSignedBatch, withdrawSignal } from '../broker-client.js';
+import { BrokerRefusal, listVerzoekTaken, submitBatch, submitSignedBatch, withdrawSignal } from '../broker-client.js';
 import { fetchCustodianKeys, pseudonymise } from '../../protocol/pseudonymisation/custodian-client.js';
 import { createPseudonymisePool } from '../pseudonymisation/pseudonymise-pool.js';
 import type { VoprfSuite } from '../../protocol/pseudonymisation/voprf-suite.js';
@@ -86,7 +88,10 @@ export interface ImportReport extends ImportProgress {
   readonly toWithdraw: number;
   /** Signals the broker already held (a replayed or overlapping batch). */
   readonly duplicate: number;
-  readonly skippedBy: { outsideDoelgroep: number; unmappedCode: number; expired: number };
+  /** `erased`: refs the broker erased at a data subject's request (AVG art. 17), not sent again. */
+  readonly skippedBy: { outsideDoelgroep: number; unmappedCode: number; expired: number; erased: number };
+  /** Tasks from verzoeken van betrokkenen waiting for this partner's answer (null: not asked, e.g. a dry run). */
+  readonly openTaken: number | null;
   /** Signals sent (dry run: that would be sent), per category. */
   readonly categories: Record<string, number>;
   readonly rejections: RowRejection[];
@@ -118,7 +123,21 @@ export async function runImport(o: ImportOptions): Promise<ImportReport> {
   const state = journal.readState();
   const progress: ImportProgress = { read: 0, sent: 0, skipped: 0, rejected: 0, withdrawn: 0 };
   const tell = (): void => o.onProgress?.({ ...progress });
-  const skippedBy = { outsideDoelgroep: 0, unmappedCode: 0, expired: 0 };
+  const skippedBy = { outsideDoelgroep: 0, unmappedCode: 0, expired: 0, erased: 0 };
+  // 0. Refs erased at the broker on a verzoek (AVG art. 17): known from the state, and from this partner's answered tasks.
+  const erased = new Set<string>(state.erased ?? []);
+  let openTaken: number | null = null;
+  if (!o.dryRun) {
+    try {
+      const taken = await listVerzoekTaken(o.broker, 'all');
+      for (const t of taken) if (t.status === 'withdrawn') for (const ref of t.refs) erased.add(ref);
+      openTaken = taken.filter((t) => t.status === 'open').length;
+    } catch (err) {
+      // A broker without the rights desk's tasks (404): the batch rejections still say which refs are erased.
+      if (!(err instanceof BrokerRefusal && err.status === 404)) throw err;
+    }
+  }
+  for (const ref of erased) delete state.refs[ref];
   const rejections: RowRejection[] = [];
   const categories: Record<string, number> = {};
 
@@ -143,6 +162,9 @@ export async function runImport(o: ImportOptions): Promise<ImportReport> {
       } else if (out.kind === 'skipped') {
         progress.skipped += 1;
         skippedBy[out.reason === 'outside-doelgroep' ? 'outsideDoelgroep' : out.reason === 'unmapped-code' ? 'unmappedCode' : 'expired'] += 1;
+      } else if (erased.has(out.signal.ref)) {
+        progress.skipped += 1;
+        skippedBy.erased += 1;
       } else if (seen.has(out.signal.ref)) {
         rejections.push({ line: row.line, field: refColumn, reason: 'the same ref appears twice in the export' });
       } else {
@@ -184,7 +206,8 @@ export async function runImport(o: ImportOptions): Promise<ImportReport> {
   const exportHash = await fileHash(o.exportFile);
   const runId = letters(
     createHash('sha256')
-      .update(JSON.stringify([partner, o.mode, state.lastCompletedRun, exportHash, mapping, epoch, batchSize, today]))
+      // Erased refs change what is sent: a run that leaves them out is another run (its batches differ).
+      .update(JSON.stringify([partner, o.mode, state.lastCompletedRun, exportHash, mapping, epoch, batchSize, today, ...(erased.size > 0 ? [[...erased].sort()] : [])]))
       .digest('hex'),
     20,
   );
@@ -198,6 +221,7 @@ export async function runImport(o: ImportOptions): Promise<ImportReport> {
     replaced: replace.length,
     toWithdraw: gone.length,
     skippedBy,
+    openTaken,
     categories,
     rejections,
     ...extra,
@@ -301,6 +325,13 @@ export async function runImport(o: ImportOptions): Promise<ImportReport> {
         if (!rejectedAt.has(k)) batchStored[signal.ref] = { e: epoch!, f };
       });
       for (const r of result.rejections) {
+        if (r.code === 'erased') {
+          // Erased since the tasks were read: skipped, and never sent again.
+          erased.add(slice[r.index]!.signal.ref);
+          progress.skipped += 1;
+          skippedBy.erased += 1;
+          continue;
+        }
         rejections.push({ line: slice[r.index]!.line, field: `broker ${r.pointer.replace(/^\/signals\/\d+\//, '')}`, reason: r.reason });
       }
       journal.append({ run: runId, step: 'batch', batchId, accepted: result.accepted, duplicate: result.duplicate, rejected: result.rejected, stored: batchStored, at: new Date().toISOString() });
@@ -322,7 +353,8 @@ export async function runImport(o: ImportOptions): Promise<ImportReport> {
   const refs = { ...state.refs };
   for (const ref of [...replace, ...gone]) delete refs[ref];
   Object.assign(refs, stored);
-  journal.writeState({ partner, lastCompletedRun: runId, refs, pinned: state.pinned });
+  for (const ref of erased) delete refs[ref];
+  journal.writeState({ partner, lastCompletedRun: runId, refs, pinned: state.pinned, erased: [...erased].sort() });
   journal.append({ run: runId, step: 'complete', at: new Date().toISOString() });
   tell();
   return report({ resumed, duplicate, batches });

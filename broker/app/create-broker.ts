@@ -238,7 +238,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
     const logboek = createLogboekReadService({ db, uow, publicJwk: signer.publicJwk, vkey: signer.vkey, origin });
     const policies = createPolicyLifecycleService({ db, platform, schemas, querySchemas, policy, log, uow, modelFile: MODEL_FILE, now });
     const cases = createCasusService({ uow, platform, schemas, querySchemas, hashSubject, rateLimiter });
-    const rights = createRightsService({ uow, platform, schemas, querySchemas, hashSubject });
+    const rights = createRightsService({ uow, platform, schemas, querySchemas, hashSubject, requireMtls: config.transport.requireMtls });
     const monitoring = createMonitoringService({ uow, platform, querySchemas });
     const web = webRoutes({
       db,

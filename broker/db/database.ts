@@ -25,6 +25,7 @@ import type { CaseConsentTable, CaseStatusChangeTable, CaseSubjectHashTable, Cas
 import type { LegalHoldSubjectHashTable, LegalHoldTable } from './tables/legal-hold.table.js';
 import type { BezwaarSubjectHashTable, BezwaarTable } from './tables/bezwaar.table.js';
 import type { VerzoekSubjectHashTable, VerzoekTable } from './tables/verzoek.table.js';
+import type { SignalErasureTable, VerzoekTaakTable } from './tables/verzoek-taak.table.js';
 import type { QueryTable } from './tables/query.table.js';
 import type { LogboekCheckpointTable, LogboekCosignatureTable, LogboekEntryTable, LogboekLeafTable, LogboekNodeTable, LogboekSubjectAliasTable } from './tables/logboek.table.js';
 import type { PolicyPreviewTable, PolicyRuleTable, PolicyVersionTable } from './tables/policy-version.table.js';
@@ -53,6 +54,8 @@ export interface Database {
   bezwaar_subject_hashes: BezwaarSubjectHashTable;
   verzoeken: VerzoekTable;
   verzoek_subject_hashes: VerzoekSubjectHashTable;
+  verzoek_taken: VerzoekTaakTable;
+  signal_erasures: SignalErasureTable;
   legal_holds: LegalHoldTable;
   legal_hold_subject_hashes: LegalHoldSubjectHashTable;
   queries: QueryTable;

@@ -123,8 +123,9 @@ export function casusPaths(
     '/v1/inzage': {
       post: {
         operationId: 'requestInzage',
-        summary: 'Inzage (AVG art. 15): every disclosure about one subject (privacy officer, jurist)',
-        description: 'The identity is pseudonymised in the browser or CLI; only the pseudonym is sent. Complete, never truncated. Accept: application/pdf for the PDF. Logged.',
+        summary: 'Inzage (AVG art. 15): everything the broker holds about one subject, across every key epoch (privacy officer, jurist)',
+        description:
+          'The identity is pseudonymised in the browser or CLI; only the pseudonym is sent. `sections`: signals per partner, withdrawn signals, casussen with status history, vervolgacties and regie, consent, disclosures, notificatie, bezwaren and beperkingen, verzoeken; each item as a plain-Dutch sentence and as data, each section counted again by a query of its own (`completeness`). Complete, never truncated. Accept: application/pdf for the PDF. Logged.',
         requestBody: { required: true, content: json('rights.inzageRequest') },
         responses: {
           200: {

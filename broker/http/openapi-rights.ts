@@ -5,7 +5,7 @@
  */
 type Content = Record<string, unknown>;
 
-/** The register of verzoeken van betrokkenen (AVG arts. 12–22): register, list, overdue, extend, answer. */
+/** The register of verzoeken van betrokkenen (AVG arts. 12–22): register, list, overdue, extend, answer, forward to partners. */
 export function rightsDeskPaths(
   paramsOf: (component: string) => Content[],
   json: (schema: string) => Content,
@@ -88,6 +88,49 @@ export function rightsDeskPaths(
         parameters: [verzoekId],
         requestBody: { required: true, content: json('rights.verzoekAnswer') },
         responses: { 200: verzoek('Answered and logged.'), 404: notFound, 409: problem('Answered already.'), ...common },
+      },
+    },
+    '/v1/verzoeken/{verzoekId}/taken': {
+      post: {
+        operationId: 'forwardVerzoek',
+        summary: 'Forward a rectificatie or wissing to the partners holding signals about its subject (WGS: one contact point for every joint controller); one task per partner with its own refs',
+        parameters: [verzoekId],
+        requestBody: { required: true, content: json('rights.taakForward') },
+        responses: {
+          201: { description: 'Forwarded and logged (one entry per partner).', content: json('rights.taakList') },
+          404: notFound,
+          409: problem('Answered, not a rectificatie or wissing, no partner holds a signal, or forwarded to these partners already.'),
+          ...common,
+        },
+      },
+      get: {
+        operationId: 'listVerzoekTaken',
+        summary: "The verzoek's tasks for partners with their answers (corrected, withdrawn, refused with a reason)",
+        parameters: [verzoekId],
+        responses: { 200: { description: 'Complete.', content: json('rights.taakList') }, 404: notFound, ...common },
+      },
+    },
+    '/v1/verzoektaken': {
+      get: {
+        operationId: 'listPartnerTaken',
+        summary: "The adapter's own tasks (adapter token): type, its own signal refs, the deadline; never a subject or another partner's data",
+        parameters: paramsOf('rights.partnerTaakQuery'),
+        responses: { 200: { description: 'Complete, earliest deadline first.', content: json('rights.partnerTaakList') }, ...common },
+      },
+    },
+    '/v1/verzoektaken/{taakId}/answer': {
+      post: {
+        operationId: 'answerPartnerTaak',
+        summary: "The partner's answer (adapter token): corrected (the signals replaced), withdrawn (erased; intake refuses the refs from then on), or refused with a reason",
+        description: 'An active legal hold on the subject blocks a withdrawal (409, explained in Dutch). Another partner\'s task is 404, as one that does not exist.',
+        parameters: [{ name: 'taakId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        requestBody: { required: true, content: json('rights.taakAnswer') },
+        responses: {
+          200: { description: 'Answered and logged.', content: json('rights.partnerTaak') },
+          404: problem('This partner has no such task.'),
+          409: problem('Answered already, or a legal hold blocks the wissing.'),
+          ...common,
+        },
       },
     },
   };

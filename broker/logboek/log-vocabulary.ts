@@ -43,7 +43,7 @@ export const OUTCOMES = {
     'adapter-registered', 'adapter-deactivated', 'adapter-reactivated', 'key-added', 'key-revoked',
   ],
   'rate-limit': ['refused'],
-  verzoek: ['registered', 'extended', 'answered'],
+  verzoek: ['registered', 'extended', 'answered', 'forwarded', 'partner-answered', 'signal-corrected'],
   beperking: ['restricted', 'lifted'],
   'casus-toestemming': ['recorded', 'withdrawn'],
 } as const satisfies { readonly [A in LogAction]: readonly string[] };
@@ -55,10 +55,10 @@ export interface LogVocabulary {
   disclosure: { outcome: Out<'disclosure'>; details: { consent: boolean; consentId?: string; categoriesCounted: Ids; caseId: string; bezwaarBlock?: true } };
   'signal-batch': {
     outcome: Out<'signal-batch'>;
-    details: { batchId: string; accepted: number; duplicate: number; rejected: number; signedWith?: string; jwsSha256?: string };
+    details: { batchId: string; accepted: number; duplicate: number; rejected: number; erased?: number; signedWith?: string; jwsSha256?: string };
   };
   'signal-intake': { outcome: Out<'signal-intake'>; details: { batchId: string; ref: string; category: string; epoch?: number } };
-  'signal-withdrawal': { outcome: Out<'signal-withdrawal'>; details: { ref: string; category?: string } };
+  'signal-withdrawal': { outcome: Out<'signal-withdrawal'>; details: { ref: string; category?: string; verzoekId?: string } };
   'custodian-evaluation': { outcome: Out<'custodian-evaluation'>; details: { epoch: number; elements: number; reason?: 'doel-not-allowed' | 'quota' } };
   'policy-change': {
     outcome: Out<'policy-change'>;
@@ -81,7 +81,7 @@ export interface LogVocabulary {
     details: CasusSubject & { consentId: string; givenBy?: string; consentDoel?: string; consentPartners?: Ids; givenOn?: string; validUntil?: string | null };
   };
   'casus-notificatie': { outcome: Out<'casus-notificatie'>; details: CasusSubject & { informedAt?: string; deferReason?: string; deferredUntil?: string | null } };
-  'inzage-report': { outcome: Out<'inzage-report'>; details: { reportId: string; disclosures: number } };
+  'inzage-report': { outcome: Out<'inzage-report'>; details: { reportId: string; disclosures: number; items?: number } };
   bezwaar: { outcome: Out<'bezwaar'>; details: { bezwaarId: string; doelen?: Ids } };
   'legal-hold': { outcome: Out<'legal-hold'>; details: { holdId: string; scope: 'case' | 'subject'; reason?: string } };
   'retention-run': { outcome: Out<'retention-run'>; details: Record<string, string | number | null> & { runId: string; trigger: 'api' | 'schedule' | 'cli'; keptOnHold: number } };
@@ -100,6 +100,14 @@ export interface LogVocabulary {
       decision?: 'granted' | 'partly-granted' | 'refused';
       answeredOn?: string;
       onTime?: boolean | null;
+      /** A task for a partner (verzoek_taken): forwarded, answered, a signal corrected on it. */
+      taakId?: string;
+      taakPartner?: string;
+      /** How many of the partner's refs the task concerns. */
+      refs?: number;
+      taakOutcome?: 'corrected' | 'withdrawn' | 'refused';
+      ref?: string;
+      category?: string;
     };
   };
   beperking: { outcome: Out<'beperking'>; details: { bezwaarId: string; doelen?: Ids; verzoekId?: string | null } };

@@ -3,13 +3,14 @@
  * pdfkit draws it: a well-kept library with the standard PDF fonts built in, so nothing is
  * fetched and no font file is shipped.
  *
- * Invariant: the PDF holds exactly what the JSON report holds (no subject hash, no
- * pseudonym), every disclosure on its own line, and says how many there are.
+ * Invariants: the PDF holds exactly the report's sections (inzage-sources.ts), each item as its
+ * plain-Dutch sentence (B1; Europe/Amsterdam local time; names, never raw ids or UTC stamps),
+ * every item on its own line, and says how many there are and that they were counted apart.
+ * No subject hash, no pseudonym.
  */
 import PDFDocument from 'pdfkit';
-import type { InzageReport } from './rights.service.js';
-
-const OUTCOME: Record<string, string> = { hit: 'bekend', 'no-hit': 'niet bekend', 'not-permitted': 'niet toegestaan (niet bevraagd)' };
+import type { InzageReport } from './rights-types.js';
+import { moment } from './inzage-sources.js';
 
 /** Renders the report; `compress: false` keeps the text streams readable (tests). */
 export function renderInzagePdf(report: InzageReport, platformName: string, options: { compress?: boolean } = {}): Promise<Buffer> {
@@ -17,7 +18,7 @@ export function renderInzagePdf(report: InzageReport, platformName: string, opti
     size: 'A4',
     margin: 50,
     compress: options.compress ?? true,
-    info: { Title: `Inzageverzoek ${report.reportId}`, Author: platformName, Subject: 'Overzicht van verstrekkingen (AVG art. 15)' },
+    info: { Title: `Inzage: wat ${platformName} over u vastlegt`, Author: platformName, Subject: 'Overzicht van uw gegevens (AVG artikel 15)' },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -25,33 +26,25 @@ export function renderInzagePdf(report: InzageReport, platformName: string, opti
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  doc.font('Helvetica-Bold').fontSize(16).text('Overzicht van verstrekkingen (AVG art. 15)');
+  const { listed, counted } = report.completeness;
+  doc.font('Helvetica-Bold').fontSize(16).text('Overzicht van uw gegevens (AVG artikel 15)');
   doc.moveDown(0.5).font('Helvetica').fontSize(10);
   doc.text(platformName);
-  doc.text(`Rapport ${report.reportId}, opgesteld ${report.generatedAt} door ${report.generatedBy}`);
-  doc.text(`Aantal verstrekkingen: ${report.total} (volledig overzicht, niets weggelaten)`);
-  doc.moveDown();
-  doc.font('Helvetica-Bold').text('Verstrekkingen');
-  doc.font('Helvetica');
-  if (report.disclosures.length === 0) doc.text('Er zijn geen verstrekkingen over deze persoon vastgelegd.');
-  report.disclosures.forEach((d, i) => {
-    doc.moveDown(0.3);
-    doc.text(
-      `${i + 1}. ${d.loggedAt} - partner ${d.partner}: ${OUTCOME[d.outcome] ?? d.outcome}; gevraagd door rol ${d.toRole} (${d.toOrganisation}), doel ${d.doel}` +
-        (d.caseRef ? `, casus ${d.caseRef}` : ''),
-    );
-    for (const g of d.grondslagen) doc.text(`   regel ${g.rule} (${g.effect}): ${g.grondslag}`);
-  });
-  doc.moveDown();
-  doc.font('Helvetica-Bold').text('Informeren van betrokkene');
-  doc.font('Helvetica');
-  if (report.notifications.length === 0) doc.text('Geen vastgelegde notificaties.');
-  for (const n of report.notifications) doc.text(`${n.at} - casus ${n.caseRef}: ${n.state}`);
-  doc.moveDown();
-  doc.font('Helvetica-Bold').text('Bezwaren');
-  doc.font('Helvetica');
-  if (report.bezwaren.length === 0) doc.text('Geen bezwaren vastgelegd.');
-  for (const b of report.bezwaren) doc.text(`${b.decidedAt} - ${b.decision === 'upheld' ? 'toegewezen' : 'afgewezen'} voor ${b.doelen.join(', ')}${b.liftedAt ? `, opgeheven ${b.liftedAt}` : ''}`);
+  doc.text(`Opgesteld op ${moment(report.generatedAt)} door de ${report.generatedByName}.`);
+  doc.moveDown(0.5);
+  doc.text('In dit overzicht staat alles wat het samenwerkingsverband over u heeft vastgelegd: welke partners een signaal over u hebben, in welke casussen u bent besproken, wat daar is afgesproken, wie naar u heeft gevraagd en wat u zelf heeft gevraagd. Tijden zijn Nederlandse tijd.');
+  doc.text(
+    report.completeness.complete
+      ? `Dit overzicht is volledig: ${listed} onderdelen. Wij hebben ze apart nageteld en kwamen ook op ${counted}.`
+      : `Let op: dit overzicht telt ${listed} onderdelen, maar apart nageteld zijn het er ${counted}. Vraag de jurist om een nieuw overzicht.`,
+  );
+  for (const section of report.sections) {
+    doc.moveDown();
+    doc.font('Helvetica-Bold').text(`${section.title} (${section.listed})`);
+    doc.font('Helvetica');
+    if (section.items.length === 0) doc.text(section.empty);
+    section.items.forEach((item, i) => doc.text(`${i + 1}. ${item.text}`));
+  }
   doc.end();
   return done;
 }

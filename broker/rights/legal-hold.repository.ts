@@ -80,3 +80,16 @@ export async function caseOnHold(ex: Executor, caseId: string): Promise<boolean>
     .executeTakeFirst();
   return viaSubject !== undefined;
 }
+
+/** Whether an active hold covers the subject (any of its hashes): a wissing must wait for its release. */
+export async function subjectOnHold(ex: Executor, subjectHashes: readonly Buffer[]): Promise<boolean> {
+  if (subjectHashes.length === 0) return false;
+  const row = await ex
+    .selectFrom('legal_hold_subject_hashes as h')
+    .innerJoin('legal_holds as l', 'l.id', 'h.hold_id')
+    .select('l.id')
+    .where('h.subject_hash', 'in', [...subjectHashes])
+    .where('l.released_at', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}

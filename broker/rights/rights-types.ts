@@ -28,6 +28,21 @@ export interface InzageReport {
   }>;
   notifications: Array<{ caseRef: string; state: string; at: string }>;
   bezwaren: BezwaarView[];
+  /** Who made the report, in words: the role and organisation (never a person's id). */
+  generatedByName: string;
+  /** Every source of INZAGE_SOURCES (inzage-sources.ts), in its order, with its items and its independent count. */
+  sections: InzageSection[];
+  /** The sum of the sections: listed items against the counts taken apart from the listing. */
+  completeness: { listed: number; counted: number; complete: boolean };
+}
+
+export interface InzageSection {
+  source: string;
+  title: string;
+  empty: string;
+  listed: number;
+  counted: number;
+  items: Array<{ text: string; data: Record<string, unknown> }>;
 }
 
 export interface BezwaarView {

@@ -1,7 +1,12 @@
 /**
  * Signals at rest. The only reads are (a) the hit lookup, which names the exact
- * (partner, category) pairs the policy lets count, and (b) nothing else: no query lists
- * or browses signals, so free search is impossible by construction.
+ * (partner, category) pairs the policy lets count, and (b) the rights desk's reads of ONE
+ * subject's signals by its hashes (inzage, a verzoek forwarded to the partners: AVG arts.
+ * 15-17), and a partner's own signals by its own refs. No query lists or browses signals, so
+ * free search is impossible by construction.
+ *
+ * Erasure (AVG art. 17): `signal_erasures` keeps the (partner, ref) pairs erased on a verzoek,
+ * without a subject, so that intake refuses them when a partner sends them again.
  */
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
@@ -87,4 +92,50 @@ export async function findCurrentSignalPairs(
 export async function countSignals(ex: Executor): Promise<number> {
   const row = await ex.selectFrom('signals').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
   return row.n;
+}
+
+/** A signal as the rights desk reads it: one subject's, or a partner's own by ref. */
+export interface HeldSignal {
+  partnerId: string;
+  ref: string;
+  category: string;
+  registeredAt: Date;
+  expiresAt: Date;
+  epoch: number;
+  batchId: string;
+  subjectHash: Buffer;
+}
+
+const held = ['partner_id as partnerId', 'ref', 'category', 'registered_at as registeredAt', 'expires_at as expiresAt', 'epoch', 'batch_id as batchId', 'subject_hash as subjectHash'] as const;
+const heldOf = (r: Omit<HeldSignal, 'subjectHash'> & { subjectHash: Uint8Array }): HeldSignal => ({ ...r, subjectHash: Buffer.from(r.subjectHash) });
+
+/** Every signal about one subject (any of its hashes, i.e. every key epoch), by partner and ref: for the rights desk only. */
+export async function signalsAboutSubject(ex: Executor, subjectHashes: readonly Buffer[]): Promise<HeldSignal[]> {
+  if (subjectHashes.length === 0) return [];
+  const rows = await ex.selectFrom('signals').select(held).where('subject_hash', 'in', [...subjectHashes]).orderBy('partner_id').orderBy('ref').execute();
+  return rows.map(heldOf);
+}
+
+/** The partner's own signals with these refs, locked for a change (a verzoek's task answered). */
+export async function partnerSignalsByRef(ex: Executor, partnerId: string, refs: readonly string[]): Promise<HeldSignal[]> {
+  if (refs.length === 0) return [];
+  const rows = await ex.selectFrom('signals').select(held).where('partner_id', '=', partnerId).where('ref', 'in', [...refs]).orderBy('ref').forUpdate().execute();
+  return rows.map(heldOf);
+}
+
+/** Records refs erased at a data subject's request; an erasure already recorded stays as it is. */
+export async function recordErasures(ex: Executor, rows: ReadonlyArray<{ partnerId: string; ref: string; verzoekId: string; taakId: string; at: Date }>): Promise<void> {
+  if (rows.length === 0) return;
+  await ex
+    .insertInto('signal_erasures')
+    .values(rows.map((r) => ({ partner_id: r.partnerId, ref: r.ref, verzoek_id: r.verzoekId, taak_id: r.taakId, erased_at: r.at })))
+    .onConflict((oc) => oc.columns(['partner_id', 'ref']).doNothing())
+    .execute();
+}
+
+/** Which of these refs of the partner were erased at a data subject's request (intake refuses them). */
+export async function erasedRefs(ex: Executor, partnerId: string, refs: readonly string[]): Promise<Set<string>> {
+  if (refs.length === 0) return new Set();
+  const rows = await ex.selectFrom('signal_erasures').select('ref').where('partner_id', '=', partnerId).where('ref', 'in', [...refs]).execute();
+  return new Set(rows.map((r) => r.ref));
 }

@@ -23,13 +23,14 @@ import type { Platform } from '../platform/platform.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { looksRandom, type SubjectHasher } from '../subjects/subject-hash.js';
 import { findIdentityValues } from '../../protocol/identity/identity-detector.js';
-import { deleteSignal, insertSignals, type NewSignal } from './signal.repository.js';
+import { deleteSignal, erasedRefs, insertSignals, type NewSignal } from './signal.repository.js';
 import { findBatch, recordBatch } from './signal-batch.repository.js';
 import { canonicalJson } from '../logboek/log-entry.js';
 import type { AdapterWork, EntryDraft, UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import type { BatchSignatureVerifier } from '../transport/batch-signature.js';
 import type { Transport } from '../transport/client-certificate.js';
 import { insertBatchSignature } from '../transport/partner-key.repository.js';
+import { checkAdapterTransport } from '../transport/adapter-transport.js';
 
 export interface SignalInput {
   subject: string;
@@ -45,7 +46,8 @@ export interface BatchResult {
   accepted: number;
   duplicate: number;
   rejected: number;
-  rejections: Array<{ index: number; pointer: string; reason: string }>;
+  /** `code: erased`: erased at a data subject's request (AVG art. 17); the partner must not send it again. */
+  rejections: Array<{ index: number; pointer: string; reason: string; code?: 'erased' }>;
   replayed: boolean;
 }
 
@@ -73,22 +75,8 @@ export function createSignalService(deps: {
 }): SignalService {
   const { platform } = deps;
 
-  /**
-   * How the adapter connected, checked against its token and the register: over mTLS the
-   * certificate's partner must be the token's, and its subject the registered one where the
-   * register names one; outside demo mode only mTLS is accepted.
-   */
-  const checkTransport = (adapter: AdapterWork['adapter'], transport: Transport): void => {
-    if (transport.channel === 'mtls' && transport.partner !== adapter.partner) {
-      throw new AppError('forbidden', "the client certificate belongs to another partner than the token's");
-    }
-    if (transport.channel === 'mtls' && adapter.certificateSubject !== null && transport.subject !== adapter.certificateSubject) {
-      throw new AppError('forbidden', "the client certificate's subject is not the one registered for this adapter");
-    }
-    if (deps.requireMtls && transport.channel !== 'mtls') {
-      throw new AppError('forbidden', 'partner adapters must connect over mTLS with their client certificate');
-    }
-  };
+  /** How the adapter connected, checked against its token and the register (adapter-transport.ts). */
+  const checkTransport = (adapter: AdapterWork['adapter'], transport: Transport): void => checkAdapterTransport(adapter, transport, deps.requireMtls ?? false);
   const categoriesOf = new Map(platform.partners.map((p) => [p.id, new Set<string>(p.categories)]));
 
   const batchEntry = (partner: string, r: BatchResult, signature?: { kid: string; jwsSha256: string }): EntryDraft => ({
@@ -100,6 +88,7 @@ export function createSignalService(deps: {
       accepted: r.accepted,
       duplicate: r.duplicate,
       rejected: r.rejected,
+      ...(r.rejections.some((x) => x.code === 'erased') ? { erased: r.rejections.filter((x) => x.code === 'erased').length } : {}),
       ...(signature ? { signedWith: signature.kid, jwsSha256: signature.jwsSha256 } : {}),
     },
   });
@@ -183,6 +172,15 @@ export function createSignalService(deps: {
               }
             });
 
+            // Erased at a data subject's request (AVG art. 17; verzoek-taak.service.ts): refused, with a code the adapter acts on.
+            const erased = await erasedRefs(w.trx, adapter.partner, candidates.map((c) => c.ref));
+            if (erased.size > 0) {
+              for (const c of candidates.filter((x) => erased.has(x.ref))) {
+                rejections.push({ index: c.index, pointer: `/signals/${c.index}/ref`, reason: 'was erased at the request of the data subject (AVG art. 17): do not send it again', code: 'erased' });
+              }
+              rejections.sort((a, b) => a.index - b.index);
+              candidates.splice(0, candidates.length, ...candidates.filter((x) => !erased.has(x.ref)));
+            }
             const inserted = await insertSignals(w.trx, candidates);
             const result: BatchResult = {
               batchId: batch.batchId,

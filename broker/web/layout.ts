@@ -22,6 +22,8 @@ export interface PageOptions {
   readonly roleName?: string;
   /** Where the web interface is mounted ('' at the root); prefixes every local address. */
   readonly basePath?: string;
+  /** The user works for a partner organisation: its verzoektaken (verzoek-taken.page.ts) are in the menu. */
+  readonly partnerOrganisation?: boolean;
 }
 
 function menu(o: PageOptions): Array<{ href: string; label: string }> {
@@ -45,6 +47,7 @@ function menu(o: PageOptions): Array<{ href: string; label: string }> {
     items.push({ href: '/bewaartermijnen', label: 'Bewaartermijnen' });
     items.push({ href: '/verwerkingsregister', label: 'Verwerkingsregister' });
   }
+  if (o.partnerOrganisation) items.push({ href: '/verzoektaken', label: 'Verzoektaken' });
   if (a.monitoring) items.push({ href: '/monitoring', label: 'Monitoring' });
   if (a.administer) {
     items.push({ href: '/beheer', label: 'Personen' });

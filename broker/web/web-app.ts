@@ -70,6 +70,7 @@ import { monitoringPages } from './pages/monitoring.page.js';
 import { bezwaarPages } from './pages/bezwaar.page.js';
 import { legalHoldPages } from './pages/legal-hold.page.js';
 import { verzoekPages } from './pages/verzoeken.page.js';
+import { verzoekTaakPages } from './pages/verzoek-taken.page.js';
 import { retentionPages } from './pages/retention.page.js';
 import type { CasusPort, MonitoringPort, PolicyPort, RetentionPort, RightsPort } from './web-ports.js';
 import type { PlatformClaim } from '../auth/token-verifier.js';
@@ -266,6 +267,7 @@ export function webRoutes(deps: WebDeps): Router {
     bezwaarPages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
     legalHoldPages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
     verzoekPages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
+    verzoekTaakPages(r, ctx, { rights: deps.rights });
   }
   if (deps.retention) retentionPages(r, ctx, { retention: deps.retention });
   if (deps.monitoring) monitoringPages(r, ctx, { monitoring: deps.monitoring });

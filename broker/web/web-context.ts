@@ -86,6 +86,7 @@ export function createWebContext(
             platformName: platform.name,
             ...(u ? { roleName: platform.roles.find((x) => x.id === u.role)?.name ?? 'onbekende rol' } : {}),
             basePath,
+            partnerOrganisation: u !== undefined && platform.partners.some((p) => p.organisation === u.organisation),
           }).text,
         );
     },

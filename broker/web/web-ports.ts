@@ -39,6 +39,7 @@ export type RightsPort = Pick<
   RightsService,
   | 'inzage' | 'decideBezwaar' | 'liftBezwaar' | 'listBezwaren' | 'placeHold' | 'listHolds' | 'releaseHold'
   | 'registerVerzoek' | 'listVerzoeken' | 'overdueVerzoeken' | 'getVerzoek' | 'extendVerzoek' | 'answerVerzoek'
+  | 'forwardVerzoek' | 'takenOfVerzoek' | 'organisationTaken'
 >;
 
 export type RetentionRunView = RetentionRun;

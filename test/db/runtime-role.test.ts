@@ -42,6 +42,7 @@ const EXPECTED_UPDATES: Record<string, string[]> = {
   custodian_usage: ['elements'],
   rate_limit_usage: ['count'],
   verzoeken: ['answered_by', 'answered_on', 'decision', 'extended_until', 'extension_reason', 'grondslag', 'status'],
+  verzoek_taken: ['answered_at', 'answered_by', 'reason', 'status'], // migration 0130
   legal_holds: ['released_at', 'released_by'],
   logboek_entries: ['case_ref', 'content', 'query_id', 'subject_hash'],
   organisations: ['active', 'name'],

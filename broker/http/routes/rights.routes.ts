@@ -1,9 +1,10 @@
-/** Data-subject rights: inzage (JSON or PDF), bezwaar, legal holds, verzoeken van betrokkenen (docs/casus.md). */
+/** Data-subject rights: inzage (JSON or PDF), bezwaar, legal holds, verzoeken van betrokkenen and their tasks for partners (docs/casus.md). */
 import { Router } from 'express';
 import type { RightsService } from '../../rights/rights.service.js';
 import { renderInzagePdf } from '../../rights/inzage-pdf.js';
 import { principalOf } from '../authenticate.js';
 import { requireJsonBody } from '../require-json.js';
+import { transportOf } from '../../transport/client-certificate.js';
 
 export function rightsRoutes(rights: RightsService, platformName: string): Router {
   const r = Router();
@@ -60,6 +61,19 @@ export function rightsRoutes(rights: RightsService, platformName: string): Route
   });
   r.post('/verzoeken/:verzoekId/answer', requireJsonBody, async (req, res) => {
     res.json(await rights.answerVerzoek(principalOf(res), String(req.params['verzoekId']), req.body, trace(res)));
+  });
+  r.post('/verzoeken/:verzoekId/taken', requireJsonBody, async (req, res) => {
+    res.status(201).json(await rights.forwardVerzoek(principalOf(res), String(req.params['verzoekId']), req.body, trace(res)));
+  });
+  r.get('/verzoeken/:verzoekId/taken', async (req, res) => {
+    res.json(await rights.takenOfVerzoek(principalOf(res), String(req.params['verzoekId'])));
+  });
+  // The partner's side (adapter token): its own tasks, with its own refs only.
+  r.get('/verzoektaken', async (req, res) => {
+    res.set('cache-control', 'no-store').json(await rights.partnerTaken(principalOf(res), req.query as Record<string, unknown>, transportOf(res)));
+  });
+  r.post('/verzoektaken/:taakId/answer', requireJsonBody, async (req, res) => {
+    res.json(await rights.answerPartnerTaak(principalOf(res), String(req.params['taakId']), req.body, trace(res), transportOf(res)));
   });
   return r;
 }

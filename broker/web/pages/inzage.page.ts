@@ -78,6 +78,19 @@ export function inzagePages(r: Router, ctx: WebContext, deps: { rights: RightsPo
       .send(pdf);
   });
 
+  // The jurist's JSON export: the same report as POST /v1/inzage answers (made and logged again).
+  r.post('/inzage/json', async (req, res) => {
+    requireAbility(ctx, req, 'rights');
+    const made = await reportFor(req, res);
+    if (!made) return;
+    res
+      .status(200)
+      .type('application/json')
+      .set('content-disposition', `attachment; filename="inzage-${made.report.reportId}.json"`)
+      .set('cache-control', 'no-store')
+      .send(JSON.stringify(made.report, null, 2));
+  });
+
   r.post('/inzage', async (req, res) => {
     requireAbility(ctx, req, 'rights');
     const made = await reportFor(req, res);
@@ -86,8 +99,19 @@ export function inzagePages(r: Router, ctx: WebContext, deps: { rights: RightsPo
     ctx.render(req, res, {
       title: 'Inzagerapport',
       current: '/inzage',
-      body: html`<dl class="facts"><dt>Rapport</dt><dd class="mono">${report.reportId}</dd><dt>Gemaakt</dt><dd>${formatDateTime(report.generatedAt)} door ${report.generatedBy}</dd>
-<dt>Volledig</dt><dd data-complete="${report.complete ? 'ja' : 'nee'}">${report.complete ? 'ja' : 'nee'}; ${report.total} ${report.total === 1 ? 'bevraging' : 'bevragingen'}</dd></dl>
+      body: html`<dl class="facts"><dt>Rapport</dt><dd class="mono">${report.reportId}</dd><dt>Gemaakt</dt><dd>${formatDateTime(report.generatedAt)} door de ${report.generatedByName}</dd>
+<dt>Volledig</dt><dd data-complete="${report.complete ? 'ja' : 'nee'}">${report.complete ? 'ja' : 'nee'}; ${report.total} ${report.total === 1 ? 'bevraging' : 'bevragingen'}</dd>
+<dt>Nageteld</dt><dd data-completeness data-listed="${report.completeness.listed}" data-counted="${report.completeness.counted}">${report.completeness.complete
+  ? `${report.completeness.listed} onderdelen in het overzicht; apart nageteld ook ${report.completeness.counted}`
+  : html`<strong>${report.completeness.listed} onderdelen in het overzicht, maar apart nageteld ${report.completeness.counted}</strong>: maak het rapport opnieuw`}</dd></dl>
+<section aria-labelledby="overzicht-title" data-inzage-overzicht><h2 id="overzicht-title">Alles wat over de jongere is vastgelegd</h2>
+<p>Zo staat het ook in de PDF voor de jongere of de ouders: in gewone taal, in Nederlandse tijd.</p>
+${report.sections.map(
+  (x) => html`<section aria-labelledby="bron-${x.source}" data-inzage-section="${x.source}" data-listed="${x.listed}" data-counted="${x.counted}"><h3 id="bron-${x.source}">${x.title} (${x.listed})</h3>
+${x.items.length === 0 ? html`<p>${x.empty}</p>` : html`<ol>${x.items.map((i) => html`<li>${i.text}</li>`)}</ol>`}</section>`,
+)}
+</section>
+<h2>Details voor de jurist</h2>
 ${report.total === 0
   ? html`<p>Er is geen bevraging over deze jongere gelogd.</p>`
   : html`<div class="table-wrap"><table class="utrecht-table" data-inzage><caption>Elke bevraging, oudste eerst</caption>
@@ -110,6 +134,9 @@ ${report.bezwaren.length > 0
 <form method="post" action="${ctx.href(`/inzage/pdf`)}" data-inzage-pdf>${csrfField(ctx.csrf(req))}<input type="hidden" name="subject" value="${subject}">
 <p>Het rapport als PDF, om aan de jongere of de ouders te geven. Uw browser stuurt daarvoor opnieuw alleen het pseudoniem; ook de PDF wordt gelogd.</p>
 <button type="submit" class="utrecht-button utrecht-button--primary-action">Rapport als PDF downloaden</button></form>
+<form method="post" action="${ctx.href(`/inzage/json`)}" data-inzage-json>${csrfField(ctx.csrf(req))}<input type="hidden" name="subject" value="${subject}">
+<p>Hetzelfde rapport als gegevensbestand (JSON) voor het dossier van de jurist; ook dit wordt gelogd.</p>
+<button type="submit" class="utrecht-button utrecht-button--secondary-action">Rapport als gegevensbestand (JSON) downloaden</button></form>
 <p><a href="${ctx.href(`/inzage`)}">Nieuw inzageverzoek</a></p>`,
     });
   });

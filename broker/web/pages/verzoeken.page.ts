@@ -14,8 +14,10 @@ import type { WebCustodian } from '../web-custodian.js';
 import type { RightsPort } from '../web-ports.js';
 import type { VerzoekView } from '../../rights/rights.service.js';
 import { IDENTITY_CHECK, VERZOEK_DECISION, VERZOEK_REQUESTER, VERZOEK_TYPE } from '../dutch-labels.js';
-import { identityFields, pseudonymiseAttributes } from './identity-fields.js';
+import { identityFields, pseudonymiseAttributes, subjectOfField } from './identity-fields.js';
 import { RIGHTS_DOEL } from './inzage.page.js';
+import { forwardForm, takenSection } from './verzoek-taken.page.js';
+import { FORWARDABLE_TYPES } from '../../rights/verzoek-taak-fns.js';
 
 const FIELDS = {
   '/subject': 'Identiteit van de jongere',
@@ -27,6 +29,7 @@ const FIELDS = {
   '/decision': 'Beslissing',
   '/grondslag': 'Grondslag',
   '/answeredOn': 'Beantwoord op',
+  '/partners': 'Partners',
 };
 
 const str = (b: Record<string, unknown>, k: string): string => (typeof b[k] === 'string' ? (b[k] as string).trim() : '');
@@ -93,11 +96,12 @@ ${items.length === 0 ? html`<p>${all ? 'Er is nog geen verzoek geregistreerd.' :
     });
   }
 
-  async function showOne(req: Request, res: Response, o: { problem?: Html; status?: number; form?: 'verlengen' | 'besluit'; values?: Record<string, string> } = {}): Promise<void> {
+  async function showOne(req: Request, res: Response, o: { problem?: Html; status?: number; form?: 'verlengen' | 'besluit' | 'doorsturen'; values?: Record<string, string> } = {}): Promise<void> {
     const v = await deps.rights.getVerzoek(ctx.principal(req), String(req.params['verzoekId']));
+    const taken = (await deps.rights.takenOfVerzoek(ctx.principal(req), v.verzoekId)).items;
     const csrf = csrfField(ctx.csrf(req));
     const done = typeof req.query['gedaan'] === 'string' ? req.query['gedaan'] : undefined;
-    const problemFor = (form: 'verlengen' | 'besluit'): Html => (o.problem && o.form === form ? alert('error', o.problem) : html``);
+    const problemFor = (form: 'verlengen' | 'besluit' | 'doorsturen'): Html => (o.problem && o.form === form ? alert('error', o.problem) : html``);
     const val = o.values ?? {};
     const row = (label: string, value: Html | string): Html => html`<tr><th scope="row">${label}</th><td>${value}</td></tr>`;
     ctx.render(req, res, {
@@ -107,6 +111,7 @@ ${items.length === 0 ? html`<p>${all ? 'Er is nog geen verzoek geregistreerd.' :
       body: html`${o.problem && !o.form ? alert('error', o.problem) : ''}
 ${done === 'verlengd' ? alert('ok', 'De termijn is met twee maanden verlengd. Laat de aanvrager dit weten, met de reden.') : ''}
 ${done === 'beantwoord' ? alert('ok', 'Het antwoord is vastgelegd.') : ''}
+${done === 'doorgestuurd' ? alert('ok', 'Het verzoek is naar de partners doorgestuurd. Zij zien het bij hun verzoeken en in hun koppeling.') : ''}
 <p><a href="${ctx.href('/verzoeken')}">Terug naar de verzoeken</a></p>
 <table class="utrecht-table" data-verzoek-detail="${v.verzoekId}"><caption>Kenmerk <span class="mono">${v.verzoekId}</span></caption><tbody>
 ${row('Soort', VERZOEK_TYPE[v.type] ?? v.type)}
@@ -120,6 +125,8 @@ ${v.grondslag ? row('Grondslag', v.grondslag) : ''}
 ${v.answeredBy ? row('Beantwoord door', v.answeredBy) : ''}
 ${row('Geregistreerd', `${formatDateTime(v.registeredAt)} door ${v.registeredBy}`)}
 </tbody></table>
+${takenSection(taken)}
+${v.status === 'open' && FORWARDABLE_TYPES.includes(v.type) ? forwardForm(ctx, v.verzoekId, csrf, problemFor('doorsturen')) : ''}
 ${v.status === 'open'
   ? html`${v.extendedUntil === null && !v.overdue
       ? html`<section aria-labelledby="extend-title"><h2 id="extend-title">Termijn verlengen</h2>${problemFor('verlengen')}
@@ -155,8 +162,9 @@ ${v.status === 'open'
     const values = Object.fromEntries(['type', 'receivedOn', 'requester', 'identityCheck'].map((k) => [k, str(b, k)]));
     await attempt(
       async () => {
-        const subject = str(b, 'subject');
-        if (!subject) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', code: 'not-pseudonymised', detail: 'is missing' }]);
+        // One pseudonym per active key epoch, joined by commas (a rotation's overlap): identity-fields.ts.
+        const subject = subjectOfField(b['subject']);
+        if (subject === undefined) throw new AppError('validation', 'the identity was not pseudonymised in the browser: JavaScript is needed for that', [{ pointer: '/subject', code: 'not-pseudonymised', detail: 'is missing' }]);
         const body = { subject, ...Object.fromEntries(Object.entries(values).filter(([, x]) => x !== '')) };
         const made = await deps.rights.registerVerzoek(ctx.principal(req), body, ctx.traceId(res));
         res.redirect(303, ctx.href(`/verzoeken?kenmerk=${made.verzoekId}`));
@@ -170,7 +178,7 @@ ${v.status === 'open'
     await showOne(req, res);
   });
 
-  const act = (path: 'verlengen' | 'besluit', keys: string[], call: (req: Request, body: Record<string, string>, traceId: string) => Promise<unknown>, done: string): void => {
+  const act = (path: 'verlengen' | 'besluit' | 'doorsturen', keys: string[], call: (req: Request, body: Record<string, string>, traceId: string) => Promise<unknown>, done: string): void => {
     r.post(`/verzoeken/:verzoekId/${path}`, async (req, res) => {
       requireAbility(ctx, req, 'rights');
       const b = (req.body ?? {}) as Record<string, unknown>;
@@ -180,10 +188,20 @@ ${v.status === 'open'
           await call(req, Object.fromEntries(Object.entries(values).filter(([, x]) => x !== '')), ctx.traceId(res));
           res.redirect(303, ctx.href(`/verzoeken/${String(req.params['verzoekId'])}?gedaan=${done}`));
         },
-        (err) => showOne(req, res, { problem: errorMessage(err, FIELDS), status: err.status, form: path, values }),
+        (err) =>
+          showOne(req, res, {
+            problem:
+              path === 'doorsturen' && err.code === 'conflict'
+                ? html`<p>Niet doorgestuurd: geen partner heeft een signaal over deze jongere, of het verzoek ging al naar elke partner die er een heeft.</p>`
+                : errorMessage(err, FIELDS),
+            status: err.status,
+            form: path,
+            values,
+          }),
       );
     });
   };
   act('verlengen', ['reason'], (req, body, t) => deps.rights.extendVerzoek(ctx.principal(req), String(req.params['verzoekId']), body, t), 'verlengd');
+  act('doorsturen', [], (req, body, t) => deps.rights.forwardVerzoek(ctx.principal(req), String(req.params['verzoekId']), body, t), 'doorgestuurd');
   act('besluit', ['decision', 'grondslag', 'answeredOn'], (req, body, t) => deps.rights.answerVerzoek(ctx.principal(req), String(req.params['verzoekId']), body, t), 'beantwoord');
 }
