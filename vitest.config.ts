@@ -7,6 +7,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One process per worker, reused for every test file it runs: importing the broker's module
+    // graph cost about 4 s per file in a fresh process (110 files). Test files share no state but
+    // the process-wide caches of the package's own files (compiled schemas, decision tables);
+    // each builds its own broker, database and clock (docs/performance.md, "Test suite").
+    isolate: false,
     maxWorkers: 2,
   },
 });
