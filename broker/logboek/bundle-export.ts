@@ -87,6 +87,11 @@ class ChunkReader {
     return this.has(n);
   }
 
+  /** The big-endian uint16 at the read position, without taking it; call only after has(2) or fill(2) said true. */
+  peekUInt16(): number {
+    return this.buf.readUInt16BE(this.pos);
+  }
+
   /** The next `n` bytes; call only after has(n) or fill(n) said true. A view, valid while the caller keeps it. */
   take(n: number): Buffer {
     const out = this.buf.subarray(this.pos, this.pos + n);
@@ -118,12 +123,16 @@ export async function* bundleEntries(bundlesFile: string, leavesFile: string, ha
   try {
     for (;;) {
       if (!bundles.has(2) && !(await bundles.fill(2))) break;
-      const length = bundles.take(2).readUInt16BE(0);
-      if (!bundles.has(length) && !(await bundles.fill(length))) break;
-      const bytes = bundles.take(length);
+      const length = bundles.peekUInt16();
+      if (!bundles.has(2 + length) && !(await bundles.fill(2 + length))) break;
+      // The length and the entry in one view; its second byte (read already) becomes the leaf's
+      // 0x00 prefix, so the leaf input is hashed in place, without a copy (the file's digest has
+      // taken these bytes before).
+      const framed = bundles.take(2 + length);
+      framed[1] = 0x00;
       if (!leaves.has(32) && !(await leaves.fill(32))) break;
       const leafHash = leaves.take(32);
-      yield { seq, leafHash, content: length === 0 ? null : bytes, sealed: true };
+      yield { seq, leafHash, content: length === 0 ? null : framed.subarray(2), sealed: true, leafInput: framed.subarray(1) };
       seq++;
     }
   } finally {

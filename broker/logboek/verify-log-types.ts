@@ -15,6 +15,8 @@ export interface VerifiableEntry {
    * bundle-export.ts): hashed as it is, never spliced or parsed.
    */
   readonly sealed?: boolean;
+  /** With `sealed`: 0x00 || content, already in one buffer, so the leaf is hashed without a copy. */
+  readonly leafInput?: Uint8Array;
 }
 
 /** A checkpoint the verifier compares a root with: the broker's id (for messages), size and root. */

@@ -66,7 +66,8 @@ const utf8Of = (content: Content): Buffer =>
  * The leaf hash of `content` placed at `seq`: the fast splice when it matches `stored`, else the
  * full canonicalisation; null when the content cannot be canonicalised at all (not JSON).
  */
-function leafOf(content: Content, seq: number, stored: Uint8Array, sealed = false): Uint8Array | null {
+function leafOf(content: Content, seq: number, stored: Uint8Array, sealed?: { leafInput?: Uint8Array }): Uint8Array | null {
+  if (sealed?.leafInput) return hashSplicedLeaf(Buffer.from(sealed.leafInput.buffer, sealed.leafInput.byteOffset, sealed.leafInput.byteLength));
   const bytes = utf8Of(content);
   if (sealed) return hashLeaf(bytes);
   const spliced = splicedLeafInput(bytes, seq);
@@ -216,7 +217,7 @@ export async function verifyLog(
       frontier.push(stored);
       recent.put(next, stored);
     } else {
-      const leaf = leafOf(e.content, next, stored, e.sealed);
+      const leaf = leafOf(e.content, next, stored, e.sealed ? e : undefined);
       if (leaf === null || !equalBytes(leaf, stored)) return finish(misplaced(e, next, stored, leaf === null, recent));
       frontier.push(leaf);
       recent.put(next, leaf);
