@@ -12,8 +12,16 @@
  *   refuses a token that names none, so a token of one platform is never accepted by another.
  *
  * Invariants: tokens are never logged; an error says why without echoing the token.
+ *
+ * Verified tokens are cached (verified-token-cache.ts) by the SHA-256 of the token until their
+ * `exp`: a person asks many questions with one token, and verifying its signature each time cost
+ * 7–10 % of the broker's CPU per question (docs/performance.md). Only the signature and the
+ * standard claims' check is cached; the claims are read into a principal, and the register is
+ * asked (here for a subject-only token, and by the access gate for every token), on every request,
+ * so deactivation and revocation still act on the next request.
  */
 import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createVerifiedTokenCache, type VerifiedTokenCache } from './verified-token-cache.js';
 import { AppError } from '../errors/app-error.js';
 import type { Principal } from './principal.js';
 
@@ -42,16 +50,24 @@ export function createTokenVerifier(opts: {
   platform?: PlatformClaim;
   /** Where a person's token names no organisation and role, the register's single role decides (the access gate confirms it again). */
   registerRoleOf?: RegisterRoleOf;
+  /** Verified payloads by token hash; a cache of its own by default, `null` to verify every time. */
+  cache?: VerifiedTokenCache | null;
 }): TokenVerifier {
+  const cache = opts.cache === undefined ? createVerifiedTokenCache() : opts.cache;
   return async (token) => {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, opts.keys, {
-        issuer: opts.issuer,
-        audience: opts.audience,
-        algorithms: ['EdDSA', 'ES256', 'RS256', 'PS256'],
-        requiredClaims: ['sub', 'exp'],
-      }));
+      const known = cache?.get(token);
+      if (known) payload = known;
+      else {
+        ({ payload } = await jwtVerify(token, opts.keys, {
+          issuer: opts.issuer,
+          audience: opts.audience,
+          algorithms: ['EdDSA', 'ES256', 'RS256', 'PS256'],
+          requiredClaims: ['sub', 'exp'],
+        }));
+        cache?.set(token, payload);
+      }
     } catch (err) {
       const reason =
         err instanceof joseErrors.JWTExpired ? 'the token has expired'

@@ -98,14 +98,15 @@ export async function verifyCommand(opts: VerifyOptions, io: AuditIo = stdio, de
       entries = opened.entries();
       after = (r) => {
         const problems: string[] = [];
-        const want = m.files[ENTRIES_FILE];
         const got = opened.entriesHash();
-        if (got !== undefined && want !== got) problems.push(`${ENTRIES_FILE} was changed after the export: its SHA-256 differs from the manifest's`);
+        for (const [file, hash] of Object.entries(opened.entryFileHashes())) {
+          if (hash !== undefined && m.files[file] !== hash) problems.push(`${file} was changed after the export: its SHA-256 differs from the manifest's`);
+        }
         if (m.files[CHECKPOINTS_FILE] !== undefined && m.files[CHECKPOINTS_FILE] !== opened.checkpointsHash) {
           problems.push(`${CHECKPOINTS_FILE} was changed after the export: its SHA-256 differs from the manifest's`);
         }
         if (r.valid && got !== undefined && r.entries + r.afterCheckpoint !== m.treeSize) {
-          problems.push(`the manifest says ${m.treeSize} entries, ${ENTRIES_FILE} holds ${r.entries + r.afterCheckpoint}`);
+          problems.push(`the manifest says ${m.treeSize} entries, ${m.format ? 'the export' : ENTRIES_FILE} holds ${r.entries + r.afterCheckpoint}`);
         }
         return problems;
       };
@@ -160,14 +161,17 @@ export async function verifyCommand(opts: VerifyOptions, io: AuditIo = stdio, de
 }
 
 /** `audit export`; returns the exit code. */
-export async function exportCommand(opts: { url: string; token?: string; out: string; pageSize?: string }, io: AuditIo = stdio): Promise<number> {
+export async function exportCommand(opts: { url: string; token?: string; out: string; pageSize?: string; format?: string }, io: AuditIo = stdio): Promise<number> {
   const token = tokenOf(opts);
   if (!token) throw new UsageError('--token (or JPP_TOKEN) of a jurist or privacy officer is needed to read the entries');
   const pageSize = opts.pageSize === undefined ? 5000 : Number(opts.pageSize);
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 5000) throw new UsageError('--page-size must be a whole number from 1 to 5000');
+  const format = opts.format ?? 'jsonl';
+  if (format !== 'jsonl' && format !== 'tlog-tiles') throw new UsageError('--format must be jsonl or tlog-tiles');
   const started = performance.now();
   const result = await exportLog(createLogClient(opts.url, { token, purpose: 'export' }), resolve(opts.out), {
     pageSize,
+    format,
     onPage: (n, size) => io.err(`  ${n} of ${size} entries`),
   });
   io.out(`exported entries 0–${result.manifest.treeSize - 1} (${result.entries} entries) of ${result.manifest.origin} to ${opts.out} in ${seconds(performance.now() - started)}`);
@@ -239,8 +243,9 @@ export function auditCommand(): Command {
     .requiredOption('--url <url>', 'the broker, e.g. http://localhost:8080')
     .option('--token <token>', 'bearer token of a jurist or privacy officer (or set JPP_TOKEN)')
     .requiredOption('--out <dir>', 'an empty directory for the export')
-    .option('--page-size <n>', 'entries per request, up to 5000', '5000')
-    .action((opts: { url: string; token?: string; out: string; pageSize: string }) => run(() => exportCommand(opts))());
+    .option('--page-size <n>', 'entries per request, up to 5000 (jsonl)', '5000')
+    .option('--format <format>', 'jsonl (entries.jsonl, one JSON object per entry) or tlog-tiles (entries.bundles and leaves.tile0: C2SP entry bundles and level-0 tiles, compact and fast to verify)', 'jsonl')
+    .action((opts: { url: string; token?: string; out: string; pageSize: string; format: string }) => run(() => exportCommand(opts))());
 
   audit
     .command('verify')

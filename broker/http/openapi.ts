@@ -315,6 +315,21 @@ export function buildOpenApiDocument(schemas: SchemaRegistry, version: string, o
           responses: { 200: { description: 'A page of entries.', content: json('log-views.entryPage') }, ...common },
         },
       },
+      '/v1/log/bundles': {
+        get: {
+          operationId: 'getEntryBundles',
+          summary: 'The compact export: entries as C2SP tlog-tiles level-0 hashes and entry bundles, in one read (jurist, privacy officer); every read is logged',
+          parameters: logParams('bundles'),
+          responses: {
+            200: {
+              description: 'The `Jpp-Entries` leaf hashes (32 bytes each), then the same entries as uint16-length-prefixed leaf bytes JCS(content + seq); a redacted entry is zero-length. `Jpp-Tree-Size` is the tree size read.',
+              headers: { 'Jpp-Entries': { schema: { type: 'integer' } }, 'Jpp-Tree-Size': { schema: { type: 'integer' } } },
+              content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+            },
+            ...common,
+          },
+        },
+      },
       '/v1/log/checkpoint': {
         get: {
           operationId: 'getSignedNoteCheckpoint',

@@ -24,8 +24,9 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSyn
 import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { verifySignedCheckpoint, type CheckpointFacts, type SignedCheckpoint } from './checkpoint-forms.js';
-import { allCheckpoints, liveEntries, type LogClient } from './log-client.js';
+import { allCheckpoints, liveEntries, type BundlePage, type LogClient } from './log-client.js';
 import type { VerifiableEntry } from './verify-log.js';
+import { BUNDLES_FILE, bundleEntries, LEAVES_FILE, openSink, TILES_FORMAT } from './bundle-export.js';
 
 export const ENTRIES_FILE = 'entries.jsonl';
 export const CHECKPOINTS_FILE = 'checkpoints.jsonl';
@@ -45,6 +46,8 @@ export interface ExportManifest {
   publicKey: JWK;
   /** SHA-256 (hex, as sha256sum prints it) of each file of the export. */
   files: Record<string, string>;
+  /** `tlog-tiles`: the entries are in entries.bundles and leaves.tile0 (bundle-export.ts); absent: entries.jsonl. */
+  format?: typeof TILES_FORMAT;
   exportedAt: string;
 }
 
@@ -94,7 +97,11 @@ async function writeLines(file: string, lines: AsyncIterable<string>): Promise<s
  * client's token, then picks the checkpoint. Why over HTTP: the broker logs the reads, and the
  * embedded database admits no second process.
  */
-export async function exportLog(client: LogClient, out: string, options: { pageSize?: number; now?: () => Date; onPage?: (exported: number, treeSize: number) => void } = {}): Promise<ExportResult> {
+export async function exportLog(
+  client: LogClient,
+  out: string,
+  options: { pageSize?: number; now?: () => Date; onPage?: (exported: number, treeSize: number) => void; format?: 'jsonl' | typeof TILES_FORMAT } = {},
+): Promise<ExportResult> {
   if (existsSync(join(out, MANIFEST_FILE))) throw new Error(`${out} already holds an export; choose an empty directory`);
   mkdirSync(out, { recursive: true });
   const { origin, key } = await client.publicKey();
@@ -102,19 +109,26 @@ export async function exportLog(client: LogClient, out: string, options: { pageS
   // log holds means the broker lost entries it had signed. (Later ones may be larger because of
   // the export's own logged reads.)
   const before = await client.latestCheckpoint();
-  const live = liveEntries(client, options.pageSize);
   let count = 0;
-  const entriesHash = await writeLines(
-    join(out, ENTRIES_FILE),
-    (async function* () {
-      for await (const e of live.entries) {
-        count++;
-        if (count % 5000 === 0) options.onPage?.(count, live.treeSize()!);
-        yield exportLine(e.seq, e.leafHash, JSON.stringify(e.content));
-      }
-    })(),
-  );
-  const treeSize = live.treeSize() ?? 0;
+  let treeSize: number;
+  let entryFiles: Record<string, string>;
+  if (options.format === TILES_FORMAT) {
+    ({ count, treeSize, files: entryFiles } = await exportBundles(client, out, options.onPage));
+  } else {
+    const live = liveEntries(client, options.pageSize);
+    const entriesHash = await writeLines(
+      join(out, ENTRIES_FILE),
+      (async function* () {
+        for await (const e of live.entries) {
+          count++;
+          if (count % 5000 === 0) options.onPage?.(count, live.treeSize()!);
+          yield exportLine(e.seq, e.leafHash, JSON.stringify(e.content));
+        }
+      })(),
+    );
+    treeSize = live.treeSize() ?? 0;
+    entryFiles = { [ENTRIES_FILE]: entriesHash };
+  }
   const signedBeyond = before && before.treeSize > treeSize ? before.treeSize : undefined;
   // Every checkpoint the export covers, each checked with the broker's key; one that does not
   // verify (signed before a key rotation, or forged) is left out and counted: verify trusts
@@ -143,13 +157,43 @@ export async function exportLog(client: LogClient, out: string, options: { pageS
     checkpoint: best?.jws ?? null,
     checkpointNote: best?.note ?? null,
     publicKey: key,
-    files: { [ENTRIES_FILE]: entriesHash, [CHECKPOINTS_FILE]: checkpointsHash },
+    files: { ...entryFiles, [CHECKPOINTS_FILE]: checkpointsHash },
+    ...(options.format === TILES_FORMAT ? { format: TILES_FORMAT } : {}),
     exportedAt: (options.now?.() ?? new Date()).toISOString(),
   };
   const tmp = join(out, `${MANIFEST_FILE}.partial`);
   writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
   renameSync(tmp, join(out, MANIFEST_FILE));
   return { dir: out, manifest, entries: count, checkpointSize: best?.body.treeSize ?? 0, unverified, ...(signedBeyond !== undefined ? { signedBeyond } : {}) };
+}
+
+/** How many entries one request of the compact export asks for (a multiple of 256: whole bundles). */
+const BUNDLE_REQUEST = 16_384;
+
+/**
+ * The compact export's entries: [0, treeSize) for the treeSize of the first answer, requested in
+ * whole bundles, the next request sent while the previous answer is written.
+ */
+async function exportBundles(client: LogClient, out: string, onPage?: (exported: number, treeSize: number) => void): Promise<{ count: number; treeSize: number; files: Record<string, string> }> {
+  if (!client.bundles) throw new Error('this log client cannot read entry bundles: export in the JSON-lines format');
+  const fetchBundles = client.bundles.bind(client);
+  const bundles = openSink(join(out, BUNDLES_FILE));
+  const leaves = openSink(join(out, LEAVES_FILE));
+  const first = await fetchBundles(0, BUNDLE_REQUEST);
+  const treeSize = first.treeSize;
+  let count = 0;
+  let page: typeof first | undefined = first;
+  while (page) {
+    const from: number = count + page.entries;
+    const next: Promise<BundlePage> | undefined = from < treeSize && page.entries > 0 ? fetchBundles(from, Math.min(BUNDLE_REQUEST, treeSize - from)) : undefined;
+    next?.catch(() => undefined); // awaited below; kept from being an unhandled rejection meanwhile
+    await leaves.write(page.leaves);
+    await bundles.write(page.bundles);
+    count += page.entries;
+    onPage?.(count, treeSize);
+    page = next ? await next : undefined;
+  }
+  return { count, treeSize, files: { [BUNDLES_FILE]: await bundles.close(), [LEAVES_FILE]: await leaves.close() } };
 }
 
 /** An export opened for verification. */
@@ -163,6 +207,8 @@ export interface OpenedExport {
   entries(): AsyncIterable<VerifiableEntry>;
   /** entries.jsonl's SHA-256 (hex) once entries() has been read to the end; undefined before. */
   entriesHash(): string | undefined;
+  /** Every entries file's SHA-256 (hex) by name, once entries() has been read to the end. */
+  entryFileHashes(): Record<string, string | undefined>;
 }
 
 const LINE_PREFIX = Buffer.from('{"seq":');
@@ -233,11 +279,24 @@ export function readExport(dir: string): OpenedExport {
         })
     : [];
   let finalHash: string | undefined;
+  const checkpointsHash = checkpointsBytes && createHash('sha256').update(checkpointsBytes).digest('hex');
+  if (manifest.format === TILES_FORMAT || (manifest.files[BUNDLES_FILE] !== undefined && manifest.files[ENTRIES_FILE] === undefined)) {
+    const hashes: { bundles?: string; leaves?: string } = {};
+    return {
+      manifest,
+      checkpoints,
+      checkpointsHash,
+      entriesHash: () => hashes.bundles,
+      entryFileHashes: () => ({ [BUNDLES_FILE]: hashes.bundles, [LEAVES_FILE]: hashes.leaves }),
+      entries: () => bundleEntries(join(dir, BUNDLES_FILE), join(dir, LEAVES_FILE), hashes),
+    };
+  }
   return {
     manifest,
     checkpoints,
-    checkpointsHash: checkpointsBytes && createHash('sha256').update(checkpointsBytes).digest('hex'),
+    checkpointsHash,
     entriesHash: () => finalHash,
+    entryFileHashes: () => ({ [ENTRIES_FILE]: finalHash }),
     async *entries() {
       const digest = createHash('sha256');
       let rest: Buffer = Buffer.alloc(0);

@@ -51,6 +51,16 @@ export interface LogClient {
   consistencyProof(size1: number, size2: number): Promise<ConsistencyProofView>;
   /** Needs a token of a role that may read the log; every call is logged by the broker. */
   entries(fromSeq: number, limit: number): Promise<EntryPage>;
+  /** Entries [fromSeq, fromSeq + limit) as entry bundles and level-0 hashes (GET /v1/log/bundles); logged like `entries`. */
+  bundles?(fromSeq: number, limit: number): Promise<BundlePage>;
+}
+
+/** One answer of GET /v1/log/bundles: `entries` leaf hashes, and the same entries as tlog-tiles bundle bytes. */
+export interface BundlePage {
+  treeSize: number;
+  entries: number;
+  leaves: Uint8Array;
+  bundles: Uint8Array;
 }
 
 /**
@@ -92,8 +102,28 @@ export function createLogClient(
       throw new LogClientError(`${base}${path.replace(/\?.*$/, '')} did not answer JSON`, res.status);
     }
   }
+  async function binary(path: string): Promise<BundlePage> {
+    let res: Response;
+    try {
+      res = await doFetch(`${base}${path}`, {
+        headers: { accept: 'application/octet-stream', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      throw new LogClientError(`cannot reach ${base}: ${(err as Error).message}`, 0);
+    }
+    if (!res.ok) throw new LogClientError(`${base}${path.replace(/\?.*$/, '')} answered ${res.status}`, res.status);
+    const body = Buffer.from(await res.arrayBuffer());
+    const entries = Number(res.headers.get('jpp-entries'));
+    const treeSize = Number(res.headers.get('jpp-tree-size'));
+    if (!Number.isSafeInteger(entries) || !Number.isSafeInteger(treeSize) || body.length < 32 * entries) {
+      throw new LogClientError(`${base}${path.replace(/\?.*$/, '')} did not answer entry bundles`, res.status);
+    }
+    return { treeSize, entries, leaves: body.subarray(0, 32 * entries), bundles: body.subarray(32 * entries) };
+  }
   return {
     url: base,
+    bundles: (fromSeq, limit) => binary(`/v1/log/bundles?fromSeq=${fromSeq}&limit=${limit}${options.purpose ? `&purpose=${options.purpose}` : ''}`),
     publicKey: async () => (await get<{ origin: string; key: JWK }>('/v1/log/public-key'))!,
     checkpoints: async (after, limit = 1000) => (await get<{ checkpoints: CheckpointView[] }>(`/v1/log/checkpoints?after=${after}&limit=${limit}`))!.checkpoints,
     latestCheckpoint: async () => get<CheckpointView>('/v1/log/checkpoints/latest', true),

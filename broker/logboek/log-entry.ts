@@ -10,7 +10,6 @@
  *   its `seq`, so that moving an entry to another place is detected at that entry.
  */
 import { randomBytes } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import type { RuleRef } from '../policy/decision-table.js';
 import type { AdapterPrincipal, PersonPrincipal } from '../auth/principal.js';
 
@@ -96,7 +95,9 @@ export interface LogContent {
   endedAt: string;
 }
 
-/** Builds the content of an entry. */
+const NO_RULES: readonly RuleRef[] = Object.freeze([]);
+
+/** Builds the content of an entry. Its nested objects may be the input's own: serialise it, do not change it. */
 export function toLogContent(input: LogEntryInput, activity: ActivityRef): LogContent {
   return {
     v: 1,
@@ -112,8 +113,10 @@ export function toLogContent(input: LogEntryInput, activity: ActivityRef): LogCo
     queryId: input.queryId ?? null,
     outcome: input.outcome,
     status: statusOf(input.action, input.outcome),
-    rules: [...(input.rules ?? [])],
-    policy: input.policy ? { ...input.policy } : null,
+    // Shared by reference (not copied): the entries of one question hold the same rules and
+    // policy objects, whose canonical text the log writer then builds once (canonicalJson's memo).
+    rules: (input.rules ?? NO_RULES) as RuleRef[],
+    policy: input.policy ?? null,
     details: {
       ...(input.details ?? {}),
       ...(input.alsoSubjectHashes?.length ? { alsoSubjects: input.alsoSubjectHashes.map((h) => Buffer.from(h).toString('base64url')) } : {}),
@@ -125,10 +128,46 @@ export function toLogContent(input: LogEntryInput, activity: ActivityRef): LogCo
   };
 }
 
-/** RFC 8785 canonical JSON. */
-export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
+/**
+ * RFC 8785 canonical JSON (https://www.rfc-editor.org/rfc/rfc8785): the `canonicalize` package's
+ * algorithm, byte for byte (test/unit/canonical-json.test.ts compares them on arbitrary JSON),
+ * written without its per-level `reduce`. With `memo`, an object or array met again by identity is
+ * written once: the entries of one question share their actor, policy and rules objects, so their
+ * canonical text is built once per append (issue 21). A memo must live only while nothing it holds
+ * can change (one append).
+ */
+export function canonicalJson(value: unknown, memo?: Map<object, string>): string {
+  const text = jcs(value, memo);
   if (text === undefined) throw new Error('value cannot be canonicalised');
+  return text;
+}
+
+function jcs(value: unknown, memo: Map<object, string> | undefined): string | undefined {
+  if (value === null || typeof value !== 'object' || (value as { toJSON?: unknown }).toJSON != null) return JSON.stringify(value);
+  const known = memo?.get(value);
+  if (known !== undefined) return known;
+  let text: string;
+  if (Array.isArray(value)) {
+    text = '[';
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      text += (i === 0 ? '' : ',') + (item === undefined || typeof item === 'symbol' ? 'null' : jcs(item, memo));
+    }
+    text += ']';
+  } else {
+    const object = value as Record<string, unknown>;
+    const keys = Object.keys(object).sort();
+    text = '{';
+    let first = true;
+    for (const key of keys) {
+      const item = object[key];
+      if (item === undefined || typeof item === 'symbol') continue;
+      text += (first ? '' : ',') + JSON.stringify(key) + ':' + jcs(item, memo);
+      first = false;
+    }
+    text += '}';
+  }
+  memo?.set(value, text);
   return text;
 }
 

@@ -34,12 +34,14 @@ export function createLogWriter(deps: { activityOf: (action: LogAction) => Activ
     async append(ex, entries) {
       entries.forEach(check);
       const aliased = entries.some((e) => e.alsoSubjectHashes?.length);
+      // One memo per append: the entries' shared actor, policy and rules are written once.
+      const memo = new Map<object, string>();
       const ids = await insertLogRows(
         ex,
         entries.map((e) => {
           const content = toLogContent(e, deps.activityOf(e.action));
           return {
-            content: canonicalJson(content),
+            content: canonicalJson(content, memo),
             action: e.action,
             loggedAt: e.endedAt,
             actorId: e.actor.id,

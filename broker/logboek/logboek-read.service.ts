@@ -59,6 +59,12 @@ export interface LogboekReadService {
   tile(ref: TileRef & { level: number }): Promise<Uint8Array | undefined>;
   /** A tlog-tiles entry bundle (tiles.ts); logged like `entries`. Undefined when it does not exist (yet). */
   entryBundle(principal: Principal, ref: TileRef & { level: null }, traceId: string, purpose?: 'read' | 'export' | 'verify'): Promise<Uint8Array | undefined>;
+  /**
+   * Entries [fromSeq, fromSeq + limit) of the tree as it is now, in one read (the compact export,
+   * bundle-export.ts): their level-0 hashes and the same entries as tlog-tiles bundle bytes. Logged
+   * like `entries`, once per call.
+   */
+  entryBundles(principal: Principal, fromSeq: number, limit: number, traceId: string, purpose?: 'read' | 'export' | 'verify'): Promise<{ treeSize: number; entries: number; leaves: Buffer; bundles: Buffer }>;
   inclusionProof(index: number, size: number): Promise<{ index: number; treeSize: number; leafHash: string; proof: string[] }>;
   consistencyProof(size1: number, size2: number): Promise<{ size1: number; size2: number; proof: string[] }>;
   /** `purpose` decides how the read is logged: log-read, log-export or log-verify. */
@@ -139,6 +145,18 @@ export function createLogboekReadService(deps: {
         if (rows.length !== to - from) throw new AppError('internal', 'a sequenced entry is missing from storage');
         logRead(w, purpose, { resource: 'entry-bundle', fromSeq: from, returned: rows.length });
         return encodeBundle(rows.map((r) => (r.content === null ? new Uint8Array(0) : leafBytes(r.content, r.seq))));
+      }),
+    entryBundles: (principal, fromSeq, limit, traceId, purpose = 'read') =>
+      deps.uow.asPerson(principal, { capability: 'read-disclosures' }, traceId, async (w) => {
+        count('fromSeq', fromSeq);
+        const size = await treeSize(w.trx);
+        const to = Math.min(size, fromSeq + limit);
+        const rows = fromSeq < to ? await sequencedEntries(w.trx, fromSeq, to) : [];
+        if (rows.length !== Math.max(0, to - fromSeq)) throw new AppError('internal', 'a sequenced entry is missing from storage');
+        logRead(w, purpose, { resource: 'entry-bundle', fromSeq, returned: rows.length });
+        const leaves = Buffer.allocUnsafe(32 * rows.length);
+        rows.forEach((r, i) => leaves.set(r.leafHash, 32 * i));
+        return { treeSize: size, entries: rows.length, leaves, bundles: encodeBundle(rows.map((r) => (r.content === null ? new Uint8Array(0) : leafBytes(r.content, r.seq)))) };
       }),
     async inclusionProof(index, size) {
       count('index', index);

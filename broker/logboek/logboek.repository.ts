@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
+import { precompile } from '../db/precompiled.js';
 import { nodeKey, type NodeCoord } from './merkle/tree-math.js';
 
 export interface NewLogRow {
@@ -29,7 +30,26 @@ export interface NewLogRow {
  */
 export async function insertLogRows(ex: Executor, rows: readonly NewLogRow[], returnIds = false): Promise<number[]> {
   if (rows.length === 0) return [];
-  const insert = ex.insertInto('logboek_entries').values(
+  let ids: Array<{ id: number }>;
+  if (rows.length <= PRECOMPILED_ROWS) {
+    const statement = returnIds ? insertReturningStatement : insertStatement;
+    ids = (await statement.execute(ex, { rows: rows.map((r) => ({ ...r })) })).rows;
+  } else if (returnIds) ids = await buildInsert(ex, rows).returning('id').execute();
+  else {
+    await buildInsert(ex, rows).execute();
+    ids = [];
+  }
+  return returnIds ? ids.map((r) => r.id).sort((a, b) => a - b) : [];
+}
+
+/**
+ * Every question appends its entries with the same statement: compiled once per number of rows
+ * (db/precompiled.ts), with and without RETURNING. A partner's batch (up to a thousand and one
+ * rows, of any number) is compiled as it comes, so that the cache holds only the small shapes.
+ */
+const PRECOMPILED_ROWS = 32;
+const buildInsert = (ex: Executor, rows: readonly NewLogRow[]) =>
+  ex.insertInto('logboek_entries').values(
     rows.map((r) => ({
       content: r.content,
       action: r.action,
@@ -46,13 +66,8 @@ export async function insertLogRows(ex: Executor, rows: readonly NewLogRow[], re
       trace_id: r.traceId,
     })),
   );
-  if (!returnIds) {
-    await insert.execute();
-    return [];
-  }
-  const ids = await insert.returning('id').execute();
-  return ids.map((r) => r.id).sort((a, b) => a - b);
-}
+const insertStatement = precompile<{ rows: NewLogRow[] }, { id: number }>((ex, { rows }) => buildInsert(ex, rows));
+const insertReturningStatement = precompile<{ rows: NewLogRow[] }, { id: number }>((ex, { rows }) => buildInsert(ex, rows).returning('id'));
 
 /** Indexes entries under their subject's other hashes (migration 0011). */
 export async function insertSubjectAliases(ex: Executor, aliases: ReadonlyArray<{ entryId: number; subjectHash: Uint8Array }>): Promise<void> {

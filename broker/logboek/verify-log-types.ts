@@ -10,6 +10,13 @@ export interface VerifiableEntry {
    * (the API), or null when retention redacted it (then only the leaf hash is left to verify).
    */
   readonly content: string | Uint8Array | Readonly<Record<string, unknown>> | null;
+  /**
+   * The content is already the leaf bytes JCS(content + {seq}) (a tlog-tiles entry bundle,
+   * bundle-export.ts): hashed as it is, never spliced or parsed.
+   */
+  readonly sealed?: boolean;
+  /** With `sealed`: 0x00 || content, already in one buffer, so the leaf is hashed without a copy. */
+  readonly leafInput?: Uint8Array;
 }
 
 /** A checkpoint the verifier compares a root with: the broker's id (for messages), size and root. */

@@ -66,8 +66,10 @@ const utf8Of = (content: Content): Buffer =>
  * The leaf hash of `content` placed at `seq`: the fast splice when it matches `stored`, else the
  * full canonicalisation; null when the content cannot be canonicalised at all (not JSON).
  */
-function leafOf(content: Content, seq: number, stored: Uint8Array): Uint8Array | null {
+function leafOf(content: Content, seq: number, stored: Uint8Array, sealed?: { leafInput?: Uint8Array }): Uint8Array | null {
+  if (sealed?.leafInput) return hashSplicedLeaf(Buffer.from(sealed.leafInput.buffer, sealed.leafInput.byteOffset, sealed.leafInput.byteLength));
   const bytes = utf8Of(content);
+  if (sealed) return hashLeaf(bytes);
   const spliced = splicedLeafInput(bytes, seq);
   if (spliced) {
     const fast = hashSplicedLeaf(spliced);
@@ -215,7 +217,7 @@ export async function verifyLog(
       frontier.push(stored);
       recent.put(next, stored);
     } else {
-      const leaf = leafOf(e.content, next, stored);
+      const leaf = leafOf(e.content, next, stored, e.sealed ? e : undefined);
       if (leaf === null || !equalBytes(leaf, stored)) return finish(misplaced(e, next, stored, leaf === null, recent));
       frontier.push(leaf);
       recent.put(next, leaf);
@@ -247,6 +249,8 @@ async function gap(it: AsyncIterator<VerifiableEntry> | Iterator<VerifiableEntry
  * place is the first break; `recent` holds the leaves of the last entries to tell that from a copy.
  */
 function misplaced(e: VerifiableEntry, seq: number, stored: Uint8Array, unreadable: boolean, recent: Recent): LogBreak {
+  // Leaf bytes carry their own seq: a mismatch is a change here; a moved entry shows as a root mismatch.
+  if (e.sealed && !unreadable) return { seq, kind: 'changed', detail: `entry ${seq} was changed: its leaf bytes no longer hash to its stored leaf hash` };
   if (unreadable) return { seq, kind: 'changed', detail: `entry ${seq} was changed: its content is no longer valid JSON` };
   for (let d = 1; d <= REORDER_WINDOW; d++) {
     for (const other of [seq - d, seq + d]) {

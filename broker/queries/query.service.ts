@@ -34,8 +34,7 @@ import { findCurrentSignalPairs } from '../signals/signal.repository.js';
 import { actionFor } from '../policy/policy-actions.js';
 import type { PolicyService } from '../policy/policy.service.js';
 import type { EntryDraft, UnitOfWork } from '../unit-of-work/unit-of-work.js';
-import { caseForQuestion } from '../casus/casus.repository.js';
-import { insertQuery } from './query.repository.js';
+import { caseForQuestion, insertQuery } from './query.repository.js';
 import { casusRefusal, deriveAnswers } from './query-fns.js';
 import type { QueryRequest, QueryService } from './query-types.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
@@ -129,19 +128,22 @@ export function createQueryService(deps: {
               now,
             );
         const answers = deriveAnswers(scopes, found);
+        // One object for every entry, so the log writer writes its canonical text once.
+        const policyRef = { version: policy.versionId, hash: policy.contentHash };
+        const alsoSubjectHashes = subjectHashes.slice(1);
         const entries = answers.map(({ partner, answer, basis, categoriesCounted }): EntryDraft => ({
           action: 'disclosure',
           outcome: answer,
           endedAt: now,
           subjectHash,
           // The log keeps the subject under every epoch asked, so a later inzage finds it under any of them.
-          alsoSubjectHashes: subjectHashes.slice(1),
+          alsoSubjectHashes,
           doel: req.doel,
           partner,
           caseRef: casus.caseRef,
           queryId,
           rules: basis,
-          policy: { version: policy.versionId, hash: policy.contentHash },
+          policy: policyRef,
           details: {
             consent: inForce,
             ...(consent ? { consentId: consent.id } : {}),

@@ -13,32 +13,42 @@
  */
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
+import { precompile } from '../db/precompiled.js';
 import type { MinuteCount } from './rate-limit-types.js';
 import { DAY_MS, minuteOf } from './rate-limit-fns.js';
 
-/** Adds one to each of `counters` for the minute of `now`; returns each one's counts of the 24 hours up to `now`, this one included. */
 /** Shards per counter and minute. */
 export const SHARDS = 8;
+
+/** Runs for every question and new casus: compiled once per number of counters (db/precompiled.ts). */
+const countStatement = precompile<{ counters: string[]; minute: Date; since: Date; shard: number }, { counter: string; minute: Date | string; count: number }>(
+  (ex, { counters, minute, since, shard }) => {
+    const values = sql.join(counters.map((c) => sql`(${c}, ${minute}::timestamptz, ${shard}::smallint, 1)`));
+    const list = sql.join(counters.map((c) => sql`${c}`));
+    // The CTEs and the outer query share one snapshot: the outer read sees the other minutes, the
+    // upsert's RETURNING gives this minute's new count; stale rows and this minute never overlap.
+    const query = sql`
+      with up as (
+        insert into rate_limit_usage (counter, minute, shard, count) values ${values}
+        on conflict (counter, minute, shard) do update set count = rate_limit_usage.count + 1
+        returning counter, minute, count
+      ), stale as (
+        delete from rate_limit_usage where counter in (${list}) and minute <= ${since}
+      )
+      select counter, minute, count::int as count from up
+      union all
+      select counter, minute, count::int as count from rate_limit_usage
+       where counter in (${list}) and minute > ${since} and not (minute = ${minute} and shard = ${shard})`;
+    return { compile: () => query.compile(ex) };
+  },
+);
+
+/** Adds one to each of `counters` for the minute of `now`; returns each one's counts of the 24 hours up to `now`, this one included. */
 
 export async function countOne(ex: Executor, counters: readonly string[], now: Date, shard = Math.floor(Math.random() * SHARDS)): Promise<Map<string, MinuteCount[]>> {
   const minute = minuteOf(now);
   const since = new Date(now.getTime() - DAY_MS);
-  const values = sql.join(counters.map((c) => sql`(${c}, ${minute}::timestamptz, ${shard}::smallint, 1)`));
-  const list = sql.join(counters.map((c) => sql`${c}`));
-  // The CTEs and the outer query share one snapshot: the outer read sees the other minutes, the
-  // upsert's RETURNING gives this minute's new count; stale rows and this minute never overlap.
-  const { rows } = await sql<{ counter: string; minute: Date | string; count: number }>`
-    with up as (
-      insert into rate_limit_usage (counter, minute, shard, count) values ${values}
-      on conflict (counter, minute, shard) do update set count = rate_limit_usage.count + 1
-      returning counter, minute, count
-    ), stale as (
-      delete from rate_limit_usage where counter in (${list}) and minute <= ${since}
-    )
-    select counter, minute, count::int as count from up
-    union all
-    select counter, minute, count::int as count from rate_limit_usage
-     where counter in (${list}) and minute > ${since} and not (minute = ${minute} and shard = ${shard})`.execute(ex);
+  const { rows } = await countStatement.execute(ex, { counters: [...counters], minute, since, shard });
   // One count per minute: the shards of a minute added up.
   const perMinute = new Map<string, Map<number, number>>(counters.map((c) => [c, new Map()]));
   for (const r of rows) {

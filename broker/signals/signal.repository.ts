@@ -10,6 +10,7 @@
  */
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
+import { precompile } from '../db/precompiled.js';
 
 export interface NewSignal {
   readonly partnerId: string;
@@ -72,21 +73,28 @@ export async function findCurrentSignalPairs(
   scopes: readonly LookupScope[],
   now: Date,
 ): Promise<Array<{ partnerId: string; category: string }>> {
-  const pairs = scopes.flatMap((s) => s.categories.map((c) => [s.partnerId, c] as const));
+  const pairs = scopes.flatMap((s) => s.categories.map((c) => [s.partnerId, c]));
   if (pairs.length === 0) return [];
-  const rows = await ex
+  const { rows } = await lookupStatement.execute(ex, { hashes: [...subjectHashes], pairs, now });
+  return rows.map((r) => ({ partnerId: r.partner_id, category: r.category }));
+}
+
+/**
+ * The hit lookup runs for every question: compiled once per shape (the number of hashes and of
+ * pairs; db/precompiled.ts). The pairs are bound parameters, as before, never part of the text.
+ */
+const lookupStatement = precompile<{ hashes: Buffer[]; pairs: string[][]; now: Date }, { partner_id: string; category: string }>((ex, { hashes, pairs, now }) =>
+  ex
     .selectFrom('signals')
     .select(['partner_id', 'category'])
     .distinct()
-    .where('subject_hash', 'in', [...subjectHashes])
+    .where('subject_hash', 'in', hashes)
     .where(({ refTuple, tuple, eb }) =>
-      eb(refTuple('partner_id', 'category'), 'in', pairs.map(([p, c]) => tuple(p, c))),
+      eb(refTuple('partner_id', 'category'), 'in', pairs.map(([p, c]) => tuple(p!, c!))),
     )
     .where('registered_at', '<=', now)
-    .where('expires_at', '>', now)
-    .execute();
-  return rows.map((r) => ({ partnerId: r.partner_id, category: r.category }));
-}
+    .where('expires_at', '>', now),
+);
 
 /** Counts signals; for tests and health reporting, never per subject. */
 export async function countSignals(ex: Executor): Promise<number> {

@@ -77,6 +77,7 @@ export type SchemaName =
   | 'log-query#/$defs/consistency'
   | 'log-query#/$defs/entries'
   | 'log-query#/$defs/bundle'
+  | 'log-query#/$defs/bundles'
   | 'log-views#/$defs/checkpoint'
   | 'log-views#/$defs/inclusionProof'
   | 'log-views#/$defs/consistencyProof'

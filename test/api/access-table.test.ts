@@ -45,6 +45,7 @@ const API: Record<string, Need> = {
   'GET /v1/log/proofs/consistency': 'public',
   'GET /v1/log/tile/*rest': 'public',
   'GET /v1/log/entries': 'read-disclosures',
+  'GET /v1/log/bundles': 'read-disclosures',
   'POST /v1/signals': 'adapter',
   'DELETE /v1/signals/:ref': 'adapter',
   'POST /v1/queries': 'query',

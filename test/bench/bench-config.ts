@@ -7,6 +7,8 @@
  * - BENCH_LOG_LEVEL     the broker's LOG_LEVEL (default silent; `info` is what production logs)
  * - BENCH_CPU_PROFILE   when 1, the broker runs with `--cpu-prof` and a summary is printed
  * - BENCH_KEEP_DATABASE when 1, the database is kept (for pgbench, see pgbench/); drop it yourself
+ * - BENCH_ONLY          a comma-separated list of the scenarios to run (1–8; default all), e.g. `1` or `8`
+ * - BENCH_LOG_ENTRIES   scenario 8: how many logboek entries (default 1,000,000)
  * - DATABASE_URL        the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres);
  *                       the benchmark creates and drops its own database there
  */
@@ -20,6 +22,9 @@ export interface BenchConfig {
   readonly logLevel: string;
   readonly cpuProfile: boolean;
   readonly keepDatabase: boolean;
+  /** The scenarios to run; undefined: all. */
+  readonly only: ReadonlySet<number> | undefined;
+  readonly logEntries: number;
 }
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -45,5 +50,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     logLevel,
     cpuProfile: env['BENCH_CPU_PROFILE'] === '1',
     keepDatabase: env['BENCH_KEEP_DATABASE'] === '1',
+    only: env['BENCH_ONLY'] ? new Set(env['BENCH_ONLY'].split(',').map((s) => Number(s.trim()))) : undefined,
+    logEntries: Math.round(numberFrom(env, 'BENCH_LOG_ENTRIES', 1_000_000, 1000)),
   };
 }

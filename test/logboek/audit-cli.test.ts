@@ -5,6 +5,7 @@
  * hashes); and the embedded database's one-process rule for --database.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,6 +141,68 @@ describe('against a running broker', () => {
     expect(broken.stdout).toContain(`RESULT: BROKEN at entry ${target} (changed)`);
     expect(broken.stdout).toContain(`entry ${target} was changed: its content no longer matches its leaf hash`);
     expect(broken.stdout).not.toMatch(IDENTITIES);
+  }, 120_000);
+
+  it('exports in the compact tlog-tiles form, verifies it, and catches an edited entry, an entry and its leaf hash edited together, and a cut-off end', async () => {
+    const store = join(dir, 'witness-tiles');
+    expect((await cli(['audit', 'witness', '--url', b.url, '--store', store, '--once'])).code).toBe(0);
+    const held = readWitnessStore(store).checkpoints.at(-1)!;
+    const out = join(dir, 'export-tiles');
+    const e = await cli(['audit', 'export', '--url', b.url, '--out', out, '--format', 'tlog-tiles'], { JPP_TOKEN: jurist });
+    expect(e.code, e.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ format: 'tlog-tiles', files: { 'entries.bundles': expect.stringMatching(/^[0-9a-f]{64}$/), 'leaves.tile0': expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    const size = manifest.treeSize as number;
+    expect(statSync(join(out, 'leaves.tile0')).size).toBe(32 * size);
+    // The broker logged the export's read as a log-export entry.
+    expect((await b.broker.db.selectFrom('logboek_entries').select('id').where('action', '=', 'log-export').execute()).length).toBeGreaterThan(0);
+
+    const ok = await cli(['audit', 'verify', '--export', out, '--witness-store', store, '--json']);
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ valid: true, entries: held.body.treeSize });
+
+    const bundles = readFileSync(join(out, 'entries.bundles'));
+    /** Offsets of each entry's leaf bytes in entries.bundles. */
+    const offsets: Array<{ at: number; length: number }> = [];
+    for (let at = 0; at < bundles.length; ) {
+      const length = bundles.readUInt16BE(at);
+      offsets.push({ at: at + 2, length });
+      at += 2 + length;
+    }
+    expect(offsets).toHaveLength(size);
+    const target = offsets.findIndex((o) => bundles.toString('utf8', o.at, o.at + o.length).includes('"outcome":"no-hit"'));
+    expect(target).toBeGreaterThanOrEqual(0);
+    const edit = async (file: string, bytes: Buffer): Promise<Run> => {
+      const original = readFileSync(join(out, file));
+      writeFileSync(join(out, file), bytes);
+      try {
+        return await cli(['audit', 'verify', '--export', out, '--witness-store', store]);
+      } finally {
+        writeFileSync(join(out, file), original);
+      }
+    };
+    // One entry's outcome changed (same length): named exactly, and the file hash is noticed.
+    const changed = Buffer.from(bundles);
+    const o = offsets[target]!;
+    changed.write(changed.toString('utf8', o.at, o.at + o.length).replace('"outcome":"no-hit"', '"outcome":"hit!!!"'), o.at, 'utf8');
+    const c1 = await edit('entries.bundles', changed);
+    expect(c1.code).toBe(2);
+    expect(c1.stdout).toContain(`RESULT: BROKEN at entry ${target} (changed)`);
+    expect(c1.stdout).toContain('entries.bundles was changed after the export');
+    expect(c1.stdout).not.toMatch(IDENTITIES);
+    // The entry and its leaf hash both changed to match: the checkpoint's root no longer does.
+    const leaves = Buffer.from(readFileSync(join(out, 'leaves.tile0')));
+    const forged = createHash('sha256').update(Buffer.concat([Buffer.from([0]), changed.subarray(o.at, o.at + o.length)])).digest();
+    forged.copy(leaves, 32 * target);
+    writeFileSync(join(out, 'entries.bundles'), changed);
+    const c2 = await edit('leaves.tile0', leaves);
+    writeFileSync(join(out, 'entries.bundles'), bundles);
+    expect(c2.code).toBe(2);
+    expect(c2.stdout).toMatch(/RESULT: BROKEN .*root-mismatch/);
+    // The last entry cut off: truncated.
+    const c3 = await edit('entries.bundles', bundles.subarray(0, offsets[held.body.treeSize - 1]!.at - 2));
+    expect(c3.code).toBe(2);
+    expect(c3.stdout).toMatch(/truncated/);
   }, 120_000);
 
   it('verifies against a checkpoint file and a key file, and says when trust comes from the export itself', async () => {

@@ -100,6 +100,15 @@ export function logEntryRoutes(log: LogboekReadService, querySchemas: SchemaRegi
     const q = params<{ fromSeq: number; limit: number; purpose: 'read' | 'export' | 'verify' }>(querySchemas, 'log-query#/$defs/entries', req);
     res.json(await log.entries(principalOf(res), q.fromSeq, q.limit, res.locals['traceId'] as string, q.purpose));
   });
+  // The compact export (bundle-export.ts): level-0 hashes, then the same entries as tlog-tiles bundle bytes.
+  r.get('/log/bundles', async (req, res) => {
+    const q = params<{ fromSeq: number; limit: number; purpose: 'read' | 'export' | 'verify' }>(querySchemas, 'log-query#/$defs/bundles', req);
+    const page = await log.entryBundles(principalOf(res), q.fromSeq, q.limit, res.locals['traceId'] as string, q.purpose);
+    res.set('Cache-Control', 'private, no-store');
+    res.set('Jpp-Tree-Size', String(page.treeSize));
+    res.set('Jpp-Entries', String(page.entries));
+    res.type('application/octet-stream').send(Buffer.concat([page.leaves, page.bundles]));
+  });
   r.get('/log/tile/*rest', async (req, res) => {
     const ref = parseTilePath(tileRest(req));
     if (!ref || ref.level !== null) throw notFound('entry bundle');
