@@ -61,7 +61,14 @@ export interface Platform {
     readonly categories: readonly SignalCategory[];
   }>;
   /** Roles, what they may do, and the doelen they may act under (the key custodian and the web check these). */
-  readonly roles: ReadonlyArray<{ readonly id: string; readonly name: string; readonly capabilities: readonly Capability[]; readonly doelen: readonly string[] }>;
+  readonly roles: ReadonlyArray<{
+    readonly id: string;
+    readonly name: string;
+    readonly capabilities: readonly Capability[];
+    readonly doelen: readonly string[];
+    /** The partner the role works for, where its organisation holds several (partnersOfPerson). */
+    readonly partner?: string;
+  }>;
   readonly doelen: ReadonlyArray<{ readonly id: string; readonly name: string }>;
   /** The register of verwerkingsactiviteiten (AVG art. 30); each logged action belongs to one. */
   readonly verwerkingsactiviteiten: ReadonlyArray<Verwerkingsactiviteit>;
@@ -108,8 +115,10 @@ export function loadPlatform(file: string, schemas: SchemaRegistry): Platform {
     if (!orgIds.has(partner.organisation)) problems.push(`partner ${partner.id}: unknown organisation ${partner.organisation}`);
   }
   const doelIds = new Set(p.doelen.map((d) => d.id));
+  const partnerIds = new Set(p.partners.map((x) => x.id));
   for (const role of p.roles) {
     for (const doel of role.doelen) if (!doelIds.has(doel)) problems.push(`role ${role.id}: unknown doel ${doel}`);
+    if (role.partner !== undefined && !partnerIds.has(role.partner)) problems.push(`role ${role.id}: unknown partner ${role.partner}`);
   }
   if (p.doelgroep.minAge > p.doelgroep.maxAge) problems.push('doelgroep: minAge is above maxAge');
   for (const id of [...(p.jointControllers?.controllers ?? []), ...(p.jointControllers ? [p.jointControllers.contactPoint] : [])]) {
@@ -122,6 +131,18 @@ export function loadPlatform(file: string, schemas: SchemaRegistry): Platform {
   if (problems.length > 0) throw new Error(`platform file ${file} is inconsistent: ${problems.join('; ')}`);
   const { policy, rateLimits, ...rest } = p as typeof p & { rateLimits?: Partial<RateLimits> };
   return { ...rest, rateLimits: { ...DEFAULT_RATE_LIMITS, ...rateLimits }, policyFile: resolve(dirname(file), policy) };
+}
+
+/**
+ * The partners a person works for: those of the person's organisation, narrowed to the role's own
+ * partner where the platform names one. Need to know (AVG art. 5(1)(c)): a gemeente holds several
+ * partners (leerplicht, jeugdteam, the jeugd-boa), and a leerplichtambtenaar sees leerplicht's
+ * tasks and refs, not the jeugdteam's.
+ */
+export function partnersOfPerson(platform: Pick<Platform, 'partners' | 'roles'>, person: { readonly organisation: string; readonly role: string }): Platform['partners'] {
+  const own = platform.partners.filter((p) => p.organisation === person.organisation);
+  const rolePartner = platform.roles.find((r) => r.id === person.role)?.partner;
+  return rolePartner === undefined ? own : own.filter((p) => p.id === rolePartner);
 }
 
 /**

@@ -21,7 +21,7 @@
 import { AppError, identityDetected, validationError } from '../errors/app-error.js';
 import { findIdentityValues } from '../../protocol/identity/identity-detector.js';
 import type { Principal } from '../auth/principal.js';
-import type { Platform } from '../platform/platform.js';
+import { partnersOfPerson, type Platform } from '../platform/platform.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import type { UnitOfWork, Work } from '../unit-of-work/unit-of-work.js';
 import type { Transport } from '../transport/client-certificate.js';
@@ -85,7 +85,7 @@ export const LEGAL_HOLD_BLOCKS_WISSING =
 
 export function createVerzoekTaakService(deps: {
   uow: UnitOfWork;
-  platform: Pick<Platform, 'partners' | 'signalMaxValidityDays'>;
+  platform: Pick<Platform, 'partners' | 'roles' | 'signalMaxValidityDays'>;
   schemas: SchemaRegistry;
   querySchemas: SchemaRegistry;
   requireMtls?: boolean;
@@ -244,7 +244,7 @@ export function createVerzoekTaakService(deps: {
 
     organisationTaken: (principal) =>
       deps.uow.asPerson(principal, { registered: true }, '', async (w) => {
-        const own = deps.platform.partners.filter((p) => p.organisation === w.person.organisation);
+        const own = partnersOfPerson(deps.platform, w.person);
         const rows = await takenOfPartners(w.trx, own.map((p) => p.id), false);
         return { partners: own.map((p) => ({ partner: p.id, name: p.name, items: rows.filter((r) => r.partnerId === p.id).map(partnerView) })) };
       }),
