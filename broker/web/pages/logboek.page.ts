@@ -12,6 +12,7 @@ import { alert } from '../layout.js';
 import { errorMessage, requireAbility, type WebContext } from '../web-context.js';
 import { isDate, startOfDay, startOfNextDay } from '../amsterdam-date.js';
 import { ANSWER_LABEL } from './screening.page.js';
+import { decisionWords } from './policy-texts.js';
 
 export const PAGE_SIZE = 50;
 
@@ -100,7 +101,7 @@ export function logboekPages(r: Router, ctx: WebContext, deps: { disclosures: Di
     const table = rows.length
       ? html`<div class="table-wrap"><table class="utrecht-table">
 <caption>Bevragingen, nieuwste eerst</caption>
-<thead><tr><th scope="col">Tijd</th><th scope="col">Vrager</th><th scope="col">Partner</th><th scope="col">Doel</th><th scope="col">Casus</th><th scope="col">Uitkomst</th><th scope="col">Grondslag</th><th scope="col">Regel</th></tr></thead>
+<thead><tr><th scope="col">Tijd</th><th scope="col">Vrager</th><th scope="col">Partner</th><th scope="col">Doel</th><th scope="col">Casus</th><th scope="col">Uitkomst</th><th scope="col">Grondslag</th><th scope="col">Logboekregel</th></tr></thead>
 <tbody>
 ${rows.map(
   (d) => html`<tr>
@@ -110,8 +111,8 @@ ${rows.map(
   <td>${name(p.doelen, d.doel)}</td>
   <td><a href="${ctx.href(`/logboek${queryString({ casus: d.caseRef })}`)}">${d.caseRef}</a></td>
   <td><span class="answer answer-${d.outcome}">${ANSWER_LABEL[d.outcome]}</span>${d.consent ? html`<br><span class="hint">met toestemming</span>` : ''}</td>
-  <td>${d.rules.length ? html`<ul>${d.rules.map((x) => html`<li><a href="${ctx.href(`/logboek${queryString({ grondslag: x.grondslag })}`)}">${x.grondslag}</a> <span class="hint">(${x.rule})</span></li>`)}</ul>` : 'geen (standaard: niet toegestaan)'}</td>
-  <td>${d.seq !== null ? html`<a href="${ctx.href(`/logboek/regel/${d.seq}`)}">Regel ${d.seq}</a>` : html`<span class="hint">nog niet verzegeld</span>`}</td>
+  <td>${d.rules.length ? html`<ul>${d.rules.map((x) => html`<li><a href="${ctx.href(`/logboek${queryString({ grondslag: x.grondslag })}`)}">${x.grondslag}</a><br><span class="hint">${decisionWords(x.effect, x.rule)} van beleidsversie ${d.policyVersion}</span></li>`)}</ul>` : 'geen: zonder regel is bevragen niet toegestaan'}</td>
+  <td>${d.seq !== null ? html`<a href="${ctx.href(`/logboek/regel/${d.seq}`)}">Nummer ${d.seq} bekijken</a>` : html`<span class="hint">nog niet verzegeld</span>`}</td>
 </tr>`,
 )}
 </tbody></table></div>`
