@@ -101,20 +101,23 @@ export function monitoringPages(r: Router, ctx: WebContext, deps: { monitoring: 
     requireAbility(ctx, req, 'monitoring');
     const today = new Date().toISOString().slice(0, 10);
     const choices = [...lastPeriodsOver(today, 'month', 12), ...lastPeriodsOver(today, 'quarter', 8), ...lastPeriodsOver(today, 'year', 3)];
-    const asked = typeof req.query['periode'] === 'string' ? periodById(req.query['periode']) : null;
+    const askedId = typeof req.query['periode'] === 'string' ? req.query['periode'] : undefined;
+    const asked = askedId === undefined ? null : periodById(askedId);
     const period = asked ?? lastPeriodsOver(today, 'quarter', 1)[0]!;
+    if (asked && !choices.some((c) => c.id === asked.id)) choices.unshift(asked);
     let report: MonitoringView | undefined;
     let months: MonitoringView[] = [];
     let quarters: MonitoringView[] = [];
-    let problem: Html | undefined;
-    try {
+    let problem: Html | undefined =
+      askedId !== undefined && !asked ? html`<p>Dit kan zo niet.</p><ul><li>Periode: kies een maand, kwartaal of jaar uit de lijst.</li></ul>` : undefined;
+    if (!problem) try {
       report = await deps.monitoring.report(ctx.principal(req), { from: period.from, to: period.to }, ctx.traceId(res));
       const last = choices[0]!.to;
       months = (await deps.monitoring.trend(ctx.principal(req), { from: lastPeriodsOver(today, 'month', 12).at(-1)!.from, to: last, per: 'month' }, ctx.traceId(res))).periods;
       quarters = (await deps.monitoring.trend(ctx.principal(req), { from: lastPeriodsOver(today, 'quarter', 8).at(-1)!.from, to: last, per: 'quarter' }, ctx.traceId(res))).periods;
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'validation') throw err;
-      problem = errorMessage(err);
+      problem = errorMessage(err, { '/from': 'Periode', '/to': 'Periode' });
     }
     const threshold = report?.threshold ?? 5;
     ctx.render(req, res, {
