@@ -268,7 +268,7 @@ export function webRoutes(deps: WebDeps): Router {
     verzoekPages(r, ctx, { rights: deps.rights, custodian: deps.custodian, names: (ids) => displayNamesOf(deps.db, ids) });
   }
   if (deps.retention) retentionPages(r, ctx, { retention: deps.retention });
-  if (deps.monitoring) monitoringPages(r, ctx, { monitoring: deps.monitoring });
+  if (deps.monitoring) monitoringPages(r, ctx, { monitoring: deps.monitoring, now: deps.now });
   if (deps.register) {
     beheerPeoplePages(r, ctx, deps.register);
     beheerOrganisationPages(r, ctx, deps.register);

@@ -44,7 +44,7 @@ const DIMENSION: Record<string, string> = {
 };
 const TIMELINESS: Record<string, string> = { 'on-time': 'Op tijd', late: 'Te laat', open: 'Open, binnen de termijn' };
 
-export function monitoringPages(r: Router, ctx: WebContext, deps: { monitoring: MonitoringPort }): void {
+export function monitoringPages(r: Router, ctx: WebContext, deps: { monitoring: MonitoringPort; now: () => Date }): void {
   const label = (dim: string, value: string): string => {
     switch (dim) {
       case 'status': return CASE_STATUS[value] ?? value;
@@ -61,6 +61,12 @@ export function monitoringPages(r: Router, ctx: WebContext, deps: { monitoring: 
     }
   };
 
+  /** A chart beside a table, drawn from it; none when every cell is withheld (it would be an empty frame). */
+  const chart = (id: string, title: string, cells: ReadonlyArray<{ count: number | null }>): Html =>
+    cells.some((c) => c.count !== null)
+      ? html`<canvas data-chart-table="${id}" role="img" aria-label="Grafiek bij de tabel ${title}; de tabel bevat dezelfde cijfers."></canvas>`
+      : html`<p class="hint">Geen grafiek: elk aantal in deze tabel is te klein om te tonen.</p>`;
+
   function table(t: MonitoringView['tables'][number], threshold: number): Html {
     const id = `t-${t.id}`;
     const cellText = (c: { count: number | null; suppressed?: boolean } | undefined): Html =>
@@ -71,7 +77,7 @@ export function monitoringPages(r: Router, ctx: WebContext, deps: { monitoring: 
 <thead><tr><th scope="col">${DIMENSION[d] ?? d}</th><th scope="col">Aantal</th></tr></thead>
 <tbody>${t.cells.map((c) => html`<tr><th scope="row">${label(d, c.key[d]!)}</th>${cellText(c)}</tr>`)}</tbody>
 <tfoot><tr><th scope="row">Totaal</th>${cellText(t.total)}</tr></tfoot></table></div>
-<canvas data-chart-table="${id}" role="img" aria-label="Grafiek bij de tabel ${TITLES[t.id] ?? t.id}; de tabel bevat dezelfde cijfers."></canvas>`;
+${chart(id, TITLES[t.id] ?? t.id, t.cells)}`;
     }
     const [rowDim, colDim] = t.dimensions as [string, string];
     const rows = [...new Set(t.cells.map((c) => c.key[rowDim]!))];
@@ -80,7 +86,7 @@ export function monitoringPages(r: Router, ctx: WebContext, deps: { monitoring: 
     return html`<div class="table-wrap"><table class="utrecht-table" id="${id}"><caption>${TITLES[t.id] ?? t.id}</caption>
 <thead><tr><th scope="col">${DIMENSION[rowDim] ?? rowDim}</th>${cols.map((c) => html`<th scope="col">${label(colDim, c)}</th>`)}</tr></thead>
 <tbody>${rows.map((row) => html`<tr><th scope="row">${label(rowDim, row)}</th>${cols.map((col) => cellText(at(row, col)))}</tr>`)}</tbody></table></div>
-<canvas data-chart-table="${id}" role="img" aria-label="Grafiek bij de tabel ${TITLES[t.id] ?? t.id}; de tabel bevat dezelfde cijfers."></canvas>`;
+${chart(id, TITLES[t.id] ?? t.id, t.cells)}`;
   }
 
   const shareText = (x: number | null): string => (x === null ? 'niet te tonen (te weinig)' : `${Math.round(x * 100)}%`);
@@ -94,12 +100,12 @@ export function monitoringPages(r: Router, ctx: WebContext, deps: { monitoring: 
     return html`<div class="table-wrap"><table class="utrecht-table" id="${id}"><caption>${caption}</caption>
 <thead><tr><th scope="col">Periode</th><th scope="col">Aangemeld</th><th scope="col">Jongeren</th><th scope="col">Afgesloten</th><th scope="col">Vervolgacties met einddatum</th></tr></thead>
 <tbody>${reports.map((rep) => html`<tr><th scope="row">${periodName(rep.period)}</th>${cell(total(rep, 'cases-by-status'))}${cell(total(rep, 'youths-by-age-band'))}${cell(total(rep, 'closed-cases-by-outcome'))}${cell(total(rep, 'vervolgacties-by-timeliness'))}</tr>`)}</tbody></table></div>
-<canvas data-chart-table="${id}" role="img" aria-label="Grafiek bij de tabel ${caption}; de tabel bevat dezelfde cijfers."></canvas>`;
+${chart(id, caption, reports.flatMap((rep) => ['cases-by-status', 'youths-by-age-band', 'closed-cases-by-outcome', 'vervolgacties-by-timeliness'].map((x) => total(rep, x) ?? { count: null })))}`;
   }
 
   r.get('/monitoring', async (req, res) => {
     requireAbility(ctx, req, 'monitoring');
-    const today = new Date().toISOString().slice(0, 10);
+    const today = deps.now().toISOString().slice(0, 10);
     const choices = [...lastPeriodsOver(today, 'month', 12), ...lastPeriodsOver(today, 'quarter', 8), ...lastPeriodsOver(today, 'year', 3)];
     const askedId = typeof req.query['periode'] === 'string' ? req.query['periode'] : undefined;
     const asked = askedId === undefined ? null : periodById(askedId);
