@@ -104,7 +104,12 @@ async function send(opts: BrokerClientOptions, method: string, path: string, bod
       return await sendOnce(opts, method, path, body);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (attempt >= 4 || err instanceof BrokerRefusal || !code || !RETRYABLE.has(code)) throw err;
+      if (err instanceof BrokerRefusal) throw err;
+      if (attempt >= 4 || !code || !RETRYABLE.has(code)) {
+        // Name the URL it failed to reach, not only the socket's error.
+        const why = code === 'ECONNREFUSED' ? 'nothing listens there (ECONNREFUSED); is it running, and is the URL right?' : (err as Error).message;
+        throw Object.assign(new Error(`cannot reach the broker at ${opts.baseUrl.replace(/\/+$/, '')}${path}: ${why}`, { cause: err }), { code });
+      }
       await new Promise((r) => setTimeout(r, 200 * attempt));
     }
   }

@@ -24,6 +24,15 @@ import { generateExamples } from './examples/generate-examples.js';
 import { fetchCustodianKeys, pseudonymise } from '../protocol/pseudonymisation/custodian-client.js';
 import type { IdentityInput } from '../protocol/pseudonymisation/normalise-identity.js';
 
+/**
+ * The custodian a command reaches when --custodian is not given: $JPP_CUSTODIAN_URL, else the
+ * demo custodian beside the broker of $JPP_BROKER_URL, else the demo's default port.
+ */
+function defaultCustodianUrl(): string {
+  const broker = process.env['JPP_BROKER_URL'];
+  return process.env['JPP_CUSTODIAN_URL'] ?? `${(broker ?? 'http://127.0.0.1:8080').replace(/\/+$/, '')}/custodian/v1`;
+}
+
 interface GlobalOptions {
   broker: string;
   token?: string;
@@ -32,7 +41,7 @@ interface GlobalOptions {
 const program = new Command()
   .name('jpp-adapter')
   .description('Partner-side adapter for jpp-broker: sends minimal, pseudonymised signals.')
-  .option('--broker <url>', 'the broker URL', process.env['JPP_BROKER_URL'] ?? 'http://127.0.0.1:8080')
+  .option('--broker <url>', 'the broker URL (default: $JPP_BROKER_URL, else http://127.0.0.1:8080)', process.env['JPP_BROKER_URL'] ?? 'http://127.0.0.1:8080')
   .option('--token <jwt>', "the adapter's bearer token (default: $JPP_ADAPTER_TOKEN)")
   .showHelpAfterError();
 
@@ -108,7 +117,7 @@ program
   .option('--doel <doel>', 'the doel, when a person asks (e.g. jpp-screening)')
   .option('--epoch <n>', "the key epoch (default: the custodian's current one)")
   .option('--pin <key>', 'the public key you pinned for that epoch (base64url)')
-  .option('--custodian <url>', 'the custodian API', process.env['JPP_CUSTODIAN_URL'] ?? 'http://127.0.0.1:8080/custodian/v1')
+  .option('--custodian <url>', 'the custodian API (default: $JPP_CUSTODIAN_URL, else $JPP_BROKER_URL/custodian/v1)', defaultCustodianUrl())
   .action(async (o: { bsn?: string; surname?: string; tussenvoegsel?: string; birthDate?: string; firstName?: string; doel?: string; epoch?: string; pin?: string; custodian: string }) => {
     const identity: IdentityInput = o.bsn
       ? { bsn: o.bsn }
@@ -174,7 +183,7 @@ program
   .option('--bundle <dir>', "the partner's bundle from 'jpp-broker pki issue': client certificate and key, CA, signing key")
   .option('--signing-key <file>', 'the private JWK that signs batches (default: signing-key.jwk.json in the bundle)')
   .option('--unsigned', 'send unsigned JSON batches (a demo broker only)')
-  .option('--custodian <url>', 'the key custodian API', process.env['JPP_CUSTODIAN_URL'] ?? 'http://127.0.0.1:8080/custodian/v1')
+  .option('--custodian <url>', 'the key custodian API (default: $JPP_CUSTODIAN_URL, else $JPP_BROKER_URL/custodian/v1)', defaultCustodianUrl())
   .option('--batch-size <n>', 'signals per batch (at most 1000)', '500')
   .option('--threads <n>', 'worker threads that pseudonymise (0: in the main thread)', String(Math.min(4, availableParallelism())))
   .option('--dry-run', 'read and map only: counts and categories, nothing pseudonymised or sent')

@@ -240,7 +240,7 @@ export function auditCommand(): Command {
   audit
     .command('export')
     .description('export the log from a running broker to <dir>: entries.jsonl and manifest.json (each page read is logged)')
-    .requiredOption('--url <url>', 'the broker, e.g. http://localhost:8080')
+    .requiredOption('--url <url>', 'the broker, e.g. http://127.0.0.1:8080 (default: $JPP_BROKER_URL)', process.env['JPP_BROKER_URL'])
     .option('--token <token>', 'bearer token of a jurist or privacy officer (or set JPP_TOKEN)')
     .requiredOption('--out <dir>', 'an empty directory for the export')
     .option('--page-size <n>', 'entries per request, up to 5000 (jsonl)', '5000')
@@ -290,7 +290,7 @@ export function auditCommand(): Command {
   audit
     .command('prove')
     .description('prove that one entry is in the log a trusted checkpoint commits to (inclusion proof)')
-    .requiredOption('--url <url>', 'the broker (proofs are public)')
+    .requiredOption('--url <url>', 'the broker (proofs are public; default: $JPP_BROKER_URL)', process.env['JPP_BROKER_URL'])
     .requiredOption('--seq <n>', 'the entry number')
     .option('--export <dir>', 'take the entry from this export')
     .option('--token <token>', 'or fetch the entry with this token of a jurist or privacy officer (or set JPP_TOKEN)')

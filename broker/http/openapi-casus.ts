@@ -197,12 +197,22 @@ export function casusPaths(
       get: {
         operationId: 'getMonitoringReport',
         summary: 'Aggregates per period for the partneroverleg; small cells withheld',
-        description: 'Refuses a period shorter than the platform minimum, in the future, or reversed. format=csv or Accept: text/csv for CSV.',
+        description:
+          'The period is a whole calendar month, quarter or year that is over; any other period is refused (two overlapping periods could be subtracted). A period is suppressed together with the periods it is made of. format=csv or Accept: text/csv for CSV.',
         parameters: paramsOf('monitoring.query', ['from', 'to']),
         responses: {
           200: { description: 'The tables.', content: { ...json('monitoring.report'), 'text/csv': { schema: { type: 'string' } } } },
           ...common,
         },
+      },
+    },
+    '/v1/monitoring/trend': {
+      get: {
+        operationId: 'getMonitoringTrend',
+        summary: 'The monitoring report per month or quarter, for trends',
+        description: 'Every month or quarter from the one holding from to the one holding to that is over (at most the last 36), each suppressed as GET /v1/monitoring suppresses it.',
+        parameters: paramsOf('monitoring.trendQuery', ['from', 'to', 'per']),
+        responses: { 200: { description: 'The reports, oldest first.', content: json('monitoring.trend') }, ...common },
       },
     },
   };

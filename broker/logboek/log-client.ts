@@ -10,6 +10,7 @@
  */
 import type { JWK } from 'jose';
 import type { CheckpointView, LogEntryView } from './logboek-read.service.js';
+import { unreachableReason } from '../../protocol/pseudonymisation/custodian-client.js';
 
 /** A refusal or failure from the broker, with its HTTP status (0 when the broker did not answer). */
 export class LogClientError extends Error {
@@ -82,7 +83,7 @@ export function createLogClient(
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
-      throw new LogClientError(`cannot reach ${base}: ${(err as Error).message}`, 0);
+      throw new LogClientError(`cannot reach ${base}${path.replace(/\?.*$/, '')}: ${unreachableReason(err)}`, 0);
     }
     if (res.status === 204 && allowEmpty) return undefined;
     const text = await res.text();

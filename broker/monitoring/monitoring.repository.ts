@@ -3,11 +3,18 @@ import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
 
 /** Cases aangemeld in [from, to), with their route in and their status at `to` (from the history). */
-export async function casesOpenedIn(ex: Executor, from: Date, to: Date): Promise<Array<{ routeIn: string; statusAtEnd: string }>> {
+export async function casesOpenedIn(
+  ex: Executor,
+  from: Date,
+  to: Date,
+): Promise<Array<{ routeIn: string; statusAtEnd: string; aanmeldcriteria: string[]; regiehouderAtEnd: string | null }>> {
   const rows = await ex
     .selectFrom('cases as c')
     .select([
       'c.route_in as routeIn',
+      'c.aanmeldcriteria as aanmeldcriteria',
+      'c.regiehouder as regiehouder',
+      'c.regiehouder_since as regiehouderSince',
       (eb) =>
         eb
           .selectFrom('case_status_changes as h')
@@ -22,7 +29,13 @@ export async function casesOpenedIn(ex: Executor, from: Date, to: Date): Promise
     .where('c.opened_at', '>=', from)
     .where('c.opened_at', '<', to)
     .execute();
-  return rows.map((r) => ({ routeIn: r.routeIn, statusAtEnd: r.statusAtEnd ?? 'aangemeld' }));
+  return rows.map((r) => ({
+    routeIn: r.routeIn,
+    statusAtEnd: r.statusAtEnd ?? 'aangemeld',
+    aanmeldcriteria: r.aanmeldcriteria ?? [],
+    // The regie as it stood at the end of the period (recorded later: none yet then).
+    regiehouderAtEnd: r.regiehouder && r.regiehouderSince && r.regiehouderSince < to ? r.regiehouder : null,
+  }));
 }
 
 /** Casussen closed in [from, to), by outcome. */
@@ -76,5 +89,53 @@ export async function verzoekCountsIn(ex: Executor, from: string, to: string, to
       from verzoeken
      where received_on >= ${from}::date and received_on < ${to}::date
      group by 1, 2`.execute(ex);
+  return rows.rows;
+}
+
+/** The age bands of the youths of the casussen aangemeld in [from, to) (a group casus counts each youth). */
+export async function ageBandsIn(ex: Executor, from: Date, to: Date): Promise<Array<{ band: string | null; n: number }>> {
+  return ex
+    .selectFrom('case_subjects as s')
+    .innerJoin('cases as c', 'c.id', 's.case_id')
+    .select(['s.age_band as band', sql<number>`count(*)::int`.as('n')])
+    .where('c.opened_at', '>=', from)
+    .where('c.opened_at', '<', to)
+    .groupBy('s.age_band')
+    .execute() as Promise<Array<{ band: string | null; n: number }>>;
+}
+
+/** For casussen closed in [from, to): days from aanmelding to afsluiting, and from the first bespreking (null: never besproken). */
+export async function closedDurationsIn(ex: Executor, from: Date, to: Date): Promise<Array<{ fromAanmelding: number; fromBespreking: number | null }>> {
+  const rows = await ex
+    .selectFrom('cases as c')
+    .select([
+      'c.opened_at as openedAt',
+      'c.closed_at as closedAt',
+      (eb) =>
+        eb
+          .selectFrom('case_status_changes as h')
+          .select(sql<Date>`min(h.changed_at)`.as('at'))
+          .whereRef('h.case_id', '=', 'c.id')
+          .where('h.to_status', '=', 'besproken')
+          .as('besprokenAt'),
+    ])
+    .where('c.closed_at', '>=', from)
+    .where('c.closed_at', '<', to)
+    .execute();
+  const days = (a: Date, b: Date): number => Math.floor((b.getTime() - a.getTime()) / 86_400_000);
+  return rows.map((r) => ({
+    fromAanmelding: days(r.openedAt, r.closedAt!),
+    fromBespreking: r.besprokenAt ? days(new Date(r.besprokenAt), r.closedAt!) : null,
+  }));
+}
+
+/** Vervolgacties due in [from, to), by whether they were done by their due date, counted in SQL. */
+export async function vervolgactiesDueIn(ex: Executor, from: Date, to: Date): Promise<Array<{ timeliness: 'on-time' | 'late'; n: number }>> {
+  const rows = await sql<{ timeliness: 'on-time' | 'late'; n: number }>`
+    select case when completed_at is not null and completed_at < due_date + interval '1 day' then 'on-time' else 'late' end as timeliness,
+           count(*)::int as n
+      from case_vervolgacties
+     where due_date >= ${from} and due_date < ${to}
+     group by 1`.execute(ex);
   return rows.rows;
 }

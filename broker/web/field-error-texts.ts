@@ -34,6 +34,8 @@ export const FIELD_ERROR_SENTENCE: Readonly<Record<FieldErrorCode, string>> = {
   'in-future': 'deze datum ligt in de toekomst. Kies vandaag of een eerdere datum.',
   'before-start': 'deze datum ligt vóór de begindatum. Kies een latere datum.',
   'period-too-short': 'de periode is te kort. Kies een langere periode, zodat geen jongere herkenbaar is.',
+  'not-a-calendar-period': 'kies een hele maand, een heel kwartaal of een heel jaar, zodat twee overzichten niet van elkaar af te trekken zijn.',
+  'period-not-over': 'deze periode is nog niet voorbij. Kies een maand, kwartaal of jaar dat al afgelopen is.',
   'not-pseudonymised': 'uw browser heeft de identiteit niet versleuteld. Zet JavaScript aan en probeer het opnieuw.',
   'not-confirmed': 'bevestig dit eerst.',
   outdated: 'dit is intussen gewijzigd. Vernieuw de pagina en probeer het opnieuw.',

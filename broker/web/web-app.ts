@@ -254,7 +254,7 @@ export function webRoutes(deps: WebDeps): Router {
   verwerkingsregisterPage(r, ctx);
   screeningPages(r, ctx, { queries: deps.queries, custodian: deps.custodian });
   logboekPages(r, ctx, { disclosures: deps.disclosures, names: (ids) => displayNamesOf(deps.db, ids) });
-  entryPages(r, ctx, { logboek: deps.logboek });
+  entryPages(r, ctx, { logboek: deps.logboek, names: (ids) => displayNamesOf(deps.db, ids) });
   verifyPages(r, ctx, { logboek: deps.logboek });
   exportPages(r, ctx, { disclosures: deps.disclosures, logboek: deps.logboek });
   if (deps.casus) {
@@ -266,11 +266,11 @@ export function webRoutes(deps: WebDeps): Router {
     inzagePages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
     bezwaarPages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
     legalHoldPages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
-    verzoekPages(r, ctx, { rights: deps.rights, custodian: deps.custodian });
+    verzoekPages(r, ctx, { rights: deps.rights, custodian: deps.custodian, names: (ids) => displayNamesOf(deps.db, ids) });
     verzoekTaakPages(r, ctx, { rights: deps.rights });
   }
   if (deps.retention) retentionPages(r, ctx, { retention: deps.retention });
-  if (deps.monitoring) monitoringPages(r, ctx, { monitoring: deps.monitoring });
+  if (deps.monitoring) monitoringPages(r, ctx, { monitoring: deps.monitoring, now: deps.now });
   if (deps.register) {
     beheerPeoplePages(r, ctx, deps.register);
     beheerOrganisationPages(r, ctx, deps.register);

@@ -50,4 +50,4 @@ export type RetentionPort = Pick<RetentionService, 'runFor' | 'list'>;
 export type MonitoringView = MonitoringReport;
 
 /** Monitoring for the partneroverleg (docs/casus.md): the service's own type. */
-export type MonitoringPort = Pick<MonitoringService, 'report'>;
+export type MonitoringPort = Pick<MonitoringService, 'report' | 'trend'>;

@@ -45,7 +45,12 @@ async function call<T>(url: string, init: RequestInit): Promise<T> {
     // A kept-alive connection the server closed while idle ("fetch failed"): once more, on a new one.
     // (An evaluation sent twice only counts twice against the quota; it discloses nothing.)
     await new Promise((r) => setTimeout(r, 200));
-    res = await fetch(url, init);
+    try {
+      res = await fetch(url, init);
+    } catch (err) {
+      // Name the address, not just "fetch failed": the usual cause is a wrong or unset URL.
+      throw new Error(`cannot reach the custodian at ${url}: ${unreachableReason(err)}`);
+    }
   }
   const text = await res.text();
   if (!res.ok) {
@@ -58,6 +63,13 @@ async function call<T>(url: string, init: RequestInit): Promise<T> {
     throw new Error(`custodian refused (${res.status}): ${detail}`);
   }
   return JSON.parse(text) as T;
+}
+
+/** Why a fetch failed, from its cause (ECONNREFUSED: nothing listens there). */
+export function unreachableReason(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code === 'ECONNREFUSED') return 'nothing listens there (ECONNREFUSED); is it running, and is the URL right?';
+  return cause?.code ?? cause?.message ?? (err as Error).message ?? String(err);
 }
 
 /** The custodian's published keys. */

@@ -50,6 +50,7 @@ export const FIELD_ERROR_CODES = [
   // From the services' checks.
   'identity', 'in-use', 'not-found', 'not-applicable', 'not-reachable', 'in-past', 'in-future',
   'before-start', 'period-too-short', 'not-pseudonymised', 'not-confirmed', 'outdated', 'mismatch', 'selection-too-large',
+  'not-a-calendar-period', 'period-not-over',
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 
@@ -111,6 +112,8 @@ export type SchemaName =
   | 'rights#/$defs/verzoekList'
   | 'monitoring#/$defs/query'
   | 'monitoring#/$defs/report'
+  | 'monitoring#/$defs/trendQuery'
+  | 'monitoring#/$defs/trend'
   | 'retention#/$defs/listQuery'
   | 'retention#/$defs/run'
   | 'policy-requests#/$defs/create'

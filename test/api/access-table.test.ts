@@ -83,6 +83,7 @@ const API: Record<string, Need> = {
   'GET /v1/retention/runs': 'rights',
   'POST /v1/retention/runs': 'rights',
   'GET /v1/monitoring': 'monitoring',
+  'GET /v1/monitoring/trend': 'monitoring',
   'GET /v1/policies': 'read-policy-or-manage',
   'POST /v1/policies': 'manage-policy',
   'GET /v1/policies/:version': 'read-policy-or-manage',

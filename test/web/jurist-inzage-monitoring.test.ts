@@ -13,6 +13,8 @@ import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { expectNeverSent, recordRequests } from '../support/web-journeys.js';
 import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage, screenshot, textOf } from '../support/browser.js';
 import { openCase } from '../support/casus.js';
+import { randomPseudonym } from '../support/synthetic.js';
+import { expectDutchOnly, expectReadable, newZoomedPage } from '../support/reflow.js';
 import { pseudonymise } from '../../protocol/pseudonymisation/custodian-client.js';
 import type { DemoIdentity } from '../../broker/demo/demo-identities.js';
 
@@ -116,22 +118,43 @@ describe.skipIf(!HAS_CHROMIUM)('jurist: inzage, and the partneroverleg: monitori
   });
 
   it('shows monitoring tables and charts with small cells suppressed', async () => {
+    // Seven casussen from the police this quarter; then the clock moves past the quarter's end, so that it can be reported on.
+    for (let i = 0; i < 7; i++) await openCase(tb, [randomPseudonym()], { routeIn: 'politie' });
+    const now = tb.clock.now;
+    tb.clock.now = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (now.getUTCMonth() % 3) + 3, 2, 12));
     const page = await newPage(browser);
     await demoLogin(page, tb.url, 'demo-partneroverleg');
     expect(await page.locator('nav[aria-label="Hoofdmenu"] a').allInnerTexts()).toEqual(['Start', 'Monitoring']);
     await page.click('nav >> text=Monitoring');
     await page.waitForSelector('section.monitoring-table');
     expect(await page.locator('canvas[data-chart-table]').count()).toBeGreaterThan(0);
+    expect(Number(await page.locator('#t-cases-by-route-in tbody tr').first().locator('td').getAttribute('data-value'))).toBeGreaterThanOrEqual(7);
     const shown = await page.locator('td[data-value]').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))));
     for (const n of shown) expect(n === 0 || n >= 5).toBe(true);
     const suppressed = await page.locator('td[data-suppressed]').allInnerTexts();
     for (const t of suppressed) expect(t).toBe('< 5');
     await expectAccessible(page, 'monitoring');
     await screenshot(page, 'partneroverleg-monitoring');
-    // A period shorter than the platform's minimum is refused, naming the field as the form labels it.
-    const res = await page.goto(`${tb.url}/monitoring?van=2026-01-01&tot=2026-01-03`);
+    // The periods on offer are months, quarters and years that are over; the trend per month and quarter.
+    const options = await page.locator('#m-periode option').allInnerTexts();
+    expect(options.some((o) => /^\de kwartaal \d{4}$/.test(o))).toBe(true);
+    expect(options.some((o) => /^(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december) \d{4}$/.test(o))).toBe(true);
+    expect(await page.locator('#t-trend-maand tbody tr').count()).toBe(12);
+    expect(await page.locator('#t-trend-kwartaal tbody tr').count()).toBe(8);
+    await expectDutchOnly(page, 'monitoring', ['cases-by-status', 'on-time', 'jpp-screening', 'halt-interventie']);
+    // A month that is not over is refused, naming the field as the form labels it.
+    const running = tb.clock.now.toISOString().slice(0, 7);
+    const res = await page.goto(`${tb.url}/monitoring?periode=${running}`);
     expect(res!.status()).toBe(422);
-    expect(await textOf(page, '.utrecht-alert--error')).toMatch(/^(Van|Tot)\b/m);
+    expect(await textOf(page, '.utrecht-alert--error')).toMatch(/^Periode\b/m);
+    await expectAccessible(page, 'monitoring, a period not over');
+    await expectDutchOnly(page, 'monitoring, a period not over', []);
+    // Readable at 200% zoom (WCAG 1.4.4, 1.4.10).
+    const zoomed = await newZoomedPage(browser);
+    await demoLogin(zoomed, tb.url, 'demo-partneroverleg');
+    await zoomed.goto(`${tb.url}/monitoring`);
+    await expectReadable(zoomed, 'monitoring');
+    await zoomed.context().close();
     await page.context().close();
   });
 });

@@ -99,7 +99,7 @@ describe.skipIf(!HAS_CHROMIUM)('jurist: the logboek in the browser', { timeout: 
 
   it('checks an entry\'s inclusion proof in the browser against the signed checkpoint', async () => {
     await page.goto(`${tb.url}/logboek?casus=${caseRefs[0]}`);
-    await Promise.all([page.waitForURL(/\/logboek\/regel\/\d+$/), page.locator('a:has-text("Regel ")').first().click()]);
+    await Promise.all([page.waitForURL(/\/logboek\/regel\/\d+$/), page.locator('a:has-text("bekijken")').first().click()]);
     await page.waitForSelector('[data-verify-entry][data-result]');
     expect(await page.getAttribute('[data-verify-entry]', 'data-result')).toBe('ok');
     expect(await textOf(page, '[data-verify-entry]')).toContain('Geverifieerd in uw browser');

@@ -1,4 +1,4 @@
-/** GET /v1/monitoring: aggregates for the partneroverleg, as JSON or CSV. */
+/** GET /v1/monitoring: aggregates for the partneroverleg, as JSON or CSV; GET /v1/monitoring/trend: per month or quarter. */
 import { Router } from 'express';
 import { toCsv, type MonitoringService } from '../../monitoring/monitoring.service.js';
 import { principalOf } from '../authenticate.js';
@@ -18,6 +18,9 @@ export function monitoringRoutes(monitoring: MonitoringService): Router {
       return;
     }
     res.json(report);
+  });
+  r.get('/monitoring/trend', async (req, res) => {
+    res.json(await monitoring.trend(principalOf(res), { ...(req.query as Record<string, unknown>) }, res.locals['traceId'] as string));
   });
   return r;
 }

@@ -117,11 +117,11 @@ ${searched ? html` <a href="${ctx.href('/casussen')}">Alles tonen</a>` : ''}</fo
 ${problem ? alert('error', problem) : ''}
 ${shown.length === 0
   ? html`<p data-case-count="0">Geen casussen gevonden${searched ? ' met deze zoekopdracht' : ''}.</p>`
-  : html`<div class="table-wrap"><table class="utrecht-table" data-cases><caption>${f.overTijd ? 'Casussen met notificatie over tijd' : 'Nieuwste eerst'}</caption>
+  : html`<div class="table-wrap"><table class="utrecht-table stack" data-cases><caption>${f.overTijd ? 'Casussen met notificatie over tijd' : 'Nieuwste eerst'}</caption>
 <thead><tr><th scope="col">Casus</th><th scope="col">Jongeren</th><th scope="col">Status</th><th scope="col">Doel</th><th scope="col">Aangemeld door</th><th scope="col">Geopend</th><th scope="col">Notificatie</th></tr></thead>
 <tbody>${shown.map(
-  (c) => html`<tr data-case="${c.caseRef}"><td><a href="${ctx.href(`/casussen/${c.caseId}`)}">${c.caseRef}</a></td><td data-subject-count="${c.subjects.length}">${c.kind === 'group' ? `groep van ${c.subjects.length}` : '1'}</td><td>${CASE_STATUS[c.status] ?? c.status}</td><td>${name(ctx.platform.doelen, c.doel)}</td><td>${routeInName(c.routeIn)}</td><td>${formatDateTime(c.openedAt)}</td>
-  <td>${c.subjects.some((s) => s.notification.overdue) || overdueIds.has(c.caseId) ? html`<strong class="bad">over tijd</strong>` : c.subjects.every((s) => s.notification.state === 'informed') ? 'geïnformeerd' : 'open'}</td></tr>`,
+  (c) => html`<tr data-case="${c.caseRef}"><td data-label="Casus"><a href="${ctx.href(`/casussen/${c.caseId}`)}">${c.caseRef}</a></td><td data-label="Jongeren" data-subject-count="${c.subjects.length}">${c.kind === 'group' ? `groep van ${c.subjects.length}` : '1'}</td><td data-label="Status">${CASE_STATUS[c.status] ?? c.status}</td><td data-label="Doel">${name(ctx.platform.doelen, c.doel)}</td><td data-label="Aangemeld door">${routeInName(c.routeIn)}</td><td data-label="Geopend">${formatDateTime(c.openedAt)}</td>
+  <td data-label="Notificatie">${c.subjects.some((s) => s.notification.overdue) || overdueIds.has(c.caseId) ? html`<strong class="bad">over tijd</strong>` : c.subjects.every((s) => s.notification.state === 'informed') ? 'geïnformeerd' : 'open'}</td></tr>`,
 )}</tbody></table></div>`}
 <p>${!f.overTijd && list.nextCursor
   ? html`Er volgen meer casussen. <a href="${ctx.href(`/casussen?${queryOf(f, { na: list.nextCursor })}`)}" rel="next">Volgende pagina</a>`

@@ -8,13 +8,17 @@ import { AppError } from '../../errors/app-error.js';
 import { formatDateTime, html, Html } from '../html.js';
 import { requireAbility, type WebContext } from '../web-context.js';
 import type { LogboekReadService } from '../../logboek/logboek-read.service.js';
+import { LOG_ACTION_LABEL, LOG_OUTCOME_LABEL } from '../log-action-labels.js';
+import { decisionWords } from './policy-texts.js';
 
 /** JSON that is safe inside a <script> element (no "</script>", no HTML comment openers). */
 function scriptJson(value: unknown): Html {
   return new Html(JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026'));
 }
 
-export function entryPages(r: Router, ctx: WebContext, deps: { logboek: LogboekReadService }): void {
+export function entryPages(r: Router, ctx: WebContext, deps: { logboek: LogboekReadService; names: (ids: readonly string[]) => Promise<ReadonlyMap<string, string>> }): void {
+  const p = ctx.platform;
+  const nameOf = (list: ReadonlyArray<{ id: string; name: string }>, id: unknown): string => (id ? list.find((x) => x.id === id)?.name ?? String(id) : '–');
   r.get('/logboek/regel/:seq', async (req, res) => {
     requireAbility(ctx, req, 'readLog');
     const seq = Number(req.params['seq']);
@@ -23,18 +27,25 @@ export function entryPages(r: Router, ctx: WebContext, deps: { logboek: LogboekR
     const entry = page.entries.find((e) => e.seq === seq);
     if (!entry) throw new AppError('not-found', 'no such entry');
     const c = entry.content as Record<string, any> | null;
+    const actor = c?.['actor'] as { kind?: string; id?: string; role?: string; organisation?: string; partner?: string } | undefined;
+    const people = actor?.kind === 'person' && actor.id ? await deps.names([actor.id]) : new Map<string, string>();
+    const who =
+      actor?.kind === 'person'
+        ? `${people.get(actor.id!) ?? 'een gebruiker die niet meer in het register staat'} (${nameOf(p.roles, actor.role)}, ${nameOf(p.organisations, actor.organisation)})`
+        : actor?.kind === 'adapter' ? `de koppeling van ${nameOf(p.partners, actor.partner)}`
+        : 'de broker zelf';
     const facts: Array<[string, Html | string]> = c
       ? [
-          ['Handeling', String(c['action'])],
-          ['Verwerkingsactiviteit', ctx.platform.verwerkingsactiviteiten.find((a) => a.id === c['activity'])?.name ?? String(c['activity'])],
-          ['Wie', c['actor']?.kind === 'person' ? `${c['actor'].id} (${c['actor'].role}, ${c['actor'].organisation})` : `${c['actor']?.kind ?? ''} ${c['actor']?.partner ?? c['actor']?.id ?? ''}`],
+          ['Handeling', LOG_ACTION_LABEL[c['action'] as keyof typeof LOG_ACTION_LABEL] ?? 'overig'],
+          ['Verwerkingsactiviteit', nameOf(p.verwerkingsactiviteiten, c['activity'])],
+          ['Wie', who],
           ['Wanneer', c['endedAt'] ? formatDateTime(String(c['endedAt'])) : ''],
-          ['Doel', String(c['doel'] ?? '–')],
-          ['Partner', String(c['partner'] ?? '–')],
+          ['Doel', nameOf(p.doelen, c['doel'])],
+          ['Partner', nameOf(p.partners, c['partner'])],
           ['Casus', String(c['caseRef'] ?? '–')],
-          ['Uitkomst', String(c['outcome'] ?? '–')],
-          ['Regels en grondslag', Array.isArray(c['rules']) && c['rules'].length ? html`<ul>${(c['rules'] as Array<{ rule: string; grondslag: string }>).map((x) => html`<li>${x.grondslag} (${x.rule})</li>`)}</ul>` : '–'],
-          ['Beleid', c['policy'] ? `versie ${c['policy'].version}, ${c['policy'].hash}` : '–'],
+          ['Uitkomst', c['outcome'] ? LOG_OUTCOME_LABEL[String(c['outcome'])] ?? 'overig' : '–'],
+          ['Regels en grondslag', Array.isArray(c['rules']) && c['rules'].length ? html`<ul>${(c['rules'] as Array<{ rule: string; grondslag: string; effect: string }>).map((x) => html`<li>${x.grondslag}<br><span class="hint">${decisionWords(x.effect, x.rule)}</span></li>`)}</ul>` : '–'],
+          ['Beleid', c['policy'] ? html`versie ${String(c['policy'].version)}<br><span class="mono">${String(c['policy'].hash)}</span>` : '–'],
           ['Onderwerp (hash)', html`<span class="mono">${String(c['subject'] ?? '–')}</span>`],
           ['Trace', html`<span class="mono">${String(c['traceId'] ?? '')}</span>`],
         ]

@@ -12,6 +12,7 @@ import { alert } from '../layout.js';
 import { errorMessage, requireAbility, type WebContext } from '../web-context.js';
 import { isDate, startOfDay, startOfNextDay } from '../amsterdam-date.js';
 import { ANSWER_LABEL } from './screening.page.js';
+import { decisionWords } from './policy-texts.js';
 
 export const PAGE_SIZE = 50;
 
@@ -53,10 +54,12 @@ export function queryString(v: FilterValues, extra: Record<string, string> = {})
 }
 
 export function logboekPages(r: Router, ctx: WebContext, deps: { disclosures: DisclosureService; names: (ids: readonly string[]) => Promise<ReadonlyMap<string, string>> }): void {
+  // A long name up to its first colon or bracket, so that the list reads whole at 200% zoom (WCAG 1.4.10).
+  const shortName = (n: string): string => (n.length > 48 ? n.split(/\s*[:(]/)[0]!.trim() || n : n);
   const select = (name: string, label: string, options: ReadonlyArray<{ id: string; name: string }>, value: string | undefined): Html =>
     html`<div class="field"><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}">
       <option value="">Alle</option>
-      ${options.map((o) => html`<option value="${o.id}"${o.id === value ? html` selected` : ''}>${o.name}</option>`)}
+      ${options.map((o) => html`<option value="${o.id}"${o.id === value ? html` selected` : ''}>${shortName(o.name)}</option>`)}
     </select></div>`;
 
   r.get('/logboek', async (req, res) => {
@@ -98,20 +101,20 @@ export function logboekPages(r: Router, ctx: WebContext, deps: { disclosures: Di
 </nav>`
       : '';
     const table = rows.length
-      ? html`<div class="table-wrap"><table class="utrecht-table">
+      ? html`<div class="table-wrap"><table class="utrecht-table stack">
 <caption>Bevragingen, nieuwste eerst</caption>
-<thead><tr><th scope="col">Tijd</th><th scope="col">Vrager</th><th scope="col">Partner</th><th scope="col">Doel</th><th scope="col">Casus</th><th scope="col">Uitkomst</th><th scope="col">Grondslag</th><th scope="col">Regel</th></tr></thead>
+<thead><tr><th scope="col">Tijd</th><th scope="col">Vrager</th><th scope="col">Partner</th><th scope="col">Doel</th><th scope="col">Casus</th><th scope="col">Uitkomst</th><th scope="col">Grondslag</th><th scope="col">Logboekregel</th></tr></thead>
 <tbody>
 ${rows.map(
   (d) => html`<tr>
-  <td>${formatDateTime(d.loggedAt)}</td>
-  <td>${names.get(d.user) ?? 'een gebruiker die niet meer in het register staat'}<br><span class="hint">${name(p.roles, d.role)}, ${name(p.organisations, d.organisation)}</span></td>
-  <td>${name(p.partners, d.partner)}</td>
-  <td>${name(p.doelen, d.doel)}</td>
-  <td><a href="${ctx.href(`/logboek${queryString({ casus: d.caseRef })}`)}">${d.caseRef}</a></td>
-  <td><span class="answer answer-${d.outcome}">${ANSWER_LABEL[d.outcome]}</span>${d.consent ? html`<br><span class="hint">met toestemming</span>` : ''}</td>
-  <td>${d.rules.length ? html`<ul>${d.rules.map((x) => html`<li><a href="${ctx.href(`/logboek${queryString({ grondslag: x.grondslag })}`)}">${x.grondslag}</a> <span class="hint">(${x.rule})</span></li>`)}</ul>` : 'geen (standaard: niet toegestaan)'}</td>
-  <td>${d.seq !== null ? html`<a href="${ctx.href(`/logboek/regel/${d.seq}`)}">Regel ${d.seq}</a>` : html`<span class="hint">nog niet verzegeld</span>`}</td>
+  <td data-label="Tijd">${formatDateTime(d.loggedAt)}</td>
+  <td data-label="Vrager">${names.get(d.user) ?? 'een gebruiker die niet meer in het register staat'}<br><span class="hint">${name(p.roles, d.role)}, ${name(p.organisations, d.organisation)}</span></td>
+  <td data-label="Partner">${name(p.partners, d.partner)}</td>
+  <td data-label="Doel">${name(p.doelen, d.doel)}</td>
+  <td data-label="Casus"><a href="${ctx.href(`/logboek${queryString({ casus: d.caseRef })}`)}">${d.caseRef}</a></td>
+  <td data-label="Uitkomst"><span class="answer answer-${d.outcome}">${ANSWER_LABEL[d.outcome]}</span>${d.consent ? html`<br><span class="hint">met toestemming</span>` : ''}</td>
+  <td data-label="Grondslag">${d.rules.length ? html`<ul>${d.rules.map((x) => html`<li><a href="${ctx.href(`/logboek${queryString({ grondslag: x.grondslag })}`)}">${x.grondslag}</a><br><span class="hint">${decisionWords(x.effect, x.rule)} van beleidsversie ${d.policyVersion}</span></li>`)}</ul>` : 'geen: zonder regel is bevragen niet toegestaan'}</td>
+  <td data-label="Logboekregel">${d.seq !== null ? html`<a href="${ctx.href(`/logboek/regel/${d.seq}`)}">Nummer ${d.seq} bekijken</a>` : html`<span class="hint">nog niet verzegeld</span>`}</td>
 </tr>`,
 )}
 </tbody></table></div>`

@@ -44,7 +44,11 @@ function stand(v: VerzoekView): Html {
   return v.overdue ? html`<strong>Over tijd</strong>: termijn was ${due}` : html`Open, termijn ${due}${v.extendedUntil ? ' (verlengd)' : ''}`;
 }
 
-export function verzoekPages(r: Router, ctx: WebContext, deps: { rights: RightsPort; custodian: WebCustodian | undefined }): void {
+export function verzoekPages(
+  r: Router,
+  ctx: WebContext,
+  deps: { rights: RightsPort; custodian: WebCustodian | undefined; names: (ids: readonly string[]) => Promise<ReadonlyMap<string, string>> },
+): void {
   const table = (items: VerzoekView[], caption: string, marker: string): Html =>
     html`<div class="table-wrap"><table class="utrecht-table" data-list="${marker}"><caption>${caption} (${items.length})</caption>
 <thead><tr><th scope="col">Kenmerk</th><th scope="col">Soort</th><th scope="col">Ontvangen</th><th scope="col">Stand</th></tr></thead>
@@ -99,6 +103,8 @@ ${items.length === 0 ? html`<p>${all ? 'Er is nog geen verzoek geregistreerd.' :
   async function showOne(req: Request, res: Response, o: { problem?: Html; status?: number; form?: 'verlengen' | 'besluit' | 'doorsturen'; values?: Record<string, string> } = {}): Promise<void> {
     const v = await deps.rights.getVerzoek(ctx.principal(req), String(req.params['verzoekId']));
     const taken = (await deps.rights.takenOfVerzoek(ctx.principal(req), v.verzoekId)).items;
+    const names = await deps.names([v.registeredBy, ...(v.answeredBy ? [v.answeredBy] : [])]);
+    const who = (id: string): string => names.get(id) ?? 'een gebruiker die niet meer in het register staat';
     const csrf = csrfField(ctx.csrf(req));
     const done = typeof req.query['gedaan'] === 'string' ? req.query['gedaan'] : undefined;
     const problemFor = (form: 'verlengen' | 'besluit' | 'doorsturen'): Html => (o.problem && o.form === form ? alert('error', o.problem) : html``);
@@ -122,8 +128,8 @@ ${row('Termijn', html`${formatDate(v.deadline)}${v.extendedUntil ? html`, verlen
 ${v.extensionReason ? row('Reden van de verlenging', v.extensionReason) : ''}
 ${row('Stand', stand(v))}
 ${v.grondslag ? row('Grondslag', v.grondslag) : ''}
-${v.answeredBy ? row('Beantwoord door', v.answeredBy) : ''}
-${row('Geregistreerd', `${formatDateTime(v.registeredAt)} door ${v.registeredBy}`)}
+${v.answeredBy ? row('Beantwoord door', who(v.answeredBy)) : ''}
+${row('Geregistreerd', `${formatDateTime(v.registeredAt)} door ${who(v.registeredBy)}`)}
 </tbody></table>
 ${takenSection(taken)}
 ${v.status === 'open' && FORWARDABLE_TYPES.includes(v.type) ? forwardForm(ctx, v.verzoekId, csrf, problemFor('doorsturen')) : ''}
