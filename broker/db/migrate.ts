@@ -25,6 +25,7 @@ import * as verzoeken from './migrations/0070-verzoeken.js';
 import * as beperking from './migrations/0071-beperking.js';
 import * as rateLimitUsage from './migrations/0100-rate-limit-usage.js';
 import * as runtimeRole from './migrations/0110-runtime-role.js';
+import * as casusoverleg from './migrations/0120-casusoverleg.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0071-beperking': beperking,
   '0100-rate-limit-usage': rateLimitUsage,
   '0110-runtime-role': runtimeRole,
+  '0120-casusoverleg': casusoverleg,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -71,7 +71,7 @@ import { bezwaarPages } from './pages/bezwaar.page.js';
 import { legalHoldPages } from './pages/legal-hold.page.js';
 import { verzoekPages } from './pages/verzoeken.page.js';
 import { retentionPages } from './pages/retention.page.js';
-import type { CasusPort, MonitoringPort, PolicyPort, RetentionPort, RightsPort } from './web-ports.js';
+import type { CasusoverlegPort, CasusPort, MonitoringPort, PolicyPort, RetentionPort, RightsPort } from './web-ports.js';
 import type { PlatformClaim } from '../auth/token-verifier.js';
 
 export interface WebDeps {
@@ -92,6 +92,7 @@ export interface WebDeps {
   /** The services of the policy lifecycle, the casus workflow, rights, retention and monitoring, where this broker has them. */
   readonly policies?: PolicyPort;
   readonly casus?: CasusPort;
+  readonly casusoverleg?: CasusoverlegPort;
   readonly rights?: RightsPort;
   readonly retention?: RetentionPort;
   readonly monitoring?: MonitoringPort;

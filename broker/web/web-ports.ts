@@ -11,6 +11,7 @@ import type { CasusService, CasusView, NotificationView } from '../casus/casus.s
 import type { MonitoringReport, MonitoringService } from '../monitoring/monitoring.service.js';
 import type { BezwaarView, HoldView, InzageReport, RightsService } from '../rights/rights.service.js';
 import type { RetentionRun, RetentionService } from '../retention/retention.service.js';
+import type { CasusoverlegService } from '../casusoverleg/casusoverleg.service.js';
 
 /** The policy lifecycle (docs/policies.md), as the policy pages use it: the service's own types. */
 export type PolicyPort = Pick<
@@ -50,3 +51,6 @@ export type MonitoringView = MonitoringReport;
 
 /** Monitoring for the partneroverleg (docs/casus.md): the service's own type. */
 export type MonitoringPort = Pick<MonitoringService, 'report'>;
+
+/** The casusoverleg (docs/casusoverleg.md): the voorzitter's meetings and agenda, a partner's invitations. */
+export type CasusoverlegPort = Pick<CasusoverlegService, 'planMeeting' | 'listMeetings' | 'getMeeting' | 'addToAgenda' | 'invitePartner' | 'partnerOverview'>;

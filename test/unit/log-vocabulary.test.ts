@@ -44,6 +44,7 @@ const EXAMPLES: { [A in LogAction]: Extract<TypedStep, { action: A }> } = {
   verzoek: { action: 'verzoek', outcome: 'answered', details: { verzoekId: ID, type: 'wissing', decision: 'granted', answeredOn: '2026-12-04', onTime: true } },
   beperking: { action: 'beperking', outcome: 'restricted', details: { bezwaarId: ID, doelen: ['jpp-screening'], verzoekId: null } },
   'casus-toestemming': { action: 'casus-toestemming', outcome: 'recorded', details: { ...casus, consentId: ID, givenBy: 'ouder', consentDoel: 'jpp-screening', consentPartners: ['jongerenwerk'], givenOn: '2026-12-01', validUntil: null } },
+  casusoverleg: { action: 'casusoverleg', outcome: 'invited', details: { meetingId: ID, meetingDate: '2026-12-10', ...casus, grounds: ['hit', 'regiehouder'], consent: false } },
   'rate-limit': { action: 'rate-limit', outcome: 'refused', details: { limited: 'questions', scope: 'person', window: 'minute', max: 60, retryAfterSeconds: 12 } },
 };
 
