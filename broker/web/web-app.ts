@@ -63,6 +63,7 @@ import { verifyPages } from './pages/verify.page.js';
 import { exportPages } from './pages/export.page.js';
 import { casusPages } from './pages/casus.page.js';
 import { casusListPage } from './pages/casus-list.page.js';
+import { casusoverlegPages } from './pages/casusoverleg.page.js';
 import { displayNamesOf } from '../register/person.repository.js';
 import { policyPages } from './pages/policy.page.js';
 import { inzagePages } from './pages/inzage.page.js';
@@ -260,6 +261,7 @@ export function webRoutes(deps: WebDeps): Router {
   if (deps.casus) {
     casusListPage(r, ctx, { casus: deps.casus });
     casusPages(r, ctx, { casus: deps.casus, queries: deps.queries, custodian: deps.custodian, names: (ids) => displayNamesOf(deps.db, ids) });
+    if (deps.casusoverleg) casusoverlegPages(r, ctx, { overleg: deps.casusoverleg, casus: deps.casus });
   }
   if (deps.policies) policyPages(r, ctx, { policies: deps.policies });
   if (deps.rights) {
