@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage, textOf } from '../support/browser.js';
+import { expectDutchOnly } from '../support/reflow.js';
 import { day, opaqueRef } from '../support/synthetic.js';
 import { demoIdentities, fillAanmelding, submitAndWait, typeIdentity } from '../support/web-journeys.js';
 import type { DemoIdentity } from '../../broker/demo/demo-identities.js';
@@ -21,11 +22,18 @@ describe.skipIf(!HAS_CHROMIUM)('the casusoverleg in the browser', { timeout: 300
   let browser: Browser;
   let identities: DemoIdentity[];
   const id = (label: string): DemoIdentity => identities.find((i) => i.label === label)!;
+  /** Ids a page must show by name: the platform's (with a hyphen) and the codes of the casusoverleg. */
+  let rawIds: string[];
 
   beforeAll(async () => {
     tb = await startTestBroker();
     browser = await launchBrowser();
     identities = demoIdentities(tb);
+    const p = tb.broker.platform;
+    rawIds = [
+      ...[...p.roles, ...p.doelen, ...p.partners].map((x) => x.id).filter((x) => x.includes('-')),
+      'toestemming-nodig', 'geen-regel', 'betrokken-bij-gezin', 'halt-interventie', 'first-offender', 'uitnodigen-met-toestemming',
+    ];
     await tb.broker.register.people.register(BEHEERDER, { personId: 'demo-jongerenwerker-test', displayName: 'Jongerenwerker (test)', organisation: 'jongerenwerk', roles: [{ role: 'jongerenwerker' }] }, 'journey');
   }, 120_000);
   afterAll(async () => {
@@ -66,6 +74,7 @@ describe.skipIf(!HAS_CHROMIUM)('the casusoverleg in the browser', { timeout: 300
     expect(await textOf(page, `[data-agenda-case="${caseRef}"] tr[data-invited="halt"]`)).toContain('Wetboek van Strafrecht art. 77e');
     expect(await textOf(page, '[data-excluded-partner="jongerenwerk"]')).toContain('alleen worden uitgenodigd met toestemming');
     await expectAccessible(page, 'casusoverleg agenda with invitations');
+    await expectDutchOnly(page, 'casusoverleg agenda', rawIds);
 
     // Bespreking: the regiehouder (Halt) and a vervolgactie for Halt, due tomorrow.
     await page.goto(casusUrl);
@@ -74,7 +83,7 @@ describe.skipIf(!HAS_CHROMIUM)('the casusoverleg in the browser', { timeout: 300
       await submitAndWait(page, 'Status wijzigen');
     }
     await page.selectOption('#rh-partner', 'halt');
-    await submitAndWait(page, 'Regiehouder vastleggen');
+    await submitAndWait(page, 'Regie toewijzen');
     expect(await page.getAttribute('[data-regiehouder]', 'data-regiehouder')).toBe('halt');
     await page.selectOption('#va-partner', 'halt');
     await page.selectOption('#va-kind', 'halt-interventie');
@@ -102,6 +111,7 @@ describe.skipIf(!HAS_CHROMIUM)('the casusoverleg in the browser', { timeout: 300
     for (const ref of politieRefs) expect(pageText).not.toContain(ref);
     expect(row).toContain('Halt-interventie');
     await expectAccessible(halt, 'uitnodigingen (Halt)');
+    await expectDutchOnly(halt, 'uitnodigingen (Halt)', rawIds);
     await halt.context().close();
 
     // Jongerenwerk, not invited without consent, sees nothing of the casus.

@@ -233,7 +233,7 @@ ${next.length === 0
 <section aria-labelledby="regie-title"><h2 id="regie-title">Regie</h2>
 <p data-regiehouder="${c.regie?.partner ?? ''}">Regiehouder: ${c.regie ? html`<strong>${name(ctx.platform.partners, c.regie.partner)}</strong> (sinds ${formatDateTime(c.regie.since)})` : 'nog niet vastgelegd'}.</p>
 ${canAct ? html`<form method="post" action="${ctx.href(`/casussen/${c.caseId}/regiehouder`)}">${csrf}<div class="field"><label for="rh-partner">Regiehouder</label><select id="rh-partner" name="partner">${ctx.platform.partners.map((p) => html`<option value="${p.id}"${p.id === c.regie?.partner ? html` selected` : ''}>${p.name}</option>`)}</select></div>
-<button type="submit" class="utrecht-button utrecht-button--secondary-action">Regiehouder vastleggen</button></form>` : html`<p class="hint">De regiehouder legt u vast als de casus besproken is.</p>`}
+<button type="submit" class="utrecht-button utrecht-button--secondary-action">Regie toewijzen</button></form>` : html`<p class="hint">De regiehouder legt u vast als de casus besproken is.</p>`}
 </section>
 
 <section aria-labelledby="vervolg-title"><h2 id="vervolg-title">Vervolgacties</h2>
