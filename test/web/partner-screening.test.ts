@@ -38,7 +38,7 @@ describe.skipIf(!HAS_CHROMIUM)('partner: screening in the browser', { timeout: 9
     const page = await newPage(browser);
     const sent = recordRequests(page);
     await demoLogin(page, tb.url, 'demo-halt');
-    expect(await page.locator('nav[aria-label="Hoofdmenu"] a').allInnerTexts()).toEqual(['Start', 'Screening']);
+    expect(await page.locator('nav[aria-label="Hoofdmenu"] a').allInnerTexts()).toEqual(['Start', 'Screening', 'Uitnodigingen']);
     await page.click('nav >> text=Screening');
     await expectAccessible(page, 'screening form');
 
