@@ -31,6 +31,7 @@ import { createQueryService } from '../queries/query.service.js';
 import { createRateLimiter } from '../rate-limit/rate-limiter.js';
 import { createDisclosureService } from '../disclosures/disclosure.service.js';
 import { createCasusService } from '../casus/casus.service.js';
+import { createCasusoverlegService } from '../casusoverleg/casusoverleg.service.js';
 import { createRightsService } from '../rights/rights.service.js';
 import { createMonitoringService } from '../monitoring/monitoring.service.js';
 import { createRetentionService, scheduleRetention, type RetentionService } from '../retention/retention.service.js';
@@ -238,6 +239,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
     const logboek = createLogboekReadService({ db, uow, publicJwk: signer.publicJwk, vkey: signer.vkey, origin });
     const policies = createPolicyLifecycleService({ db, platform, schemas, querySchemas, policy, log, uow, modelFile: MODEL_FILE, now });
     const cases = createCasusService({ uow, platform, schemas, querySchemas, hashSubject, rateLimiter });
+    const casusoverleg = createCasusoverlegService({ uow, platform, schemas, policy });
     const rights = createRightsService({ uow, platform, schemas, querySchemas, hashSubject, requireMtls: config.transport.requireMtls });
     const monitoring = createMonitoringService({ uow, platform, querySchemas });
     const web = webRoutes({
@@ -254,6 +256,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       register: { people, organisations, adapters },
       policies,
       casus: cases,
+      casusoverleg,
       rights,
       retention,
       monitoring,
@@ -277,6 +280,7 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
       register: { people, organisations, adapters },
       web,
       cases,
+      casusoverleg,
       rights,
       monitoring,
       retention,

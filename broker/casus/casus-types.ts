@@ -36,7 +36,7 @@ export interface CasusView {
   history?: Array<{ from: string | null; to: string; reason: string | null; outcome: string | null; by: string; at: string }>;
   consents?: ConsentView[];
   regie?: { partner: string; since: string } | null;
-  vervolgacties?: Array<{ actionId: string; partner: string; kind: string; dueDate: string; completedAt: string | null; createdBy: string; createdAt: string }>;
+  vervolgacties?: Array<{ actionId: string; partner: string; kind: string; toPartner?: string; dueDate: string; completedAt: string | null; createdBy: string; createdAt: string }>;
 }
 
 export interface ConsentView {

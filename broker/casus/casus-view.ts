@@ -103,6 +103,7 @@ export function createCasusViews(notificatieTermijnDays: number): CasusViews {
           actionId: a.id,
           partner: a.partner,
           kind: a.kind,
+          ...(a.toPartner ? { toPartner: a.toPartner } : {}),
           dueDate: isoDate(a.dueDate)!,
           completedAt: iso(a.completedAt),
           createdBy: a.createdBy,

@@ -191,7 +191,7 @@ export async function historyOf(ex: Executor, caseId: string) {
 export async function vervolgactiesOf(ex: Executor, caseId: string) {
   return ex
     .selectFrom('case_vervolgacties')
-    .select(['id', 'partner_id as partner', 'kind', 'due_date as dueDate', 'completed_at as completedAt', 'created_by as createdBy', 'created_at as createdAt'])
+    .select(['id', 'partner_id as partner', 'kind', 'to_partner_id as toPartner', 'due_date as dueDate', 'completed_at as completedAt', 'created_by as createdBy', 'created_at as createdAt'])
     .where('case_id', '=', caseId)
     .orderBy('created_at')
     .orderBy('id')
@@ -200,11 +200,11 @@ export async function vervolgactiesOf(ex: Executor, caseId: string) {
 
 export async function insertVervolgactie(
   ex: Executor,
-  v: { caseId: string; partner: string; kind: string; dueDate: Date; by: string; at: Date },
+  v: { caseId: string; partner: string; kind: string; toPartner?: string; dueDate: Date; by: string; at: Date },
 ): Promise<string> {
   const row = await ex
     .insertInto('case_vervolgacties')
-    .values({ case_id: v.caseId, partner_id: v.partner, kind: v.kind, due_date: v.dueDate, created_by: v.by, created_at: v.at })
+    .values({ case_id: v.caseId, partner_id: v.partner, kind: v.kind, to_partner_id: v.toPartner ?? null, due_date: v.dueDate, created_by: v.by, created_at: v.at })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

@@ -4,6 +4,8 @@
  *
  * Invariants:
  * - A vervolgactie names a partner of the platform and a kind from a closed list: no narrative.
+ * - A warme overdracht (kind `warme-overdracht`) names the receiving partner, and needs consent in
+ *   force for every youth of the casus that names it (casusoverleg-fns.ts); Halt refers "warm" only with consent.
  * - Recording and completing are logged per subject of the casus, in their transaction.
  */
 import { AppError, validationError } from '../errors/app-error.js';
@@ -11,7 +13,9 @@ import type { Principal } from '../auth/principal.js';
 import type { Platform } from '../platform/platform.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { VERVOLG_STATUSES } from './casus-workflow.js';
-import { completeVervolgactie, insertVervolgactie } from './casus.repository.js';
+import { completeVervolgactie, insertVervolgactie, subjectsOf } from './casus.repository.js';
+import { consentsOf } from './consent.repository.js';
+import { consentCoverage, overdrachtErrors } from '../casusoverleg/casusoverleg-fns.js';
 import { logPerSubject, type CasusChange } from './casus-change.js';
 import { UUID, type CasusView } from './casus-types.js';
 
@@ -29,18 +33,25 @@ export function createVervolgactieService(deps: { platform: Pick<Platform, 'part
       deps.change(principal, caseId, traceId, async (w, c) => {
         const errors = deps.schemas.validate('casus#/$defs/vervolgactieRequest', body);
         if (errors.length > 0) throw validationError(errors);
-        const req = body as { partner: string; kind: string; dueDate: string };
+        const req = body as { partner: string; kind: string; toPartner?: string; dueDate: string };
         if (!partners.has(req.partner)) throw validationError([{ pointer: '/partner', code: 'not-in-list', detail: 'is not a partner of this platform' }]);
+        if (req.toPartner !== undefined && !partners.has(req.toPartner)) throw validationError([{ pointer: '/toPartner', code: 'not-in-list', detail: 'is not a partner of this platform' }]);
+        // A warme overdracht needs consent in force, for every youth of the casus, naming the receiving partner.
+        const covered = req.kind === 'warme-overdracht'
+          ? consentCoverage((await subjectsOf(w.trx, [c.id])).map((s) => s.id), await consentsOf(w.trx, c.id), c.doel, w.now())
+          : new Set<string>();
+        const overdracht = overdrachtErrors(req, covered);
+        if (overdracht.length > 0) throw validationError(overdracht);
         const dueDate = new Date(`${req.dueDate}T00:00:00Z`);
         if (!VERVOLG_STATUSES.has(c.status)) {
           throw new AppError('conflict', `vervolgacties are recorded when a casus is besproken or in vervolg, not ${c.status}`);
         }
         if (dueDate.getTime() < w.now().getTime() - DAY) throw validationError([{ pointer: '/dueDate', code: 'in-past', detail: 'lies in the past' }]);
-        const actionId = await insertVervolgactie(w.trx, { caseId: c.id, partner: req.partner, kind: req.kind, dueDate, by: w.person.id, at: w.now() });
+        const actionId = await insertVervolgactie(w.trx, { caseId: c.id, partner: req.partner, kind: req.kind, ...(req.toPartner ? { toPartner: req.toPartner } : {}), dueDate, by: w.person.id, at: w.now() });
         await logPerSubject(w, w.trx, c, {
           action: 'casus-vervolgactie',
           outcome: 'recorded',
-          details: { actionId, actionPartner: req.partner, actionKind: req.kind, dueDate: req.dueDate },
+          details: { actionId, actionPartner: req.partner, actionKind: req.kind, ...(req.toPartner ? { actionToPartner: req.toPartner } : {}), dueDate: req.dueDate },
         });
       }),
 

@@ -250,7 +250,7 @@ export function policyCommand(): Command {
     .action((a: string, b: string, o: { platform?: string }) => exit(policyDiff(a, b, o)));
   cmd.command('simulate').description('how a policy decides one request, and why').argument(src, srcHelp).option(...platformOpt)
     .requiredOption('--role <role>').requiredOption('--doel <doel>').requiredOption('--partner <partner>').requiredOption('--category <category>')
-    .option('--action <action>', 'bevragen or bevragen-met-toestemming', 'bevragen')
+    .option('--action <action>', 'bevragen, bevragen-met-toestemming, uitnodigen or uitnodigen-met-toestemming', 'bevragen')
     .action((ref: string, o: { platform?: string; role: string; doel: string; partner: string; category: string; action: string }) => exit(policySimulate(ref, o)));
   cmd.command('import').description('store a policy CSV as a new draft').argument('<file>', 'a policy CSV file').option(...platformOpt)
     .requiredOption('--as <person>', 'the registered privacy officer who authors the draft')

@@ -34,6 +34,7 @@ import type { RateLimitUsageTable } from './tables/rate-limit-usage.table.js';
 import type { PartnerKeyTable, SignalBatchSignatureTable } from './tables/partner-key.table.js';
 import type { WebSessionTable } from './tables/web-session.table.js';
 import type { AdapterTable } from './tables/adapter.table.js';
+import type { CasusoverlegAgendaTable, CasusoverlegInvitationTable, CasusoverlegMeetingTable } from './tables/casusoverleg.table.js';
 
 export interface Database {
   organisations: OrganisationTable;
@@ -50,6 +51,9 @@ export interface Database {
   case_status_changes: CaseStatusChangeTable;
   case_vervolgacties: CaseVervolgactieTable;
   case_consents: CaseConsentTable;
+  casusoverleg_meetings: CasusoverlegMeetingTable;
+  casusoverleg_agenda: CasusoverlegAgendaTable;
+  casusoverleg_invitations: CasusoverlegInvitationTable;
   bezwaren: BezwaarTable;
   bezwaar_subject_hashes: BezwaarSubjectHashTable;
   verzoeken: VerzoekTable;

@@ -25,6 +25,7 @@ import * as verzoeken from './migrations/0070-verzoeken.js';
 import * as beperking from './migrations/0071-beperking.js';
 import * as rateLimitUsage from './migrations/0100-rate-limit-usage.js';
 import * as runtimeRole from './migrations/0110-runtime-role.js';
+import * as casusoverleg from './migrations/0120-casusoverleg.js';
 import * as verzoekTaken from './migrations/0130-verzoek-taken.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0071-beperking': beperking,
   '0100-rate-limit-usage': rateLimitUsage,
   '0110-runtime-role': runtimeRole,
+  '0120-casusoverleg': casusoverleg,
   '0130-verzoek-taken': verzoekTaken,
 };
 

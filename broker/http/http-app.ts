@@ -14,6 +14,7 @@ import type { DisclosureService } from '../disclosures/disclosure.service.js';
 import type { LogboekReadService } from '../logboek/logboek-read.service.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import type { CasusService } from '../casus/casus.service.js';
+import type { CasusoverlegService } from '../casusoverleg/casusoverleg.service.js';
 import type { RightsService } from '../rights/rights.service.js';
 import type { MonitoringService } from '../monitoring/monitoring.service.js';
 import type { RetentionService } from '../retention/retention.service.js';
@@ -28,6 +29,7 @@ import { queryRoutes } from './routes/queries.routes.js';
 import { disclosureRoutes } from './routes/disclosures.routes.js';
 import { logEntryRoutes, publicLogRoutes } from './routes/logboek.routes.js';
 import { casusRoutes } from './routes/casus.routes.js';
+import { casusoverlegRoutes } from './routes/casusoverleg.routes.js';
 import { rightsRoutes } from './routes/rights.routes.js';
 import { verwerkingsregisterRoutes } from './routes/verwerkingsregister.routes.js';
 import type { VerwerkingsregisterView } from '../platform/verwerkingsregister.js';
@@ -49,6 +51,8 @@ export interface HttpDeps {
   readonly disclosures: DisclosureService;
   readonly logboek: LogboekReadService;
   readonly cases: CasusService;
+  /** The casusoverleg: meetings, agenda, invitations (docs/casusoverleg.md). */
+  readonly casusoverleg: CasusoverlegService;
   readonly rights: RightsService;
   readonly monitoring: MonitoringService;
   readonly retention: RetentionService;
@@ -101,6 +105,7 @@ export function createHttpApp(deps: HttpDeps): Express {
     v1.use(disclosureRoutes(deps.disclosures));
     v1.use(logEntryRoutes(deps.logboek, deps.querySchemas));
     v1.use(casusRoutes(deps.cases));
+    v1.use(casusoverlegRoutes(deps.casusoverleg));
     v1.use(rightsRoutes(deps.rights, deps.platformName));
     v1.use(monitoringRoutes(deps.monitoring));
     v1.use(retentionRoutes(deps.retention));

@@ -22,6 +22,7 @@ import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { policyPaths } from './openapi-policies.js';
 import { registerPaths } from './openapi-register.js';
 import { casusPaths } from './openapi-casus.js';
+import { casusoverlegPaths } from './openapi-casusoverleg.js';
 import { rightsDeskPaths } from './openapi-rights.js';
 
 /** How this process's document differs: where it is mounted, what it serves, who issues its tokens. */
@@ -381,6 +382,7 @@ export function buildOpenApiDocument(schemas: SchemaRegistry, version: string, o
         },
       },
       ...casusPaths((name, required) => paramsOf(components, name, required), json, problem, common),
+      ...casusoverlegPaths(json, problem, common),
       ...rightsDeskPaths((name) => paramsOf(components, name), json, problem, common),
       ...policyPaths((name) => paramsOf(components, name), json, problem, common),
       ...registerPaths((name) => paramsOf(components, name), json, problem, common),

@@ -18,6 +18,7 @@ export const LOG_ACTIONS = [
   'casus-vervolgactie',
   'casus-notificatie',
   'casus-toestemming',
+  'casusoverleg',
   'inzage-report',
   'bezwaar',
   'legal-hold',

@@ -46,6 +46,7 @@ export const OUTCOMES = {
   verzoek: ['registered', 'extended', 'answered', 'forwarded', 'partner-answered', 'signal-corrected'],
   beperking: ['restricted', 'lifted'],
   'casus-toestemming': ['recorded', 'withdrawn'],
+  casusoverleg: ['planned', 'agendered', 'invited', 'not-permitted'],
 } as const satisfies { readonly [A in LogAction]: readonly string[] };
 
 type Out<A extends LogAction> = (typeof OUTCOMES)[A][number];
@@ -74,11 +75,30 @@ export interface LogVocabulary {
   };
   'casus-vervolgactie': {
     outcome: Out<'casus-vervolgactie'>;
-    details: CasusSubject & { actionId?: string; actionPartner?: string; actionKind?: string; dueDate?: string; regiehouder?: string };
+    details: CasusSubject & { actionId?: string; actionPartner?: string; actionKind?: string; actionToPartner?: string; dueDate?: string; regiehouder?: string };
   };
   'casus-toestemming': {
     outcome: Out<'casus-toestemming'>;
     details: CasusSubject & { consentId: string; givenBy?: string; consentDoel?: string; consentPartners?: Ids; givenOn?: string; validUntil?: string | null };
+  };
+  /**
+   * The casusoverleg (broker/casusoverleg): a meeting planned (no subject), a casus put on its agenda
+   * (per subject), and each invitation of a partner (per partner and subject: a disclosure that the
+   * youth is on the agenda, with the rule and grondslag in the entry's rules), or its refusal by the policy.
+   */
+  casusoverleg: {
+    outcome: Out<'casusoverleg'>;
+    details: {
+      meetingId: string;
+      meetingDate?: string;
+      caseId?: string;
+      subjectId?: string;
+      /** Why the partner is on the list: hit, aanmelder, regiehouder, toegevoegd (added by the voorzitter). */
+      grounds?: Ids;
+      /** The voorzitter's reason for adding a partner (a code of casus#/$defs/invitationReason). */
+      addedReason?: string;
+      consent?: boolean;
+    };
   };
   'casus-notificatie': { outcome: Out<'casus-notificatie'>; details: CasusSubject & { informedAt?: string; deferReason?: string; deferredUntil?: string | null } };
   'inzage-report': { outcome: Out<'inzage-report'>; details: { reportId: string; disclosures: number; items?: number } };

@@ -59,6 +59,8 @@ export interface Platform {
     readonly name: string;
     readonly organisation: string;
     readonly categories: readonly SignalCategory[];
+    /** The partner's contact point for the casusoverleg: a functional team address, never a person's (docs/casusoverleg.md). */
+    readonly contact?: { readonly team: string; readonly email: string };
   }>;
   /** Roles, what they may do, and the doelen they may act under (the key custodian and the web check these). */
   readonly roles: ReadonlyArray<{

@@ -37,6 +37,7 @@ export const VERVOLG_KIND: Record<string, string> = {
   toezicht: 'Toezicht',
   'school-leerplicht': 'School / leerplicht',
   jongerenwerk: 'Jongerenwerk',
+  'warme-overdracht': 'Warme overdracht',
   overig: 'Overig',
 };
 
@@ -95,3 +96,28 @@ export const IDENTITY_CHECK: Record<string, string> = {
   'gezag-gecontroleerd': 'Gezag van de ouder of voogd gecontroleerd',
 };
 export const VERZOEK_DECISION: Record<string, string> = { granted: 'Toegewezen', 'partly-granted': 'Deels toegewezen', refused: 'Afgewezen' };
+
+/** Why a partner is on a casus's invitation list (casusoverleg). */
+export const INVITATION_GROUND: Record<string, string> = {
+  hit: 'Kent de jongere (bekend)',
+  aanmelder: 'Heeft aangemeld',
+  regiehouder: 'Regiehouder',
+  toegevoegd: 'Toegevoegd door de voorzitter',
+};
+
+/** The voorzitter's reasons for adding a partner (casusoverleg). */
+export const INVITATION_REASON: Record<string, string> = {
+  'betrokken-bij-gezin': 'Betrokken bij het gezin',
+  'lopende-hulpverlening': 'Lopende hulpverlening',
+  vervolgactie: 'Heeft een vervolgactie',
+  'warme-overdracht': 'Warme overdracht',
+  expertise: 'Deskundigheid nodig',
+  overig: 'Overig',
+};
+
+/** Why the policy did not let the voorzitter invite a partner (casusoverleg). */
+export const EXCLUSION_REASON: Record<string, string> = {
+  'toestemming-nodig': 'Niet uitgenodigd: deze partner mag alleen worden uitgenodigd met toestemming die nu geldt voor elke jongere van de casus en deze partner noemt. Leg eerst de toestemming vast.',
+  geweigerd: 'Niet uitgenodigd: een regel van het beleid weigert dit.',
+  'geen-regel': 'Niet uitgenodigd: geen regel van het beleid staat toe deze partner uit te nodigen.',
+};

@@ -41,6 +41,7 @@ export const FIELD_ERROR_SENTENCE: Readonly<Record<FieldErrorCode, string>> = {
   outdated: 'dit is intussen gewijzigd. Vernieuw de pagina en probeer het opnieuw.',
   mismatch: 'dit komt niet overeen met wat verwacht werd.',
   'selection-too-large': 'de selectie is te groot. Kies een kortere periode of voeg een filter toe.',
+  'no-consent': 'hiervoor is toestemming nodig die nu geldt voor elke jongere van de casus en deze partner noemt. Leg die eerst vast.',
 };
 
 /**
@@ -90,6 +91,9 @@ export const FIELD_LABEL_NL: Readonly<Record<string, string>> = {
   decision: 'Besluit',
   holdReason: 'Reden',
   activeFrom: 'Actief vanaf',
+  toPartner: 'Overdragen aan',
+  date: 'Datum',
+  meetingDate: 'Datum',
 };
 
 /** The label of the field a pointer names: the page's own (longest prefix wins), else the property's, else "Een veld". */

@@ -30,9 +30,9 @@ function menu(o: PageOptions): Array<{ href: string; label: string }> {
   const a = o.abilities;
   if (!o.user || !a) return [];
   const items = [{ href: '/', label: 'Start' }];
-  if (a.manageCases) items.push({ href: '/casussen', label: 'Mijn casussen' });
+  if (a.manageCases) items.push({ href: '/casussen', label: 'Mijn casussen' }, { href: '/casusoverleggen', label: 'Casusoverleg' });
   // A voorzitter screens inside a casus; other asking roles screen by case number.
-  if (a.query && !a.manageCases) items.push({ href: '/screening', label: 'Screening' });
+  if (a.query && !a.manageCases) items.push({ href: '/screening', label: 'Screening' }, { href: '/uitnodigingen', label: 'Uitnodigingen' });
   if (a.readPolicy) items.push({ href: '/beleid', label: 'Beleid' });
   if (a.readLog) {
     items.push({ href: '/logboek', label: 'Logboek' });

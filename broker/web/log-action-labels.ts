@@ -29,9 +29,10 @@ export const LOG_ACTION_LABEL: Readonly<Record<LogAction, string>> = {
   verzoek: 'Verzoek van een betrokkene',
   beperking: 'Beperking van de verwerking',
   'casus-toestemming': 'Toestemming vastgelegd of ingetrokken',
+  casusoverleg: 'Casusoverleg: planning, agenda en uitnodigingen',
 };
 
-/** Outcomes in Dutch; an outcome without a label is shown as "overig". */
+/** Outcomes in Dutch; every outcome of the vocabulary has one (test/unit/log-vocabulary.test.ts). */
 export const LOG_OUTCOME_LABEL: Readonly<Record<string, string>> = {
   hit: 'bekend', 'no-hit': 'niet bekend', 'not-permitted': 'niet toegestaan',
   processed: 'verwerkt', replayed: 'herhaald, niets opnieuw opgeslagen', stored: 'opgeslagen', withdrawn: 'ingetrokken', 'not-found': 'niet gevonden',
@@ -45,5 +46,6 @@ export const LOG_OUTCOME_LABEL: Readonly<Record<string, string>> = {
   'organisation-registered': 'organisatie geregistreerd', 'organisation-deactivated': 'organisatie beëindigd', 'organisation-reactivated': 'organisatie hersteld',
   'adapter-registered': 'koppeling geregistreerd', 'adapter-deactivated': 'koppeling beëindigd', 'adapter-reactivated': 'koppeling hersteld',
   'key-added': 'sleutel toegevoegd', 'key-revoked': 'sleutel ingetrokken', registered: 'geregistreerd', extended: 'verlengd', answered: 'beantwoord',
-  restricted: 'beperkt',
+  restricted: 'beperkt', forwarded: 'doorgestuurd naar partners', 'partner-answered': 'beantwoord door de partner',
+  'signal-corrected': 'signaal gecorrigeerd', planned: 'gepland', agendered: 'geagendeerd', invited: 'uitgenodigd',
 };

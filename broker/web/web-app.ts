@@ -63,6 +63,7 @@ import { verifyPages } from './pages/verify.page.js';
 import { exportPages } from './pages/export.page.js';
 import { casusPages } from './pages/casus.page.js';
 import { casusListPage } from './pages/casus-list.page.js';
+import { casusoverlegPages } from './pages/casusoverleg.page.js';
 import { displayNamesOf } from '../register/person.repository.js';
 import { policyPages } from './pages/policy.page.js';
 import { inzagePages } from './pages/inzage.page.js';
@@ -72,7 +73,7 @@ import { legalHoldPages } from './pages/legal-hold.page.js';
 import { verzoekPages } from './pages/verzoeken.page.js';
 import { verzoekTaakPages } from './pages/verzoek-taken.page.js';
 import { retentionPages } from './pages/retention.page.js';
-import type { CasusPort, MonitoringPort, PolicyPort, RetentionPort, RightsPort } from './web-ports.js';
+import type { CasusoverlegPort, CasusPort, MonitoringPort, PolicyPort, RetentionPort, RightsPort } from './web-ports.js';
 import type { PlatformClaim } from '../auth/token-verifier.js';
 
 export interface WebDeps {
@@ -93,6 +94,7 @@ export interface WebDeps {
   /** The services of the policy lifecycle, the casus workflow, rights, retention and monitoring, where this broker has them. */
   readonly policies?: PolicyPort;
   readonly casus?: CasusPort;
+  readonly casusoverleg?: CasusoverlegPort;
   readonly rights?: RightsPort;
   readonly retention?: RetentionPort;
   readonly monitoring?: MonitoringPort;
@@ -260,6 +262,7 @@ export function webRoutes(deps: WebDeps): Router {
   if (deps.casus) {
     casusListPage(r, ctx, { casus: deps.casus });
     casusPages(r, ctx, { casus: deps.casus, queries: deps.queries, custodian: deps.custodian, names: (ids) => displayNamesOf(deps.db, ids) });
+    if (deps.casusoverleg) casusoverlegPages(r, ctx, { overleg: deps.casusoverleg, casus: deps.casus });
   }
   if (deps.policies) policyPages(r, ctx, { policies: deps.policies });
   if (deps.rights) {

@@ -11,6 +11,7 @@ import type { CasusService, CasusView, NotificationView } from '../casus/casus.s
 import type { MonitoringReport, MonitoringService } from '../monitoring/monitoring.service.js';
 import type { BezwaarView, HoldView, InzageReport, RightsService } from '../rights/rights.service.js';
 import type { RetentionRun, RetentionService } from '../retention/retention.service.js';
+import type { CasusoverlegService } from '../casusoverleg/casusoverleg.service.js';
 
 /** The policy lifecycle (docs/policies.md), as the policy pages use it: the service's own types. */
 export type PolicyPort = Pick<
@@ -25,7 +26,7 @@ export type CasusDetail = CasusView;
 /** The casus workflow (docs/casus.md), as the casus pages use it: the services' own types. */
 export type CasusPort = Pick<
   CasusService,
-  'create' | 'list' | 'get' | 'transition' | 'addVervolgactie' | 'completeVervolgactie' | 'setNotification' | 'recordConsent' | 'withdrawConsent' | 'overdue'
+  'create' | 'list' | 'get' | 'transition' | 'addVervolgactie' | 'completeVervolgactie' | 'setNotification' | 'recordConsent' | 'withdrawConsent' | 'overdue' | 'setRegiehouder'
 >;
 
 export type InzageView = InzageReport;
@@ -51,3 +52,6 @@ export type MonitoringView = MonitoringReport;
 
 /** Monitoring for the partneroverleg (docs/casus.md): the service's own type. */
 export type MonitoringPort = Pick<MonitoringService, 'report' | 'trend'>;
+
+/** The casusoverleg (docs/casusoverleg.md): the voorzitter's meetings and agenda, a partner's invitations. */
+export type CasusoverlegPort = Pick<CasusoverlegService, 'planMeeting' | 'listMeetings' | 'getMeeting' | 'addToAgenda' | 'invitePartner' | 'partnerOverview'>;

@@ -50,7 +50,7 @@ export const FIELD_ERROR_CODES = [
   // From the services' checks.
   'identity', 'in-use', 'not-found', 'not-applicable', 'not-reachable', 'in-past', 'in-future',
   'before-start', 'period-too-short', 'not-pseudonymised', 'not-confirmed', 'outdated', 'mismatch', 'selection-too-large',
-  'not-a-calendar-period', 'period-not-over',
+  'not-a-calendar-period', 'period-not-over', 'no-consent',
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 
@@ -92,6 +92,13 @@ export type SchemaName =
   | 'casus#/$defs/listQuery'
   | 'casus#/$defs/casus'
   | 'casus#/$defs/overdueVervolgactieList'
+  | 'casusoverleg#/$defs/meetingRequest'
+  | 'casusoverleg#/$defs/agendaRequest'
+  | 'casusoverleg#/$defs/addition'
+  | 'casusoverleg#/$defs/meetingListQuery'
+  | 'casusoverleg#/$defs/meeting'
+  | 'casusoverleg#/$defs/meetingList'
+  | 'casusoverleg#/$defs/partnerOverview'
   | 'rights#/$defs/inzageRequest'
   | 'rights#/$defs/bezwaarRequest'
   | 'rights#/$defs/bezwaarQuery'

@@ -22,10 +22,10 @@ import { roleHas, type Capability } from '../../broker/platform/platform.js';
 
 /**
  * What a route needs: nothing, an adapter, a registered person (any role) or a registered adapter
- * (the key custodian: the doel is checked after the gate, against the role's doelen), or a person
- * whose role has a capability.
+ * (the key custodian: the doel is checked after the gate, against the role's doelen), a person with
+ * `query` or a registered adapter (a partner's invitations), or a person whose role has a capability.
  */
-type Need = 'public' | 'adapter' | 'registered-or-adapter' | Capability | 'read-policy-or-manage';
+type Need = 'public' | 'adapter' | 'registered-or-adapter' | 'query-or-adapter' | Capability | 'read-policy-or-manage';
 
 /** The API (`/v1`, the demo custodian, health and documents). Path parameters are filled from PARAMS. */
 const API: Record<string, Need> = {
@@ -62,6 +62,12 @@ const API: Record<string, Need> = {
   'PUT /v1/cases/:caseId/regiehouder': 'manage-cases',
   'GET /v1/vervolgacties/overdue': 'manage-cases',
   'GET /v1/notifications/overdue': 'manage-cases',
+  'POST /v1/meetings': 'manage-cases',
+  'GET /v1/meetings': 'manage-cases',
+  'GET /v1/meetings/:meetingId': 'manage-cases',
+  'POST /v1/meetings/:meetingId/agenda': 'manage-cases',
+  'POST /v1/meetings/:meetingId/agenda/:caseId/invitations': 'manage-cases',
+  'GET /v1/invitations': 'query-or-adapter',
   'POST /v1/inzage': 'rights',
   'GET /v1/bezwaren': 'rights',
   'POST /v1/bezwaren': 'rights',
@@ -162,11 +168,18 @@ const WEB: Record<string, PageNeed> = {
   'GET /casussen/:caseId': 'manageCases',
   'POST /casussen/:caseId/status': 'manageCases',
   'POST /casussen/:caseId/vervolgacties': 'manageCases',
+  'POST /casussen/:caseId/regiehouder': 'manageCases',
   'POST /casussen/:caseId/vervolgacties/:actionId/afgerond': 'manageCases',
   'POST /casussen/:caseId/onderwerpen/:subjectId/notificatie': 'manageCases',
   'POST /casussen/:caseId/screening': 'manageCases',
   'POST /casussen/:caseId/toestemming': 'manageCases',
   'POST /casussen/:caseId/toestemming/:consentId/intrekken': 'manageCases',
+  'GET /casusoverleggen': 'manageCases',
+  'POST /casusoverleggen': 'manageCases',
+  'GET /casusoverleggen/:meetingId': 'manageCases',
+  'POST /casusoverleggen/:meetingId/agenda': 'manageCases',
+  'POST /casusoverleggen/:meetingId/agenda/:caseId/uitnodigingen': 'manageCases',
+  'GET /uitnodigingen': 'query',
   'GET /logboek': 'readLog',
   'GET /logboek/regel/:seq': 'readLog',
   'GET /logboek/verificatie': 'readLog',
@@ -242,6 +255,7 @@ const WEB: Record<string, PageNeed> = {
 /** Path parameters: things that do not exist, so that an admitted caller changes nothing (404, 422). */
 const PARAMS: Record<string, string> = {
   caseId: randomUUID(),
+  meetingId: randomUUID(),
   actionId: randomUUID(),
   subjectId: randomUUID(),
   bezwaarId: randomUUID(),
@@ -280,6 +294,7 @@ let b: TestBroker;
 let roles: string[];
 const allows = (role: string, need: Need | PageNeed): boolean =>
   need === 'registered-or-adapter' || need === 'session' ? true
+  : need === 'query-or-adapter' ? roleHas(b.broker.platform, role, 'query')
   : need === 'read-policy-or-manage' ? roleHas(b.broker.platform, role, 'read-policy') || roleHas(b.broker.platform, role, 'manage-policy')
   : need in PAGE_CAPABILITY ? PAGE_CAPABILITY[need as keyof typeof PAGE_CAPABILITY].some((c) => roleHas(b.broker.platform, role, c))
   : roleHas(b.broker.platform, role, need as Capability);
@@ -337,8 +352,8 @@ describe('the access table', () => {
         check('a person', (await call(await token('voorzitter', 'registered'))).status, false);
         continue;
       }
-      check('an adapter', (await call(adapter)).status, need === 'registered-or-adapter');
-      if (need === 'registered-or-adapter') check('unregistered adapter', (await call(unregisteredAdapter)).status, false);
+      check('an adapter', (await call(adapter)).status, need === 'registered-or-adapter' || need === 'query-or-adapter');
+      if (need === 'registered-or-adapter' || need === 'query-or-adapter') check('unregistered adapter', (await call(unregisteredAdapter)).status, false);
       const calls = roles.flatMap((role) => STATES.map((state) => ({ role, state })));
       for (let i = 0; i < calls.length; i += 8) {
         await Promise.all(

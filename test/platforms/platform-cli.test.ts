@@ -76,7 +76,7 @@ describe('jpp-broker pki and policy', () => {
   it("test the platform's example policy against its decision table", async () => {
     const res = await run(['policy', 'test', `policies/${JPT}.csv`, '--platform', JPT]);
     expect(res.code, res.stderr).toBe(0);
-    expect(res.stdout).toMatch(/27 passed, 0 failed/);
+    expect(res.stdout).toMatch(/31 passed, 0 failed/);
   });
 });
 

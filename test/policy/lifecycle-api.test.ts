@@ -40,7 +40,7 @@ describe('the journey of a policy change', () => {
     expect(res.status).toBe(200);
     valid('policy-views#/$defs/list', res.body);
     const active = res.body.items.find((v: any) => v.status === 'active');
-    expect(active).toMatchObject({ author: { id: 'system:seed' }, reviewer: { id: 'system:platform-file' }, ruleCount: 19, testCount: 29 });
+    expect(active).toMatchObject({ author: { id: 'system:seed' }, reviewer: { id: 'system:platform-file' }, ruleCount: 31, testCount: 37 });
     expect(res.body.active).toBe(active.id);
     seedId = active.id;
     expect((await policyLog()).find((e) => e.policy.version === seedId)).toMatchObject({ outcome: 'activated', details: { step: 'seed' } });
@@ -70,7 +70,7 @@ describe('the journey of a policy change', () => {
     valid('policy-views#/$defs/version', res.body);
     expect(res.headers.get('location')).toBe(`/v1/policies/${res.body.id}`);
     expect(res.body).toMatchObject({ status: 'draft', basedOn: seedId, source: `copy:${seedId}`, author: { id: 'demo-fg', role: 'privacy-officer' } });
-    expect(res.body.rules).toHaveLength(19);
+    expect(res.body.rules).toHaveLength(31);
     expect(res.body.rules[0]).toEqual(expect.objectContaining({ id: 'S01', effect: 'allow', grondslag: expect.stringContaining('Wpg art. 20') }));
     draft = res.body;
   });
@@ -122,7 +122,7 @@ describe('the journey of a policy change', () => {
     expect(res.body.detail).toContain('2 lint error(s), 2 failing test(s)');
     const tests = await call('demo-fg', 'POST', `/v1/policies/${draft.id}/test`);
     valid('policy-views#/$defs/testReport', tests.body);
-    expect(tests.body).toMatchObject({ passed: 27, failed: 2 });
+    expect(tests.body).toMatchObject({ passed: 35, failed: 2 });
     expect((await call('demo-fg', 'GET', `/v1/policies/${draft.id}`)).body.status).toBe('draft');
   });
 
@@ -151,7 +151,7 @@ describe('the journey of a policy change', () => {
     expect(res.body.added.map((r: any) => r.id)).toEqual(['C08']);
     expect(res.body.removed.map((r: any) => r.id)).toEqual(['C05']);
     expect(res.body.changed).toEqual([]);
-    expect(res.body.unchanged).toBe(18);
+    expect(res.body.unchanged).toBe(30);
     expect(res.body.tests).toEqual({ added: 2, removed: 2 });
     expect((await call('demo-fg-2', 'GET', `/v1/policies/${draft.id}/diff?against=0`)).status).toBe(422);
   });

@@ -55,10 +55,10 @@ describe('on files', () => {
   }, 120_000);
 
   it('runs the decision tables, naming each failing line (exit 2)', async () => {
-    expect((await cli(['test', SEED])).stdout).toContain('29 passed, 0 failed');
+    expect((await cli(['test', SEED])).stdout).toContain('37 passed, 0 failed');
     const bad = await cli(['test', edited, '--tests', SEED_TESTS]);
     expect(bad.code).toBe(2);
-    expect(bad.stdout).toContain('27 passed, 2 failed');
+    expect(bad.stdout).toContain('35 passed, 2 failed');
     expect(bad.stdout).toContain('jeugdboa | jpp-casusoverleg | jeugdreclassering | jeugdreclassering-toezicht | bevragen: expected deny (no rule), got allow by C08');
   }, 120_000);
 
@@ -114,11 +114,11 @@ describe('against a database', () => {
     const res = await cli(['import', edited, '--as', 'demo-fg', '--tests', SEED_TESTS, '--note', 'C08 erbij, C05 vervalt'], env);
     expect(res.code, res.stderr).toBe(0);
     const id = /draft (\d+) created/.exec(res.stdout)![1]!;
-    expect(res.stdout).toContain('19 rule(s), 29 test(s)');
+    expect(res.stdout).toContain('31 rule(s), 37 test(s)');
     const lint = await cli(['lint', id], env);
     expect(lint.code).toBe(2);
     expect(lint.stdout).toContain(`version ${id} (draft`);
-    expect((await cli(['test', id], env)).stdout).toContain('27 passed, 2 failed');
+    expect((await cli(['test', id], env)).stdout).toContain('35 passed, 2 failed');
     const diff = await cli(['diff', '1', id], env);
     expect(diff.stdout).toMatch(/^\+ C08/m);
     // Exactly the decisions C08 opens and C05's removal closes, with the rules on both sides.

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ACTIONS } from '../../broker/policy/policy-actions.js';
 import { describe, expect, it } from 'vitest';
 import { loadPlatform } from '../../broker/platform/platform.js';
 import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
@@ -31,10 +32,11 @@ const short = (t: { role: string; doel: string; partner: string; category: strin
 const ketenprofessionals = ['jeugdboa', 'team-jeugd-medewerker', 'leerplichtambtenaar', 'politie-medewerker', 'jeugdreclasseerder', 'rvdk-raadsonderzoeker', 'halt-medewerker', 'jongerenwerker', 'preforensisch-werker'];
 
 describe('decisionSpace', () => {
-  it('holds every role × doel × partner × category it holds × action, once', () => {
+  it('holds every role × doel × partner × category it holds × action (bevragen and uitnodigen, each with and without consent), once', () => {
     const space = decisionSpace(platform);
     const perPartner = platform.partners.reduce((n, p) => n + p.categories.length, 0);
-    expect(space).toHaveLength(platform.roles.length * platform.doelen.length * perPartner * 2);
+    expect(space).toHaveLength(platform.roles.length * platform.doelen.length * perPartner * ACTIONS.length);
+    expect(ACTIONS).toHaveLength(4);
     expect(new Set(space.map(tupleKey)).size).toBe(space.length);
     // Never a category the partner does not hold.
     expect(space.find((t) => t.partner === 'halt' && t.category === 'politie-registratie')).toBeUndefined();

@@ -11,6 +11,7 @@ import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js'
 import { LOG_ACTIONS, type LogAction } from '../../broker/logboek/log-actions.js';
 import { ERROR_OUTCOMES, OUTCOMES, statusOf, type TypedStep } from '../../broker/logboek/log-vocabulary.js';
 import { createLogWriter } from '../../broker/logboek/log-writer.js';
+import { LOG_ACTION_LABEL, LOG_OUTCOME_LABEL } from '../../broker/web/log-action-labels.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../schemas/log-entry.schema.json', import.meta.url), 'utf8')) as {
   $defs: Record<string, { properties: { outcome: { enum: string[] } }; 'x-error-outcomes'?: string[] }>;
@@ -44,6 +45,7 @@ const EXAMPLES: { [A in LogAction]: Extract<TypedStep, { action: A }> } = {
   verzoek: { action: 'verzoek', outcome: 'answered', details: { verzoekId: ID, type: 'wissing', decision: 'granted', answeredOn: '2026-12-04', onTime: true } },
   beperking: { action: 'beperking', outcome: 'restricted', details: { bezwaarId: ID, doelen: ['jpp-screening'], verzoekId: null } },
   'casus-toestemming': { action: 'casus-toestemming', outcome: 'recorded', details: { ...casus, consentId: ID, givenBy: 'ouder', consentDoel: 'jpp-screening', consentPartners: ['jongerenwerk'], givenOn: '2026-12-01', validUntil: null } },
+  casusoverleg: { action: 'casusoverleg', outcome: 'invited', details: { meetingId: ID, meetingDate: '2026-12-10', ...casus, grounds: ['hit', 'regiehouder'], consent: false } },
   'rate-limit': { action: 'rate-limit', outcome: 'refused', details: { limited: 'questions', scope: 'person', window: 'minute', max: 60, retryAfterSeconds: 12 } },
 };
 
@@ -87,5 +89,12 @@ describe('the vocabulary', () => {
     const entry = { ...EXAMPLES['signal-intake'], details: { ...EXAMPLES['signal-intake'].details, bsn: 'x' }, actor: { kind: 'system' as const, id: 'system:test' }, traceId: 't', startedAt: at, endedAt: at };
     await expect(writer.append(ex as never, [entry as never])).rejects.toThrow(/signal-intake\/stored does not match its vocabulary/);
     expect(touched).toBe(false);
+  });
+});
+
+describe('the vocabulary in Dutch (the entry page)', () => {
+  it.each(LOG_ACTIONS.map((a) => [a] as const))('names %s and each of its outcomes in Dutch', (action) => {
+    expect(LOG_ACTION_LABEL[action]).toMatch(/\S/);
+    expect(OUTCOMES[action].filter((o) => LOG_OUTCOME_LABEL[o] === undefined)).toEqual([]);
   });
 });

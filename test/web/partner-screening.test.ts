@@ -38,7 +38,7 @@ describe.skipIf(!HAS_CHROMIUM)('partner: screening in the browser', { timeout: 9
     const page = await newPage(browser);
     const sent = recordRequests(page);
     await demoLogin(page, tb.url, 'demo-halt');
-    expect(await page.locator('nav[aria-label="Hoofdmenu"] a').allInnerTexts()).toEqual(['Start', 'Screening', 'Verzoektaken']); // Halt is a partner: its verzoektaken (issue 19)
+    expect(await page.locator('nav[aria-label="Hoofdmenu"] a').allInnerTexts()).toEqual(['Start', 'Screening', 'Uitnodigingen', 'Verzoektaken']); // Halt is a partner: its invitations (issue 18) and verzoektaken (issue 19)
     await page.click('nav >> text=Screening');
     await expectAccessible(page, 'screening form');
 

@@ -114,7 +114,7 @@ describe.skipIf(!HAS_CHROMIUM)('privacy officer: a policy change with four eyes'
 
   it('adds, changes, runs and removes policy tests on the web, with the same checks as the API', async () => {
     await Promise.all([page.waitForURL(/\/tests$/), page.click('a:has-text("Beleidstests")')]);
-    expect(await textOf(page, '[data-tests-summary]')).toContain('29 geslaagd, 0 mislukt');
+    expect(await textOf(page, '[data-tests-summary]')).toContain('37 geslaagd, 0 mislukt');
     await check(page, 'policy tests');
     const stored = async () => ((await api('GET', `/v1/policies/${draft}`)).body.tests as unknown[]).length;
 
@@ -127,8 +127,8 @@ describe.skipIf(!HAS_CHROMIUM)('privacy officer: a policy change with four eyes'
     await page.selectOption('#f-category', 'rvdk-onderzoek');
     await page.check('#f-expect-deny');
     await Promise.all([page.waitForURL(/melding=test-opgeslagen/), page.click('button:has-text("Test opslaan")')]);
-    expect(await textOf(page, '[data-tests-summary]')).toContain('29 geslaagd, 1 mislukt');
-    const failing = 'tr[data-test="30"]';
+    expect(await textOf(page, '[data-tests-summary]')).toContain('37 geslaagd, 1 mislukt');
+    const failing = 'tr[data-test="38"]';
     expect(await page.getAttribute(failing, 'data-pass')).toBe('nee');
     expect(await textOf(page, `${failing} [data-outcome]`)).toMatch(
       /Mislukt: verwacht niet toegestaan zonder regel \(standaard geweigerd\), maar deze versie beslist toegestaan door regel W01/,
@@ -144,11 +144,11 @@ describe.skipIf(!HAS_CHROMIUM)('privacy officer: a policy change with four eyes'
     await page.goBack();
 
     // Change it to what the change means: allowed by W01.
-    await Promise.all([page.waitForURL(/tests\/29$/), page.click('a[aria-label="Test 30 wijzigen"]')]);
+    await Promise.all([page.waitForURL(/tests\/37$/), page.click('a[aria-label="Test 38 wijzigen"]')]);
     await page.check('#f-expect-allow');
     await page.check('#f-rule-W01');
     await Promise.all([page.waitForURL(/melding=test-opgeslagen/), page.click('button:has-text("Test opslaan")')]);
-    expect(await textOf(page, '[data-tests-summary]')).toContain('30 geslaagd, 0 mislukt');
+    expect(await textOf(page, '[data-tests-summary]')).toContain('38 geslaagd, 0 mislukt');
 
     // The API's checks hold on the web: a test without a role is refused, naming it in Dutch, and nothing is stored.
     const count = await stored();
@@ -156,7 +156,7 @@ describe.skipIf(!HAS_CHROMIUM)('privacy officer: a policy change with four eyes'
     await page.check('#f-doel-jpp-screening');
     await page.click('button:has-text("Test opslaan")');
     await page.waitForSelector('.utrecht-alert--error');
-    expect(await textOf(page, '.utrecht-alert--error')).toMatch(/Test 31, Rol: vul dit in/);
+    expect(await textOf(page, '.utrecht-alert--error')).toMatch(/Test 39, Rol: vul dit in/);
     await check(page, 'a refused policy test');
     expect(await stored()).toBe(count);
     // And lint's warning about a question nobody asks, beside the test.
@@ -165,11 +165,11 @@ describe.skipIf(!HAS_CHROMIUM)('privacy officer: a policy change with four eyes'
     await page.selectOption('#f-category', 'politie-registratie');
     await page.check('#f-expect-deny');
     await Promise.all([page.waitForURL(/melding=test-opgeslagen/), page.click('button:has-text("Test opslaan")')]);
-    expect(await textOf(page, 'tr[data-test="31"] [data-outcome]')).toMatch(/Waarschuwing: Test 31: deze partner heeft geen signalen van de categorie Politieregistratie/);
+    expect(await textOf(page, 'tr[data-test="39"] [data-outcome]')).toMatch(/Waarschuwing: Test 39: deze partner heeft geen signalen van de categorie Politieregistratie/);
     await check(page, 'policy tests with a lint warning');
     // Removed again.
-    await Promise.all([page.waitForURL(/melding=test-verwijderd/), page.click('button[aria-label="Test 31 verwijderen"]')]);
-    expect(await page.locator('tr[data-test="31"]').count()).toBe(0);
+    await Promise.all([page.waitForURL(/melding=test-verwijderd/), page.click('button[aria-label="Test 39 verwijderen"]')]);
+    expect(await page.locator('tr[data-test="39"]').count()).toBe(0);
     expect(await stored()).toBe(count);
   });
 

@@ -70,6 +70,8 @@ export interface CaseVervolgactieTable {
   created_at: Immutable<Date>;
   completed_at: ColumnType<Date | null, undefined, Date>;
   completed_by: ColumnType<string | null, undefined, string>;
+  /** A warme overdracht's receiving partner (migration 0120); null for every other kind. */
+  to_partner_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
 /** A consent record (AVG art. 6(1)(a), 7): who consented, to which partners and doel, for how long. */

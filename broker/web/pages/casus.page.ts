@@ -99,6 +99,7 @@ const DONE: Record<string, string> = {
   status: 'De status is gewijzigd.',
   vervolgactie: 'De vervolgactie is toegevoegd.',
   afgerond: 'De vervolgactie is afgerond.',
+  regie: 'De regiehouder is vastgelegd.',
   notificatie: 'De notificatie is vastgelegd.',
   toestemming: 'De toestemming is vastgelegd.',
   ingetrokken: 'De intrekking van de toestemming is vastgelegd.',
@@ -229,11 +230,17 @@ ${next.length === 0
   <button type="submit" class="utrecht-button utrecht-button--primary-action">Status wijzigen</button></form>`}
 </section>
 
+<section aria-labelledby="regie-title"><h2 id="regie-title">Regie</h2>
+<p data-regiehouder="${c.regie?.partner ?? ''}">Regiehouder: ${c.regie ? html`<strong>${name(ctx.platform.partners, c.regie.partner)}</strong> (sinds ${formatDateTime(c.regie.since)})` : 'nog niet vastgelegd'}.</p>
+${canAct ? html`<form method="post" action="${ctx.href(`/casussen/${c.caseId}/regiehouder`)}">${csrf}<div class="field"><label for="rh-partner">Regiehouder</label><select id="rh-partner" name="partner">${ctx.platform.partners.map((p) => html`<option value="${p.id}"${p.id === c.regie?.partner ? html` selected` : ''}>${p.name}</option>`)}</select></div>
+<button type="submit" class="utrecht-button utrecht-button--secondary-action">Regie toewijzen</button></form>` : html`<p class="hint">De regiehouder legt u vast als de casus besproken is.</p>`}
+</section>
+
 <section aria-labelledby="vervolg-title"><h2 id="vervolg-title">Vervolgacties</h2>
 ${acties.length === 0 ? html`<p>Nog geen vervolgacties.</p>` : html`<div class="table-wrap"><table class="utrecht-table" data-vervolgacties><caption>Wie doet wat, wanneer</caption>
 <thead><tr><th scope="col">Partner</th><th scope="col">Actie</th><th scope="col">Uiterlijk</th><th scope="col">Afgerond</th></tr></thead>
 <tbody>${acties.map(
-  (a) => html`<tr><td>${name(ctx.platform.partners, a.partner)}</td><td>${VERVOLG_KIND[a.kind] ?? a.kind}</td><td>${formatDate(a.dueDate)}</td>
+  (a) => html`<tr><td>${name(ctx.platform.partners, a.partner)}</td><td>${VERVOLG_KIND[a.kind] ?? a.kind}${a.toPartner ? ` aan ${name(ctx.platform.partners, a.toPartner)}` : ''}</td><td>${formatDate(a.dueDate)}</td>
   <td>${a.completedAt ? formatDateTime(a.completedAt) : closed ? 'niet afgerond' : html`<form method="post" action="${ctx.href(`/casussen/${c.caseId}/vervolgacties/${a.actionId}/afgerond`)}" class="inline-form">${csrf}<button type="submit" class="utrecht-button utrecht-button--secondary-action">Afgerond</button></form>`}</td></tr>`,
 )}</tbody></table></div>`}
 ${canAct
@@ -241,6 +248,7 @@ ${canAct
 <fieldset><legend>Vervolgactie toevoegen (geen vrije tekst)</legend><div class="form-grid">
   <div class="field"><label for="va-partner">Partner</label><select id="va-partner" name="partner">${ctx.platform.partners.map((p) => html`<option value="${p.id}">${p.name}</option>`)}</select></div>
   <div class="field"><label for="va-kind">Actie</label><select id="va-kind" name="kind">${options(VERVOLG_KIND)}</select></div>
+  <div class="field"><label for="va-to">Overdragen aan (alleen bij een warme overdracht, met toestemming)</label><select id="va-to" name="toPartner"><option value="">–</option>${ctx.platform.partners.map((p) => html`<option value="${p.id}">${p.name}</option>`)}</select></div>
   <div class="field"><label for="va-due">Uiterlijk</label><input type="date" id="va-due" name="dueDate"></div>
 </div><button type="submit" class="utrecht-button utrecht-button--primary-action">Toevoegen</button></fieldset></form>`
   : html`<p class="hint">Vervolgacties legt u vast als de casus besproken is.</p>`}
@@ -319,8 +327,9 @@ ${historyTable(c, names, (id) => name(ctx.platform.partners, id))}
     return casus.transition(ctx.principal(req), caseId(req), body, ctx.traceId(res));
   });
   step('/vervolgacties', 'vervolgactie', (req, res) =>
-    casus.addVervolgactie(ctx.principal(req), caseId(req), { partner: field(req, 'partner'), kind: field(req, 'kind'), dueDate: field(req, 'dueDate') }, ctx.traceId(res)),
+    casus.addVervolgactie(ctx.principal(req), caseId(req), { partner: field(req, 'partner'), kind: field(req, 'kind'), ...(field(req, 'toPartner') ? { toPartner: field(req, 'toPartner') } : {}), dueDate: field(req, 'dueDate') }, ctx.traceId(res)),
   );
+  step('/regiehouder', 'regie', (req, res) => casus.setRegiehouder(ctx.principal(req), caseId(req), { partner: field(req, 'partner') }, ctx.traceId(res)));
   step('/vervolgacties/:actionId/afgerond', 'afgerond', (req, res) => casus.completeVervolgactie(ctx.principal(req), caseId(req), String(req.params['actionId']), ctx.traceId(res)));
   step('/onderwerpen/:subjectId/notificatie', 'notificatie', (req, res) => {
     const state = field(req, 'state');

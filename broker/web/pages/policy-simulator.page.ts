@@ -8,6 +8,7 @@ import { html, type Html } from '../html.js';
 import { requireAbility, type WebContext } from '../web-context.js';
 import { policyHandler, radioField, selectField, versionNav, type PolicyPageDeps } from './policy-page-kit.js';
 import { EFFECT, mismatchSentence, policyWords, REQUEST_ACTION } from './policy-texts.js';
+import { ACTIONS } from '../../policy/policy-actions.js';
 
 export function policySimulatorPages(r: Router, ctx: WebContext, deps: { policies: PolicyPageDeps['policies'] }): void {
   const { policies } = deps;
@@ -24,7 +25,7 @@ export function policySimulatorPages(r: Router, ctx: WebContext, deps: { policie
     const first = (kind: 'role' | 'doel' | 'partner' | 'category'): string => w.options(kind)[0]?.[0] ?? '';
     let outcome: Html = html``;
     if (asked) {
-      const action = q['action'] === 'bevragen-met-toestemming' ? 'bevragen-met-toestemming' : 'bevragen';
+      const action = (ACTIONS as readonly string[]).includes(q['action'] ?? '') ? q['action'] : 'bevragen';
       const e = await policies.simulate(principal, String(d.id), { role: q['role'], doel: q['doel'], partner: q['partner'], category: q['category'], action });
       const nearest = e.nearest;
       outcome = html`<section aria-labelledby="sim-result" data-decision="${e.decision}"><h2 id="sim-result">Uitkomst: ${e.decision === 'allow' ? 'toegestaan' : 'niet toegestaan'}</h2>

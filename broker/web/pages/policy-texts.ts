@@ -36,11 +36,15 @@ export const CATEGORY_NAMES: Readonly<Record<string, string>> = {
 export const RULE_ACTION: Readonly<Record<string, string>> = {
   bevragen: 'Met of zonder toestemming',
   'bevragen-met-toestemming': 'Alleen met toestemming',
+  uitnodigen: 'Uitnodigen voor het casusoverleg, met of zonder toestemming',
+  'uitnodigen-met-toestemming': 'Uitnodigen voor het casusoverleg, alleen met toestemming',
 };
 /** A question's action: asked with or without recorded consent. */
 export const REQUEST_ACTION: Readonly<Record<string, string>> = {
   bevragen: 'Zonder toestemming',
   'bevragen-met-toestemming': 'Met toestemming',
+  uitnodigen: 'Uitnodiging zonder toestemming',
+  'uitnodigen-met-toestemming': 'Uitnodiging met toestemming',
 };
 export const EFFECT: Readonly<Record<string, string>> = { allow: 'Toestaan', deny: 'Weigeren' };
 export const OUTCOME: Readonly<Record<string, string>> = { allow: 'Toegestaan', deny: 'Niet toegestaan' };
@@ -193,7 +197,11 @@ export function mismatchSentence(m: Mismatch, w: PolicyWords, partner: string): 
     case 'doel': return `Doel: de regel geldt voor „${w.value('doel', m.expected)}”, de vraag is voor „${w.value('doel', m.actual)}”.`;
     case 'partner': return `Partner: de regel geldt voor ${w.value('partner', m.expected)}; ${w.value('partner', m.actual)} valt daar niet onder.`;
     case 'category': return `Categorie: de regel geldt voor ${w.value('category', m.expected)}; ${w.value('category', m.actual)} valt daar niet onder.`;
-    case 'action': return `Toestemming: de regel geldt ${m.expected === 'bevragen-met-toestemming' ? 'alleen met toestemming' : 'met of zonder toestemming'}; deze vraag is ${w.requestAction(m.actual).toLowerCase()}.`;
+    case 'action':
+      if (m.expected.startsWith('uitnodigen') !== m.actual.startsWith('uitnodigen')) {
+        return `Handeling: de regel geldt voor ${(RULE_ACTION[m.expected] ?? m.expected).toLowerCase()}; deze vraag is ${w.requestAction(m.actual).toLowerCase()}.`;
+      }
+      return `Toestemming: de regel geldt ${m.expected.endsWith('-met-toestemming') ? 'alleen met toestemming' : 'met of zonder toestemming'}; deze vraag is ${w.requestAction(m.actual).toLowerCase()}.`;
   }
 }
 
