@@ -57,7 +57,8 @@ const EXPECTED_UPDATES: Record<string, string[]> = {
   roles: ['name', 'privileged'],
   web_sessions: ['data', 'expires_at'],
 };
-const EXPECTED_DELETES = ['bezwaren', 'cases', 'custodian_usage', 'logboek_subject_aliases', 'policy_rules', 'rate_limit_usage', 'signals', 'web_sessions'];
+// verzoeken: retention of answered verzoeken (migration 0160); their tasks and hashes go by ON DELETE CASCADE (owner's rights).
+const EXPECTED_DELETES = ['bezwaren', 'cases', 'custodian_usage', 'logboek_subject_aliases', 'policy_rules', 'rate_limit_usage', 'signals', 'verzoeken', 'web_sessions'];
 const LOG_TABLES = ['logboek_entries', 'logboek_leaves', 'logboek_nodes', 'logboek_checkpoints', 'logboek_cosignatures', 'logboek_subject_aliases'];
 
 /** The runtime role's privileges as the catalog states them. */
