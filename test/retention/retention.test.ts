@@ -41,7 +41,7 @@ const s = {} as {
   before: { entries: number; redacted: number };
   bezwaren: { rejectedNoData: string; inForce: string; liftedHeld: string; dataLeft: string };
   usageAt: { old: Date; fresh: Date };
-  verzoeken: { answered: string; open: string; held: string; erasedRef: string; answeredOn: string };
+  verzoeken: { answered: string; open: string; held: string; taskOpen: string; erasedRef: string; answeredOn: string };
   /** Rows in the database just before the run, to check the record's counts against. */
   rowsBefore: { verzoeken: number; taken: number; takenOfAnswered: number; erasures: number };
   /** Asked about under two key epochs (a rotation's overlap): held by the second hash only, or not held. */
@@ -143,7 +143,13 @@ beforeAll(async () => {
   expect((await b.call('POST', '/v1/legal-holds', { token: fg, body: { subject: heldVerzoekSubject, reason: 'inzageverzoek' } })).status).toBe(201);
   const heldVerzoek = await verzoek(heldVerzoekSubject, 'inzage');
   await answer(heldVerzoek);
-  s.verzoeken = { answered, open: await verzoek(randomPseudonym(), 'inzage'), held: heldVerzoek, erasedRef: erasedRef!, answeredOn: amsterdamDay(b.clock.now) };
+  // Answered while Halt has not yet answered its task.
+  const pending = randomPseudonym();
+  await submitSignals(b, 'halt', [{ subject: pending, category: 'halt-afdoening' }]);
+  const taskOpen = await verzoek(pending, 'rectificatie');
+  expect((await b.call('POST', `/v1/verzoeken/${taskOpen}/taken`, { token: jurist, body: { partners: ['halt'] } })).status).toBe(201);
+  await answer(taskOpen);
+  s.verzoeken = { answered, open: await verzoek(randomPseudonym(), 'inzage'), held: heldVerzoek, taskOpen, erasedRef: erasedRef!, answeredOn: amsterdamDay(b.clock.now) };
   // The custodian counts an adapter's evaluation for its quota, now ...
   const custodian = { baseUrl: `${b.url}/custodian/v1`, token: await b.adapterToken('halt') };
   await pseudonymise(custodian, [{ bsn: syntheticBsn() }]);
@@ -234,13 +240,17 @@ describe('two years ahead', () => {
     expect(s.run.kept.onHold).toBeGreaterThanOrEqual(4);
   });
 
-  it('removes an answered verzoek past its term with its tasks, keeps an open one and one under a legal hold, and keeps the erasure record', async () => {
+  it('removes an answered verzoek past its term with its tasks, keeps an open one, one under a legal hold and one with an open task, and keeps the erasure record', async () => {
     const present = async (id: string) => countOf('verzoeken', sql`id = ${id}`);
     expect(await present(s.verzoeken.answered)).toBe(0);
     expect(await countOf('verzoek_taken', sql`verzoek_id = ${s.verzoeken.answered}`)).toBe(0);
     expect(await countOf('verzoek_subject_hashes', sql`verzoek_id = ${s.verzoeken.answered}`)).toBe(0);
     expect(await present(s.verzoeken.open)).toBe(1);
     expect(await present(s.verzoeken.held)).toBe(1);
+    // A task still open at a partner keeps its answered verzoek, though its subject's signal is gone.
+    expect(await present(s.verzoeken.taskOpen)).toBe(1);
+    expect(await countOf('verzoek_taken', sql`verzoek_id = ${s.verzoeken.taskOpen} and status = 'open'`)).toBe(1);
+    expect(await countOf('signals', sql`subject_hash in (select subject_hash from verzoek_subject_hashes where verzoek_id = ${s.verzoeken.taskOpen})`)).toBe(0);
     expect(await countOf('verzoek_subject_hashes', sql`verzoek_id in (${s.verzoeken.open}, ${s.verzoeken.held})`)).toBe(2);
     // The partner must still not send the erased signal again: its erasure record outlives the verzoek.
     expect(await countOf('signal_erasures', sql`partner_id = 'halt' and ref = ${s.verzoeken.erasedRef}`)).toBe(1);
