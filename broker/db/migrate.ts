@@ -27,6 +27,7 @@ import * as rateLimitUsage from './migrations/0100-rate-limit-usage.js';
 import * as runtimeRole from './migrations/0110-runtime-role.js';
 import * as casusoverleg from './migrations/0120-casusoverleg.js';
 import * as verzoekTaken from './migrations/0130-verzoek-taken.js';
+import * as verzoekRetention from './migrations/0160-verzoek-retention.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
@@ -52,6 +53,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0110-runtime-role': runtimeRole,
   '0120-casusoverleg': casusoverleg,
   '0130-verzoek-taken': verzoekTaken,
+  '0160-verzoek-retention': verzoekRetention,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -46,7 +46,7 @@ export interface Platform {
   readonly consent: { readonly parentBelowAge: number };
   readonly signalMaxValidityDays: number;
   /** Retention periods in days (docs/casus.md). */
-  readonly bewaartermijnen: { readonly closedCaseDays: number; readonly logContentDays: number; readonly bezwaarDays: number };
+  readonly bewaartermijnen: { readonly closedCaseDays: number; readonly logContentDays: number; readonly bezwaarDays: number; readonly verzoekDays: number };
   /** Days after aanmelding by which each subject must be informed, unless deferred (AVG art. 14(3)(a)). */
   readonly notificatieTermijnDays: number;
   /** Small-cell suppression threshold and the shortest period of a monitoring query. */

@@ -1,7 +1,7 @@
 /**
  * What retention removes, in SQL: expired signals, closed casussen past their bewaartermijn,
- * the content of logboek entries past theirs, ended bezwaren whose subject has nothing left,
- * and custodian usage counts the quotas no longer read. Each function skips what an active
+ * the content of logboek entries past theirs, ended bezwaren and answered verzoeken whose subject
+ * has nothing left, and custodian usage counts the quotas no longer read. Each function skips what an active
  * legal hold protects and returns a count and the range of the moments that made things expire.
  */
 import { sql } from 'kysely';
@@ -119,6 +119,33 @@ export async function removeEndedBezwaren(ex: Executor, endedBefore: Date, termD
   const rows = await sql<{ at: Date }>`
     delete from bezwaren b where ${eligible} and not ${isHeld} and not ${dataLeft}
      returning ${ended} + make_interval(days => ${termDays}) as at`.execute(ex);
+  return { ...summarise(rows.rows), held: held.rows[0]!.n };
+}
+
+/**
+ * Deletes answered verzoeken van betrokkenen `termDays` after they were answered, with their
+ * tasks for partners and their subject hashes (ON DELETE CASCADE), on the same terms as ended
+ * bezwaren: only once nothing of their subject is left (no signal, casus or logboek entry that
+ * still names it) and no active hold protects it. A verzoek is the evidence that a request was
+ * handled, and in time (AVG arts. 12(3) and 5(2)), so it stays as long as the data it was about.
+ * An open verzoek is never removed, nor an answered one while a task of it is still open at a
+ * partner. The erasure records (`signal_erasures`) are not removed: they name a partner and its
+ * opaque ref only, and keep an erased signal out for as long as the partner could send it again.
+ */
+export async function removeAnsweredVerzoeken(ex: Executor, answeredBefore: Date, termDays: number): Promise<Removed & { held: number }> {
+  // answered_on is a date: the term runs from the start of that day (UTC, the database's zone).
+  const eligible = sql`v.status = 'answered' and v.answered_on <= ${answeredBefore}::date
+      and not exists (select 1 from verzoek_taken t where t.verzoek_id = v.id and t.status = 'open')`;
+  const hashes = sql`(select h.subject_hash from verzoek_subject_hashes h where h.verzoek_id = v.id)`;
+  const dataLeft = sql`(exists (select 1 from signals s where s.subject_hash in ${hashes})
+      or exists (select 1 from case_subject_hashes c where c.subject_hash in ${hashes})
+      or exists (select 1 from logboek_entries e where e.subject_hash in ${hashes})
+      or exists (select 1 from logboek_subject_aliases a where a.subject_hash in ${hashes}))`;
+  const isHeld = sql`exists (select 1 from verzoek_subject_hashes h where h.verzoek_id = v.id and h.subject_hash in ${heldSubjects})`;
+  const held = await sql<{ n: number }>`select count(*)::int as n from verzoeken v where ${eligible} and ${isHeld}`.execute(ex);
+  const rows = await sql<{ at: Date }>`
+    delete from verzoeken v where ${eligible} and not ${isHeld} and not ${dataLeft}
+     returning (v.answered_on + make_interval(days => ${termDays}))::timestamptz as at`.execute(ex);
   return { ...summarise(rows.rows), held: held.rows[0]!.n };
 }
 

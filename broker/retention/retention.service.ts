@@ -8,6 +8,10 @@
  * - Ended bezwaren (rejected, or upheld and lifted) go `bewaartermijnen.bezwaarDays` after they
  *   ended, once nothing of their subject is left (no signal, casus or unredacted log entry): they
  *   are the evidence of how an objection was handled. An upheld bezwaar in force never goes.
+ * - Answered verzoeken van betrokkenen go `bewaartermijnen.verzoekDays` after they were answered,
+ *   with their tasks for partners, on the same terms (nothing of their subject left, no task still
+ *   open). An open verzoek never goes. Erasure records (partner and ref only) stay: they keep an
+ *   erased signal out for as long as the partner could send it again.
  * - Custodian usage counts go once the quotas' 24-hour window has passed them.
  * - An active legal hold suspends removal for its casus or subject.
  *
@@ -32,6 +36,7 @@ import {
   lockRetention,
   redactLogContent,
   removeClosedCases,
+  removeAnsweredVerzoeken,
   removeEndedBezwaren,
   removeExpiredSignals,
   removeStaleCustodianUsage,
@@ -53,7 +58,14 @@ export interface RetentionRun {
   runId: string;
   ranAt: string;
   trigger: RetentionTrigger;
-  removed: { signals: RangeView; cases: RangeView; logContent: RangeView; bezwaren: RangeView; custodianUsage: RangeView };
+  removed: {
+    signals: RangeView;
+    cases: RangeView;
+    logContent: RangeView;
+    bezwaren: RangeView;
+    verzoeken: RangeView;
+    custodianUsage: RangeView;
+  };
   kept: { onHold: number };
   /**
    * In a list: the record's seq in the logboek (null until the sequencer placed it), whose
@@ -94,12 +106,13 @@ export function runOfDetails(d: Record<string, unknown>, ranAt: Date): Retention
     runId: String(d['runId']),
     ranAt: ranAt.toISOString(),
     trigger: d['trigger'] as RetentionTrigger,
-    // Records of runs before bezwaren and usage counts were cleaned up read as 0 for them.
+    // Records of runs before bezwaren, verzoeken and usage counts were cleaned up read as 0 for them.
     removed: {
       signals: range('signals'),
       cases: range('cases'),
       logContent: range('logContent'),
       bezwaren: range('bezwaren'),
+      verzoeken: range('verzoeken'),
       custodianUsage: range('custodianUsage'),
     },
     kept: { onHold: Number(d['keptOnHold'] ?? 0) },
@@ -112,7 +125,7 @@ export function createRetentionService(deps: {
   querySchemas: SchemaRegistry;
 }): RetentionService {
   const { platform } = deps;
-  const { closedCaseDays, logContentDays, bezwaarDays } = platform.bewaartermijnen;
+  const { closedCaseDays, logContentDays, bezwaarDays, verzoekDays } = platform.bewaartermijnen;
 
   /** One run, inside the caller's unit of work (a person's, or the broker's own). */
   const execute = async (w: Work, trigger: RetentionTrigger): Promise<RetentionRun> => {
@@ -120,12 +133,13 @@ export function createRetentionService(deps: {
     await lockRetention(trx);
     const now = w.now();
     // Cases first: a case's own queries go with it; then what is left of the log; then the
-    // bezwaren whose subject has nothing left after that.
+    // bezwaren and verzoeken whose subject has nothing left after that.
     const cases = await removeClosedCases(trx, new Date(now.getTime() - closedCaseDays * DAY), closedCaseDays);
     const heldSignals = await heldExpiredSignals(trx, now);
     const signals = await removeExpiredSignals(trx, now);
     const logContent = await redactLogContent(trx, new Date(now.getTime() - logContentDays * DAY), logContentDays);
     const bezwaren = await removeEndedBezwaren(trx, new Date(now.getTime() - bezwaarDays * DAY), bezwaarDays);
+    const verzoeken = await removeAnsweredVerzoeken(trx, new Date(now.getTime() - verzoekDays * DAY), verzoekDays);
     const custodianUsage = await removeStaleCustodianUsage(trx, now);
     const result: RetentionRun = {
       runId: randomUUID(),
@@ -136,9 +150,10 @@ export function createRetentionService(deps: {
         cases: view(cases),
         logContent: view(logContent),
         bezwaren: view(bezwaren),
+        verzoeken: view(verzoeken),
         custodianUsage: view(custodianUsage),
       },
-      kept: { onHold: heldSignals + cases.held + logContent.held + bezwaren.held },
+      kept: { onHold: heldSignals + cases.held + logContent.held + bezwaren.held + verzoeken.held },
     };
     w.log({ action: 'retention-run', outcome: 'completed', details: detailsOf(result) });
     return result;

@@ -3,7 +3,7 @@
  * database is migrated by `jpp-broker db migrate` as the owner; the broker then runs as a login
  * role that is a member of jpp_broker_runtime and does its work end to end (signals, a casus,
  * a question, the logboek, the sequencer and its checkpoint, a status change, a retention run
- * that deletes a closed casus and redacts log content), while that role cannot disable or drop
+ * that deletes a closed casus and an answered verzoek with its task, and redacts log content), while that role cannot disable or drop
  * the logboek's triggers, change or delete log rows, truncate, or become someone else.
  * On the embedded database (one user, a superuser) the migration's role and grants exist but
  * nothing connects as the role: that part checks the grants only, and the PostgreSQL part is
@@ -27,6 +27,7 @@ import { createLogClient } from '../../broker/logboek/log-client.js';
 import { witnessOnce } from '../../broker/logboek/witness.js';
 import { openDatabase, type Database } from '../../broker/db/database.js';
 import { canDisableGuards, describeDatabaseRole } from '../../broker/db/database-role.js';
+import { amsterdamDay } from '../../broker/rights/verzoek-fns.js';
 
 const adminUrl = process.env['DATABASE_URL'];
 const DAY = 86_400_000;
@@ -57,7 +58,8 @@ const EXPECTED_UPDATES: Record<string, string[]> = {
   roles: ['name', 'privileged'],
   web_sessions: ['data', 'expires_at'],
 };
-const EXPECTED_DELETES = ['bezwaren', 'cases', 'custodian_usage', 'logboek_subject_aliases', 'policy_rules', 'rate_limit_usage', 'signals', 'web_sessions'];
+// verzoeken: retention of answered verzoeken (migration 0160); their tasks and hashes go by ON DELETE CASCADE (owner's rights).
+const EXPECTED_DELETES = ['bezwaren', 'cases', 'custodian_usage', 'logboek_subject_aliases', 'policy_rules', 'rate_limit_usage', 'signals', 'verzoeken', 'web_sessions'];
 const LOG_TABLES = ['logboek_entries', 'logboek_leaves', 'logboek_nodes', 'logboek_checkpoints', 'logboek_cosignatures', 'logboek_subject_aliases'];
 
 /** The runtime role's privileges as the catalog states them. */
@@ -115,7 +117,7 @@ describe.skipIf(!adminUrl)('the broker as a least-privilege role on PostgreSQL',
   let runtimeUrl: string;
   let b: TestBroker | undefined;
   let client: pg.Client;
-  const s = {} as { refusedStart: string; migrated: Awaited<ReturnType<typeof dbMigrateCommand>>; question: any; run: any; closedCase: string; entries: number };
+  const s = {} as { refusedStart: string; migrated: Awaited<ReturnType<typeof dbMigrateCommand>>; question: any; run: any; closedCase: string; verzoek: string; entries: number };
 
   const ownerRows = async <T>(q: ReturnType<typeof sql<T>>) => (await q.execute(owner.db)).rows;
   const count = async (table: string) => (await ownerRows(sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`))[0]!.n;
@@ -157,6 +159,19 @@ describe.skipIf(!adminUrl)('the broker as a least-privilege role on PostgreSQL',
     const closed = await b.call('POST', `/v1/cases/${c.caseId}/transitions`, { token: voorzitter, body: { to: 'afgesloten', outcome: 'geen-zorgen' } });
     expect(closed.status, closed.text).toBe(200);
     s.closedCase = c.caseId;
+    // A wissing forwarded to Halt, withdrawn by Halt and answered: retention removes it with its
+    // task later, by the grant on verzoeken alone (the task goes by ON DELETE CASCADE).
+    const jurist = await b.token('demo-jurist');
+    const erased = randomPseudonym();
+    const [erasedRef] = await submitSignals(b, 'halt', [{ subject: erased, category: 'halt-afdoening' }]);
+    const v = await b.call('POST', '/v1/verzoeken', { token: jurist, body: { subject: erased, type: 'wissing', receivedOn: amsterdamDay(b.clock.now), requester: 'betrokkene', identityCheck: 'digid' } });
+    expect(v.status, v.text).toBe(201);
+    expect((await b.call('POST', `/v1/verzoeken/${v.body.verzoekId}/taken`, { token: jurist, body: { partners: ['halt'] } })).status).toBe(201);
+    const halt = await b.adapterToken('halt');
+    const [task] = (await b.call('GET', '/v1/verzoektaken', { token: halt })).body.items.filter((t: { refs: string[] }) => t.refs.includes(erasedRef!));
+    expect((await b.call('POST', `/v1/verzoektaken/${task.taakId}/answer`, { token: halt, body: { outcome: 'withdrawn' } })).status).toBe(200);
+    expect((await b.call('POST', `/v1/verzoeken/${v.body.verzoekId}/answer`, { token: jurist, body: { decision: 'granted', grondslag: 'AVG art. 17: gewist' } })).status).toBe(200);
+    s.verzoek = v.body.verzoekId;
     await b.broker.sequencer.drain({ forceCheckpoint: true });
     b.clock.now = new Date(b.clock.now.getTime() + 2 * 365 * DAY + DAY);
     const run = await b.call('POST', '/v1/retention/runs', { token: await b.token('demo-fg') });
@@ -224,6 +239,13 @@ describe.skipIf(!adminUrl)('the broker as a least-privilege role on PostgreSQL',
     expect(s.run.removed.logContent.count).toBeGreaterThan(0);
     expect((await ownerRows(sql<{ n: number }>`select count(*)::int as n from queries where case_id = ${s.closedCase}`))[0]!.n).toBe(0);
     expect((await ownerRows(sql<{ n: number }>`select count(*)::int as n from logboek_entries where content is null`))[0]!.n).toBe(s.run.removed.logContent.count);
+  });
+
+  it('runs retention: deletes the answered verzoek with its task, and keeps the erasure record', async () => {
+    expect(s.run.removed.verzoeken.count).toBe(1);
+    expect((await ownerRows(sql<{ n: number }>`select count(*)::int as n from verzoeken where id = ${s.verzoek}`))[0]!.n).toBe(0);
+    expect((await ownerRows(sql<{ n: number }>`select count(*)::int as n from verzoek_taken where verzoek_id = ${s.verzoek}`))[0]!.n).toBe(0);
+    expect((await ownerRows(sql<{ n: number }>`select count(*)::int as n from signal_erasures where verzoek_id = ${s.verzoek}`))[0]!.n).toBe(1);
   });
 
   const refused = async (statement: string): Promise<{ code: string; message: string }> => {

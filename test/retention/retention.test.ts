@@ -1,7 +1,8 @@
 /**
  * Retention with the clock two years ahead: expired signals and closed casussen go, log
  * content past its term is redacted (with the other subject hashes it was indexed under),
- * ended bezwaren go once their subject has nothing left,
+ * ended bezwaren and answered verzoeken (with their tasks) go once their subject has nothing left
+ * (open and held verzoeken stay; erasure records stay),
  * stale custodian usage counts go, everything under a legal hold stays, the run is recorded
  * in the logboek without identities, and the log still verifies.
  */
@@ -21,6 +22,7 @@ import { witnessOnce } from '../../broker/logboek/witness.js';
 import { createSchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { pseudonymise } from '../../protocol/pseudonymisation/custodian-client.js';
 import { syntheticBsn } from '../support/synthetic.js';
+import { amsterdamDay } from '../../broker/rights/verzoek-fns.js';
 
 const DAY = 86_400_000;
 const schemas = createSchemaRegistry();
@@ -39,6 +41,9 @@ const s = {} as {
   before: { entries: number; redacted: number };
   bezwaren: { rejectedNoData: string; inForce: string; liftedHeld: string; dataLeft: string };
   usageAt: { old: Date; fresh: Date };
+  verzoeken: { answered: string; open: string; held: string; taskOpen: string; erasedRef: string; answeredOn: string };
+  /** Rows in the database just before the run, to check the record's counts against. */
+  rowsBefore: { verzoeken: number; taken: number; takenOfAnswered: number; erasures: number };
   /** Asked about under two key epochs (a rotation's overlap): held by the second hash only, or not held. */
   overlap: { reportId: string; freeEntryIds: number[] };
 };
@@ -111,6 +116,40 @@ beforeAll(async () => {
     dataLeft: await bezwaar(s.free, 'rejected'),
   };
   expect((await b.call('POST', `/v1/bezwaren/${s.bezwaren.liftedHeld}/lift`, { token: fg })).status).toBe(200);
+  // Verzoeken: a wissing forwarded to Halt, whose signal Halt withdraws, answered; one still open;
+  // one answered for a subject on hold.
+  const jurist = await b.token('demo-jurist');
+  const verzoek = async (subject: string, type: string): Promise<string> => {
+    const res = await b.call('POST', '/v1/verzoeken', {
+      token: jurist,
+      body: { subject, type, receivedOn: amsterdamDay(b.clock.now), requester: 'betrokkene', identityCheck: 'digid' },
+    });
+    expect(res.status, res.text).toBe(201);
+    return res.body.verzoekId;
+  };
+  const answer = async (id: string) => {
+    const res = await b.call('POST', `/v1/verzoeken/${id}/answer`, { token: jurist, body: { decision: 'granted', grondslag: 'AVG art. 17: gewist' } });
+    expect(res.status, res.text).toBe(200);
+  };
+  const erased = randomPseudonym();
+  const [erasedRef] = await submitSignals(b, 'halt', [{ subject: erased, category: 'halt-afdoening' }]);
+  const answered = await verzoek(erased, 'wissing');
+  expect((await b.call('POST', `/v1/verzoeken/${answered}/taken`, { token: jurist, body: { partners: ['halt'] } })).status).toBe(201);
+  const halt = await b.adapterToken('halt');
+  const [task] = (await b.call('GET', '/v1/verzoektaken', { token: halt })).body.items.filter((t: { refs: string[] }) => t.refs.includes(erasedRef!));
+  expect((await b.call('POST', `/v1/verzoektaken/${task.taakId}/answer`, { token: halt, body: { outcome: 'withdrawn' } })).status).toBe(200);
+  await answer(answered);
+  const heldVerzoekSubject = randomPseudonym();
+  expect((await b.call('POST', '/v1/legal-holds', { token: fg, body: { subject: heldVerzoekSubject, reason: 'inzageverzoek' } })).status).toBe(201);
+  const heldVerzoek = await verzoek(heldVerzoekSubject, 'inzage');
+  await answer(heldVerzoek);
+  // Answered while Halt has not yet answered its task.
+  const pending = randomPseudonym();
+  await submitSignals(b, 'halt', [{ subject: pending, category: 'halt-afdoening' }]);
+  const taskOpen = await verzoek(pending, 'rectificatie');
+  expect((await b.call('POST', `/v1/verzoeken/${taskOpen}/taken`, { token: jurist, body: { partners: ['halt'] } })).status).toBe(201);
+  await answer(taskOpen);
+  s.verzoeken = { answered, open: await verzoek(randomPseudonym(), 'inzage'), held: heldVerzoek, taskOpen, erasedRef: erasedRef!, answeredOn: amsterdamDay(b.clock.now) };
   // The custodian counts an adapter's evaluation for its quota, now ...
   const custodian = { baseUrl: `${b.url}/custodian/v1`, token: await b.adapterToken('halt') };
   await pseudonymise(custodian, [{ bsn: syntheticBsn() }]);
@@ -124,6 +163,12 @@ beforeAll(async () => {
   // ... and two years later, just before the run.
   await pseudonymise(custodian, [{ bsn: syntheticBsn() }]);
   s.usageAt.fresh = b.clock.now;
+  s.rowsBefore = {
+    verzoeken: await countOf('verzoeken'),
+    taken: await countOf('verzoek_taken'),
+    takenOfAnswered: await countOf('verzoek_taken', sql`verzoek_id = ${s.verzoeken.answered}`),
+    erasures: await countOf('signal_erasures'),
+  };
   const res = await b.call('POST', '/v1/retention/runs', { token: await b.token('demo-fg') });
   expect(res.status, res.text).toBe(201);
   s.run = res.body;
@@ -195,6 +240,34 @@ describe('two years ahead', () => {
     expect(s.run.kept.onHold).toBeGreaterThanOrEqual(4);
   });
 
+  it('removes an answered verzoek past its term with its tasks, keeps an open one, one under a legal hold and one with an open task, and keeps the erasure record', async () => {
+    const present = async (id: string) => countOf('verzoeken', sql`id = ${id}`);
+    expect(await present(s.verzoeken.answered)).toBe(0);
+    expect(await countOf('verzoek_taken', sql`verzoek_id = ${s.verzoeken.answered}`)).toBe(0);
+    expect(await countOf('verzoek_subject_hashes', sql`verzoek_id = ${s.verzoeken.answered}`)).toBe(0);
+    expect(await present(s.verzoeken.open)).toBe(1);
+    expect(await present(s.verzoeken.held)).toBe(1);
+    // A task still open at a partner keeps its answered verzoek, though its subject's signal is gone.
+    expect(await present(s.verzoeken.taskOpen)).toBe(1);
+    expect(await countOf('verzoek_taken', sql`verzoek_id = ${s.verzoeken.taskOpen} and status = 'open'`)).toBe(1);
+    expect(await countOf('signals', sql`subject_hash in (select subject_hash from verzoek_subject_hashes where verzoek_id = ${s.verzoeken.taskOpen})`)).toBe(0);
+    expect(await countOf('verzoek_subject_hashes', sql`verzoek_id in (${s.verzoeken.open}, ${s.verzoeken.held})`)).toBe(2);
+    // The partner must still not send the erased signal again: its erasure record outlives the verzoek.
+    expect(await countOf('signal_erasures', sql`partner_id = 'halt' and ref = ${s.verzoeken.erasedRef}`)).toBe(1);
+    expect(await countOf('signal_erasures')).toBe(s.rowsBefore.erasures);
+    // The record's count is the rows the database lost, and its tasks went with them.
+    expect(s.run.removed.verzoeken.count).toBe(1);
+    expect(s.rowsBefore.verzoeken - (await countOf('verzoeken'))).toBe(s.run.removed.verzoeken.count);
+    expect(s.rowsBefore.taken - (await countOf('verzoek_taken'))).toBe(s.rowsBefore.takenOfAnswered);
+    expect(s.rowsBefore.takenOfAnswered).toBe(1);
+    // Its term ran from the day it was answered: verzoekDays (730) later.
+    const term = b.broker.platform.bewaartermijnen.verzoekDays;
+    expect(s.run.removed.verzoeken.to).toBe(s.run.removed.verzoeken.from);
+    expect(Math.abs(new Date(s.run.removed.verzoeken.from).getTime() - (Date.parse(`${s.verzoeken.answeredOn}T00:00:00Z`) + term * DAY))).toBeLessThanOrEqual(DAY);
+    // The held subject's answered verzoek counts among what holds kept.
+    expect(s.run.kept.onHold).toBeGreaterThanOrEqual(5);
+  });
+
   it("removes the custodian's usage counts older than the quotas' 24 hours, and keeps today's", async () => {
     expect(await countOf('custodian_usage', sql`minute <= ${new Date(s.usageAt.fresh.getTime() - DAY)}`)).toBe(0);
     expect(await countOf('custodian_usage', sql`caller_id = 'adapter:halt' and minute > ${new Date(s.usageAt.fresh.getTime() - DAY)}`)).toBe(1);
@@ -214,6 +287,7 @@ describe('two years ahead', () => {
       casesRemoved: s.run.removed.cases.count,
       logContentRemoved: s.run.removed.logContent.count,
       bezwarenRemoved: s.run.removed.bezwaren.count,
+      verzoekenRemoved: s.run.removed.verzoeken.count,
       custodianUsageRemoved: s.run.removed.custodianUsage.count,
     });
     for (const secret of [s.free, s.held, s.closed.caseRef, s.closedHeld.caseRef, s.freeRef]) expect(entry!.content).not.toContain(secret);
@@ -237,7 +311,7 @@ describe('two years ahead', () => {
 
   it('a second run removes nothing more', async () => {
     const again = await b.call('POST', '/v1/retention/runs', { token: await b.token('demo-fg') });
-    expect(again.body.removed).toMatchObject({ signals: { count: 0 }, cases: { count: 0 }, bezwaren: { count: 0 }, custodianUsage: { count: 0 } });
+    expect(again.body.removed).toMatchObject({ signals: { count: 0 }, cases: { count: 0 }, bezwaren: { count: 0 }, verzoeken: { count: 0 }, custodianUsage: { count: 0 } });
   });
 });
 

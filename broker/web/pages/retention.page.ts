@@ -35,7 +35,7 @@ export function retentionPages(r: Router, ctx: WebContext, deps: { retention: Re
       ...(status ? { status } : {}),
       body: html`${problem ? alert('error', problem) : ''}
 ${justRun
-  ? alert('ok', html`De retentie is uitgevoerd: ${n(justRun.removed.signals.count, 'signaal', 'signalen')}, ${n(justRun.removed.cases.count, 'casus', 'casussen')} en ${n(justRun.removed.bezwaren.count, 'beëindigd bezwaar', 'beëindigde bezwaren')} verwijderd, ${n(justRun.removed.logContent.count, 'logregel', 'logregels')} ingekort; ${n(justRun.kept.onHold, 'onderdeel', 'onderdelen')} bewaard wegens een bewaarplicht. Het verslag staat in het logboek.`)
+  ? alert('ok', html`De retentie is uitgevoerd: ${n(justRun.removed.signals.count, 'signaal', 'signalen')}, ${n(justRun.removed.cases.count, 'casus', 'casussen')} ${n(justRun.removed.bezwaren.count, 'beëindigd bezwaar', 'beëindigde bezwaren')} en ${n(justRun.removed.verzoeken.count, 'afgehandeld verzoek', 'afgehandelde verzoeken')} van betrokkenen verwijderd, ${n(justRun.removed.logContent.count, 'logregel', 'logregels')} ingekort; ${n(justRun.kept.onHold, 'onderdeel', 'onderdelen')} bewaard wegens een bewaarplicht. Het verslag staat in het logboek.`)
   : ''}
 <p>Wat zijn bewaartermijn voorbij is, wordt verwijderd: elke dag volgens schema, of nu, hieronder. Een logregel wordt niet verwijderd maar ingekort: wie en wat verdwijnt, wanneer en welk soort stap blijft, en de regel blijft in het ondertekende logboek passen. Een bewaarplicht houdt tegen wat zij beschermt.</p>
 <div class="table-wrap"><table class="utrecht-table" data-terms><caption>Bewaartermijnen van ${t.name}</caption>
@@ -45,6 +45,7 @@ ${justRun
 <tr><td>Afgesloten casus, met jongeren, geschiedenis, vervolgacties en bevragingen</td><td>na afsluiting (verwijderd)</td><td>${t.bewaartermijnen.closedCaseDays} dagen</td></tr>
 <tr><td>Inhoud van een logregel</td><td>na het loggen (ingekort)</td><td>${t.bewaartermijnen.logContentDays} dagen</td></tr>
 <tr><td>Beëindigd bezwaar (afgewezen, of gehonoreerd en weer opgeheven); een bezwaar dat geldt, blijft</td><td>na het einde, en pas als van de jongere niets meer over is (verwijderd)</td><td>${t.bewaartermijnen.bezwaarDays} dagen</td></tr>
+<tr><td>Afgehandeld verzoek van een betrokkene (inzage, wissing en dergelijke), met de taken voor partners; een open verzoek blijft. Wat een partner na een wissing niet opnieuw mag aanleveren, blijft bewaard</td><td>na de beantwoording, en pas als van de jongere niets meer over is (verwijderd)</td><td>${t.bewaartermijnen.verzoekDays} dagen</td></tr>
 <tr><td>Tellers van de sleutelbeheerder (pseudonimiseringen per aanvrager per minuut, zonder jongeren)</td><td>als de limieten ze niet meer nodig hebben (verwijderd)</td><td>24 uur</td></tr>
 </tbody></table></div>
 <form method="post" action="${ctx.href(`/bewaartermijnen/uitvoeren`)}">${csrfField(ctx.csrf(req))}
@@ -54,11 +55,11 @@ ${justRun
 ${items.length === 0
   ? html`<p>De retentie is nog niet uitgevoerd.</p>`
   : html`<div class="table-wrap"><table class="utrecht-table" data-runs><caption>${items.length < limit ? `${items.length === 1 ? 'De enige uitvoering' : `Alle ${items.length} uitvoeringen, nieuwste eerst`}` : `De laatste ${limit} uitvoeringen, nieuwste eerst`}</caption>
-<thead><tr><th scope="col">Wanneer</th><th scope="col">Aanleiding</th><th scope="col">Signalen verwijderd</th><th scope="col">Casussen verwijderd</th><th scope="col">Logregels ingekort</th><th scope="col">Bezwaren verwijderd</th><th scope="col">Tellers verwijderd</th><th scope="col">Bewaard wegens bewaarplicht</th><th scope="col">Verslag in het logboek</th></tr></thead>
+<thead><tr><th scope="col">Wanneer</th><th scope="col">Aanleiding</th><th scope="col">Signalen verwijderd</th><th scope="col">Casussen verwijderd</th><th scope="col">Logregels ingekort</th><th scope="col">Bezwaren verwijderd</th><th scope="col">Verzoeken verwijderd</th><th scope="col">Tellers verwijderd</th><th scope="col">Bewaard wegens bewaarplicht</th><th scope="col">Verslag in het logboek</th></tr></thead>
 <tbody>${items.map(
   (x) => html`<tr data-run="${x.runId}"><td>${formatDateTime(x.ranAt)}</td><td>${RETENTION_TRIGGER[x.trigger] ?? x.trigger}</td>
   <td data-kind="signals">${range(x.removed.signals)}</td><td data-kind="cases">${range(x.removed.cases)}</td><td data-kind="logContent">${range(x.removed.logContent)}</td>
-  <td data-kind="bezwaren">${range(x.removed.bezwaren)}</td><td data-kind="custodianUsage">${range(x.removed.custodianUsage)}</td>
+  <td data-kind="bezwaren">${range(x.removed.bezwaren)}</td><td data-kind="verzoeken">${range(x.removed.verzoeken)}</td><td data-kind="custodianUsage">${range(x.removed.custodianUsage)}</td>
   <td data-kept="${x.kept.onHold}">${x.kept.onHold}</td>
   <td>${x.logSeq === null || x.logSeq === undefined
     ? 'nog niet in de boom geplaatst'
