@@ -104,9 +104,12 @@ describe.skipIf(!HAS_CHROMIUM)('web pages during a key rotation', { timeout: 120
     const jurist = await tb.token('demo-jurist');
     const api = await tb.call('POST', '/v1/inzage', { token: jurist, body: { subject: [current, old] } });
     expect(api.status, api.text).toBe(200);
-    // The newest pseudonym alone misses those entries: what the web reported before.
+    // The entry names the old pseudonym's hash alone. Inzage follows the links the broker holds
+    // between a youth's hashes (the casus knows both), so the newest pseudonym alone reaches it too
+    // (issue 19); the web sends both all the same (below).
+    expect(api.body.total).toBeGreaterThan(0);
     const newestOnly = await tb.call('POST', '/v1/inzage', { token: jurist, body: { subject: current } });
-    expect(api.body.total).toBeGreaterThan(newestOnly.body.total);
+    expect(newestOnly.body.total).toBe(api.body.total);
 
     const page = await newPage(browser);
     const sent = recordRequests(page);
