@@ -74,6 +74,15 @@ export const CATEGORY_NL: Record<string, string> = {
   'jongerenwerk-contact': 'contact met het jongerenwerk',
   'preforensisch-traject': 'begeleiding door het pre-forensisch jeugdwerk',
 };
+/** The casusoverleg's steps about a youth: on an agenda, a partner invited or not (a meeting's planning names no youth). */
+const CASUSOVERLEG_OUTCOMES = ['agendered', 'invited', 'not-permitted'];
+/** Why a partner was invited (casusoverleg-fns.ts grounds), as the reason in a sentence. */
+const INVITED_BECAUSE: Record<string, string> = {
+  hit: 'die partner de jongere kende',
+  aanmelder: 'die partner de jongere had aangemeld',
+  regiehouder: 'die partner de regie heeft',
+  toegevoegd: 'de voorzitter die partner erbij vroeg',
+};
 const GIVEN_BY: Record<string, string> = { jongere: 'de jongere', ouder: 'een ouder of voogd', beiden: 'de jongere en een ouder of voogd' };
 
 const entries = (ex: Executor, hashes: readonly Buffer[], action: string) =>
@@ -165,6 +174,25 @@ export const INZAGE_SOURCES: readonly InzageSource[] = [
         };
       }),
     count: (ex, hashes) => countEntries(ex, hashes, ['disclosure']),
+  },
+  {
+    id: 'casusoverleggen',
+    title: 'Casusoverleg: agenda en uitnodigingen',
+    empty: 'De jongere is niet op de agenda van een casusoverleg gezet.',
+    list: async (ex, hashes, names) =>
+      (await entries(ex, hashes, 'casusoverleg')).filter((e) => CASUSOVERLEG_OUTCOMES.includes(e.c.outcome)).map((e) => {
+        const d = (e.c.details ?? {}) as { meetingDate?: string; grounds?: string[] };
+        const overleg = `het casusoverleg van ${d.meetingDate ? dag(d.meetingDate) : 'een datum die niet is vastgelegd'}`;
+        const partner = names.partner(e.c.partner ?? '');
+        const text =
+          e.c.outcome === 'agendered'
+            ? `Op ${moment(e.loggedAt)} is casus ${e.c.caseRef ?? ''} op de agenda gezet van ${overleg}.`
+            : e.c.outcome === 'invited'
+              ? `Op ${moment(e.loggedAt)} is ${partner} uitgenodigd voor ${overleg} over casus ${e.c.caseRef ?? ''}, omdat ${(d.grounds ?? []).map((g) => INVITED_BECAUSE[g] ?? 'de voorzitter dat nodig vond').join(' en ')}.`
+              : `Op ${moment(e.loggedAt)} is ${partner} niet uitgenodigd voor ${overleg} over casus ${e.c.caseRef ?? ''}: dat mocht niet.`;
+        return { text, data: { entryId: e.id, loggedAt: e.loggedAt.toISOString(), outcome: e.c.outcome, partner: e.c.partner ?? null, caseRef: e.c.caseRef, meetingDate: d.meetingDate ?? null, grounds: d.grounds ?? [] } };
+      }),
+    count: (ex, hashes) => countEntries(ex, hashes, ['casusoverleg'], CASUSOVERLEG_OUTCOMES),
   },
   {
     id: 'notificaties',

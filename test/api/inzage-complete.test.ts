@@ -39,6 +39,11 @@ beforeAll(async () => {
   // During the rotation's overlap: a casus with both pseudonyms links the epochs.
   second = await openCase(b, [[curP, oldP]], { doel: 'jpp-casusoverleg' });
   expect((await call('PUT', `/v1/cases/${second.caseId}/subjects/${second.subjectIds[0]}/notification`, { state: 'informed', informedAt: day(b.clock.now, 0) })).status).toBe(200);
+  // The second casus on a casusoverleg's agenda: the agenda entry and each invitation decided.
+  const meeting = await call('POST', '/v1/meetings', { date: day(b.clock.now, 7) });
+  expect(meeting.status, meeting.text).toBe(201);
+  const agenda = await call('POST', `/v1/meetings/${meeting.body.meetingId}/agenda`, { caseId: second.caseId });
+  expect(agenda.status, agenda.text).toBe(201);
   // After it: the new epoch only.
   await submitSignals(b, 'halt', [{ subject: curP, category: 'halt-afdoening' }]);
   const [jw] = await submitSignals(b, 'jongerenwerk', [{ subject: curP, category: 'jongerenwerk-contact' }, { subject: curP, category: 'jongerenwerk-contact', registeredDaysAgo: 3 }]);
@@ -71,6 +76,7 @@ async function independentCounts(): Promise<Record<string, number>> {
     toestemmingen: await one(sql<{ n: number }>`select count(*)::int as n from case_consents where subject_id in (${places})`),
     verstrekkingen: await logged('disclosure'),
     notificaties: await logged('casus-notificatie'),
+    casusoverleggen: (await logged('casusoverleg', 'agendered')) + (await logged('casusoverleg', 'invited')) + (await logged('casusoverleg', 'not-permitted')),
     bezwaren: await one(sql<{ n: number }>`select count(distinct b.id)::int as n from bezwaren b join bezwaar_subject_hashes h on h.bezwaar_id = b.id where h.subject_hash in (${H})`),
     verzoeken: await one(sql<{ n: number }>`select count(distinct v.id)::int as n from verzoeken v join verzoek_subject_hashes h on h.verzoek_id = v.id where h.subject_hash in (${H})`),
   };
@@ -90,6 +96,7 @@ describe('complete inzage', () => {
     expect(res.body.completeness).toEqual({ listed: total, counted: total, complete: true });
     // What the seed made, so the counts are not trivially zero.
     expect(expected).toMatchObject({ signalen: 3, 'ingetrokken-signalen': 1, casussen: 2, vervolgacties: 1, toestemmingen: 1, notificaties: 1, bezwaren: 1, verzoeken: 1 });
+    expect(expected['casusoverleggen']).toBeGreaterThanOrEqual(2); // on the agenda, and at least one partner decided
     expect(expected['verstrekkingen']).toBe(b.broker.platform.partners.length);
     expect(expected['statuswijzigingen']).toBeGreaterThanOrEqual(2);
 
@@ -98,6 +105,7 @@ describe('complete inzage', () => {
     expect(text).toContain(first.caseRef);
     expect(text).toContain(second.caseRef);
     expect(text).toMatch(/Regie: Halt sinds \d+ \w+ \d{4}/);
+    expect(text).toContain(`casus ${second.caseRef} op de agenda gezet van het casusoverleg van`);
     expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
     for (const raw of ['zvh-limburg-noord', 'jpp-screening', 'politie-registratie', '(allow)', 'demo-jurist']) expect(text).not.toContain(raw);
     expect(res.body.generatedByName).toBe('jurist van Zorg- en Veiligheidshuis');
