@@ -232,13 +232,26 @@ export function createCasusoverlegService(deps: {
         const acties = await vervolgactiesForPartners(w.trx, [...new Set(rows.map((r) => r.caseId))], partners);
         const items = [];
         for (const r of rows) {
+          const ownRefs = await ownRefsOf(w.trx, { partner: r.partner, caseId: r.caseId, categories: r.categories, now });
+          // No log, no answer: the read is logged per youth of the casus, naming the partner.
+          for (const s of await subjectsOf(w.trx, [r.caseId])) {
+            const hashes = await hashesOfSubject(w.trx, s.id);
+            w.log(<EntryDraft>{
+              action: 'casusoverleg',
+              outcome: 'read',
+              ...(hashes[0] ? { subjectHash: hashes[0], alsoSubjectHashes: hashes.slice(1) } : {}),
+              partner: r.partner,
+              caseRef: r.caseRef,
+              details: { meetingId: r.meetingId, meetingDate: isoDate(r.date), caseId: r.caseId, subjectId: s.id, refsShown: ownRefs.length },
+            });
+          }
           items.push({
             meetingId: r.meetingId,
             date: isoDate(r.date),
             caseId: r.caseId,
             caseRef: r.caseRef,
             partner: r.partner,
-            ownRefs: await ownRefsOf(w.trx, { partner: r.partner, caseId: r.caseId, categories: r.categories, now }),
+            ownRefs,
             regiehouder: r.regiehouder,
             vervolgacties: acties
               .filter((a) => a.caseId === r.caseId && (a.partner === r.partner || a.toPartner === r.partner))

@@ -46,7 +46,7 @@ export const OUTCOMES = {
   verzoek: ['registered', 'extended', 'answered', 'forwarded', 'partner-answered', 'signal-corrected'],
   beperking: ['restricted', 'lifted'],
   'casus-toestemming': ['recorded', 'withdrawn'],
-  casusoverleg: ['planned', 'agendered', 'invited', 'not-permitted'],
+  casusoverleg: ['planned', 'agendered', 'invited', 'not-permitted', 'read'],
 } as const satisfies { readonly [A in LogAction]: readonly string[] };
 
 type Out<A extends LogAction> = (typeof OUTCOMES)[A][number];
@@ -84,7 +84,9 @@ export interface LogVocabulary {
   /**
    * The casusoverleg (broker/casusoverleg): a meeting planned (no subject), a casus put on its agenda
    * (per subject), and each invitation of a partner (per partner and subject: a disclosure that the
-   * youth is on the agenda, with the rule and grondslag in the entry's rules), or its refusal by the policy.
+   * youth is on the agenda, with the rule and grondslag in the entry's rules), or its refusal by the policy;
+   * `read`: an invited partner's professional or adapter read the invitation (per invitation and
+   * subject, with how many of the partner's own refs it showed).
    */
   casusoverleg: {
     outcome: Out<'casusoverleg'>;
@@ -98,6 +100,7 @@ export interface LogVocabulary {
       /** The voorzitter's reason for adding a partner (a code of casus#/$defs/invitationReason). */
       addedReason?: string;
       consent?: boolean;
+      refsShown?: number;
     };
   };
   'casus-notificatie': { outcome: Out<'casus-notificatie'>; details: CasusSubject & { informedAt?: string; deferReason?: string; deferredUntil?: string | null } };

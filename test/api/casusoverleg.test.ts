@@ -160,6 +160,10 @@ describe('what a partner sees', () => {
       expect(res.body.items.filter((i: { caseId: string }) => i.caseId === c.caseId)).toEqual([]);
     }
     expect((await call('GET', '/v1/invitations', undefined, 'demo-partneroverleg')).status).toBe(403);
+    // Every read is logged, per youth, naming the partner: Halt's professional and adapter; nobody else read it.
+    const reads = (await entries(meetingId)).filter((e) => e.outcome === 'read');
+    expect(reads.map((e) => e.partner_id)).toEqual(['halt', 'halt']);
+    expect(reads.map((e) => JSON.parse(e.content).details.refsShown)).toEqual([[...haltRefs].length, [...haltRefs].length]);
   });
 
   it('shows the partner the regiehouder and its own vervolgacties; the regiehouder its overdue ones; a warme overdracht needs consent', async () => {
