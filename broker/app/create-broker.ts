@@ -32,6 +32,7 @@ import { createRateLimiter } from '../rate-limit/rate-limiter.js';
 import { createDisclosureService } from '../disclosures/disclosure.service.js';
 import { createCasusService } from '../casus/casus.service.js';
 import { createCasusoverlegService } from '../casusoverleg/casusoverleg.service.js';
+import { seedDemoCasusoverleg } from '../demo/seed-demo-casusoverleg.js';
 import { createRightsService } from '../rights/rights.service.js';
 import { createMonitoringService } from '../monitoring/monitoring.service.js';
 import { createRetentionService, scheduleRetention, type RetentionService } from '../retention/retention.service.js';
@@ -240,6 +241,8 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
     const policies = createPolicyLifecycleService({ db, platform, schemas, querySchemas, policy, log, uow, modelFile: MODEL_FILE, now });
     const cases = createCasusService({ uow, platform, schemas, querySchemas, hashSubject, rateLimiter });
     const casusoverleg = createCasusoverlegService({ uow, platform, schemas, policy });
+    // The demo's casusoverleg goes through the service, so its invitations are decided and logged as in use.
+    if (demo) await seedDemoCasusoverleg({ db, overleg: casusoverleg, demo, now });
     const rights = createRightsService({ uow, platform, schemas, querySchemas, hashSubject, requireMtls: config.transport.requireMtls });
     const monitoring = createMonitoringService({ uow, platform, querySchemas });
     const web = webRoutes({

@@ -2,7 +2,8 @@
  * The second demo platform: the Jeugd Preventie Team Hollands Midden (doelgroep 8–18). Cases
  * come in as a zorgmelding of the police that Veilig Thuis passes on, or as a question for
  * advice from parents, a school or a partner (the route in of a casus). Demo people, synthetic
- * youths with signals, and one casus in every status, as for JPP Sittard-Geleen.
+ * youths with signals, and one casus in every status, as for JPP Sittard-Geleen; a casus in vervolg
+ * has a regiehouder and a vervolgactie over tijd, and a planned casusoverleg has two on its agenda.
  *
  * Demo only: every identity is made up at random on first start (demo-identities.ts).
  */
@@ -43,7 +44,11 @@ export const JPT_DEMO_CASES: readonly DemoCase[] = [
     doel: 'jpt-screening',
     openedDaysAgo: 30,
     moves: [{ to: 'in-screening' }, { to: 'besproken' }, { to: 'vervolg' }],
-    vervolgacties: [{ partner: 'halt', kind: 'halt-interventie', dueInDays: 14 }],
+    regiehouder: 'gemeente-jeugdteam',
+    vervolgacties: [
+      { partner: 'halt', kind: 'halt-interventie', dueInDays: 14 },
+      { partner: 'gemeente-jeugdteam', kind: 'gesprek-ouders', dueInDays: -2 },
+    ],
   },
   {
     caseRef: 'JPT-DEMO-0005',

@@ -19,6 +19,8 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
   { id: 'demo-voorzitter', displayName: 'Demo voorzitter (ZVH)', organisation: 'zvh-limburg-noord', role: 'voorzitter' },
   { id: 'demo-halt', displayName: 'Demo Halt-medewerker', organisation: 'halt', role: 'halt-medewerker' },
   { id: 'demo-jeugdboa', displayName: 'Demo jeugdBOA', organisation: 'gemeente-sittard-geleen', role: 'jeugdboa' },
+  // Jongerenwerk may be invited to the casusoverleg only with consent: without it, its jongerenwerker sees nothing.
+  { id: 'demo-jongerenwerker', displayName: 'Demo jongerenwerker', organisation: 'jongerenwerk', role: 'jongerenwerker' },
   { id: 'demo-jurist', displayName: 'Demo jurist', organisation: 'zvh-limburg-noord', role: 'jurist' },
   { id: 'demo-fg', displayName: 'Demo privacy officer (FG)', organisation: 'zvh-limburg-noord', role: 'privacy-officer' },
   { id: 'demo-partneroverleg', displayName: 'Demo lid partneroverleg', organisation: 'zvh-limburg-noord', role: 'partneroverleg-lid' },
@@ -45,7 +47,10 @@ export interface DemoCase {
   readonly openedDaysAgo: number;
   /** The moves after aanmelding, in order. */
   readonly moves: ReadonlyArray<{ readonly to: string; readonly reason?: string; readonly outcome?: string }>;
+  /** Vervolgacties with their owner; a negative `dueInDays` is over tijd from the start. */
   readonly vervolgacties?: ReadonlyArray<{ readonly partner: string; readonly kind: string; readonly dueInDays: number }>;
+  /** The partner that holds the regie (recorded at the bespreking). */
+  readonly regiehouder?: string;
   /** The platform's aanmeldcriteria that applied (default: the platform's first). */
   readonly aanmeldcriteria?: readonly string[];
   /** Each youth's age at aanmelding, in the order of subjects (default 15). */
@@ -71,7 +76,11 @@ export const DEMO_CASES: readonly DemoCase[] = [
     doel: 'jpp-screening',
     openedDaysAgo: 30,
     moves: [{ to: 'in-screening' }, { to: 'besproken' }, { to: 'vervolg' }],
-    vervolgacties: [{ partner: 'jongerenwerk', kind: 'jongerenwerk', dueInDays: 14 }],
+    regiehouder: 'halt',
+    vervolgacties: [
+      { partner: 'jongerenwerk', kind: 'jongerenwerk', dueInDays: 14 },
+      { partner: 'halt', kind: 'halt-interventie', dueInDays: -3 },
+    ],
   },
   {
     caseRef: 'ZVH-DEMO-0005',

@@ -25,6 +25,7 @@ import type { Platform } from '../platform/platform.js';
 import { insertSignals, type NewSignal } from '../signals/signal.repository.js';
 import type { DemoPlatform } from './demo-platforms.js';
 import { insertCase, insertStatusChange, insertVervolgactie, updateCaseStatus } from '../casus/casus.repository.js';
+import { setRegiehouder } from '../casus/regie.repository.js';
 import type { CaseStatus } from '../casus/casus-workflow.js';
 import { ageBand, parentConsentNeeded } from '../casus/aanmelding-fns.js';
 import type { DemoIdentity } from './demo-identities.js';
@@ -99,6 +100,7 @@ export async function seedDemo(deps: {
       for (const v of c.vervolgacties ?? []) {
         await insertVervolgactie(trx, { caseId: created.id, partner: v.partner, kind: v.kind, dueDate: new Date(today + v.dueInDays * DAY_MS), by, at });
       }
+      if (c.regiehouder) await setRegiehouder(trx, created.id, c.regiehouder, at);
     }
   });
 }

@@ -30,7 +30,7 @@ function menu(o: PageOptions): Array<{ href: string; label: string }> {
   const a = o.abilities;
   if (!o.user || !a) return [];
   const items = [{ href: '/', label: 'Start' }];
-  if (a.manageCases) items.push({ href: '/casussen', label: 'Mijn casussen' }, { href: '/casusoverleggen', label: 'Casusoverleg' });
+  if (a.manageCases) items.push({ href: '/casussen', label: 'Mijn casussen' }, { href: '/casusoverleggen', label: 'Casusoverleg' }, { href: '/vervolgacties', label: 'Vervolgacties over tijd' });
   // A voorzitter screens inside a casus; other asking roles screen by case number.
   if (a.query && !a.manageCases) items.push({ href: '/screening', label: 'Screening' }, { href: '/uitnodigingen', label: 'Uitnodigingen' });
   if (a.readPolicy) items.push({ href: '/beleid', label: 'Beleid' });

@@ -64,6 +64,7 @@ import { exportPages } from './pages/export.page.js';
 import { casusPages } from './pages/casus.page.js';
 import { casusListPage } from './pages/casus-list.page.js';
 import { casusoverlegPages } from './pages/casusoverleg.page.js';
+import { vervolgactiesPage } from './pages/vervolgacties.page.js';
 import { displayNamesOf } from '../register/person.repository.js';
 import { policyPages } from './pages/policy.page.js';
 import { inzagePages } from './pages/inzage.page.js';
@@ -263,6 +264,7 @@ export function webRoutes(deps: WebDeps): Router {
     casusListPage(r, ctx, { casus: deps.casus });
     casusPages(r, ctx, { casus: deps.casus, queries: deps.queries, custodian: deps.custodian, names: (ids) => displayNamesOf(deps.db, ids) });
     if (deps.casusoverleg) casusoverlegPages(r, ctx, { overleg: deps.casusoverleg, casus: deps.casus });
+    vervolgactiesPage(r, ctx, { casus: deps.casus });
   }
   if (deps.policies) policyPages(r, ctx, { policies: deps.policies });
   if (deps.rights) {

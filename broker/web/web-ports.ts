@@ -26,7 +26,7 @@ export type CasusDetail = CasusView;
 /** The casus workflow (docs/casus.md), as the casus pages use it: the services' own types. */
 export type CasusPort = Pick<
   CasusService,
-  'create' | 'list' | 'get' | 'transition' | 'addVervolgactie' | 'completeVervolgactie' | 'setNotification' | 'recordConsent' | 'withdrawConsent' | 'overdue' | 'setRegiehouder'
+  'create' | 'list' | 'get' | 'transition' | 'addVervolgactie' | 'completeVervolgactie' | 'setNotification' | 'recordConsent' | 'withdrawConsent' | 'overdue' | 'setRegiehouder' | 'overdueVervolgacties'
 >;
 
 export type InzageView = InzageReport;

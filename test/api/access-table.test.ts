@@ -180,6 +180,7 @@ const WEB: Record<string, PageNeed> = {
   'POST /casusoverleggen/:meetingId/agenda': 'manageCases',
   'POST /casusoverleggen/:meetingId/agenda/:caseId/uitnodigingen': 'manageCases',
   'GET /uitnodigingen': 'query',
+  'GET /vervolgacties': 'manageCases',
   'GET /logboek': 'readLog',
   'GET /logboek/regel/:seq': 'readLog',
   'GET /logboek/verificatie': 'readLog',

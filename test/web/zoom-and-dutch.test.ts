@@ -54,6 +54,8 @@ describe.skipIf(!HAS_CHROMIUM)('every page at 200% zoom and in Dutch only', { ti
     ['demo-voorzitter', 'mijn casussen', () => '/casussen'],
     ['demo-voorzitter', 'een casus', () => `/casussen/${caseId}`],
     ['demo-voorzitter', 'een nieuwe casus', () => '/casussen/nieuw'],
+    ['demo-voorzitter', 'vervolgacties over tijd', () => '/vervolgacties'],
+    ['demo-halt', 'uitnodigingen', () => '/uitnodigingen'],
     ['demo-jurist', 'het logboek', () => '/logboek'],
     ['demo-jurist', 'een logboekregel', () => '/logboek/regel/1'],
     ['demo-jurist', 'de verzoeken', () => '/verzoeken', ['kenmerk']],

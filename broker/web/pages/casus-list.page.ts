@@ -97,6 +97,7 @@ export function casusListPage(r: Router, ctx: WebContext, deps: { casus: CasusPo
       status,
       scripts: ['pseudonymise'],
       body: html`<p><a href="${ctx.href(`/casussen/nieuw`)}" class="utrecht-button-link utrecht-button-link--primary-action">Nieuwe casus</a></p>
+<p>Vervolgacties die over tijd zijn, ziet u bij <a href="${ctx.href(`/vervolgacties`)}">Vervolgacties over tijd</a>.</p>
 <section aria-labelledby="overdue-title"><h2 id="overdue-title">Notificaties over tijd</h2>
 ${overdue.total === 0
   ? html`<p>Geen: elke jongere is op tijd geïnformeerd, of het informeren is met reden uitgesteld.</p>`

@@ -10,6 +10,8 @@ export function homePage(r: Router, ctx: WebContext): void {
     const role = ctx.platform.roles.find((x) => x.id === user.role)?.name ?? user.role;
     const tasks = [
       a.manageCases && html`<li><a href="${ctx.href(`/casussen`)}">Mijn casussen</a>: open een casus, screen de jongere, leg vervolgacties en notificatie vast, sluit af. Notificaties die over tijd zijn, ziet u daar bovenaan.</li>`,
+      a.manageCases && html`<li><a href="${ctx.href(`/casusoverleggen`)}">Casusoverleg</a>: plan een overleg, zet casussen op de agenda en zie wie het beleid uitnodigt, waarom en hoe u de partner bereikt.</li>`,
+      a.manageCases && html`<li><a href="${ctx.href(`/vervolgacties`)}">Vervolgacties over tijd</a>: de vervolgacties van open casussen waarvan de datum voorbij is, met de partner die ze uitvoert en de regiehouder.</li>`,
       a.readPolicy && html`<li><a href="${ctx.href(`/beleid`)}">Beleid</a>: versies, regels met lintbevindingen, tests, verschil, effect, goedkeuren (vier ogen) en de wat-als-simulator.</li>`,
       a.rights && html`<li><a href="${ctx.href(`/verzoeken`)}">Verzoeken</a>: verzoeken van jongeren en ouders registreren, met de termijn van een maand (AVG art. 12), verlengen, beantwoorden; wat over tijd is, ziet u bovenaan.</li>`,
       a.rights && html`<li><a href="${ctx.href(`/inzage`)}">Inzage</a>: het overzicht van elke bevraging over één jongere (AVG art. 15), op het scherm of als PDF.</li>`,
