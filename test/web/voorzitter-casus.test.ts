@@ -121,7 +121,7 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 
     for (const what of [
       'Aanmelding: casus geopend', 'Status Aangemeld → In screening', 'Vervolgactie toegevoegd: Halt-interventie', 'Vervolgactie afgerond: Halt-interventie',
       'Regiehouder vastgelegd: Halt', 'Toestemming vastgelegd: De jongere en een ouder', 'Toestemming ingetrokken', 'Notificatie: de jongere geïnformeerd',
-    ]) expect(byOf(what), what).toEqual(['Demo voorzitter']);
+    ]) expect(byOf(what), what).toEqual(['Demo voorzitter (ZVH)']);
     const whats = rows.map((r) => r[1]!);
     expect(whats.findIndex((w) => w.startsWith('Vervolgactie afgerond'))).toBeGreaterThan(whats.findIndex((w) => w.startsWith('Vervolgactie toegevoegd')));
     expect(whats.findIndex((w) => w.startsWith('Toestemming ingetrokken'))).toBe(whats.length - 1);
