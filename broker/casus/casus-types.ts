@@ -8,6 +8,9 @@ export interface NotificationView {
   deferredUntil: string | null;
   dueAt: string | null;
   overdue: boolean;
+  /** When and by whom the current state was recorded; null while pending (by: null before migration 0180). */
+  changedAt: string | null;
+  changedBy: string | null;
 }
 
 export interface CasusView {
@@ -35,8 +38,8 @@ export interface CasusView {
   }>;
   history?: Array<{ from: string | null; to: string; reason: string | null; outcome: string | null; by: string; at: string }>;
   consents?: ConsentView[];
-  regie?: { partner: string; since: string } | null;
-  vervolgacties?: Array<{ actionId: string; partner: string; kind: string; toPartner?: string; dueDate: string; completedAt: string | null; createdBy: string; createdAt: string }>;
+  regie?: { partner: string; since: string; setBy: string | null } | null;
+  vervolgacties?: Array<{ actionId: string; partner: string; kind: string; toPartner?: string; dueDate: string; completedAt: string | null; completedBy: string | null; createdBy: string; createdAt: string }>;
 }
 
 export interface ConsentView {
@@ -48,6 +51,7 @@ export interface ConsentView {
   givenOn: string;
   validUntil: string;
   withdrawnAt: string | null;
+  withdrawnBy: string | null;
   status: 'in-force' | 'withdrawn' | 'expired' | 'not-yet-valid';
   recordedBy: string;
   recordedAt: string;

@@ -41,6 +41,8 @@ export function createCasusViews(notificatieTermijnDays: number): CasusViews {
       deferredUntil: isoDate(s.deferredUntil),
       dueAt: iso(due),
       overdue: due !== null && c.status !== 'afgesloten' && due.getTime() < now.getTime(),
+      changedAt: s.notificationState === 'pending' ? null : iso(s.notificationChangedAt),
+      changedBy: s.notificationState === 'pending' ? null : s.notificationChangedBy,
     };
   };
 
@@ -84,7 +86,7 @@ export function createCasusViews(notificatieTermijnDays: number): CasusViews {
           const q = screenings.get(s.subjectId);
           return { ...s, screenings: { count: q?.count ?? 0, lastAt: iso(q?.lastAt ?? null) } };
         }),
-        regie: regie ? { partner: regie.partner, since: regie.since.toISOString() } : null,
+        regie: regie ? { partner: regie.partner, since: regie.since.toISOString(), setBy: regie.setBy } : null,
         consents: consents.map((k) => ({
           consentId: k.id,
           subjectId: k.subjectId,
@@ -94,6 +96,7 @@ export function createCasusViews(notificatieTermijnDays: number): CasusViews {
           givenOn: isoDate(k.givenOn)!,
           validUntil: isoDate(k.validUntil)!,
           withdrawnAt: iso(k.withdrawnAt),
+          withdrawnBy: k.withdrawnBy,
           status: consentStatus(k, now),
           recordedBy: k.recordedBy,
           recordedAt: k.recordedAt.toISOString(),
@@ -106,6 +109,7 @@ export function createCasusViews(notificatieTermijnDays: number): CasusViews {
           ...(a.toPartner ? { toPartner: a.toPartner } : {}),
           dueDate: isoDate(a.dueDate)!,
           completedAt: iso(a.completedAt),
+          completedBy: a.completedBy,
           createdBy: a.createdBy,
           createdAt: a.createdAt.toISOString(),
         })),

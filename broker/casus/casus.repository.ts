@@ -30,6 +30,9 @@ export interface SubjectRow {
   informedAt: Date | null;
   deferReason: string | null;
   deferredUntil: Date | null;
+  /** When and by whom the current notificatie was recorded (by: migration 0180; null before it). */
+  notificationChangedAt: Date | null;
+  notificationChangedBy: string | null;
   ageBand: string | null;
   parentConsentNeeded: boolean;
 }
@@ -148,6 +151,8 @@ export async function subjectsOf(ex: Executor, caseIds: readonly string[]): Prom
       'informed_at as informedAt',
       'defer_reason as deferReason',
       'deferred_until as deferredUntil',
+      'notification_changed_at as notificationChangedAt',
+      'notification_changed_by as notificationChangedBy',
       'age_band as ageBand',
       'parent_consent_needed as parentConsentNeeded',
     ])
@@ -191,7 +196,7 @@ export async function historyOf(ex: Executor, caseId: string) {
 export async function vervolgactiesOf(ex: Executor, caseId: string) {
   return ex
     .selectFrom('case_vervolgacties')
-    .select(['id', 'partner_id as partner', 'kind', 'to_partner_id as toPartner', 'due_date as dueDate', 'completed_at as completedAt', 'created_by as createdBy', 'created_at as createdAt'])
+    .select(['id', 'partner_id as partner', 'kind', 'to_partner_id as toPartner', 'due_date as dueDate', 'completed_at as completedAt', 'completed_by as completedBy', 'created_by as createdBy', 'created_at as createdAt'])
     .where('case_id', '=', caseId)
     .orderBy('created_at')
     .orderBy('id')
@@ -229,11 +234,11 @@ export async function setNotification(
   ex: Executor,
   caseId: string,
   subjectId: string,
-  n: { state: 'informed' | 'deferred'; informedAt: Date | null; deferReason: string | null; deferredUntil: Date | null; at: Date },
+  n: { state: 'informed' | 'deferred'; informedAt: Date | null; deferReason: string | null; deferredUntil: Date | null; at: Date; by: string },
 ): Promise<boolean> {
   const r = await ex
     .updateTable('case_subjects')
-    .set({ notification_state: n.state, informed_at: n.informedAt, defer_reason: n.deferReason, deferred_until: n.deferredUntil, notification_changed_at: n.at })
+    .set({ notification_state: n.state, informed_at: n.informedAt, defer_reason: n.deferReason, deferred_until: n.deferredUntil, notification_changed_at: n.at, notification_changed_by: n.by })
     .where('id', '=', subjectId)
     .where('case_id', '=', caseId)
     .executeTakeFirst();

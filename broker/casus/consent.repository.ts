@@ -16,6 +16,8 @@ export interface ConsentRow {
   givenOn: Date;
   validUntil: Date;
   withdrawnAt: Date | null;
+  /** Who recorded the withdrawal (migration 0180; null before it). */
+  withdrawnBy: string | null;
   recordedBy: string;
   recordedAt: Date;
 }
@@ -30,11 +32,12 @@ const columns = [
   'given_on as givenOn',
   'valid_until as validUntil',
   'withdrawn_at as withdrawnAt',
+  'withdrawn_by as withdrawnBy',
   'recorded_by as recordedBy',
   'recorded_at as recordedAt',
 ] as const;
 
-export async function insertConsent(ex: Executor, c: Omit<ConsentRow, 'id' | 'withdrawnAt'>): Promise<string> {
+export async function insertConsent(ex: Executor, c: Omit<ConsentRow, 'id' | 'withdrawnAt' | 'withdrawnBy'>): Promise<string> {
   const row = await ex
     .insertInto('case_consents')
     .values({
@@ -65,6 +68,6 @@ export async function findConsent(ex: Executor, caseId: string, consentId: strin
   return (await q.executeTakeFirst()) as ConsentRow | undefined;
 }
 
-export async function withdrawConsent(ex: Executor, consentId: string, at: Date): Promise<void> {
-  await ex.updateTable('case_consents').set({ withdrawn_at: at }).where('id', '=', consentId).where('withdrawn_at', 'is', null).execute();
+export async function withdrawConsent(ex: Executor, consentId: string, at: Date, by: string): Promise<void> {
+  await ex.updateTable('case_consents').set({ withdrawn_at: at, withdrawn_by: by }).where('id', '=', consentId).where('withdrawn_at', 'is', null).execute();
 }

@@ -71,7 +71,7 @@ export function createConsentService(deps: { platform: Pick<Platform, 'partners'
         const consent = UUID.test(consentId) ? await findConsent(w.trx, c.id, consentId, true) : undefined;
         if (!consent) throw new AppError('not-found', 'no such consent record in this casus');
         if (consent.withdrawnAt) throw new AppError('conflict', 'this consent was withdrawn already');
-        await withdrawConsent(w.trx, consent.id, w.now());
+        await withdrawConsent(w.trx, consent.id, w.now(), w.person.id);
         await logPerSubject(w, w.trx, c, { action: 'casus-toestemming', outcome: 'withdrawn', onlySubject: consent.subjectId, details: { consentId } });
       }),
   };

@@ -51,6 +51,7 @@ export function createNotificatieService(deps: { uow: UnitOfWork; schemas: Schem
             deferReason: req.state === 'deferred' ? req.deferReason : null,
             deferredUntil,
             at: now,
+            by: w.person.id,
           }));
         if (!found) throw new AppError('not-found', 'no such subject in this casus');
         await logPerSubject(w, w.trx, c, {

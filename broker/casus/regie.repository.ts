@@ -5,13 +5,14 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
 
-export async function setRegiehouder(ex: Executor, caseId: string, partner: string, at: Date): Promise<void> {
-  await ex.updateTable('cases').set({ regiehouder: partner, regiehouder_since: at }).where('id', '=', caseId).execute();
+export async function setRegiehouder(ex: Executor, caseId: string, partner: string, at: Date, by: string): Promise<void> {
+  await ex.updateTable('cases').set({ regiehouder: partner, regiehouder_since: at, regiehouder_set_by: by }).where('id', '=', caseId).execute();
 }
 
-export async function regiehouderOf(ex: Executor, caseId: string): Promise<{ partner: string; since: Date } | null> {
-  const row = await ex.selectFrom('cases').select(['regiehouder', 'regiehouder_since']).where('id', '=', caseId).executeTakeFirst();
-  return row?.regiehouder && row.regiehouder_since ? { partner: row.regiehouder, since: row.regiehouder_since } : null;
+/** The regiehouder, since when, and who recorded it (null before migration 0180). */
+export async function regiehouderOf(ex: Executor, caseId: string): Promise<{ partner: string; since: Date; setBy: string | null } | null> {
+  const row = await ex.selectFrom('cases').select(['regiehouder', 'regiehouder_since', 'regiehouder_set_by']).where('id', '=', caseId).executeTakeFirst();
+  return row?.regiehouder && row.regiehouder_since ? { partner: row.regiehouder, since: row.regiehouder_since, setBy: row.regiehouder_set_by } : null;
 }
 
 export interface OverdueVervolgactieRow {

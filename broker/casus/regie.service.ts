@@ -49,7 +49,7 @@ export function createRegieService(deps: { uow: UnitOfWork; platform: Pick<Platf
         if (!VERVOLG_STATUSES.has(c.status)) {
           throw new AppError('conflict', `the regiehouder is recorded when a casus is besproken or in vervolg, not ${c.status}`);
         }
-        await setRegiehouder(w.trx, c.id, partner, w.now());
+        await setRegiehouder(w.trx, c.id, partner, w.now(), w.person.id);
         await logPerSubject(w, w.trx, c, { action: 'casus-vervolgactie', outcome: 'regiehouder', details: { regiehouder: partner } });
       }),
 

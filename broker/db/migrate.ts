@@ -28,6 +28,7 @@ import * as runtimeRole from './migrations/0110-runtime-role.js';
 import * as casusoverleg from './migrations/0120-casusoverleg.js';
 import * as verzoekTaken from './migrations/0130-verzoek-taken.js';
 import * as verzoekRetention from './migrations/0160-verzoek-retention.js';
+import * as historyActors from './migrations/0180-history-actors.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
@@ -54,6 +55,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0120-casusoverleg': casusoverleg,
   '0130-verzoek-taken': verzoekTaken,
   '0160-verzoek-retention': verzoekRetention,
+  '0180-history-actors': historyActors,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -100,7 +100,7 @@ export async function seedDemo(deps: {
       for (const v of c.vervolgacties ?? []) {
         await insertVervolgactie(trx, { caseId: created.id, partner: v.partner, kind: v.kind, dueDate: new Date(today + v.dueInDays * DAY_MS), by, at });
       }
-      if (c.regiehouder) await setRegiehouder(trx, created.id, c.regiehouder, at);
+      if (c.regiehouder) await setRegiehouder(trx, created.id, c.regiehouder, at, by);
     }
   });
 }

@@ -11,6 +11,13 @@ import { stringify } from 'csv-stringify/sync';
 import { suppress, type Constraint } from './suppression.js';
 
 export const OUTCOMES = ['doelen-bereikt', 'overgedragen', 'geen-zorgen', 'niet-in-doelgroep', 'geen-medewerking', 'overig'] as const;
+/**
+ * Why a partner was invited to the casusoverleg, for monitoring: its own hit (the invitations
+ * that led from a hit), else being aanmelder or regiehouder, else added by the voorzitter.
+ */
+export const INVITATION_CATEGORIES = ['hit', 'aanmelder-of-regiehouder', 'toegevoegd'] as const;
+export type InvitationCategory = (typeof INVITATION_CATEGORIES)[number];
+
 /** Buckets of days from aanmelding to bespreking. */
 export const DAY_BUCKETS = [
   { id: '0-7', max: 7 },

@@ -1,6 +1,7 @@
 /** The raw counts monitoring aggregates: never a row about one person leaves this module's service. */
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
+import type { InvitationCategory } from './monitoring-table-fns.js';
 
 /** Cases aangemeld in [from, to), with their route in and their status at `to` (from the history). */
 export async function casesOpenedIn(
@@ -136,6 +137,24 @@ export async function vervolgactiesDueIn(ex: Executor, from: Date, to: Date): Pr
            count(*)::int as n
       from case_vervolgacties
      where due_date >= ${from} and due_date < ${to}
+     group by 1`.execute(ex);
+  return rows.rows;
+}
+
+/**
+ * Partners invited to the casusoverleg (migration 0120) by a decision made in [from, to), counted
+ * once each under the strongest ground the broker recorded: a hit of the partner (`hit`), else the
+ * aanmelder or regiehouder (`aanmelder-of-regiehouder`), else added by the voorzitter
+ * (`toegevoegd`). Partners the policy did not let be invited are not counted.
+ */
+export async function invitationsIn(ex: Executor, from: Date, to: Date): Promise<Array<{ ground: InvitationCategory; n: number }>> {
+  const rows = await sql<{ ground: InvitationCategory; n: number }>`
+    select case when grounds @> '["hit"]'::jsonb then 'hit'
+                when grounds @> '["aanmelder"]'::jsonb or grounds @> '["regiehouder"]'::jsonb then 'aanmelder-of-regiehouder'
+                else 'toegevoegd' end as ground,
+           count(*)::int as n
+      from casusoverleg_invitations
+     where invited and decided_at >= ${from} and decided_at < ${to}
      group by 1`.execute(ex);
   return rows.rows;
 }

@@ -22,12 +22,13 @@ import { CASE_STATUSES, OTHER_ROUTES_IN } from '../casus/casus-workflow.js';
 import { AGE_BANDS } from '../casus/aanmelding-fns.js';
 import { partsWithheldOnce } from './suppression.js';
 import { calendarPeriod, partsOf, periodsBetween, type CalendarPeriod } from './calendar-period-fns.js';
-import { ageBandsIn, answersIn, casesOpenedIn, closedDurationsIn, closedIn, daysToBespreking, verzoekCountsIn, vervolgactiesDueIn } from './monitoring.repository.js';
+import { ageBandsIn, answersIn, casesOpenedIn, closedDurationsIn, closedIn, daysToBespreking, invitationsIn, verzoekCountsIn, vervolgactiesDueIn } from './monitoring.repository.js';
 import { amsterdamDay, VERZOEK_TYPES } from '../rights/verzoek-fns.js';
 import {
   bucketOf,
   buildTable,
   DAY_BUCKETS,
+  INVITATION_CATEGORIES,
   LONG_DAY_BUCKETS,
   medianOrNull,
   OUTCOMES,
@@ -102,6 +103,7 @@ export function createMonitoringService(deps: { uow: UnitOfWork; platform: Platf
     const durations = await closedDurationsIn(trx, from, end);
     const vervolg = await vervolgactiesDueIn(trx, from, end);
     const verzoeken = await verzoekCountsIn(trx, p.from, endDay, today);
+    const invitations = await invitationsIn(trx, from, end);
     const criteriaCounts = tally(opened, (c) => c.aanmeldcriteria);
     criteriaCounts.set('*', opened.length);
     const besproken = durations.filter((d) => d.fromBespreking !== null);
@@ -141,6 +143,13 @@ export function createMonitoringService(deps: { uow: UnitOfWork; platform: Platf
         values: [VERZOEK_TYPES, TIMELINESS],
         counts: tally(verzoeken, (v) => `${v.type}|${v.timeliness}`, (v) => v.n),
         population: 'verzoeken',
+      },
+      {
+        id: 'invitations-by-ground',
+        dims: ['ground'],
+        values: [INVITATION_CATEGORIES],
+        counts: tally(invitations, (i) => i.ground, (i) => i.n),
+        population: 'invitations',
       },
     ];
     const sum = <T>(xs: readonly T[], pick: (x: T) => boolean, n: (x: T) => number) => xs.filter(pick).reduce((a, x) => a + n(x), 0);

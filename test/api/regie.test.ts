@@ -35,7 +35,7 @@ describe('regie', () => {
     const set = await call('PUT', `/v1/cases/${c.caseId}/regiehouder`, { partner: 'halt' });
     expect(set.status, set.text).toBe(200);
     expect(schemas.validate('casus#/$defs/casus', set.body)).toEqual([]);
-    expect(set.body.regie).toEqual({ partner: 'halt', since: b.clock.now.toISOString() });
+    expect(set.body.regie).toEqual({ partner: 'halt', since: b.clock.now.toISOString(), setBy: 'demo-voorzitter' });
     const logged = (await sql<{ outcome: string }>`
       select outcome from logboek_entries where action = 'casus-vervolgactie' and case_ref = ${c.caseRef}`.execute(b.broker.db)).rows;
     expect(logged.map((l) => l.outcome)).toEqual(['regiehouder', 'regiehouder']);

@@ -36,10 +36,10 @@ const DAY = 86_400_000;
 const EXPECTED_UPDATES: Record<string, string[]> = {
   adapters: ['active', 'deactivated_at', 'deactivated_by'],
   bezwaren: ['lifted_at'],
-  case_subjects: ['defer_reason', 'deferred_until', 'informed_at', 'notification_changed_at', 'notification_state'],
+  case_subjects: ['defer_reason', 'deferred_until', 'informed_at', 'notification_changed_at', 'notification_changed_by', 'notification_state'], // _by: migration 0180
   case_vervolgacties: ['completed_at', 'completed_by'],
-  case_consents: ['withdrawn_at'],
-  cases: ['closed_at', 'outcome', 'regiehouder', 'regiehouder_since', 'status', 'status_changed_at'],
+  case_consents: ['withdrawn_at', 'withdrawn_by'], // withdrawn_by: migration 0180
+  cases: ['closed_at', 'outcome', 'regiehouder', 'regiehouder_set_by', 'regiehouder_since', 'status', 'status_changed_at'], // _set_by: migration 0180
   custodian_usage: ['elements'],
   rate_limit_usage: ['count'],
   verzoeken: ['answered_by', 'answered_on', 'decision', 'extended_until', 'extension_reason', 'grondslag', 'status'],

@@ -141,7 +141,12 @@ describe.skipIf(!HAS_CHROMIUM)('jurist: inzage, and the partneroverleg: monitori
     expect(options.some((o) => /^(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december) \d{4}$/.test(o))).toBe(true);
     expect(await page.locator('#t-trend-maand tbody tr').count()).toBe(12);
     expect(await page.locator('#t-trend-kwartaal tbody tr').count()).toBe(8);
-    await expectDutchOnly(page, 'monitoring', ['cases-by-status', 'on-time', 'jpp-screening', 'halt-interventie']);
+    // The invitations to the casusoverleg by ground (issue 18 item 6), in Dutch, and their total in the trend; the old "not yet" note is gone.
+    expect(await textOf(page, '#t-invitations-by-ground caption')).toBe('Uitnodigingen voor het casusoverleg naar reden (een hit gaat voor)');
+    expect(await page.locator('#t-invitations-by-ground tbody th').allInnerTexts()).toEqual(['De partner kent de jongere (hit)', 'Aanmelder of regiehouder, zonder hit', 'Toegevoegd door de voorzitter']);
+    expect(await page.locator('#t-trend-maand thead th').allInnerTexts()).toContain('Uitnodigingen');
+    expect(await textOf(page, 'main')).not.toContain('staan hier nog niet');
+    await expectDutchOnly(page, 'monitoring', ['cases-by-status', 'on-time', 'jpp-screening', 'halt-interventie', 'invitations-by-ground', 'aanmelder-of-regiehouder']);
     // A month that is not over is refused, naming the field as the form labels it.
     const running = tb.clock.now.toISOString().slice(0, 7);
     const res = await page.goto(`${tb.url}/monitoring?periode=${running}`);

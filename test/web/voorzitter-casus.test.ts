@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage, screenshot, textOf } from '../support/browser.js';
 import { opaqueRef } from '../support/synthetic.js';
+import { expectDutchOnly } from '../support/reflow.js';
 import { demoIdentities, fillAanmelding, recordRequests, submitAndWait, typeIdentity } from '../support/web-journeys.js';
 import type { DemoIdentity } from '../../broker/demo/demo-identities.js';
 
@@ -106,10 +107,27 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 
     await Promise.all([page.waitForEvent('load'), page.click('button:has-text("Vastleggen")')]);
     expect(await textOf(page, '[data-subject="0"]')).toContain('Geïnformeerd');
     expect(await textOf(page, '[data-done]')).toBe('De notificatie is vastgelegd.');
-    // The history names every step and who took it, by name.
+    // The regiehouder, and a consent recorded and withdrawn.
+    await page.selectOption('#rh-partner', 'halt');
+    await Promise.all([page.waitForEvent('load'), page.click('button:has-text("Regie toewijzen")')]);
+    await page.selectOption('#tg-by', 'beiden');
+    await page.fill('#tg-until', new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10));
+    await page.check('#tg-partner-jongerenwerk');
+    await Promise.all([page.waitForEvent('load'), page.click('button:has-text("Toestemming vastleggen")')]);
+    await Promise.all([page.waitForEvent('load'), page.click('table[data-consents] button:has-text("Ingetrokken")')]);
+    // The history names every step and who took it, by name (issue 23 item 4), oldest first.
+    const rows = await page.locator('table[data-history] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const byOf = (what: string): string[] => rows.filter((r) => r[1]!.startsWith(what)).map((r) => r[2]!);
+    for (const what of [
+      'Aanmelding: casus geopend', 'Status Aangemeld → In screening', 'Vervolgactie toegevoegd: Halt-interventie', 'Vervolgactie afgerond: Halt-interventie',
+      'Regiehouder vastgelegd: Halt', 'Toestemming vastgelegd: De jongere en een ouder', 'Toestemming ingetrokken', 'Notificatie: de jongere geïnformeerd',
+    ]) expect(byOf(what), what).toEqual(['Demo voorzitter (ZVH)']);
+    // (The test broker's clock stands still: the order of steps is tested in test/unit/casus-history.test.ts.)
     const history = await textOf(page, 'table[data-history]');
-    for (const step of ['Casus geopend', 'Status Aangemeld → In screening', 'Vervolgactie toegevoegd: Halt-interventie', 'Vervolgactie afgerond', 'Notificatie: de jongere geïnformeerd', 'Demo voorzitter']) expect(history).toContain(step);
     expect(history).not.toContain('demo-voorzitter');
+    expect(history).not.toContain('niet vastgelegd');
+    const p = tb.broker.platform;
+    await expectDutchOnly(page, 'casus history', [...[...p.roles, ...p.doelen, ...p.partners].map((x) => x.id).filter((x) => x.includes('-')), 'halt-interventie', 'demo-voorzitter']);
     await expectAccessible(page, 'casus with vervolgactie and notificatie');
     await screenshot(page, 'voorzitter-casus');
     // Closing needs an outcome: without it the service refuses, naming the field.

@@ -24,6 +24,8 @@ export interface CaseTable {
   /** The partner that holds the regie (migration 0062); null until recorded. */
   regiehouder: ColumnType<string | null, undefined, string>;
   regiehouder_since: ColumnType<Date | null, undefined, Date>;
+  /** Who recorded the regiehouder (migration 0180); null before it. */
+  regiehouder_set_by: ColumnType<string | null, undefined, string>;
 }
 
 /** One subject of a casus (a youth; a group casus has several), with its notificatie state. */
@@ -36,6 +38,8 @@ export interface CaseSubjectTable {
   defer_reason: ColumnType<string | null, undefined, string | null>;
   deferred_until: ColumnType<Date | null, undefined, Date | null>;
   notification_changed_at: ColumnType<Date | null, undefined, Date | null>;
+  /** Who recorded the current notificatie (migration 0180); null before it or while pending. */
+  notification_changed_by: ColumnType<string | null, undefined, string | null>;
   /** The band of the age at aanmelding (never the age itself); null before migration 0060. */
   age_band: ColumnType<string | null, string | null | undefined, never>;
   parent_consent_needed: ColumnType<boolean, boolean | undefined, never>;
@@ -86,6 +90,8 @@ export interface CaseConsentTable {
   given_on: Immutable<Date>;
   valid_until: Immutable<Date>;
   withdrawn_at: ColumnType<Date | null, undefined, Date>;
+  /** Who recorded the withdrawal (migration 0180); null before it. */
+  withdrawn_by: ColumnType<string | null, undefined, string>;
   recorded_by: Immutable<string>;
   recorded_at: Immutable<Date>;
 }

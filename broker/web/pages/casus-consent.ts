@@ -61,7 +61,7 @@ export function consentSection(ctx: WebContext, c: CasusDetail, csrf: Html): Htm
   const group = c.subjects.length > 1;
   const today = new Date().toISOString().slice(0, 10);
   return html`<section aria-labelledby="consent-title"><h2 id="consent-title">Toestemming (AVG art. 7)</h2>
-<p class="hint">Voor partners die alleen met toestemming informatie mogen delen, zoals jongerenwerk. Leg vast wie toestemming gaf, voor welke partners en hoe lang. Geen namen, scans of handtekeningen: wie het vastlegde en wanneer staat in het logboek.</p>
+<p class="hint">Voor partners die alleen met toestemming informatie mogen delen, zoals jongerenwerk. Leg vast wie toestemming gaf, voor welke partners en hoe lang. Geen namen, scans of handtekeningen: wie het vastlegde en wanneer staat in de geschiedenis en het logboek.</p>
 ${consents.length === 0 ? html`<p>Nog geen toestemming vastgelegd.</p>` : html`<div class="table-wrap"><table class="utrecht-table" data-consents><caption>Vastgelegde toestemming</caption>
 <thead><tr>${group ? html`<th scope="col">Jongere</th>` : ''}<th scope="col">Gegeven door</th><th scope="col">Partners</th><th scope="col">Gegeven op</th><th scope="col">Geldig tot en met</th><th scope="col">Stand</th></tr></thead>
 <tbody>${consents.map(

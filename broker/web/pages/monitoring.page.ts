@@ -27,6 +27,7 @@ const TITLES: Record<string, string> = {
   'days-aanmelding-to-afsluiting': 'Dagen van aanmelding tot afsluiting',
   'days-bespreking-to-afsluiting': 'Dagen van bespreking tot afsluiting',
   'vervolgacties-by-timeliness': 'Vervolgacties met een einddatum in de periode',
+  'invitations-by-ground': 'Uitnodigingen voor het casusoverleg naar reden (een hit gaat voor)',
 };
 
 const MONTHS = ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december'];
@@ -40,9 +41,14 @@ export function periodName(p: Pick<CalendarPeriod, 'kind' | 'id'>): string {
 
 const DIMENSION: Record<string, string> = {
   status: 'Status', routeIn: 'Aangemeld door', partner: 'Partner', outcome: 'Uitkomst', bucket: 'Duur', type: 'Soort verzoek', timeliness: 'Termijn',
-  aanmeldcriterium: 'Aanmeldcriterium', regiehouder: 'Regiehouder', ageBand: 'Leeftijd',
+  aanmeldcriterium: 'Aanmeldcriterium', regiehouder: 'Regiehouder', ageBand: 'Leeftijd', ground: 'Uitgenodigd omdat',
 };
 const TIMELINESS: Record<string, string> = { 'on-time': 'Op tijd', late: 'Te laat', open: 'Open, binnen de termijn' };
+const INVITATION_CATEGORY: Record<string, string> = {
+  hit: 'De partner kent de jongere (hit)',
+  'aanmelder-of-regiehouder': 'Aanmelder of regiehouder, zonder hit',
+  toegevoegd: 'Toegevoegd door de voorzitter',
+};
 
 export function monitoringPages(r: Router, ctx: WebContext, deps: { monitoring: MonitoringPort; now: () => Date }): void {
   const label = (dim: string, value: string): string => {
@@ -54,6 +60,7 @@ export function monitoringPages(r: Router, ctx: WebContext, deps: { monitoring: 
       case 'bucket': return `${value} dagen`;
       case 'type': return VERZOEK_TYPE[value] ?? value;
       case 'timeliness': return TIMELINESS[value] ?? value;
+      case 'ground': return INVITATION_CATEGORY[value] ?? value;
       case 'aanmeldcriterium': return ctx.platform.aanmeldcriteria.find((c) => c.id === value)?.name ?? value;
       case 'regiehouder': return value === 'geen' ? 'Nog geen regiehouder' : ctx.platform.partners.find((p) => p.id === value)?.name ?? value;
       case 'ageBand': return value === 'onbekend' ? 'Niet vastgelegd' : `${value.replace('-', ' tot en met ').replace('+', ' of ouder')} jaar`;
@@ -98,9 +105,9 @@ ${chart(id, TITLES[t.id] ?? t.id, t.cells)}`;
     const cell = (c: { count: number | null } | undefined): Html =>
       !c || c.count === null ? html`<td data-suppressed>&lt; ${threshold}</td>` : html`<td data-value="${c.count}">${c.count}</td>`;
     return html`<div class="table-wrap"><table class="utrecht-table" id="${id}"><caption>${caption}</caption>
-<thead><tr><th scope="col">Periode</th><th scope="col">Aangemeld</th><th scope="col">Jongeren</th><th scope="col">Afgesloten</th><th scope="col">Vervolgacties met einddatum</th></tr></thead>
-<tbody>${reports.map((rep) => html`<tr><th scope="row">${periodName(rep.period)}</th>${cell(total(rep, 'cases-by-status'))}${cell(total(rep, 'youths-by-age-band'))}${cell(total(rep, 'closed-cases-by-outcome'))}${cell(total(rep, 'vervolgacties-by-timeliness'))}</tr>`)}</tbody></table></div>
-${chart(id, caption, reports.flatMap((rep) => ['cases-by-status', 'youths-by-age-band', 'closed-cases-by-outcome', 'vervolgacties-by-timeliness'].map((x) => total(rep, x) ?? { count: null })))}`;
+<thead><tr><th scope="col">Periode</th><th scope="col">Aangemeld</th><th scope="col">Jongeren</th><th scope="col">Afgesloten</th><th scope="col">Vervolgacties met einddatum</th><th scope="col">Uitnodigingen</th></tr></thead>
+<tbody>${reports.map((rep) => html`<tr><th scope="row">${periodName(rep.period)}</th>${cell(total(rep, 'cases-by-status'))}${cell(total(rep, 'youths-by-age-band'))}${cell(total(rep, 'closed-cases-by-outcome'))}${cell(total(rep, 'vervolgacties-by-timeliness'))}${cell(total(rep, 'invitations-by-ground'))}</tr>`)}</tbody></table></div>
+${chart(id, caption, reports.flatMap((rep) => ['cases-by-status', 'youths-by-age-band', 'closed-cases-by-outcome', 'vervolgacties-by-timeliness', 'invitations-by-ground'].map((x) => total(rep, x) ?? { count: null })))}`;
   }
 
   r.get('/monitoring', async (req, res) => {
@@ -144,7 +151,6 @@ ${report
 <li>Vervolgacties op tijd gedaan: <span data-vervolg-on-time-share>${shareText(report.vervolgactiesOnTimeShare)}</span>.</li>
 <li>Verzoeken van betrokkenen op tijd beantwoord: <span data-on-time-share>${shareText(report.verzoekenOnTimeShare)}</span>.</li>
 </ul>
-<p>Uitnodigingen die tot een bekende jongere leidden staan hier nog niet: het casusoverleg met uitnodigingen wordt nog gebouwd.</p>
 ${report.tables.map((t) => html`<section class="monitoring-table">${table(t, report!.threshold)}</section>`)}
 <h2>Verloop</h2>
 <section class="monitoring-table">${trendTable('t-trend-maand', 'Per maand, de laatste twaalf maanden', months, threshold)}</section>
