@@ -10,24 +10,14 @@ import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { answersOf } from '../support/signals.js';
 import { day, opaqueRef, syntheticBsn } from '../support/synthetic.js';
 import { withCase } from '../support/casus.js';
-import { ensureKeyFile, loadKeyStore, rotateKey } from '../../broker/custodian/key-store.js';
-import { evaluateBatch } from '../../broker/custodian/oprf-evaluator.js';
-import { createOprfClient } from '../../protocol/pseudonymisation/oprf-client.js';
-import { identityKey } from '../../protocol/pseudonymisation/normalise-identity.js';
+import { ensureKeyFile, rotateKey } from '../../broker/custodian/key-store.js';
+import { pseudonymUnder } from '../support/pseudonym-under.js';
 
 let b: TestBroker;
 beforeAll(async () => {
   b = await startTestBroker();
 });
 afterAll(async () => b?.close());
-
-function pseudonymUnder(file: string, epoch: number, bsn: string): string {
-  const store = loadKeyStore(file);
-  const client = createOprfClient({ publicKey: store.epochs().find((e) => e.epoch === epoch)!.publicKey, epoch });
-  const { blindedElements, state } = client.blind([identityKey({ bsn })]);
-  const { evaluatedElements, proof } = evaluateBatch(store.secretKeyOf(epoch)!, blindedElements);
-  return client.finalize(state, evaluatedElements, proof)[0]!;
-}
 
 it('answers under both epochs during the overlap window, and records each signal\'s epoch', async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'jpp-rotation-')), 'keys.json');

@@ -18,20 +18,10 @@ import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage, text
 import { expectNeverSent, recordRequests, submitAndWait, typeIdentity, type Sent } from '../support/web-journeys.js';
 import { aanmelding } from '../support/casus.js';
 import { day, opaqueRef, syntheticBsn } from '../support/synthetic.js';
-import { ensureKeyFile, loadKeyStore, rotateKey } from '../../broker/custodian/key-store.js';
-import { evaluateBatch } from '../../broker/custodian/oprf-evaluator.js';
-import { createOprfClient } from '../../protocol/pseudonymisation/oprf-client.js';
-import { identityKey } from '../../protocol/pseudonymisation/normalise-identity.js';
+import { ensureKeyFile, rotateKey } from '../../broker/custodian/key-store.js';
+import { pseudonymUnder } from '../support/pseudonym-under.js';
 import type { DemoIdentity } from '../../broker/demo/demo-identities.js';
 import { amsterdamDay } from '../../broker/rights/verzoek-fns.js';
-
-function pseudonymUnder(file: string, epoch: number, bsn: string): string {
-  const store = loadKeyStore(file);
-  const client = createOprfClient({ publicKey: store.epochs().find((e) => e.epoch === epoch)!.publicKey, epoch });
-  const { blindedElements, state } = client.blind([identityKey({ bsn })]);
-  const { evaluatedElements, proof } = evaluateBatch(store.secretKeyOf(epoch)!, blindedElements);
-  return client.finalize(state, evaluatedElements, proof)[0]!;
-}
 
 describe.skipIf(!HAS_CHROMIUM)('the rights desk: complete inzage and a wissing forwarded to Halt', { timeout: 180_000 }, () => {
   let tb: TestBroker;

@@ -15,19 +15,9 @@ import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage } fro
 import { expectNeverSent, recordRequests, submitAndWait } from '../support/web-journeys.js';
 import { answersOf } from '../support/signals.js';
 import { day, opaqueRef, syntheticBsn } from '../support/synthetic.js';
-import { ensureKeyFile, loadKeyStore, rotateKey } from '../../broker/custodian/key-store.js';
-import { evaluateBatch } from '../../broker/custodian/oprf-evaluator.js';
-import { createOprfClient } from '../../protocol/pseudonymisation/oprf-client.js';
-import { identityKey } from '../../protocol/pseudonymisation/normalise-identity.js';
+import { ensureKeyFile, rotateKey } from '../../broker/custodian/key-store.js';
+import { pseudonymUnder } from '../support/pseudonym-under.js';
 import type { DemoIdentity } from '../../broker/demo/demo-identities.js';
-
-function pseudonymUnder(file: string, epoch: number, bsn: string): string {
-  const store = loadKeyStore(file);
-  const client = createOprfClient({ publicKey: store.epochs().find((e) => e.epoch === epoch)!.publicKey, epoch });
-  const { blindedElements, state } = client.blind([identityKey({ bsn })]);
-  const { evaluatedElements, proof } = evaluateBatch(store.secretKeyOf(epoch)!, blindedElements);
-  return client.finalize(state, evaluatedElements, proof)[0]!;
-}
 
 describe.skipIf(!HAS_CHROMIUM)('web pages during a key rotation', { timeout: 120_000 }, () => {
   let tb: TestBroker;
