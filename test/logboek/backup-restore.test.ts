@@ -50,14 +50,21 @@ async function ask(): Promise<void> {
   expect((await b.call('POST', '/v1/queries', { token, body: { subject, doel: 'jpp-screening', caseRef } })).status).toBe(200);
 }
 
-/** Waits until the broker's latest checkpoint covers at least `size` entries. */
+/**
+ * Waits until the broker's latest checkpoint covers at least `size` entries and then stays the
+ * same for a second: the sequencer has placed everything written so far (the demo's seeding, the
+ * question), so the tree a backup finds is the one the checkpoint signs.
+ */
 async function checkpointAtLeast(size: number): Promise<number> {
+  let seen = -1;
   for (let i = 0; i < 100; i++) {
     const r = await b.call('GET', '/v1/log/checkpoints/latest');
-    if (r.status === 200 && r.body.treeSize >= size) return r.body.treeSize;
-    await new Promise((res) => setTimeout(res, 100));
+    const now = r.status === 200 ? (r.body.treeSize as number) : -1;
+    if (now >= size && now === seen) return now;
+    seen = now;
+    await new Promise((res) => setTimeout(res, now >= size ? 1000 : 100));
   }
-  throw new Error(`no checkpoint of size ${size}`);
+  throw new Error(`no settled checkpoint of size ${size}`);
 }
 
 const witness = async (store: string): Promise<{ code: number; lines: string[] }> => {
