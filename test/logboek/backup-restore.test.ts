@@ -23,7 +23,7 @@ let b: SpawnedBroker;
 const work = mkdtempSync(join(tmpdir(), 'jpp-backup-'));
 
 beforeAll(async () => {
-  b = await spawnBroker({ engine: 'pglite', env: { JPP_CHECKPOINT_ENTRIES: '5', JPP_CHECKPOINT_SECONDS: '1' } });
+  b = await spawnBroker({ engine: 'pglite', env: { JPP_CHECKPOINT_ENTRIES: '1', JPP_CHECKPOINT_SECONDS: '1' } });
 }, 120_000);
 afterAll(async () => {
   await b?.close();
@@ -52,8 +52,8 @@ async function ask(): Promise<void> {
 
 /**
  * Waits until the broker's latest checkpoint covers at least `size` entries and then stays the
- * same for a second: the sequencer has placed everything written so far (the demo's seeding, the
- * question), so the tree a backup finds is the one the checkpoint signs.
+ * same for a second. The broker checkpoints after every placed entry here (JPP_CHECKPOINT_ENTRIES=1),
+ * so a settled checkpoint covers the whole tree, which is what a backup then finds.
  */
 async function checkpointAtLeast(size: number): Promise<number> {
   let seen = -1;
