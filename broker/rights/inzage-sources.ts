@@ -6,7 +6,7 @@
  * the same rows with a query of its own (inzage-sources.repository.ts), so the report's
  * completeness is checked independently of its listing.
  *
- * EXTENSION POINT: a new kind of data about youths (e.g. invitations to casusoverleggen) is
+ * EXTENSION POINT: a new kind of data about youths (as the casusoverleg's agenda and invitations were) is
  * added as one more entry of INZAGE_SOURCES (a `list` and an independent `count`); the report,
  * its completeness count, the web page, the PDF and the JSON export all follow from this list.
  */
