@@ -22,10 +22,15 @@ export async function insertMeeting(ex: Executor, m: { date: Date; by: string; a
   return row.id;
 }
 
-export async function findMeeting(ex: Executor, id: string, forUpdate = false): Promise<MeetingRow | undefined> {
-  let q = ex.selectFrom('casusoverleg_meetings').select(['id', 'meeting_date as date', 'planned_by as plannedBy', 'planned_at as plannedAt']).where('id', '=', id);
-  if (forUpdate) q = q.forUpdate();
-  return q.executeTakeFirst();
+/**
+ * The meeting; with `lock`, first takes a transaction-scoped advisory lock on it, so that agenda
+ * changes of one meeting are decided one after the other. An advisory lock, not `FOR UPDATE`:
+ * a row lock needs UPDATE privilege, and the broker's runtime role never updates a meeting
+ * (migration 0110; test/db/runtime-role.test.ts).
+ */
+export async function findMeeting(ex: Executor, id: string, lock = false): Promise<MeetingRow | undefined> {
+  if (lock) await sql`select pg_advisory_xact_lock(hashtextextended(${`casusoverleg:${id}`}, 0))`.execute(ex);
+  return ex.selectFrom('casusoverleg_meetings').select(['id', 'meeting_date as date', 'planned_by as plannedBy', 'planned_at as plannedAt']).where('id', '=', id).executeTakeFirst();
 }
 
 /** Every meeting, newest date first, with how many casussen are on its agenda. */

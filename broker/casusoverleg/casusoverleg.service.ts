@@ -72,8 +72,8 @@ export function createCasusoverlegService(deps: {
     const errors = deps.schemas.validate(name, body);
     if (errors.length > 0) throw validationError(errors);
   };
-  const meetingOr404 = async (w: Work, meetingId: string, forUpdate = false): Promise<MeetingRow> => {
-    const m = UUID.test(meetingId) ? await findMeeting(w.trx, meetingId, forUpdate) : undefined;
+  const meetingOr404 = async (w: Work, meetingId: string, lock = false): Promise<MeetingRow> => {
+    const m = UUID.test(meetingId) ? await findMeeting(w.trx, meetingId, lock) : undefined;
     if (!m) throw new AppError('not-found', 'no such casusoverleg');
     return m;
   };

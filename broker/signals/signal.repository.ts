@@ -124,10 +124,14 @@ export async function signalsAboutSubject(ex: Executor, subjectHashes: readonly 
   return rows.map(heldOf);
 }
 
-/** The partner's own signals with these refs, locked for a change (a verzoek's task answered). */
+/**
+ * The partner's own signals with these refs, for a verzoek's task being answered. Not row-locked:
+ * a row lock needs UPDATE privilege, which the runtime role has not on signals (they are only
+ * inserted and deleted); the caller holds the task's row lock, so answers to one task are one at a time.
+ */
 export async function partnerSignalsByRef(ex: Executor, partnerId: string, refs: readonly string[]): Promise<HeldSignal[]> {
   if (refs.length === 0) return [];
-  const rows = await ex.selectFrom('signals').select(held).where('partner_id', '=', partnerId).where('ref', 'in', [...refs]).orderBy('ref').forUpdate().execute();
+  const rows = await ex.selectFrom('signals').select(held).where('partner_id', '=', partnerId).where('ref', 'in', [...refs]).orderBy('ref').execute();
   return rows.map(heldOf);
 }
 
