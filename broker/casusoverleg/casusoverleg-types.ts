@@ -5,6 +5,7 @@
  * lists only.
  */
 import type { RuleRef } from '../policy/decision-table.js';
+import type { OverdueVervolgactie } from '../casus/regie.service.js';
 
 /** Why a partner is on a casus's invitation list: derived (hit, aanmelder, regiehouder) or added by the voorzitter. */
 export const INVITATION_GROUNDS = ['hit', 'aanmelder', 'regiehouder', 'toegevoegd'] as const;
@@ -96,15 +97,8 @@ export interface PartnerInvitation {
   vervolgacties: PartnerVervolgactie[];
 }
 
-export interface RegieOverdueItem {
-  caseId: string;
-  caseRef: string;
-  actionId: string;
-  partner: string;
-  kind: string;
-  dueDate: string;
-  regiehouder: string;
-}
+/** An overdue vervolgactie of a casus whose regie the partner holds: the casus module's view, with its regiehouder known. */
+export type RegieOverdueItem = OverdueVervolgactie & { regiehouder: string };
 
 export interface PartnerOverview {
   /** The partners the caller speaks for: an adapter's one, or every partner of the person's organisation. */

@@ -4,7 +4,7 @@
  * has nothing left, and custodian usage counts the quotas no longer read. Each function skips what an active
  * legal hold protects and returns a count and the range of the moments that made things expire.
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../db/database.js';
 import { USAGE_WINDOW_MS } from '../custodian/custodian-usage.repository.js';
 
@@ -99,6 +99,17 @@ export async function redactLogContent(ex: Executor, loggedBefore: Date, termDay
 }
 
 /**
+ * Whether anything of a subject is still held: a signal, a casus, or a logboek entry (or an alias of
+ * one) that still names it. The record of how a bezwaar or a verzoek about
+ * the subject was handled stays while this holds (AVG art. 5(2)). `hashes` is a subquery of the
+ * subject's hashes.
+ */
+const dataLeftAbout = (hashes: RawBuilder<unknown>): RawBuilder<unknown> => sql`(exists (select 1 from signals s where s.subject_hash in ${hashes})
+      or exists (select 1 from case_subject_hashes c where c.subject_hash in ${hashes})
+      or exists (select 1 from logboek_entries e where e.subject_hash in ${hashes})
+      or exists (select 1 from logboek_subject_aliases a where a.subject_hash in ${hashes}))`;
+
+/**
  * Deletes ended bezwaren (rejected, or upheld and lifted) `termDays` after they ended, but only
  * once nothing of their subject is left: no signal, no casus, no logboek entry that still names
  * the subject (entries are redacted after their own term), and no active hold. A bezwaar is
@@ -110,10 +121,7 @@ export async function removeEndedBezwaren(ex: Executor, endedBefore: Date, termD
   const ended = sql`(case when b.decision = 'rejected' then b.decided_at else b.lifted_at end)`;
   const eligible = sql`${ended} is not null and ${ended} <= ${endedBefore}`;
   const hashes = sql`(select h.subject_hash from bezwaar_subject_hashes h where h.bezwaar_id = b.id)`;
-  const dataLeft = sql`(exists (select 1 from signals s where s.subject_hash in ${hashes})
-      or exists (select 1 from case_subject_hashes c where c.subject_hash in ${hashes})
-      or exists (select 1 from logboek_entries e where e.subject_hash in ${hashes})
-      or exists (select 1 from logboek_subject_aliases a where a.subject_hash in ${hashes}))`;
+  const dataLeft = dataLeftAbout(hashes);
   const isHeld = sql`exists (select 1 from bezwaar_subject_hashes h where h.bezwaar_id = b.id and h.subject_hash in ${heldSubjects})`;
   const held = await sql<{ n: number }>`select count(*)::int as n from bezwaren b where ${eligible} and ${isHeld}`.execute(ex);
   const rows = await sql<{ at: Date }>`
@@ -137,10 +145,7 @@ export async function removeAnsweredVerzoeken(ex: Executor, answeredBefore: Date
   const eligible = sql`v.status = 'answered' and v.answered_on <= ${answeredBefore}::date
       and not exists (select 1 from verzoek_taken t where t.verzoek_id = v.id and t.status = 'open')`;
   const hashes = sql`(select h.subject_hash from verzoek_subject_hashes h where h.verzoek_id = v.id)`;
-  const dataLeft = sql`(exists (select 1 from signals s where s.subject_hash in ${hashes})
-      or exists (select 1 from case_subject_hashes c where c.subject_hash in ${hashes})
-      or exists (select 1 from logboek_entries e where e.subject_hash in ${hashes})
-      or exists (select 1 from logboek_subject_aliases a where a.subject_hash in ${hashes}))`;
+  const dataLeft = dataLeftAbout(hashes);
   const isHeld = sql`exists (select 1 from verzoek_subject_hashes h where h.verzoek_id = v.id and h.subject_hash in ${heldSubjects})`;
   const held = await sql<{ n: number }>`select count(*)::int as n from verzoeken v where ${eligible} and ${isHeld}`.execute(ex);
   const rows = await sql<{ at: Date }>`
