@@ -121,7 +121,7 @@ export interface BrokerOptions {
 }
 
 export function databaseTargetOf(config: BrokerConfig): DatabaseTarget {
-  return config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir };
+  return config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl, poolSize: config.databasePoolSize } : { kind: 'pglite', dataDir: config.dataDir };
 }
 
 export async function createBroker(config: BrokerConfig, options: BrokerOptions): Promise<Broker> {

@@ -10,6 +10,8 @@ export interface BrokerConfig {
   readonly host: string;
   /** PostgreSQL when set; otherwise embedded PGlite in `dataDir`. */
   readonly databaseUrl: string | undefined;
+  /** The most PostgreSQL connections this platform's broker opens (node-postgres `max`); unused with PGlite. */
+  readonly databasePoolSize: number;
   readonly dataDir: string;
   readonly platformFile: string;
   /** k_db: the key of HMAC-SHA256(k_db, pseudonym). Never stored in the database. */
@@ -146,6 +148,7 @@ export interface RawConfig {
   PORT: number;
   HOST: string;
   DATABASE_URL?: string;
+  JPP_DATABASE_POOL_SIZE: number;
   DATA_DIR: string;
   JPP_PLATFORM_FILE: string;
   JPP_SUBJECT_KEY?: string;

@@ -47,7 +47,7 @@ export function quotasOf(c: Record<(typeof QUOTA_KEYS)[number], number>): Custod
 
 /** Every variable of the broker's configuration. */
 export const CONFIG_KEYS: ReadonlyArray<keyof RawConfig> = [
-  'JPP_MODE', 'PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'JPP_PLATFORM_FILE', 'JPP_SUBJECT_KEY',
+  'JPP_MODE', 'PORT', 'HOST', 'DATABASE_URL', 'JPP_DATABASE_POOL_SIZE', 'DATA_DIR', 'JPP_PLATFORM_FILE', 'JPP_SUBJECT_KEY',
   'JPP_JWT_ISSUER', 'JPP_JWT_JWKS_URL', 'JPP_JWT_AUDIENCE', 'LOG_LEVEL', 'JPP_LOG_SIGNING_KEY', 'JPP_LOG_ORIGIN',
   'JPP_LOG_PREVIOUS_SIGNING_KEY', 'JPP_WITNESSES', 'JPP_WITNESS_QUORUM', 'JPP_WITNESS_MAX_LAG_SECONDS',
   'JPP_CHECKPOINT_ENTRIES', 'JPP_CHECKPOINT_SECONDS', 'JPP_SEQUENCER', 'JPP_RETENTION_INTERVAL_SECONDS', ...QUOTA_KEYS,
@@ -102,6 +102,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     port: c.PORT,
     host: c.HOST,
     databaseUrl: c.DATABASE_URL,
+    databasePoolSize: c.JPP_DATABASE_POOL_SIZE,
     dataDir,
     platformFile,
     subjectKey,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_KEYS, ConfigError, loadConfig } from '../../broker/config/config.js';
+import { databaseTargetOf } from '../../broker/app/create-broker.js';
 import { commandEnv, loadPlatformsConfig } from '../../broker/config/platforms-config.js';
 import { loadCustodianConfig } from '../../broker/custodian/custodian-config.js';
 import { packagePath } from '../../protocol/package-root.js';
@@ -214,6 +215,13 @@ describe('every variable of the schema is read', () => {
   it('reads JPP_RETENTION_INTERVAL_SECONDS', () => {
     expect(loadConfig({ ...production, JPP_RETENTION_INTERVAL_SECONDS: '3600' }).retentionIntervalSeconds).toBe(3600);
     expect(loadConfig(production).retentionIntervalSeconds).toBe(86_400);
+  });
+
+  it('reads JPP_DATABASE_POOL_SIZE into the PostgreSQL target, 10 by default, and refuses 0', () => {
+    const url = 'postgres://jpp@db.example/jpp';
+    expect(databaseTargetOf(loadConfig({ ...production, DATABASE_URL: url }))).toEqual({ kind: 'postgres', url, poolSize: 10 });
+    expect(databaseTargetOf(loadConfig({ ...production, DATABASE_URL: url, JPP_DATABASE_POOL_SIZE: '3' }))).toEqual({ kind: 'postgres', url, poolSize: 3 });
+    expect(() => loadConfig({ ...production, JPP_DATABASE_POOL_SIZE: '0' })).toThrow(/JPP_DATABASE_POOL_SIZE: must be a whole number of connections from 1 to 200/);
   });
 
   it('finds the default platform file in the package, and a given one from the working folder', () => {

@@ -85,6 +85,10 @@ describe('several platforms', () => {
     const c = loadPlatformsConfig(production())!;
     expect(c.platforms.map((p) => p.config.databaseUrl)).toEqual(['postgres://db.internal:5432/jpp_sittard', 'postgres://db.internal:5432/jpt_hm']);
     expect(c.platforms.every((p) => p.config.jwt.issuer === 'https://idp.example.nl')).toBe(true);
+    // One pool per platform: a shared pool size, which a platform's own may override.
+    expect(c.platforms.map((p) => p.config.databasePoolSize)).toEqual([10, 10]);
+    const sized = loadPlatformsConfig(production({ JPP_DATABASE_POOL_SIZE: '4', JPP_DATABASE_POOL_SIZE__JPT_HOLLANDS_MIDDEN: '2' }))!;
+    expect(sized.platforms.map((p) => p.config.databasePoolSize)).toEqual([4, 2]);
   });
 
   it('gives commands one platform: its view of the environment, or its whole configuration', () => {
