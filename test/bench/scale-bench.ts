@@ -12,6 +12,8 @@
  * 3. a second broker on a fresh database with the first size's signals and BENCH_LOG_ENTRIES
  *    (default 1,000,000) entries already in its logboek, written by scenario 8's `fill` and all
  *    placed in the tree before the load; the broker measured (the baseline never reads the log).
+ * At each size the lookup statement is also explained (EXPLAIN ANALYZE, BUFFERS) for 200 subjects:
+ * buffers touched do not move with the machine's load, latencies under load do.
  * Before each broker measurement the sequencer has placed every entry, so no run pays for the
  * one before. A run regresses when its p99 exceeds REGRESSION_FACTOR × the first run's p99 of the
  * same server. Settings: BENCH_SCALE_SIZES (comma-separated, ascending, each ≥ 100,000; the first
@@ -153,6 +155,56 @@ async function untilSequenced(url: string, say: (line?: string) => void, timeout
   });
 }
 
+/** The lookup alone, as PostgreSQL runs it: median execution time and buffers touched, from EXPLAIN ANALYZE. */
+export interface LookupPlan {
+  readonly label: string;
+  readonly ms: number;
+  /** Median buffers touched by the lookup of a known subject (it reads heap pages) and of an unknown one. */
+  readonly buffers: { readonly known: number; readonly unknown: number };
+  readonly node: string;
+}
+
+/**
+ * The broker's lookup statement (the baseline's), explained with ANALYZE and BUFFERS for the first
+ * `count` subjects of the rotation (known and unknown alternate). Unlike latency under load, the
+ * buffers a lookup touches do not depend on what else the machine is doing.
+ */
+async function explainLookup(t: PreparedBroker, scope: BenchScope, label: string, count = 200): Promise<LookupPlan> {
+  const hash = createSubjectHasher(t.subjectKey);
+  const pairParams = scope.pairs.flat();
+  return withClient(t.db.url, async (client) => {
+    const ms: number[] = [];
+    const buffers = { known: [] as number[], unknown: [] as number[] };
+    let node = '';
+    const known = new Set(t.workload.rotation.filter((_, i) => i % 2 === 0));
+    for (const subject of t.workload.rotation.slice(0, count)) {
+      const now = new Date();
+      const { rows } = await client.query<{ 'QUERY PLAN': Array<{ Plan: Record<string, unknown>; 'Execution Time': number }> }>(
+        `explain (analyze, buffers, format json) ${scope.lookupSql}`,
+        [hash(subject), ...pairParams, now, now],
+      );
+      const top = rows[0]!['QUERY PLAN'][0]!;
+      ms.push(top['Execution Time']);
+      buffers[known.has(subject) ? 'known' : 'unknown'].push(Number(top.Plan['Shared Hit Blocks'] ?? 0) + Number(top.Plan['Shared Read Blocks'] ?? 0));
+      node = planNodes(top.Plan).join(' → ');
+    }
+    return { label, ms: median(ms), buffers: { known: median(buffers.known), unknown: median(buffers.unknown) }, node };
+  });
+}
+
+/** The plan's node types, outermost first, with the index a scan uses. */
+function planNodes(plan: Record<string, unknown>): string[] {
+  const here = `${String(plan['Node Type'])}${plan['Index Name'] ? ` (${String(plan['Index Name'])})` : ''}`;
+  const children = (plan['Plans'] as Array<Record<string, unknown>> | undefined) ?? [];
+  return [here, ...children.flatMap(planNodes)];
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
 async function startBaseline(t: PreparedBroker, scope: BenchScope): Promise<ChildServer> {
   const port = await freePort();
   return startChildServer({
@@ -212,12 +264,13 @@ export function formatScaleTable(runs: readonly ScaleRun[]): string[] {
 }
 
 /** Scenario 9. Servers and databases are stopped and dropped by run-bench.ts's clean-up. */
-export async function runScaleBench(config: BenchConfig, scope: BenchScope, deps: ScaleDeps, say: (line?: string) => void): Promise<ScaleRun[]> {
+export async function runScaleBench(config: BenchConfig, scope: BenchScope, deps: ScaleDeps, say: (line?: string) => void): Promise<{ runs: ScaleRun[]; plans: LookupPlan[] }> {
   const sizes = parseScaleSizes(process.env['BENCH_SCALE_SIZES']);
   const started = performance.now();
   say();
   say(`bench: scenario 9: scale, at ${sizes.map(fmt).join(', ')} signals and with ${fmt(config.logEntries)} logboek entries…`);
   const runs: ScaleRun[] = [];
+  const plans: LookupPlan[] = [];
 
   const t = await deps.prepareBroker('broker for scenario 9');
   const baseline = await startBaseline(t, scope);
@@ -231,6 +284,7 @@ export async function runScaleBench(config: BenchConfig, scope: BenchScope, deps
     }
     await deps.verify(t.broker, baseline, t.token, t.workload);
     const label = `${fmt(size)} signals`;
+    plans.push(await explainLookup(t, scope, label));
     runs.push(await measureOne(config, baseline, t, label, say));
     runs.push(await measureOne(config, t.broker, t, label, say));
   }
@@ -250,6 +304,11 @@ export async function runScaleBench(config: BenchConfig, scope: BenchScope, deps
   say(`Scenario 9: scale — each run's p50 and p99 against the first run's of the same server; REGRESSION when p99 grows more than ${REGRESSION_FACTOR}×`);
   say(`  load: autocannon, ${config.connections} connections, ${config.durationSeconds} s per server after ${config.warmupSeconds} s warm-up; one database grown from size to size, the log run on a fresh one`);
   for (const line of formatScaleTable(runs)) say(line);
+  say('  the lookup alone (EXPLAIN ANALYZE, BUFFERS; median over 200 subjects of the rotation, known and unknown alternating):');
+  for (const p of plans) {
+    const ref = plans[0]!;
+    say(`    ${p.label.padEnd(20)} ${p.ms.toFixed(3)} ms (${(p.ms / ref.ms).toFixed(2)}× ref); buffers: known subject ${p.buffers.known}, unknown ${p.buffers.unknown} (ref ${ref.buffers.known}, ${ref.buffers.unknown}); ${p.node}`);
+  }
   say(`  scenario 9 took ${seconds(performance.now() - started)} s in all`);
-  return runs;
+  return { runs, plans };
 }

@@ -7,7 +7,8 @@
  * - The subjects to ask about: 1,000 pseudonyms, alternating one with signals and one
  *   without, so the requests hit known and unknown subjects half and half.
  * Signals are stored as the broker stores them: subject_hash = HMAC-SHA256(k_db, pseudonym),
- * bulk-inserted straight into the database in batches of 5,000 rows.
+ * bulk-inserted straight into the database in batches of 5,000 rows. Scenario 9 (scale-bench.ts)
+ * grows the table with the same generator and insert (`addSubjectSignals`, `insertSignals`).
  */
 import pg from 'pg';
 import { createSubjectHasher, looksRandom } from '../../broker/subjects/subject-hash.js';
