@@ -12,8 +12,8 @@
  * each on a fresh database of its own with the same kind of data, in alternating rounds. Scenarios 3–7:
  * logboek verification, pseudonymisation, policy decisions, the adapter's import and its store
  * step. Scenario 8: the logboek at a million entries (logboek-scale-bench.ts). Scenario 9: the
- * question and the bare lookup at 100k, 1M and 5M signals and with 1M log entries (scale-bench.ts). At the end, or on failure or ctrl-c: stop every server, drop the databases, remove
- * temp files.
+ * question and the bare lookup at 100k, 1M and 5M signals and with 1M log entries (scale-bench.ts).
+ * At the end, or on failure or ctrl-c: stop every server, drop the databases, remove temp files.
  *
  * Exit code: 0 when the measurement completed, whether the target was met or not; 1 when
  * it could not be made or is not valid (PostgreSQL unreachable, a wrong answer, non-2xx
