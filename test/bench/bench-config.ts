@@ -7,7 +7,7 @@
  * - BENCH_LOG_LEVEL     the broker's LOG_LEVEL (default silent; `info` is what production logs)
  * - BENCH_CPU_PROFILE   when 1, the broker runs with `--cpu-prof` and a summary is printed
  * - BENCH_KEEP_DATABASE when 1, the database is kept (for pgbench, see pgbench/); drop it yourself
- * - BENCH_ONLY          a comma-separated list of the scenarios to run (1–8; default all), e.g. `1` or `8`
+ * - BENCH_ONLY          a comma-separated list of the scenarios to run (1–9; default all), e.g. `1` or `8`
  * - BENCH_LOG_ENTRIES   scenario 8: how many logboek entries (default 1,000,000)
  * - DATABASE_URL        the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres);
  *                       the benchmark creates and drops its own database there

@@ -70,7 +70,7 @@ function syntheticEntry(i: number, now: Date): { content: string; subject: Buffe
   return { content, subject, queryId, traceId, partner, outcome };
 }
 
-async function fill(url: string, n: number, say: (line?: string) => void): Promise<number> {
+export async function fill(url: string, n: number, say: (line?: string) => void): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const started = performance.now();

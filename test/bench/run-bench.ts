@@ -11,8 +11,9 @@
  * Scenario 2: two more brokers, one with and one without Merkle maintenance (JPP_SEQUENCER=off),
  * each on a fresh database of its own with the same kind of data, in alternating rounds. Scenarios 3–7:
  * logboek verification, pseudonymisation, policy decisions, the adapter's import and its store
- * step. At the end, or on failure or ctrl-c: stop every server, drop the databases, remove
- * temp files.
+ * step. Scenario 8: the logboek at a million entries (logboek-scale-bench.ts). Scenario 9: the
+ * question and the bare lookup at 100k, 1M and 5M signals and with 1M log entries (scale-bench.ts).
+ * At the end, or on failure or ctrl-c: stop every server, drop the databases, remove temp files.
  *
  * Exit code: 0 when the measurement completed, whether the target was met or not; 1 when
  * it could not be made or is not valid (PostgreSQL unreachable, a wrong answer, non-2xx
@@ -40,6 +41,7 @@ import { runPseudonymisationBench } from './pseudonymisation-bench.js';
 import { runPolicyBench } from './policy-decision-bench.js';
 import { formatAdapterBench, runAdapterImportBench } from './adapter-import-bench.js';
 import { runLogboekScaleBench } from './logboek-scale-bench.js';
+import { runScaleBench } from './scale-bench.js';
 import { platformFileWith, UNLIMITED } from '../support/platform-file.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -48,6 +50,7 @@ const BASELINE_SCRIPT = join(ROOT, 'test', 'bench', 'baseline-server.ts');
 const SIGNALS = 100_000;
 const ROTATION = 1_000;
 const CASES = 100;
+const SCENARIOS = 9;
 
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 
@@ -304,6 +307,8 @@ async function untilSequenced(databaseUrl: string, timeoutMs = 120_000): Promise
 
 async function main(): Promise<number> {
   const config = loadBenchConfig();
+  const unknown = [...(config.only ?? [])].filter((n) => !Number.isInteger(n) || n < 1 || n > SCENARIOS);
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY lists scenarios 1–${SCENARIOS}, comma-separated; not ${unknown.join(', ')}`);
   const runs = (n: number): boolean => !config.only || config.only.has(n);
   const scope: BenchScope = await loadBenchScope();
   let measurements: Measurement[] = [];
@@ -320,6 +325,7 @@ async function main(): Promise<number> {
     for (const line of formatAdapterBench(adapterBench)) say(line);
   }
   if (runs(8)) await runLogboekScaleBench(config, say);
+  if (runs(9)) await runScaleBench(config, scope, { prepareBroker: (label) => prepareBroker(config, scope, { label }), verify, onCleanup }, say);
 
   const bad = measurements.filter((m) => m.load.non2xx > 0 || m.load.errors > 0);
   if (bad.length > 0) {

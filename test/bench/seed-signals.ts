@@ -7,7 +7,8 @@
  * - The subjects to ask about: 1,000 pseudonyms, alternating one with signals and one
  *   without, so the requests hit known and unknown subjects half and half.
  * Signals are stored as the broker stores them: subject_hash = HMAC-SHA256(k_db, pseudonym),
- * bulk-inserted straight into the database in batches of 5,000 rows.
+ * bulk-inserted straight into the database in batches of 5,000 rows. Scenario 9 (scale-bench.ts)
+ * grows the table with the same generator and insert (`addSubjectSignals`, `insertSignals`).
  */
 import pg from 'pg';
 import { createSubjectHasher, looksRandom } from '../../broker/subjects/subject-hash.js';
@@ -43,14 +44,75 @@ export interface WorkloadOptions {
   readonly now: Date;
 }
 
-const pseudonym = (): string => {
+/** A random pseudonym that the broker accepts (it refuses ones that do not look random). */
+export const randomSubject = (): string => {
   for (;;) {
     const p = randomPseudonym();
     if (looksRandom(p)) return p;
   }
 };
+const pseudonym = randomSubject;
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
+
+/** Signal rows as column arrays, the shape `insertSignals` sends through `unnest`. */
+export interface SignalColumns {
+  readonly partner: string[];
+  readonly hash: Buffer[];
+  readonly category: string[];
+  readonly registered: Date[];
+  readonly expires: Date[];
+  readonly ref: string[];
+}
+
+export const emptySignalColumns = (): SignalColumns => ({ partner: [], hash: [], category: [], registered: [], expires: [], ref: [] });
+
+/**
+ * One subject's signals (1–3, at most `max`), appended to `cols` with refs `bench-<row number>`
+ * (unique per partner, as the table demands, when every row of the table is made here).
+ */
+export function addSubjectSignals(cols: SignalColumns, platform: Platform, subjectHash: Buffer, nowMs: number, max: number, refOffset = 0): SeededSignal[] {
+  const n = Math.min(1 + Math.floor(Math.random() * 3), max);
+  const signals: SeededSignal[] = [];
+  for (let i = 0; i < n; i++) {
+    const partner = pick(platform.partners);
+    const registeredAt = new Date(nowMs - (1 + Math.floor(Math.random() * 900)) * DAY_MS);
+    const signal: SeededSignal = {
+      partnerId: partner.id,
+      category: pick(partner.categories),
+      registeredAt,
+      expiresAt: new Date(registeredAt.getTime() + platform.signalMaxValidityDays * DAY_MS),
+    };
+    signals.push(signal);
+    cols.partner.push(signal.partnerId);
+    cols.hash.push(subjectHash);
+    cols.category.push(signal.category);
+    cols.registered.push(signal.registeredAt);
+    cols.expires.push(signal.expiresAt);
+    cols.ref.push(`bench-${refOffset + cols.ref.length + 1}`);
+  }
+  return signals;
+}
+
+/** Inserts the rows into the (migrated) signals table, one `insert … select from unnest` per batch. */
+export async function insertSignals(client: pg.Client, cols: SignalColumns, batchSize = BATCH_SIZE): Promise<void> {
+  for (let start = 0; start < cols.ref.length; start += batchSize) {
+    const end = start + batchSize;
+    await client.query(
+      `insert into signals (partner_id, subject_hash, category, registered_at, expires_at, ref, batch_id)
+       select p, h, c, r, e, ref, 'bench-seed'
+       from unnest($1::text[], $2::bytea[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[]) as t(p, h, c, r, e, ref)`,
+      [
+        cols.partner.slice(start, end),
+        cols.hash.slice(start, end),
+        cols.category.slice(start, end),
+        cols.registered.slice(start, end),
+        cols.expires.slice(start, end),
+        cols.ref.slice(start, end),
+      ],
+    );
+  }
+}
 
 /** Makes the data and inserts it into `databaseUrl`'s (migrated) signals table. */
 export async function seedSignals(
@@ -65,30 +127,11 @@ export async function seedSignals(
   const knownWanted = Math.floor(opts.rotation / 2);
   const known: Array<{ pseudonym: string; signals: SeededSignal[] }> = [];
 
-  const cols = { partner: [] as string[], hash: [] as Buffer[], category: [] as string[], registered: [] as Date[], expires: [] as Date[], ref: [] as string[] };
+  const cols = emptySignalColumns();
   let subjects = 0;
   while (cols.ref.length < opts.signals) {
     const p = pseudonym();
-    const subjectHash = hash(p);
-    const n = Math.min(1 + Math.floor(Math.random() * 3), opts.signals - cols.ref.length);
-    const signals: SeededSignal[] = [];
-    for (let i = 0; i < n; i++) {
-      const partner = pick(platform.partners);
-      const registeredAt = new Date(now - (1 + Math.floor(Math.random() * 900)) * DAY_MS);
-      const signal: SeededSignal = {
-        partnerId: partner.id,
-        category: pick(partner.categories),
-        registeredAt,
-        expiresAt: new Date(registeredAt.getTime() + platform.signalMaxValidityDays * DAY_MS),
-      };
-      signals.push(signal);
-      cols.partner.push(signal.partnerId);
-      cols.hash.push(subjectHash);
-      cols.category.push(signal.category);
-      cols.registered.push(signal.registeredAt);
-      cols.expires.push(signal.expiresAt);
-      cols.ref.push(`bench-${cols.ref.length + 1}`);
-    }
+    const signals = addSubjectSignals(cols, platform, hash(p), now, opts.signals - cols.ref.length);
     if (known.length < knownWanted) known.push({ pseudonym: p, signals });
     subjects++;
   }
@@ -96,22 +139,7 @@ export async function seedSignals(
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    for (let start = 0; start < cols.ref.length; start += BATCH_SIZE) {
-      const end = start + BATCH_SIZE;
-      await client.query(
-        `insert into signals (partner_id, subject_hash, category, registered_at, expires_at, ref, batch_id)
-         select p, h, c, r, e, ref, 'bench-seed'
-         from unnest($1::text[], $2::bytea[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[]) as t(p, h, c, r, e, ref)`,
-        [
-          cols.partner.slice(start, end),
-          cols.hash.slice(start, end),
-          cols.category.slice(start, end),
-          cols.registered.slice(start, end),
-          cols.expires.slice(start, end),
-          cols.ref.slice(start, end),
-        ],
-      );
-    }
+    await insertSignals(client, cols);
     // Fresh statistics and visibility map, as a table in steady state would have.
     await client.query('vacuum analyze signals');
   } finally {
