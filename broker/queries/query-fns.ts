@@ -55,10 +55,11 @@ export function statementRefusal(kind: StatementRefusal, fact: string | undefine
     return validationError([{ pointer: '/consentId', code: 'not-found', detail: 'names no consent record of this subject in this casus' }]);
   }
   const queryable = [...QUERYABLE_STATUSES][0]!;
+  // The facts as far as the statement got: each check passed but the one it refused on.
   const found =
     kind === 'no-casus' ? undefined
-    : kind === 'other-doel' ? { doel: fact ?? '', status: queryable, subjectId: null }
-    : kind === 'not-queryable' ? { doel: req.doel, status: (fact ?? '') as CaseStatus, subjectId: null }
+    : kind === 'other-doel' ? { doel: fact ?? '', status: queryable, subjectId: 'not-read' }
+    : kind === 'not-queryable' ? { doel: req.doel, status: (fact ?? '') as CaseStatus, subjectId: 'not-read' }
     : { doel: req.doel, status: queryable, subjectId: null };
   const error = casusRefusal(found, req);
   if (!error) throw new Error(`the question's statement refused (${kind}) what casusRefusal allows`);

@@ -53,13 +53,18 @@ export function withPlaceholders(content: LogContent, fromLookup: boolean): LogC
   };
 }
 
+const ESCAPE = '\\u0001';
+
 /** Throws unless every placeholder the entry needs occurs exactly once in `text`, and no other. */
 export function checkTemplate(text: string, fromLookup: boolean): void {
   for (const [name, placeholder] of Object.entries(PLACEHOLDER_TEXT)) {
-    const needed = fromLookup || (name !== 'outcome' && name !== 'categories');
-    const at = text.indexOf(placeholder);
-    const once = at >= 0 && text.indexOf(placeholder, at + 1) < 0;
-    if (needed ? !once : at >= 0) throw new Error(`disclosure entry template: placeholder ${name} ${needed ? 'not found exactly once' : 'not expected'}`);
+    if ((fromLookup || (name !== 'outcome' && name !== 'categories')) && !text.includes(placeholder)) {
+      throw new Error(`disclosure entry template: placeholder ${name} not found`);
+    }
   }
-  if (text.split('\\u0001').length - 1 !== (fromLookup ? 5 : 3)) throw new Error('disclosure entry template: a value holds U+0001');
+  // Each placeholder holds one escaped U+0001: as many as placeholders are needed means each
+  // needed one once, and nothing else holding U+0001 (no other placeholder, no stray value).
+  let escapes = 0;
+  for (let at = text.indexOf(ESCAPE); at >= 0; at = text.indexOf(ESCAPE, at + ESCAPE.length)) escapes++;
+  if (escapes !== (fromLookup ? 5 : 3)) throw new Error('disclosure entry template: a placeholder repeated, or a value holds U+0001');
 }
