@@ -18,6 +18,9 @@
  * - A denial is `forbidden` and says which of the two failed (capability or register), never
  *   what the register holds about whom.
  * - Deactivation acts on the next request: nothing is cached.
+ * - The register's conditions are written twice: in `findConfirmation` (register/person.repository.ts)
+ *   and in `jpp_person_confirmed` (migration 0210), which the question's one statement calls;
+ *   test/db/question-statement.test.ts runs the register states of the gate through both.
  *
  * After Medplum's one access check below the routes (https://www.medplum.com/docs/access).
  */
@@ -34,6 +37,13 @@ export type Requirement = { readonly capability: Capability } | { readonly doel:
 export interface AccessGate {
   /** Admits a person for `need`, or throws `forbidden`. */
   person(ex: Executor, principal: Principal, need: Requirement): Promise<PersonPrincipal>;
+  /**
+   * The gate's first half, by the platform definition alone: a person whose role may do what
+   * `need` asks, or `forbidden`. Only for work whose one statement reads the register's
+   * confirmation itself (`jpp_person_confirmed`, the question: unit-of-work.ts `asPersonAtOnce`);
+   * `notConfirmed()` is then its refusal.
+   */
+  personByPlatform(principal: Principal, need: Requirement): PersonPrincipal;
   /** Admits an adapter of a partner of this platform that the register knows, or throws `forbidden`. */
   adapter(ex: Executor, principal: Principal): Promise<AdapterPrincipal & { readonly adapterId: string; readonly certificateSubject: string | null }>;
 }
@@ -56,24 +66,32 @@ export function roleAllows(platform: Platform, role: string, need: Requirement):
   return platform.roles.some((r) => r.id === role);
 }
 
+/** The gate's refusal when the register does not confirm the person (the same whichever statement read it). */
+export function notConfirmed(): AppError {
+  return new AppError('forbidden', "the broker's register does not confirm this person in that role for that organisation now");
+}
+
 export function createAccessGate(deps: { platform: Platform; now: () => Date }): AccessGate {
   const { platform } = deps;
   const partners = new Set(platform.partners.map((p) => p.id));
+  const personByPlatform = (principal: Principal, need: Requirement): PersonPrincipal => {
+    if (principal.kind !== 'person') throw new AppError('forbidden', 'this operation is for people, not adapters');
+    if (!roleAllows(platform, principal.role, need)) {
+      const why =
+        'capability' in need ? `role ${principal.role} may not ${WHAT[need.capability]}`
+        : 'doel' in need ? `role ${principal.role} may not act under doel ${need.doel}`
+        : `role ${principal.role} is not a role of this platform`;
+      throw new AppError('forbidden', why);
+    }
+    return principal;
+  };
   return {
+    personByPlatform,
     async person(ex, principal, need) {
-      if (principal.kind !== 'person') throw new AppError('forbidden', 'this operation is for people, not adapters');
-      if (!roleAllows(platform, principal.role, need)) {
-        const why =
-          'capability' in need ? `role ${principal.role} may not ${WHAT[need.capability]}`
-          : 'doel' in need ? `role ${principal.role} may not act under doel ${need.doel}`
-          : `role ${principal.role} is not a role of this platform`;
-        throw new AppError('forbidden', why);
-      }
-      const confirmed = await findConfirmation(ex, { personId: principal.id, organisationId: principal.organisation, roleId: principal.role, now: deps.now() });
-      if (!confirmed) {
-        throw new AppError('forbidden', "the broker's register does not confirm this person in that role for that organisation now");
-      }
-      return principal;
+      const person = personByPlatform(principal, need);
+      const confirmed = await findConfirmation(ex, { personId: person.id, organisationId: person.organisation, roleId: person.role, now: deps.now() });
+      if (!confirmed) throw notConfirmed();
+      return person;
     },
     async adapter(ex, principal) {
       if (principal.kind !== 'adapter') throw new AppError('forbidden', 'this operation is for partner adapters');

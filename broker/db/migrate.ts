@@ -29,6 +29,7 @@ import * as casusoverleg from './migrations/0120-casusoverleg.js';
 import * as verzoekTaken from './migrations/0130-verzoek-taken.js';
 import * as verzoekRetention from './migrations/0160-verzoek-retention.js';
 import * as historyActors from './migrations/0180-history-actors.js';
+import * as questionInOneStatement from './migrations/0210-question-in-one-statement.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
@@ -56,6 +57,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0130-verzoek-taken': verzoekTaken,
   '0160-verzoek-retention': verzoekRetention,
   '0180-history-actors': historyActors,
+  '0210-question-in-one-statement': questionInOneStatement,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -13,6 +13,8 @@
  * - Constants the builder writes itself (`true`, literal lists) stay parameters of their own.
  * - No result plugins run: the broker's Kysely instances have none (database.ts).
  * - At most `maxShapes` compiled texts are kept per query, so memory stays bounded.
+ * - An array wrapped in `whole` is one parameter (a PostgreSQL array) and not part of the shape, so
+ *   its length never changes the text (the question's one statement, queries/query.repository.ts).
  */
 import { CompiledQuery, type QueryResult } from 'kysely';
 import type { Executor } from './database.js';
@@ -21,6 +23,14 @@ import type { Executor } from './database.js';
 class Slot {
   constructor(readonly path: readonly (string | number)[]) {}
 }
+
+/** An array bound as one parameter, whatever its length (a PostgreSQL array such as `text[]` or `bytea[]`). */
+export class Whole {
+  constructor(readonly value: readonly unknown[]) {}
+}
+
+/** Binds `value` as one array parameter: its length is not part of the shape. */
+export const whole = (value: readonly unknown[]): Whole => new Whole(value);
 
 /** Arguments: scalars (strings, numbers, booleans, null, Date, Buffer), and arrays and plain objects of them. */
 export type Args = Record<string, unknown>;
@@ -122,7 +132,11 @@ export function precompile<A extends Args, R = unknown>(build: (ex: Executor, ar
       shapeOf(args, shape);
       const key = shape.join(',');
       const compiled = cache.get(key) ?? compile(ex, args, key);
-      const parameters = compiled.bindings.map((b) => ('path' in b ? valueAt(args, b.path) : b.constant));
+      const parameters = compiled.bindings.map((b) => {
+        if (!('path' in b)) return b.constant;
+        const v = valueAt(args, b.path);
+        return v instanceof Whole ? v.value : v;
+      });
       return ex.executeQuery<R>(CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<R>);
     },
     get shapes() {

@@ -14,11 +14,18 @@
  */
 import type { Executor } from '../db/database.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
-import { canonicalJson, toLogContent, type ActivityRef, type LogAction, type LogEntryInput } from './log-entry.js';
-import { insertLogRows, insertSubjectAliases } from './logboek.repository.js';
+import { canonicalJson, toLogContent, type ActivityRef, type LogAction, type LogContent, type LogEntryInput } from './log-entry.js';
+import { insertLogRows, insertSubjectAliases, type NewLogRow } from './logboek.repository.js';
 
 export interface LogWriter {
   append(ex: Executor, entries: readonly LogEntryInput[]): Promise<void>;
+  /**
+   * The rows `append` would insert, checked and canonical, for a statement that inserts them
+   * itself (the question in one round trip, queries/question.repository.ts). `shape` may replace
+   * values of the checked content by placeholders that the statement fills in (the question's
+   * lookup-dependent fields, queries/question-entry-fns.ts); it must not change anything else.
+   */
+  rows(entries: readonly LogEntryInput[], shape?: (content: LogContent) => LogContent): NewLogRow[];
   /** Call after the transaction that appended entries has committed. */
   committed(): void;
 }
@@ -30,34 +37,34 @@ export function createLogWriter(deps: { activityOf: (action: LogAction) => Activ
       throw new Error(`logboek entry ${e.action}/${e.outcome} does not match its vocabulary: ${errors.map((x) => `${x.pointer} ${x.detail}`).join('; ')}`);
     }
   };
+  const rows = (entries: readonly LogEntryInput[], shape?: (content: LogContent) => LogContent): NewLogRow[] => {
+    entries.forEach(check);
+    // One memo per append: the entries' shared actor, policy and rules are written once.
+    const memo = new Map<object, string>();
+    return entries.map((e) => {
+      const content = toLogContent(e, deps.activityOf(e.action));
+      return {
+        content: canonicalJson(shape ? shape(content) : content, memo),
+        action: e.action,
+        loggedAt: e.endedAt,
+        actorId: e.actor.id,
+        organisationId: e.actor.kind === 'person' ? e.actor.organisation : null,
+        roleId: e.actor.kind === 'person' ? e.actor.role : null,
+        partnerId: e.partner ?? (e.actor.kind === 'adapter' ? e.actor.partner : null),
+        doel: e.doel ?? null,
+        caseRef: e.caseRef ?? null,
+        outcome: e.outcome,
+        subjectHash: e.subjectHash ?? null,
+        queryId: e.queryId ?? null,
+        traceId: e.traceId,
+      };
+    });
+  };
   return {
+    rows,
     async append(ex, entries) {
-      entries.forEach(check);
       const aliased = entries.some((e) => e.alsoSubjectHashes?.length);
-      // One memo per append: the entries' shared actor, policy and rules are written once.
-      const memo = new Map<object, string>();
-      const ids = await insertLogRows(
-        ex,
-        entries.map((e) => {
-          const content = toLogContent(e, deps.activityOf(e.action));
-          return {
-            content: canonicalJson(content, memo),
-            action: e.action,
-            loggedAt: e.endedAt,
-            actorId: e.actor.id,
-            organisationId: e.actor.kind === 'person' ? e.actor.organisation : null,
-            roleId: e.actor.kind === 'person' ? e.actor.role : null,
-            partnerId: e.partner ?? (e.actor.kind === 'adapter' ? e.actor.partner : null),
-            doel: e.doel ?? null,
-            caseRef: e.caseRef ?? null,
-            outcome: e.outcome,
-            subjectHash: e.subjectHash ?? null,
-            queryId: e.queryId ?? null,
-            traceId: e.traceId,
-          };
-        }),
-        aliased,
-      );
+      const ids = await insertLogRows(ex, rows(entries), aliased);
       if (aliased) {
         await insertSubjectAliases(
           ex,

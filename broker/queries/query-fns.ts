@@ -42,6 +42,30 @@ export function casusRefusal(
   return undefined;
 }
 
+/** The refusals of the question's one statement that are not the gate's or the rate limits' (query.repository.ts). */
+export type StatementRefusal = 'no-casus' | 'other-doel' | 'not-queryable' | 'not-a-subject' | 'consent-not-found';
+
+/**
+ * The error of a refusal of the question's one statement: the same as `casusRefusal` gives for the
+ * casus the statement found (its doel or status in `fact`), checked in the same order; a cited
+ * consent record that is not of this subject in this casus is refused as when it was read apart.
+ */
+export function statementRefusal(kind: StatementRefusal, fact: string | undefined, req: Pick<QueryRequest, 'doel' | 'caseId'>): AppError {
+  if (kind === 'consent-not-found') {
+    return validationError([{ pointer: '/consentId', code: 'not-found', detail: 'names no consent record of this subject in this casus' }]);
+  }
+  const queryable = [...QUERYABLE_STATUSES][0]!;
+  // The facts as far as the statement got: each check passed but the one it refused on.
+  const found =
+    kind === 'no-casus' ? undefined
+    : kind === 'other-doel' ? { doel: fact ?? '', status: queryable, subjectId: 'not-read' }
+    : kind === 'not-queryable' ? { doel: req.doel, status: (fact ?? '') as CaseStatus, subjectId: 'not-read' }
+    : { doel: req.doel, status: queryable, subjectId: null };
+  const error = casusRefusal(found, req);
+  if (!error) throw new Error(`the question's statement refused (${kind}) what casusRefusal allows`);
+  return error;
+}
+
 /** Each partner's answer, from the policy's scopes (decided before any lookup) and the (partner, category) pairs found. */
 export function deriveAnswers(
   scopes: readonly PartnerScope[],

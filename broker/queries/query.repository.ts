@@ -1,99 +1,156 @@
 /**
- * The question's own SQL: its casus read and its query record. Both run for every question, so
- * both are compiled once (db/precompiled.ts) instead of by kysely on every call (issue 21).
+ * The question's SQL (issue 21, item 1): one call of `jpp_ask` (migration 0210), which reads the
+ * register, the casus, its subject and bezwaar block, inserts the query row, looks up the signals,
+ * counts the rate limits and appends the logboek entries, in one statement and so in one round
+ * trip and one implicit transaction; and the read of a cited consent record, which decides the
+ * policy's scopes and so comes before it.
+ *
+ * Invariants:
+ * - `ask` is one statement, sent on the pool (never inside a transaction): it commits or rolls
+ *   back whole. A refusal is a SQLSTATE of its own (migration 0210's header), returned as a
+ *   `QuestionRefused` with the facts its error needs; any other failure is thrown as it came.
+ * - The statement names only the permitted (partner, category) pairs; its text is the same for
+ *   every question (compiled once, db/precompiled.ts), every value a bound parameter.
  */
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
-import { precompile } from '../db/precompiled.js';
-import type { CaseRow } from '../casus/casus.repository.js';
+import { precompile, whole } from '../db/precompiled.js';
+import type { NewLogRow } from '../logboek/logboek.repository.js';
+import type { MinuteCount } from '../rate-limit/rate-limit-types.js';
 
-export interface NewQuery {
-  readonly id: string;
-  readonly caseId: string;
-  readonly askedBy: string;
-  readonly organisationId: string;
-  readonly roleId: string;
+/** The refusals `jpp_ask` raises, by SQLSTATE. */
+const REFUSALS = {
+  JQ001: 'not-confirmed',
+  JQ002: 'no-casus',
+  JQ003: 'other-doel',
+  JQ004: 'not-queryable',
+  JQ005: 'not-a-subject',
+  JQ006: 'consent-not-found',
+  JQ007: 'rate-limited',
+} as const;
+
+export type QuestionRefusalKind = (typeof REFUSALS)[keyof typeof REFUSALS];
+
+/** A question the statement refused; nothing of it remains. `detail`: the casus's doel or status, or the rate limits' counts. */
+export class QuestionRefused extends Error {
+  constructor(
+    readonly kind: QuestionRefusalKind,
+    readonly casusFact?: string,
+    readonly counts?: Map<string, MinuteCount[]>,
+  ) {
+    super(`question refused: ${kind}`);
+  }
+}
+
+export interface Question {
+  readonly person: { readonly id: string; readonly organisation: string; readonly role: string };
+  readonly now: Date;
+  /** The casus by id or by reference. */
+  readonly casus: { readonly id: string } | { readonly caseRef: string };
+  /** The subject's hash under each epoch asked; the first is the stored one. */
+  readonly hashes: readonly Buffer[];
   readonly doel: string;
-  readonly subjectHash: Buffer;
-  readonly consent: boolean;
-  readonly policyVersionId: number;
+  readonly queryable: readonly string[];
+  /** The cited consent record's casus and subject (both null when the record was not found), or undefined when none was cited. */
+  readonly consent?: { readonly caseId: string | null; readonly subjectId: string | null };
+  readonly queryId: string;
+  readonly consentInForce: boolean;
+  readonly policyVersion: number;
   readonly traceId: string;
-  readonly askedAt: Date;
+  readonly pairs: ReadonlyArray<readonly [partner: string, category: string]>;
+  /** Rate-limit counters in lock order, with their limits; the minute and the start of the 24 hours. */
+  readonly limits: ReadonlyArray<{ readonly counter: string; readonly perMinute: number; readonly perDay: number }>;
+  readonly minute: Date;
+  readonly since: Date;
+  readonly shard: number;
+  /** One row per partner; `outcome` null where the lookup decides it (the content then holds placeholders). */
+  readonly entries: ReadonlyArray<{ readonly row: NewLogRow; readonly fromLookup: boolean }>;
+  readonly alsoHashes: readonly Uint8Array[];
 }
 
-const insertQueryStatement = precompile<{ q: NewQuery }>((ex, { q }) =>
-  ex.insertInto('queries').values({
-    id: q.id,
-    case_id: q.caseId,
-    asked_by: q.askedBy,
-    organisation_id: q.organisationId,
-    role_id: q.roleId,
-    doel: q.doel,
-    subject_hash: q.subjectHash,
-    consent: q.consent,
-    policy_version_id: q.policyVersionId,
-    trace_id: q.traceId,
-    asked_at: q.askedAt,
-  }),
-);
-
-export async function insertQuery(ex: Executor, q: NewQuery): Promise<void> {
-  await insertQueryStatement.execute(ex, { q: { ...q } });
+export interface Asked {
+  readonly caseId: string;
+  readonly caseRef: string;
+  readonly subjectId: string;
+  readonly blocked: boolean;
+  readonly found: Array<{ partnerId: string; category: string }>;
 }
 
-export type QuestionCase = CaseRow & { subjectId: string | null; blocked: boolean };
+/** The 28 arguments of `jpp_ask`, in order (migration 0210). */
+type AskArgs = { a: unknown[] };
+type AskRow = { case_id: string; case_ref: string; subject_id: string; blocked: boolean; found_partners: string[]; found_categories: string[] };
 
-type CaseArgs = { by: { id: string } | { caseRef: string }; hashes: Buffer[]; doel: string };
+const askStatement = precompile<AskArgs, AskRow>((ex, { a }) => ({
+  compile: () =>
+    sql`select case_id, case_ref, subject_id, blocked, found_partners, found_categories from jpp_ask(${sql.join(a)})`.compile(ex),
+}));
 
-const caseStatement = precompile<CaseArgs, QuestionCase>((ex, { by, hashes, doel }) => {
-  const q = ex
-    .selectFrom('cases as c')
-    .select([
-      'c.id',
-      'c.case_ref as caseRef',
-      'c.doel',
-      'c.kind',
-      'c.route_in as routeIn',
-      'c.status',
-      'c.opened_by as openedBy',
-      'c.opened_at as openedAt',
-      'c.status_changed_at as statusChangedAt',
-      'c.closed_at as closedAt',
-      'c.outcome',
-      (eb) =>
-        eb
-          .selectFrom('case_subject_hashes as h')
-          .innerJoin('case_subjects as s', 's.id', 'h.subject_id')
-          .select('h.subject_id')
-          .whereRef('s.case_id', '=', 'c.id')
-          .where('h.subject_hash', 'in', hashes)
-          .limit(1)
-          .as('subjectId'),
-      (eb) =>
-        eb
-          .exists(
-            eb
-              .selectFrom('bezwaar_subject_hashes as bh')
-              .innerJoin('bezwaren as b', 'b.id', 'bh.bezwaar_id')
-              .select('b.id')
-              .where('bh.subject_hash', 'in', hashes)
-              .where('b.decision', '=', 'upheld')
-              .where('b.lifted_at', 'is', null)
-              // The doel as a bound parameter (not the JSON text of a one-element array), so the text compiles once.
-              .where(sql<boolean>`b.doelen @> jsonb_build_array(${doel}::text)`),
-          )
-          .as('blocked'),
-    ]);
-  return 'id' in by ? q.where('c.id', '=', by.id) : q.where('c.case_ref', '=', by.caseRef);
-});
+/** The casus id of `by` when it is one, else null (a caseRef). */
+const idOf = (by: Question['casus']): string | null => ('id' in by ? by.id : null);
 
 /**
- * What the question path needs to know about its casus, in one round-trip: the casus, which of
- * its subjects `hashes` name (null: none), and whether an upheld, unlifted bezwaar blocks the
- * subject for `doel` (the rule of rights/bezwaar.repository.ts: a decided bezwaar blocks until it
- * is lifted), compiled once.
+ * Asks the question in one statement. Throws `QuestionRefused` for a refusal; the entries' texts
+ * must hold their placeholders (question-entry-fns.ts `checkTemplate`).
  */
-export async function caseForQuestion(ex: Executor, by: { id: string } | { caseRef: string }, hashes: readonly Buffer[], doel: string): Promise<QuestionCase | undefined> {
-  const { rows } = await caseStatement.execute(ex, { by: { ...by }, hashes: [...hashes], doel });
-  return rows[0];
+export async function ask(ex: Executor, q: Question): Promise<Asked> {
+  const args = [
+    q.person.id, q.person.organisation, q.person.role, q.now,
+    idOf(q.casus), 'caseRef' in q.casus ? q.casus.caseRef : null, whole(q.hashes), q.doel, whole(q.queryable),
+    q.consent !== undefined, q.consent?.caseId ?? null, q.consent?.subjectId ?? null,
+    q.queryId, q.consentInForce, q.policyVersion, q.traceId,
+    whole(q.pairs.map((p) => p[0])), whole(q.pairs.map((p) => p[1])),
+    whole(q.limits.map((l) => l.counter)), whole(q.limits.map((l) => l.perMinute)), whole(q.limits.map((l) => l.perDay)), q.minute, q.since, q.shard,
+    whole(q.entries.map((e) => e.row.content)), whole(q.entries.map((e) => e.row.partnerId)),
+    whole(q.entries.map((e) => (e.fromLookup ? null : e.row.outcome))), whole(q.alsoHashes),
+  ];
+  let rows: AskRow[];
+  try {
+    // One shape: every array is bound whole, so the text never changes.
+    ({ rows } = await askStatement.execute(ex, { a: args }));
+  } catch (err) {
+    throw refusalOf(err) ?? err;
+  }
+  const r = rows[0]!;
+  return {
+    caseId: r.case_id,
+    caseRef: r.case_ref,
+    subjectId: r.subject_id,
+    blocked: r.blocked,
+    found: r.found_partners.map((partnerId, i) => ({ partnerId, category: r.found_categories[i]! })),
+  };
+}
+
+function refusalOf(err: unknown): QuestionRefused | undefined {
+  const { code, detail } = (err ?? {}) as { code?: unknown; detail?: unknown };
+  if (typeof code !== 'string' || !(code in REFUSALS)) return undefined;
+  const kind = REFUSALS[code as keyof typeof REFUSALS];
+  if (kind === 'rate-limited') {
+    const counts = new Map<string, MinuteCount[]>();
+    for (const c of JSON.parse(String(detail)) as Array<{ counter: string; minute: string; count: number }>) {
+      counts.set(c.counter, [...(counts.get(c.counter) ?? []), { minute: new Date(c.minute), count: Number(c.count) }]);
+    }
+    return new QuestionRefused(kind, undefined, counts);
+  }
+  return new QuestionRefused(kind, typeof detail === 'string' ? detail : undefined);
+}
+
+/** A cited consent record, read before the question because it decides the policy's scopes. */
+export interface CitedConsent {
+  readonly id: string;
+  readonly caseId: string;
+  readonly subjectId: string;
+  readonly doel: string;
+  readonly partners: string[];
+  readonly givenOn: Date;
+  readonly validUntil: Date;
+  readonly withdrawnAt: Date | null;
+}
+
+/** The consent record `id`, whichever casus it belongs to: `jpp_ask` checks that it is the asked casus's and subject's. */
+export async function citedConsent(ex: Executor, id: string): Promise<CitedConsent | undefined> {
+  return (await ex
+    .selectFrom('case_consents')
+    .select(['id', 'case_id as caseId', 'subject_id as subjectId', 'doel', 'partners', 'given_on as givenOn', 'valid_until as validUntil', 'withdrawn_at as withdrawnAt'])
+    .where('id', '=', id)
+    .executeTakeFirst()) as CitedConsent | undefined;
 }

@@ -14,8 +14,8 @@
  *   status (casus-workflow.ts), have the asked doel, and hold the asked subject.
  * - A subject with an upheld bezwaar for the doel produces no hits: its signals are not read.
  * - A question past the person's or organisation's rate limit is refused (429, logged as
- *   `rate-limit`, rate-limiter.ts): counted at the end of the work, so the counters' row locks
- *   are held briefly, and the refusal rolls the question back: no answer, query row or
+ *   `rate-limit`, rate-limiter.ts): counted at the end of the statement, so the counters' row
+ *   locks are held briefly, and the refusal rolls the question back: no answer, query row or
  *   disclosure entry remains.
  * - Consent is a record, not a flag: a question with consent cites a consent record of the subject
  *   in the casus; the consent rules apply only to the partners a record in force names, so a
@@ -23,6 +23,11 @@
  * - Every answer, not-permitted included, is appended to the disclosure log in the same
  *   transaction that produces it. If the log write fails, the transaction rolls back and
  *   the asker gets an error, never an answer.
+ * - The register's confirmation, the casus, the query row, the lookup, the rate limits and the
+ *   log are one statement (`jpp_ask`, query.repository.ts; issue 21): one round trip and one
+ *   transaction. The answers are derived from what it returned, after it committed. A cited
+ *   consent record is read before it, as it decides the scopes; the statement checks that it is
+ *   the asked subject's in the asked casus.
  */
 import { randomUUID } from 'node:crypto';
 import { identityDetected, validationError } from '../errors/app-error.js';
@@ -30,17 +35,23 @@ import type { Platform } from '../platform/platform.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { looksRandom, type SubjectHasher } from '../subjects/subject-hash.js';
 import { findIdentityValues } from '../../protocol/identity/identity-detector.js';
-import { findCurrentSignalPairs } from '../signals/signal.repository.js';
 import { actionFor } from '../policy/policy-actions.js';
 import type { PolicyService } from '../policy/policy.service.js';
 import type { EntryDraft, UnitOfWork } from '../unit-of-work/unit-of-work.js';
-import { caseForQuestion, insertQuery } from './query.repository.js';
-import { casusRefusal, deriveAnswers } from './query-fns.js';
+import { notConfirmed } from '../access/access-gate.js';
+import { ask, citedConsent, QuestionRefused, type Asked } from './query.repository.js';
+import { deriveAnswers, statementRefusal } from './query-fns.js';
+import { checkTemplate, withPlaceholders } from './question-entry-fns.js';
 import type { QueryRequest, QueryService } from './query-types.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
-import { findConsent } from '../casus/consent.repository.js';
+import { DAY_MS, minuteOf } from '../rate-limit/rate-limit-fns.js';
+import { SHARDS } from '../rate-limit/rate-limit.repository.js';
 import { consentInForce, consentPartners } from '../casus/consent-fns.js';
+import { QUERYABLE_STATUSES } from '../casus/casus-workflow.js';
 import { UUID } from '../casus/casus-types.js';
+
+/** Stands for the casus id in the entries checked against the vocabulary, when the question names the casus by reference. */
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 export type { Outcome, QueryAnswer, QueryRequest, QueryResponse, QueryService } from './query-types.js';
 
@@ -80,83 +91,96 @@ export function createQueryService(deps: {
 
   return {
     ask: (principal, body, traceId) =>
-      deps.uow.asPerson(principal, { capability: 'query' }, traceId, async (w) => {
-        const { trx, person } = w;
+      // One statement (query.repository.ts `ask`): gate's register read, casus, query row, lookup,
+      // rate limits and log, in one round trip and one transaction (issue 21).
+      deps.uow.asPersonAtOnce(principal, { capability: 'query' }, traceId, async (w) => {
+        const { person } = w;
         const req = parse(body);
         const policy = deps.policy.active();
         const subjectHashes = req.subjects.map(deps.hashSubject);
         const subjectHash = subjectHashes[0]!;
         const queryId = randomUUID();
-
-        const casus = await caseForQuestion(trx, req.caseId !== undefined ? { id: req.caseId } : { caseRef: req.caseRef! }, subjectHashes, req.doel);
-        const refusal = casusRefusal(casus, req);
-        if (refusal || !casus?.subjectId) throw refusal;
-        const { subjectId } = casus;
-        const blocked = casus.blocked;
         const now = w.now();
-        // Consent counts only as a record of this subject in this casus, in force for the doel, and
-        // only for the partners it names (consent-fns.ts); otherwise the answer without consent.
-        const consent = req.consentId === undefined ? undefined : UUID.test(req.consentId) ? await findConsent(trx, casus.id, req.consentId) : undefined;
-        if (req.consentId !== undefined && (!consent || consent.subjectId !== casus.subjectId)) {
-          throw validationError([{ pointer: '/consentId', code: 'not-found', detail: 'names no consent record of this subject in this casus' }]);
-        }
+        // Consent counts only as a record of this subject in this casus (the statement checks it), in
+        // force for the doel, and only for the partners it names (consent-fns.ts). It decides the
+        // scopes, so it is read before the statement: a second round trip only when consent is cited.
+        const consent = req.consentId === undefined ? undefined : UUID.test(req.consentId) ? await citedConsent(w.db, req.consentId) : undefined;
         const inForce = consent !== undefined && consentInForce(consent, req.doel, now);
         const withConsent = consentPartners(consent, inForce);
         const plain = policy.table.scopes(person.role, req.doel, actionFor(false));
         const consented = withConsent.size > 0 ? policy.table.scopes(person.role, req.doel, actionFor(true)) : plain;
         const scopes = plain.map((p) => (withConsent.has(p.partner) ? consented.find((c) => c.partner === p.partner) ?? p : p));
-        const permitted = scopes.filter((s) => s.permitted);
-        await insertQuery(trx, {
-          id: queryId,
-          caseId: casus.id,
-          askedBy: person.id,
-          organisationId: person.organisation,
-          roleId: person.role,
-          doel: req.doel,
-          subjectHash,
-          consent: inForce,
-          policyVersionId: policy.versionId,
-          traceId: w.traceId,
-          askedAt: now,
-        });
-        const found = blocked
-          ? []
-          : await findCurrentSignalPairs(
-              trx,
-              subjectHashes,
-              permitted.map((s) => ({ partnerId: s.partner, categories: s.categories })),
-              now,
-            );
-        const answers = deriveAnswers(scopes, found);
         // One object for every entry, so the log writer writes its canonical text once.
         const policyRef = { version: policy.versionId, hash: policy.contentHash };
         const alsoSubjectHashes = subjectHashes.slice(1);
-        const entries = answers.map(({ partner, answer, basis, categoriesCounted }): EntryDraft => ({
+        // The entries as far as they are known before the statement: a permitted partner's outcome
+        // and counted categories, and the casus's reference, id and bezwaar block, are put in by
+        // the statement where the placeholders stand (question-entry-fns.ts). Checked against the
+        // vocabulary with the values of a no-hit.
+        const entries = scopes.map(({ partner, permitted, basis }): EntryDraft => ({
           action: 'disclosure',
-          outcome: answer,
+          outcome: permitted ? 'no-hit' : 'not-permitted',
           endedAt: now,
           subjectHash,
           // The log keeps the subject under every epoch asked, so a later inzage finds it under any of them.
           alsoSubjectHashes,
           doel: req.doel,
           partner,
-          caseRef: casus.caseRef,
+          caseRef: req.caseRef ?? '',
           queryId,
           rules: basis,
           policy: policyRef,
           details: {
             consent: inForce,
             ...(consent ? { consentId: consent.id } : {}),
-            categoriesCounted,
-            caseId: casus.id,
-            ...(blocked ? { bezwaarBlock: true as const } : {}),
+            categoriesCounted: [],
+            caseId: req.caseId ?? NIL_UUID,
           },
         }));
-        // Counted last, so the counters' row locks are held only until the commit; a refusal rolls everything back.
-        await deps.rateLimiter.admit(w, 'questions', req.doel);
-        w.log(...entries);
+        const rows = w.logRows(entries, (content) => withPlaceholders(content, content.outcome !== 'not-permitted'));
+        const limits = deps.rateLimiter.counters(person, 'questions');
+        let asked: Asked;
+        try {
+          asked = await ask(w.db, {
+            person,
+            now,
+            casus: req.caseId !== undefined ? { id: req.caseId } : { caseRef: req.caseRef! },
+            hashes: subjectHashes,
+            doel: req.doel,
+            queryable: [...QUERYABLE_STATUSES],
+            ...(req.consentId !== undefined ? { consent: { caseId: consent?.caseId ?? null, subjectId: consent?.subjectId ?? null } } : {}),
+            queryId,
+            consentInForce: inForce,
+            policyVersion: policy.versionId,
+            traceId: w.traceId,
+            // A not-permitted partner, or a disallowed category, is never named.
+            pairs: scopes.filter((s) => s.permitted).flatMap((s) => s.categories.map((c) => [s.partner, c] as const)),
+            limits,
+            minute: minuteOf(now),
+            since: new Date(now.getTime() - DAY_MS),
+            shard: Math.floor(Math.random() * SHARDS),
+            entries: rows.map((row, i) => {
+              const fromLookup = scopes[i]!.permitted;
+              checkTemplate(row.content, fromLookup);
+              return { row, fromLookup };
+            }),
+            alsoHashes: alsoSubjectHashes,
+          });
+        } catch (err) {
+          if (!(err instanceof QuestionRefused)) throw err;
+          w.registerRead();
+          if (err.kind === 'not-confirmed') throw notConfirmed();
+          if (err.kind === 'rate-limited') {
+            // Refused, logged as `rate-limit` in a transaction of its own; the question rolled back whole.
+            deps.rateLimiter.decide(w, 'questions', err.counts ?? new Map(), now, req.doel);
+            throw new Error('the question was refused for a rate limit that its counts do not exceed');
+          }
+          throw statementRefusal(err.kind, err.casusFact, req);
+        }
+        w.registerRead();
+        const answers = deriveAnswers(scopes, asked.found);
         return {
-          queryId, doel: req.doel, caseRef: casus.caseRef, caseId: casus.id, subjectId, policyVersion: policy.versionId,
+          queryId, doel: req.doel, caseRef: asked.caseRef, caseId: asked.caseId, subjectId: asked.subjectId, policyVersion: policy.versionId,
           answers: answers.map(({ partner, answer, basis }) => ({ partner, answer, basis })),
         };
       }),

@@ -142,7 +142,14 @@ describe('a disallowed category counts as absent', () => {
 });
 
 describe('a not-permitted partner is never read', () => {
-  const signalReads = () => statements.filter((q) => /from "signals"/.test(q.sql) && /^select/i.test(q.sql));
+  /**
+   * The statements that may read signals: a select from them, or the question's one statement
+   * (`jpp_ask`, migration 0210), whose only read of signals names the pairs of its 17th and 18th
+   * arguments (partners and categories) and nothing else.
+   */
+  const signalReads = () => statements.filter((q) => (/from "signals"/.test(q.sql) && /^select/i.test(q.sql)) || /from jpp_ask\(/.test(q.sql));
+  const pairsOf = (q: CompiledQuery) =>
+    /from jpp_ask\(/.test(q.sql) ? { partners: q.parameters[16] as string[], categories: q.parameters[17] as string[] } : undefined;
 
   it('names only permitted (partner, category) pairs in the lookup', async () => {
     const subject = randomPseudonym();
@@ -152,7 +159,10 @@ describe('a not-permitted partner is never read', () => {
     expect(answersOf(res.body).jongerenwerk).toBe('not-permitted');
     const reads = signalReads();
     expect(reads).toHaveLength(1);
-    const params = reads[0]!.parameters.filter((p): p is string => typeof p === 'string');
+    // The lookup's parameters: the pairs of the one statement (its other arguments hold the entries, one per partner).
+    const pairs = pairsOf(reads[0]!);
+    expect(pairs?.partners).toHaveLength(pairs!.categories.length);
+    const params = pairs ? [...pairs.partners, ...pairs.categories] : reads[0]!.parameters.filter((p): p is string => typeof p === 'string');
     expect(params).toContain('politie');
     expect(params).not.toContain('jongerenwerk');
     expect(params).not.toContain('pre-forensisch-jeugdwerk');
@@ -163,7 +173,9 @@ describe('a not-permitted partner is never read', () => {
     statements.length = 0;
     const res = await ask('demo-voorzitter', randomPseudonym(), 'jpp-monitoring');
     expect(res.status).toBe(200);
-    expect(signalReads()).toHaveLength(0);
+    const reads = signalReads();
+    expect(reads.filter((q) => !pairsOf(q))).toHaveLength(0);
+    expect(reads.map(pairsOf)).toEqual([{ partners: [], categories: [] }]);
   });
 });
 

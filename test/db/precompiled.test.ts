@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../broker/db/database.js';
-import { precompile } from '../../broker/db/precompiled.js';
+import { precompile, whole } from '../../broker/db/precompiled.js';
 import { openEngineDatabase } from '../support/test-database.js';
 
 let db: Kysely<Database>;
@@ -56,6 +56,19 @@ describe('precompile', () => {
     await q.execute(recorder as never, { id: 'abc', now });
     expect(seen?.sql).toBe(direct.sql);
     expect(seen?.parameters).toEqual(direct.parameters);
+  });
+
+  it('binds an array wrapped in whole as one array parameter, so that its length keeps the text', async () => {
+    let builds = 0;
+    const q = precompile<{ list: ReturnType<typeof whole>; tag: string }, { n: number; first: string | null; tag: string }>((ex, { list, tag }) => {
+      builds++;
+      return { compile: () => sql`select cardinality(${list}::text[]) as n, (${list}::text[])[1] as first, ${tag}::text as tag`.compile(ex) };
+    });
+    expect((await q.execute(db, { list: whole(['a', 'b"', 'c']), tag: 'x' })).rows[0]).toEqual({ n: 3, first: 'a', tag: 'x' });
+    expect((await q.execute(db, { list: whole([]), tag: 'y' })).rows[0]).toEqual({ n: 0, first: null, tag: 'y' });
+    expect((await q.execute(db, { list: whole(['z']), tag: 'z' })).rows[0]).toEqual({ n: 1, first: 'z', tag: 'z' });
+    expect(builds).toBe(1);
+    expect(q.shapes).toBe(1);
   });
 
   it('refuses a builder that transforms an argument instead of passing it on', async () => {

@@ -96,11 +96,27 @@ function expectExactGrants(g: Awaited<ReturnType<typeof grantsOf>>): void {
   expect(Object.keys(g.updates).filter((t) => !(t in EXPECTED_UPDATES))).toEqual([]);
 }
 
+/**
+ * The question's functions (migration 0210): the runtime role may execute them, PUBLIC may not, and
+ * they run with the caller's rights (SECURITY INVOKER), so they can do nothing the role cannot.
+ */
+async function expectQuestionFunctions(db: Kysely<Database>): Promise<void> {
+  const { rows } = await sql<{ name: string; definer: boolean; runtime: boolean; public: boolean }>`
+    select p.proname::text as name, p.prosecdef as definer,
+           has_function_privilege('jpp_broker_runtime', p.oid, 'execute') as runtime,
+           coalesce((select bool_or(a.grantee = 0) from aclexplode(p.proacl) as a where a.privilege_type = 'EXECUTE'), true) as public
+      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+     where n.nspname = current_schema() and p.proname in ('jpp_ask', 'jpp_ask_entry', 'jpp_person_confirmed')
+     order by 1`.execute(db);
+  expect(rows).toEqual(['jpp_ask', 'jpp_ask_entry', 'jpp_person_confirmed'].map((name) => ({ name, definer: false, runtime: true, public: false })));
+}
+
 describe('the runtime role on the embedded database', () => {
   it.skipIf(Boolean(adminUrl))('exists with its grants, and the one user is a superuser (nothing connects as the role)', async () => {
     const handle = await openDatabase({ kind: 'pglite-memory', loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]) });
     try {
       expectExactGrants(await grantsOf(handle.db));
+      await expectQuestionFunctions(handle.db);
       const role = await describeDatabaseRole(handle.db);
       expect(role.superuser).toBe(true);
       expect(canDisableGuards(role)).toBe(true);
@@ -203,6 +219,7 @@ describe.skipIf(!adminUrl)('the broker as a least-privilege role on PostgreSQL',
     expect(s.migrated.applied).toContain('0110-runtime-role');
     expect(s.migrated.runtimeRole).toBe('jpp_broker_runtime');
     expectExactGrants(await grantsOf(owner.db));
+    await expectQuestionFunctions(owner.db);
   });
 
   it('runs as the login role, a member of the runtime role that owns nothing', async () => {

@@ -1,6 +1,6 @@
 /** The question's pure rules, one row per decision: which casus may be asked about, and each partner's answer. */
 import { describe, expect, it } from 'vitest';
-import { casusRefusal, deriveAnswers } from '../../broker/queries/query-fns.js';
+import { casusRefusal, deriveAnswers, statementRefusal } from '../../broker/queries/query-fns.js';
 import type { PartnerScope, RuleRef } from '../../broker/policy/decision-table.js';
 import { AppError } from '../../broker/errors/app-error.js';
 
@@ -46,5 +46,28 @@ describe('casusRefusal', () => {
     expect(refusal).toBeInstanceOf(AppError);
     expect(refusal!.code).toBe(expected[0]);
     expect(refusal!.errors[0]?.pointer).toBe(expected[1]);
+  });
+});
+
+describe('statementRefusal: a refusal of the one statement gives the error casusRefusal gives for what it found', () => {
+  it.each([
+    ['no casus, named by caseRef', 'no-casus', undefined, { doel: 'jpp-screening' }, casusRefusal(undefined, { doel: 'jpp-screening' })],
+    ['no casus, named by caseId', 'no-casus', undefined, { doel: 'jpp-screening', caseId: 'x' }, casusRefusal(undefined, { doel: 'jpp-screening', caseId: 'x' })],
+    ['a casus opened for another doel', 'other-doel', 'jpt-aanpak', { doel: 'jpp-screening' }, casusRefusal({ doel: 'jpt-aanpak', status: 'aangemeld', subjectId: 's' }, { doel: 'jpp-screening' })],
+    ['a closed casus', 'not-queryable', 'afgesloten', { doel: 'jpp-screening' }, casusRefusal({ doel: 'jpp-screening', status: 'afgesloten', subjectId: 's' }, { doel: 'jpp-screening' })],
+    ['a casus without the asked subject', 'not-a-subject', undefined, { doel: 'jpp-screening' }, casusRefusal({ doel: 'jpp-screening', status: 'aangemeld', subjectId: null }, { doel: 'jpp-screening' })],
+  ] as const)('%s', (_what, kind, fact, req, expected) => {
+    const error = statementRefusal(kind, fact, req);
+    expect(error).toBeInstanceOf(AppError);
+    expect({ code: error.code, message: error.message, errors: error.errors }).toEqual({ code: expected!.code, message: expected!.message, errors: expected!.errors });
+  });
+
+  it('refuses a cited consent record that is not of this subject in this casus on /consentId', () => {
+    const error = statementRefusal('consent-not-found', undefined, { doel: 'jpp-screening' });
+    expect([error.code, error.errors[0]?.pointer, error.errors[0]?.code]).toEqual(['validation', '/consentId', 'not-found']);
+  });
+
+  it('throws when the statement refused what casusRefusal allows (the two disagree)', () => {
+    expect(() => statementRefusal('not-queryable', 'in-screening', { doel: 'jpp-screening' })).toThrow(/casusRefusal allows/);
   });
 });
