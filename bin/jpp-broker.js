@@ -8,4 +8,4 @@ if (!existsSync(entry)) {
   process.stderr.write(`jpp-broker is not built: run npm install (or npm run build) in ${fileURLToPath(new URL('..', import.meta.url))}\n`);
   process.exit(1);
 }
-await import(entry.href);
+await (await import(entry.href)).main();

@@ -1,23 +1,19 @@
 /** `jpp-broker pki init|issue|revoke` and `partner-key add|revoke`, as an operator runs them. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { X509Certificate } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import { expect, it } from 'vitest';
-import { BROKER_BIN } from '../support/spawn-service.js';
+import { runCli, spawnCli, type CliRun } from '../support/cli.js';
 
-const run = async (args: string[]) =>
-  promisify(execFile)(process.execPath, [BROKER_BIN, ...args]).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => e,
-  );
+/** A command line in this process (test/support/cli.ts); the binary is started once per command below. */
+const run = (args: string[]): Promise<CliRun> => runCli(args);
 
 it('makes a CA, issues a partner bundle with a registered key, revokes, and registers a partner\'s own key', async () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'jpp-pki-')), 'pki');
-  expect((await run(['pki', 'init', '--dir', dir])).stdout).toMatch(/created a development CA/);
+  // The binary, as an operator starts it: its wiring of `pki`.
+  expect((await spawnCli(['pki', 'init', '--dir', dir])).stdout).toMatch(/created a development CA/);
   expect((await run(['pki', 'init', '--dir', dir])).stdout).toMatch(/a CA already exists in .*; nothing changed/);
 
   const issued = await run(['pki', 'issue', '--partner', 'halt', '--dir', dir]);
@@ -37,7 +33,8 @@ it('makes a CA, issues a partner bundle with a registered key, revokes, and regi
   const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
   const pub = join(dir, 'own.pub.jwk.json');
   writeFileSync(pub, JSON.stringify({ ...(await exportJWK(publicKey)), kid: 'halt-own-1' }));
-  const added = await run(['partner-key', 'add', '--partner', 'halt', '--jwk', pub, '--registry', join(dir, 'partner-registry.json')]);
+  // The binary again: its wiring of `partner-key`.
+  const added = await spawnCli(['partner-key', 'add', '--partner', 'halt', '--jwk', pub, '--registry', join(dir, 'partner-registry.json')]);
   expect(added.stdout).toMatch(/registered key halt-own-1/);
   // A private key is refused, and so is a kid registered before.
   const priv = join(dir, 'own.jwk.json');

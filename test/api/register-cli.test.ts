@@ -5,31 +5,23 @@
  * registers a jurist, whose role waits for the second's approval (four eyes); the bootstrap is
  * refused a second time; deactivation ends the jurist's access; every change is in the logboek.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../broker/db/database.js';
-import { BROKER_BIN } from '../support/spawn-service.js';
+import { runCli, spawnCli, type CliRun } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const work = mkdtempSync(join(tmpdir(), 'jpp-register-cli-'));
 let pg: TestDatabase | undefined;
 let env: Record<string, string>;
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // Run from a folder of the beheerder's own, as from any folder.
-    const child = spawn(process.execPath, [BROKER_BIN, 'register', ...args], { env: { ...(process.env as Record<string, string>), ...env }, cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+/**
+ * `jpp-broker register …` in this process (test/support/cli.ts), from a folder of the
+ * beheerder's own, as from any folder; the binary is started once below.
+ */
+const cli = (args: string[]): Promise<CliRun> => runCli(['register', ...args], { env, cwd: work });
 
 async function withDb<T>(fn: (h: DatabaseHandle) => Promise<T>): Promise<T> {
   const h = await openDatabase(pg ? { kind: 'postgres', url: pg.url } : { kind: 'pglite', dataDir: join(work, 'data') });
@@ -53,7 +45,8 @@ afterAll(async () => {
 
 describe('jpp-broker register', () => {
   it('bootstraps an empty register with two beheerders, then refuses to do it again', async () => {
-    const first = await cli(['bootstrap', '--subject', 'fb-eerste', '--name', 'Eerste beheerder', '--organisation', 'zvh-limburg-noord', '--subject', 'fb-tweede', '--name', 'Tweede beheerder', '--organisation', 'zvh-limburg-noord']);
+    // The binary, as a beheerder starts it: its wiring of `register`.
+    const first = await spawnCli(['register', 'bootstrap', '--subject', 'fb-eerste', '--name', 'Eerste beheerder', '--organisation', 'zvh-limburg-noord', '--subject', 'fb-tweede', '--name', 'Tweede beheerder', '--organisation', 'zvh-limburg-noord'], { env, cwd: work });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/registered fb-eerste {2}Eerste beheerder {2}zvh-limburg-noord {2}active {2}Functioneel beheerder \(active\)/);

@@ -1,6 +1,6 @@
 /**
- * `jpp-broker audit …` as a jurist runs it: a separate process (bin/jpp-broker.js) against a live
- * broker. Witness, export, verify (export, live, database), prove; the exit codes (0 valid, 2 a
+ * `jpp-broker audit …` as a jurist runs it (bin/jpp-broker.js once, the same program in the test's
+ * process otherwise) against a live broker. Witness, export, verify (export, live, database), prove; the exit codes (0 valid, 2 a
  * break or misbehaviour, 1 usage); what is printed, and what is not (no identities or subject
  * hashes); and the embedded database's one-process rule for --database.
  */
@@ -15,6 +15,7 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JWK } from 'jose';
 import { createTestDatabase } from '../support/test-database.js';
+import { runCli, spawnCli, type CliRun } from '../support/cli.js';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
 import { withCase } from '../support/casus.js';
@@ -30,26 +31,15 @@ import { createWitnessPusher } from '../../broker/logboek/witness-pusher.js';
 
 const BIN = fileURLToPath(new URL('../../bin/jpp-broker.js', import.meta.url));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
-/** Runs the CLI; `env` entries set to undefined are removed from the child's environment. */
-function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  const merged: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) merged[k] = v;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+/**
+ * Runs the CLI in this process (test/support/cli.ts); `env` entries set to undefined are removed
+ * for the call. The binary is started as a child process where that is the point: once to prove
+ * its wiring, for the witness it serves until SIGTERM, and for the embedded database's
+ * one-process rule.
+ */
+const cli = (args: string[], env: Record<string, string | undefined> = {}): Promise<Run> => runCli(args, { env });
 
 async function activity(call: TestBroker['call'], token: string, drain: () => Promise<unknown>, questions = 2): Promise<void> {
   for (let i = 0; i < questions; i++) {
@@ -79,7 +69,8 @@ describe('against a running broker', () => {
   });
 
   it('refuses to be called wrongly, with exit code 1', async () => {
-    const none = await cli(['audit', 'verify']);
+    // The binary, as a jurist starts it: its wiring of `audit`.
+    const none = await spawnCli(['audit', 'verify']);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('give exactly one source');
     const two = await cli(['audit', 'verify', '--export', dir, '--database']);
@@ -310,7 +301,8 @@ describe.each(engines)('--database on %s', (engine) => {
       const store = join(p.dataDir, 'witness');
       expect((await cli(['audit', 'witness', '--url', p.url, '--store', store, '--once'])).code).toBe(0);
       if (engine === 'pglite') {
-        const busy = await cli(['audit', 'verify', '--database', '--witness-store', store], p.env);
+        // Another process, as the rule is about processes.
+        const busy = await spawnCli(['audit', 'verify', '--database', '--witness-store', store], { env: p.env });
         expect(busy.code).toBe(1);
         expect(busy.stderr).toMatch(/in use by another process.*use --url/);
       }

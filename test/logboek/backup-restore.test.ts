@@ -1,24 +1,22 @@
 /**
  * `jpp-broker backup` / `restore` of the embedded database, as an operator runs them beside a
- * broker child process: a backup refuses while the broker runs and is consistent once it is
- * stopped; after a restore, `audit verify --database` passes, and a witness that saw later
- * checkpoints flags the rollback (and `audit verify` with its store finds entries gone).
+ * broker child process (the commands in the test's process, each once as the binary too): a
+ * backup refuses while the broker runs and is consistent once it is stopped; after a restore,
+ * `audit verify --database` passes, and a witness that saw later checkpoints flags the rollback
+ * (and `audit verify` with its store finds entries gone).
  * The embedded database on both engines' runs; with DATABASE_URL the commands point to pg_dump.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
 import { aanmelding } from '../support/casus.js';
-import { BROKER_BIN } from '../support/spawn-service.js';
+import { runCli, spawnCli } from '../support/cli.js';
 import { spawnBroker, type SpawnedBroker } from '../support/spawned-broker.js';
 import { witnessCommand } from '../../broker/commands/audit-witness.js';
 import type { AuditIo } from '../../broker/commands/audit-io.js';
 
-const exec = promisify(execFile);
 let b: SpawnedBroker;
 const work = mkdtempSync(join(tmpdir(), 'jpp-backup-'));
 
@@ -30,15 +28,14 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** Runs a jpp-broker command beside the broker (same DATA_DIR); never throws, returns what it did. */
-async function cli(args: string[], env: NodeJS.ProcessEnv = b.env): Promise<{ code: number; out: string; err: string }> {
-  try {
-    const r = await exec(process.execPath, [BROKER_BIN, ...args], { env });
-    return { code: 0, out: r.stdout, err: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, out: x.stdout, err: x.stderr };
-  }
+/**
+ * Runs a jpp-broker command beside the broker (same DATA_DIR), in this process or as the binary
+ * (test/support/cli.ts), with exactly the broker's environment; never throws, returns what it did.
+ */
+async function cli(args: string[], env: NodeJS.ProcessEnv = b.env, how: 'in-process' | 'binary' = 'in-process'): Promise<{ code: number; out: string; err: string }> {
+  const options = { env: { ...env, DATABASE_URL: env['DATABASE_URL'] } };
+  const r = how === 'binary' ? await spawnCli(args, options) : await runCli(args, options);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 /** Opens a casus and asks about its subject: 9 disclosure entries. */
@@ -88,7 +85,8 @@ it.skipIf(onPostgres)('backs up a stopped broker, restores it, verifies, and a w
   expect((await witness(store)).code).toBe(0);
 
   // While the broker runs, the embedded database cannot be copied consistently: refused, saying why.
-  const refused = await cli(['backup', '--out', backup]);
+  // The binary, as an operator starts it: its wiring of `backup` (and of `restore` below).
+  const refused = await cli(['backup', '--out', backup], b.env, 'binary');
   expect(refused.code).toBe(1);
   expect(refused.err).toMatch(/in use by another process.*stop the broker/s);
   expect(existsSync(backup)).toBe(false);
@@ -110,7 +108,7 @@ it.skipIf(onPostgres)('backs up a stopped broker, restores it, verifies, and a w
   expect(seen.code, seen.lines.join('\n')).toBe(0);
 
   // Restore refuses while the broker runs, then restores, keeping the replaced data aside.
-  expect((await cli(['restore', '--from', backup])).err).toMatch(/in use by another process.*Stop the broker/s);
+  expect((await cli(['restore', '--from', backup], b.env, 'binary')).err).toMatch(/in use by another process.*Stop the broker/s);
   await b.service.stop();
   const restored = await cli(['restore', '--from', backup]);
   expect(restored.code, restored.err).toBe(0);

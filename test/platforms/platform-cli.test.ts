@@ -2,33 +2,27 @@
  * The commands that act on one platform, with JPP_PLATFORMS, as an operator runs them: each
  * takes --platform <id> and works on that platform's own files and database only.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { X509Certificate } from 'node:crypto';
 import { decodeJwt, importJWK, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROKER_BIN } from '../support/spawn-service.js';
+import { runCli, spawnCli, type CliRun } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const JPT = 'jpt-hollands-midden';
 const SITTARD = 'jpp-sittard-geleen';
 let dir: string;
 let database: TestDatabase | undefined;
-let env: NodeJS.ProcessEnv;
+let env: Record<string, string | undefined>;
 
-const run = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-  promisify(execFile)(process.execPath, [BROKER_BIN, ...args], { env, timeout: 120_000 }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => e,
-  );
+/** A command line in this process (test/support/cli.ts); the binary is started once below. */
+const run = (args: string[]): Promise<CliRun> => runCli(args, { env });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'jpp-platform-cli-'));
-  env = { ...process.env, JPP_PLATFORMS: `${SITTARD},${JPT}`, DATA_DIR: dir, LOG_LEVEL: 'silent' };
-  delete env['DATABASE_URL'];
+  env = { JPP_PLATFORMS: `${SITTARD},${JPT}`, DATA_DIR: dir, LOG_LEVEL: 'silent', DATABASE_URL: undefined };
   const adminUrl = process.env['DATABASE_URL'];
   if (adminUrl) {
     database = await createTestDatabase(adminUrl);
@@ -42,7 +36,8 @@ afterAll(async () => {
 
 describe('jpp-broker token', () => {
   it("signs with the platform's own issuer key, for its own demo people, with its platform claim", async () => {
-    const res = await run(['token', '--platform', JPT, '--user', 'demo-veilig-thuis']);
+    // The binary, as an operator starts it: its wiring with JPP_PLATFORMS.
+    const res = await spawnCli(['token', '--platform', JPT, '--user', 'demo-veilig-thuis'], { env });
     expect(res.code, res.stderr).toBe(0);
     const token = res.stdout.trim();
     expect(decodeJwt(token)).toMatchObject({ platform: JPT, org: 'veilig-thuis', role: 'veilig-thuis-medewerker', sub: 'demo-veilig-thuis' });

@@ -4,7 +4,6 @@
  * broker's database (embedded PGlite, or PostgreSQL with DATABASE_URL), then lint, test and
  * diff stored versions by number.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,24 +14,13 @@ import { createBroker } from '../../broker/app/create-broker.js';
 import { createLogger } from '../../broker/http/logger.js';
 import type { DatabaseTarget } from '../../broker/db/database.js';
 import { createTestDatabase } from '../support/test-database.js';
+import { runCli, spawnCli, type CliRun } from '../support/cli.js';
 
-const BIN = fileURLToPath(new URL('../../bin/jpp-broker.js', import.meta.url));
 const SEED = fileURLToPath(new URL('../../policies/jpp-sittard-geleen.csv', import.meta.url));
 const SEED_TESTS = fileURLToPath(new URL('../../policies/tests/jpp-sittard-geleen.decisions.csv', import.meta.url));
 
-function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const merged: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) merged[k] = v;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'policy', ...args], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+/** `jpp-broker policy …` in this process (test/support/cli.ts); the binary is started once below. */
+const cli = (args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> => runCli(['policy', ...args], { env });
 
 const dir = mkdtempSync(join(tmpdir(), 'jpp-policy-cli-'));
 const edited = join(dir, 'edited.csv');
@@ -46,7 +34,8 @@ writeFileSync(
 
 describe('on files', () => {
   it('lints the seed set clean and an edited one with errors (exit 2)', async () => {
-    const seed = await cli(['lint', SEED]);
+    // The binary, as a privacy officer starts it: its wiring of `policy`.
+    const seed = await spawnCli(['policy', 'lint', SEED]);
     expect(seed.code).toBe(0);
     expect(seed.stdout).toContain('0 error(s)');
     const bad = await cli(['lint', edited]);

@@ -12,7 +12,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'vitest';
 
@@ -28,7 +28,48 @@ export const SCREENSHOTS = fileURLToPath(new URL('../../test-output/screenshots/
 export const DOC_SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 export const UPDATE_SCREENSHOTS = process.env['UPDATE_SCREENSHOTS'] === '1';
 
+/** The one chromium of this process: vitest's workers run many test files each (`isolate: false`). */
+let shared: Promise<Browser> | undefined;
+
+/**
+ * A test file's browser. Starting chromium costs about 1.7 s of CPU and 4 s on a loaded machine,
+ * so the files a worker runs share one chromium process (docs/performance.md, "Test suite");
+ * each file still gets a browser of its own to the test: every page is in a context of its own
+ * (cookies, storage), and its `close()` closes the contexts the file opened, not chromium, which
+ * ends with the worker. A chromium that crashed or was closed is started again.
+ */
 export async function launchBrowser(): Promise<Browser> {
+  let browser = await (shared ??= start());
+  if (!browser.isConnected()) browser = await (shared = start());
+  const contexts = new Set<BrowserContext>();
+  const own: Partial<Browser> = {
+    async newContext(...args: Parameters<Browser['newContext']>) {
+      const context = await browser.newContext(...args);
+      contexts.add(context);
+      context.once('close', () => contexts.delete(context));
+      return context;
+    },
+    async newPage(...args: Parameters<Browser['newPage']>) {
+      const page = await browser.newPage(...args);
+      contexts.add(page.context());
+      return page;
+    },
+    async close() {
+      await Promise.all([...contexts].map((c) => c.close()));
+      contexts.clear();
+    },
+    contexts: () => [...contexts],
+  };
+  return new Proxy(browser, {
+    get(target, prop) {
+      if (prop in own) return own[prop as keyof Browser];
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+function start(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
