@@ -109,11 +109,18 @@ export function hashSplicedLeaf(input: Buffer): Uint8Array {
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
+/** Reused for an entry's UTF-8 bytes before the splice (another buffer than `scratch`); synchronous use only. */
+let source = Buffer.allocUnsafe(16 * 1024);
+
 /**
  * The leaf hash the sequencer seals for an entry the log writer stored as `contentText`, at
- * `seq`: by splicing, or by the full canonicalisation where the splice does not apply.
+ * `seq`: by splicing, or by the full canonicalisation where the splice does not apply. The text
+ * is encoded into a reused buffer, not a new one per entry (a run seals thousands).
  */
 export function sealLeafHash(contentText: string, seq: number): Uint8Array {
-  const spliced = splicedLeafInput(Buffer.from(contentText, 'utf8'), seq);
+  const most = 3 * contentText.length;
+  if (source.length < most) source = Buffer.allocUnsafe(2 * most);
+  const length = source.write(contentText, 0, 'utf8');
+  const spliced = splicedLeafInput(source.subarray(0, length), seq);
   return spliced ? hashSplicedLeaf(spliced) : leafHash(leafData(contentText, seq));
 }

@@ -44,7 +44,7 @@ const median = (xs: number[]): number => {
 };
 
 /** One synthetic disclosure entry, as the log writer would store it (canonical JSON) with its filter columns. */
-function syntheticEntry(i: number, now: Date): { content: string; subject: Buffer; queryId: string; traceId: string; partner: string; outcome: string } {
+export function syntheticEntry(i: number, now: Date): { content: string; subject: Buffer; queryId: string; traceId: string; partner: string; outcome: string } {
   const subject = randomBytes(32);
   const queryId = randomUUID();
   const traceId = randomBytes(16).toString('hex');
@@ -70,7 +70,7 @@ function syntheticEntry(i: number, now: Date): { content: string; subject: Buffe
   return { content, subject, queryId, traceId, partner, outcome };
 }
 
-async function fill(url: string, n: number, say: (line?: string) => void): Promise<number> {
+export async function fill(url: string, n: number, say: (line?: string) => void): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const started = performance.now();
