@@ -19,7 +19,8 @@
  *   verifier reports the log as truncated at that place.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream, renameSync, type WriteStream } from 'node:fs';
+import { createWriteStream, renameSync, type WriteStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { VerifiableEntry } from './verify-log-types.js';
 
 export const BUNDLES_FILE = 'entries.bundles';
@@ -55,16 +56,24 @@ export function openSink(file: string): Sink {
   };
 }
 
-/** Reads a file in chunks, handing out byte ranges across chunk boundaries; hashes what it reads. */
+/** How many bytes the reader asks the file for at a time. */
+const READ_SIZE = 4 << 20;
+
+/**
+ * Reads a file in chunks, handing out byte ranges across chunk boundaries; hashes what it reads.
+ * Each chunk is read into a fresh buffer behind the few bytes left of the last one, so that no
+ * chunk is copied after it was read (views handed out earlier stay valid).
+ */
 class ChunkReader {
   private buf: Buffer = Buffer.alloc(0);
   private pos = 0;
   private ended = false;
-  private readonly chunks: AsyncIterator<Buffer>;
+  private readonly file: Promise<FileHandle>;
   readonly digest: Hash = createHash('sha256');
 
-  constructor(file: string) {
-    this.chunks = (createReadStream(file, { highWaterMark: 4 << 20 }) as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  constructor(path: string) {
+    this.file = open(path, 'r');
+    this.file.catch(() => undefined); // reported by the first fill
   }
 
   /** Whether `n` bytes are buffered now (no waiting). */
@@ -74,14 +83,15 @@ class ChunkReader {
 
   /** Buffers at least `n` bytes, or as many as the file still has; false when fewer than `n` remain. */
   async fill(n: number): Promise<boolean> {
+    const file = await this.file;
     while (!this.has(n) && !this.ended) {
-      const r = await this.chunks.next();
-      if (r.done) {
-        this.ended = true;
-        break;
-      }
-      this.digest.update(r.value);
-      this.buf = this.pos < this.buf.length ? Buffer.concat([this.buf.subarray(this.pos), r.value]) : r.value;
+      const left = this.buf.length - this.pos;
+      const next = Buffer.allocUnsafe(left + Math.max(READ_SIZE, n));
+      this.buf.copy(next, 0, this.pos);
+      const { bytesRead } = await file.read(next, left, next.length - left, null);
+      if (bytesRead === 0) this.ended = true;
+      this.digest.update(next.subarray(left, left + bytesRead));
+      this.buf = next.subarray(0, left + bytesRead);
       this.pos = 0;
     }
     return this.has(n);
@@ -99,13 +109,21 @@ class ChunkReader {
     return out;
   }
 
-  /** Reads to the end (so that the digest covers the whole file); how many bytes were left. */
+  /** Reads to the end (so that the digest covers the whole file) and closes; how many bytes were left. */
   async drain(): Promise<number> {
+    const file = await this.file.catch(() => undefined);
     let left = this.buf.length - this.pos;
     this.pos = this.buf.length;
-    for (let r = await this.chunks.next(); !r.done; r = await this.chunks.next()) {
-      this.digest.update(r.value);
-      left += r.value.length;
+    if (file) {
+      try {
+        const chunk = Buffer.allocUnsafe(READ_SIZE);
+        for (let r = await file.read(chunk, 0, READ_SIZE, null); r.bytesRead > 0; r = await file.read(chunk, 0, READ_SIZE, null)) {
+          this.digest.update(chunk.subarray(0, r.bytesRead));
+          left += r.bytesRead;
+        }
+      } finally {
+        await file.close();
+      }
     }
     this.ended = true;
     return left;

@@ -169,10 +169,12 @@ export async function exportLog(
 
 /** How many entries one request of the compact export asks for (a multiple of 256: whole bundles). */
 const BUNDLE_REQUEST = 16_384;
+/** How many requests of the compact export are in flight at once: the broker reads the next pages while this one is written. */
+const IN_FLIGHT = 3;
 
 /**
  * The compact export's entries: [0, treeSize) for the treeSize of the first answer, requested in
- * whole bundles, the next request sent while the previous answer is written.
+ * whole bundles, up to IN_FLIGHT requests ahead of the one being written, written in order.
  */
 async function exportBundles(client: LogClient, out: string, onPage?: (exported: number, treeSize: number) => void): Promise<{ count: number; treeSize: number; files: Record<string, string> }> {
   if (!client.bundles) throw new Error('this log client cannot read entry bundles: export in the JSON-lines format');
@@ -181,17 +183,30 @@ async function exportBundles(client: LogClient, out: string, onPage?: (exported:
   const leaves = openSink(join(out, LEAVES_FILE));
   const first = await fetchBundles(0, BUNDLE_REQUEST);
   const treeSize = first.treeSize;
+  const ahead: Array<{ from: number; page: Promise<BundlePage> }> = [];
+  let asked = first.entries;
+  const askMore = (): void => {
+    while (ahead.length < IN_FLIGHT && asked < treeSize) {
+      const from = asked;
+      const page = fetchBundles(from, Math.min(BUNDLE_REQUEST, treeSize - from));
+      page.catch(() => undefined); // awaited below; kept from being an unhandled rejection meanwhile
+      ahead.push({ from, page });
+      asked += Math.min(BUNDLE_REQUEST, treeSize - from);
+    }
+  };
   let count = 0;
-  let page: typeof first | undefined = first;
+  let page: BundlePage | undefined = first;
   while (page) {
-    const from: number = count + page.entries;
-    const next: Promise<BundlePage> | undefined = from < treeSize && page.entries > 0 ? fetchBundles(from, Math.min(BUNDLE_REQUEST, treeSize - from)) : undefined;
-    next?.catch(() => undefined); // awaited below; kept from being an unhandled rejection meanwhile
+    if (page.entries > 0) askMore();
     await leaves.write(page.leaves);
     await bundles.write(page.bundles);
     count += page.entries;
     onPage?.(count, treeSize);
-    page = next ? await next : undefined;
+    const next = ahead.shift();
+    if (!next || page.entries === 0) break;
+    page = await next.page;
+    // A page shorter than asked (the broker lost entries) ends the export at what it holds.
+    if (next.from !== count) break;
   }
   return { count, treeSize, files: { [BUNDLES_FILE]: await bundles.close(), [LEAVES_FILE]: await leaves.close() } };
 }

@@ -59,6 +59,9 @@ function compareWithSeq(b: Buffer, from: number, to: number): number {
   return len - 3;
 }
 
+/** Reused for an entry's UTF-8 bytes before the splice (another buffer than `scratch`); synchronous use only. */
+let source = Buffer.allocUnsafe(16 * 1024);
+
 /** Reused for the spliced leaf input; every caller hashes it before the next call (synchronous). */
 let scratch = Buffer.allocUnsafe(16 * 1024);
 
@@ -74,11 +77,10 @@ function spliceAt(b: Buffer, at: number, member: string): Buffer {
 }
 
 /**
- * 0x00 || `text` with `"seq":N` spliced in at its sorted top-level place, or undefined when the
- * text is not a plain object whose top-level keys compare without unescaping, or has its own seq.
- * The result is a view of a shared buffer: hash it before the next call.
+ * Where `"seq":N` goes in the canonical text `b`, and the member text to put there; undefined when
+ * the text is not a plain object whose top-level keys compare without unescaping, or has its own seq.
  */
-export function splicedLeafInput(b: Buffer, seq: number): Buffer | undefined {
+function spliceTarget(b: Buffer, seq: number): { at: number; member: string } | undefined {
   const n = b.length;
   if (n < 2 || b[0] !== OPEN_OBJECT || b[n - 1] !== CLOSE_OBJECT) return undefined;
   let depth = 0;
@@ -90,17 +92,51 @@ export function splicedLeafInput(b: Buffer, seq: number): Buffer | undefined {
       if (depth === 1 && (b[i - 1] === OPEN_OBJECT || b[i - 1] === COMMA)) {
         const order = compareWithSeq(b, i + 1, end);
         if (Number.isNaN(order) || order === 0) return undefined;
-        if (order > 0) return spliceAt(b, i, `"seq":${seq},`);
+        if (order > 0) return { at: i, member: `"seq":${seq},` };
       }
       i = end;
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       depth++;
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       depth--;
-      if (depth === 0) return i === n - 1 ? spliceAt(b, i, `${b[i - 1] === OPEN_OBJECT ? '' : ','}"seq":${seq}`) : undefined;
+      if (depth === 0) return i === n - 1 ? { at: i, member: `${b[i - 1] === OPEN_OBJECT ? '' : ','}"seq":${seq}` } : undefined;
     }
   }
   return undefined;
+}
+
+/**
+ * 0x00 || `text` with `"seq":N` spliced in at its sorted top-level place, or undefined when the
+ * text is not a plain object whose top-level keys compare without unescaping, or has its own seq.
+ * The result is a view of a shared buffer: hash it before the next call.
+ */
+export function splicedLeafInput(b: Buffer, seq: number): Buffer | undefined {
+  const target = spliceTarget(b, seq);
+  return target && spliceAt(b, target.at, target.member);
+}
+
+/** The most bytes the splice adds to a text: `,"seq":` and a safe integer's digits. */
+export const SPLICE_MARGIN = 32;
+
+/**
+ * Writes the leaf bytes of the entry stored as `contentText` at `seq`, JCS(content + {seq}), into
+ * `out` at `offset`, as the sequencer sealed them (sealLeafHash), and returns how many bytes it
+ * wrote. Where the splice does not apply it writes nothing and returns the bytes of the full
+ * canonicalisation for the caller to place (their length is not bounded by the text's). Why: the
+ * compact export builds a page of thousands of entries in one buffer, without a buffer per entry.
+ * `out` must have Buffer.byteLength(contentText) + SPLICE_MARGIN bytes from `offset`.
+ */
+export function writeLeafBytes(contentText: string, seq: number, out: Buffer, offset: number): number | Uint8Array {
+  const most = 3 * contentText.length;
+  if (source.length < most) source = Buffer.allocUnsafe(2 * most);
+  const length = source.write(contentText, 0, 'utf8');
+  const text = source.subarray(0, length);
+  const target = spliceTarget(text, seq);
+  if (!target) return leafData(contentText, seq);
+  text.copy(out, offset, 0, target.at);
+  out.write(target.member, offset + target.at, 'latin1');
+  text.copy(out, offset + target.at + target.member.length, target.at);
+  return length + target.member.length;
 }
 
 /** SHA-256 of a spliced leaf input: the RFC 9162 leaf hash, its 0x00 prefix already in place. */
@@ -111,9 +147,13 @@ export function hashSplicedLeaf(input: Buffer): Uint8Array {
 
 /**
  * The leaf hash the sequencer seals for an entry the log writer stored as `contentText`, at
- * `seq`: by splicing, or by the full canonicalisation where the splice does not apply.
+ * `seq`: by splicing, or by the full canonicalisation where the splice does not apply. The text
+ * is encoded into a reused buffer, not a new one per entry (a run seals thousands).
  */
 export function sealLeafHash(contentText: string, seq: number): Uint8Array {
-  const spliced = splicedLeafInput(Buffer.from(contentText, 'utf8'), seq);
+  const most = 3 * contentText.length;
+  if (source.length < most) source = Buffer.allocUnsafe(2 * most);
+  const length = source.write(contentText, 0, 'utf8');
+  const spliced = splicedLeafInput(source.subarray(0, length), seq);
   return spliced ? hashSplicedLeaf(spliced) : leafHash(leafData(contentText, seq));
 }

@@ -130,34 +130,53 @@ async function horizonParts(ex: Executor): Promise<{ next: string; running: stri
  * to the sequencing horizon (see horizonParts): each run continues where the last stopped
  * and none is skipped (migration 0005).
  *
- * The cursor is passed as values, so that the planner sees how few entries lie after it and
- * takes a range scan of logboek_tx_ix, whatever the size of the log (a row compared with a
- * subquery's record made it scan the whole table). The guard against a leaf that already
- * exists is for the first run after migration 0005, whose older leaves are not in this
- * order; it is a scalar subquery, one probe of the entry_id index per pending entry, because
- * as NOT EXISTS it became an anti-join that hashed every leaf of the log on every run.
+ * The cursor is passed as values, so that the planner sees a range of logboek_tx_ix after it
+ * (a row compared with a subquery's record made it scan the whole table). Whether an entry
+ * already has a leaf (only for the first runs after migration 0005, whose older leaves are not
+ * in this order) is asked in the select list, one probe of the entry_id index per row read, and
+ * such rows are dropped here: as a condition in WHERE it made the planner guess that few rows
+ * pass, so that with a backlog it read and sorted every pending entry (content and all) on every
+ * run, which made sealing a million pending entries quadratic; as NOT EXISTS it became an
+ * anti-join that hashed every leaf of the log. Without a filter, the LIMIT is an index range
+ * scan in (tx, id) order whatever the backlog. When a window held already placed entries, the
+ * next window starts after the last row read, so that a run still returns `limit` entries when
+ * that many are pending.
  */
 export async function pendingEntries(ex: Executor, limit: number): Promise<Array<{ id: number; content: string }>> {
-  return (await (await pendingEntriesQuery(ex, limit)).execute(ex)).rows;
+  const parts = await horizonParts(ex);
+  const out: Array<{ id: number; content: string }> = [];
+  let after = parts.cursor;
+  while (out.length < limit) {
+    const want = limit - out.length;
+    const rows = (await pendingWindow(parts, after, want).execute(ex)).rows;
+    for (const r of rows) if (!r.placed) out.push({ id: r.id, content: r.content });
+    if (rows.length < want) break;
+    const last = rows[rows.length - 1]!;
+    after = { tx: last.tx, id: last.id };
+  }
+  return out;
 }
 
 /** PostgreSQL's plan for the pending-entries query as it would run now (for the plan's regression test). */
 export async function explainPendingEntries(ex: Executor, limit: number): Promise<string> {
-  const r = await sql<{ 'QUERY PLAN': string }>`explain ${await pendingEntriesQuery(ex, limit)}`.execute(ex);
+  const parts = await horizonParts(ex);
+  const r = await sql<{ 'QUERY PLAN': string }>`explain ${pendingWindow(parts, parts.cursor, limit)}`.execute(ex);
   return r.rows.map((row) => row['QUERY PLAN']).join('\n');
 }
 
-async function pendingEntriesQuery(ex: Executor, limit: number) {
-  const { next, running, cursor } = await horizonParts(ex);
+type HorizonParts = Awaited<ReturnType<typeof horizonParts>>;
+
+function pendingWindow({ next, running }: HorizonParts, after: HorizonParts['cursor'], limit: number) {
   const horizon =
     running === null
       ? sql`pg_snapshot_xmin(pg_current_snapshot())`
       : sql`least(${next}::xid8, (select min(x) from pg_snapshot_xip(pg_current_snapshot()) as x where xid(x)::text = any(${running}::text[])))`;
-  return sql<{ id: number; content: string }>`
-    select e.id, e.content from logboek_entries e
-     where (e.tx, e.id) > (${cursor?.tx ?? '0'}::xid8, ${cursor?.id ?? 0}::bigint)
+  return sql<{ id: number; content: string; tx: string; placed: boolean }>`
+    select e.id, e.content, e.tx::text as tx,
+           (select l.seq from logboek_leaves l where l.entry_id = e.id) is not null as placed
+      from logboek_entries e
+     where (e.tx, e.id) > (${after?.tx ?? '0'}::xid8, ${after?.id ?? 0}::bigint)
        and e.tx < ${horizon}
-       and (select l.seq from logboek_leaves l where l.entry_id = e.id) is null
      order by e.tx, e.id
      limit ${limit}`;
 }
@@ -182,16 +201,21 @@ export async function treeSize(ex: Executor): Promise<number> {
 }
 
 /**
- * Gives entries their places in the tree. One statement with three array parameters (unnest),
- * not a parameter per value: a sequencer run appends hundreds of rows, and building and
- * sending thousands of parameters cost the broker's event loop more than the rows cost
- * PostgreSQL (docs/performance.md, scenario 2).
+ * Gives entries their places in the tree: leaves `firstSeq`, `firstSeq + 1`, … for `entryIds`
+ * in order, with their leaf hashes concatenated (32 bytes each) in `hashes`. One statement: the
+ * ids as one array parameter, the hashes as one bytea parameter (sent as binary, cut apart by
+ * PostgreSQL), and the seqs counted from the first. Why: a sequencer run appends thousands of
+ * rows, and an array of bytea is sent as text, every hash escaped as hex and parsed back, which
+ * cost the broker's event loop more than the rows cost PostgreSQL (docs/performance.md,
+ * scenarios 2 and 8).
  */
-export async function insertLeaves(ex: Executor, rows: ReadonlyArray<{ id: number; seq: number; leafHash: Uint8Array }>): Promise<void> {
-  if (rows.length === 0) return;
+export async function insertLeaves(ex: Executor, firstSeq: number, entryIds: readonly number[], hashes: Uint8Array): Promise<void> {
+  if (entryIds.length === 0) return;
+  if (hashes.length !== 32 * entryIds.length) throw new RangeError('insertLeaves: one 32-byte hash per entry');
   await sql`
     insert into logboek_leaves (seq, entry_id, leaf_hash)
-    select * from unnest(${rows.map((r) => r.seq)}::bigint[], ${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.leafHash)}::bytea[])`.execute(ex);
+    select ${firstSeq}::bigint + u.i - 1, u.id, substring(${hashes}::bytea from (32 * (u.i - 1) + 1)::int for 32)
+      from unnest(${entryIds}::bigint[]) with ordinality as u(id, i)`.execute(ex);
 }
 
 /** The stored hashes of the given complete nodes, keyed by `level:idx`. */
@@ -220,12 +244,17 @@ export async function nodeRange(ex: Executor, level: number, first: number, coun
   return rows.map((r) => new Uint8Array(r.hash));
 }
 
-/** Appends completed nodes, as one unnest statement (see insertLeaves). */
-export async function insertNodes(ex: Executor, nodes: ReadonlyArray<{ level: number; index: number; hash: Uint8Array }>): Promise<void> {
-  if (nodes.length === 0) return;
+/**
+ * Appends completed nodes (level[i], index[i]) with their hashes concatenated (32 bytes each),
+ * as one statement (see insertLeaves).
+ */
+export async function insertNodes(ex: Executor, levels: readonly number[], indexes: readonly number[], hashes: Uint8Array): Promise<void> {
+  if (levels.length === 0) return;
+  if (indexes.length !== levels.length || hashes.length !== 32 * levels.length) throw new RangeError('insertNodes: one index and one 32-byte hash per level');
   await sql`
     insert into logboek_nodes (level, idx, hash)
-    select * from unnest(${nodes.map((n) => n.level)}::smallint[], ${nodes.map((n) => n.index)}::bigint[], ${nodes.map((n) => n.hash)}::bytea[])`.execute(ex);
+    select u.level, u.idx, substring(${hashes}::bytea from (32 * (u.i - 1) + 1)::int for 32)
+      from unnest(${levels}::smallint[], ${indexes}::bigint[]) with ordinality as u(level, idx, i)`.execute(ex);
 }
 
 export interface StoredCheckpoint {

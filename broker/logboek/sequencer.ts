@@ -24,8 +24,8 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database, Executor } from '../db/database.js';
 import { isDatabaseUnavailable } from '../db/database-faults.js';
-import { nodeHash } from './merkle/merkle-hash.js';
-import { decomposeRange, nodeKey, nodeReader, nodesCompletedByAppend, rangeHash } from './merkle/tree-math.js';
+import { decomposeRange, nodeReader, rangeHash } from './merkle/tree-math.js';
+import { createAppend, foldRoot } from './merkle/batch-append.js';
 import { sealLeafHash } from './leaf-splice.js';
 import { verifyCheckpoint } from './checkpoint.js';
 import { jwsDigestForNote, noteTextDigest, openCheckpoint } from './checkpoint-note.js';
@@ -81,11 +81,14 @@ export class LogboekDamagedError extends Error {
   override readonly name = 'LogboekDamagedError';
 }
 
+/** How many entries a run hashes between two turns of the event loop. */
+const YIELD_EVERY = 1000;
+
 const missingNode = (level: number, index: number): Error =>
   new LogboekDamagedError(`logboek node ${level}:${index} is missing; the sequencer stops`);
 
 export function createSequencer(o: SequencerOptions): Sequencer {
-  const batchSize = o.batchSize ?? 5000;
+  const batchSize = o.batchSize ?? 10_000;
 
   /**
    * A checkpoint is chained to only if it is this log's own: our signature, our origin, our root.
@@ -139,26 +142,32 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       }
       const pending = await pendingEntries(trx, batchSize);
       const frontier = decomposeRange(0, size0);
-      // The frontier, then every node this run completes: all an append or a root reads.
       const known = await getNodes(trx, frontier);
       if (known.size !== frontier.length) throw new LogboekDamagedError('logboek nodes of the tree\'s right edge are missing; the sequencer stops');
       const node = nodeReader(known, missingNode);
-      const newNodes: Array<{ level: number; index: number; hash: Uint8Array }> = [];
-      const sequenced: Array<{ id: number; seq: number; leafHash: Uint8Array }> = [];
-      pending.forEach((entry, i) => {
-        const seq = size0 + i;
-        const leaf = sealLeafHash(entry.content, seq);
-        sequenced.push({ id: entry.id, seq, leafHash: leaf });
-        for (const { level, index } of nodesCompletedByAppend(seq)) {
-          const hash =
-            level === 0 ? leaf : nodeHash(node(level - 1, 2 * index), node(level - 1, 2 * index + 1));
-          known.set(nodeKey(level, index), hash);
-          newNodes.push({ level, index, hash });
-        }
-      });
-      await insertLeaves(trx, sequenced);
-      await insertNodes(trx, newNodes);
+      // The sizes this run may sign (a checkpoint per N entries after the last one, and the
+      // run's end): their roots are taken from the append's frontier as it passes them.
+      const lastSize = last?.treeSize ?? 0;
       const size = size0 + pending.length;
+      const append = createAppend(size0, frontier.map((c) => node(c.level, c.index)), pending.length);
+      const roots = new Map<number, Uint8Array>();
+      for (let i = 0; i < pending.length; i++) {
+        append.push(sealLeafHash(pending[i]!.content, size0 + i));
+        const at = size0 + i + 1;
+        if ((at - lastSize) % o.checkpointEveryEntries === 0 || at === size) roots.set(at, append.root());
+        // Hashing is the broker's own CPU: let requests in between (a run seals thousands).
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
+      }
+      await insertLeaves(trx, size0, pending.map((e) => e.id), append.leafHashes());
+      const added = append.nodes();
+      await insertNodes(trx, added.levels, added.indexes, added.hashes);
+      /** The root at `treeSize`: from this run's append, or from the stored nodes for a size it did not pass. */
+      const rootOf = async (treeSize: number): Promise<Uint8Array> => {
+        const taken = roots.get(treeSize) ?? (treeSize === size0 && size0 > 0 ? foldRoot(frontier.map((c) => node(c.level, c.index))) : undefined);
+        if (taken) return taken;
+        const stored = await getNodes(trx, decomposeRange(0, treeSize));
+        return rangeHash(0, treeSize, nodeReader(stored, missingNode));
+      };
 
       // A checkpoint for every N entries, also when one run placed many more; then one for
       // the rest when T seconds passed (or one is asked for).
@@ -168,7 +177,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       const sign = async (treeSize: number): Promise<void> => {
         // Chain only to this log's own, matching checkpoint; checked once, before signing.
         if (last && signedBy === undefined) signedBy = await checkOwnCheckpoint(trx, last);
-        const root = rangeHash(0, treeSize, node);
+        const root = await rootOf(treeSize);
         const createdAt = o.now();
         const { jws, note } = await o.signer.sign({
           treeSize,

@@ -67,7 +67,7 @@ const utf8Of = (content: Content): Buffer =>
  * full canonicalisation; null when the content cannot be canonicalised at all (not JSON).
  */
 function leafOf(content: Content, seq: number, stored: Uint8Array, sealed?: { leafInput?: Uint8Array }): Uint8Array | null {
-  if (sealed?.leafInput) return hashSplicedLeaf(Buffer.from(sealed.leafInput.buffer, sealed.leafInput.byteOffset, sealed.leafInput.byteLength));
+  if (sealed?.leafInput) return hashSplicedLeaf(Buffer.isBuffer(sealed.leafInput) ? sealed.leafInput : Buffer.from(sealed.leafInput.buffer, sealed.leafInput.byteOffset, sealed.leafInput.byteLength));
   const bytes = utf8Of(content);
   if (sealed) return hashLeaf(bytes);
   const spliced = splicedLeafInput(bytes, seq);

@@ -30,6 +30,7 @@ import { canonicalJson, toLogContent, type LogEntryInput } from '../../broker/lo
 import { createLogClient } from '../../broker/logboek/log-client.js';
 import { exportLog } from '../../broker/logboek/export-log.js';
 import { verifyCommand } from '../../broker/commands/audit.js';
+import { cpuBetween, sampleCpu, type CpuSample } from './cpu-usage.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BROKER_BIN = join(ROOT, 'bin', 'jpp-broker.js');
@@ -44,7 +45,7 @@ const median = (xs: number[]): number => {
 };
 
 /** One synthetic disclosure entry, as the log writer would store it (canonical JSON) with its filter columns. */
-function syntheticEntry(i: number, now: Date): { content: string; subject: Buffer; queryId: string; traceId: string; partner: string; outcome: string } {
+export function syntheticEntry(i: number, now: Date): { content: string; subject: Buffer; queryId: string; traceId: string; partner: string; outcome: string } {
   const subject = randomBytes(32);
   const queryId = randomUUID();
   const traceId = randomBytes(16).toString('hex');
@@ -147,29 +148,34 @@ export async function runLogboekScaleBench(config: BenchConfig, say: (line?: str
     // The sequencer: from the first leaf it places to the last.
     const expected = await total(db.url);
     const broker = await start({});
-    let first: { at: number; size: number } | undefined;
+    let first: { at: number; size: number; cpu: CpuSample } | undefined;
     let size = 0;
     for (const deadline = Date.now() + 30 * 60_000; Date.now() < deadline; ) {
       size = await leaves(db.url);
-      if (!first && size > 0) first = { at: performance.now(), size };
+      if (!first && size > 0) first = { at: performance.now(), size, cpu: sampleCpu(broker.pid) };
       if (size >= expected) break;
       await new Promise((r) => setTimeout(r, 200));
     }
     const sequencerRate = first ? rate(size - first.size, performance.now() - first.at) : 0;
+    const sequencerCpu = first ? cpuBetween(first.cpu, sampleCpu(broker.pid)) : undefined;
     // A checkpoint covering everything: wait for the last one (written at least every JPP_CHECKPOINT_ENTRIES).
     await new Promise((r) => setTimeout(r, 1500));
 
     const { stdout } = await promisify(execFile)(process.execPath, [BROKER_BIN, 'token', '--user', 'demo-jurist'], { cwd: ROOT, env });
     const token = stdout.trim();
     const out = join(dataDir, 'export');
+    const exportCpu0 = sampleCpu(broker.pid);
     const exportStarted = performance.now();
     const exported = await exportLog(createLogClient(broker.url, { token, purpose: 'export', timeoutMs: 120_000 }), out, { format: 'tlog-tiles' });
     const exportMs = performance.now() - exportStarted;
+    const exportCpu = cpuBetween(exportCpu0, sampleCpu(broker.pid));
 
     const lines: string[] = [];
+    const verifyCpu0 = process.cpuUsage();
     const verifyStarted = performance.now();
     const code = await verifyCommand({ export: out, json: true }, { out: (s: string) => lines.push(s), err: () => undefined });
     const verifyMs = performance.now() - verifyStarted;
+    const verifyCpu = process.cpuUsage(verifyCpu0);
     const report = JSON.parse(lines.join('\n')) as { valid: boolean; entries: number; checkpointsChecked: number };
 
     const proofMs = async (treeSize: number): Promise<number> => {
@@ -194,6 +200,11 @@ export async function runLogboekScaleBench(config: BenchConfig, say: (line?: str
     say(`  sequencer (the broker's, from its first leaf to its last)      ${fmt(sequencerRate).padStart(9)} entries/s   target ≥ 50,000   →  ${sequencerRate >= 50_000 ? 'MET' : 'NOT MET'}`);
     say(`  export, compact (tlog-tiles bundles + level-0 tiles, HTTP)      ${fmt(exportRate).padStart(9)} entries/s   target ≥ 100,000  →  ${exportRate >= 100_000 ? 'MET' : 'NOT MET'}  (${(exportMs / 1000).toFixed(1)} s)`);
     say(`  audit verify of that export (${report.valid && code === 0 ? 'valid' : 'NOT VALID'}, ${fmt(report.checkpointsChecked)} checkpoints)          ${fmt(verifyRate).padStart(9)} entries/s   target ≥ 200,000  →  ${verifyRate >= 200_000 && report.valid ? 'MET' : 'NOT MET'}  (${(verifyMs / 1000).toFixed(1)} s)`);
+    // CPU per entry: what the machine's load does not change much (PostgreSQL's is every postgres process of the server).
+    const us = (seconds: number, entries: number): string => ((1e6 * seconds) / Math.max(entries, 1)).toFixed(1);
+    if (sequencerCpu) say(`    sequencer CPU per entry: broker ${us(sequencerCpu.server, size - first!.size)} µs, PostgreSQL ${us(sequencerCpu.postgres, size - first!.size)} µs`);
+    say(`    export CPU per entry: broker ${us(exportCpu.server, exported.entries)} µs, exporter ${us(exportCpu.loadGenerator, exported.entries)} µs, PostgreSQL ${us(exportCpu.postgres, exported.entries)} µs`);
+    say(`    verify CPU per entry: ${us((verifyCpu.user + verifyCpu.system) / 1e6, report.entries)} µs (all threads of the verifying process)`);
     say(`  inclusion proof, median of ${PROOFS}: at size 1,000 ${small.toFixed(2)} ms; at size ${fmt(exported.manifest.treeSize)} ${large.toFixed(2)} ms   target: flat (≤ 2×)  →  ${large <= 2 * small ? 'MET' : 'NOT MET'}`);
   } finally {
     for (const s of servers) await s.stop().catch(() => undefined);

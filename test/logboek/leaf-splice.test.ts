@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, leafData } from '../../broker/logboek/log-entry.js';
-import { sealLeafHash, splicedLeafInput } from '../../broker/logboek/leaf-splice.js';
+import { sealLeafHash, SPLICE_MARGIN, splicedLeafInput, writeLeafBytes } from '../../broker/logboek/leaf-splice.js';
 import { leafHash } from '../../broker/logboek/merkle/merkle-hash.js';
 
 /** Keys that sort around "seq" and keys that need escapes or are not ASCII. */
@@ -55,6 +55,22 @@ describe('sealing a leaf by splicing seq into the canonical text', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('writes the leaf bytes into a page at an offset, or hands back the full canonicalisation where it cannot splice', () => {
+    fc.assert(
+      fc.property(content, seq, fc.nat({ max: 40 }), (c, n, offset) => {
+        const text = canonicalJson(c);
+        const out = Buffer.alloc(offset + Buffer.byteLength(text) + SPLICE_MARGIN + 8, 0xee);
+        const written = writeLeafBytes(text, n, out, offset);
+        const bytes = typeof written === 'number' ? out.subarray(offset, offset + written) : Buffer.from(written);
+        expect(bytes.equals(Buffer.from(leafData(text, n)))).toBe(true);
+        if (typeof written === 'number') expect(out.subarray(0, offset).every((b) => b === 0xee)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+    const declined = writeLeafBytes('{"a\\"b":1}', 4, Buffer.alloc(64), 0);
+    expect(typeof declined).not.toBe('number');
   });
 
   it.each([

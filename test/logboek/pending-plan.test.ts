@@ -44,3 +44,17 @@ it('finds pending entries by a range scan after the last leaf, never by scanning
   expect(plan).not.toMatch(/Seq Scan on logboek_(entries|leaves)/);
   expect(plan).not.toMatch(/Hash (Anti )?Join/);
 });
+
+it('with a backlog, still reads pending entries in index order up to the limit, never reading and sorting them all', async () => {
+  // 40,000 more entries pending: a broker that was down, or a log filled before its sequencer ran.
+  for (let t = 0; t < 40; t++) {
+    await db.transaction().execute((trx) =>
+      sql`insert into logboek_entries (content, action, logged_at, actor_id, outcome, trace_id)
+          select '{"n":' || n || ',"v":1}', 'log-read', now(), 'test', 'read', 'trace' from generate_series(1, 1000) as n`.execute(trx),
+    );
+  }
+  await sql`analyze logboek_entries`.execute(db);
+  const plan = await db.transaction().execute((trx) => explainPendingEntries(trx, 10_000));
+  expect(plan).toMatch(/Index (Only )?Scan using logboek_tx_ix on logboek_entries/);
+  expect(plan).not.toMatch(/Sort|Seq Scan on logboek_(entries|leaves)|Bitmap Heap Scan on logboek_entries/);
+}, 120_000);

@@ -107,7 +107,7 @@ export function logEntryRoutes(log: LogboekReadService, querySchemas: SchemaRegi
     res.set('Cache-Control', 'private, no-store');
     res.set('Jpp-Tree-Size', String(page.treeSize));
     res.set('Jpp-Entries', String(page.entries));
-    res.type('application/octet-stream').send(Buffer.concat([page.leaves, page.bundles]));
+    res.type('application/octet-stream').send(page.body);
   });
   r.get('/log/tile/*rest', async (req, res) => {
     const ref = parseTilePath(tileRest(req));
