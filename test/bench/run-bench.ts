@@ -41,7 +41,7 @@ import { runPseudonymisationBench } from './pseudonymisation-bench.js';
 import { runPolicyBench } from './policy-decision-bench.js';
 import { formatAdapterBench, runAdapterImportBench } from './adapter-import-bench.js';
 import { runLogboekScaleBench } from './logboek-scale-bench.js';
-import { runScaleBench } from './scale-bench.js';
+import { runScaleBench, type PreparedBroker } from './scale-bench.js';
 import { platformFileWith, UNLIMITED } from '../support/platform-file.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -221,17 +221,8 @@ function printProfile(profileDir: string, windows: readonly TimeWindow[]): void 
   for (const f of summary.byFunction.slice(0, 25)) say(`    ${pct(f.ms)}  ${f.fn}`);
 }
 
-/** One broker under test: its own database, data directory, process, token and seeded data. */
-interface BrokerUnderTest {
-  readonly broker: ChildServer;
-  readonly db: { readonly name: string; readonly url: string; readonly serverVersion: string };
-  readonly token: string;
-  readonly subjectKey: Buffer;
-  readonly workload: Workload;
-  /** Request bodies: the rotation's subjects over the casussen that hold them. */
-  readonly bodies: readonly string[];
-  readonly env: NodeJS.ProcessEnv;
-}
+/** One broker under test: its own database, data directory, process, token and seeded data (declared once, in scale-bench.ts, which reuses it). */
+type BrokerUnderTest = PreparedBroker;
 
 /**
  * Creates a database, starts a broker on it (demo mode, its own process), seeds the signals

@@ -40,13 +40,14 @@ export const DEFAULT_SIZES = [100_000, 1_000_000, 5_000_000] as const;
 export const REGRESSION_FACTOR = 2;
 const GROW_BATCH = 50_000;
 
-/** What scenario 1's `prepareBroker` gives (run-bench.ts): a broker on a database of its own, seeded. */
+/** What scenario 1's `prepareBroker` gives (run-bench.ts, which uses this type for its own brokers): a broker on a database of its own, seeded. */
 export interface PreparedBroker {
   readonly broker: ChildServer;
   readonly db: { readonly name: string; readonly url: string; readonly serverVersion: string };
   readonly token: string;
   readonly subjectKey: Buffer;
   readonly workload: Workload;
+  /** Request bodies: the rotation's subjects over the casussen that hold them. */
   readonly bodies: readonly string[];
   readonly env: NodeJS.ProcessEnv;
 }
