@@ -12,6 +12,7 @@ import type { Executor } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import type { Principal } from '../auth/principal.js';
 import type { DetailsOf, OutcomeOf } from '../logboek/log-vocabulary.js';
+import { subjectFields } from '../logboek/log-entry.js';
 import type { EntryDraft, PersonWork, UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { findCase, hashesOfSubject, subjectsOf, type CaseRow } from './casus.repository.js';
 import type { CasusViews } from './casus-view.js';
@@ -30,15 +31,26 @@ export type SubjectEntry = {
   };
 }[CasusAction];
 
+/**
+ * The subjects given, each with the subject fields of its entries (`subjectFields` of its hashes,
+ * one per key epoch given). Every entry about a subject of a casus takes its hashes from here.
+ */
+export async function withEntryHashes<S extends { readonly id: string }>(ex: Executor, subjects: readonly S[]): Promise<Array<S & { readonly hashes: Pick<EntryDraft, 'subjectHash' | 'alsoSubjectHashes'> }>> {
+  const out = [];
+  for (const s of subjects) {
+    out.push({ ...s, hashes: subjectFields(await hashesOfSubject(ex, s.id)) });
+  }
+  return out;
+}
+
 /** Queues one entry per subject of casus `c` on `w` (one record per data subject). */
 export async function logPerSubject(w: PersonWork, ex: Executor, c: { id: string; caseRef: string; doel: string }, e: SubjectEntry): Promise<void> {
   const subjects = (await subjectsOf(ex, [c.id])).filter((s) => !e.onlySubject || s.id === e.onlySubject);
-  for (const s of subjects) {
-    const hashes = await hashesOfSubject(ex, s.id);
+  for (const s of await withEntryHashes(ex, subjects)) {
     w.log(<EntryDraft>{
       action: e.action,
       outcome: e.outcome,
-      ...(hashes[0] ? { subjectHash: hashes[0], alsoSubjectHashes: hashes.slice(1) } : {}),
+      ...s.hashes,
       doel: c.doel,
       caseRef: c.caseRef,
       details: { caseId: c.id, subjectId: s.id, ...(e.details ?? {}) },

@@ -26,7 +26,8 @@ import type { FieldError, SchemaRegistry } from '../../protocol/schemas/schema-r
 import type { PolicyService } from '../policy/policy.service.js';
 import { invitationActionFor } from '../policy/policy-actions.js';
 import type { EntryDraft, PersonWork, UnitOfWork, Work } from '../unit-of-work/unit-of-work.js';
-import { findCase, hashesOfSubject, subjectsOf, type CaseRow } from '../casus/casus.repository.js';
+import { findCase, subjectsOf, type CaseRow } from '../casus/casus.repository.js';
+import { withEntryHashes } from '../casus/casus-change.js';
 import { consentsOf } from '../casus/consent.repository.js';
 import { overdueVervolgacties, regiehouderOf } from '../casus/regie.repository.js';
 import { UUID } from '../casus/casus-types.js';
@@ -138,13 +139,12 @@ export function createCasusoverlegService(deps: {
       caseId: c.id, partner: d.partner, invited: d.invited, grounds: d.grounds, categories: d.categories, addedReason: d.addedReason,
       consent: d.consent, exclusionReason: d.invited ? null : d.reason, rules: d.basis, by: w.person.id, at,
     })));
-    for (const s of subjects) {
-      const hashes = await hashesOfSubject(w.trx, s.id);
+    for (const s of await withEntryHashes(w.trx, subjects)) {
       for (const d of decided) {
         w.log(<EntryDraft>{
           action: 'casusoverleg',
           outcome: d.invited ? 'invited' : 'not-permitted',
-          ...(hashes[0] ? { subjectHash: hashes[0], alsoSubjectHashes: hashes.slice(1) } : {}),
+          ...s.hashes,
           doel: c.doel,
           partner: d.partner,
           caseRef: c.caseRef,
@@ -193,12 +193,11 @@ export function createCasusoverlegService(deps: {
         if (!(await insertAgendaItem(w.trx, { meetingId: m.id, caseId: c.id, by: w.person.id, at: w.now() }))) {
           throw new AppError('conflict', 'this casus is on the agenda already', [{ pointer: '/caseId', code: 'in-use', detail: 'is on the agenda already' }]);
         }
-        for (const s of await subjectsOf(w.trx, [c.id])) {
-          const hashes = await hashesOfSubject(w.trx, s.id);
+        for (const s of await withEntryHashes(w.trx, await subjectsOf(w.trx, [c.id]))) {
           w.log(<EntryDraft>{
             action: 'casusoverleg',
             outcome: 'agendered',
-            ...(hashes[0] ? { subjectHash: hashes[0], alsoSubjectHashes: hashes.slice(1) } : {}),
+            ...s.hashes,
             doel: c.doel,
             caseRef: c.caseRef,
             details: { meetingId: m.id, meetingDate: isoDate(m.date), caseId: c.id, subjectId: s.id },
@@ -234,12 +233,11 @@ export function createCasusoverlegService(deps: {
         for (const r of rows) {
           const ownRefs = await ownRefsOf(w.trx, { partner: r.partner, caseId: r.caseId, categories: r.categories, now });
           // No log, no answer: the read is logged per youth of the casus, naming the partner.
-          for (const s of await subjectsOf(w.trx, [r.caseId])) {
-            const hashes = await hashesOfSubject(w.trx, s.id);
+          for (const s of await withEntryHashes(w.trx, await subjectsOf(w.trx, [r.caseId]))) {
             w.log(<EntryDraft>{
               action: 'casusoverleg',
               outcome: 'read',
-              ...(hashes[0] ? { subjectHash: hashes[0], alsoSubjectHashes: hashes.slice(1) } : {}),
+              ...s.hashes,
               partner: r.partner,
               caseRef: r.caseRef,
               details: { meetingId: r.meetingId, meetingDate: isoDate(r.date), caseId: r.caseId, subjectId: s.id, refsShown: ownRefs.length },

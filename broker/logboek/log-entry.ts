@@ -29,6 +29,15 @@ export function actorOf(principal: PersonPrincipal | AdapterPrincipal): LogActor
     : { kind: 'adapter', id: principal.id, partner: principal.partner };
 }
 
+/**
+ * An entry's subject fields from a subject's hashes (one per key epoch it is known under): the
+ * first as `subjectHash`, the others as `alsoSubjectHashes`, so inzage finds the entry under any;
+ * none when there is no hash (an entry about no subject).
+ */
+export function subjectFields(hashes: readonly Uint8Array[]): Pick<LogEntryBase, 'subjectHash' | 'alsoSubjectHashes'> {
+  return hashes[0] ? { subjectHash: hashes[0], alsoSubjectHashes: hashes.slice(1) } : {};
+}
+
 /** What every entry carries besides its action, outcome and details. */
 export interface LogEntryBase {
   readonly actor: LogActor;

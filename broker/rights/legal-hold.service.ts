@@ -15,6 +15,7 @@ import type { SubjectHasher } from '../subjects/subject-hash.js';
 import { hashSubjectInput } from '../subjects/subject-input.js';
 import type { UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { findCase } from '../casus/casus.repository.js';
+import { subjectFields } from '../logboek/log-entry.js';
 import { findHold, holdSubjectHashes, insertHold, listHolds, releaseHold } from './legal-hold.repository.js';
 import { holdView, UUID, type HoldView } from './rights-types.js';
 
@@ -45,7 +46,7 @@ export function createLegalHoldService(deps: { uow: UnitOfWork; schemas: SchemaR
         w.log({
           action: 'legal-hold',
           outcome: 'placed',
-          ...(hashes[0] ? { subjectHash: hashes[0], alsoSubjectHashes: hashes.slice(1) } : {}),
+          ...subjectFields(hashes),
           ...(held ? { caseRef: held.caseRef } : {}),
           details: { holdId: h.id, scope: h.scope, reason: req.reason },
         });
@@ -71,7 +72,7 @@ export function createLegalHoldService(deps: { uow: UnitOfWork; schemas: SchemaR
         w.log({
           action: 'legal-hold',
           outcome: 'released',
-          ...(hashes[0] ? { subjectHash: hashes[0], alsoSubjectHashes: hashes.slice(1) } : {}),
+          ...subjectFields(hashes),
           ...(h.caseRef ? { caseRef: h.caseRef } : {}),
           details: { holdId: h.id, scope: h.scope },
         });
