@@ -2,11 +2,16 @@
  * Runs once per `vitest run`. On PGlite (no DATABASE_URL) it migrates one in-memory
  * database and dumps it, so that each test file opens a ready schema in under a second
  * instead of creating and migrating its own. On PostgreSQL it checks that the server
- * answers, so that a missing server fails fast with a clear message.
+ * answers, so that a missing server fails fast with a clear message, and migrates one
+ * template database that a test broker's database is copied from (`CREATE DATABASE … TEMPLATE`,
+ * a file copy on the server) instead of migrating its own; the template is dropped at the end.
+ * No connection stays open on the template: PostgreSQL copies a template only while nobody is
+ * connected to it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../broker/db/database.js';
@@ -15,10 +20,12 @@ import { migrateToLatest } from '../../broker/db/migrate.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplate: string;
+    /** PostgreSQL: the name of the migrated template database, '' on PGlite. */
+    postgresTemplate: string;
   }
 }
 
-export default async function setup(project: TestProject): Promise<() => void> {
+export default async function setup(project: TestProject): Promise<() => void | Promise<void>> {
   const url = process.env['DATABASE_URL'];
   if (url) {
     const client = new pg.Client({ connectionString: url });
@@ -30,9 +37,20 @@ export default async function setup(project: TestProject): Promise<() => void> {
     } finally {
       await client.end().catch(() => undefined);
     }
+    const template = `jpp_template_${process.pid}_${randomBytes(4).toString('hex')}`;
+    await adminStatement(url, `create database ${template}`);
+    const templateUrl = new URL(url);
+    templateUrl.pathname = `/${template}`;
+    const handle = await openDatabase({ kind: 'postgres', url: templateUrl.toString() });
+    try {
+      await migrateToLatest(handle.db);
+    } finally {
+      await handle.close();
+    }
     process.stdout.write('test engine: PostgreSQL (DATABASE_URL)\n');
     project.provide('pgliteTemplate', '');
-    return () => undefined;
+    project.provide('postgresTemplate', template);
+    return () => adminStatement(url, `drop database if exists ${template} with (force)`);
   }
   const dir = mkdtempSync(join(tmpdir(), 'jpp-template-'));
   const file = join(dir, 'migrated.tar');
@@ -42,6 +60,17 @@ export default async function setup(project: TestProject): Promise<() => void> {
   await handle.close();
   process.stdout.write('test engine: embedded PGlite (set DATABASE_URL to run on PostgreSQL)\n');
   project.provide('pgliteTemplate', file);
+  project.provide('postgresTemplate', '');
   return () => rmSync(dir, { recursive: true, force: true });
 }
 
+
+async function adminStatement(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}

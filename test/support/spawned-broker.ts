@@ -11,7 +11,7 @@ import { createDevIssuer, type DevIssuer } from '../../broker/auth/dev-issuer.js
 import { loadDemoSecrets } from '../../broker/config/demo-secrets.js';
 import { DEMO_PEOPLE } from '../../broker/demo/demo-platform.js';
 import { spawnService, type SpawnedService } from './spawn-service.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { createMigratedTestDatabase, type TestDatabase } from './test-database.js';
 import { callApi, type CallOptions, type Reply } from './test-broker.js';
 
 export interface SpawnedBroker {
@@ -36,7 +36,7 @@ export async function spawnBroker(options: { env?: Readonly<Record<string, strin
   const dataDir = mkdtempSync(join(tmpdir(), 'jpp-spawned-'));
   const adminUrl = options.engine === 'pglite' ? undefined : process.env['DATABASE_URL'];
   let database: TestDatabase | undefined;
-  if (adminUrl) database = await createTestDatabase(adminUrl, 'jpp_spawned');
+  if (adminUrl) database = await createMigratedTestDatabase(adminUrl, 'jpp_spawned');
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ...(options.env ?? {}) };
   delete env['DATABASE_URL'];
   if (database) env['DATABASE_URL'] = database.url;

@@ -17,7 +17,7 @@ import { createBroker, type Broker, type BrokerOptions } from '../../broker/app/
 import type { DatabaseTarget } from '../../broker/db/database.js';
 import { createLogger } from '../../broker/http/logger.js';
 import { DEMO_PEOPLE } from '../../broker/demo/demo-platform.js';
-import { createRuntimeRoleDatabase, createTestDatabase } from './test-database.js';
+import { createMigratedTestDatabase, createRuntimeRoleDatabase } from './test-database.js';
 
 export interface Reply {
   status: number;
@@ -99,7 +99,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
     target = { kind: 'postgres', url: options.databaseUrl, poolSize: 5 };
   } else if (adminUrl) {
     // TEST_DATABASE_ROLE=runtime: as a least-privilege login role, on a database its owner migrated.
-    const database = process.env['TEST_DATABASE_ROLE'] === 'runtime' ? await createRuntimeRoleDatabase(adminUrl) : await createTestDatabase(adminUrl);
+    const database = process.env['TEST_DATABASE_ROLE'] === 'runtime' ? await createRuntimeRoleDatabase(adminUrl) : await createMigratedTestDatabase(adminUrl);
     target = { kind: 'postgres', url: database.url, poolSize: 5 };
     drop = database.drop;
   } else {

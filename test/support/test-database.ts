@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Kysely } from 'kysely';
+import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../broker/db/database.js';
-import { migrateToLatest } from '../../broker/db/migrate.js';
 
 export interface TestDatabase {
   readonly name: string;
@@ -26,12 +26,23 @@ async function admin(adminUrl: string, statement: string): Promise<void> {
   }
 }
 
-export async function createTestDatabase(adminUrl: string, prefix = 'jpp_test'): Promise<TestDatabase> {
+export async function createTestDatabase(adminUrl: string, prefix = 'jpp_test', template?: string): Promise<TestDatabase> {
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await admin(adminUrl, `create database ${name}`);
+  await admin(adminUrl, template ? `create database ${name} template ${template}` : `create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return { name, url: url.toString(), drop: () => admin(adminUrl, `drop database if exists ${name} with (force)`) };
+}
+
+/**
+ * A throwaway PostgreSQL database that is already migrated: a copy of the run's template
+ * database (`test/support/global-setup.ts`; `CREATE DATABASE … TEMPLATE` copies its files on the
+ * server, far cheaper than running every migration again). Migrating it again finds nothing to do.
+ */
+export async function createMigratedTestDatabase(adminUrl: string, prefix = 'jpp_test'): Promise<TestDatabase> {
+  const template = inject('postgresTemplate');
+  if (!template) throw new Error('no migrated PostgreSQL template: the global setup makes one when DATABASE_URL is set');
+  return createTestDatabase(adminUrl, prefix, template);
 }
 
 /**
@@ -56,18 +67,12 @@ export async function openEngineDatabase(prefix: string): Promise<{ db: Kysely<D
 }
 
 /**
- * A throwaway database migrated by its owner, and a login role that is a member of the broker's
+ * A throwaway database migrated by its owner (a copy of the run's template), and a login role that is a member of the broker's
  * least-privilege role (migration 0110) to run the broker as: the URL names that login role.
  * `drop` drops the database and the login role.
  */
 export async function createRuntimeRoleDatabase(adminUrl: string, prefix = 'jpp_rt'): Promise<TestDatabase & { ownerUrl: string }> {
-  const database = await createTestDatabase(adminUrl, prefix);
-  const handle = await openDatabase({ kind: 'postgres', url: database.url });
-  try {
-    await migrateToLatest(handle.db);
-  } finally {
-    await handle.close();
-  }
+  const database = await createMigratedTestDatabase(adminUrl, prefix);
   const login = `${database.name}_login`;
   await admin(adminUrl, `create role ${login} login in role jpp_broker_runtime`);
   const url = new URL(database.url);

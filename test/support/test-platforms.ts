@@ -15,7 +15,7 @@ import { createPlatforms, type PlatformBroker, type PlatformsBroker, type Platfo
 import type { DatabaseTarget } from '../../broker/db/database.js';
 import { createLogger } from '../../broker/http/logger.js';
 import { demoPlatformOf } from '../../broker/demo/demo-platforms.js';
-import { createTestDatabase } from './test-database.js';
+import { createMigratedTestDatabase } from './test-database.js';
 import { callApi, type CallOptions, type Reply } from './test-broker.js';
 
 /** One platform of the process, as a client of it sees it (shaped like a TestBroker). */
@@ -52,7 +52,7 @@ export async function startTestPlatforms(
   const drops: Array<() => Promise<void>> = [];
   for (const id of ids) {
     if (adminUrl) {
-      const database = await createTestDatabase(adminUrl, `jpp_test_${id.replaceAll('-', '_').slice(0, 12)}`);
+      const database = await createMigratedTestDatabase(adminUrl, `jpp_test_${id.replaceAll('-', '_').slice(0, 12)}`);
       databases[id] = { kind: 'postgres', url: database.url, poolSize: 5 };
       drops.push(database.drop);
     } else {
