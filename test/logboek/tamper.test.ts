@@ -3,12 +3,14 @@
  * logboek rows through SQL, bypassing the append-only triggers (`test/support/logboek-attacker.ts`).
  * `audit verify`, reading the database directly and reading an export made over HTTP afterwards,
  * against the checkpoint a witness held from before the attack, catches each one and names the
- * right entry. Each case gets a broker of its own, because the damage is committed.
+ * right entry. The cases share one broker and its prepared log: the damage is committed, so the
+ * logboek's tables are put back as they were after each case (`snapshotLogboek`), and the first
+ * test checks that the log it starts from is whole.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
@@ -20,7 +22,7 @@ import { createLogClient } from '../../broker/logboek/log-client.js';
 import { witnessOnce } from '../../broker/logboek/witness.js';
 import { readWitnessStore } from '../../broker/logboek/witness-store.js';
 import { verifyCommand, type AuditIo } from '../../broker/commands/audit.js';
-import { asAttacker, entryAt, forgeEntry, rebuildNodes } from '../support/logboek-attacker.js';
+import { asAttacker, entryAt, forgeEntry, rebuildNodes, snapshotLogboek } from '../support/logboek-attacker.js';
 
 interface Scenario {
   b: TestBroker;
@@ -30,20 +32,39 @@ interface Scenario {
   held: Array<{ id: number; size: number }>;
 }
 
-let current: Scenario | undefined;
+let prepared: Promise<Scenario & { restore: () => Promise<void> }> | undefined;
+let attacked = false;
 afterEach(async () => {
-  if (current) {
-    await current.b.close();
-    rmSync(current.dir, { recursive: true, force: true });
-    current = undefined;
+  // Put the logboek back as the witness saw it, for the next case, and show that it is whole again.
+  if (prepared && attacked) {
+    const s = await prepared;
+    await s.restore();
+    const out = capture();
+    expect(await verifyCommand({ database: true, witnessStore: s.store, json: true }, out.io, { db: s.b.broker.db })).toBe(0);
   }
+  attacked = false;
+});
+beforeAll(async () => {
+  await (prepared = prepare());
+});
+afterAll(async () => {
+  if (!prepared) return;
+  const s = await prepared;
+  await s.b.close();
+  rmSync(s.dir, { recursive: true, force: true });
 });
 
+/** The file's prepared broker (below), which this case may attack. */
+function scenario(): Promise<Scenario> {
+  attacked = true;
+  return prepared!;
+}
+
 /** A broker with three rounds of questions, a checkpoint after each, and a witness that holds them. */
-async function scenario(): Promise<Scenario> {
+async function prepare(): Promise<Scenario & { restore: () => Promise<void> }> {
   const b = await startTestBroker();
   const dir = mkdtempSync(join(tmpdir(), 'jpp-tamper-'));
-  current = { b, dir, store: join(dir, 'witness'), held: [] };
+  const current: Scenario = { b, dir, store: join(dir, 'witness'), held: [] };
   const token = await b.token('demo-voorzitter');
   for (let round = 0; round < 3; round++) {
     for (let q = 0; q < 2; q++) {
@@ -58,7 +79,7 @@ async function scenario(): Promise<Scenario> {
   expect(current.held.length).toBeGreaterThanOrEqual(3);
   // Freeze the tree: from here on, only the attacker writes to it.
   await b.broker.sequencer.stop();
-  return current;
+  return { ...current, restore: await snapshotLogboek(b.broker.db) };
 }
 
 /** The witnessed checkpoints just before and just after `seq`. */

@@ -18,6 +18,29 @@ export async function asAttacker(db: Kysely<Database>, statements: (trx: Kysely<
   });
 }
 
+/**
+ * Copies every logboek table (`logboek_%`: entries, leaves, nodes, checkpoints, aliases…) aside
+ * and returns a function that puts them back exactly, with the triggers off as the attacker had
+ * them, so that one prepared log can be attacked case after case. Only the logboek's rows are
+ * put back: what an attack does is confined to them, and nothing else may have moved (the test's
+ * sequencer must be stopped).
+ */
+export async function snapshotLogboek(db: Kysely<Database>): Promise<() => Promise<void>> {
+  const tables = (
+    await sql<{ name: string }>`select table_name as name from information_schema.tables
+                                 where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name like 'logboek\_%'
+                                 order by table_name`.execute(db)
+  ).rows.map((r) => r.name);
+  for (const t of tables) await sql`create table ${sql.id(`snapshot_${t}`)} as table ${sql.id(t)}`.execute(db);
+  return () =>
+    asAttacker(db, async (trx) => {
+      for (const t of tables) {
+        await sql`delete from ${sql.id(t)}`.execute(trx);
+        await sql`insert into ${sql.id(t)} overriding system value select * from ${sql.id(`snapshot_${t}`)}`.execute(trx);
+      }
+    });
+}
+
 /** The entry at leaf index `seq`. */
 export async function entryAt(ex: Kysely<Database>, seq: number): Promise<{ id: number; content: string; outcome: string }> {
   const r = await sql<{ id: number; content: string; outcome: string }>`
