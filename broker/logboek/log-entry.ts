@@ -106,6 +106,23 @@ export interface LogContent {
 
 const NO_RULES: readonly RuleRef[] = Object.freeze([]);
 
+/**
+ * Span ids are cut from a pool of random bytes, filled 8 KB at a time: `randomBytes(8)` per entry
+ * was a twentieth of the broker's CPU while it stored a partner's batch (a thousand entries;
+ * docs/performance.md, scenario 7). Node's randomUUID pools its randomness the same way. A span id
+ * only has to be unique, not secret, and the pool's bytes are used once each.
+ */
+const SPAN_POOL_IDS = 1024;
+let spanPool = '';
+let spanAt = SPAN_POOL_IDS;
+function newSpanId(): string {
+  if (spanAt === SPAN_POOL_IDS) {
+    spanPool = randomBytes(8 * SPAN_POOL_IDS).toString('hex');
+    spanAt = 0;
+  }
+  return spanPool.slice(16 * spanAt, 16 * ++spanAt);
+}
+
 /** Builds the content of an entry. Its nested objects may be the input's own: serialise it, do not change it. */
 export function toLogContent(input: LogEntryInput, activity: ActivityRef): LogContent {
   return {
@@ -131,7 +148,7 @@ export function toLogContent(input: LogEntryInput, activity: ActivityRef): LogCo
       ...(input.alsoSubjectHashes?.length ? { alsoSubjects: input.alsoSubjectHashes.map((h) => Buffer.from(h).toString('base64url')) } : {}),
     },
     traceId: input.traceId,
-    spanId: randomBytes(8).toString('hex'),
+    spanId: newSpanId(),
     startedAt: input.startedAt.toISOString(),
     endedAt: input.endedAt.toISOString(),
   };
@@ -165,19 +182,58 @@ function jcs(value: unknown, memo: Map<object, string> | undefined): string | un
     text += ']';
   } else {
     const object = value as Record<string, unknown>;
-    const keys = Object.keys(object).sort();
+    const order = keyOrder(Object.keys(object));
     text = '{';
     let first = true;
-    for (const key of keys) {
-      const item = object[key];
+    for (let i = 0; i < order.sorted.length; i++) {
+      const item = object[order.sorted[i]!];
       if (item === undefined || typeof item === 'symbol') continue;
-      text += (first ? '' : ',') + JSON.stringify(key) + ':' + jcs(item, memo);
+      text += (first ? order.quoted[i]! : `,${order.quoted[i]!}`) + jcs(item, memo);
       first = false;
     }
     text += '}';
   }
   memo?.set(value, text);
   return text;
+}
+
+/** An object's keys in RFC 8785 order (UTF-16 code units, as `sort()`), each also as its JSON text and a colon. */
+interface KeyOrder {
+  readonly keys: readonly string[];
+  readonly sorted: readonly string[];
+  readonly quoted: readonly string[];
+}
+
+/**
+ * Key orders met before, by their first key and count: the entries of an append are built by the
+ * same code, so their objects have the same keys in the same order, and sorting and quoting them
+ * again for every entry was most of canonicalJson's time (scenario 7). A key list is taken from the
+ * cache only when it equals the cached one key by key; at most KEY_ORDERS lists are kept.
+ */
+const keyOrders = new Map<string, KeyOrder[]>();
+const KEY_ORDERS = 512;
+let keyOrdersHeld = 0;
+
+function keyOrder(keys: string[]): KeyOrder {
+  const slot = keys.length === 0 ? '' : `${keys.length}\u0000${keys[0]!}`;
+  const known = keyOrders.get(slot);
+  if (known) {
+    for (const order of known) if (sameKeys(order.keys, keys)) return order;
+  }
+  const sorted = [...keys].sort();
+  const order: KeyOrder = { keys, sorted, quoted: sorted.map((k) => `${JSON.stringify(k)}:`) };
+  if (keyOrdersHeld < KEY_ORDERS) {
+    keyOrdersHeld++;
+    if (known) known.push(order);
+    else keyOrders.set(slot, [order]);
+  }
+  return order;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The bytes that become the Merkle leaf: JCS of the content with its seq. */

@@ -25,8 +25,8 @@ export interface NewLogRow {
 
 /**
  * Inserts entries; with `returnIds`, returns their ids in the order given. (Ids come from an
- * identity column, assigned row by row in the order of the VALUES list, so sorting them gives
- * that order back.)
+ * identity column, assigned row by row in the order the rows are given, from the VALUES list or
+ * from unnest, so sorting them gives that order back.)
  */
 export async function insertLogRows(ex: Executor, rows: readonly NewLogRow[], returnIds = false): Promise<number[]> {
   if (rows.length === 0) return [];
@@ -34,18 +34,19 @@ export async function insertLogRows(ex: Executor, rows: readonly NewLogRow[], re
   if (rows.length <= PRECOMPILED_ROWS) {
     const statement = returnIds ? insertReturningStatement : insertStatement;
     ids = (await statement.execute(ex, { rows: rows.map((r) => ({ ...r })) })).rows;
-  } else if (returnIds) ids = await buildInsert(ex, rows).returning('id').execute();
-  else {
-    await buildInsert(ex, rows).execute();
-    ids = [];
+  } else {
+    ids = (await (returnIds ? insertColumns(rows, sql`returning id`) : insertColumns(rows, sql``)).execute(ex)).rows;
   }
   return returnIds ? ids.map((r) => r.id).sort((a, b) => a - b) : [];
 }
 
 /**
  * Every question appends its entries with the same statement: compiled once per number of rows
- * (db/precompiled.ts), with and without RETURNING. A partner's batch (up to a thousand and one
- * rows, of any number) is compiled as it comes, so that the cache holds only the small shapes.
+ * (db/precompiled.ts), with and without RETURNING. A larger append (a partner's batch: its record
+ * and one signal-intake entry per stored signal, up to 1,001 rows) is one statement with a column
+ * array per field (unnest), whatever its length: as a VALUES list of 13 parameters per row, kysely
+ * built and compiled 13,000 parameters per batch, pg serialised each, and PostgreSQL parsed and
+ * planned a thousand-row VALUES list (docs/performance.md, scenario 7).
  */
 const PRECOMPILED_ROWS = 32;
 const buildInsert = (ex: Executor, rows: readonly NewLogRow[]) =>
@@ -68,6 +69,28 @@ const buildInsert = (ex: Executor, rows: readonly NewLogRow[]) =>
   );
 const insertStatement = precompile<{ rows: NewLogRow[] }, { id: number }>((ex, { rows }) => buildInsert(ex, rows));
 const insertReturningStatement = precompile<{ rows: NewLogRow[] }, { id: number }>((ex, { rows }) => buildInsert(ex, rows).returning('id'));
+
+/**
+ * The same rows as one insert from column arrays. The contents (canonical JSON, most of the bytes)
+ * go as one JSON array of strings, which JSON.stringify escapes natively, instead of a text array
+ * that pg escapes element by element (a regular expression per quote and backslash, most of the
+ * broker's time in this insert); PostgreSQL cuts it apart in element order. Times go as ISO text,
+ * so that pg does not format each Date.
+ */
+const insertColumns = (rows: readonly NewLogRow[], returning: ReturnType<typeof sql>) => {
+  const column = <T>(f: (r: NewLogRow) => T): T[] => rows.map(f);
+  const contents = JSON.stringify(column((r) => r.content));
+  return sql<{ id: number }>`
+    insert into logboek_entries (content, action, logged_at, actor_id, organisation_id, role_id, partner_id, doel, case_ref, outcome, subject_hash, query_id, trace_id)
+    select * from unnest(
+      array(select c from json_array_elements_text(${contents}::json) with ordinality as e(c, n) order by n),
+      ${column((r) => r.action)}::text[], ${column((r) => r.loggedAt.toISOString())}::timestamptz[],
+      ${column((r) => r.actorId)}::text[], ${column((r) => r.organisationId)}::text[], ${column((r) => r.roleId)}::text[],
+      ${column((r) => r.partnerId)}::text[], ${column((r) => r.doel)}::text[], ${column((r) => r.caseRef)}::text[],
+      ${column((r) => r.outcome)}::text[], ${column((r) => (r.subjectHash ? Buffer.from(r.subjectHash.buffer, r.subjectHash.byteOffset, r.subjectHash.byteLength) : null))}::bytea[],
+      ${column((r) => r.queryId)}::uuid[], ${column((r) => r.traceId)}::text[])
+    ${returning}`;
+};
 
 /** Indexes entries under their subject's other hashes (migration 0011). */
 export async function insertSubjectAliases(ex: Executor, aliases: ReadonlyArray<{ entryId: number; subjectHash: Uint8Array }>): Promise<void> {

@@ -105,3 +105,17 @@ export function summarizeProfile(file: string, windows: readonly TimeWindow[]): 
     byFunction: sorted(byFunction, 'fn'),
   };
 }
+
+/** The summary as report lines: by place, by owner, and the top functions, each as a share of the busy time. */
+export function formatProfileSummary(summary: ProfileSummary, title: string): string[] {
+  const pct = (ms: number): string => `${((100 * ms) / summary.busyMs).toFixed(1).padStart(5)} %`;
+  return [
+    `${title}: ${Math.round(summary.busyMs)} ms busy, ${Math.round(summary.idleMs)} ms idle`,
+    '  self time by place:',
+    ...summary.byPlace.slice(0, 15).map((p) => `    ${pct(p.ms)}  ${p.place}`),
+    '  self time by owner (native code and Node internals charged to the package or broker code that called them):',
+    ...summary.byOwner.slice(0, 20).map((p) => `    ${pct(p.ms)}  ${p.place}`),
+    '  self time by function (top 25):',
+    ...summary.byFunction.slice(0, 25).map((f) => `    ${pct(f.ms)}  ${f.fn}`),
+  ];
+}

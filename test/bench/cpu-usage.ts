@@ -10,6 +10,8 @@ export interface CpuSample {
   /** CPU seconds per process id. */
   readonly server: number;
   readonly postgres: ReadonlyMap<number, number>;
+  /** With a database named: its backends only (ps title `postgres: … <user> <database> <host> …`). */
+  readonly database?: ReadonlyMap<number, number>;
   readonly self: number;
 }
 
@@ -17,6 +19,12 @@ export interface CpuUsage {
   /** CPU seconds used between two samples. */
   readonly server: number;
   readonly postgres: number;
+  /**
+   * With a database named: the CPU of the backends connected to it, which other people's work on
+   * the same PostgreSQL server does not inflate (it leaves out the server's shared processes:
+   * WAL writer, checkpointer, background writer).
+   */
+  readonly database?: number;
   readonly loadGenerator: number;
 }
 
@@ -41,8 +49,9 @@ export function cpuSupported(): boolean {
   return readStat('self') !== undefined;
 }
 
-export function sampleCpu(serverPid: number): CpuSample {
+export function sampleCpu(serverPid: number, database?: string): CpuSample {
   const postgres = new Map<number, number>();
+  const own = new Map<number, number>();
   let pids: string[] = [];
   try {
     pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
@@ -51,13 +60,34 @@ export function sampleCpu(serverPid: number): CpuSample {
   }
   for (const d of pids) {
     const s = readStat(Number(d));
-    if (s && (s[0] === 'postgres' || s[0] === 'postmaster')) postgres.set(Number(d), s[1]);
+    if (!s || (s[0] !== 'postgres' && s[0] !== 'postmaster')) continue;
+    postgres.set(Number(d), s[1]);
+    if (database && backendDatabase(Number(d)) === database) own.set(Number(d), s[1]);
   }
-  return { server: readStat(serverPid)?.[1] ?? 0, postgres, self: readStat('self')?.[1] ?? 0 };
+  return { server: readStat(serverPid)?.[1] ?? 0, postgres, ...(database ? { database: own } : {}), self: readStat('self')?.[1] ?? 0 };
+}
+
+/** The database a backend serves, from its process title (`postgres: [cluster: ]user database host(port) state`). */
+function backendDatabase(pid: number): string | undefined {
+  try {
+    const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+    const words = title.replace(/^postgres: (?:[^ ]+: )?/, '').split(' ');
+    return words.length >= 3 && /\(\d+\)$|^\[local\]$/.test(words[2]!) ? words[1] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function cpuBetween(before: CpuSample, after: CpuSample): CpuUsage {
-  let postgres = 0;
-  for (const [pid, seconds] of after.postgres) postgres += seconds - (before.postgres.get(pid) ?? 0);
-  return { server: after.server - before.server, postgres, loadGenerator: after.self - before.self };
+  const sum = (a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number> | undefined): number => {
+    let total = 0;
+    for (const [pid, seconds] of a) total += seconds - (b?.get(pid) ?? 0);
+    return total;
+  };
+  return {
+    server: after.server - before.server,
+    postgres: sum(after.postgres, before.postgres),
+    ...(after.database ? { database: sum(after.database, before.database) } : {}),
+    loadGenerator: after.self - before.self,
+  };
 }

@@ -34,7 +34,7 @@ import { loadBenchScope, ASKER, DOEL, PLATFORM_FILE, type BenchScope } from './l
 import { seedSignals, type Workload } from './seed-signals.js';
 import { runLoad, stopLoad } from './load.js';
 import { cpuBetween, cpuSupported, sampleCpu } from './cpu-usage.js';
-import { monotonicUs, summarizeProfile, type TimeWindow } from './cpu-profile-summary.js';
+import { formatProfileSummary, monotonicUs, summarizeProfile, type TimeWindow } from './cpu-profile-summary.js';
 import { formatMeasurements, formatVerdict, median, verdictOf, type Measurement } from './report.js';
 import { runMerkleBench } from './merkle-verify-bench.js';
 import { runPseudonymisationBench } from './pseudonymisation-bench.js';
@@ -209,16 +209,8 @@ function printProfile(profileDir: string, windows: readonly TimeWindow[]): void 
     say('no CPU profile was written (did the broker exit cleanly?)');
     return;
   }
-  const summary = summarizeProfile(join(profileDir, files[0]!), windows);
-  const pct = (ms: number): string => `${((100 * ms) / summary.busyMs).toFixed(1).padStart(5)} %`;
   say();
-  say(`Broker CPU profile, measured runs only: ${Math.round(summary.busyMs)} ms busy, ${Math.round(summary.idleMs)} ms idle`);
-  say('  self time by place:');
-  for (const p of summary.byPlace.slice(0, 15)) say(`    ${pct(p.ms)}  ${p.place}`);
-  say('  self time by owner (native code and Node internals charged to the package or broker code that called them):');
-  for (const p of summary.byOwner.slice(0, 20)) say(`    ${pct(p.ms)}  ${p.place}`);
-  say('  self time by function (top 25):');
-  for (const f of summary.byFunction.slice(0, 25)) say(`    ${pct(f.ms)}  ${f.fn}`);
+  for (const line of formatProfileSummary(summarizeProfile(join(profileDir, files[0]!), windows), 'Broker CPU profile, measured runs only')) say(line);
 }
 
 /** One broker under test: its own database, data directory, process, token and seeded data (declared once, in scale-bench.ts, which reuses it). */
@@ -311,7 +303,7 @@ async function main(): Promise<number> {
   if (runs(5)) await scenario5();
   if (runs(6) || runs(7)) {
     say();
-    const adapterBench = await runAdapterImportBench(config.adminUrl, 100_000, say);
+    const adapterBench = await runAdapterImportBench(config.adminUrl, 100_000, say, { endToEnd: runs(6), cpuProfile: config.cpuProfile });
     say();
     for (const line of formatAdapterBench(adapterBench)) say(line);
   }

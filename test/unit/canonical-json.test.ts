@@ -23,6 +23,31 @@ describe('canonicalJson', () => {
     expect(canonicalJson(value)).toBe(canonicalize(value));
   });
 
+  it('sorts every object by its own keys, whatever objects with the same first key and count came before (the key-order cache)', () => {
+    const objects: Array<Record<string, unknown>> = [
+      { b: 1, a: 2, c: 3 },
+      { b: 1, c: 2, a: 3 }, // same keys, other insertion order
+      { b: 1, z: 2, y: 3 }, // same first key and count, other keys
+      { b: 1, a: 2, c: 3 }, // the first again
+      { b: 1, a: 2 },
+      { b: 1, a: 2, c: 3, d: 4 },
+      { '\ud83d\ude00': 1, '\uff5e': 2, e: 3 },
+      {},
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const o of objects) expect(canonicalJson(o)).toBe(canonicalize(o));
+    }
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ maxLength: 3 }), { minLength: 1, maxLength: 6 }), fc.nat(), (keys, seed) => {
+        const shuffled = [...keys].sort((x, y) => ((x.length * 7 + seed) % 5) - ((y.length * 7 + seed) % 5));
+        const o = Object.fromEntries(shuffled.map((k, i) => [k, i]));
+        expect(canonicalJson(o)).toBe(canonicalize(o));
+        expect(canonicalJson({ ...o, [`${keys[0]}!`]: null })).toBe(canonicalize({ ...o, [`${keys[0]}!`]: null }));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('writes a shared object once per memo, and the same text as without it', () => {
     const actor = { kind: 'person', id: 'p', organisation: 'o', role: 'r' };
     const rules = [{ rule: 'r1', grondslag: 'g' }];
