@@ -160,7 +160,7 @@ describe('metrics and traces', () => {
     await tracing.shutdown();
     const all = spans();
     expect(all.length).toBeGreaterThan(5);
-    const logged = await b.broker.db.selectFrom('logboek_entries').select(['trace_id', 'query_id']).where('action', '=', 'disclosure').execute();
+    const logged = await b.broker.db.selectFrom('logboek_entries').select(['trace_id', 'query_id']).where('action', '=', 'question').execute();
     const traceOf = (queryId: string) => new Set(logged.filter((e) => e.query_id === queryId).map((e) => e.trace_id));
     // A caller's traceparent is continued; otherwise the trace id is the span's own.
     const withCaller = all.filter((s) => hex(s.traceId) === callerTrace);

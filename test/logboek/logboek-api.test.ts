@@ -82,7 +82,7 @@ describe('proofs', () => {
     expect(second.treeSize).toBeGreaterThan(first.treeSize);
 
     const { entries } = await allEntries();
-    const disclosure = entries.filter((e) => e.content['action'] === 'disclosure' && e.seq < second.treeSize).at(-1)!;
+    const disclosure = entries.filter((e) => e.content['action'] === 'question' && e.seq < second.treeSize).at(-1)!;
     const inc = (await b.call('GET', `/v1/log/proofs/inclusion?index=${disclosure.seq}&treeSize=${second.treeSize}`)).body;
     expect(inc.leafHash).toBe(disclosure.leafHash);
     const proof = inc.proof.map(bytes);
