@@ -139,7 +139,8 @@ describe('metrics and traces', () => {
     keep(third.body.queryId);
     await new Promise((r) => setTimeout(r, 1_100)); // past the scrape's one-second cache
     const lag = await (await fetch(metricsUrl)).text();
-    expect(lag).toMatch(/^jpp_logboek_pending_entries\{platform="jpp-sittard-geleen"\} 9$/m);
+    // One question, one entry (issue 21 step B: every partner's answer inside).
+    expect(lag).toMatch(/^jpp_logboek_pending_entries\{platform="jpp-sittard-geleen"\} 1$/m);
     b.broker.sequencer.start(60_000);
     await b.broker.sequencer.drain();
   });
