@@ -162,11 +162,12 @@ describe.skipIf(!HAS_CHROMIUM)('jurist: the logboek in the browser', { timeout: 
     expect(await page.getAttribute('[data-verify-result]', 'data-verify-result')).toBe('ok');
     await screenshot(page, 'jurist-verificatie');
 
-    // An attacker with database access changes one sequenced disclosure's outcome.
+    // An attacker with database access changes one sequenced question's answers (issue 21 step B: one entry holds them all).
     await tb.broker.sequencer.drain({ forceCheckpoint: true });
     await tb.broker.sequencer.stop();
     const target = (
-      await sql<{ seq: number }>`select l.seq::int as seq from logboek_leaves l join logboek_entries e on e.id = l.entry_id where e.outcome = 'no-hit' order by l.seq limit 1 offset 3`.execute(tb.broker.db)
+      await sql<{ seq: number }>`select l.seq::int as seq from logboek_leaves l join logboek_entries e on e.id = l.entry_id
+                                  where e.action = 'question' and e.content like '%"outcome":"no-hit"%' order by l.seq limit 1 offset 3`.execute(tb.broker.db)
     ).rows[0]!.seq;
     await asAttacker(tb.broker.db, async (trx) => {
       await sql`update logboek_entries set content = replace(content, '"outcome":"no-hit"', '"outcome":"hit"')
