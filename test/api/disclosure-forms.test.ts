@@ -2,8 +2,9 @@
  * Both forms of a disclosure read the same (issue 21, item 1, step B): a question logged the old way,
  * one `disclosure` entry per partner (written here through the log writer, as the broker wrote them
  * before), and the same question logged the new way, one `question` entry with every answer, give
- * the same disclosures through the disclosure list (filters, count, paging), monitoring, inzage
- * and the impact replay: each answer is one disclosure, whichever entry holds it.
+ * the same disclosures through the disclosure list (filters, count, paging), monitoring, inzage,
+ * the impact replay, the casusoverleg's hits and the FHIR export: each answer is one disclosure,
+ * whichever entry holds it.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,8 @@ import { activityOf } from '../../broker/platform/platform.js';
 import type { LogContent, LogEntryInput } from '../../broker/logboek/log-entry.js';
 import { answersIn } from '../../broker/monitoring/monitoring.repository.js';
 import type { QuestionAnswer } from '../../broker/logboek/disclosure-fns.js';
+import { hitsOfCase } from '../../broker/casusoverleg/casusoverleg.repository.js';
+import { auditEventOf } from '../../broker/web/fhir-audit-event.js';
 
 const schemas = createSchemaRegistry();
 let b: TestBroker;
@@ -164,6 +167,17 @@ describe('old and new entries read the same', () => {
     const section = after.sections.find((s) => s.source === 'verstrekkingen')!;
     expect(section).toMatchObject({ listed: 2 * partners(), counted: 2 * partners() });
     expect(after.completeness.complete).toBe(true);
+  });
+
+  it("through the casusoverleg's hits and the FHIR export", async () => {
+    const hits = await hitsOfCase(b.broker.db, { id: question.details['caseId'] as string, caseRef });
+    expect(hits).toEqual([{ partner: 'halt', categories: ['halt-afdoening'] }, { partner: 'halt', categories: ['halt-afdoening'] }]);
+    const { items } = await list(`?caseRef=${caseRef}&partner=halt`);
+    const events = items.map((r) => auditEventOf(r as never) as { id: string; outcome: { detail: Array<{ coding: Array<{ code: string }> }> } });
+    const fresh = items.find((r) => r.queryId === newQuery)!;
+    const old = items.find((r) => r.queryId === oldQuery)!;
+    expect(events.map((e) => e.id).sort()).toEqual([`disclosure-${fresh.id}.${fresh.answer}`, `disclosure-${old.id}`].sort());
+    expect(events.map((e) => e.outcome.detail[0]!.coding[0]!.code)).toEqual(['hit', 'hit']);
   });
 
   it('through the impact replay: each answer replayed as one decision', async () => {
