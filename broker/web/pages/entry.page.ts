@@ -10,7 +10,7 @@ import { formatDateTime, html, Html } from '../html.js';
 import { requireAbility, type WebContext } from '../web-context.js';
 import type { LogboekReadService } from '../../logboek/logboek-read.service.js';
 import { LOG_ACTION_LABEL, LOG_OUTCOME_LABEL } from '../log-action-labels.js';
-import { decisionWords } from './policy-texts.js';
+import { CATEGORY_NAMES, decisionWords } from './policy-texts.js';
 import { disclosuresOf } from '../../logboek/disclosure-fns.js';
 import type { LogContent } from '../../logboek/log-entry.js';
 
@@ -60,7 +60,7 @@ export function entryPages(r: Router, ctx: WebContext, deps: { logboek: LogboekR
     const answersTable = answers.length
       ? html`<h2>Antwoorden van de partners</h2>
 <table class="utrecht-table" data-answers><thead><tr><th scope="col">Partner</th><th scope="col">Antwoord</th><th scope="col">Regels en grondslag</th><th scope="col">Meegetelde categorieën</th></tr></thead>
-<tbody>${answers.map((a) => html`<tr data-partner="${a.partner}"><td>${nameOf(p.partners, a.partner)}</td><td>${LOG_OUTCOME_LABEL[a.outcome] ?? 'overig'}</td><td>${rulesOf(a.rules)}</td><td>${a.categoriesCounted.length ? a.categoriesCounted.join(', ') : '–'}</td></tr>`)}</tbody></table>`
+<tbody>${answers.map((a) => html`<tr data-partner="${a.partner}"><td>${nameOf(p.partners, a.partner)}</td><td>${LOG_OUTCOME_LABEL[a.outcome] ?? 'overig'}</td><td>${rulesOf(a.rules)}</td><td>${a.categoriesCounted.length ? a.categoriesCounted.map((k) => CATEGORY_NAMES[k] ?? k).join(', ') : '–'}</td></tr>`)}</tbody></table>`
       : html``;
     ctx.render(req, res, {
       title: `Logboekregel ${seq}`,
