@@ -9,6 +9,8 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { RuleRef } from '../policy/decision-table.js';
+import { DISCLOSURE_ACTIONS, disclosuresOf } from '../logboek/disclosure-fns.js';
+import type { LogContent } from '../logboek/log-entry.js';
 
 export interface MeetingRow {
   id: string;
@@ -127,22 +129,31 @@ export async function insertInvitations(ex: Executor, meetingId: string, rows: R
 
 /**
  * The partners that answered `hit` to a question about this casus, with the categories that
- * counted: read from the logboek's disclosure entries (the record of every answer), not from the
- * signals, so that the list is what the questions found.
+ * counted: read from the logboek's disclosures (the record of every answer), not from the
+ * signals, so that the list is what the questions found. Both forms (logboek/disclosure-fns.ts):
+ * a `disclosure` entry with outcome hit, and each hit answer of a `question` entry (found by its
+ * index rows, migration 0220).
  */
 export async function hitsOfCase(ex: Executor, c: { id: string; caseRef: string }): Promise<Array<{ partner: string; categories: string[] }>> {
   const rows = await ex
-    .selectFrom('logboek_entries')
-    .select(['partner_id', 'content'])
-    .where('action', '=', 'disclosure')
-    .where('outcome', '=', 'hit')
-    .where('case_ref', '=', c.caseRef)
-    .where('content', 'is not', null)
+    .selectFrom('logboek_entries as e')
+    .select(['e.content'])
+    .where('e.action', 'in', DISCLOSURE_ACTIONS)
+    .where('e.case_ref', '=', c.caseRef)
+    .where('e.content', 'is not', null)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('e.action', '=', 'disclosure'), eb('e.outcome', '=', 'hit')]),
+        eb.and([eb('e.action', '=', 'question'), eb.exists(eb.selectFrom('logboek_disclosures as d').select('d.answer').whereRef('d.entry_id', '=', 'e.id').where('d.outcome', '=', 'hit'))]),
+      ]),
+    )
     .execute();
   return rows.flatMap((r) => {
-    const content = JSON.parse(r.content!) as { details?: { caseId?: string; categoriesCounted?: string[] } };
-    if (!r.partner_id || content.details?.caseId !== c.id) return [];
-    return [{ partner: r.partner_id, categories: content.details.categoriesCounted ?? [] }];
+    const content = JSON.parse(r.content!) as LogContent;
+    if (content.details?.['caseId'] !== c.id) return [];
+    return disclosuresOf(content)
+      .filter((d) => d.outcome === 'hit' && d.partner !== '')
+      .map((d) => ({ partner: d.partner, categories: [...d.categoriesCounted] }));
   });
 }
 

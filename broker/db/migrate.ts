@@ -30,6 +30,7 @@ import * as verzoekTaken from './migrations/0130-verzoek-taken.js';
 import * as verzoekRetention from './migrations/0160-verzoek-retention.js';
 import * as historyActors from './migrations/0180-history-actors.js';
 import * as questionInOneStatement from './migrations/0210-question-in-one-statement.js';
+import * as oneEntryPerQuestion from './migrations/0220-one-entry-per-question.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
@@ -58,6 +59,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0160-verzoek-retention': verzoekRetention,
   '0180-history-actors': historyActors,
   '0210-question-in-one-statement': questionInOneStatement,
+  '0220-one-entry-per-question': oneEntryPerQuestion,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -11,7 +11,7 @@ import { identityDetected, validationError } from '../errors/app-error.js';
 import { findIdentityValues } from '../../protocol/identity/identity-detector.js';
 import type { Principal } from '../auth/principal.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
-import { countDisclosures, listDisclosures, type DisclosureRow, type Outcome } from './disclosure.repository.js';
+import { countDisclosures, listDisclosures, type DisclosureKey, type DisclosureRow, type Outcome } from './disclosure.repository.js';
 import type { UnitOfWork } from '../unit-of-work/unit-of-work.js';
 
 export interface DisclosurePage {
@@ -25,6 +25,16 @@ export interface DisclosurePage {
 
 export interface DisclosureService {
   list(principal: Principal, query: Record<string, unknown>, traceId: string): Promise<DisclosurePage>;
+}
+
+/**
+ * A cursor names a disclosure: its entry's id, and for an answer of a `question` entry (issue 21
+ * step B) `.` and the answer's index. A plain id, as every cursor was before, is answer 0.
+ */
+const cursorOf = (r: DisclosureRow): string => (r.answer === undefined ? String(r.id) : `${r.id}.${r.answer}`);
+function parseCursor(cursor: string): DisclosureKey {
+  const [id, answer] = cursor.split('.');
+  return { id: Number(id), answer: answer === undefined ? 0 : Number(answer) };
 }
 
 /** The filters a person types: a case number, and a grondslag as it reads. */
@@ -58,7 +68,7 @@ export function createDisclosureService(deps: {
         ...(p.caseRef ? { caseRef: p.caseRef } : {}),
         limit: p.limit,
       };
-      const rows = await listDisclosures(w.trx, { ...filter, ...(p.cursor ? { beforeId: Number(p.cursor) } : {}), ...(p.after ? { afterId: Number(p.after) } : {}) });
+      const rows = await listDisclosures(w.trx, { ...filter, ...(p.cursor ? { before: parseCursor(p.cursor) } : {}), ...(p.after ? { after: parseCursor(p.after) } : {}) });
       const total = await countDisclosures(w.trx, filter);
       w.log({
         action: 'log-read',
@@ -77,8 +87,8 @@ export function createDisclosureService(deps: {
       const last = page[page.length - 1];
       return {
         items: page.map((r) => ({ ...r, loggedAt: r.loggedAt.toISOString() })),
-        nextCursor: last && (p.after || more) ? String(last.id) : null,
-        prevCursor: first && (p.cursor || (p.after && more)) ? String(first.id) : null,
+        nextCursor: last && (p.after || more) ? cursorOf(last) : null,
+        prevCursor: first && (p.cursor || (p.after && more)) ? cursorOf(first) : null,
         total,
       };
     }),

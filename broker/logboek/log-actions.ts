@@ -4,7 +4,10 @@
  * so that the platform and the entry format can both name the actions without an import cycle.
  */
 export const LOG_ACTIONS = [
+  /** One partner's answer to a question: the form before issue 21 step B, still read (disclosure-fns.ts). */
   'disclosure',
+  /** One question with every partner's answer in it (issue 21 step B): one record per subject per operation. */
+  'question',
   'signal-batch',
   'signal-intake',
   'signal-withdrawal',

@@ -20,6 +20,7 @@ type Ids = readonly string[];
 /** Per action, the outcomes it may record: the same lists as the schema's `enum`s (tested). */
 export const OUTCOMES = {
   disclosure: ['hit', 'no-hit', 'not-permitted'],
+  question: ['answered'],
   'signal-batch': ['processed', 'replayed'],
   'signal-intake': ['stored'],
   'signal-withdrawal': ['withdrawn', 'not-found'],
@@ -53,7 +54,23 @@ type Out<A extends LogAction> = (typeof OUTCOMES)[A][number];
 
 /** Per action: its outcomes (OUTCOMES) and its details. */
 export interface LogVocabulary {
+  /** One partner's answer (written until issue 21 step B; read for ever, disclosure-fns.ts). */
   disclosure: { outcome: Out<'disclosure'>; details: { consent: boolean; consentId?: string; categoriesCounted: Ids; caseId: string; bezwaarBlock?: true } };
+  /**
+   * One question (issue 21 step B): every partner's answer, in the platform's order, with its
+   * outcome, rules (grondslag) and the categories that counted; one record per subject per
+   * operation. The entry's own `partner` is null, its `rules` empty: each answer holds its own.
+   */
+  question: {
+    outcome: Out<'question'>;
+    details: {
+      consent: boolean;
+      consentId?: string;
+      caseId: string;
+      bezwaarBlock?: true;
+      answers: ReadonlyArray<{ partner: string; outcome: Out<'disclosure'>; rules: ReadonlyArray<{ rule: string; effect: 'allow' | 'deny'; grondslag: string }>; categoriesCounted: Ids }>;
+    };
+  };
   'signal-batch': {
     outcome: Out<'signal-batch'>;
     details: { batchId: string; accepted: number; duplicate: number; rejected: number; erased?: number; signedWith?: string; jwsSha256?: string };

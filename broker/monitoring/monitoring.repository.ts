@@ -1,6 +1,7 @@
 /** The raw counts monitoring aggregates: never a row about one person leaves this module's service. */
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { Executor } from '../db/database.js';
+import { DISCLOSURE_ACTIONS } from '../logboek/disclosure-fns.js';
 import type { InvitationCategory } from './monitoring-table-fns.js';
 
 /** Cases aangemeld in [from, to), with their route in and their status at `to` (from the history). */
@@ -64,18 +65,23 @@ export async function daysToBespreking(ex: Executor, from: Date, to: Date): Prom
   return rows.map((r) => Math.floor((new Date(r.besprokenAt).getTime() - r.openedAt.getTime()) / 86_400_000));
 }
 
-/** Answers given in [from, to) per partner and outcome (disclosure entries of the logboek). */
+/**
+ * Answers given in [from, to) per partner and outcome, from the logboek: a `disclosure` entry is one
+ * answer, a `question` entry one per partner (its index rows, migration 0220), so a question counts
+ * the same whichever form logged it (logboek/disclosure-fns.ts).
+ */
 export async function answersIn(ex: Executor, from: Date, to: Date): Promise<Array<{ partner: string; outcome: string; n: number }>> {
   const rows = await ex
-    .selectFrom('logboek_entries')
-    .select(['partner_id', 'outcome', sql<number>`count(*)::int`.as('n')])
-    .where('action', '=', 'disclosure')
-    .where('logged_at', '>=', from)
-    .where('logged_at', '<', to)
-    .where('partner_id', 'is not', null)
-    .groupBy(['partner_id', 'outcome'])
+    .selectFrom('logboek_entries as e')
+    .leftJoin('logboek_disclosures as d', 'd.entry_id', 'e.id')
+    .select([sql<string>`coalesce(d.partner_id, e.partner_id)`.as('partner'), sql<string>`coalesce(d.outcome, e.outcome)`.as('outcome'), sql<number>`count(*)::int`.as('n')])
+    .where('e.action', 'in', DISCLOSURE_ACTIONS)
+    .where('e.logged_at', '>=', from)
+    .where('e.logged_at', '<', to)
+    .where(sql<SqlBool>`coalesce(d.partner_id, e.partner_id) is not null`)
+    .groupBy([sql`1`, sql`2`])
     .execute();
-  return rows.map((r) => ({ partner: r.partner_id!, outcome: r.outcome, n: r.n }));
+  return rows.map((r) => ({ partner: r.partner, outcome: r.outcome, n: Number(r.n) }));
 }
 
 /** Monitoring: verzoeken received in [from, to) per type and timeliness (on time, late, open), counted in SQL. */

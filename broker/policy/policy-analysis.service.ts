@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
-import { listDisclosures } from '../disclosures/disclosure.repository.js';
+import { keyOf, listDisclosures, type DisclosureKey } from '../disclosures/disclosure.repository.js';
 import { splitLines } from './policy-content.js';
 import { countFindings, lintPolicy, lintTests } from './policy-lint-fns.js';
 import { runPolicyTests } from './policy-tests-fns.js';
@@ -70,12 +70,13 @@ export function createPolicyAnalysisService(ctx: PolicyLifecycleContext): Policy
         const from = new Date(to.getTime() - q.days * DAY_MS);
         const { v, compiled } = await ctx.load(trx, id, true);
         const replay = createImpactReplay(compiled!.table);
-        for (let beforeId: number | undefined; ; ) {
+        // One disclosure per answer, whichever form logged it (an entry per partner, or a question's entry).
+        for (let before: DisclosureKey | undefined; ; ) {
           // `to` is exclusive in the filter; what was logged at this very moment counts too.
-          const page = await listDisclosures(trx, { from, to: new Date(to.getTime() + 1), limit: PAGE, ...(beforeId !== undefined ? { beforeId } : {}) });
+          const page = await listDisclosures(trx, { from, to: new Date(to.getTime() + 1), limit: PAGE, ...(before !== undefined ? { before } : {}) });
           for (const d of page.slice(0, PAGE)) replay.add(d);
           if (page.length <= PAGE) break;
-          beforeId = page[PAGE - 1]!.id;
+          before = keyOf(page[PAGE - 1]!);
         }
         const impact = replay.result();
         const active = ctx.deps.policy.active();

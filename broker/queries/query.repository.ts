@@ -1,13 +1,13 @@
 /**
- * The question's SQL (issue 21, item 1): one call of `jpp_ask` (migration 0210), which reads the
+ * The question's SQL (issue 21, item 1): one call of `jpp_ask` (migration 0220), which reads the
  * register, the casus, its subject and bezwaar block, inserts the query row, looks up the signals,
- * counts the rate limits and appends the logboek entries, in one statement and so in one round
+ * counts the rate limits and appends the question's one logboek entry with its answers' index rows, in one statement and so in one round
  * trip and one implicit transaction; and the read of a cited consent record, which decides the
  * policy's scopes and so comes before it.
  *
  * Invariants:
  * - `ask` is one statement, sent on the pool (never inside a transaction): it commits or rolls
- *   back whole. A refusal is a SQLSTATE of its own (migration 0210's header), returned as a
+ *   back whole. A refusal is a SQLSTATE of its own (migration 0210's header, unchanged in 0220), returned as a
  *   `QuestionRefused` with the facts its error needs; any other failure is thrown as it came.
  * - The statement names only the permitted (partner, category) pairs; its text is the same for
  *   every question (compiled once, db/precompiled.ts), every value a bound parameter.
@@ -63,8 +63,15 @@ export interface Question {
   readonly minute: Date;
   readonly since: Date;
   readonly shard: number;
-  /** One row per partner; `outcome` null where the lookup decides it (the content then holds placeholders). */
-  readonly entries: ReadonlyArray<{ readonly row: NewLogRow; readonly fromLookup: boolean }>;
+  /**
+   * The question's one entry (its content with placeholders, question-entry-fns.ts) and its answers
+   * in the platform's order: each one's text, partner, and outcome, null where the lookup decides it
+   * (the text then holds placeholders).
+   */
+  readonly entry: {
+    readonly row: NewLogRow;
+    readonly answers: ReadonlyArray<{ readonly text: string; readonly partner: string; readonly outcome: string | null }>;
+  };
   readonly alsoHashes: readonly Uint8Array[];
 }
 
@@ -76,7 +83,7 @@ export interface Asked {
   readonly found: Array<{ partnerId: string; category: string }>;
 }
 
-/** The 28 arguments of `jpp_ask`, in order (migration 0210). */
+/** The 29 arguments of `jpp_ask`, in order (migration 0220). */
 type AskArgs = { a: unknown[] };
 type AskRow = { case_id: string; case_ref: string; subject_id: string; blocked: boolean; found_partners: string[]; found_categories: string[] };
 
@@ -89,8 +96,8 @@ const askStatement = precompile<AskArgs, AskRow>((ex, { a }) => ({
 const idOf = (by: Question['casus']): string | null => ('id' in by ? by.id : null);
 
 /**
- * Asks the question in one statement. Throws `QuestionRefused` for a refusal; the entries' texts
- * must hold their placeholders (question-entry-fns.ts `checkTemplate`).
+ * Asks the question in one statement. Throws `QuestionRefused` for a refusal; the entry's and the
+ * answers' texts must hold their placeholders (question-entry-fns.ts `checkEntry`, `checkAnswer`).
  */
 export async function ask(ex: Executor, q: Question): Promise<Asked> {
   const args = [
@@ -100,8 +107,8 @@ export async function ask(ex: Executor, q: Question): Promise<Asked> {
     q.queryId, q.consentInForce, q.policyVersion, q.traceId,
     whole(q.pairs.map((p) => p[0])), whole(q.pairs.map((p) => p[1])),
     whole(q.limits.map((l) => l.counter)), whole(q.limits.map((l) => l.perMinute)), whole(q.limits.map((l) => l.perDay)), q.minute, q.since, q.shard,
-    whole(q.entries.map((e) => e.row.content)), whole(q.entries.map((e) => e.row.partnerId)),
-    whole(q.entries.map((e) => (e.fromLookup ? null : e.row.outcome))), whole(q.alsoHashes),
+    q.entry.row.content, whole(q.entry.answers.map((a) => a.text)), whole(q.entry.answers.map((a) => a.partner)),
+    whole(q.entry.answers.map((a) => a.outcome)), whole(q.alsoHashes),
   ];
   let rows: AskRow[];
   try {

@@ -20,8 +20,9 @@
  * - Consent is a record, not a flag: a question with consent cites a consent record of the subject
  *   in the casus; the consent rules apply only to the partners a record in force names, so a
  *   withdrawn or expired record makes consent-only partners `not-permitted` from then on.
- * - Every answer, not-permitted included, is appended to the disclosure log in the same
- *   transaction that produces it. If the log write fails, the transaction rolls back and
+ * - Every answer, not-permitted included, is appended to the logboek in the same transaction
+ *   that produces it: one `question` entry per question holding every partner's answer (issue 21
+ *   step B; docs/architecture.md). If the log write fails, the transaction rolls back and
  *   the asker gets an error, never an answer.
  * - The register's confirmation, the casus, the query row, the lookup, the rate limits and the
  *   log are one statement (`jpp_ask`, query.repository.ts; issue 21): one round trip and one
@@ -41,7 +42,8 @@ import type { EntryDraft, UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { notConfirmed } from '../access/access-gate.js';
 import { ask, citedConsent, QuestionRefused, type Asked } from './query.repository.js';
 import { deriveAnswers, statementRefusal } from './query-fns.js';
-import { checkTemplate, withPlaceholders } from './question-entry-fns.js';
+import { answerTemplate, checkAnswer, checkEntry, withPlaceholders } from './question-entry-fns.js';
+import type { QuestionAnswer } from '../logboek/disclosure-fns.js';
 import type { QueryRequest, QueryService } from './query-types.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 import { DAY_MS, minuteOf } from '../rate-limit/rate-limit-fns.js';
@@ -110,34 +112,41 @@ export function createQueryService(deps: {
         const plain = policy.table.scopes(person.role, req.doel, actionFor(false));
         const consented = withConsent.size > 0 ? policy.table.scopes(person.role, req.doel, actionFor(true)) : plain;
         const scopes = plain.map((p) => (withConsent.has(p.partner) ? consented.find((c) => c.partner === p.partner) ?? p : p));
-        // One object for every entry, so the log writer writes its canonical text once.
         const policyRef = { version: policy.versionId, hash: policy.contentHash };
         const alsoSubjectHashes = subjectHashes.slice(1);
-        // The entries as far as they are known before the statement: a permitted partner's outcome
-        // and counted categories, and the casus's reference, id and bezwaar block, are put in by
-        // the statement where the placeholders stand (question-entry-fns.ts). Checked against the
-        // vocabulary with the values of a no-hit.
-        const entries = scopes.map(({ partner, permitted, basis }): EntryDraft => ({
-          action: 'disclosure',
-          outcome: permitted ? 'no-hit' : 'not-permitted',
+        // The question's one entry (issue 21 step B), as far as it is known before the statement:
+        // each permitted partner's outcome and counted categories, and the casus's reference, id
+        // and bezwaar block, are put in by the statement where the placeholders stand
+        // (question-entry-fns.ts). Checked against the vocabulary with the values of a no-hit.
+        const drafts: QuestionAnswer[] = scopes.map(({ partner, permitted, basis }) => ({
+          partner, outcome: permitted ? 'no-hit' : 'not-permitted', rules: basis, categoriesCounted: [],
+        }));
+        const entry: EntryDraft = {
+          action: 'question',
+          outcome: 'answered',
           endedAt: now,
           subjectHash,
           // The log keeps the subject under every epoch asked, so a later inzage finds it under any of them.
           alsoSubjectHashes,
           doel: req.doel,
-          partner,
           caseRef: req.caseRef ?? '',
           queryId,
-          rules: basis,
           policy: policyRef,
           details: {
             consent: inForce,
             ...(consent ? { consentId: consent.id } : {}),
-            categoriesCounted: [],
             caseId: req.caseId ?? NIL_UUID,
+            answers: drafts,
           },
-        }));
-        const rows = w.logRows(entries, (content) => withPlaceholders(content, content.outcome !== 'not-permitted'));
+        };
+        const [row] = w.logRows([entry], withPlaceholders);
+        checkEntry(row!.content);
+        const memo = new Map<object, string>();
+        const answerTexts = drafts.map((a) => {
+          const text = answerTemplate(a, memo);
+          checkAnswer(text, a.outcome !== 'not-permitted');
+          return { text, partner: a.partner, outcome: a.outcome === 'not-permitted' ? a.outcome : null };
+        });
         const limits = deps.rateLimiter.counters(person, 'questions');
         let asked: Asked;
         try {
@@ -159,11 +168,7 @@ export function createQueryService(deps: {
             minute: minuteOf(now),
             since: new Date(now.getTime() - DAY_MS),
             shard: Math.floor(Math.random() * SHARDS),
-            entries: rows.map((row, i) => {
-              const fromLookup = scopes[i]!.permitted;
-              checkTemplate(row.content, fromLookup);
-              return { row, fromLookup };
-            }),
+            entry: { row: row!, answers: answerTexts },
             alsoHashes: alsoSubjectHashes,
           });
         } catch (err) {

@@ -1,4 +1,4 @@
-/** Bezwaren at rest. The question path reads the block itself (`jpp_ask`, migration 0210, called by queries/query.repository.ts), in the same statement as its casus. */
+/** Bezwaren at rest. The question path reads the block itself (`jpp_ask`, migrations 0210 and 0220, called by queries/query.repository.ts), in the same statement as its casus. */
 import type { Executor } from '../db/database.js';
 
 export interface BezwaarRow {

@@ -95,6 +95,19 @@ export async function listConsents(ex: Executor, hashes: readonly Buffer[]): Pro
 export const countConsents = (ex: Executor, hashes: readonly Buffer[]): Promise<number> =>
   n(ex, sql<{ n: number }>`select count(*)::int as n from case_consents where subject_id in (select subject_id from case_subject_hashes where subject_hash in ${inList(hashes)})`);
 
+/**
+ * The disclosures about the subject (answers to questions), counted apart from the listing: a
+ * `disclosure` entry is one, a `question` entry one per answer, counted by its index rows
+ * (migration 0220) rather than by its content, so the count checks the listing independently.
+ */
+export const countDisclosuresAbout = (ex: Executor, hashes: readonly Buffer[]): Promise<number> =>
+  n(
+    ex,
+    sql<{ n: number }>`select count(*)::int as n from logboek_entries e left join logboek_disclosures d on d.entry_id = e.id
+      where e.content is not null and ((e.action = 'disclosure' and d.entry_id is null) or (e.action = 'question' and d.entry_id is not null))
+        and (e.subject_hash in ${inList(hashes)} or exists (select 1 from logboek_subject_aliases a where a.entry_id = e.id and a.subject_hash in ${inList(hashes)}))`,
+  );
+
 /** Logboek entries about the subject of these actions (and outcomes), counted apart from inzage.repository's listing. */
 export const countEntries = (ex: Executor, hashes: readonly Buffer[], actions: readonly string[], outcomes?: readonly string[]): Promise<number> =>
   n(

@@ -12,11 +12,12 @@
  */
 import type { Executor } from '../db/database.js';
 import type { LogContent } from '../logboek/log-entry.js';
+import { DISCLOSURE_ACTIONS, disclosuresOf } from '../logboek/disclosure-fns.js';
 import { bezwarenAbout } from './bezwaar.repository.js';
 import { entriesAboutSubject } from './inzage.repository.js';
 import { verzoekenAbout } from './verzoek.repository.js';
 import {
-  countBezwaren, countCasussen, countConsents, countEntries, countSignals, countStatusChanges, countVervolgacties, countVerzoeken,
+  countBezwaren, countCasussen, countConsents, countDisclosuresAbout, countEntries, countSignals, countStatusChanges, countVervolgacties, countVerzoeken,
   listCasussen, listConsents, listSignals, listStatusChanges, listVervolgacties,
 } from './inzage-sources.repository.js';
 import { CASE_STATUS, CLOSE_OUTCOME, NOTIFICATION_STATE, VERVOLG_KIND, VERZOEK_DECISION, VERZOEK_TYPE } from '../web/dutch-labels.js';
@@ -166,14 +167,16 @@ export const INZAGE_SOURCES: readonly InzageSource[] = [
     title: 'Wie heeft gevraagd of een partner de jongere kent',
     empty: 'Niemand heeft via het samenwerkingsverband naar de jongere gevraagd.',
     list: async (ex, hashes, names) =>
-      (await entries(ex, hashes, 'disclosure')).map((e) => {
-        const actor = e.c.actor as { organisation?: string; role?: string };
-        return {
-          text: `Op ${moment(e.loggedAt)} vroeg ${names.role(actor.role ?? '')} van ${names.organisation(actor.organisation ?? '')} voor ${names.doel(e.c.doel ?? '')} of ${names.partner(e.c.partner ?? '')} de jongere kent. ${names.partner(e.c.partner ?? '')} ${ANSWER[e.c.outcome] ?? e.c.outcome}.${e.c.caseRef ? ` Casus ${e.c.caseRef}.` : ''}`,
-          data: { entryId: e.id, loggedAt: e.loggedAt.toISOString(), partner: e.c.partner, outcome: e.c.outcome, role: actor.role, organisation: actor.organisation, doel: e.c.doel, caseRef: e.c.caseRef },
-        };
+      // Each answer is one item, whether its entry holds one partner's answer or every partner's (disclosure-fns.ts).
+      (await entriesAboutSubject(ex, hashes, DISCLOSURE_ACTIONS)).flatMap((e) => {
+        const c = JSON.parse(e.content) as LogContent;
+        const actor = c.actor as { organisation?: string; role?: string };
+        return disclosuresOf(c).map((d) => ({
+          text: `Op ${moment(e.loggedAt)} vroeg ${names.role(actor.role ?? '')} van ${names.organisation(actor.organisation ?? '')} voor ${names.doel(c.doel ?? '')} of ${names.partner(d.partner)} de jongere kent. ${names.partner(d.partner)} ${ANSWER[d.outcome] ?? d.outcome}.${c.caseRef ? ` Casus ${c.caseRef}.` : ''}`,
+          data: { entryId: e.id, loggedAt: e.loggedAt.toISOString(), partner: d.partner, outcome: d.outcome, role: actor.role, organisation: actor.organisation, doel: c.doel, caseRef: c.caseRef },
+        }));
       }),
-    count: (ex, hashes) => countEntries(ex, hashes, ['disclosure']),
+    count: countDisclosuresAbout,
   },
   {
     id: 'casusoverleggen',

@@ -21,6 +21,7 @@ import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import type { SubjectHasher } from '../subjects/subject-hash.js';
 import { hashSubjectInput } from '../subjects/subject-input.js';
 import type { LogContent } from '../logboek/log-entry.js';
+import { DISCLOSURE_ACTIONS, disclosuresOf } from '../logboek/disclosure-fns.js';
 import type { UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { entriesAboutSubject } from './inzage.repository.js';
 import { bezwarenAbout } from './bezwaar.repository.js';
@@ -54,26 +55,29 @@ export function createInzageService(deps: {
         // Every key epoch: the hashes given, widened with those the broker linked to them.
         const hashes = await subjectClosure(w.trx, hashSubjectInput((body as { subject: string | string[] }).subject, '/subject', deps.hashSubject));
         const reportId = randomUUID();
-        const entries = await entriesAboutSubject(w.trx, hashes, ['disclosure', 'casus-notificatie']);
+        const entries = await entriesAboutSubject(w.trx, hashes, [...DISCLOSURE_ACTIONS, 'casus-notificatie']);
         const bezwaren = await bezwarenAbout(w.trx, hashes);
         const disclosures: InzageReport['disclosures'] = [];
         const notifications: InzageReport['notifications'] = [];
         for (const e of entries) {
           const c = JSON.parse(e.content) as LogContent;
-          if (e.action === 'disclosure') {
+          if (e.action === 'disclosure' || e.action === 'question') {
+            // One item per answer, whichever form logged it (disclosure-fns.ts).
             const actor = c.actor as { id: string; organisation?: string; role?: string };
-            disclosures.push({
-              entryId: e.id,
-              loggedAt: e.loggedAt.toISOString(),
-              partner: c.partner ?? '',
-              outcome: c.outcome as OutcomeOf<'disclosure'>,
-              toRole: actor.role ?? '',
-              toOrganisation: actor.organisation ?? '',
-              doel: c.doel ?? '',
-              grondslagen: c.rules,
-              caseRef: c.caseRef,
-              queryId: c.queryId,
-            });
+            for (const d of disclosuresOf(c)) {
+              disclosures.push({
+                entryId: e.id,
+                loggedAt: e.loggedAt.toISOString(),
+                partner: d.partner,
+                outcome: d.outcome as OutcomeOf<'disclosure'>,
+                toRole: actor.role ?? '',
+                toOrganisation: actor.organisation ?? '',
+                doel: c.doel ?? '',
+                grondslagen: [...d.rules],
+                caseRef: c.caseRef,
+                queryId: c.queryId,
+              });
+            }
           } else if (c.caseRef) {
             notifications.push({ caseRef: c.caseRef, state: c.outcome, at: e.loggedAt.toISOString() });
           }

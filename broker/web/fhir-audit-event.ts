@@ -8,15 +8,21 @@
  * - entity: the casus (caseRef) and the decisive rules with their grondslag;
  * - authorization: the grondslagen (R5 `authorization` is a CodeableConcept list).
  * The subject is not in the export: its hash is no use outside the broker.
+ * One AuditEvent per answer, whichever form logged it: a `disclosure` entry is `disclosure-<id>`, an
+ * answer of a `question` entry (issue 21 step B) `disclosure-<id>.<answer>` (FHIR ids allow `.`),
+ * so the answers of one question are one AuditEvent each, as before.
  */
 import type { DisclosureRow } from '../disclosures/disclosure.repository.js';
 
 const SYSTEM = 'tag:jpp-broker,2026';
 
+/** The disclosure's id in the export: its entry, and its answer within a question entry. */
+const idOf = (d: Pick<DisclosureRow, 'id' | 'answer'>): string => (d.answer === undefined ? String(d.id) : `${d.id}.${d.answer}`);
+
 export function auditEventOf(d: Omit<DisclosureRow, 'loggedAt'> & { loggedAt: string }): Record<string, unknown> {
   return {
     resourceType: 'AuditEvent',
-    id: `disclosure-${d.id}`,
+    id: `disclosure-${idOf(d)}`,
     category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' }] }],
     code: { coding: [{ system: `${SYSTEM}:doel`, code: d.doel }] },
     action: 'E',
@@ -62,6 +68,6 @@ export function auditEventBundle(rows: ReadonlyArray<Omit<DisclosureRow, 'logged
     resourceType: 'Bundle',
     type: 'collection',
     timestamp: now.toISOString(),
-    entry: rows.map((r) => ({ fullUrl: `urn:jpp-broker:disclosure:${r.id}`, resource: auditEventOf(r) })),
+    entry: rows.map((r) => ({ fullUrl: `urn:jpp-broker:disclosure:${idOf(r)}`, resource: auditEventOf(r) })),
   };
 }

@@ -7,6 +7,7 @@ import type { LogAction } from '../logboek/log-actions.js';
 
 export const LOG_ACTION_LABEL: Readonly<Record<LogAction, string>> = {
   disclosure: 'Antwoord op een bevraging',
+  question: 'Bevraging met de antwoorden van alle partners',
   'signal-batch': 'Signalen ontvangen van een partner',
   'signal-intake': 'Signaal opgeslagen',
   'signal-withdrawal': 'Signaal ingetrokken',

@@ -234,11 +234,16 @@ describe('queries belong to a casus', () => {
     const subject = randomPseudonym();
     const c = await openCase(b, [subject]);
     for (const to of path) await move(c.caseId, to === 'afgesloten' ? { to, outcome: 'geen-zorgen' } : { to });
-    const before = (await sql<{ n: number }>`select count(*)::int as n from logboek_entries where action = 'disclosure'`.execute(b.broker.db)).rows[0]!.n;
+    // One question entry with an index row per partner's answer (issue 21 step B), or nothing.
+    const count = async () => (await sql<{ entries: number; answers: number }>`select count(distinct e.id)::int as entries, count(d.entry_id)::int as answers
+      from logboek_entries e left join logboek_disclosures d on d.entry_id = e.id where e.action = 'question'`.execute(b.broker.db)).rows[0]!;
+    const before = await count();
     const res = await ask(subject, { caseId: c.caseId });
     expect(res.status, res.text).toBe(status);
-    const after = (await sql<{ n: number }>`select count(*)::int as n from logboek_entries where action = 'disclosure'`.execute(b.broker.db)).rows[0]!.n;
-    expect(after - before).toBe(status === 200 ? b.broker.platform.partners.length : 0);
+    const after = await count();
+    expect({ entries: after.entries - before.entries, answers: after.answers - before.answers }).toEqual(
+      status === 200 ? { entries: 1, answers: b.broker.platform.partners.length } : { entries: 0, answers: 0 },
+    );
   });
 });
 

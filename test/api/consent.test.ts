@@ -105,10 +105,13 @@ describe('a question with consent', () => {
     expect(res.status, res.text).toBe(200);
     expect(answersOf(res.body)).toMatchObject({ jongerenwerk: 'hit', 'pre-forensisch-jeugdwerk': 'not-permitted', halt: 'hit' });
     expect(res.body.answers.find((a: { partner: string }) => a.partner === 'jongerenwerk').basis[0]).toMatchObject({ rule: 'S09', grondslag: expect.stringContaining('toestemming') });
+    // One entry for the question (issue 21 step B), with every partner's answer and the consent it cited.
     const entries = (await sql<{ content: string }>`
-      select content from logboek_entries where action = 'disclosure' and query_id = ${res.body.queryId}`.execute(b.broker.db)).rows.map((r) => JSON.parse(r.content));
-    expect(entries.length).toBeGreaterThan(1);
-    for (const e of entries) expect(e.details).toMatchObject({ consent: true, consentId });
+      select content from logboek_entries where action = 'question' and query_id = ${res.body.queryId}`.execute(b.broker.db)).rows.map((r) => JSON.parse(r.content));
+    expect(entries).toHaveLength(1);
+    expect(entries[0].details).toMatchObject({ consent: true, consentId });
+    expect(Object.fromEntries(entries[0].details.answers.map((a: { partner: string; outcome: string }) => [a.partner, a.outcome]))).toEqual(answersOf(res.body));
+    expect(entries[0].details.answers.find((a: { partner: string }) => a.partner === 'jongerenwerk').rules[0]).toMatchObject({ rule: 'S09' });
   });
 
   it('after a withdrawal, the consent-only partners are not-permitted, and the withdrawal is logged and final', async () => {
@@ -122,7 +125,8 @@ describe('a question with consent', () => {
     expect(after.status).toBe(200);
     expect(answersOf(after.body)).toMatchObject({ jongerenwerk: 'not-permitted', 'pre-forensisch-jeugdwerk': 'not-permitted', halt: 'hit' });
     const entries = (await sql<{ content: string }>`
-      select content from logboek_entries where action = 'disclosure' and query_id = ${after.body.queryId}`.execute(b.broker.db)).rows.map((r) => JSON.parse(r.content));
+      select content from logboek_entries where action = 'question' and query_id = ${after.body.queryId}`.execute(b.broker.db)).rows.map((r) => JSON.parse(r.content));
+    expect(entries).toHaveLength(1);
     for (const e of entries) expect(e.details).toMatchObject({ consent: false, consentId });
     expect((await b.call('POST', `/v1/cases/${c.caseId}/consents/${consentId}/withdraw`, { token: await voorzitter() })).status).toBe(409);
     await expect(sql`update case_consents set withdrawn_at = null where id = ${consentId}`.execute(b.broker.db)).rejects.toThrow(/never undone/);

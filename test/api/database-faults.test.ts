@@ -114,14 +114,17 @@ describe.skipIf(!adminUrl)('PostgreSQL drops the broker\'s connections under loa
     }
     expect(listeners).toBe(1);
 
-    // Nothing half-written: every answer has its nine disclosure entries, no question row lacks them.
+    // Nothing half-written: every answer has its one question entry with an answer (and an index
+    // row) per partner, no question row lacks it.
     const partners = (await admin.query('select count(*)::int as n from partners')).rows[0].n;
-    const perQuery = new Map<string, number>(
-      (await admin.query("select query_id, count(*)::int as n from logboek_entries where action = 'disclosure' and query_id = any($1::uuid[]) group by query_id", [answered])).rows.map((r) => [r.query_id, r.n]),
+    const perQuery = new Map<string, { entries: number; answers: number; indexed: number }>(
+      (await admin.query(`select e.query_id, count(distinct e.id)::int as entries, max(jsonb_array_length(e.content::jsonb -> 'details' -> 'answers'))::int as answers, count(d.entry_id)::int as indexed
+         from logboek_entries e left join logboek_disclosures d on d.entry_id = e.id
+        where e.action = 'question' and e.query_id = any($1::uuid[]) group by e.query_id`, [answered])).rows.map((r) => [r.query_id, { entries: r.entries, answers: r.answers, indexed: r.indexed }]),
     );
     expect(answered.length).toBeGreaterThan(0);
-    for (const id of answered) expect(perQuery.get(id), `query ${id}`).toBe(partners);
-    const orphans = (await admin.query("select count(*)::int as n from queries q where not exists (select 1 from logboek_entries e where e.query_id = q.id and e.action = 'disclosure')")).rows[0].n;
+    for (const id of answered) expect(perQuery.get(id), `query ${id}`).toEqual({ entries: 1, answers: partners, indexed: partners });
+    const orphans = (await admin.query("select count(*)::int as n from queries q where not exists (select 1 from logboek_entries e where e.query_id = q.id and e.action = 'question')")).rows[0].n;
     expect(orphans).toBe(0);
 
     // The sequencer came back too: every entry gets its place in the tree.

@@ -1,6 +1,7 @@
 /**
- * The disclosure log: one entry per partner answer, written in the answer's transaction,
- * append-only in the database, readable by juristen and privacy officers only.
+ * The disclosure log: one logboek entry per question holding every partner's answer (issue 21
+ * step B), listed as one disclosure per answer, written in the answer's transaction, append-only in
+ * the database, readable by juristen and privacy officers only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -34,7 +35,7 @@ async function read(query: string, user = 'demo-jurist') {
 }
 
 describe('what is logged', () => {
-  it('logs one entry per partner, not-permitted included, with who, why, what and on which basis', async () => {
+  it('logs one entry per question and lists one disclosure per partner, not-permitted included, with who, why, what and on which basis', async () => {
     const subject = randomPseudonym();
     await submitSignals(b, 'halt', [{ subject, category: 'halt-afdoening' }]);
     const caseRef = opaqueRef('case');
@@ -62,6 +63,11 @@ describe('what is logged', () => {
     });
     expect(byPartner['politie']).toMatchObject({ outcome: 'no-hit', categoriesCounted: [] });
     expect(byPartner['jongerenwerk']).toMatchObject({ outcome: 'not-permitted', categoriesCounted: [], rules: [] });
+    // One entry holds them all: one leaf, one record for this subject and this question.
+    const logged = (await sql<{ id: number; action: string }>`select id, action from logboek_entries where query_id = ${answer.body.queryId}`.execute(b.broker.db)).rows;
+    expect(logged.map((e) => e.action)).toEqual(['question']);
+    expect(new Set(entries.map((e) => e.id))).toEqual(new Set([Number(logged[0]!.id)]));
+    expect(entries.map((e) => e.answer).sort((x, y) => x - y)).toEqual([...Array(b.broker.platform.partners.length).keys()]);
     // The log never hands out the subject or its hash.
     expect(res.text).not.toContain(subject);
     expect(Object.keys(byPartner['halt'])).not.toContain('subjectHash');
@@ -102,6 +108,26 @@ describe('no log, no answer', () => {
     expect(res.body.answers).toBeUndefined();
     expect(res.text).not.toMatch(/hit|injected/);
     expect({ log: await count('logboek_entries'), queries: await count('queries'), cases: await count('cases') }).toEqual(before);
+  });
+
+  it("answers with an error, and stores no query or entry, when the answers' index write fails", async () => {
+    const [subject, caseRef] = [randomPseudonym(), opaqueRef('case')];
+    await withCase(b.call, await b.token('demo-voorzitter'), { subject, doel: 'jpp-screening', caseRef });
+    opened.add(caseRef);
+    const index = async () => (await sql<{ n: number }>`select count(*)::int as n from logboek_disclosures`.execute(b.broker.db)).rows[0]!.n;
+    const before = { log: await count('logboek_entries'), queries: await count('queries'), cases: await count('cases'), index: await index() };
+    await sql`create or replace function jpp_test_fail() returns trigger language plpgsql as $$ begin raise exception 'injected index failure'; end $$`.execute(b.broker.db);
+    await sql`create trigger jpp_test_fail before insert on logboek_disclosures for each row execute function jpp_test_fail()`.execute(b.broker.db);
+    let res;
+    try {
+      res = await ask(subject, caseRef);
+    } finally {
+      await sql`drop trigger jpp_test_fail on logboek_disclosures`.execute(b.broker.db);
+    }
+    expect(res.status).toBe(500);
+    expect(res.body.answers).toBeUndefined();
+    expect(res.text).not.toMatch(/hit|injected/);
+    expect({ log: await count('logboek_entries'), queries: await count('queries'), cases: await count('cases'), index: await index() }).toEqual(before);
   });
 });
 
@@ -151,18 +177,24 @@ describe('reading the log', () => {
     await ask(subject, caseRef);
     await ask(subject, caseRef);
     const all: number[] = [];
+    const keys: string[] = [];
     let cursor: string | null = '';
     let pages = 0;
     while (cursor !== null) {
       const res = await read(`?caseRef=${caseRef}&limit=4${cursor ? `&cursor=${cursor}` : ''}`);
       expect(res.status).toBe(200);
       all.push(...res.body.items.map((e: { id: number }) => e.id));
+      // A question's answers share its entry (issue 21 step B): a disclosure is its entry and its answer.
+      keys.push(...res.body.items.map((e: { id: number; answer?: number }) => `${e.id}.${e.answer}`));
       cursor = res.body.nextCursor;
       pages++;
     }
     expect(all).toHaveLength(2 * b.broker.platform.partners.length);
-    expect(new Set(all).size).toBe(all.length);
+    expect(new Set(keys).size).toBe(all.length);
+    expect(new Set(all).size).toBe(2);
+    // Newest question first, each question's answers in the platform's order.
     expect([...all].sort((x, y) => y - x)).toEqual(all);
+    expect(keys.map((k) => Number(k.split('.')[1]))).toEqual([0, 1].flatMap(() => [...Array(b.broker.platform.partners.length).keys()]));
     expect(pages).toBe(Math.ceil(all.length / 4));
 
     // Every page knows the total; prevCursor (as after) pages back to exactly the page before.
@@ -173,7 +205,8 @@ describe('reading the log', () => {
     expect(second.body.prevCursor).not.toBeNull();
     const back = await read(`?caseRef=${caseRef}&limit=4&after=${second.body.prevCursor}`);
     expect(back.status).toBe(200);
-    expect(back.body.items.map((e: { id: number }) => e.id)).toEqual(first.body.items.map((e: { id: number }) => e.id));
+    const keyOf = (e: { id: number; answer?: number }) => `${e.id}.${e.answer}`;
+    expect(back.body.items.map(keyOf)).toEqual(first.body.items.map(keyOf));
     expect(back.body).toMatchObject({ prevCursor: null, nextCursor: first.body.nextCursor, total: all.length });
     const both = await read(`?caseRef=${caseRef}&cursor=${first.body.nextCursor}&after=${second.body.prevCursor}`);
     expect(both.status).toBe(422);

@@ -74,7 +74,10 @@ async function independentCounts(): Promise<Record<string, number>> {
     statuswijzigingen: await one(sql<{ n: number }>`select count(*)::int as n from case_status_changes where case_id in (${cases})`),
     vervolgacties: await one(sql<{ n: number }>`select count(*)::int as n from case_vervolgacties where case_id in (${cases})`),
     toestemmingen: await one(sql<{ n: number }>`select count(*)::int as n from case_consents where subject_id in (${places})`),
-    verstrekkingen: await logged('disclosure'),
+    // Each answer: a disclosure entry is one, a question entry (issue 21 step B) one per answer in its content.
+    verstrekkingen: (await logged('disclosure')) + (await one(sql<{ n: number }>`select coalesce(sum(jsonb_array_length(q.content::jsonb -> 'details' -> 'answers')), 0)::int as n
+      from (select distinct e.id, e.content from logboek_entries e left join logboek_subject_aliases a on a.entry_id = e.id
+             where e.action = 'question' and e.content is not null and (e.subject_hash in (${H}) or a.subject_hash in (${H}))) as q`)),
     notificaties: await logged('casus-notificatie'),
     casusoverleggen: (await logged('casusoverleg', 'agendered')) + (await logged('casusoverleg', 'invited')) + (await logged('casusoverleg', 'not-permitted')),
     bezwaren: await one(sql<{ n: number }>`select count(distinct b.id)::int as n from bezwaren b join bezwaar_subject_hashes h on h.bezwaar_id = b.id where h.subject_hash in (${H})`),

@@ -139,7 +139,8 @@ describe('metrics and traces', () => {
     keep(third.body.queryId);
     await new Promise((r) => setTimeout(r, 1_100)); // past the scrape's one-second cache
     const lag = await (await fetch(metricsUrl)).text();
-    expect(lag).toMatch(/^jpp_logboek_pending_entries\{platform="jpp-sittard-geleen"\} 9$/m);
+    // One question, one entry (issue 21 step B: every partner's answer inside).
+    expect(lag).toMatch(/^jpp_logboek_pending_entries\{platform="jpp-sittard-geleen"\} 1$/m);
     b.broker.sequencer.start(60_000);
     await b.broker.sequencer.drain();
   });
@@ -160,7 +161,7 @@ describe('metrics and traces', () => {
     await tracing.shutdown();
     const all = spans();
     expect(all.length).toBeGreaterThan(5);
-    const logged = await b.broker.db.selectFrom('logboek_entries').select(['trace_id', 'query_id']).where('action', '=', 'disclosure').execute();
+    const logged = await b.broker.db.selectFrom('logboek_entries').select(['trace_id', 'query_id']).where('action', '=', 'question').execute();
     const traceOf = (queryId: string) => new Set(logged.filter((e) => e.query_id === queryId).map((e) => e.trace_id));
     // A caller's traceparent is continued; otherwise the trace id is the span's own.
     const withCaller = all.filter((s) => hex(s.traceId) === callerTrace);

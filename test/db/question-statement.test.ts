@@ -1,7 +1,8 @@
 /**
- * The question's one statement (migration 0210, issue 21) on the suite's engine:
- * - the entries' text: what `jpp_ask_entry` makes of the text Node built with placeholders is,
- *   byte for byte, `canonicalJson` of the real entry (a property test over arbitrary values);
+ * The question's one statement (migrations 0210 and 0220, issue 21) on the suite's engine:
+ * - the entry's text (issue 21 step B, migration 0220): what `jpp_question_entry` makes of the
+ *   texts Node built with placeholders (the entry's and each answer's) is, byte for byte,
+ *   `canonicalJson` of the real entry with every answer (a property test over arbitrary values);
  * - the access gate's register conditions, written twice (`findConfirmation` and
  *   `jpp_person_confirmed`): the same table of register states through both, against the
  *   expected answer;
@@ -14,7 +15,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../broker/db/database.js';
 import { migrateToLatest } from '../../broker/db/migrate.js';
 import { canonicalJson, toLogContent, type LogEntryInput } from '../../broker/logboek/log-entry.js';
-import { checkTemplate, withPlaceholders } from '../../broker/queries/question-entry-fns.js';
+import { answerTemplate, checkAnswer, checkEntry, withPlaceholders } from '../../broker/queries/question-entry-fns.js';
 import { findConfirmation } from '../../broker/register/person.repository.js';
 import { ask, QuestionRefused, type Question } from '../../broker/queries/query.repository.js';
 import { openEngineDatabase } from '../support/test-database.js';
@@ -30,21 +31,31 @@ afterAll(async () => close?.());
 const ACTIVITY = { id: 'jpp-bevraging', uri: 'urn:jpp-broker:test:verwerkingsactiviteit:jpp-bevraging' };
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
-describe('the entries of the one statement', () => {
-  // Categories are identifiers of the platform's closed list (schemas/signal-category.schema.json).
+describe('the entry of the one statement', () => {
+  // Categories and partners are identifiers of the platform's closed lists.
   const category = fc.stringMatching(/^[a-z][a-z0-9-]{0,24}$/);
+  const partner = fc.stringMatching(/^[a-z][a-z0-9-]{0,24}$/);
   // Any text a casus reference can hold in PostgreSQL (no NUL), astral characters and escapes included.
   const caseRef = fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !s.includes('\u0000'));
-  const answer = fc.constantFrom('hit', 'no-hit', 'not-permitted');
+  // A grondslag is prose: quotes, backslashes and any other character but U+0001 (checkAnswer refuses it).
+  const grondslag = fc.string({ unit: 'binary', maxLength: 30 }).filter((s) => !s.includes('\u0000') && !s.includes('\u0001'));
+  const rule = fc.record({ rule: fc.stringMatching(/^[A-Z][0-9]{2}$/), effect: fc.constantFrom('allow', 'deny'), grondslag });
+  const answer = fc.record({ outcome: fc.constantFrom('hit', 'no-hit', 'not-permitted'), found: fc.array(category, { maxLength: 4 }), rules: fc.array(rule, { maxLength: 2 }) });
 
-  it('fills the placeholders in to exactly the canonical JSON of the real entry', async () => {
+  it('fills the placeholders in to exactly the canonical JSON of the real entry, every answer in it', async () => {
     await fc.assert(
       fc.asyncProperty(
-        answer, fc.array(category, { maxLength: 6 }), caseRef, fc.uuid(), fc.boolean(), fc.boolean(), fc.option(fc.uuid(), { nil: undefined }), fc.nat(2),
-        async (outcome, found, ref, caseId, blocked, consent, consentId, aliases) => {
-          const counted = outcome === 'hit' ? (found.length > 0 ? found : ['x']) : [];
+        fc.uniqueArray(partner, { minLength: 1, maxLength: 9 }), fc.array(answer, { minLength: 9, maxLength: 9 }), caseRef, fc.uuid(), fc.boolean(), fc.boolean(),
+        fc.option(fc.uuid(), { nil: undefined }), fc.nat(2),
+        async (partners, drawn, ref, caseId, blocked, consent, consentId, aliases) => {
+          // What the lookup found: for a hit at least one category, for the others none (the statement's rule).
+          const answers = partners.map((p, i) => {
+            const a = drawn[i]!;
+            return { partner: p, outcome: a.outcome, rules: a.rules, found: a.outcome === 'hit' ? (a.found.length > 0 ? a.found : ['x']) : [] };
+          });
           const base = {
-            action: 'disclosure',
+            action: 'question',
+            outcome: 'answered',
             actor: { kind: 'person', id: 'p-1', organisation: 'politie', role: 'voorzitter' },
             traceId: randomBytes(16).toString('hex'),
             startedAt: new Date(Date.UTC(2026, 11, 5, 4, 0, 0, 123)),
@@ -52,27 +63,32 @@ describe('the entries of the one statement', () => {
             subjectHash: randomBytes(32),
             alsoSubjectHashes: Array.from({ length: aliases }, () => randomBytes(32)),
             doel: 'jpp-screening',
-            partner: 'politie',
             queryId: randomUUID(),
-            rules: [{ rule: 'S01', effect: 'allow', grondslag: 'Wpg art. 20 "x" \\ y' }],
             policy: { version: 3, hash: 'sha256:abc' },
           } as const;
           const real = toLogContent({
-            ...base, outcome, caseRef: ref,
-            details: { consent, ...(consentId ? { consentId } : {}), categoriesCounted: [...new Set(counted)].sort(), caseId, ...(blocked ? { bezwaarBlock: true as const } : {}) },
+            ...base, caseRef: ref,
+            details: {
+              consent, ...(consentId ? { consentId } : {}), caseId, ...(blocked ? { bezwaarBlock: true as const } : {}),
+              answers: answers.map((a) => ({ partner: a.partner, outcome: a.outcome, rules: a.rules, categoriesCounted: [...new Set(a.found)].sort() })),
+            },
           } as LogEntryInput, ACTIVITY);
           // What Node builds before the statement (query.service.ts): a no-hit's values, then the placeholders.
-          const fromLookup = outcome !== 'not-permitted';
+          const drafts = answers.map((a) => ({ partner: a.partner, outcome: a.outcome === 'not-permitted' ? 'not-permitted' as const : 'no-hit' as const, rules: a.rules, categoriesCounted: [] }));
           const checked = {
             ...real,
-            outcome: fromLookup ? 'no-hit' : 'not-permitted',
             caseRef: '',
-            details: { consent, ...(consentId ? { consentId } : {}), categoriesCounted: [], caseId: NIL_UUID, ...(real.details['alsoSubjects'] ? { alsoSubjects: real.details['alsoSubjects'] } : {}) },
+            details: { consent, ...(consentId ? { consentId } : {}), caseId: NIL_UUID, answers: drafts, ...(real.details['alsoSubjects'] ? { alsoSubjects: real.details['alsoSubjects'] } : {}) },
           };
-          const template = canonicalJson(withPlaceholders(checked, fromLookup));
-          checkTemplate(template, fromLookup);
-          // As jpp_ask calls it: the lookup's categories unsorted and repeated, the outcome null where not known.
-          const { rows } = await sql<{ text: string }>`select jpp_ask_entry(${template}, ${outcome}, ${sql.val([...counted].reverse().concat(counted))}::text[], ${ref}, ${caseId}::uuid, ${blocked}) as text`.execute(db);
+          const entry = canonicalJson(withPlaceholders(checked));
+          checkEntry(entry);
+          const texts = drafts.map((d) => answerTemplate(d));
+          texts.forEach((t, i) => checkAnswer(t, drafts[i]!.outcome !== 'not-permitted'));
+          // As jpp_ask calls it: the lookup's (partner, category) pairs unsorted and repeated.
+          const pairs = answers.flatMap((a) => [...a.found].reverse().concat(a.found).map((c) => [a.partner, c] as const));
+          const { rows } = await sql<{ text: string }>`select jpp_question_entry(${entry}, ${sql.val(texts)}::text[], ${sql.val(partners)}::text[],
+            ${sql.val(answers.map((a) => a.outcome))}::text[], ${sql.val(pairs.map((p) => p[0]))}::text[], ${sql.val(pairs.map((p) => p[1]))}::text[],
+            ${ref}, ${caseId}::uuid, ${blocked}) as text`.execute(db);
           expect(rows[0]!.text).toBe(canonicalJson(real));
         },
       ),
@@ -82,15 +98,20 @@ describe('the entries of the one statement', () => {
 
   it('refuses a template whose placeholder is missing or repeated, and a value holding U+0001', () => {
     const content = toLogContent({
-      action: 'disclosure', outcome: 'no-hit', actor: { kind: 'system', id: 'system:t' }, traceId: 't', startedAt: new Date(0), endedAt: new Date(0),
-      caseRef: 'c', details: { consent: false, categoriesCounted: [], caseId: NIL_UUID },
+      action: 'question', outcome: 'answered', actor: { kind: 'system', id: 'system:t' }, traceId: 't', startedAt: new Date(0), endedAt: new Date(0),
+      caseRef: 'c', details: { consent: false, caseId: NIL_UUID, answers: [] },
     } as LogEntryInput, ACTIVITY);
-    const good = canonicalJson(withPlaceholders(content, true));
-    expect(() => checkTemplate(good, true)).not.toThrow();
-    expect(() => checkTemplate(good, false)).toThrow(/repeated/);
-    expect(() => checkTemplate(canonicalJson(content), true)).toThrow(/not found/);
-    expect(() => checkTemplate(canonicalJson(withPlaceholders({ ...content, doel: '\u0001caseId' }, true)), true)).toThrow(/repeated/);
-    expect(() => checkTemplate(canonicalJson(withPlaceholders({ ...content, doel: '\u0001x' }, true)), true)).toThrow(/U\+0001/);
+    const good = canonicalJson(withPlaceholders(content));
+    expect(() => checkEntry(good)).not.toThrow();
+    expect(() => checkEntry(canonicalJson(content))).toThrow(/not found/);
+    expect(() => checkEntry(canonicalJson(withPlaceholders({ ...content, doel: '\u0001caseId' })))).toThrow(/repeated/);
+    expect(() => checkEntry(canonicalJson(withPlaceholders({ ...content, doel: '\u0001x' })))).toThrow(/U\+0001/);
+    const permitted = { partner: 'politie', outcome: 'no-hit' as const, rules: [{ rule: 'S01', effect: 'allow' as const, grondslag: 'Wpg art. 20' }], categoriesCounted: [] };
+    expect(() => checkAnswer(answerTemplate(permitted), true)).not.toThrow();
+    expect(() => checkAnswer(answerTemplate(permitted), false)).toThrow(/repeated/);
+    expect(() => checkAnswer(answerTemplate({ ...permitted, outcome: 'not-permitted' }), false)).not.toThrow();
+    expect(() => checkAnswer(answerTemplate({ ...permitted, outcome: 'not-permitted' }), true)).toThrow(/not found/);
+    expect(() => checkAnswer(answerTemplate({ ...permitted, rules: [{ ...permitted.rules[0]!, grondslag: '\u0001outcome' }] }), true)).toThrow(/repeated/);
   });
 });
 
@@ -172,7 +193,7 @@ describe('a refusal of the statement', () => {
     minute: new Date(),
     since: new Date(),
     shard: 0,
-    entries: [],
+    entry: { row: { content: '' } as never, answers: [] },
     alsoHashes: [],
     ...over,
   });

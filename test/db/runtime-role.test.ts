@@ -60,7 +60,7 @@ const EXPECTED_UPDATES: Record<string, string[]> = {
 };
 // verzoeken: retention of answered verzoeken (migration 0160); their tasks and hashes go by ON DELETE CASCADE (owner's rights).
 const EXPECTED_DELETES = ['bezwaren', 'cases', 'custodian_usage', 'logboek_subject_aliases', 'policy_rules', 'rate_limit_usage', 'signals', 'verzoeken', 'web_sessions'];
-const LOG_TABLES = ['logboek_entries', 'logboek_leaves', 'logboek_nodes', 'logboek_checkpoints', 'logboek_cosignatures', 'logboek_subject_aliases'];
+const LOG_TABLES = ['logboek_entries', 'logboek_leaves', 'logboek_nodes', 'logboek_checkpoints', 'logboek_cosignatures', 'logboek_subject_aliases', 'logboek_disclosures'];
 
 /** The runtime role's privileges as the catalog states them. */
 async function grantsOf(db: Kysely<Database>) {
@@ -97,8 +97,9 @@ function expectExactGrants(g: Awaited<ReturnType<typeof grantsOf>>): void {
 }
 
 /**
- * The question's functions (migration 0210): the runtime role may execute them, PUBLIC may not, and
- * they run with the caller's rights (SECURITY INVOKER), so they can do nothing the role cannot.
+ * The question's functions (migration 0210; 0220 replaced `jpp_ask` and `jpp_ask_entry` by the
+ * one-entry `jpp_ask` and `jpp_question_entry`): the runtime role may execute them, PUBLIC may not,
+ * and they run with the caller's rights (SECURITY INVOKER), so they can do nothing the role cannot.
  */
 async function expectQuestionFunctions(db: Kysely<Database>): Promise<void> {
   const { rows } = await sql<{ name: string; definer: boolean; runtime: boolean; public: boolean }>`
@@ -106,9 +107,9 @@ async function expectQuestionFunctions(db: Kysely<Database>): Promise<void> {
            has_function_privilege('jpp_broker_runtime', p.oid, 'execute') as runtime,
            coalesce((select bool_or(a.grantee = 0) from aclexplode(p.proacl) as a where a.privilege_type = 'EXECUTE'), true) as public
       from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-     where n.nspname = current_schema() and p.proname in ('jpp_ask', 'jpp_ask_entry', 'jpp_person_confirmed')
+     where n.nspname = current_schema() and p.proname in ('jpp_ask', 'jpp_ask_entry', 'jpp_person_confirmed', 'jpp_question_entry')
      order by 1`.execute(db);
-  expect(rows).toEqual(['jpp_ask', 'jpp_ask_entry', 'jpp_person_confirmed'].map((name) => ({ name, definer: false, runtime: true, public: false })));
+  expect(rows).toEqual(['jpp_ask', 'jpp_person_confirmed', 'jpp_question_entry'].map((name) => ({ name, definer: false, runtime: true, public: false })));
 }
 
 describe('the runtime role on the embedded database', () => {

@@ -110,12 +110,12 @@ describe('against a running broker', () => {
     expect(live.code).toBe(0);
     expect(JSON.parse(live.stdout)).toMatchObject({ valid: true, treeSize: held.body.treeSize, entries: held.body.treeSize });
 
-    // The first disclosure in the log (the demo's register and policy entries come before it).
-    const first = readFileSync(join(out, 'entries.jsonl'), 'utf8').trim().split('\n').findIndex((l) => l.includes('"action":"disclosure"'));
+    // The first question in the log (the demo's register and policy entries come before it).
+    const first = readFileSync(join(out, 'entries.jsonl'), 'utf8').trim().split('\n').findIndex((l) => l.includes('"action":"question"'));
     expect(first).toBeGreaterThanOrEqual(0);
     const p = await cli(['audit', 'prove', '--url', b.url, '--seq', String(first), '--export', out, '--witness-store', store]);
     expect(p.code).toBe(0);
-    expect(p.stdout).toMatch(new RegExp(`entry ${first}: disclosure, (hit|no-hit|not-permitted), ended \\d{4}-`));
+    expect(p.stdout).toMatch(new RegExp(`entry ${first}: question, answered, ended \\d{4}-`));
     expect(p.stdout).toContain(`INCLUDED: entry ${first} is included in checkpoint ${held.id} (size ${held.body.treeSize})`);
     const p2 = await cli(['audit', 'prove', '--url', b.url, '--seq', '0', '--token', jurist, '--witness-store', store]);
     expect(p2.code).toBe(0);

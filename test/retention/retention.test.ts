@@ -206,9 +206,13 @@ describe('two years ahead', () => {
     const redacted = await one(sql<{ action: string; outcome: string; subject_hash: unknown; case_ref: unknown; query_id: unknown }>`
       select action, outcome, subject_hash, case_ref, query_id from logboek_entries where content is null`);
     expect(redacted.length).toBe(s.run.removed.logContent.count);
-    expect(redacted.length).toBeGreaterThan(b.broker.platform.partners.length);
     expect(redacted.every((e) => e.subject_hash === null && e.case_ref === null && e.query_id === null)).toBe(true);
-    expect(redacted.some((e) => e.action === 'disclosure' && ['hit', 'no-hit', 'not-permitted'].includes(e.outcome))).toBe(true);
+    // The free subject's question (issue 21 step B: one entry, every partner's answer inside) is redacted;
+    // its answers' index rows stay, a partner and an answer each, as the entry's own partner and outcome columns would.
+    expect(redacted.some((e) => e.action === 'question' && e.outcome === 'answered')).toBe(true);
+    const indexed = await one(sql<{ n: number }>`select count(*)::int as n from logboek_disclosures d join logboek_entries e on e.id = d.entry_id where e.content is null group by d.entry_id`);
+    expect(indexed.length).toBeGreaterThan(0);
+    expect(indexed.every((r) => r.n === b.broker.platform.partners.length)).toBe(true);
     // The free subject's disclosures are gone from inzage; the held subject's are all there.
     const inzage = async (subject: string) => (await b.call('POST', '/v1/inzage', { token: await b.token('demo-jurist'), body: { subject } })).body;
     expect((await inzage(s.free)).total).toBe(0);
@@ -324,10 +328,18 @@ describe('the database guard', () => {
     ["a DELETE of an unredacted entry's other subject hash", sql`delete from logboek_subject_aliases`],
     ['an UPDATE of an other subject hash', sql`update logboek_subject_aliases set subject_hash = subject_hash`],
     ['a TRUNCATE of the other subject hashes', sql`truncate logboek_subject_aliases`],
+    ["a DELETE of a question's answer index rows", sql`delete from logboek_disclosures`],
+    ["an UPDATE of a question's answer index row", sql`update logboek_disclosures set outcome = 'hit'`],
+    ["a TRUNCATE of the questions' answer index", sql`truncate logboek_disclosures`],
   ])('refuses %s', async (_what, statement) => {
-    const state = async () => [await one(sql`select id, content, outcome from logboek_entries order by id`), await one(sql`select * from logboek_subject_aliases order by entry_id, subject_hash`)];
+    const state = async () => [
+      await one(sql`select id, content, outcome from logboek_entries order by id`),
+      await one(sql`select * from logboek_subject_aliases order by entry_id, subject_hash`),
+      await one(sql`select * from logboek_disclosures order by entry_id, answer`),
+    ];
     const before = await state();
     expect(before[1]!.length).toBeGreaterThan(0);
+    expect(before[2]!.length).toBeGreaterThan(0);
     await expect(statement.execute(b.broker.db)).rejects.toThrow(/append-only/);
     expect(await state()).toEqual(before);
   });

@@ -24,6 +24,16 @@ const casus = { caseId: ID, subjectId: ID };
 /** One valid step per action, typed: the compiler checks it against the TypeScript vocabulary, the test against the schema. */
 const EXAMPLES: { [A in LogAction]: Extract<TypedStep, { action: A }> } = {
   disclosure: { action: 'disclosure', outcome: 'hit', details: { consent: false, categoriesCounted: ['politie-registratie'], caseId: ID } },
+  question: {
+    action: 'question', outcome: 'answered',
+    details: {
+      consent: true, consentId: ID, caseId: ID, bezwaarBlock: true,
+      answers: [
+        { partner: 'politie', outcome: 'hit', rules: [{ rule: 'S01', effect: 'allow', grondslag: 'Wpg art. 20' }], categoriesCounted: ['politie-registratie'] },
+        { partner: 'halt', outcome: 'not-permitted', rules: [], categoriesCounted: [] },
+      ],
+    },
+  },
   'signal-batch': { action: 'signal-batch', outcome: 'processed', details: { batchId: 'b-1', accepted: 2, duplicate: 0, rejected: 1, signedWith: 'k1', jwsSha256: 'ab' } },
   'signal-intake': { action: 'signal-intake', outcome: 'stored', details: { batchId: 'b-1', ref: 'r-1', category: 'halt-afdoening', epoch: 1 } },
   'signal-withdrawal': { action: 'signal-withdrawal', outcome: 'withdrawn', details: { ref: 'r-1', category: 'halt-afdoening' } },

@@ -103,6 +103,9 @@ describe.skipIf(!HAS_CHROMIUM)('jurist: the logboek in the browser', { timeout: 
     await page.waitForSelector('[data-verify-entry][data-result]');
     expect(await page.getAttribute('[data-verify-entry]', 'data-result')).toBe('ok');
     expect(await textOf(page, '[data-verify-entry]')).toContain('Geverifieerd in uw browser');
+    // The question's one entry (issue 21 step B): every partner's answer, under the leaf just verified.
+    expect(await page.locator('table[data-answers] tbody tr').count()).toBe(PARTNERS);
+    expect(await textOf(page, 'table[data-answers]')).toContain('niet toegestaan');
     await expectAccessible(page, 'logboek entry');
     await screenshot(page, 'jurist-logboekregel');
   });
@@ -121,6 +124,10 @@ describe.skipIf(!HAS_CHROMIUM)('jurist: the logboek in the browser', { timeout: 
     expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
     expect(bundle.entry).toHaveLength(QUESTIONS);
     expect(bundle.entry[0].resource).toMatchObject({ resourceType: 'AuditEvent', action: 'E', agent: [{ requestor: true }, { who: { identifier: { value: 'halt' } } }] });
+    // One AuditEvent per answer: its question's entry and the answer within it.
+    const ids = bundle.entry.map((e: { resource: { id: string } }) => e.resource.id);
+    expect(ids.every((id: string) => /^disclosure-\d+\.\d+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(QUESTIONS);
   });
 
   it('exports the whole log as JSON lines with a manifest whose hashes match', async () => {
@@ -155,11 +162,12 @@ describe.skipIf(!HAS_CHROMIUM)('jurist: the logboek in the browser', { timeout: 
     expect(await page.getAttribute('[data-verify-result]', 'data-verify-result')).toBe('ok');
     await screenshot(page, 'jurist-verificatie');
 
-    // An attacker with database access changes one sequenced disclosure's outcome.
+    // An attacker with database access changes one sequenced question's answers (issue 21 step B: one entry holds them all).
     await tb.broker.sequencer.drain({ forceCheckpoint: true });
     await tb.broker.sequencer.stop();
     const target = (
-      await sql<{ seq: number }>`select l.seq::int as seq from logboek_leaves l join logboek_entries e on e.id = l.entry_id where e.outcome = 'no-hit' order by l.seq limit 1 offset 3`.execute(tb.broker.db)
+      await sql<{ seq: number }>`select l.seq::int as seq from logboek_leaves l join logboek_entries e on e.id = l.entry_id
+                                  where e.action = 'question' and e.content like '%"outcome":"no-hit"%' order by l.seq limit 1 offset 3`.execute(tb.broker.db)
     ).rows[0]!.seq;
     await asAttacker(tb.broker.db, async (trx) => {
       await sql`update logboek_entries set content = replace(content, '"outcome":"no-hit"', '"outcome":"hit"')

@@ -92,6 +92,7 @@ describe.skipIf(!HAS_CHROMIUM)('the rights desk: complete inzage and a wissing f
       + (select count(*) from case_vervolgacties where case_id in (${cases}))
       + (select count(*) from case_consents k join case_subject_hashes h on h.subject_id = k.subject_id where h.subject_hash in (${H}))
       + (select count(*) from (${logged}) l where l.action in ('disclosure', 'casus-notificatie') or (l.action = 'signal-withdrawal' and l.outcome = 'withdrawn'))
+      + (select coalesce(sum(jsonb_array_length(e.content::jsonb -> 'details' -> 'answers')), 0) from logboek_entries e where e.id in (select l.id from (${logged}) l where l.action = 'question'))
       + (select count(distinct b.id) from bezwaren b join bezwaar_subject_hashes h on h.bezwaar_id = b.id where h.subject_hash in (${H}))
       + (select count(distinct v.id) from verzoeken v join verzoek_subject_hashes h on h.verzoek_id = v.id where h.subject_hash in (${H}))
       )::int as n`.execute(db);

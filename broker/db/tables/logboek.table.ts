@@ -53,6 +53,18 @@ export interface LogboekSubjectAliasTable {
   entry_id: Immutable<number>;
 }
 
+/**
+ * One answer of a `question` entry (its index in `details.answers`, its partner and outcome), as an
+ * index for the per-partner readers (migration 0220). Insert-only, never deleted (redaction keeps
+ * it, as it keeps an entry's partner and outcome columns).
+ */
+export interface LogboekDisclosureTable {
+  entry_id: Immutable<number>;
+  answer: Immutable<number>;
+  partner_id: Immutable<string>;
+  outcome: Immutable<string>;
+}
+
 /** A complete subtree of the Merkle tree: its level (log2 of its leaf count), its index at that level, its hash. */
 export interface LogboekNodeTable {
   level: Immutable<number>;

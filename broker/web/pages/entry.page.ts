@@ -1,7 +1,8 @@
 /**
  * One logboek entry, with its inclusion proof checked in the browser (client/verify-entry.ts)
  * against the latest signed checkpoint. The page embeds the entry's content as JSON, so the
- * browser recomputes the leaf hash from exactly what it shows.
+ * browser recomputes the leaf hash from exactly what it shows. A `question` entry (issue 21 step B)
+ * shows every partner's answer in a table: the one leaf the browser checks covers them all.
  */
 import type { Router } from 'express';
 import { AppError } from '../../errors/app-error.js';
@@ -9,7 +10,9 @@ import { formatDateTime, html, Html } from '../html.js';
 import { requireAbility, type WebContext } from '../web-context.js';
 import type { LogboekReadService } from '../../logboek/logboek-read.service.js';
 import { LOG_ACTION_LABEL, LOG_OUTCOME_LABEL } from '../log-action-labels.js';
-import { decisionWords } from './policy-texts.js';
+import { CATEGORY_NAMES, decisionWords } from './policy-texts.js';
+import { disclosuresOf } from '../../logboek/disclosure-fns.js';
+import type { LogContent } from '../../logboek/log-entry.js';
 
 /** JSON that is safe inside a <script> element (no "</script>", no HTML comment openers). */
 function scriptJson(value: unknown): Html {
@@ -50,12 +53,22 @@ export function entryPages(r: Router, ctx: WebContext, deps: { logboek: LogboekR
           ['Trace', html`<span class="mono">${String(c['traceId'] ?? '')}</span>`],
         ]
       : [['Inhoud', 'verwijderd volgens de bewaartermijn; alleen de hash is bewaard']];
+    // A question (issue 21 step B) holds every partner's answer: one row each, as one disclosure entry showed one.
+    const answers = c?.['action'] === 'question' ? disclosuresOf(c as LogContent) : [];
+    const rulesOf = (rules: ReadonlyArray<{ rule: string; grondslag: string; effect: string }>): Html | string =>
+      rules.length ? html`<ul>${rules.map((x) => html`<li>${x.grondslag}<br><span class="hint">${decisionWords(x.effect, x.rule)}</span></li>`)}</ul>` : '–';
+    const answersTable = answers.length
+      ? html`<h2>Antwoorden van de partners</h2>
+<table class="utrecht-table" data-answers><thead><tr><th scope="col">Partner</th><th scope="col">Antwoord</th><th scope="col">Regels en grondslag</th><th scope="col">Meegetelde categorieën</th></tr></thead>
+<tbody>${answers.map((a) => html`<tr data-partner="${a.partner}"><td>${nameOf(p.partners, a.partner)}</td><td>${LOG_OUTCOME_LABEL[a.outcome] ?? 'overig'}</td><td>${rulesOf(a.rules)}</td><td>${a.categoriesCounted.length ? a.categoriesCounted.map((k) => CATEGORY_NAMES[k] ?? k).join(', ') : '–'}</td></tr>`)}</tbody></table>`
+      : html``;
     ctx.render(req, res, {
       title: `Logboekregel ${seq}`,
       current: '/logboek',
       scripts: ['verify-entry'],
       body: html`<dl class="facts">${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}
 <dt>Leaf-hash</dt><dd class="mono">${entry.leafHash}</dd></dl>
+${answersTable}
 <h2>Controle in uw browser</h2>
 <p>Uw browser haalt het nieuwste ondertekende checkpoint en het inclusiebewijs op, controleert de handtekening, berekent de hash van deze regel opnieuw en volgt het bewijs naar de root van het checkpoint.</p>
 <script type="application/json" id="entry-content">${scriptJson(c)}</script>
