@@ -91,7 +91,7 @@ describe('verify of a compact export with worker threads', () => {
   it('a changed entry (its bytes, not its leaf hash): changed at that seq', async () => {
     const entries = base.entries.slice();
     const changed = Buffer.from(entries[4321]!);
-    changed[100] ^= 1;
+    changed[100] = changed[100]! ^ 1;
     entries[4321] = changed;
     const r = await both(write({ entries, leaves: base.leaves }), base.checkpoints);
     expect(r.threads).toEqual(r.one);
