@@ -16,7 +16,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -143,6 +143,7 @@ export async function runLogboekScaleBench(config: BenchConfig, say: (line?: str
   const n = config.logEntries;
   say();
   say(`bench: scenario 8: the logboek at ${fmt(n)} entries, on a database of its own…`);
+  const loadStart = loadavg().map((l) => l.toFixed(1)).join(', ');
   const db = await createBenchDatabase(config.adminUrl);
   const dataDir = mkdtempSync(join(tmpdir(), 'jpp-bench-logboek-'));
   const servers: ChildServer[] = [];
@@ -234,6 +235,7 @@ export async function runLogboekScaleBench(config: BenchConfig, say: (line?: str
     if (sequencerCpu) say(`    sequencer CPU per entry: broker ${us(sequencerCpu.server, size - first!.size)} µs, PostgreSQL ${us(sequencerCpu.postgres, size - first!.size)} µs`);
     say(`    export CPU per entry: broker ${us(exportCpu.server, exported.entries)} µs, exporter ${us(exportCpu.loadGenerator, exported.entries)} µs, PostgreSQL ${us(exportCpu.postgres, exported.entries)} µs`);
     say(`    verify CPU per entry: ${us((verifyCpu.user + verifyCpu.system) / 1e6, report.entries)} µs (all threads of the verifying process)`);
+    say(`    load average (1, 5, 15 min) at the end: ${loadavg().map((l) => l.toFixed(1)).join(', ')}; at the start: ${loadStart}`);
     say(`  inclusion proof, median of ${PROOFS}: at size 1,000 ${small.toFixed(2)} ms; at size ${fmt(exported.manifest.treeSize)} ${large.toFixed(2)} ms   target: flat (≤ 2×)  →  ${large <= 2 * small ? 'MET' : 'NOT MET'}`);
     if (profileDir) {
       await broker.stop();
