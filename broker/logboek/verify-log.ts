@@ -25,6 +25,10 @@
  *   `previous` (checkpointAncestors in checkpoint-chain.ts), because a broker that rewrote
  *   history can sign new ones.
  * - Nothing from an entry's content appears in a report: seq numbers, kinds, sizes and ids only.
+ * - A source may hand over a run of entries whose leaf bytes it hashed and found equal to their
+ *   stored leaf hashes already (VerifiedLeaves: a large compact export, hashed on worker threads by
+ *   bundle-export.ts); steps 1 and 2 hold for them, and their leaves are placed with step 3 between
+ *   them exactly as single entries' are. Every entry that differs or is redacted comes on its own.
  *
  * Speed: the leaf is built by splicing `"seq":N` into the stored canonical UTF-8 text at its sorted
  * place among the top-level keys (leaf-splice.ts, the code the sequencer seals with); only when
@@ -206,7 +210,7 @@ export async function verifyLog(
       // step 3 between them as between single entries.
       const run = r.value;
       if (run.from !== next) return finish(run.from < next ? { seq: run.from, kind: 'reordered', detail: `entry ${run.from} appears after entry ${next - 1}: the entries are out of order or repeated` } : await gap(it, next, run.from));
-      const count = run.leaves.length / HASH_SIZE;
+      const count = Math.floor(run.leaves.length / HASH_SIZE);
       let i = 0;
       for (; i < count; i++) {
         while (t < targets.length && targets[t]!.treeSize === next) {
