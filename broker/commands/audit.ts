@@ -26,7 +26,7 @@ import { Command, Option } from 'commander';
 import type { Kysely } from 'kysely';
 import { openDatabase, type Database, type DatabaseHandle } from '../db/database.js';
 import { treeSize } from '../logboek/logboek.repository.js';
-import { describeCheckpoint, verifyEntryInclusion, verifyLog, type StoredTree, type VerifiableEntry, type VerifyReport } from '../logboek/verify-log.js';
+import { describeCheckpoint, verifyEntryInclusion, verifyLog, type StoredTree, type VerifiableEntry, type VerifiedLeaves, type VerifyReport } from '../logboek/verify-log.js';
 import type { SignedCheckpoint } from '../logboek/checkpoint-forms.js';
 import { ENTRIES_FILE, CHECKPOINTS_FILE, exportLog, readExport } from '../logboek/export-log.js';
 import { allCheckpoints, createLogClient, liveEntries } from '../logboek/log-client.js';
@@ -76,7 +76,7 @@ export async function verifyCommand(opts: VerifyOptions, io: AuditIo = stdio, de
   if (sources !== 1) throw new UsageError('give exactly one source: --export <dir>, --database, or --url <broker> with --token');
   let handle: DatabaseHandle | undefined;
   try {
-    let entries: AsyncIterable<VerifiableEntry>;
+    let entries: AsyncIterable<VerifiableEntry | VerifiedLeaves>;
     let source: SourceTrust;
     let storedTree: StoredTree | undefined;
     let after: (r: VerifyReport) => string[] = () => [];
@@ -95,7 +95,7 @@ export async function verifyCommand(opts: VerifyOptions, io: AuditIo = stdio, de
         checkpoints: opened.checkpoints,
         exported: { treeSize: m.treeSize, at: m.exportedAt },
       };
-      entries = opened.entries();
+      entries = opened.verifiable();
       after = (r) => {
         const problems: string[] = [];
         const got = opened.entriesHash();

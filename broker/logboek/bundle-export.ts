@@ -17,11 +17,16 @@
  *   side, never whole.
  * - A cut-short file (a length without its entry, a partial hash) ends the entries there, so the
  *   verifier reports the log as truncated at that place.
+ * - Reading back a large export, the leaf hashes are computed on worker threads
+ *   (leaf-hash-pool.ts), chunk by chunk, and handed to the verifier with each entry (`leaf`); the
+ *   entries, their order, their stored hashes and the files' digests are exactly those of the
+ *   one-thread reading, which small exports use (the start of a worker costs more than they do).
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createWriteStream, renameSync, type WriteStream } from 'node:fs';
+import { createWriteStream, renameSync, statSync, type WriteStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import type { VerifiableEntry } from './verify-log-types.js';
+import type { VerifiableEntry, VerifiedLeaves } from './verify-log-types.js';
+import { createLeafHashPool, defaultLeafHashThreads, type HashedChunk } from './leaf-hash-pool.js';
 
 export const BUNDLES_FILE = 'entries.bundles';
 export const LEAVES_FILE = 'leaves.tile0';
@@ -130,9 +135,33 @@ class ChunkReader {
   }
 }
 
+/** From this size of entries.bundles on, its leaves are hashed on worker threads (a worker starts in some 30 ms). */
+export const PARALLEL_FROM_BYTES = 8 << 20;
+
 /**
- * The entries of a tlog-tiles export, in seq order: each with its stored leaf hash and its leaf
- * bytes (`sealed`: the verifier hashes them as they are), or content null when redacted.
+ * The entries of a tlog-tiles export for the verifier (verifyLog): as bundleEntries for a small
+ * export; for a large one (or `threads` > 0), the leaves are hashed on worker threads, and a run of
+ * entries whose leaf bytes the workers found to hash to their stored leaf hashes comes as one piece
+ * (VerifiedLeaves); an entry that differs, or is redacted, comes on its own, with its computed
+ * `leaf`, for the verifier to judge and report as it would any other.
+ */
+export function verifiableBundleEntries(bundlesFile: string, leavesFile: string, hashes: { bundles?: string; leaves?: string }, options: { threads?: number } = {}): AsyncGenerator<VerifiableEntry | VerifiedLeaves> {
+  let threads = options.threads;
+  if (threads === undefined) {
+    let size = 0;
+    try {
+      size = statSync(bundlesFile).size;
+    } catch {
+      // reported by the reader
+    }
+    threads = size >= PARALLEL_FROM_BYTES ? defaultLeafHashThreads() : 0;
+  }
+  return threads > 0 ? parallelBundleEntries(bundlesFile, leavesFile, hashes, threads) : bundleEntries(bundlesFile, leavesFile, hashes);
+}
+
+/**
+ * The entries of a tlog-tiles export, in seq order, in this thread: each with its stored leaf hash
+ * and its leaf bytes (`sealed`: the verifier hashes them as they are), or content null when redacted.
  */
 export async function* bundleEntries(bundlesFile: string, leavesFile: string, hashes: { bundles?: string; leaves?: string }): AsyncGenerator<VerifiableEntry> {
   const bundles = new ChunkReader(bundlesFile);
@@ -157,6 +186,124 @@ export async function* bundleEntries(bundlesFile: string, leavesFile: string, ha
     await bundles.drain();
     await leaves.drain();
     hashes.bundles = bundles.digest.digest('hex');
+    hashes.leaves = leaves.digest.digest('hex');
+  }
+}
+
+/** A chunk of entries.bundles: whole entries only, with where each one's length field starts. */
+interface BundleChunk {
+  readonly bytes: Buffer;
+  readonly offsets: Uint32Array;
+  /** Where the chunk's last whole entry ends. */
+  readonly end: number;
+}
+
+/**
+ * bundleEntries with the leaves hashed on `threads` worker threads: the file is read here in
+ * chunks of whole entries (hashed for the file's digest as read), each chunk is moved to a worker
+ * and back with its leaf hashes, and the entries are handed out in order, several chunks ahead.
+ */
+async function* parallelBundleEntries(bundlesFile: string, leavesFile: string, hashes: { bundles?: string; leaves?: string }, threads: number): AsyncGenerator<VerifiableEntry | VerifiedLeaves> {
+  const digest = createHash('sha256');
+  const leaves = new ChunkReader(leavesFile);
+  const pool = createLeafHashPool(threads);
+  const ahead: Array<Promise<{ hashed: HashedChunk; chunk: BundleChunk; stored: Buffer | undefined }>> = [];
+  let file: FileHandle | undefined;
+  let left: Buffer = Buffer.alloc(0);
+  let ended = false;
+  /** Where each entry of the chunk being read starts (reused; each chunk keeps a copy). */
+  let offsets = new Uint32Array(8192);
+  /** The next chunk of whole entries, or undefined at the end of the file (a cut-short entry is left out). */
+  const readChunk = async (): Promise<BundleChunk | undefined> => {
+    if (ended) return undefined;
+    file ??= await open(bundlesFile, 'r');
+    const bytes = Buffer.from(new ArrayBuffer(left.length + READ_SIZE));
+    left.copy(bytes, 0);
+    const { bytesRead } = await file.read(bytes, left.length, READ_SIZE, null);
+    if (bytesRead === 0) ended = true;
+    digest.update(bytes.subarray(left.length, left.length + bytesRead));
+    const total = left.length + bytesRead;
+    let n = 0;
+    let at = 0;
+    while (at + 2 <= total) {
+      const length = bytes.readUInt16BE(at);
+      if (at + 2 + length > total) break;
+      if (n === offsets.length) {
+        const grown = new Uint32Array(2 * n);
+        grown.set(offsets);
+        offsets = grown;
+      }
+      offsets[n++] = at;
+      at += 2 + length;
+    }
+    left = Buffer.from(bytes.subarray(at, total));
+    return n === 0 ? (ended ? undefined : readChunk()) : { bytes, offsets: offsets.slice(0, n), end: at };
+  };
+  let short = false;
+  /** Reads chunks and their stored leaf hashes (when the leaves file has them all) and sends them to the workers, up to two per thread ahead. */
+  const topUp = async (): Promise<void> => {
+    while (ahead.length < 2 * threads) {
+      const chunk = await readChunk();
+      if (!chunk) return;
+      const n = chunk.offsets.length;
+      // Once the leaves file fell short, no later chunk takes hashes: the short chunk takes what is left, entry by entry.
+      short ||= !(await leaves.fill(32 * n));
+      const stored = short ? undefined : leaves.take(32 * n);
+      const hashed = pool.hash(chunk.bytes, chunk.offsets, stored).then((h) => ({ hashed: h, chunk, stored }));
+      hashed.catch(() => undefined); // awaited in order below
+      ahead.push(hashed);
+    }
+  };
+  let seq = 0;
+  try {
+    await topUp();
+    for (let next = ahead.shift(); next; next = ahead.shift()) {
+      const { hashed, chunk, stored } = await next;
+      await topUp();
+      const b = hashed.bytes;
+      const n = chunk.offsets.length;
+      /** Entry i of the chunk on its own: the verifier compares its leaf and reports it. */
+      const entry = (i: number, leafHash: Uint8Array): VerifiableEntry => {
+        const o = chunk.offsets[i]!;
+        const length = (i + 1 < n ? chunk.offsets[i + 1]! : chunk.end) - o - 2;
+        return { seq: seq + i, leafHash, content: length === 0 ? null : b.subarray(o + 2, o + 2 + length), sealed: true, leaf: hashed.leaves.subarray(32 * i, 32 * i + 32) };
+      };
+      if (stored && hashed.special) {
+        // Runs of entries whose leaves the worker found equal to the stored ones go as one piece;
+        // an empty (redacted) or different entry goes on its own.
+        let start = 0;
+        for (const k of hashed.special) {
+          if (k > start) yield { from: seq + start, leaves: stored.subarray(32 * start, 32 * k) };
+          yield entry(k, stored.subarray(32 * k, 32 * k + 32));
+          start = k + 1;
+        }
+        if (start < n) yield { from: seq + start, leaves: stored.subarray(32 * start, 32 * n) };
+      } else {
+        // The leaves file ends inside this chunk: entry by entry up to its last whole hash.
+        for (let i = 0; i < n; i++) {
+          if (!leaves.has(32) && !(await leaves.fill(32))) return;
+          yield entry(i, leaves.take(32));
+        }
+      }
+      seq += n;
+    }
+  } finally {
+    await Promise.allSettled(ahead);
+    await pool.close();
+    // The digest covers the whole file, also when the verifier stopped early.
+    file ??= await open(bundlesFile, 'r').catch(() => undefined);
+    if (file) {
+      try {
+        if (!ended) {
+          const chunk = Buffer.allocUnsafe(READ_SIZE);
+          for (let r = await file.read(chunk, 0, READ_SIZE, null); r.bytesRead > 0; r = await file.read(chunk, 0, READ_SIZE, null)) digest.update(chunk.subarray(0, r.bytesRead));
+        }
+      } finally {
+        await file.close();
+      }
+    }
+    await leaves.drain();
+    hashes.bundles = digest.digest('hex');
     hashes.leaves = leaves.digest.digest('hex');
   }
 }

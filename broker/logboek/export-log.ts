@@ -25,8 +25,8 @@ import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { verifySignedCheckpoint, type CheckpointFacts, type SignedCheckpoint } from './checkpoint-forms.js';
 import { allCheckpoints, liveEntries, type BundlePage, type LogClient } from './log-client.js';
-import type { VerifiableEntry } from './verify-log.js';
-import { BUNDLES_FILE, bundleEntries, LEAVES_FILE, openSink, TILES_FORMAT } from './bundle-export.js';
+import type { VerifiableEntry, VerifiedLeaves } from './verify-log.js';
+import { BUNDLES_FILE, bundleEntries, LEAVES_FILE, openSink, TILES_FORMAT, verifiableBundleEntries } from './bundle-export.js';
 
 export const ENTRIES_FILE = 'entries.jsonl';
 export const CHECKPOINTS_FILE = 'checkpoints.jsonl';
@@ -220,6 +220,12 @@ export interface OpenedExport {
   readonly checkpointsHash: string | undefined;
   /** Streams entries.jsonl once, hashing the bytes as they are read. */
   entries(): AsyncIterable<VerifiableEntry>;
+  /**
+   * The same, for the verifier: a large compact export is read with its leaves hashed on worker
+   * threads, and runs of entries found equal to their stored leaf hashes come as one piece
+   * (verifiableBundleEntries in bundle-export.ts). Read either this or entries(), once.
+   */
+  verifiable(): AsyncIterable<VerifiableEntry | VerifiedLeaves>;
   /** entries.jsonl's SHA-256 (hex) once entries() has been read to the end; undefined before. */
   entriesHash(): string | undefined;
   /** Every entries file's SHA-256 (hex) by name, once entries() has been read to the end. */
@@ -304,6 +310,7 @@ export function readExport(dir: string): OpenedExport {
       entriesHash: () => hashes.bundles,
       entryFileHashes: () => ({ [BUNDLES_FILE]: hashes.bundles, [LEAVES_FILE]: hashes.leaves }),
       entries: () => bundleEntries(join(dir, BUNDLES_FILE), join(dir, LEAVES_FILE), hashes),
+      verifiable: () => verifiableBundleEntries(join(dir, BUNDLES_FILE), join(dir, LEAVES_FILE), hashes),
     };
   }
   return {
@@ -312,7 +319,11 @@ export function readExport(dir: string): OpenedExport {
     checkpointsHash,
     entriesHash: () => finalHash,
     entryFileHashes: () => ({ [ENTRIES_FILE]: finalHash }),
-    async *entries() {
+    entries: lines,
+    verifiable: lines,
+  };
+  async function* lines(): AsyncGenerator<VerifiableEntry> {
+    {
       const digest = createHash('sha256');
       let rest: Buffer = Buffer.alloc(0);
       let previousSeq = -1;
@@ -333,6 +344,6 @@ export function readExport(dir: string): OpenedExport {
       }
       if (rest.toString('utf8').trim() !== '') yield parseLine(rest, previousSeq);
       finalHash = digest.digest('hex');
-    },
-  };
+    }
+  }
 }

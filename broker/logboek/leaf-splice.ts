@@ -59,9 +59,6 @@ function compareWithSeq(b: Buffer, from: number, to: number): number {
   return len - 3;
 }
 
-/** Reused for an entry's UTF-8 bytes before the splice (another buffer than `scratch`); synchronous use only. */
-let source = Buffer.allocUnsafe(16 * 1024);
-
 /** Reused for the spliced leaf input; every caller hashes it before the next call (synchronous). */
 let scratch = Buffer.allocUnsafe(16 * 1024);
 
@@ -121,22 +118,28 @@ export const SPLICE_MARGIN = 32;
 /**
  * Writes the leaf bytes of the entry stored as `contentText` at `seq`, JCS(content + {seq}), into
  * `out` at `offset`, as the sequencer sealed them (sealLeafHash), and returns how many bytes it
- * wrote. Where the splice does not apply it writes nothing and returns the bytes of the full
- * canonicalisation for the caller to place (their length is not bounded by the text's). Why: the
+ * wrote. Where the splice does not apply it returns the bytes of the full canonicalisation for
+ * the caller to place over what it wrote (their length is not bounded by the text's). Why: the
  * compact export builds a page of thousands of entries in one buffer, without a buffer per entry.
  * `out` must have Buffer.byteLength(contentText) + SPLICE_MARGIN bytes from `offset`.
  */
 export function writeLeafBytes(contentText: string, seq: number, out: Buffer, offset: number): number | Uint8Array {
-  const most = 3 * contentText.length;
-  if (source.length < most) source = Buffer.allocUnsafe(2 * most);
-  const length = source.write(contentText, 0, 'utf8');
-  const text = source.subarray(0, length);
-  const target = spliceTarget(text, seq);
+  const length = out.write(contentText, offset, 'utf8');
+  const target = spliceTarget(out.subarray(offset, offset + length), seq);
   if (!target) return leafData(contentText, seq);
-  text.copy(out, offset, 0, target.at);
-  out.write(target.member, offset + target.at, 'latin1');
-  text.copy(out, offset + target.at + target.member.length, target.at);
+  spliceInPlace(out, offset, length, target);
   return length + target.member.length;
+}
+
+/**
+ * Inserts `target.member` at `target.at` into the text b[offset, offset + length), in place: the
+ * tail moves up by the member's length (copyWithin), so the text is encoded once and copied once
+ * (Buffer.copy of part of a buffer makes a new view per call, which cost the export and the
+ * sequencer more than the bytes did). `b` must have room for the member after the text.
+ */
+function spliceInPlace(b: Buffer, offset: number, length: number, target: { at: number; member: string }): void {
+  b.copyWithin(offset + target.at + target.member.length, offset + target.at, offset + length);
+  b.write(target.member, offset + target.at, 'latin1');
 }
 
 /** SHA-256 of a spliced leaf input: the RFC 9162 leaf hash, its 0x00 prefix already in place. */
@@ -148,12 +151,16 @@ export function hashSplicedLeaf(input: Buffer): Uint8Array {
 /**
  * The leaf hash the sequencer seals for an entry the log writer stored as `contentText`, at
  * `seq`: by splicing, or by the full canonicalisation where the splice does not apply. The text
- * is encoded into a reused buffer, not a new one per entry (a run seals thousands).
+ * is encoded behind the 0x00 prefix into a reused buffer, not a new one per entry (a run seals
+ * thousands), and spliced there in place.
  */
 export function sealLeafHash(contentText: string, seq: number): Uint8Array {
-  const most = 3 * contentText.length;
-  if (source.length < most) source = Buffer.allocUnsafe(2 * most);
-  const length = source.write(contentText, 0, 'utf8');
-  const spliced = splicedLeafInput(source.subarray(0, length), seq);
-  return spliced ? hashSplicedLeaf(spliced) : leafHash(leafData(contentText, seq));
+  const most = 1 + 3 * contentText.length + SPLICE_MARGIN;
+  if (scratch.length < most) scratch = Buffer.allocUnsafe(2 * most);
+  scratch[0] = 0x00;
+  const length = scratch.write(contentText, 1, 'utf8');
+  const target = spliceTarget(scratch.subarray(1, 1 + length), seq);
+  if (!target) return leafHash(leafData(contentText, seq));
+  spliceInPlace(scratch, 1, length, target);
+  return hashSplicedLeaf(scratch.subarray(0, 1 + length + target.member.length));
 }

@@ -18,7 +18,7 @@ import type { JWK } from 'jose';
 import type { Database } from '../db/database.js';
 import { AppError, validationError } from '../errors/app-error.js';
 import type { Principal } from '../auth/principal.js';
-import { latestCheckpoint, listCheckpoints, nodeRange, sequencedEntries, treeSize, type SequencedEntry, type StoredCheckpoint } from './logboek.repository.js';
+import { latestCheckpoint, listCheckpoints, nodeRange, sequencedEntries, sequencedPage, treeSize, type SequencedEntry, type StoredCheckpoint } from './logboek.repository.js';
 import { cosignaturesOf } from './cosignature.repository.js';
 import { consistencyProof, inclusionProof } from './tree-proofs.js';
 import { bundleRange, encodeBundle, MAX_BUNDLE_ENTRY, tileExists, tileNodes, type TileRef } from './tiles.js';
@@ -88,15 +88,16 @@ const leafBytes = (content: string, seq: number): Uint8Array => {
 };
 
 /**
- * The level-0 hashes of `rows`, then the rows as one tlog-tiles entry bundle (tiles.ts), written
- * into one buffer: each entry's leaf bytes straight from its stored text (writeLeafBytes), with no
- * buffer per entry and no copy of the page. Why: the compact export reads a million entries.
+ * The level-0 hashes of `rows` (`leaves`, 32 bytes each), then the rows as one tlog-tiles entry
+ * bundle (tiles.ts), written into one buffer: each entry's leaf bytes straight from its stored text
+ * (writeLeafBytes), with no buffer per entry and no copy of the page. Why: the compact export reads
+ * a million entries.
  */
-function bundlePage(rows: readonly SequencedEntry[]): Buffer {
+function bundlePage(leaves: Buffer, rows: ReadonlyArray<{ seq: number; content: string | null }>): Buffer {
   let room = 32 * rows.length;
   for (const r of rows) room += 2 + (r.content === null ? 0 : Buffer.byteLength(r.content, 'utf8') + SPLICE_MARGIN);
   let out = Buffer.allocUnsafe(room);
-  rows.forEach((r, i) => out.set(r.leafHash, 32 * i));
+  leaves.copy(out, 0, 0, 32 * rows.length);
   let at = 32 * rows.length;
   for (const r of rows) {
     let length = 0;
@@ -181,10 +182,10 @@ export function createLogboekReadService(deps: {
         count('fromSeq', fromSeq);
         const size = await treeSize(w.trx);
         const to = Math.min(size, fromSeq + limit);
-        const rows = fromSeq < to ? await sequencedEntries(w.trx, fromSeq, to) : [];
-        if (rows.length !== Math.max(0, to - fromSeq)) throw new AppError('internal', 'a sequenced entry is missing from storage');
+        const { leaves, rows } = fromSeq < to ? await sequencedPage(w.trx, fromSeq, to) : { leaves: Buffer.alloc(0), rows: [] };
+        if (rows.length !== Math.max(0, to - fromSeq) || leaves.length !== 32 * rows.length) throw new AppError('internal', 'a sequenced entry is missing from storage');
         logRead(w, purpose, { resource: 'entry-bundle', fromSeq, returned: rows.length });
-        return { treeSize: size, entries: rows.length, body: bundlePage(rows) };
+        return { treeSize: size, entries: rows.length, body: bundlePage(leaves, rows) };
       }),
     async inclusionProof(index, size) {
       count('index', index);

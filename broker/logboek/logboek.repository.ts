@@ -226,8 +226,9 @@ export async function treeSize(ex: Executor): Promise<number> {
 /**
  * Gives entries their places in the tree: leaves `firstSeq`, `firstSeq + 1`, … for `entryIds`
  * in order, with their leaf hashes concatenated (32 bytes each) in `hashes`. One statement: the
- * ids as one array parameter, the hashes as one bytea parameter (sent as binary, cut apart by
- * PostgreSQL), and the seqs counted from the first. Why: a sequencer run appends thousands of
+ * ids as one comma-separated text parameter (pg's array encoding escaped every element, a few per
+ * cent of a run), the hashes as one bytea parameter (sent as binary, cut apart by PostgreSQL), and
+ * the seqs counted from the first. Why: a sequencer run appends thousands of
  * rows, and an array of bytea is sent as text, every hash escaped as hex and parsed back, which
  * cost the broker's event loop more than the rows cost PostgreSQL (docs/performance.md,
  * scenarios 2 and 8).
@@ -238,7 +239,7 @@ export async function insertLeaves(ex: Executor, firstSeq: number, entryIds: rea
   await sql`
     insert into logboek_leaves (seq, entry_id, leaf_hash)
     select ${firstSeq}::bigint + u.i - 1, u.id, substring(${hashes}::bytea from (32 * (u.i - 1) + 1)::int for 32)
-      from unnest(${entryIds}::bigint[]) with ordinality as u(id, i)`.execute(ex);
+      from unnest(string_to_array(${entryIds.join(',')}, ',')::bigint[]) with ordinality as u(id, i)`.execute(ex);
 }
 
 /** The stored hashes of the given complete nodes, keyed by `level:idx`. */
@@ -277,7 +278,7 @@ export async function insertNodes(ex: Executor, levels: readonly number[], index
   await sql`
     insert into logboek_nodes (level, idx, hash)
     select u.level, u.idx, substring(${hashes}::bytea from (32 * (u.i - 1) + 1)::int for 32)
-      from unnest(${levels}::smallint[], ${indexes}::bigint[]) with ordinality as u(level, idx, i)`.execute(ex);
+      from unnest(string_to_array(${levels.join(',')}, ',')::smallint[], string_to_array(${indexes.join(',')}, ',')::bigint[]) with ordinality as u(level, idx, i)`.execute(ex);
 }
 
 export interface StoredCheckpoint {
@@ -336,4 +337,25 @@ export async function sequencedEntries(ex: Executor, from: number, to: number): 
     .orderBy('l.seq')
     .execute();
   return rows.map((r) => ({ seq: r.seq, leafHash: new Uint8Array(r.leaf_hash), content: r.content }));
+}
+
+/**
+ * Sequenced entries with seq in [from, to) for the compact export's page: their contents (null
+ * once redacted) in seq order, and their leaf hashes joined by PostgreSQL into one bytea (32 bytes
+ * each). Why: a page holds 16,384 entries, and a bytea per row is a hex text parsed per row.
+ */
+export async function sequencedPage(ex: Executor, from: number, to: number): Promise<{ leaves: Buffer; rows: Array<{ seq: number; content: string | null }> }> {
+  const joined = (
+    await sql<{ leaves: Uint8Array | null }>`select string_agg(leaf_hash, ''::bytea order by seq) as leaves from logboek_leaves where seq >= ${from} and seq < ${to}`.execute(ex)
+  ).rows[0];
+  const rows = await ex
+    .selectFrom('logboek_leaves as l')
+    .innerJoin('logboek_entries as e', 'e.id', 'l.entry_id')
+    .select(['l.seq', 'e.content'])
+    .where('l.seq', '>=', from)
+    .where('l.seq', '<', to)
+    .orderBy('l.seq')
+    .execute();
+  const leaves = joined?.leaves ? Buffer.from(joined.leaves.buffer, joined.leaves.byteOffset, joined.leaves.byteLength) : Buffer.alloc(0);
+  return { leaves, rows };
 }

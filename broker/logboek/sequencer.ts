@@ -10,7 +10,8 @@
  *
  * Invariants:
  * - Only the holder of the advisory lock appends leaves, nodes and checkpoints.
- * - Leaves, nodes and the checkpoint of one run are written in one transaction.
+ * - Leaves, nodes and the checkpoint of one run are written in one transaction (in parts, sent
+ *   while the run hashes on; every part is awaited before the checkpoint is signed).
  * - A checkpoint is written when N entries were added since the last one, or T seconds
  *   passed and the tree grew, whichever comes first.
  * - A run that fails because the database cannot be reached changes nothing (one transaction);
@@ -83,6 +84,8 @@ export class LogboekDamagedError extends Error {
 
 /** How many entries a run hashes between two turns of the event loop. */
 const YIELD_EVERY = 1000;
+/** How many entries' leaves and nodes a run sends to the database in one statement each, while it hashes on. */
+const WRITE_EVERY = 2000;
 
 const missingNode = (level: number, index: number): Error =>
   new LogboekDamagedError(`logboek node ${level}:${index} is missing; the sequencer stops`);
@@ -151,16 +154,34 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       const size = size0 + pending.length;
       const append = createAppend(size0, frontier.map((c) => node(c.level, c.index)), pending.length);
       const roots = new Map<number, Uint8Array>();
+      // The leaves and nodes are written in parts of WRITE_EVERY entries, each sent as soon as it
+      // is hashed and not awaited until the end, so that PostgreSQL stores one part while this
+      // process hashes the next (one connection: the statements run in order, in this transaction).
+      const writes: Array<Promise<void>> = [];
+      let written = 0;
+      let nodeMark = 0;
+      const writePart = (): void => {
+        const end = append.leafHashes().length / 32;
+        if (end === written) return;
+        const added = append.nodesSince(nodeMark);
+        writes.push(insertLeaves(trx, size0 + written, pending.slice(written, end).map((e) => e.id), append.leafHashes().subarray(32 * written, 32 * end)));
+        writes.push(insertNodes(trx, added.levels, added.indexes, added.hashes));
+        for (const w of writes.slice(-2)) w.catch(() => undefined); // awaited below, in order
+        written = end;
+        nodeMark = append.nodeCount();
+      };
       for (let i = 0; i < pending.length; i++) {
         append.push(sealLeafHash(pending[i]!.content, size0 + i));
         const at = size0 + i + 1;
         if ((at - lastSize) % o.checkpointEveryEntries === 0 || at === size) roots.set(at, append.root());
-        // Hashing is the broker's own CPU: let requests in between (a run seals thousands).
-        if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
+        // Hashing is the broker's own CPU: let requests (and the database's answers) in between (a run seals thousands).
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) {
+          if (i + 1 - written >= WRITE_EVERY) writePart();
+          await new Promise((resolve) => setImmediate(resolve));
+        }
       }
-      await insertLeaves(trx, size0, pending.map((e) => e.id), append.leafHashes());
-      const added = append.nodes();
-      await insertNodes(trx, added.levels, added.indexes, added.hashes);
+      writePart();
+      for (const w of writes) await w;
       /** The root at `treeSize`: from this run's append, or from the stored nodes for a size it did not pass. */
       const rootOf = async (treeSize: number): Promise<Uint8Array> => {
         const taken = roots.get(treeSize) ?? (treeSize === size0 && size0 > 0 ? foldRoot(frontier.map((c) => node(c.level, c.index))) : undefined);

@@ -17,6 +17,19 @@ export interface VerifiableEntry {
   readonly sealed?: boolean;
   /** With `sealed`: 0x00 || content, already in one buffer, so the leaf is hashed without a copy. */
   readonly leafInput?: Uint8Array;
+  /** With `sealed`: SHA-256(0x00 || content), already computed from these bytes on a worker thread (leaf-hash-pool.ts). */
+  readonly leaf?: Uint8Array;
+}
+
+/**
+ * A run of entries [from, from + leaves.length / 32) whose leaf bytes the source has hashed already
+ * and found equal to their stored leaf hashes (worker threads, leaf-hash-pool.ts): the verifier
+ * only places `leaves` (32 bytes each) in the tree, as it places each entry's checked leaf. Why: a
+ * million entries, one object each, cost the verifier's thread more than hashing them does.
+ */
+export interface VerifiedLeaves {
+  readonly from: number;
+  readonly leaves: Uint8Array;
 }
 
 /** A checkpoint the verifier compares a root with: the broker's id (for messages), size and root. */

@@ -25,6 +25,10 @@
  *   `previous` (checkpointAncestors in checkpoint-chain.ts), because a broker that rewrote
  *   history can sign new ones.
  * - Nothing from an entry's content appears in a report: seq numbers, kinds, sizes and ids only.
+ * - A source may hand over a run of entries whose leaf bytes it hashed and found equal to their
+ *   stored leaf hashes already (VerifiedLeaves: a large compact export, hashed on worker threads by
+ *   bundle-export.ts); steps 1 and 2 hold for them, and their leaves are placed with step 3 between
+ *   them exactly as single entries' are. Every entry that differs or is redacted comes on its own.
  *
  * Speed: the leaf is built by splicing `"seq":N` into the stored canonical UTF-8 text at its sorted
  * place among the top-level keys (leaf-splice.ts, the code the sequencer seals with); only when
@@ -39,8 +43,12 @@ import { EMPTY_ROOT, HASH_SIZE, leafHash as hashLeaf, nodeHash } from './merkle/
 import { decomposeRange, nodeKey, type NodeCoord } from './merkle/tree-math.js';
 import { verifyInclusion } from './merkle/merkle-verify.js';
 
-export type { VerifiableEntry, CheckpointRef, StoredTree, BreakKind, LogBreak, VerifyReport, VerifyOptions } from './verify-log-types.js';
-import type { VerifiableEntry, CheckpointRef, StoredTree, BreakKind, LogBreak, VerifyReport, VerifyOptions } from './verify-log-types.js';
+export type { VerifiableEntry, VerifiedLeaves, CheckpointRef, StoredTree, BreakKind, LogBreak, VerifyReport, VerifyOptions } from './verify-log-types.js';
+import type { VerifiableEntry, VerifiedLeaves, CheckpointRef, StoredTree, BreakKind, LogBreak, VerifyReport, VerifyOptions } from './verify-log-types.js';
+
+/** What a source yields: one entry, or a run of entries whose leaves it checked already. */
+type Item = VerifiableEntry | VerifiedLeaves;
+const isRun = (v: Item): v is VerifiedLeaves => 'leaves' in v;
 
 /** How far back and forth a misplaced entry is looked for, to tell `reordered` from `changed`. */
 const REORDER_WINDOW = 256;
@@ -66,7 +74,8 @@ const utf8Of = (content: Content): Buffer =>
  * The leaf hash of `content` placed at `seq`: the fast splice when it matches `stored`, else the
  * full canonicalisation; null when the content cannot be canonicalised at all (not JSON).
  */
-function leafOf(content: Content, seq: number, stored: Uint8Array, sealed?: { leafInput?: Uint8Array }): Uint8Array | null {
+function leafOf(content: Content, seq: number, stored: Uint8Array, sealed?: { leafInput?: Uint8Array; leaf?: Uint8Array }): Uint8Array | null {
+  if (sealed?.leaf) return sealed.leaf;
   if (sealed?.leafInput) return hashSplicedLeaf(Buffer.isBuffer(sealed.leafInput) ? sealed.leafInput : Buffer.from(sealed.leafInput.buffer, sealed.leafInput.byteOffset, sealed.leafInput.byteLength));
   const bytes = utf8Of(content);
   if (sealed) return hashLeaf(bytes);
@@ -121,7 +130,7 @@ export function describeCheckpoint(c: { id?: number; treeSize: number }): string
 }
 
 /** Closes a source early (a database cursor, a file) when verification stops at a break. */
-async function close(it: AsyncIterator<VerifiableEntry> | Iterator<VerifiableEntry>): Promise<void> {
+async function close(it: AsyncIterator<Item> | Iterator<Item>): Promise<void> {
   try {
     await it.return?.();
   } catch {
@@ -135,7 +144,7 @@ async function close(it: AsyncIterator<VerifiableEntry> | Iterator<VerifiableEnt
  * millions of entries, and the checkpoint is all that needs to be trusted.
  */
 export async function verifyLog(
-  entries: AsyncIterable<VerifiableEntry> | Iterable<VerifiableEntry>,
+  entries: AsyncIterable<Item> | Iterable<Item>,
   options: VerifyOptions,
 ): Promise<VerifyReport> {
   const started = performance.now();
@@ -156,7 +165,9 @@ export async function verifyLog(
   let redacted = 0;
   let checked = 0;
   let lastGood: CheckpointRef | undefined;
-  const it = Symbol.asyncIterator in entries ? entries[Symbol.asyncIterator]() : (entries as Iterable<VerifiableEntry>)[Symbol.iterator]();
+  const it = Symbol.asyncIterator in entries ? entries[Symbol.asyncIterator]() : (entries as Iterable<Item>)[Symbol.iterator]();
+  /** Entries of a run read past the trusted size: counted as after the checkpoint. */
+  let runRest = 0;
 
   const finish = async (firstBreak: LogBreak | undefined, afterCheckpoint = 0): Promise<VerifyReport> => {
     if (firstBreak) await close(it);
@@ -194,6 +205,34 @@ export async function verifyLog(
         checkpoint: { ...(named.id !== undefined ? { id: named.id } : {}), treeSize: size },
       });
     }
+    if (isRun(r.value)) {
+      // A run the source checked: steps 1 and 2 hold for each of its leaves; place them, with
+      // step 3 between them as between single entries.
+      const run = r.value;
+      if (run.from !== next) return finish(run.from < next ? { seq: run.from, kind: 'reordered', detail: `entry ${run.from} appears after entry ${next - 1}: the entries are out of order or repeated` } : await gap(it, next, run.from));
+      const count = Math.floor(run.leaves.length / HASH_SIZE);
+      let i = 0;
+      for (; i < count; i++) {
+        while (t < targets.length && targets[t]!.treeSize === next) {
+          const target = targets[t]!;
+          checked++;
+          if (!equalBytes(frontier.root(), Buffer.from(target.rootHash, 'base64'))) {
+            return finish(await rootMismatch(frontier, target, lastGood, options.storedTree));
+          }
+          lastGood = target;
+          t++;
+        }
+        if (next === size) break;
+        const leaf = run.leaves.subarray(HASH_SIZE * i, HASH_SIZE * (i + 1));
+        read++;
+        frontier.push(leaf);
+        recent.put(next, leaf);
+        next++;
+      }
+      runRest = count - i;
+      if (runRest > 0) break;
+      continue;
+    }
     const e = r.value;
     read++;
     // Step 1: contiguous seq.
@@ -224,17 +263,18 @@ export async function verifyLog(
     }
     next++;
   }
-  let after = 0;
-  for (let r = await it.next(); !r.done; r = await it.next()) after++;
+  let after = runRest;
+  for (let r = await it.next(); !r.done; r = await it.next()) after += isRun(r.value) ? r.value.leaves.length / HASH_SIZE : 1;
   return finish(undefined, after);
 }
 
 /** A gap at `expected`: missing, unless that seq follows within the look-ahead (then reordered). */
-async function gap(it: AsyncIterator<VerifiableEntry> | Iterator<VerifiableEntry>, expected: number, seen: number): Promise<LogBreak> {
+async function gap(it: AsyncIterator<Item> | Iterator<Item>, expected: number, seen: number): Promise<LogBreak> {
   for (let i = 0; i < GAP_LOOKAHEAD; i++) {
     const r = await it.next();
     if (r.done) break;
-    if (r.value.seq === expected) {
+    const v = r.value;
+    if (isRun(v) ? v.from <= expected && expected < v.from + v.leaves.length / HASH_SIZE : v.seq === expected) {
       return { seq: expected, kind: 'reordered', detail: `entry ${expected} appears later, after entry ${seen}: the entries are out of order` };
     }
   }

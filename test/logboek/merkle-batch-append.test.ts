@@ -2,7 +2,8 @@
  * The sequencer's batch append (merkle/batch-append.ts) against the one-leaf-at-a-time arithmetic
  * (tree-math.ts) and the naive RFC 9162 reference tree: from any stored size, appending any
  * number of leaves records exactly the nodes nodesCompletedByAppend names, with the hashes
- * hashesCompletedByAppend computes, and its root at every size is the reference MTH.
+ * hashesCompletedByAppend computes, and its root at every size is the reference MTH; handed out
+ * in parts (the sequencer writes a run in parts), the parts join to the whole.
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
@@ -67,4 +68,30 @@ it('agrees with the reference for arbitrary sizes and batches', () => {
 it('refuses a frontier that does not fit the size', () => {
   expect(() => createAppend(3, leaves(1))).toThrow(RangeError);
   expect(() => createAppend(0, leaves(1))).toThrow(RangeError);
+});
+
+it('hands out the nodes in parts (nodesSince a nodeCount mark) that join to exactly nodes(), unchanged by later pushes', () => {
+  fc.assert(
+    fc.property(fc.nat({ max: 40 }), fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 6 }), (size0, parts) => {
+      const all = leaves(size0 + parts.reduce((a, b) => a + b, 0));
+      const stored = storedOneByOne(all, size0);
+      const frontier = decomposeRange(0, size0).map((c) => stored.get(nodeKey(c.level, c.index))!);
+      const append = createAppend(size0, frontier, 4); // small buffers: they grow between parts
+      const got: Array<{ levels: number[]; indexes: number[]; hashes: Buffer }> = [];
+      const copies: Buffer[] = [];
+      let at = size0;
+      for (const n of parts) {
+        const mark = append.nodeCount();
+        for (let i = 0; i < n; i++) append.push(all[at++]!);
+        got.push(append.nodesSince(mark));
+        copies.push(Buffer.from(got[got.length - 1]!.hashes)); // as it was when handed out
+      }
+      const whole = append.nodes();
+      expect(got.flatMap((p) => p.levels)).toEqual(whole.levels);
+      expect(got.flatMap((p) => p.indexes)).toEqual(whole.indexes);
+      expect(Buffer.concat(got.map((p) => p.hashes)).equals(whole.hashes)).toBe(true);
+      got.forEach((p, i) => expect(p.hashes.equals(copies[i]!)).toBe(true));
+    }),
+    { numRuns: 200 },
+  );
 });

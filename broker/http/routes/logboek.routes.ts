@@ -107,7 +107,8 @@ export function logEntryRoutes(log: LogboekReadService, querySchemas: SchemaRegi
     res.set('Cache-Control', 'private, no-store');
     res.set('Jpp-Tree-Size', String(page.treeSize));
     res.set('Jpp-Entries', String(page.entries));
-    res.type('application/octet-stream').send(page.body);
+    // Sent as it is: no ETag (express would hash the whole page for one; the answer is never cached).
+    res.type('application/octet-stream').set('Content-Length', String(page.body.length)).end(page.body);
   });
   r.get('/log/tile/*rest', async (req, res) => {
     const ref = parseTilePath(tileRest(req));

@@ -25,6 +25,13 @@ export interface BatchAppend {
   leafHashes(): Buffer;
   /** Every node the pushes completed, in order: levels, indexes and hashes (32 bytes each, concatenated). */
   nodes(): { levels: number[]; indexes: number[]; hashes: Buffer };
+  /** How many nodes the pushes completed so far: a mark for nodesSince. */
+  nodeCount(): number;
+  /**
+   * The nodes completed since `mark` (a nodeCount), as nodes() gives them; the hashes are a view
+   * that later pushes never change (a grown buffer is a new one).
+   */
+  nodesSince(mark: number): { levels: number[]; indexes: number[]; hashes: Buffer };
 }
 
 /** The right fold of complete-subtree roots, largest first: the MTH of the leaves they cover. */
@@ -91,5 +98,7 @@ export function createAppend(size0: number, frontier: readonly Uint8Array[], exp
     root: () => foldRoot(stackHashes),
     leafHashes: () => leaves.subarray(0, HASH_SIZE * leafCount),
     nodes: () => ({ levels, indexes, hashes: hashes.subarray(0, HASH_SIZE * levels.length) }),
+    nodeCount: () => levels.length,
+    nodesSince: (mark) => ({ levels: levels.slice(mark), indexes: indexes.slice(mark), hashes: hashes.subarray(HASH_SIZE * mark, HASH_SIZE * levels.length) }),
   };
 }
