@@ -36,21 +36,28 @@ export interface BatchSignatureVerifier {
    * `ex`: the batch's own transaction (on PGlite, the one connection it holds).
    */
   verify(ex: Executor, partner: string, jws: string): Promise<VerifiedBatch>;
-  /** Copies keys new in the registry file, and revocations, into the database (when the file changed). Returns how many keys were new. */
+  /**
+   * Copies keys new in the registry file, and its revocations, into the database, in `ex` (idempotent:
+   * a key already there and a revocation already made are left alone). Returns how many keys were new.
+   */
   syncRegistry(ex?: Executor): Promise<number>;
 }
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 export function createBatchSignatureVerifier(deps: { db: Kysely<Database>; registryFile: string | undefined; partners: ReadonlySet<string> }): BatchSignatureVerifier {
-  let seenMtime = -1;
+  // The registry file as last read, by its modification time: reading and parsing it is what is
+  // cached, never whether the database holds it. The keys and revocations are written in the
+  // caller's transaction, which may still roll back (a refused batch does); a "done" flag kept here
+  // would then skip them for every later batch, and a revoked key would be accepted again.
+  let read: { mtime: number; keys: ReturnType<typeof readRegistry> } | undefined;
 
   const syncRegistry = async (ex: Executor = deps.db): Promise<number> => {
     const file = deps.registryFile;
     if (!file || !existsSync(file)) return 0;
     const mtime = statSync(file).mtimeMs;
-    if (mtime === seenMtime) return 0;
-    const keys = readRegistry(file).filter((k) => deps.partners.has(k.partner));
+    if (read?.mtime !== mtime) read = { mtime, keys: readRegistry(file).filter((k) => deps.partners.has(k.partner)) };
+    const keys = read.keys;
     const n = await insertPartnerKeys(
       ex,
       keys.map((k) => ({ partnerId: k.partner, kid: k.kid, jwk: k.jwk, addedAt: new Date(k.addedAt) })),
@@ -59,7 +66,6 @@ export function createBatchSignatureVerifier(deps: { db: Kysely<Database>; regis
       ex,
       keys.flatMap((k) => (k.revokedAt ? [{ partnerId: k.partner, kid: k.kid, revokedAt: new Date(k.revokedAt) }] : [])),
     );
-    seenMtime = mtime;
     return n;
   };
 

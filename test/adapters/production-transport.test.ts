@@ -81,6 +81,8 @@ describe('production transport', () => {
     await service.submitBatch(halt, await signer.sign(before), 't6', { channel: 'mtls', partner: 'halt' });
     expect(revokeRegisteredKey(registry, 'halt', signer.kid, b.clock.now)).toBe(true);
     expect(await refusal(service.submitBatch(halt, await signer.sign(batch()), 't7', { channel: 'mtls', partner: 'halt' }))).toMatchObject({ status: 403, message: expect.stringMatching(/revoked key/) });
+    // The refusal rolled its transaction back; the revocation it read from the registry still holds for every batch after it.
+    expect(await refusal(service.submitBatch(halt, await signer.sign(batch()), 't7b', { channel: 'mtls', partner: 'halt' }))).toMatchObject({ status: 403, message: expect.stringMatching(/revoked key/) });
     expect((await findBatchSignature(b.broker.db, 'halt', before.batchId))?.kid).toBe(signer.kid);
   });
 });
