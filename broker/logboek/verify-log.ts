@@ -39,7 +39,9 @@
  */
 import { canonicalJson, leafData } from './log-entry.js';
 import { hashSplicedLeaf, splicedLeafInput } from './leaf-splice.js';
-import { EMPTY_ROOT, HASH_SIZE, leafHash as hashLeaf, nodeHash } from './merkle/merkle-hash.js';
+import { HASH_SIZE, leafHash as hashLeaf, nodeHash } from './merkle/merkle-hash.js';
+import { Frontier } from './merkle/frontier.js';
+import { RecentLeaves } from './recent-leaves.js';
 import { decomposeRange, nodeKey, type NodeCoord } from './merkle/tree-math.js';
 import { verifyInclusion } from './merkle/merkle-verify.js';
 
@@ -93,35 +95,6 @@ function leafOf(content: Content, seq: number, stored: Uint8Array, sealed?: { le
   }
 }
 
-/** The frontier of an RFC 9162 tree: roots of its complete subtrees, largest first. O(log n). */
-class Frontier {
-  readonly hashes: Uint8Array[] = [];
-  readonly levels: number[] = [];
-  size = 0;
-
-  push(leaf: Uint8Array): void {
-    let h = leaf;
-    let level = 0;
-    while (this.levels.length > 0 && this.levels[this.levels.length - 1] === level) {
-      this.levels.pop();
-      h = nodeHash(this.hashes.pop()!, h);
-      level++;
-    }
-    this.hashes.push(h);
-    this.levels.push(level);
-    this.size++;
-  }
-
-  /** MTH of the leaves so far: the right fold of the complete subtrees. */
-  root(): Uint8Array {
-    const n = this.hashes.length;
-    if (n === 0) return EMPTY_ROOT;
-    let acc = this.hashes[n - 1]!;
-    for (let i = n - 2; i >= 0; i--) acc = nodeHash(this.hashes[i]!, acc);
-    return acc;
-  }
-}
-
 const range = (from: number, to: number): string => (to - from === 1 ? `entry ${from}` : `entries ${from}–${to - 1}`);
 
 /** "checkpoint 3 (size 180)", or "the checkpoint (size 180)" when its broker id is unknown. */
@@ -159,7 +132,7 @@ export async function verifyLog(
   /** The trusted checkpoint as named in messages (with the broker's id when another source knew it). */
   const named = byRoot.get(`${size}:${trusted.rootHash}`) ?? trusted;
   const frontier = new Frontier();
-  const recent = new Recent();
+  const recent = new RecentLeaves(REORDER_WINDOW);
   let next = 0;
   let read = 0;
   let redacted = 0;
@@ -288,7 +261,7 @@ async function gap(it: AsyncIterator<Item> | Iterator<Item>, expected: number, s
  * put there after the fact (its own leaf is self-consistent but not the one logged there), so that
  * place is the first break; `recent` holds the leaves of the last entries to tell that from a copy.
  */
-function misplaced(e: VerifiableEntry, seq: number, stored: Uint8Array, unreadable: boolean, recent: Recent): LogBreak {
+function misplaced(e: VerifiableEntry, seq: number, stored: Uint8Array, unreadable: boolean, recent: RecentLeaves): LogBreak {
   // Leaf bytes carry their own seq: a mismatch is a change here; a moved entry shows as a root mismatch.
   if (e.sealed && !unreadable) return { seq, kind: 'changed', detail: `entry ${seq} was changed: its leaf bytes no longer hash to its stored leaf hash` };
   if (unreadable) return { seq, kind: 'changed', detail: `entry ${seq} was changed: its content is no longer valid JSON` };
@@ -313,19 +286,6 @@ function misplaced(e: VerifiableEntry, seq: number, stored: Uint8Array, unreadab
     }
   }
   return { seq, kind: 'changed', detail: `entry ${seq} was changed: its content no longer matches its leaf hash` };
-}
-
-/** The leaves of the last {@link REORDER_WINDOW} entries: a fixed ring, so memory stays bounded. */
-class Recent {
-  private readonly ring: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(REORDER_WINDOW + 1);
-  private last = -1;
-  put(seq: number, leaf: Uint8Array): void {
-    this.ring[seq % this.ring.length] = leaf;
-    this.last = seq;
-  }
-  get(seq: number): Uint8Array | undefined {
-    return seq <= this.last && this.last - seq < this.ring.length ? this.ring[seq % this.ring.length] : undefined;
-  }
 }
 
 /**
