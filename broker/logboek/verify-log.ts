@@ -157,17 +157,19 @@ export async function verifyLog(
   };
 
   let t = 0;
-  for (;;) {
-    // Step 3: every checkpoint whose size is reached now.
-    while (t < targets.length && targets[t]!.treeSize === next) {
+  /** Step 3: every checkpoint whose size is reached now, checked against the leaves so far. */
+  const checkpointsReached = async (): Promise<LogBreak | undefined> => {
+    for (; t < targets.length && targets[t]!.treeSize === next; t++) {
       const target = targets[t]!;
       checked++;
-      if (!equalBytes(frontier.root(), Buffer.from(target.rootHash, 'base64'))) {
-        return finish(await rootMismatch(frontier, target, lastGood, options.storedTree));
-      }
+      if (!equalBytes(frontier.root(), Buffer.from(target.rootHash, 'base64'))) return rootMismatch(frontier, target, lastGood, options.storedTree);
       lastGood = target;
-      t++;
     }
+    return undefined;
+  };
+  for (;;) {
+    const broken = await checkpointsReached();
+    if (broken) return finish(broken);
     if (next === size) break;
     const r = await it.next();
     if (r.done) {
@@ -186,15 +188,8 @@ export async function verifyLog(
       const count = Math.floor(run.leaves.length / HASH_SIZE);
       let i = 0;
       for (; i < count; i++) {
-        while (t < targets.length && targets[t]!.treeSize === next) {
-          const target = targets[t]!;
-          checked++;
-          if (!equalBytes(frontier.root(), Buffer.from(target.rootHash, 'base64'))) {
-            return finish(await rootMismatch(frontier, target, lastGood, options.storedTree));
-          }
-          lastGood = target;
-          t++;
-        }
+        const brokenInRun = await checkpointsReached();
+        if (brokenInRun) return finish(brokenInRun);
         if (next === size) break;
         const leaf = run.leaves.subarray(HASH_SIZE * i, HASH_SIZE * (i + 1));
         read++;

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { adminStatement } from './admin-statement.js';
 import { openDatabase } from '../../broker/db/database.js';
 import { migrateToLatest } from '../../broker/db/migrate.js';
 
@@ -65,12 +66,3 @@ export default async function setup(project: TestProject): Promise<() => void | 
 }
 
 
-async function adminStatement(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}

@@ -5,25 +5,15 @@
  * role (migration 0110) on a database its owner migrated, as in production.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { Kysely } from 'kysely';
 import { inject } from 'vitest';
+import { adminStatement as admin } from './admin-statement.js';
 import { openDatabase, type Database } from '../../broker/db/database.js';
 
 export interface TestDatabase {
   readonly name: string;
   readonly url: string;
   drop(): Promise<void>;
-}
-
-async function admin(adminUrl: string, statement: string): Promise<void> {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
-  }
 }
 
 export async function createTestDatabase(adminUrl: string, prefix = 'jpp_test', template?: string): Promise<TestDatabase> {
