@@ -90,44 +90,30 @@ describe('what is logged', () => {
 });
 
 describe('no log, no answer', () => {
-  it('answers with an error, and stores no query, when the log write fails', async () => {
+  const index = async () => (await sql<{ n: number }>`select count(*)::int as n from logboek_disclosures`.execute(b.broker.db)).rows[0]!.n;
+
+  it.each([
+    { what: 'the log write', table: 'logboek_entries' },
+    { what: "the answers' index write", table: 'logboek_disclosures' },
+  ])('answers with an error, and stores no query, entry or index row, when $what fails', async ({ table }) => {
     const [subject, caseRef] = [randomPseudonym(), opaqueRef('case')];
     await withCase(b.call, await b.token('demo-voorzitter'), { subject, doel: 'jpp-screening', caseRef });
     opened.add(caseRef);
-    const before = { log: await count('logboek_entries'), queries: await count('queries'), cases: await count('cases') };
-    await sql`create or replace function jpp_test_fail() returns trigger language plpgsql as $$ begin raise exception 'injected log failure'; end $$`.execute(b.broker.db);
-    await sql`create trigger jpp_test_fail before insert on logboek_entries for each row execute function jpp_test_fail()`.execute(b.broker.db);
+    const rows = async () => ({ log: await count('logboek_entries'), queries: await count('queries'), cases: await count('cases'), index: await index() });
+    const before = await rows();
+    await sql`create or replace function jpp_test_fail() returns trigger language plpgsql as $$ begin raise exception 'injected failure'; end $$`.execute(b.broker.db);
+    await sql`create trigger jpp_test_fail before insert on ${sql.table(table)} for each row execute function jpp_test_fail()`.execute(b.broker.db);
     let res;
     try {
       res = await ask(subject, caseRef);
     } finally {
-      await sql`drop trigger jpp_test_fail on logboek_entries`.execute(b.broker.db);
+      await sql`drop trigger jpp_test_fail on ${sql.table(table)}`.execute(b.broker.db);
     }
     expect(res.status).toBe(500);
     expect(res.headers.get('content-type')).toMatch(/problem\+json/);
     expect(res.body.answers).toBeUndefined();
     expect(res.text).not.toMatch(/hit|injected/);
-    expect({ log: await count('logboek_entries'), queries: await count('queries'), cases: await count('cases') }).toEqual(before);
-  });
-
-  it("answers with an error, and stores no query or entry, when the answers' index write fails", async () => {
-    const [subject, caseRef] = [randomPseudonym(), opaqueRef('case')];
-    await withCase(b.call, await b.token('demo-voorzitter'), { subject, doel: 'jpp-screening', caseRef });
-    opened.add(caseRef);
-    const index = async () => (await sql<{ n: number }>`select count(*)::int as n from logboek_disclosures`.execute(b.broker.db)).rows[0]!.n;
-    const before = { log: await count('logboek_entries'), queries: await count('queries'), cases: await count('cases'), index: await index() };
-    await sql`create or replace function jpp_test_fail() returns trigger language plpgsql as $$ begin raise exception 'injected index failure'; end $$`.execute(b.broker.db);
-    await sql`create trigger jpp_test_fail before insert on logboek_disclosures for each row execute function jpp_test_fail()`.execute(b.broker.db);
-    let res;
-    try {
-      res = await ask(subject, caseRef);
-    } finally {
-      await sql`drop trigger jpp_test_fail on logboek_disclosures`.execute(b.broker.db);
-    }
-    expect(res.status).toBe(500);
-    expect(res.body.answers).toBeUndefined();
-    expect(res.text).not.toMatch(/hit|injected/);
-    expect({ log: await count('logboek_entries'), queries: await count('queries'), cases: await count('cases'), index: await index() }).toEqual(before);
+    expect(await rows()).toEqual(before);
   });
 });
 
