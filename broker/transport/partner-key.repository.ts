@@ -1,4 +1,5 @@
 /** Registered partner keys and stored batch signatures. */
+import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
 
 export interface StoredPartnerKey {
@@ -32,20 +33,18 @@ export async function insertPartnerKeys(
   return rows.length;
 }
 
-/** Marks keys revoked; a key revoked before keeps its first revocation time. Returns how many were newly revoked. */
+/**
+ * Marks keys revoked; a key revoked before keeps its first revocation time. Returns how many were
+ * newly revoked. One statement however many keys: every signed batch runs it (batch-signature.ts).
+ */
 export async function revokePartnerKeys(ex: Executor, keys: ReadonlyArray<{ partnerId: string; kid: string; revokedAt: Date }>): Promise<number> {
-  let n = 0;
-  for (const k of keys) {
-    const r = await ex
-      .updateTable('partner_keys')
-      .set({ revoked_at: k.revokedAt })
-      .where('partner_id', '=', k.partnerId)
-      .where('kid', '=', k.kid)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    n += Number(r.numUpdatedRows);
-  }
-  return n;
+  if (keys.length === 0) return 0;
+  const r = await sql`
+    update partner_keys as p set revoked_at = v.revoked_at
+      from unnest(${keys.map((k) => k.partnerId)}::text[], ${keys.map((k) => k.kid)}::text[], ${keys.map((k) => k.revokedAt.toISOString())}::timestamptz[])
+           as v(partner_id, kid, revoked_at)
+     where p.partner_id = v.partner_id and p.kid = v.kid and p.revoked_at is null`.execute(ex);
+  return Number(r.numAffectedRows ?? 0);
 }
 
 export async function insertBatchSignature(
