@@ -19,7 +19,7 @@
  *   what the register holds about whom.
  * - Deactivation acts on the next request: nothing is cached.
  * - The register's conditions are written twice: in `findConfirmation` (register/person.repository.ts)
- *   and in `jpp_person_confirmed` (migration 0210), which the question's one statement calls;
+ *   and in `jpp_person_confirmed` (migrations 0210 and 0250), which the question's one statement calls;
  *   test/db/question-statement.test.ts runs the register states of the gate through both.
  *
  * After Medplum's one access check below the routes (https://www.medplum.com/docs/access).

@@ -6,7 +6,9 @@
  * - the access gate's register conditions, written twice (`findConfirmation` and
  *   `jpp_person_confirmed`): the same table of register states through both, against the
  *   expected answer;
- * - a refusal is its own SQLSTATE, and leaves nothing behind.
+ * - a refusal is its own SQLSTATE, and leaves nothing behind;
+ * - the functions are planned once per connection (migration 0250): PL/pgSQL, and `jpp_ask`'s
+ *   statements on generic plans.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -209,10 +211,29 @@ describe('a refusal of the statement', () => {
     const refused = await ask(db, question({ person: { id: person, organisation: person, role: 'gate-r' } })).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(QuestionRefused);
     expect((refused as QuestionRefused).kind).toBe('no-casus');
+    // The casus is read by id or by reference, one statement each (migration 0250): both refuse alike.
+    const byId = await ask(db, question({ person: { id: person, organisation: person, role: 'gate-r' }, casus: { id: randomUUID() } })).catch((e: unknown) => e);
+    expect((byId as QuestionRefused).kind).toBe('no-casus');
     expect({ queries: await count('queries'), log: await count('logboek_entries') }).toEqual(before);
   });
 
   it('passes any other failure on as it came', async () => {
     await expect(ask(db, question({ casus: { id: 'not-a-uuid' } }))).rejects.not.toBeInstanceOf(QuestionRefused);
+  });
+});
+
+describe("the question's plans (migration 0250)", () => {
+  it('are made once per connection: PL/pgSQL functions, and jpp_ask on generic plans', async () => {
+    const { rows } = await sql<{ name: string; language: string; config: string[] | null }>`
+      select p.proname as name, l.lanname as language, p.proconfig as config
+        from pg_proc p join pg_language l on l.oid = p.prolang
+       where p.proname in ('jpp_ask', 'jpp_question_entry', 'jpp_person_confirmed') order by p.proname`.execute(db);
+    // An SQL function whose body holds a subquery is parsed and planned on every call (PostgreSQL < 18);
+    // a PL/pgSQL function prepares its statements once; the setting keeps them from being planned per call.
+    expect(rows).toEqual([
+      { name: 'jpp_ask', language: 'plpgsql', config: ['plan_cache_mode=force_generic_plan'] },
+      { name: 'jpp_person_confirmed', language: 'plpgsql', config: null },
+      { name: 'jpp_question_entry', language: 'plpgsql', config: null },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
--- The broker's POST /v1/queries as PostgreSQL runs it since migration 0220 (issue 21 step B): one
+-- The broker's POST /v1/queries as PostgreSQL runs it since migration 0220 (issue 21 step B; 0250 keeps the signature): one
 -- statement, `jpp_ask` (register read, casus, query row, lookup, rate-limit count, ONE logboek
 -- entry with every partner's answer, and nine rows of the answers' index logboek_disclosures),
 -- for pgbench: what PostgreSQL alone can do per second, with no Node process in front.
