@@ -25,13 +25,19 @@ export async function insertIntakeRecords(ex: Executor, chunks: ReadonlyArray<{ 
       at += 32;
     }
   }
-  await sql`
-    insert into logboek_intake_records (entry_id, record, subject_hash)
-    select c.id, r.record, substring(${hashes}::bytea from (32 * (c.first + r.record) + 1)::int for 32)
-      from unnest(string_to_array(${chunks.map((c) => c.entryId).join(',')}, ',')::bigint[],
-                  string_to_array(${chunks.map((c) => c.subjects.length).join(',')}, ',')::int[],
-                  string_to_array(${firstOffsets(chunks).join(',')}, ',')::int[]) as c(id, n, first)
-      cross join lateral generate_series(0, c.n - 1) as r(record)`.execute(ex);
+  // The table has no foreign key (migration 0240): the join checks each chunk's entry once, and the count that every row went in.
+  const inserted = await sql<{ n: number }>`
+    with added as (
+      insert into logboek_intake_records (entry_id, record, subject_hash)
+      select c.id, r.record, substring(${hashes}::bytea from (32 * (c.first + r.record) + 1)::int for 32)
+        from unnest(string_to_array(${chunks.map((c) => c.entryId).join(',')}, ',')::bigint[],
+                    string_to_array(${chunks.map((c) => c.subjects.length).join(',')}, ',')::int[],
+                    string_to_array(${firstOffsets(chunks).join(',')}, ',')::int[]) as c(id, n, first)
+        join logboek_entries e on e.id = c.id and e.action = 'signal-intake'
+        cross join lateral generate_series(0, c.n - 1) as r(record)
+      returning 1)
+    select count(*)::int as n from added`.execute(ex);
+  if (inserted.rows[0]!.n !== total) throw new Error('insertIntakeRecords: an index row names no signal-intake entry');
 }
 
 const firstOffsets = (chunks: ReadonlyArray<{ subjects: readonly string[] }>): number[] => {

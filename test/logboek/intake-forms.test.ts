@@ -22,7 +22,7 @@ import { createLogWriter } from '../../broker/logboek/log-writer.js';
 import { activityOf } from '../../broker/platform/platform.js';
 import { leafData, newSpanId, type LogContent, type LogEntryInput } from '../../broker/logboek/log-entry.js';
 import { INTAKE_CHUNK, intakeRecordsOf, type IntakeRecordContent } from '../../broker/logboek/intake-fns.js';
-import { countIntakeRecordsAbout, intakeRecordsAbout } from '../../broker/logboek/intake-records.repository.js';
+import { countIntakeRecordsAbout, insertIntakeRecords, intakeRecordsAbout } from '../../broker/logboek/intake-records.repository.js';
 import { MAX_BUNDLE_ENTRY } from '../../broker/logboek/tiles.js';
 import { verifyCommand, type AuditIo } from '../../broker/commands/audit.js';
 import { createLogClient } from '../../broker/logboek/log-client.js';
@@ -179,6 +179,15 @@ describe('the index is insert-only, and part of the batch', () => {
     for (const statement of [sql`update logboek_intake_records set record = record where entry_id = ${id}`, sql`delete from logboek_intake_records where entry_id = ${id}`, sql`truncate logboek_intake_records`]) {
       await expect(statement.execute(b.broker.db)).rejects.toThrow(/append-only/);
     }
+  });
+
+  it('refuses an index row that names no signal-intake entry (the table has no foreign key: the insert checks)', async () => {
+    const subject = Buffer.alloc(32, 1).toString('base64url');
+    const other = (await rows(sql<{ id: number }>`select id from logboek_entries where action = 'signal-batch' order by id limit 1`))[0]!.id;
+    for (const entryId of [Number(other), 1e12]) {
+      await expect(b.broker.db.transaction().execute((trx) => insertIntakeRecords(trx, [{ entryId, subjects: [subject] }]))).rejects.toThrow(/names no signal-intake entry/);
+    }
+    expect((await rows(sql<{ n: number }>`select count(*)::int as n from logboek_intake_records where subject_hash = ${Buffer.from(subject, 'base64url')}`))[0]!.n).toBe(0);
   });
 
   it('stores nothing when the index cannot be written: no signal, no batch record, no entry (no log, no answer)', async () => {

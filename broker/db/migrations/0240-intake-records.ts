@@ -15,6 +15,11 @@
  *   redaction (retention sets an entry's subject columns to NULL; these rows go the same way).
  *   Old `signal-intake` entries (one per signal, the subject in the entry's own column) have no
  *   rows here, and every reader reads both forms.
+ * - No foreign key to logboek_entries: it checked each row (a thousand per batch) against an entry
+ *   the same transaction had just inserted, and took a third of the rows' cost in PostgreSQL
+ *   (docs/performance.md, scenario 7). The insert joins the entries instead, once per chunk, and
+ *   fails the transaction unless every row names a `signal-intake` entry (intake-records.repository.ts);
+ *   entries are never deleted (migration 0009's guard), so what was checked at insert stays true.
  * - The runtime role (migration 0110) gets SELECT and INSERT by default privileges, and DELETE
  *   here (retention's redaction; the guard allows nothing else).
  *
@@ -27,7 +32,7 @@ const RUNTIME_ROLE = 'jpp_broker_runtime';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('logboek_intake_records')
-    .addColumn('entry_id', 'bigint', (c) => c.notNull().references('logboek_entries.id'))
+    .addColumn('entry_id', 'bigint', (c) => c.notNull())
     .addColumn('record', 'smallint', (c) => c.notNull().check(sql`record >= 0`))
     .addColumn('subject_hash', 'bytea', (c) => c.notNull().check(sql`octet_length(subject_hash) = 32`))
     .addPrimaryKeyConstraint('logboek_intake_records_pk', ['entry_id', 'record'])
