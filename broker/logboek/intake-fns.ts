@@ -10,8 +10,6 @@
  * (span id); its entry's leaf covers it. Every reader of intake records reads both forms, for ever,
  * through `intakeRecordsOf`. Pure.
  */
-import type { LogContent } from './log-entry.js';
-
 /**
  * Records per chunked entry. Why 200: an entry's leaf bytes must fit a tlog-tiles entry bundle
  * (at most 65,535 bytes, tiles.ts MAX_BUNDLE_ENTRY); a record is at most about 260 bytes with the
@@ -43,8 +41,17 @@ export interface IntakeRecord extends IntakeRecordContent {
 export const isIntakeChunk = (details: Readonly<Record<string, unknown>> | undefined): details is { batchId: string; records: IntakeRecordContent[] } =>
   Array.isArray(details?.['records']);
 
+/** What `intakeRecordsOf` reads of an entry's content (LogContent's fields; not imported, since log-entry.ts imports this module). */
+export interface IntakeEntryContent {
+  readonly action: string;
+  readonly subject: string | null;
+  readonly partner: string | null;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly spanId?: string;
+}
+
 /** The records an entry holds: one for a per-signal `signal-intake` entry, one per record of a chunk, none for any other. */
-export function intakeRecordsOf(c: Pick<LogContent, 'action' | 'subject' | 'partner' | 'details' | 'spanId'>): IntakeRecord[] {
+export function intakeRecordsOf(c: IntakeEntryContent): IntakeRecord[] {
   if (c.action !== 'signal-intake') return [];
   const batchId = String(c.details['batchId']);
   if (isIntakeChunk(c.details)) {
