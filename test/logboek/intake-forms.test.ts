@@ -24,6 +24,7 @@ import { leafData, newSpanId, type LogContent, type LogEntryInput } from '../../
 import { INTAKE_CHUNK, intakeRecordsOf, type IntakeRecordContent } from '../../broker/logboek/intake-fns.js';
 import { countIntakeRecordsAbout, insertIntakeRecords, intakeRecordsAbout } from '../../broker/logboek/intake-records.repository.js';
 import { MAX_BUNDLE_ENTRY } from '../../broker/logboek/tiles.js';
+import { webLogin } from '../support/web-client.js';
 import { verifyCommand, type AuditIo } from '../../broker/commands/audit.js';
 import { createLogClient } from '../../broker/logboek/log-client.js';
 import { witnessOnce } from '../../broker/logboek/witness.js';
@@ -130,6 +131,22 @@ describe('old and new records read the same', () => {
     }
     // Another subject's records are never read.
     expect(await intakeRecordsAbout(b.broker.db, [Buffer.alloc(32, 7)])).toEqual([]);
+  });
+
+  it("on the entry page: a chunk's every record in a table, a per-signal entry's subject as before", async () => {
+    await b.broker.sequencer.drain();
+    const { c } = await webLogin(b.url, 'demo-jurist');
+    const seqOf = async (id: number) => Number((await rows(sql<{ seq: number }>`select seq from logboek_leaves where entry_id = ${id}`))[0]!.seq);
+    const chunk = await c.req('GET', `/logboek/regel/${await seqOf(chunks[1]!.id)}`);
+    expect(chunk.status, chunk.text).toBe(200);
+    const table = /<table class="utrecht-table" data-records>[\s\S]*?<\/table>/.exec(chunk.text)?.[0] ?? '';
+    for (const r of intakeRecordsOf(chunks[1]!.content)) expect(table).toContain(r.subject);
+    expect(table.match(/<tr>/g)).toHaveLength(1 + intakeRecordsOf(chunks[1]!.content).length);
+    const oldId = (await rows(sql<{ id: number }>`select id from logboek_entries where action = 'signal-intake' and subject_hash = ${hashes().free[0]!}`))[0]!.id;
+    const old = await c.req('GET', `/logboek/regel/${await seqOf(Number(oldId))}`);
+    expect(old.status).toBe(200);
+    expect(old.text).toContain(hashes().free[0]!.toString('base64url'));
+    expect(old.text).not.toContain('data-records');
   });
 
   describe('retention two years ahead, one subject on hold', () => {
