@@ -27,7 +27,7 @@ import type { BezwaarSubjectHashTable, BezwaarTable } from './tables/bezwaar.tab
 import type { VerzoekSubjectHashTable, VerzoekTable } from './tables/verzoek.table.js';
 import type { SignalErasureTable, VerzoekTaakTable } from './tables/verzoek-taak.table.js';
 import type { QueryTable } from './tables/query.table.js';
-import type { LogboekCheckpointTable, LogboekCosignatureTable, LogboekEntryTable, LogboekLeafTable, LogboekDisclosureTable, LogboekNodeTable, LogboekSubjectAliasTable } from './tables/logboek.table.js';
+import type { LogboekCheckpointTable, LogboekCosignatureTable, LogboekEntryTable, LogboekLeafTable, LogboekDisclosureTable, LogboekIntakeRecordTable, LogboekNodeTable, LogboekSubjectAliasTable } from './tables/logboek.table.js';
 import type { PolicyPreviewTable, PolicyRuleTable, PolicyVersionTable } from './tables/policy-version.table.js';
 import type { CustodianUsageTable } from './tables/custodian-usage.table.js';
 import type { RateLimitUsageTable } from './tables/rate-limit-usage.table.js';
@@ -69,6 +69,7 @@ export interface Database {
   logboek_checkpoints: LogboekCheckpointTable;
   logboek_subject_aliases: LogboekSubjectAliasTable;
   logboek_disclosures: LogboekDisclosureTable;
+  logboek_intake_records: LogboekIntakeRecordTable;
   logboek_cosignatures: LogboekCosignatureTable;
   policy_versions: PolicyVersionTable;
   policy_rules: PolicyRuleTable;

@@ -16,6 +16,7 @@ import type { AdapterPrincipal, PersonPrincipal } from '../auth/principal.js';
 export { LOG_ACTIONS, type LogAction } from './log-actions.js';
 import type { LogAction } from './log-actions.js';
 import { statusOf, type TypedStep } from './log-vocabulary.js';
+import { isIntakeChunk } from './intake-fns.js';
 
 export type LogActor =
   | { kind: 'person'; id: string; organisation: string; role: string }
@@ -85,7 +86,10 @@ export interface LogContent {
   activityUri?: string;
   actor: LogActor;
   subject: string | null;
-  /** `dpl.core.data_subject_id_type` (SUBJECT_ID_TYPE) where there is a subject. Absent in entries written before. */
+  /**
+   * `dpl.core.data_subject_id_type` (SUBJECT_ID_TYPE) where there is a subject, or where the entry's
+   * records name theirs (a chunk of `signal-intake` records, intake-fns.ts). Absent in entries written before.
+   */
   subjectIdType?: string | null;
   doel: string | null;
   partner: string | null;
@@ -115,7 +119,8 @@ const NO_RULES: readonly RuleRef[] = Object.freeze([]);
 const SPAN_POOL_IDS = 1024;
 let spanPool = '';
 let spanAt = SPAN_POOL_IDS;
-function newSpanId(): string {
+/** A new span id (`operation_id`): 8 random bytes, hex, from the pool. */
+export function newSpanId(): string {
   if (spanAt === SPAN_POOL_IDS) {
     spanPool = randomBytes(8 * SPAN_POOL_IDS).toString('hex');
     spanAt = 0;
@@ -132,7 +137,8 @@ export function toLogContent(input: LogEntryInput, activity: ActivityRef): LogCo
     activityUri: activity.uri,
     actor: input.actor,
     subject: input.subjectHash ? Buffer.from(input.subjectHash).toString('base64url') : null,
-    subjectIdType: input.subjectHash ? SUBJECT_ID_TYPE : null,
+    // A chunk of intake records (intake-fns.ts) names its subjects in its records: the type is theirs.
+    subjectIdType: input.subjectHash || (input.action === 'signal-intake' && isIntakeChunk(input.details)) ? SUBJECT_ID_TYPE : null,
     doel: input.doel ?? null,
     partner: input.partner ?? null,
     caseRef: input.caseRef ?? null,

@@ -75,7 +75,16 @@ export interface LogVocabulary {
     outcome: Out<'signal-batch'>;
     details: { batchId: string; accepted: number; duplicate: number; rejected: number; erased?: number; signedWith?: string; jwsSha256?: string };
   };
-  'signal-intake': { outcome: Out<'signal-intake'>; details: { batchId: string; ref: string; category: string; epoch?: number } };
+  /**
+   * A stored signal's record per data subject: one per signal (until migration 0240), or a chunk of
+   * up to 200 records of one batch, each with its subject, ref, category, epoch and span id (intake-fns.ts).
+   */
+  'signal-intake': {
+    outcome: Out<'signal-intake'>;
+    details:
+      | { batchId: string; ref: string; category: string; epoch?: number }
+      | { batchId: string; records: ReadonlyArray<{ subject: string; ref: string; category: string; epoch?: number; spanId: string }> };
+  };
   'signal-withdrawal': { outcome: Out<'signal-withdrawal'>; details: { ref: string; category?: string; verzoekId?: string } };
   'custodian-evaluation': { outcome: Out<'custodian-evaluation'>; details: { epoch: number; elements: number; reason?: 'doel-not-allowed' | 'quota' } };
   'policy-change': {

@@ -6,6 +6,8 @@
  * Invariants:
  * - An entry about a subject named under several key epochs is indexed under each of its
  *   hashes (logboek_subject_aliases), in the same transaction.
+ * - A chunk of intake records (a `signal-intake` entry with `details.records`, intake-fns.ts) is
+ *   indexed under each record's subject (logboek_intake_records), in the same transaction.
  * - Every entry names its processing activity from the platform's register of
  *   verwerkingsactiviteiten (AVG art. 30), by id and URI; an action without one cannot be logged.
  * - Every entry's action, outcome and details match the vocabulary's schema
@@ -16,6 +18,12 @@ import type { Executor } from '../db/database.js';
 import type { SchemaRegistry } from '../../protocol/schemas/schema-registry.js';
 import { canonicalJson, toLogContent, type ActivityRef, type LogAction, type LogContent, type LogEntryInput } from './log-entry.js';
 import { insertLogRows, insertSubjectAliases, type NewLogRow } from './logboek.repository.js';
+import { insertIntakeRecords } from './intake-records.repository.js';
+import { isIntakeChunk, type IntakeRecordContent } from './intake-fns.js';
+
+/** A chunk of intake records (intake-fns.ts): indexed under each record's subject (logboek_intake_records), in the same transaction. */
+const isChunk = (e: LogEntryInput): e is LogEntryInput & { details: { records: readonly IntakeRecordContent[] } } =>
+  e.action === 'signal-intake' && isIntakeChunk(e.details);
 
 export interface LogWriter {
   append(ex: Executor, entries: readonly LogEntryInput[]): Promise<void>;
@@ -64,11 +72,18 @@ export function createLogWriter(deps: { activityOf: (action: LogAction) => Activ
     rows,
     async append(ex, entries) {
       const aliased = entries.some((e) => e.alsoSubjectHashes?.length);
-      const ids = await insertLogRows(ex, rows(entries), aliased);
+      const chunks = entries.some(isChunk);
+      const ids = await insertLogRows(ex, rows(entries), aliased || chunks);
       if (aliased) {
         await insertSubjectAliases(
           ex,
           entries.flatMap((e, i) => (e.alsoSubjectHashes ?? []).map((h) => ({ entryId: ids[i]!, subjectHash: h }))),
+        );
+      }
+      if (chunks) {
+        await insertIntakeRecords(
+          ex,
+          entries.flatMap((e, i) => (isChunk(e) ? [{ entryId: ids[i]!, subjects: e.details.records.map((r) => r.subject) }] : [])),
         );
       }
     },

@@ -80,34 +80,41 @@ export async function removeClosedCases(ex: Executor, closedBefore: Date, termDa
  * by which role, without whom it was about. Only entries already in the Merkle tree (a row of
  * logboek_leaves) are redacted, so the leaf hash that proofs rest on is never lost. Entries
  * about a held subject or casus keep their content, also when the held hash is one of the
- * entry's other hashes (a key rotation's overlap); a redacted entry's other hashes are removed.
+ * entry's other hashes (a key rotation's overlap) or the subject of one of its intake records (a
+ * chunk, migration 0240: the whole chunk stays, since a leaf covers its content whole); a redacted
+ * entry's other hashes and intake records' index rows are removed.
  */
 export async function redactLogContent(ex: Executor, loggedBefore: Date, termDays: number): Promise<Removed & { held: number }> {
   const eligible = sql`e.content is not null and e.logged_at <= ${loggedBefore}
       and exists (select 1 from logboek_leaves l where l.entry_id = e.id)`;
   const isHeld = sql`((e.subject_hash is not null and e.subject_hash in ${heldSubjects})
       or exists (select 1 from logboek_subject_aliases a where a.entry_id = e.id and a.subject_hash in ${heldSubjects})
+      or exists (select 1 from logboek_intake_records r where r.entry_id = e.id and r.subject_hash in ${heldSubjects})
       or (e.case_ref is not null and e.case_ref in (select case_ref from cases where id in ${heldCases})))`;
   const held = await sql<{ n: number }>`select count(*)::int as n from logboek_entries e where ${eligible} and ${isHeld}`.execute(ex);
-  const rows = await sql<{ at: Date }>`
+  const rows = await sql<{ at: Date; id: number; intake: boolean }>`
     update logboek_entries e set content = null, subject_hash = null, case_ref = null, query_id = null
      where ${eligible} and not ${isHeld}
-     returning e.logged_at + make_interval(days => ${termDays}) as at`.execute(ex);
+     returning e.logged_at + make_interval(days => ${termDays}) as at, e.id, e.action = 'signal-intake' as intake`.execute(ex);
   // The other hashes a redacted entry was indexed under go with its subject hash (migration 0011).
   await sql`delete from logboek_subject_aliases a using logboek_entries e where e.id = a.entry_id and e.content is null`.execute(ex);
+  // So do the index rows of a redacted chunk of intake records (migration 0240): those of the intake entries this run redacted.
+  const chunks = rows.rows.filter((r) => r.intake).map((r) => r.id);
+  if (chunks.length > 0) await sql`delete from logboek_intake_records where entry_id = any(string_to_array(${chunks.join(',')}, ',')::bigint[])`.execute(ex);
   return { ...summarise(rows.rows), held: held.rows[0]!.n };
 }
 
 /**
  * Whether anything of a subject is still held: a signal, a casus, or a logboek entry (or an alias of
- * one) that still names it. The record of how a bezwaar or a verzoek about
+ * one, or an intake record of a chunk) that still names it. The record of how a bezwaar or a verzoek about
  * the subject was handled stays while this holds (AVG art. 5(2)). `hashes` is a subquery of the
  * subject's hashes.
  */
 const dataLeftAbout = (hashes: RawBuilder<unknown>): RawBuilder<unknown> => sql`(exists (select 1 from signals s where s.subject_hash in ${hashes})
       or exists (select 1 from case_subject_hashes c where c.subject_hash in ${hashes})
       or exists (select 1 from logboek_entries e where e.subject_hash in ${hashes})
-      or exists (select 1 from logboek_subject_aliases a where a.subject_hash in ${hashes}))`;
+      or exists (select 1 from logboek_subject_aliases a where a.subject_hash in ${hashes})
+      or exists (select 1 from logboek_intake_records r where r.subject_hash in ${hashes}))`;
 
 /**
  * Deletes ended bezwaren (rejected, or upheld and lifted) `termDays` after they ended, but only

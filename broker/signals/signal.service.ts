@@ -10,6 +10,8 @@
  * - A batch is idempotent on (partner, batchId): a retry returns the first result and
  *   stores nothing twice; the same batchId with other content is a conflict.
  * - Subjects are hashed with k_db before they reach a repository.
+ * - Every stored signal has its record in the logboek, in the batch's transaction: one per data
+ *   subject, in `signal-intake` entries of up to 200 records each (logboek/intake-fns.ts).
  * - Transport (issue 6): a batch may come as a compact JWS (application/jose) signed with
  *   a key registered to the partner; its JWS is stored with the batch, in the same
  *   transaction, and the logboek entry names its SHA-256 (non-repudiation). Outside demo
@@ -25,7 +27,8 @@ import { looksRandom, type SubjectHasher } from '../subjects/subject-hash.js';
 import { findIdentityValues } from '../../protocol/identity/identity-detector.js';
 import { deleteSignal, erasedRefs, insertSignals, type NewSignal } from './signal.repository.js';
 import { findBatch, recordBatch } from './signal-batch.repository.js';
-import { canonicalJson } from '../logboek/log-entry.js';
+import { canonicalJson, newSpanId } from '../logboek/log-entry.js';
+import { chunked } from '../logboek/intake-fns.js';
 import type { AdapterWork, EntryDraft, UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import type { BatchSignatureVerifier } from '../transport/batch-signature.js';
 import type { Transport } from '../transport/client-certificate.js';
@@ -197,16 +200,13 @@ export function createSignalService(deps: {
               await insertBatchSignature(w.trx, { partnerId: adapter.partner, batchId: batch.batchId, kid: signature.kid, jws: signature.jws, jwsSha256: signature.jwsSha256 });
             }
             w.log(batchEntry(adapter.partner, result, signature));
-            // Logboek Dataverwerkingen: one record per data subject, beside the batch's record.
-            for (const c of candidates) {
-              if (!inserted.has(c.ref)) continue;
-              w.log({
-                action: 'signal-intake',
-                outcome: 'stored',
-                subjectHash: c.subjectHash,
-                partner: adapter.partner,
-                details: { batchId: batch.batchId, ref: c.ref, category: c.category, epoch: c.epoch },
-              });
+            // Logboek Dataverwerkingen: one record per data subject, beside the batch's record, in
+            // entries of up to INTAKE_CHUNK records (migration 0240, intake-fns.ts), each record with its own span id.
+            const records = candidates
+              .filter((c) => inserted.has(c.ref))
+              .map((c) => ({ subject: Buffer.from(c.subjectHash).toString('base64url'), ref: c.ref, category: c.category, ...(c.epoch === undefined ? {} : { epoch: c.epoch }), spanId: newSpanId() }));
+            for (const chunk of chunked(records)) {
+              w.log({ action: 'signal-intake', outcome: 'stored', partner: adapter.partner, details: { batchId: batch.batchId, records: chunk } });
             }
             return result;
           },

@@ -59,8 +59,8 @@ const EXPECTED_UPDATES: Record<string, string[]> = {
   web_sessions: ['data', 'expires_at'],
 };
 // verzoeken: retention of answered verzoeken (migration 0160); their tasks and hashes go by ON DELETE CASCADE (owner's rights).
-const EXPECTED_DELETES = ['bezwaren', 'cases', 'custodian_usage', 'logboek_subject_aliases', 'policy_rules', 'rate_limit_usage', 'signals', 'verzoeken', 'web_sessions'];
-const LOG_TABLES = ['logboek_entries', 'logboek_leaves', 'logboek_nodes', 'logboek_checkpoints', 'logboek_cosignatures', 'logboek_subject_aliases', 'logboek_disclosures'];
+const EXPECTED_DELETES = ['bezwaren', 'cases', 'custodian_usage', 'logboek_intake_records', 'logboek_subject_aliases', 'policy_rules', 'rate_limit_usage', 'signals', 'verzoeken', 'web_sessions']; // intake records: migration 0240
+const LOG_TABLES = ['logboek_entries', 'logboek_leaves', 'logboek_nodes', 'logboek_checkpoints', 'logboek_cosignatures', 'logboek_subject_aliases', 'logboek_disclosures', 'logboek_intake_records'];
 
 /** The runtime role's privileges as the catalog states them. */
 async function grantsOf(db: Kysely<Database>) {
@@ -304,7 +304,8 @@ describe.skipIf(!adminUrl)('the broker as a least-privilege role on PostgreSQL',
     // The redaction columns: only redaction, and the guard (which it cannot switch off) refuses the rest.
     const forged = await refused(`update logboek_entries set content = '{"forged":true}' where id = ${id}`);
     expect(forged.message).toMatch(/append-only/);
-    for (const table of LOG_TABLES.filter((t) => t !== 'logboek_subject_aliases')) {
+    const guarded = ['logboek_subject_aliases', 'logboek_intake_records']; // DELETE granted for redaction; the guard refuses the rest
+    for (const table of LOG_TABLES.filter((t) => !guarded.includes(t))) {
       const r = await refused(`delete from ${table}`);
       expect([r.code, r.message], table).toEqual(['42501', expect.stringMatching(/permission denied/)]);
     }

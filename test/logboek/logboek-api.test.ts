@@ -164,15 +164,19 @@ describe('entries', () => {
     expect((await b.call('DELETE', `/v1/signals/${opaqueRef('politie')}`, { token })).status).toBe(404);
     await b.broker.sequencer.drain();
     const { entries } = await allEntries();
-    const mine = entries.map((e) => e.content).filter((c) => c['partner'] === 'politie' && (c['actor'] as { kind: string }).kind === 'adapter').slice(-6);
+    const mine = entries.map((e) => e.content).filter((c) => c['partner'] === 'politie' && (c['actor'] as { kind: string }).kind === 'adapter').slice(-4);
     const intake = mine.filter((c) => c['action'] === 'signal-intake');
-    // One record per subject, each with its own subject, beside the one batch record.
+    // One record per subject, each with its own subject and span id, in one chunk beside the one batch record (migration 0240).
     expect(mine.filter((c) => c['action'] === 'signal-batch')).toHaveLength(1);
-    expect(intake.map((c) => (c['details'] as { ref: string }).ref).sort()).toEqual([...refs].sort());
-    expect(new Set(intake.map((c) => c['subject'])).size).toBe(3);
+    expect(intake).toHaveLength(1);
+    expect(intake[0]).toMatchObject({ subject: null, subjectIdType: 'urn:jpp-broker:data-subject-id:hmac-sha256-voprf-pseudonym', details: { batchId } });
+    const records = (intake[0]!['details'] as { records: Array<{ subject: string; ref: string; spanId: string }> }).records;
+    expect(records.map((r) => r.ref)).toEqual(refs);
+    expect(new Set(records.map((r) => r.subject)).size).toBe(3);
+    for (const r of records) expect(r.subject).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const [withdrawn, missing] = mine.filter((c) => c['action'] === 'signal-withdrawal');
     // The withdrawal names the subject of the signal it removed; the refused one names none.
-    expect(withdrawn!['subject']).toBe(intake.find((c) => (c['details'] as { ref: string }).ref === refs[0])!['subject']);
+    expect(withdrawn!['subject']).toBe(records.find((r) => r.ref === refs[0])!.subject);
     expect(withdrawn).toMatchObject({ outcome: 'withdrawn', status: 'ok', subjectIdType: 'urn:jpp-broker:data-subject-id:hmac-sha256-voprf-pseudonym' });
     expect(missing).toMatchObject({ outcome: 'not-found', status: 'error', subject: null, subjectIdType: null });
     for (const c of mine) {
@@ -180,7 +184,10 @@ describe('entries', () => {
       expect(c['traceId']).toMatch(/^[0-9a-f]{32}$/);
       expect(c['activityUri']).toBe('urn:jpp-broker:jpp-sittard-geleen:verwerkingsactiviteit:jpp-signaalaanlevering');
     }
-    expect(new Set(mine.map((c) => c['spanId'])).size).toBe(mine.length);
+    // operation_id: unique per record, an entry's and each intake record's.
+    const spans = [...mine.map((c) => c['spanId']), ...records.map((r) => r.spanId)];
+    for (const span of spans) expect(span).toMatch(/^[0-9a-f]{16}$/);
+    expect(new Set(spans).size).toBe(spans.length);
   });
 });
 

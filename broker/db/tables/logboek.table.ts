@@ -65,6 +65,17 @@ export interface LogboekDisclosureTable {
   outcome: Immutable<string>;
 }
 
+/**
+ * One record of a chunked `signal-intake` entry (its index in `details.records`) under its subject's
+ * hash, as an index for the readers by subject (migration 0240). Insert-only; a row goes only with
+ * its entry's redaction, as a subject alias does.
+ */
+export interface LogboekIntakeRecordTable {
+  entry_id: Immutable<number>;
+  record: Immutable<number>;
+  subject_hash: Immutable<Uint8Array>;
+}
+
 /** A complete subtree of the Merkle tree: its level (log2 of its leaf count), its index at that level, its hash. */
 export interface LogboekNodeTable {
   level: Immutable<number>;

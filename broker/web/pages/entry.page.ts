@@ -2,7 +2,8 @@
  * One logboek entry, with its inclusion proof checked in the browser (client/verify-entry.ts)
  * against the latest signed checkpoint. The page embeds the entry's content as JSON, so the
  * browser recomputes the leaf hash from exactly what it shows. A `question` entry (issue 21 step B)
- * shows every partner's answer in a table: the one leaf the browser checks covers them all.
+ * shows every partner's answer in a table, a chunk of intake records (migration 0240) every
+ * stored signal's record: the one leaf the browser checks covers them all.
  */
 import type { Router } from 'express';
 import { AppError } from '../../errors/app-error.js';
@@ -12,6 +13,7 @@ import type { LogboekReadService } from '../../logboek/logboek-read.service.js';
 import { LOG_ACTION_LABEL, LOG_OUTCOME_LABEL } from '../log-action-labels.js';
 import { CATEGORY_NAMES, decisionWords } from './policy-texts.js';
 import { disclosuresOf } from '../../logboek/disclosure-fns.js';
+import { intakeRecordsOf, isIntakeChunk } from '../../logboek/intake-fns.js';
 import type { LogContent } from '../../logboek/log-entry.js';
 
 /** JSON that is safe inside a <script> element (no "</script>", no HTML comment openers). */
@@ -62,6 +64,13 @@ export function entryPages(r: Router, ctx: WebContext, deps: { logboek: LogboekR
 <table class="utrecht-table" data-answers><thead><tr><th scope="col">Partner</th><th scope="col">Antwoord</th><th scope="col">Regels en grondslag</th><th scope="col">Meegetelde categorieën</th></tr></thead>
 <tbody>${answers.map((a) => html`<tr data-partner="${a.partner}"><td>${nameOf(p.partners, a.partner)}</td><td>${LOG_OUTCOME_LABEL[a.outcome] ?? 'overig'}</td><td>${rulesOf(a.rules)}</td><td>${a.categoriesCounted.length ? a.categoriesCounted.map((k) => CATEGORY_NAMES[k] ?? k).join(', ') : '–'}</td></tr>`)}</tbody></table>`
       : html``;
+    // A chunk of intake records (migration 0240) holds one record per stored signal: one row each, as a per-signal entry showed one.
+    const records = c?.['action'] === 'signal-intake' && isIntakeChunk(c['details']) ? intakeRecordsOf(c as LogContent) : [];
+    const recordsTable = records.length
+      ? html`<h2>Opgeslagen signalen (één record per jongere)</h2>
+<table class="utrecht-table" data-records><thead><tr><th scope="col">Nr.</th><th scope="col">Onderwerp (hash)</th><th scope="col">Ref</th><th scope="col">Categorie</th></tr></thead>
+<tbody>${records.map((r) => html`<tr><td>${String(r.record ?? 0)}</td><td class="mono">${r.subject}</td><td class="mono">${r.ref}</td><td>${CATEGORY_NAMES[r.category] ?? r.category}</td></tr>`)}</tbody></table>`
+      : html``;
     ctx.render(req, res, {
       title: `Logboekregel ${seq}`,
       current: '/logboek',
@@ -69,6 +78,7 @@ export function entryPages(r: Router, ctx: WebContext, deps: { logboek: LogboekR
       body: html`<dl class="facts">${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}
 <dt>Leaf-hash</dt><dd class="mono">${entry.leafHash}</dd></dl>
 ${answersTable}
+${recordsTable}
 <h2>Controle in uw browser</h2>
 <p>Uw browser haalt het nieuwste ondertekende checkpoint en het inclusiebewijs op, controleert de handtekening, berekent de hash van deze regel opnieuw en volgt het bewijs naar de root van het checkpoint.</p>
 <script type="application/json" id="entry-content">${scriptJson(c)}</script>
