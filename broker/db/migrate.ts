@@ -31,6 +31,7 @@ import * as verzoekRetention from './migrations/0160-verzoek-retention.js';
 import * as historyActors from './migrations/0180-history-actors.js';
 import * as questionInOneStatement from './migrations/0210-question-in-one-statement.js';
 import * as oneEntryPerQuestion from './migrations/0220-one-entry-per-question.js';
+import * as logboekLeafEntryCheck from './migrations/0230-logboek-leaf-entry-check.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
@@ -60,6 +61,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0180-history-actors': historyActors,
   '0210-question-in-one-statement': questionInOneStatement,
   '0220-one-entry-per-question': oneEntryPerQuestion,
+  '0230-logboek-leaf-entry-check': logboekLeafEntryCheck,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
