@@ -151,7 +151,8 @@ async function horizonParts(ex: Executor): Promise<{ next: string; running: stri
 /**
  * Entries not yet in the tree, in (transaction, id) order, after the last leaf's entry, up
  * to the sequencing horizon (see horizonParts): each run continues where the last stopped
- * and none is skipped (migration 0005).
+ * and none is skipped (migration 0005). Only entries from before migration 0005 (tx 1 and 2)
+ * can have a leaf after the cursor; later ones are placed in this order, so they are not probed.
  *
  * The cursor is passed as values, so that the planner sees a range of logboek_tx_ix after it
  * (a row compared with a subquery's record made it scan the whole table). Whether an entry
@@ -196,7 +197,7 @@ function pendingWindow({ next, running }: HorizonParts, after: HorizonParts['cur
       : sql`least(${next}::xid8, (select min(x) from pg_snapshot_xip(pg_current_snapshot()) as x where xid(x)::text = any(${running}::text[])))`;
   return sql<{ id: number; content: string; tx: string; placed: boolean }>`
     select e.id, e.content, e.tx::text as tx,
-           (select l.seq from logboek_leaves l where l.entry_id = e.id) is not null as placed
+           case when e.tx < '3'::xid8 then (select l.seq from logboek_leaves l where l.entry_id = e.id) is not null else false end as placed
       from logboek_entries e
      where (e.tx, e.id) > (${after?.tx ?? '0'}::xid8, ${after?.id ?? 0}::bigint)
        and e.tx < ${horizon}
