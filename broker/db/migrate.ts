@@ -31,6 +31,7 @@ import * as verzoekRetention from './migrations/0160-verzoek-retention.js';
 import * as historyActors from './migrations/0180-history-actors.js';
 import * as questionInOneStatement from './migrations/0210-question-in-one-statement.js';
 import * as oneEntryPerQuestion from './migrations/0220-one-entry-per-question.js';
+import * as logboekLeafEntryCheck from './migrations/0230-logboek-leaf-entry-check.js';
 import * as intakeRecords from './migrations/0240-intake-records.js';
 import * as questionPlans from './migrations/0250-question-plans.js';
 
@@ -62,6 +63,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0180-history-actors': historyActors,
   '0210-question-in-one-statement': questionInOneStatement,
   '0220-one-entry-per-question': oneEntryPerQuestion,
+  '0230-logboek-leaf-entry-check': logboekLeafEntryCheck,
   '0240-intake-records': intakeRecords,
   '0250-question-plans': questionPlans,
 };

@@ -125,8 +125,19 @@ export const SPLICE_MARGIN = 32;
  */
 export function writeLeafBytes(contentText: string, seq: number, out: Buffer, offset: number): number | Uint8Array {
   const length = out.write(contentText, offset, 'utf8');
+  return spliceLeafBytes(out, offset, length, seq) ?? leafData(contentText, seq);
+}
+
+/**
+ * Turns the stored text already in `out` at [offset, offset + length) (its UTF-8 bytes) into the
+ * entry's leaf bytes at `seq` in place, as writeLeafBytes does, and returns their length; undefined
+ * when the splice does not apply (the text is left as it was: the caller canonicalises it in full).
+ * `out` must have SPLICE_MARGIN bytes of room after the text. Why: the compact export receives a
+ * page's texts as one block of bytes and moves each into place, without a string per entry.
+ */
+export function spliceLeafBytes(out: Buffer, offset: number, length: number, seq: number): number | undefined {
   const target = spliceTarget(out.subarray(offset, offset + length), seq);
-  if (!target) return leafData(contentText, seq);
+  if (!target) return undefined;
   spliceInPlace(out, offset, length, target);
   return length + target.member.length;
 }

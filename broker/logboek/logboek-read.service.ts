@@ -15,14 +15,15 @@
 import type { LogReadDetails } from './log-vocabulary.js';
 import type { Kysely } from 'kysely';
 import type { JWK } from 'jose';
-import type { Database } from '../db/database.js';
+import type { Database, Executor } from '../db/database.js';
 import { AppError, validationError } from '../errors/app-error.js';
 import type { Principal } from '../auth/principal.js';
-import { latestCheckpoint, listCheckpoints, nodeRange, sequencedEntries, sequencedPage, treeSize, type SequencedEntry, type StoredCheckpoint } from './logboek.repository.js';
+import { latestCheckpoint, listCheckpoints, nodeRange, sequencedEntries, sequencedPage, sequencedPageBlocks, treeSize, type SequencedEntry, type StoredCheckpoint } from './logboek.repository.js';
 import { cosignaturesOf } from './cosignature.repository.js';
 import { consistencyProof, inclusionProof } from './tree-proofs.js';
-import { bundleRange, encodeBundle, MAX_BUNDLE_ENTRY, tileExists, tileNodes, type TileRef } from './tiles.js';
-import { SPLICE_MARGIN, splicedLeafInput, writeLeafBytes } from './leaf-splice.js';
+import { bundleRange, encodeBundle, tileExists, tileNodes, type TileRef } from './tiles.js';
+import { splicedLeafInput } from './leaf-splice.js';
+import { PageBlockError, pageFromBlocks, pageFromRows } from './bundle-page.js';
 import { leafData } from './log-entry.js';
 import type { UnitOfWork, Work } from '../unit-of-work/unit-of-work.js';
 
@@ -88,34 +89,23 @@ const leafBytes = (content: string, seq: number): Uint8Array => {
 };
 
 /**
- * The level-0 hashes of `rows` (`leaves`, 32 bytes each), then the rows as one tlog-tiles entry
- * bundle (tiles.ts), written into one buffer: each entry's leaf bytes straight from its stored text
- * (writeLeafBytes), with no buffer per entry and no copy of the page. Why: the compact export reads
- * a million entries.
+ * The compact export's page of entries [from, to) (bundle-page.ts): read as blocks of texts, or
+ * as rows where an entry needs its full canonicalisation. Entries missing or out of place are an
+ * internal error, never a page with a hole.
  */
-function bundlePage(leaves: Buffer, rows: ReadonlyArray<{ seq: number; content: string | null }>): Buffer {
-  let room = 32 * rows.length;
-  for (const r of rows) room += 2 + (r.content === null ? 0 : Buffer.byteLength(r.content, 'utf8') + SPLICE_MARGIN);
-  let out = Buffer.allocUnsafe(room);
-  leaves.copy(out, 0, 0, 32 * rows.length);
-  let at = 32 * rows.length;
-  for (const r of rows) {
-    let length = 0;
-    if (r.content !== null) {
-      const written = writeLeafBytes(r.content, r.seq, out, at + 2);
-      if (typeof written === 'number') length = written;
-      else {
-        // The full canonicalisation (a text the splice does not apply to): its length is its own.
-        if (at + 2 + written.length > out.length) out = Buffer.concat([out.subarray(0, at), Buffer.allocUnsafe(2 + written.length + (out.length - at))]);
-        out.set(written, at + 2);
-        length = written.length;
-      }
-    }
-    if (length > MAX_BUNDLE_ENTRY) throw new RangeError(`an entry of ${length} bytes does not fit an entry bundle (at most ${MAX_BUNDLE_ENTRY})`);
-    out.writeUInt16BE(length, at);
-    at += 2 + length;
+async function readPage(trx: Executor, from: number, to: number): Promise<Buffer> {
+  const missing = (why: string): AppError => new AppError('internal', `a sequenced entry is missing from storage (${why})`);
+  let page: Buffer | undefined;
+  try {
+    page = pageFromBlocks(await sequencedPageBlocks(trx, from, to), from, to);
+  } catch (err) {
+    if (err instanceof PageBlockError) throw missing(err.message);
+    throw err;
   }
-  return out.subarray(0, at);
+  if (page) return page;
+  const { leaves, rows } = await sequencedPage(trx, from, to);
+  if (rows.length !== to - from || leaves.length !== 32 * rows.length) throw missing(`${rows.length} of ${to - from}`);
+  return pageFromRows(leaves, rows);
 }
 
 export function createLogboekReadService(deps: {
@@ -182,10 +172,10 @@ export function createLogboekReadService(deps: {
         count('fromSeq', fromSeq);
         const size = await treeSize(w.trx);
         const to = Math.min(size, fromSeq + limit);
-        const { leaves, rows } = fromSeq < to ? await sequencedPage(w.trx, fromSeq, to) : { leaves: Buffer.alloc(0), rows: [] };
-        if (rows.length !== Math.max(0, to - fromSeq) || leaves.length !== 32 * rows.length) throw new AppError('internal', 'a sequenced entry is missing from storage');
-        logRead(w, purpose, { resource: 'entry-bundle', fromSeq, returned: rows.length });
-        return { treeSize: size, entries: rows.length, body: bundlePage(leaves, rows) };
+        const entries = Math.max(0, to - fromSeq);
+        const body = entries > 0 ? await readPage(w.trx, fromSeq, to) : Buffer.alloc(0);
+        logRead(w, purpose, { resource: 'entry-bundle', fromSeq, returned: entries });
+        return { treeSize: size, entries, body };
       }),
     async inclusionProof(index, size) {
       count('index', index);

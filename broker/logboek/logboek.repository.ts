@@ -151,7 +151,8 @@ async function horizonParts(ex: Executor): Promise<{ next: string; running: stri
 /**
  * Entries not yet in the tree, in (transaction, id) order, after the last leaf's entry, up
  * to the sequencing horizon (see horizonParts): each run continues where the last stopped
- * and none is skipped (migration 0005).
+ * and none is skipped (migration 0005). Only entries from before migration 0005 (tx 1 and 2)
+ * can have a leaf after the cursor; later ones are placed in this order, so they are not probed.
  *
  * The cursor is passed as values, so that the planner sees a range of logboek_tx_ix after it
  * (a row compared with a subquery's record made it scan the whole table). Whether an entry
@@ -196,7 +197,7 @@ function pendingWindow({ next, running }: HorizonParts, after: HorizonParts['cur
       : sql`least(${next}::xid8, (select min(x) from pg_snapshot_xip(pg_current_snapshot()) as x where xid(x)::text = any(${running}::text[])))`;
   return sql<{ id: number; content: string; tx: string; placed: boolean }>`
     select e.id, e.content, e.tx::text as tx,
-           (select l.seq from logboek_leaves l where l.entry_id = e.id) is not null as placed
+           case when e.tx < '3'::xid8 then (select l.seq from logboek_leaves l where l.entry_id = e.id) is not null else false end as placed
       from logboek_entries e
      where (e.tx, e.id) > (${after?.tx ?? '0'}::xid8, ${after?.id ?? 0}::bigint)
        and e.tx < ${horizon}
@@ -337,6 +338,42 @@ export async function sequencedEntries(ex: Executor, from: number, to: number): 
     .orderBy('l.seq')
     .execute();
   return rows.map((r) => ({ seq: r.seq, leafHash: new Uint8Array(r.leaf_hash), content: r.content }));
+}
+
+/** How many entries sequencedPageBlocks joins into one row. */
+export const PAGE_BLOCK = 256;
+
+/**
+ * The compact export's page [from, to) as rows of PAGE_BLOCK entries each, in seq order: per row the
+ * leaf hashes joined (32 bytes each), the entries' texts joined with nothing between them (a
+ * redacted entry adds none), and an index `seq:bytes,…` (`seq:-` for a redacted entry) that says
+ * where each text ends. Each row aggregates a subquery sorted by seq (an ORDER BY in each aggregate
+ * cost three sorts per row); the rows are put in order here (an ORDER BY over them sorted the whole
+ * page, on disk) and the caller checks every seq, so that a plan that did not keep an order fails
+ * the page instead of mixing it up. JIT is off for the statement: its estimate (an index probe per
+ * entry) passes jit_above_cost, and compiling took longer than running it. Why all this: pg and the
+ * garbage collector paid more for 16,384 rows of a 1 KB string per page than for the bytes
+ * (docs/performance.md, scenario 8).
+ */
+export async function sequencedPageBlocks(ex: Executor, from: number, to: number): Promise<Array<{ leaves: Buffer; text: string; index: string }>> {
+  await sql`set local jit = off`.execute(ex);
+  const rows = (
+    await sql<{ first: string | number; leaves: Uint8Array | null; text: string | null; index: string | null }>`
+      select c.first, b.leaves, b.text, b.index
+        from generate_series(${from}::bigint, ${to}::bigint - 1, ${PAGE_BLOCK}) as c(first)
+        cross join lateral (
+          select string_agg(p.leaf_hash, ''::bytea) as leaves, string_agg(coalesce(p.content, ''), '') as text,
+                 string_agg(p.seq::text || ':' || coalesce(octet_length(p.content)::text, '-'), ',') as index
+            from (select l.seq, l.leaf_hash, e.content from logboek_leaves l join logboek_entries e on e.id = l.entry_id
+                   where l.seq >= c.first and l.seq < least(c.first + ${PAGE_BLOCK}, ${to}::bigint)
+                   order by l.seq) as p) as b`.execute(ex)
+  ).rows;
+  rows.sort((x, y) => Number(x.first) - Number(y.first));
+  return rows.map((r) => ({
+    leaves: r.leaves ? Buffer.from(r.leaves.buffer, r.leaves.byteOffset, r.leaves.byteLength) : Buffer.alloc(0),
+    text: r.text ?? '',
+    index: r.index ?? '',
+  }));
 }
 
 /**

@@ -68,13 +68,17 @@ async function placed(db: Kysely<Database>): Promise<number[]> {
   return rows.map((r) => (JSON.parse(r.content) as { n: number }).n);
 }
 
-it('upgrading a log with out-of-order sequenced entries and pending ones places each pending entry once', async () => {
+// [1, 4, 2]: entry 4 has a leaf but sorts after the last leaf's entry (2), so the pending read must
+// drop it (the probe kept for entries from before migration 0005, tx 1 and 2).
+it.each([
+  [[1, 2, 4], [3, 5, 6]],
+  [[1, 4, 2], [3, 5, 6]],
+])('upgrading a log with out-of-order sequenced entries (%j) and pending ones places each pending entry once', async (old, pendingAfter) => {
   const db = await open();
   await migrateTo(db, '0004-key-epochs');
   const ids: number[] = [];
   for (let n = 1; n <= 6; n++) ids.push(await addEntry(db, n));
-  // The old sequencer placed entries 1, 2 and 4 (4 had committed before 3) ...
-  const old = [1, 2, 4];
+  // The old sequencer placed some entries out of order (e.g. 4 had committed before 3) ...
   const nodes = new Map<string, Uint8Array>();
   for (const [seq, n] of old.entries()) {
     const leaf = leafHash(leafData(content(n), seq));
@@ -84,16 +88,16 @@ it('upgrading a log with out-of-order sequenced entries and pending ones places 
       await sql`insert into logboek_nodes (level, idx, hash) values (${node.level}, ${node.index}, ${node.hash})`.execute(db);
     }
   }
-  // ... and 3, 5 and 6 were pending when the broker was upgraded.
+  // ... and the others were pending when the broker was upgraded.
   await migrateToLatest(db);
-  expect(await placed(db)).toEqual([1, 2, 4]);
+  expect(await placed(db)).toEqual(old);
   const sequencer = await sequencerFor(db);
   const run = await sequencer.drain();
   expect(run.treeSize).toBe(6);
-  expect(await placed(db)).toEqual([1, 2, 4, 3, 5, 6]);
+  expect(await placed(db)).toEqual([...old, ...pendingAfter]);
   await addEntry(db, 7);
   await sequencer.drain();
-  expect(await placed(db)).toEqual([1, 2, 4, 3, 5, 6, 7]);
+  expect(await placed(db)).toEqual([...old, ...pendingAfter, 7]);
 });
 
 it.skipIf(!adminUrl)('an entry whose transaction is still open is not skipped when a later one commits first (PostgreSQL)', async () => {

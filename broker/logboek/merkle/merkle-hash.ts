@@ -20,6 +20,12 @@ export const HASH_SIZE = 32;
 
 /** Scratch buffer for the common case of two 32-byte children; safe because hashing is synchronous. */
 const nodeInput = new Uint8Array(1 + 2 * HASH_SIZE);
+/**
+ * Scratch buffer for 0x00 || entry, grown to the largest entry seen; safe for the same reason. A
+ * fresh input per leaf (allocated, zeroed, collected) cost about a quarter of a leaf hash of a
+ * 300-byte entry (docs/performance.md, scenario 3).
+ */
+let leafInput = new Uint8Array(4096);
 
 function sha256(data: Uint8Array): Uint8Array {
   const out = hash('sha256', data, 'buffer');
@@ -31,10 +37,11 @@ function sha256(data: Uint8Array): Uint8Array {
  * The storage must hash the same canonical bytes it serves back, or inclusion proofs will not match.
  */
 export function leafHash(data: Uint8Array): Uint8Array {
-  const input = new Uint8Array(1 + data.length);
-  input[0] = 0x00;
-  input.set(data, 1);
-  return sha256(input);
+  const length = 1 + data.length;
+  if (leafInput.length < length) leafInput = new Uint8Array(2 * length);
+  leafInput[0] = 0x00;
+  leafInput.set(data, 1);
+  return sha256(leafInput.subarray(0, length));
 }
 
 /**
