@@ -29,6 +29,7 @@ import type { JWK } from 'jose';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
 import { opaqueRef, randomPseudonym } from '../support/synthetic.js';
 import { withCase } from '../support/casus.js';
+import { platformFileWith, UNLIMITED } from '../support/platform-file.js';
 import { ed25519NoteVerifier, rawEd25519 } from '../../broker/logboek/signed-note.js';
 import { createWitnessServer, loadOrCreateWitnessKey, type WitnessServer } from '../../broker/logboek/witness-server.js';
 import { pinFromVkey, pinKey, readWitnessStore } from '../../broker/logboek/witness-store.js';
@@ -136,6 +137,7 @@ describe.skipIf(skip)("the logboek, checked with Go's golang.org/x/mod/sumdb/not
           { url: `http://127.0.0.1:${port}`, vkey: oursVkey },
         ]),
         JPP_WITNESS_QUORUM: '2',
+        JPP_PLATFORM_FILE: platformFileWith({ rateLimits: UNLIMITED }),
       },
     });
   }, 180_000);
@@ -156,7 +158,9 @@ describe.skipIf(skip)("the logboek, checked with Go's golang.org/x/mod/sumdb/not
     const oldSize = Number(old.split('\n')[1]);
     writeFileSync(join(work, 'old.note'), old);
 
-    await ask(b, 20); // past 256 entries: a full level-0 tile and entry bundle
+    // Past 256 entries: a full level-0 tile and entry bundle. Since step B a question is one entry
+    // (with its casus's), so it takes 130 questions, more than the shipped rate limits allow a minute.
+    await ask(b, 130);
     await b.broker.sequencer.drain({ forceCheckpoint: true });
     await pushed(b);
     const latest = (await b.call('GET', '/v1/log/checkpoints/latest')).body as { treeSize: number; rootHash: string; note: string };
