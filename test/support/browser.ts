@@ -124,6 +124,21 @@ export async function demoLogin(page: Page, baseUrl: string, userId: string): Pr
   await Promise.all([page.waitForURL(`${baseUrl}/`), page.click('button[type="submit"]:has-text("Inloggen")')]);
 }
 
+/**
+ * Gives the page's context a session of one of the demo people without walking the login page:
+ * the login form's own two requests (GET /inloggen for its CSRF token and nonce cookie, POST
+ * /inloggen), sent from the context, so the session cookie is the context's own and every
+ * context still has a session of its own. Two page loads and renders fewer than `demoLogin`;
+ * for tests whose subject is not the login (the login page itself is walked by `demoLogin`).
+ */
+export async function demoSession(page: Page, baseUrl: string, userId: string): Promise<void> {
+  const form = await page.request.get(`${baseUrl}/inloggen`);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
+  expect(csrf, 'the login form has a CSRF token').toBeDefined();
+  const res = await page.request.post(`${baseUrl}/inloggen`, { form: { _csrf: csrf!, user: userId, terug: '/' }, maxRedirects: 0 });
+  expect([res.status(), res.headers()['location']], `login of ${userId}`).toEqual([303, '/']);
+}
+
 /** The visible text of the first element matching `selector`, once it is there. */
 export async function textOf(page: Page, selector: string): Promise<string> {
   const l = page.locator(selector).first();
