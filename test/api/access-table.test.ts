@@ -329,8 +329,14 @@ describe('the access table', () => {
 
   it('answers every API route for every role and register state as the table says, before any validation', async () => {
     const failures: string[] = [];
-    const token = async (role: string, state: State): Promise<string> =>
-      b.sign({ org: ORG, role }, state === 'not-registered' ? `toegang-onbekend-${role}` : personFor(role, state));
+    // One token per role and state, signed once: the gate asks the register on every request
+    // whatever the token (a verified token is cached by the broker, its register state never).
+    const tokens = new Map<string, Promise<string>>();
+    const token = (role: string, state: State): Promise<string> => {
+      const key = `${role} ${state}`;
+      if (!tokens.has(key)) tokens.set(key, b.sign({ org: ORG, role }, state === 'not-registered' ? `toegang-onbekend-${role}` : personFor(role, state)));
+      return tokens.get(key)!;
+    };
     const adapter = await b.adapterToken('halt');
     const unregisteredAdapter = await b.sign({ partner: 'halt' }, 'adapter:niet-geregistreerd');
     for (const [row, need] of Object.entries({ ...API, ...API_EXTRA })) {

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { JWK } from 'jose';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
@@ -98,8 +98,21 @@ function evidenceOf(outcome: WitnessOutcome): { held: string; received: string; 
 }
 
 describe('an honest broker', () => {
+  // These tests leave the broker honest (they only ask questions and watch), so they share one;
+  // each has a witness store of its own, so none sees another's state.
+  let honest: TestBroker;
+  beforeAll(async () => {
+    honest = await startTestBroker();
+  });
+  afterAll(async () => honest?.close());
+  const setupHonest = (): { b: TestBroker; store: string; round: () => Promise<WitnessOutcome> } => {
+    dir = mkdtempSync(join(tmpdir(), 'jpp-witness-'));
+    const store = join(dir, 'store');
+    return { b: honest, store, round: () => witnessOnce({ client: createLogClient(honest.url), store }) };
+  };
+
   it('is followed: key pinned on first use, each new checkpoint checked and kept', async () => {
-    const { b: t, store, round } = await setup();
+    const { b: t, store, round } = setupHonest();
     await activity(t);
     const first = await round();
     expect(first.status).toBe('ok');
@@ -124,7 +137,7 @@ describe('an honest broker', () => {
   });
 
   it('accepts the right key given out of band, and refuses to pin a different one later', async () => {
-    const { b: t, store } = await setup();
+    const { b: t, store } = setupHonest();
     await activity(t);
     const keyFile = join(dir!, 'key.json');
     writeFileSync(keyFile, (await t.call('GET', '/v1/log/public-key')).text);
@@ -135,7 +148,7 @@ describe('an honest broker', () => {
   });
 
   it('raises the alarm when the broker presents another key than the one obtained out of band', async () => {
-    const { b: t, store } = await setup();
+    const { b: t, store } = setupHonest();
     await activity(t);
     const other = { key: generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }) as JWK };
     const outcome = await witnessOnce({ client: createLogClient(t.url), store, publicKey: other });
@@ -149,7 +162,7 @@ describe('an honest broker', () => {
     const errors: string[] = [];
     const stop = new AbortController();
     const run = runWitness({ client, store: join(dir, 'store'), intervalSeconds: 1, signal: stop.signal, onError: (e) => errors.push(e.message) });
-    await new Promise((r) => setTimeout(r, 1500));
+    while (errors.length === 0) await new Promise((r) => setTimeout(r, 50));
     stop.abort();
     expect(await run).toBeUndefined();
     expect(errors.length).toBeGreaterThanOrEqual(1);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
-import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage, screenshot, textOf } from '../support/browser.js';
+import { HAS_CHROMIUM, demoLogin, demoSession, expectAccessible, launchBrowser, newPage, screenshot, textOf } from '../support/browser.js';
 import { askAs } from '../support/web-journeys.js';
 import { expectDutchOnly, expectReadable, newZoomedPage } from '../support/reflow.js';
 
@@ -48,7 +48,7 @@ describe.skipIf(!HAS_CHROMIUM)('privacy officer: a policy change with four eyes'
     page = await newPage(browser);
     await demoLogin(page, tb.url, 'demo-fg');
     zoomed = await newZoomedPage(browser);
-    await demoLogin(zoomed, tb.url, 'demo-fg');
+    await demoSession(zoomed, tb.url, 'demo-fg');
   });
   afterAll(async () => {
     await browser?.close();
@@ -187,7 +187,7 @@ describe.skipIf(!HAS_CHROMIUM)('privacy officer: a policy change with four eyes'
 
   it('lets a second officer approve only after confirming every newly allowed decision, from the diff and impact on the review page', async () => {
     const second = await newPage(browser);
-    await demoLogin(second, tb.url, 'demo-fg-2');
+    await demoSession(second, tb.url, 'demo-fg-2');
     await second.goto(`${tb.url}/beleid/${draft}`);
     await Promise.all([second.waitForURL(/beoordelen$/), second.click('main a:has-text("Beoordelen")')]);
     await check(second, 'policy review');
@@ -215,7 +215,7 @@ describe.skipIf(!HAS_CHROMIUM)('privacy officer: a policy change with four eyes'
     expect(await status()).toBe('submitted');
 
     const zoomedSecond = await newZoomedPage(browser);
-    await demoLogin(zoomedSecond, tb.url, 'demo-fg-2');
+    await demoSession(zoomedSecond, tb.url, 'demo-fg-2');
     await zoomedSecond.goto(second.url().replace(/\/goedkeuren$/, '/beoordelen'));
     await check(zoomedSecond, 'policy review at 200%');
     await zoomedSecond.context().close();
@@ -248,7 +248,7 @@ describe.skipIf(!HAS_CHROMIUM)('privacy officer: a policy change with four eyes'
   it('rolls back to the superseded version from its page, with a toelichting: a new draft with exactly its rules', async () => {
     // A jurist reads the policy but may not roll it back: no form, and the page refuses the POST.
     const jurist = await newPage(browser);
-    await demoLogin(jurist, tb.url, 'demo-jurist');
+    await demoSession(jurist, tb.url, 'demo-jurist');
     await jurist.goto(`${tb.url}/beleid/1`);
     expect(await jurist.getAttribute('[data-status]', 'data-status')).toBe('superseded');
     expect(await jurist.locator('form[data-rollback]').count()).toBe(0);

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestBroker, type TestBroker } from '../support/test-broker.js';
-import { HAS_CHROMIUM, demoLogin, expectAccessible, launchBrowser, newPage, screenshot, textOf } from '../support/browser.js';
+import { HAS_CHROMIUM, demoLogin, demoSession, expectAccessible, launchBrowser, newPage, screenshot, textOf } from '../support/browser.js';
 import { opaqueRef } from '../support/synthetic.js';
 import { expectDutchOnly } from '../support/reflow.js';
 import { demoIdentities, fillAanmelding, recordRequests, submitAndWait, typeIdentity } from '../support/web-journeys.js';
@@ -165,7 +165,7 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 
   it('opens a casus without BSN: surname, first name and birth date stay in the browser', async () => {
     const page = await newPage(browser);
     const sent = recordRequests(page);
-    await demoLogin(page, tb.url, 'demo-voorzitter');
+    await demoSession(page, tb.url, 'demo-voorzitter');
     await page.goto(`${tb.url}/casussen/nieuw`);
     await page.fill('#caseRef', opaqueRef('ZVH'));
     const f = id('jongere-f') as unknown as { surname: string; firstName: string; birthDate: string } & DemoIdentity;
@@ -187,7 +187,7 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 
   it('refuses an invalid BSN in the browser and sends nothing to the custodian', async () => {
     const page = await newPage(browser);
     const sent = recordRequests(page);
-    await demoLogin(page, tb.url, 'demo-voorzitter');
+    await demoSession(page, tb.url, 'demo-voorzitter');
     await page.goto(`${tb.url}/casussen/nieuw`);
     await page.fill('#caseRef', opaqueRef('ZVH'));
     await page.fill('#id-bsn', '123456789');
@@ -201,7 +201,7 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 
 
   it('refuses an aanmelding outside the doelgroep or without criteria, in Dutch, and stores nothing', async () => {
     const page = await newPage(browser);
-    await demoLogin(page, tb.url, 'demo-voorzitter');
+    await demoSession(page, tb.url, 'demo-voorzitter');
     const count = async (): Promise<number> => (await tb.call('GET', '/v1/cases?mine=true&limit=200', { token: await tb.token('demo-voorzitter') })).body.items.length;
     const before = await count();
     await page.goto(`${tb.url}/casussen/nieuw`);
@@ -227,7 +227,7 @@ describe.skipIf(!HAS_CHROMIUM)('voorzitter: a casus in the browser', { timeout: 
 
   it('lists own cases with the notifications that are overdue', async () => {
     const page = await newPage(browser);
-    await demoLogin(page, tb.url, 'demo-voorzitter');
+    await demoSession(page, tb.url, 'demo-voorzitter');
     await page.goto(`${tb.url}/casussen/nieuw`);
     const caseRef = opaqueRef('ZVH');
     await page.fill('#caseRef', caseRef);
