@@ -41,7 +41,9 @@ import { loadDemoIdentities } from '../demo/demo-identities.js';
 import { pseudonymiseLocally } from '../custodian/local-pseudonymiser.js';
 import { loadSodiumVoprfSuite } from '../../protocol/pseudonymisation/voprf-suite-sodium.js';
 import { createLogSigner } from '../logboek/log-signer.js';
-import { createSequencer, type Sequencer } from '../logboek/sequencer.js';
+import { createSequencer, LogboekDamagedError, type Sequencer } from '../logboek/sequencer.js';
+import { readTransactionCounter } from '../logboek/transaction-counter.repository.js';
+import { behindTheLog } from '../logboek/transaction-counter-fns.js';
 import { createWitnessPusher, type WitnessPusher } from '../logboek/witness-pusher.js';
 import { createLogWriter } from '../logboek/log-writer.js';
 import { createLogboekReadService } from '../logboek/logboek-read.service.js';
@@ -138,6 +140,10 @@ export async function createBroker(config: BrokerConfig, options: BrokerOptions)
   try {
     const { db } = handle;
     await migrateToLatest(db);
+    // A logical restore into another cluster can leave its transaction counter behind the log's
+    // entries; the sequencer could then never place a new entry (transaction-counter-fns.ts).
+    const behind = behindTheLog(await readTransactionCounter(db));
+    if (behind !== undefined) throw new LogboekDamagedError(behind);
     if (handle.engine === 'postgres' && config.mode === 'production') await warnIfOwner(db, options.logger);
     await syncPlatform(db, platform);
     const hashSubject = createSubjectHasher(config.subjectKey);

@@ -14,6 +14,9 @@
  *   while the run hashes on; every part is awaited before the checkpoint is signed).
  * - A checkpoint is written when N entries were added since the last one, or T seconds
  *   passed and the tree grew, whichever comes first.
+ * - A run places nothing while the database's transaction counter is behind the log's highest
+ *   entry (after a restore into another cluster): it stops as for a damaged log, since entries
+ *   written then would sort before the placed ones (transaction-counter-fns.ts).
  * - A run that fails because the database cannot be reached changes nothing (one transaction);
  *   the background loop simply runs again, so the sequencer recovers with the database.
  * - Each checkpoint is written as a C2SP signed note and as a JWS (log-signer.ts), chained to the
@@ -43,6 +46,8 @@ import {
   treeSize,
   type StoredCheckpoint,
 } from './logboek.repository.js';
+import { readTransactionCounter } from './transaction-counter.repository.js';
+import { behindTheLog } from './transaction-counter-fns.js';
 
 export interface SequencerOptions {
   readonly db: Kysely<Database>;
@@ -132,6 +137,9 @@ export function createSequencer(o: SequencerOptions): Sequencer {
   async function runOnce(opts: { forceCheckpoint?: boolean } = {}): Promise<SequencerRun> {
     const run = await o.db.transaction().execute(async (trx) => {
       await lockSequencer(trx);
+      // After a restore into another cluster, new entries would sort before the placed ones (transaction-counter-fns.ts).
+      const behind = behindTheLog(await readTransactionCounter(trx));
+      if (behind !== undefined) throw new LogboekDamagedError(`${behind}; the sequencer stops`);
       const size0 = await treeSize(trx);
       const last = await latestCheckpoint(trx);
       // Refuse to build on a log that lost its newest entries or nodes: appending would
