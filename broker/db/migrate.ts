@@ -33,6 +33,7 @@ import * as questionInOneStatement from './migrations/0210-question-in-one-state
 import * as oneEntryPerQuestion from './migrations/0220-one-entry-per-question.js';
 import * as intakeRecords from './migrations/0240-intake-records.js';
 import * as questionPlans from './migrations/0250-question-plans.js';
+import * as signalsPartnerCheck from './migrations/0260-signals-partner-check.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
@@ -64,6 +65,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0220-one-entry-per-question': oneEntryPerQuestion,
   '0240-intake-records': intakeRecords,
   '0250-question-plans': questionPlans,
+  '0260-signals-partner-check': signalsPartnerCheck,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
