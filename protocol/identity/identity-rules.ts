@@ -32,7 +32,7 @@
  */
 import { findBsnForms } from './bsn-forms.js';
 import { maskCaseNumbers } from './case-numbers.js';
-import { findDates, findShortYearDates } from './date-forms.js';
+import { findDates, findShortYearDates, hasDate } from './date-forms.js';
 import { findEmailAddresses } from './email-address.js';
 import { findIbans } from './iban.js';
 import { nameBeside, namedAsBirthDate } from './person-name.js';
@@ -95,7 +95,7 @@ export function identityFormIn(value: string, kind: ValueKind): IdentityForm | n
   if (digits >= MIN_DIGITS.iban && findIbans(text).length > 0) return 'iban';
   if (digits >= MIN_DIGITS.phone && findPhoneNumbers(text).length > 0) return 'phone';
   if (digits >= MIN_DIGITS.postcodeAddress && findPostcodeAddresses(text, kind === 'prose').length > 0) return 'postcode-address';
-  if (kind === 'identifier') return digits >= MIN_DIGITS.date && findDates(text).length > 0 ? 'date' : null;
+  if (kind === 'identifier') return digits >= MIN_DIGITS.date && hasDate(text) ? 'date' : null;
   if (digits < MIN_DIGITS.shortYearDate) return null;
   const dates = digits >= MIN_DIGITS.date ? findDates(text) : [];
   for (const span of [...dates, ...findShortYearDates(text)]) {

@@ -29,7 +29,7 @@ import { findEmailAddresses } from '../../protocol/identity/email-address.js';
 import { findIbans } from '../../protocol/identity/iban.js';
 import { findPhoneNumbers } from '../../protocol/identity/phone-number.js';
 import { findPostcodeAddresses } from '../../protocol/identity/postcode-address.js';
-import { findDates, findShortYearDates } from '../../protocol/identity/date-forms.js';
+import { findDates, findShortYearDates, hasDate } from '../../protocol/identity/date-forms.js';
 import { nameBeside, namedAsBirthDate } from '../../protocol/identity/person-name.js';
 
 describe('11-proef', () => {
@@ -241,6 +241,11 @@ describe('skipping finders by the number of digits (MIN_DIGITS) refuses exactly 
       }),
       { numRuns: 20_000 },
     );
+  });
+
+  it('hasDate says what findDates finds, on generated values and on dates of birth', () => {
+    fc.assert(fc.property(valueFrom, (v) => hasDate(v) === findDates(v).length > 0), { numRuns: 20_000 });
+    fc.assert(fc.property(birthDateForm, (v) => hasDate(`ref-${v}`) === findDates(`ref-${v}`).length > 0 && hasDate(`ref-${v}`)), { numRuns: 1000 });
   });
 
   it('on the corpus of identities, in every context', () => {
