@@ -13,7 +13,7 @@
  *   2026/0112 are a year and a sequence number, not 12 January 2026.
  * - Digits are never taken from a longer run: 120320115 holds no date.
  */
-import { spansOf, type TextSpan } from './text-span.js';
+import { hasMatch, spansOf, type TextSpan } from './text-span.js';
 
 const DAY = '(?:0?[1-9]|[12]\\d|3[01])';
 const MONTH = '(?:0?[1-9]|1[0-2])';
@@ -34,11 +34,18 @@ const COMPACT = new RegExp(
 const SHORT_YEAR = new RegExp(`(?<!\\d)${DAY}([-/.])${MONTH}\\1\\d{2}(?!\\d)`, 'g');
 
 /** Every full date in `text` (four-digit year), in any of the forms above. */
+const FULL_DATE_FORMS: readonly RegExp[] = [ISO, DUTCH, NAMED, COMPACT];
+
 export function findDates(text: string): TextSpan[] {
-  return [ISO, DUTCH, NAMED, COMPACT].flatMap((p) => spansOf(text, p));
+  return FULL_DATE_FORMS.flatMap((p) => spansOf(text, p));
 }
 
 /** Dates with a two-digit year (12-03-11): counted only where a date of birth is named. */
 export function findShortYearDates(text: string): TextSpan[] {
   return spansOf(text, SHORT_YEAR);
+}
+
+/** Whether `text` holds a full date: `findDates(text).length > 0`, without building the spans. */
+export function hasDate(text: string): boolean {
+  return FULL_DATE_FORMS.some((p) => hasMatch(text, p));
 }

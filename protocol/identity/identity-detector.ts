@@ -38,36 +38,64 @@ const FIELD_ADVICE: Record<ValueKind, string> = {
 /** A field error for `value` at `pointer` read as `kind`, or null. */
 export function identityError(pointer: string, value: string, kind: ValueKind): FieldError | null {
   const reason = identityReasonFor(value, kind);
-  return reason ? { pointer: pointer || '/', code: 'identity', detail: `${reason}; ${FIELD_ADVICE[kind]}` } : null;
+  return reason ? errorAt(pointer, reason, kind) : null;
+}
+
+const errorAt = (pointer: string, reason: string, kind: ValueKind): FieldError => ({ pointer: pointer || '/', code: 'identity', detail: `${reason}; ${FIELD_ADVICE[kind]}` });
+
+/** A value still to visit: its parent and its property name or index in it, so that its pointer is built only when it is reported. */
+interface Visit {
+  readonly value: unknown;
+  readonly parent: Visit | null;
+  readonly segment: string;
+  readonly key: string | null;
+}
+
+/** The JSON Pointer (RFC 6901) of a visited value. */
+function pointerOf(visit: Visit): string {
+  const segments: string[] = [];
+  for (let v: Visit | null = visit; v && v.parent; v = v.parent) segments.push(v.segment);
+  return segments.reverse().map((s) => `/${escapePointer(s)}`).join('');
 }
 
 /**
  * Walks a JSON value and reports every string at one of `fields` (by property name, also
  * inside arrays under that name) that looks like an identity, with its JSON Pointer
- * (RFC 6901). Iterative: the depth of a body does not matter.
+ * (RFC 6901), in document order. Iterative: the depth of a body does not matter. Only
+ * objects, arrays and the strings it reads are visited, and a pointer is built only for a
+ * value it reports: a batch of a thousand signals has one scanned field per signal
+ * (docs/performance.md, scenario 7).
  */
 export function findIdentityValues(body: unknown, fields: IdentityFields): FieldError[] {
   const kindOf = (key: string | null): ValueKind | undefined =>
     key === null ? undefined : fields instanceof Map ? fields.get(key) : (fields as ReadonlySet<string>).has(key) ? 'identifier' : undefined;
+  /** Whether a child under `key` needs a visit: containers always, strings only at a field that is read. */
+  const visits = (value: unknown, key: string | null): boolean =>
+    typeof value === 'string' ? kindOf(key) !== undefined : value !== null && typeof value === 'object';
   const found: FieldError[] = [];
-  const stack: Array<{ value: unknown; pointer: string; key: string | null }> = [{ value: body, pointer: '', key: null }];
+  const stack: Visit[] = [{ value: body, parent: null, segment: '', key: null }];
   while (stack.length > 0) {
-    const { value, pointer, key } = stack.pop()!;
+    const visit = stack.pop()!;
+    const { value, key } = visit;
     if (typeof value === 'string') {
       const kind = kindOf(key);
-      const error = kind ? identityError(pointer, value, kind) : null;
-      if (error) found.push(error);
+      const reason = kind ? identityReasonFor(value, kind) : null;
+      if (reason) found.push(errorAt(pointerOf(visit), reason, kind!));
     } else if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], pointer: `${pointer}/${i}`, key });
+      for (let i = value.length - 1; i >= 0; i--) {
+        const item: unknown = value[i];
+        if (visits(item, key)) stack.push({ value: item, parent: visit, segment: String(i), key });
+      }
     } else if (value !== null && typeof value === 'object') {
-      const entries = Object.entries(value);
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const [k, v] = entries[i]!;
-        stack.push({ value: v, pointer: `${pointer}/${escapePointer(k)}`, key: k });
+      const keys = Object.keys(value);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const k = keys[i]!;
+        const child: unknown = (value as Record<string, unknown>)[k];
+        if (visits(child, k)) stack.push({ value: child, parent: visit, segment: k, key: k });
       }
     }
   }
   return found;
 }
 
-const escapePointer = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1');
+const escapePointer = (s: string): string => (s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s);

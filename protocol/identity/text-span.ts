@@ -18,4 +18,16 @@ export function spansOf(text: string, pattern: RegExp): TextSpan[] {
 }
 
 /** Single separators people put between digit groups: space, no-break space, dot, hyphen. */
+/**
+ * Whether a global pattern matches anywhere in `text`: what `spansOf(text, pattern).length > 0`
+ * says, without building the matches (the rules ask only "is there one?" of most forms).
+ */
+export function hasMatch(text: string, pattern: RegExp): boolean {
+  if (!pattern.global) throw new Error('hasMatch needs a global pattern');
+  pattern.lastIndex = 0;
+  const found = pattern.test(text);
+  pattern.lastIndex = 0;
+  return found;
+}
+
 export const DIGIT_GROUP_SEPARATOR = '[ \\u00a0.\\-]';

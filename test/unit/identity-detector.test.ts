@@ -22,6 +22,15 @@ import {
   phoneNumber,
   postcodeAddress,
 } from '../fixtures/identity-forms.js';
+import { MIN_DIGITS } from '../../protocol/identity/identity-rules.js';
+import { maskCaseNumbers } from '../../protocol/identity/case-numbers.js';
+import { findBsnForms } from '../../protocol/identity/bsn-forms.js';
+import { findEmailAddresses } from '../../protocol/identity/email-address.js';
+import { findIbans } from '../../protocol/identity/iban.js';
+import { findPhoneNumbers } from '../../protocol/identity/phone-number.js';
+import { findPostcodeAddresses } from '../../protocol/identity/postcode-address.js';
+import { findDates, findShortYearDates, hasDate } from '../../protocol/identity/date-forms.js';
+import { nameBeside, namedAsBirthDate } from '../../protocol/identity/person-name.js';
 
 describe('11-proef', () => {
   it('accepts generated BSNs and rejects each with one digit changed', () => {
@@ -172,5 +181,125 @@ describe('speed', () => {
     findIdentityInProse(text);
     identityReason(text);
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+/** Every finder on every value, as identity-rules.ts did before it counted digits: the reference for MIN_DIGITS. */
+function everyFinder(value: string, kind: 'identifier' | 'prose'): string | null {
+  const text = maskCaseNumbers(value);
+  if (findBsnForms(text).length > 0) return 'bsn';
+  if (findEmailAddresses(text).length > 0) return 'email';
+  if (findIbans(text).length > 0) return 'iban';
+  if (findPhoneNumbers(text).length > 0) return 'phone';
+  if (findPostcodeAddresses(text, kind === 'prose').length > 0) return 'postcode-address';
+  const dates = findDates(text);
+  if (kind === 'identifier') return dates.length > 0 ? 'date' : null;
+  for (const span of [...dates, ...findShortYearDates(text)]) {
+    if (namedAsBirthDate(text, span)) return 'birth-date';
+    if (nameBeside(text, span)) return 'name-with-date';
+  }
+  return null;
+}
+
+/** The walk as it was before it skipped unread leaves and built pointers lazily: the reference for findIdentityValues. */
+function walkEverything(body: unknown, fields: ReadonlySet<string>): Array<{ pointer: string; detail: string }> {
+  const found: Array<{ pointer: string; detail: string }> = [];
+  const stack: Array<{ value: unknown; pointer: string; key: string | null }> = [{ value: body, pointer: '', key: null }];
+  while (stack.length > 0) {
+    const { value, pointer, key } = stack.pop()!;
+    if (typeof value === 'string') {
+      const reason = key !== null && fields.has(key) ? identityReasonFor(value, 'identifier') : null;
+      if (reason) found.push({ pointer: pointer || '/', detail: `${reason}; this field must be opaque` });
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], pointer: `${pointer}/${i}`, key });
+    } else if (value !== null && typeof value === 'object') {
+      const entries = Object.entries(value);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, v] = entries[i]!;
+        stack.push({ value: v, pointer: `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, key: k });
+      }
+    }
+  }
+  return found;
+}
+
+describe('skipping finders by the number of digits (MIN_DIGITS) refuses exactly what every finder refuses', () => {
+  // Mostly digits (so that the values spread over 0 to 12 digits, across every bound), their separators and prefixes,
+  // letters of postcodes and IBAN country codes, month names, the words of a birth date, a name, case-number prefixes.
+  const piece = fc.oneof(
+    { arbitrary: fc.constantFrom(...'0123456789'.split('')), weight: 8 },
+    { arbitrary: fc.constantFrom(' ', '-', '.', '/', '+', '(0)', '(', ')', '@', '00', '06'), weight: 3 },
+    { arbitrary: fc.constantFrom('AB', 'ab', 'NL', 'QA', 'GB', 'SA', 'maart', 'mrt', 'januari', 'e ', 'geboren ', 'geb. ', 'Jan Jansen ', 'de ', 'GCOS-', 'HALT-', 'x', 'a.b', '.nl', '_', ':'), weight: 2 },
+  );
+  const valueFrom = fc.array(piece, { maxLength: 16 }).map((p) => p.join(''));
+
+  it('on generated values of 0 to 16 pieces, as identifier and as prose', () => {
+    fc.assert(
+      fc.property(valueFrom, (v) => {
+        expect(identityFormIn(v, 'identifier'), v).toBe(everyFinder(v, 'identifier'));
+        expect(identityFormIn(v, 'prose'), v).toBe(everyFinder(v, 'prose'));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('hasDate says what findDates finds, on generated values and on dates of birth', () => {
+    fc.assert(fc.property(valueFrom, (v) => hasDate(v) === findDates(v).length > 0), { numRuns: 20_000 });
+    fc.assert(fc.property(birthDateForm, (v) => hasDate(`ref-${v}`) === findDates(`ref-${v}`).length > 0 && hasDate(`ref-${v}`)), { numRuns: 1000 });
+  });
+
+  it('on the corpus of identities, in every context', () => {
+    fc.assert(fc.property(identityInIdentifier, (v) => identityFormIn(v, 'identifier') === everyFinder(v, 'identifier')), { numRuns: 2000 });
+    fc.assert(fc.property(identityInProse, (v) => identityFormIn(v, 'prose') === everyFinder(v, 'prose')), { numRuns: 2000 });
+  });
+
+  it.each([
+    ['a phone number of 8 digits (MIN_DIGITS.phone)', '+12345678', 'identifier', 'phone', MIN_DIGITS.phone],
+    ['a postcode with house number of 5 digits', '1234AB 5', 'identifier', 'postcode-address', MIN_DIGITS.postcodeAddress],
+    ['a date of 5 digits', '1 maart 2010', 'identifier', 'date', MIN_DIGITS.date],
+    ['a short-year date of birth of 4 digits', 'geboren 1-3-10', 'prose', 'birth-date', MIN_DIGITS.shortYearDate],
+  ] as const)('still finds %s: each bound is reached by a real form', (_label, value, kind, form, bound) => {
+    expect(value.replace(/\D/g, '')).toHaveLength(bound);
+    expect(identityFormIn(value, kind)).toBe(form);
+    expect(everyFinder(value, kind)).toBe(form);
+  });
+
+  it('still finds a BSN of 8 digits (MIN_DIGITS.bsn)', () => {
+    let eight = '';
+    for (let n = 10_000_000; !eight; n++) if (passesElfproef(String(n))) eight = String(n);
+    expect(MIN_DIGITS.bsn).toBe(8);
+    expect(identityFormIn(`dossier ${eight}`, 'identifier')).toBe('bsn');
+  });
+});
+
+describe('findIdentityValues reports what walking every value reports, in the same order', () => {
+  const keys = fc.constantFrom('ref', 'batchId', 'subject', 'signals', 'a/b', '~r', 'x');
+  const leaf = fc.oneof(
+    fc.constantFrom('a.b@c.nl', '06-12345678', '2010-02-28', 'store-bench-12-345', 'HALT-0042', '1234AB 12', 'NL91ABNA0417164300'),
+    fc.string(),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+  );
+  const { body } = fc.letrec((tie) => ({
+    body: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('body'), { maxLength: 4 }), fc.dictionary(keys, tie('body'), { maxKeys: 5 })),
+  }));
+
+  it('on generated bodies', () => {
+    const fields = new Set(['ref', 'batchId', 'a/b', '~r']);
+    fc.assert(
+      fc.property(body, (b) => {
+        expect(findIdentityValues(b, fields).map(({ pointer, detail }) => ({ pointer, detail }))).toEqual(walkEverything(b, fields));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('on a batch of a thousand signals with a few identities among the refs', () => {
+    const signals = Array.from({ length: 1000 }, (_, i) => ({ subject: 'x'.repeat(43), epoch: 1, category: 'c', registeredAt: '2026-01-01', expiresAt: '2026-09-01', ref: i % 97 ? `store-bench-3-${i}` : `ref-${syntheticBsn()}` }));
+    const batch = { batchId: 'b-1', signals };
+    const found = findIdentityValues(batch, new Set(['ref', 'batchId']));
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.map(({ pointer, detail }) => ({ pointer, detail }))).toEqual(walkEverything(batch, new Set(['ref', 'batchId'])));
   });
 });
