@@ -6,6 +6,7 @@
  * - BENCH_ROUNDS        how many baseline/broker pairs to measure, alternating (default 1)
  * - BENCH_LOG_LEVEL     the broker's LOG_LEVEL (default silent; `info` is what production logs)
  * - BENCH_CPU_PROFILE   when 1, the broker runs with `--cpu-prof` and a summary is printed
+ * - BENCH_CPU_PROFILE_KEEP  a directory: with BENCH_CPU_PROFILE=1, also keep the raw profiles there (scenarios 1 and 7)
  * - BENCH_KEEP_DATABASE when 1, the database is kept (for pgbench, see pgbench/); drop it yourself
  * - BENCH_ONLY          a comma-separated list of the scenarios to run (1–9; default all), e.g. `1` or `8`
  * - BENCH_LOG_ENTRIES   scenario 8: how many logboek entries (default 1,000,000)

@@ -6,10 +6,13 @@ import type { CpuUsage } from './cpu-usage.js';
 import type { LoadResult } from './load.js';
 
 export const TARGET_RATIO = 0.5;
+/** The broker's p99 may be at most this many times the baseline's (issue 21). */
+export const TARGET_P99 = 2;
 
 export interface Measurement {
   readonly round: number;
-  readonly server: 'baseline' | 'broker';
+  /** `floor`: the bare lookup plus one durable log row per answer (baseline-server.ts). */
+  readonly server: 'baseline' | 'floor' | 'broker';
   readonly load: LoadResult;
   /** CPU seconds used during the run; undefined where /proc is absent. */
   readonly cpu: CpuUsage | undefined;
@@ -19,6 +22,11 @@ export interface Verdict {
   readonly baselineRps: number;
   readonly brokerRps: number;
   readonly ratio: number;
+  /** The broker's median p99 over the baseline's. */
+  readonly p99Ratio: number;
+  /** The floor's rate over the baseline's; undefined when no floor was measured. */
+  readonly floorRatio: number | undefined;
+  /** Both targets: the rate ratio and the p99 ratio. */
   readonly met: boolean;
 }
 
@@ -34,10 +42,14 @@ export function median(values: readonly number[]): number {
 export function verdictOf(measurements: readonly Measurement[]): Verdict {
   const rps = (server: Measurement['server']): number =>
     median(measurements.filter((m) => m.server === server).map((m) => m.load.requestsPerSecond));
+  const p99 = (server: Measurement['server']): number =>
+    median(measurements.filter((m) => m.server === server).map((m) => m.load.latencyP99Ms));
   const baselineRps = rps('baseline');
   const brokerRps = rps('broker');
   const ratio = baselineRps > 0 ? brokerRps / baselineRps : 0;
-  return { baselineRps, brokerRps, ratio, met: ratio >= TARGET_RATIO };
+  const p99Ratio = p99('baseline') > 0 ? p99('broker') / p99('baseline') : Infinity;
+  const floorRatio = measurements.some((m) => m.server === 'floor') && baselineRps > 0 ? rps('floor') / baselineRps : undefined;
+  return { baselineRps, brokerRps, ratio, p99Ratio, floorRatio, met: ratio >= TARGET_RATIO && p99Ratio <= TARGET_P99 };
 }
 
 /** Pads a table of strings into aligned columns (first column left, the rest right). */
@@ -71,6 +83,8 @@ export function formatVerdict(v: Verdict, rounds: number): string {
   const of = rounds > 1 ? `median of ${rounds} rounds: ` : '';
   return [
     `  ratio broker/baseline (req/s): ${of}${dec(v.brokerRps)} / ${dec(v.baselineRps)} = ${dec(v.ratio, 2)}`,
-    `  target: broker ≥ ${TARGET_RATIO} × baseline  →  ${v.met ? 'MET' : 'NOT MET'}`,
+    `  p99 broker/baseline: ${dec(v.p99Ratio, 2)}`,
+    ...(v.floorRatio === undefined ? [] : [`  the floor (the bare lookup + one durable log row per answer) / baseline (req/s): ${dec(v.floorRatio, 2)}`]),
+    `  target: broker ≥ ${TARGET_RATIO} × baseline with p99 ≤ ${TARGET_P99} × the baseline's  →  ${v.met ? 'MET' : 'NOT MET'}`,
   ].join('\n');
 }

@@ -21,7 +21,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,15 +131,15 @@ async function verify(broker: ChildServer, baseline: ChildServer, token: string,
   const baseKnown = await ask(baseline, pseudonym);
   const found = (baseKnown.body?.found ?? []) as Array<{ partner: string; category: string }>;
   if (baseKnown.status !== 200 || !found.some((f) => f.partner === signal.partnerId && f.category === signal.category)) {
-    fail(`the baseline did not find ${signal.partnerId} (${signal.category}) for the known subject`, baseKnown.body);
+    fail(`the ${baseline.name} did not find ${signal.partnerId} (${signal.category}) for the known subject`, baseKnown.body);
   }
   const baseUnknown = await ask(baseline, workload.unknownSubject);
   if (baseUnknown.status !== 200 || baseUnknown.body?.found?.length !== 0) {
-    fail('the baseline found rows for an unknown subject', baseUnknown.body);
+    fail(`the ${baseline.name} found rows for an unknown subject`, baseUnknown.body);
   }
   const hits = answers.filter((a) => a.answer === 'hit').map((a) => a.partner);
   say(`verified: the broker answers hit (${hits.join(', ')}) for a known subject and no hit for an unknown one;`);
-  say(`          the baseline finds ${found.length} (partner, category) row(s) for the same known subject and none for the unknown one`);
+  say(`          the ${baseline.name} finds ${found.length} (partner, category) row(s) for the same known subject and none for the unknown one`);
 }
 
 async function startBroker(env: NodeJS.ProcessEnv, dataDir: string, profileDir: string | undefined): Promise<ChildServer> {
@@ -173,7 +173,7 @@ async function sourceState(): Promise<string> {
 
 async function measure(
   config: BenchConfig,
-  servers: { baseline: ChildServer; broker: ChildServer },
+  servers: { baseline: ChildServer; floor: ChildServer; broker: ChildServer },
   token: string,
   bodies: readonly string[],
   brokerWindows: TimeWindow[],
@@ -181,7 +181,7 @@ async function measure(
   const measurements: Measurement[] = [];
   const withCpu = cpuSupported();
   for (let round = 1; round <= config.rounds; round++) {
-    for (const name of ['baseline', 'broker'] as const) {
+    for (const name of ['baseline', 'floor', 'broker'] as const) {
       const server = servers[name];
       const load = (durationSeconds: number) =>
         runLoad({ url: server.url, path: '/v1/queries', bodies, headers: { authorization: `Bearer ${token}` }, durationSeconds, connections: config.connections });
@@ -209,6 +209,9 @@ function printProfile(profileDir: string, windows: readonly TimeWindow[]): void 
     say('no CPU profile was written (did the broker exit cleanly?)');
     return;
   }
+  // BENCH_CPU_PROFILE_KEEP=<dir>: keep the raw profile (e.g. for Chrome DevTools) when the work directory goes.
+  const keep = process.env['BENCH_CPU_PROFILE_KEEP'];
+  if (keep) copyFileSync(join(profileDir, files[0]!), join(keep, `question-${Date.now()}.cpuprofile`));
   say();
   for (const line of formatProfileSummary(summarizeProfile(join(profileDir, files[0]!), windows), 'Broker CPU profile, measured runs only')) say(line);
 }
@@ -269,6 +272,18 @@ async function prepareBroker(config: BenchConfig, scope: BenchScope, o: { label:
   for (const [i, caseRef] of caseRefs.entries()) await openCase(caseRef, workload.rotation.filter((_, j) => j % CASES === i));
   const bodies = workload.rotation.map((subject, i) => JSON.stringify({ subject, doel: DOEL, caseRef: caseRefs[i % CASES] }));
   return { broker, db, token, subjectKey, workload, bodies, env };
+}
+
+/** The size of the broker's question entries so far (the verification's), for the floor's log row. */
+async function questionEntryBytes(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const r = await client.query<{ n: number | null }>("select max(octet_length(content::text))::int as n from logboek_entries where action = 'question'");
+    return r.rows[0]?.n ?? 2_600;
+  } finally {
+    await client.end();
+  }
 }
 
 /** Waits until every logboek entry of the database has its place in the tree (the sequencer caught up). */
@@ -340,11 +355,23 @@ async function scenario1(config: BenchConfig, scope: BenchScope): Promise<{ meas
     logFile: join(String(first.env['DATA_DIR']), 'baseline.log'),
   });
   await onCleanup(() => baseline.stop());
-
   await verify(broker, baseline, token, workload);
+  // The floor: the same route, with one durable log row of the question entry's size per answer.
+  const floorPort = await freePort();
+  const floor = await startChildServer({
+    name: 'floor',
+    args: ['--import', 'tsx', BASELINE_SCRIPT],
+    cwd: ROOT,
+    env: { ...process.env, JPP_SUBJECT_KEY: first.subjectKey.toString('base64url'), DATABASE_URL: first.db.url, HOST: '127.0.0.1', PORT: String(floorPort), BENCH_LOOKUP_SQL: scope.lookupSql, BENCH_LOOKUP_PAIRS: JSON.stringify(scope.pairs), BENCH_FLOOR_LOG_BYTES: String(await questionEntryBytes(first.db.url)) },
+    port: floorPort,
+    logFile: join(String(first.env['DATA_DIR']), 'floor.log'),
+  });
+  await onCleanup(() => floor.stop());
+
+  await verify(broker, floor, token, workload);
 
   const brokerWindows: TimeWindow[] = [];
-  const measurements = await measure(config, { baseline, broker }, token, bodies, brokerWindows);
+  const measurements = await measure(config, { baseline, floor, broker }, token, bodies, brokerWindows);
 
   const cpu = cpus();
   say();
@@ -364,7 +391,7 @@ async function scenario1(config: BenchConfig, scope: BenchScope): Promise<{ meas
     await broker.stop(); // the profile is written when the broker exits
     printProfile(profileDir, brokerWindows);
   } else await broker.stop();
-  return { measurements, servers: [baseline, broker] };
+  return { measurements, servers: [baseline, floor, broker] };
 }
 
 /** Scenario 2: the same broker with and without the logboek's Merkle maintenance. */
