@@ -127,7 +127,7 @@ export async function lockSequencer(ex: Executor): Promise<void> {
  * cannot be read (another role without pg_read_all_stats), every running transaction of
  * the server bounds the horizon instead (pg_snapshot_xmin), which is safe but can be slow.
  */
-export async function horizonParts(ex: Executor): Promise<{ next: string; running: string[] | null; cursor: { tx: string; id: number } | null }> {
+async function horizonParts(ex: Executor): Promise<{ next: string; running: string[] | null; cursor: { tx: string; id: number } | null }> {
   // The cursor, (tx, id) of the last leaf's entry, is read here too: only the sequencer (who
   // holds the lock) appends leaves, so it cannot move while the run lasts.
   const head = (
@@ -188,7 +188,7 @@ export async function explainPendingEntries(ex: Executor, limit: number): Promis
   return r.rows.map((row) => row['QUERY PLAN']).join('\n');
 }
 
-export type HorizonParts = Awaited<ReturnType<typeof horizonParts>>;
+type HorizonParts = Awaited<ReturnType<typeof horizonParts>>;
 
 function pendingWindow({ next, running }: HorizonParts, after: HorizonParts['cursor'], limit: number) {
   const horizon =

@@ -12,9 +12,6 @@
  * - Only the holder of the advisory lock appends leaves, nodes and checkpoints.
  * - Leaves, nodes and the checkpoint of one run are written in one transaction (in parts, sent
  *   while the run hashes on; every part is awaited before the checkpoint is signed).
- * - The pending entries are placed strictly in (tx, id) order after the last leaf's entry: they are
- *   read as blocks (pending-blocks.repository.ts) whose order is checked here before anything is
- *   sealed (pending-block-fns.ts); a read out of order fails the run, which then changes nothing.
  * - A checkpoint is written when N entries were added since the last one, or T seconds
  *   passed and the tree grew, whichever comes first.
  * - A run places nothing while the database's transaction counter is behind the log's highest
@@ -33,8 +30,7 @@ import type { Database, Executor } from '../db/database.js';
 import { isDatabaseUnavailable } from '../db/database-faults.js';
 import { decomposeRange, nodeReader, rangeHash } from './merkle/tree-math.js';
 import { createAppend, foldRoot } from './merkle/batch-append.js';
-import { partFromBlocks, sealPendingEntry } from './pending-block-fns.js';
-import { pendingBlock, type PendingBlockRow } from './pending-blocks.repository.js';
+import { sealLeafHash } from './leaf-splice.js';
 import { verifyCheckpoint } from './checkpoint.js';
 import { jwsDigestForNote, noteTextDigest, openCheckpoint } from './checkpoint-note.js';
 import type { LogSigner } from './log-signer.js';
@@ -45,8 +41,8 @@ import {
   insertNodes,
   latestCheckpoint,
   lockSequencer,
-  horizonParts,
   nodeTreeSize,
+  pendingEntries,
   treeSize,
   type StoredCheckpoint,
 } from './logboek.repository.js';
@@ -93,11 +89,8 @@ export class LogboekDamagedError extends Error {
 
 /** How many entries a run hashes between two turns of the event loop. */
 const YIELD_EVERY = 1000;
-/**
- * How many pending entries a run reads in one statement (as one block, about 2 MB of texts in the
- * scenario's entries), and whose leaves and nodes it sends in one statement each, while it hashes on.
- */
-const READ_EVERY = 2048;
+/** How many entries' leaves and nodes a run sends to the database in one statement each, while it hashes on. */
+const WRITE_EVERY = 2000;
 
 const missingNode = (level: number, index: number): Error =>
   new LogboekDamagedError(`logboek node ${level}:${index} is missing; the sequencer stops`);
@@ -158,6 +151,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
             'entries were removed; the sequencer stops until this is investigated (jpp-broker audit verify --database)',
         );
       }
+      const pending = await pendingEntries(trx, batchSize);
       const frontier = decomposeRange(0, size0);
       const known = await getNodes(trx, frontier);
       if (known.size !== frontier.length) throw new LogboekDamagedError('logboek nodes of the tree\'s right edge are missing; the sequencer stops');
@@ -165,51 +159,37 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       // The sizes this run may sign (a checkpoint per N entries after the last one, and the
       // run's end): their roots are taken from the append's frontier as it passes them.
       const lastSize = last?.treeSize ?? 0;
-      const append = createAppend(size0, frontier.map((c) => node(c.level, c.index)), batchSize);
+      const size = size0 + pending.length;
+      const append = createAppend(size0, frontier.map((c) => node(c.level, c.index)), pending.length);
       const roots = new Map<number, Uint8Array>();
-      // The pending entries are read in parts of READ_EVERY, as blocks (pending-blocks.repository.ts),
-      // and each part's leaves and nodes are sent as soon as it is hashed. The next part's read is
-      // sent before this one is hashed, and the writes are not awaited until the end, so that
-      // PostgreSQL reads and stores while this process hashes (one connection: the statements run
-      // in order, in this transaction).
-      const horizon = await horizonParts(trx);
+      // The leaves and nodes are written in parts of WRITE_EVERY entries, each sent as soon as it
+      // is hashed and not awaited until the end, so that PostgreSQL stores one part while this
+      // process hashes the next (one connection: the statements run in order, in this transaction).
       const writes: Array<Promise<void>> = [];
-      const quietly = <T>(p: Promise<T>): Promise<T> => {
-        p.catch(() => undefined); // awaited below, in order
-        return p;
+      let written = 0;
+      let nodeMark = 0;
+      const writePart = (): void => {
+        const end = append.leafHashes().length / 32;
+        if (end === written) return;
+        const added = append.nodesSince(nodeMark);
+        writes.push(insertLeaves(trx, size0 + written, pending.slice(written, end).map((e) => e.id), append.leafHashes().subarray(32 * written, 32 * end)));
+        writes.push(insertNodes(trx, added.levels, added.indexes, added.hashes));
+        for (const w of writes.slice(-2)) w.catch(() => undefined); // awaited below, in order
+        written = end;
+        nodeMark = append.nodeCount();
       };
-      let placed = 0;
-      let cursor = horizon.cursor;
-      let asked = Math.min(READ_EVERY, batchSize);
-      let reading: Promise<PendingBlockRow> | undefined = quietly(pendingBlock(trx, horizon, cursor, asked));
-      while (reading) {
-        const part = partFromBlocks([await reading], cursor);
-        reading = undefined;
-        cursor = part.last;
-        const left = batchSize - placed - part.ids.length;
-        if (part.read === asked && left > 0) {
-          asked = Math.min(READ_EVERY, left);
-          reading = quietly(pendingBlock(trx, horizon, cursor, asked));
-        }
-        const first = placed;
-        const nodeMark = append.nodeCount();
-        for (let i = 0; i < part.ids.length; i++) {
-          append.push(sealPendingEntry(part, i, size0 + placed));
-          placed++;
-          const at = size0 + placed;
-          if ((at - lastSize) % o.checkpointEveryEntries === 0) roots.set(at, append.root());
-          // Hashing is the broker's own CPU: let requests (and the database's answers) in between (a run seals thousands).
-          if (placed % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
-        }
-        if (part.ids.length > 0) {
-          const added = append.nodesSince(nodeMark);
-          writes.push(quietly(insertLeaves(trx, size0 + first, part.ids, append.leafHashes().subarray(32 * first, 32 * placed))));
-          writes.push(quietly(insertNodes(trx, added.levels, added.indexes, added.hashes)));
+      for (let i = 0; i < pending.length; i++) {
+        append.push(sealLeafHash(pending[i]!.content, size0 + i));
+        const at = size0 + i + 1;
+        if ((at - lastSize) % o.checkpointEveryEntries === 0 || at === size) roots.set(at, append.root());
+        // Hashing is the broker's own CPU: let requests (and the database's answers) in between (a run seals thousands).
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) {
+          if (i + 1 - written >= WRITE_EVERY) writePart();
+          await new Promise((resolve) => setImmediate(resolve));
         }
       }
+      writePart();
       for (const w of writes) await w;
-      const size = size0 + placed;
-      if (placed > 0) roots.set(size, append.root());
       /** The root at `treeSize`: from this run's append, or from the stored nodes for a size it did not pass. */
       const rootOf = async (treeSize: number): Promise<Uint8Array> => {
         const taken = roots.get(treeSize) ?? (treeSize === size0 && size0 > 0 ? foldRoot(frontier.map((c) => node(c.level, c.index))) : undefined);
@@ -246,7 +226,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
         const age = previous ? (o.now().getTime() - previous.createdAt.getTime()) / 1000 : Infinity;
         if (size > (previous?.treeSize ?? 0) && (age >= o.checkpointEverySeconds || opts.forceCheckpoint)) await sign(size);
       }
-      return { sequenced: placed, treeSize: size, checkpointId };
+      return { sequenced: pending.length, treeSize: size, checkpointId };
     });
     if (run.checkpointId !== undefined) o.onCheckpoint?.();
     return run;
