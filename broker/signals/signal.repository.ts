@@ -32,7 +32,9 @@ export interface NewSignal {
  *   a bytea[] went as text, each hash hex-encoded and escaped by pg element by element;
  * - the text columns as JSON arrays (JSON.stringify is native), because pg escapes every element
  *   of a text[] with regular expressions (`escapeElement`);
- * - timestamps and epochs, whose text holds no comma, as comma-separated text.
+ * - timestamps as their milliseconds since 1970 and epochs, as comma-separated text (a timestamp is
+ *   `'epoch' + ms × 1 millisecond`, exact to the microsecond: `toISOString` per date was about 1 µs
+ *   of the broker's CPU per signal).
  * The columns are zipped by position (`rows from ... with ordinality`), so row i takes the i-th of each.
  */
 export async function insertSignals(ex: Executor, signals: readonly NewSignal[]): Promise<Set<string>> {
@@ -43,8 +45,8 @@ export async function insertSignals(ex: Executor, signals: readonly NewSignal[])
   const categories = new Array<string>(n);
   const refs = new Array<string>(n);
   const batches = new Array<string>(n);
-  const registered = new Array<string>(n);
-  const expires = new Array<string>(n);
+  const registered = new Array<number>(n);
+  const expires = new Array<number>(n);
   const epochs = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const s = signals[i]!;
@@ -54,15 +56,17 @@ export async function insertSignals(ex: Executor, signals: readonly NewSignal[])
     categories[i] = s.category;
     refs[i] = s.ref;
     batches[i] = s.batchId;
-    registered[i] = s.registeredAt.toISOString();
-    expires[i] = s.expiresAt.toISOString();
+    registered[i] = s.registeredAt.getTime();
+    expires[i] = s.expiresAt.getTime();
+    if (!Number.isSafeInteger(registered[i]) || !Number.isSafeInteger(expires[i])) throw new RangeError('insertSignals: an invalid date');
     if (!Number.isInteger(s.epoch)) throw new RangeError('insertSignals: an epoch is not an integer');
     epochs[i] = s.epoch;
   }
   const rows = await sql<{ ref: string }>`
     insert into signals (partner_id, subject_hash, category, registered_at, expires_at, ref, batch_id, epoch)
     select c.partner_id, substring(${hashes}::bytea from (32 * (c.i - 1) + 1)::int for 32), c.category,
-           c.registered_at::timestamptz, c.expires_at::timestamptz, c.ref, c.batch_id, c.epoch::int
+           'epoch'::timestamptz + c.registered_at::bigint * interval '1 millisecond',
+           'epoch'::timestamptz + c.expires_at::bigint * interval '1 millisecond', c.ref, c.batch_id, c.epoch::int
       from rows from (
              json_array_elements_text(${JSON.stringify(partners)}::json),
              json_array_elements_text(${JSON.stringify(categories)}::json),

@@ -30,14 +30,15 @@ beforeAll(async () => {
 afterAll(async () => close?.());
 
 const awkward = ['a"b', 'a\\b', 'a,b', '{a}', 'a b', "it's", 'NULL', '', 'é€😀', 'tab\there', 'line\nbreak', '\\x00', '[1,2]', '"'];
-const day = (d: number): Date => new Date(Date.UTC(2026, 0, 1) + d * 86_400_000 + (d % 7) * 1_234);
+/** Dates at midnight (as intake sends them) and at any millisecond, before 1970 and far after. */
+const day = (d: number): Date => new Date(Date.UTC(2026, 0, 1) + (d % 3 === 0 ? -1 : 1) * d * 86_400_000 + (d % 2) * (d % 7) * 1_234_567);
 
 const signal = (i: number, over: Partial<NewSignal> = {}): NewSignal => ({
   partnerId: PARTNERS[i % 2]!,
   subjectHash: randomBytes(32),
   category: `cat-${awkward[i % awkward.length]}`,
   registeredAt: day(i),
-  expiresAt: day(i + 400),
+  expiresAt: new Date(day(i).getTime() + 400 * 86_400_000 + (i % 5) * 1_001),
   ref: `r-${i}-${awkward[i % awkward.length]}`,
   batchId: `b-${awkward[(i + 3) % awkward.length]}`,
   epoch: 1 + (i % 3),
