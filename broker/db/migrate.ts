@@ -34,6 +34,7 @@ import * as oneEntryPerQuestion from './migrations/0220-one-entry-per-question.j
 import * as logboekLeafEntryCheck from './migrations/0230-logboek-leaf-entry-check.js';
 import * as intakeRecords from './migrations/0240-intake-records.js';
 import * as questionPlans from './migrations/0250-question-plans.js';
+import * as batchValuesLz4 from './migrations/0290-batch-values-lz4.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core-loop': coreLoop,
@@ -66,6 +67,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0230-logboek-leaf-entry-check': logboekLeafEntryCheck,
   '0240-intake-records': intakeRecords,
   '0250-question-plans': questionPlans,
+  '0290-batch-values-lz4': batchValuesLz4,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -18,7 +18,6 @@
  *   mode only signed batches over mTLS are taken, and the client certificate's partner
  *   must be the token's partner. Withdrawals take the same transport check.
  */
-import { createHash } from 'node:crypto';
 import { AppError, identityDetected, validationError } from '../errors/app-error.js';
 import type { Principal } from '../auth/principal.js';
 import type { Platform } from '../platform/platform.js';
@@ -27,7 +26,8 @@ import { looksRandom, type SubjectHasher } from '../subjects/subject-hash.js';
 import { findIdentityValues } from '../../protocol/identity/identity-detector.js';
 import { deleteSignal, erasedRefs, insertSignals, type NewSignal } from './signal.repository.js';
 import { findBatch, recordBatch } from './signal-batch.repository.js';
-import { canonicalJson, newSpanId } from '../logboek/log-entry.js';
+import { newSpanId } from '../logboek/log-entry.js';
+import { batchBodyHash } from './batch-hash.js';
 import { chunked } from '../logboek/intake-fns.js';
 import type { AdapterWork, EntryDraft, UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import type { BatchSignatureVerifier } from '../transport/batch-signature.js';
@@ -134,8 +134,8 @@ export function createSignalService(deps: {
             if (errors.length > 0) throw validationError(errors);
             const batch = body as { batchId: string; signals: SignalInput[] };
 
-            // Canonical JSON (RFC 8785): a retry with the same content in another key order is the same batch.
-            const bodyHash = createHash('sha256').update(canonicalJson(batch)).digest('hex');
+            // Canonical JSON (RFC 8785): a retry with the same content in another key order is the same batch (batch-hash.ts).
+            const bodyHash = batchBodyHash(batch);
             prepared = { batchId: batch.batchId, bodyHash };
             const earlier = await replayOrConflict(w, batch.batchId, bodyHash);
             if (earlier) return earlier;
@@ -146,12 +146,19 @@ export function createSignalService(deps: {
             const rejections: BatchResult['rejections'] = [];
             const candidates: Array<NewSignal & { index: number }> = [];
             const seenRefs = new Set<string>();
+            // A batch's signals share few dates: each is parsed once (parsing was most of this loop's own time).
+            const days = new Map<string, number>();
+            const dayOf = (date: string): Date => {
+              let ms = days.get(date);
+              if (ms === undefined) days.set(date, (ms = Date.parse(`${date}T00:00:00Z`)));
+              return new Date(ms);
+            };
             batch.signals.forEach((s, index) => {
               const reject = (field: string, reason: string): void => {
                 rejections.push({ index, pointer: `/signals/${index}/${field}`, reason });
               };
-              const registeredAt = new Date(`${s.registeredAt}T00:00:00Z`);
-              const expiresAt = new Date(`${s.expiresAt}T00:00:00Z`);
+              const registeredAt = dayOf(s.registeredAt);
+              const expiresAt = dayOf(s.expiresAt);
               if (!allowed.has(s.category)) reject('category', `partner ${adapter.partner} does not hold signals of this category`);
               else if (!looksRandom(s.subject)) reject('subject', 'is not a pseudonym: its bytes do not look random');
               else if (registeredAt.getTime() > now.getTime()) reject('registeredAt', 'lies in the future');
@@ -204,7 +211,7 @@ export function createSignalService(deps: {
             // entries of up to INTAKE_CHUNK records (migration 0240, intake-fns.ts), each record with its own span id.
             const records = candidates
               .filter((c) => inserted.has(c.ref))
-              .map((c) => ({ subject: Buffer.from(c.subjectHash).toString('base64url'), ref: c.ref, category: c.category, ...(c.epoch === undefined ? {} : { epoch: c.epoch }), spanId: newSpanId() }));
+              .map((c) => ({ subject: c.subjectHash.toString('base64url'), ref: c.ref, category: c.category, ...(c.epoch === undefined ? {} : { epoch: c.epoch }), spanId: newSpanId() }));
             for (const chunk of chunked(records)) {
               w.log({ action: 'signal-intake', outcome: 'stored', partner: adapter.partner, details: { batchId: batch.batchId, records: chunk } });
             }

@@ -63,6 +63,8 @@ export interface AdapterBenchResult {
   readonly storeCpu?: CpuUsage;
   /** The 1-minute load average when the store step started. */
   readonly storeLoad: number;
+  /** CPU seconds of this process (the 4 senders: TLS, HTTP) during the store step: on 2 cores they share the machine with the broker and PostgreSQL. */
+  readonly storeSendersCpu: number;
   /** With `cpuProfile`: the broker's CPU profile over the store step, as report lines. */
   readonly storeProfile?: string[];
 }
@@ -167,6 +169,7 @@ export async function runAdapterImportBench(
     const signed = await Promise.all(batches.map((b) => signer.sign(b)));
     const storeLoad = loadavg()[0]!;
     const cpuBefore = cpuSupported() ? sampleCpu(broker.pid, db.name) : undefined;
+    const sendersBefore = process.cpuUsage();
     const fromUs = monotonicUs();
     const t = performance.now();
     // The first batch alone: the broker copies the partner's key from the registry file into the
@@ -184,6 +187,7 @@ export async function runAdapterImportBench(
     );
     const storeSeconds = (performance.now() - t) / 1000;
     const storeCpu = cpuBefore ? cpuBetween(cpuBefore, sampleCpu(broker.pid, db.name)) : undefined;
+    const senders = process.cpuUsage(sendersBefore);
     const window: TimeWindow = { fromUs, toUs: monotonicUs() };
     if (stored !== rows) throw new Error(`the store step accepted ${stored} of ${rows} signals`);
     let storeProfile: string[] | undefined;
@@ -201,6 +205,7 @@ export async function runAdapterImportBench(
       stored,
       ...(storeCpu ? { storeCpu } : {}),
       storeLoad,
+      storeSendersCpu: (senders.user + senders.system) / 1e6,
       ...(storeProfile ? { storeProfile } : {}),
     };
   } finally {
@@ -228,7 +233,7 @@ export function formatAdapterBench(r: AdapterBenchResult): string[] {
     `  load average ${r.storeLoad.toFixed(1)} at its start` +
       (r.storeCpu
         ? `; CPU per signal: broker ${perSignal(r.storeCpu.server)}, PostgreSQL ${perSignal(r.storeCpu.database ?? r.storeCpu.postgres)} (its backends; ` +
-          `every PostgreSQL process of the server: ${perSignal(r.storeCpu.postgres)})`
+          `every PostgreSQL process of the server: ${perSignal(r.storeCpu.postgres)}), senders ${perSignal(r.storeSendersCpu)}`
         : ''),
     ...(r.storeProfile ?? []),
   );
