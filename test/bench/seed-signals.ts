@@ -55,7 +55,7 @@ const pseudonym = randomSubject;
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 
-/** Signal rows as column arrays, the shape `insertSignals` sends through `unnest`. */
+/** Signal rows as column arrays, sent through `unnest` by this file's own `insertSignals` (the broker's, in broker/signals, sends them otherwise since issue 21's store-step pass). */
 export interface SignalColumns {
   readonly partner: string[];
   readonly hash: Buffer[];
