@@ -182,7 +182,10 @@ async function exportBundles(client: LogClient, out: string, onPage?: (exported:
   const fetchPage = pageFetcher(client);
   const bundles = openSink(join(out, BUNDLES_FILE));
   const leaves = openSink(join(out, LEAVES_FILE));
-  const first = await fetchPage(0, BUNDLE_REQUEST);
+  const first = await fetchPage(0, BUNDLE_REQUEST).catch(async (err: unknown) => {
+    await Promise.all([bundles.abort(), leaves.abort()]);
+    throw err;
+  });
   const treeSize = first.treeSize;
   const ahead: Array<{ from: number; page: Promise<BundleStream> }> = [];
   let asked = first.entries;

@@ -23,8 +23,8 @@ const N = 40_000; // three requests of 16,384 entries, the last one short
 const entries = Array.from({ length: N }, (_, i) => (i % 501 === 0 ? new Uint8Array(0) : randomBytes(1 + ((i * 7919) % 300))));
 const leaves = Array.from({ length: N }, () => randomBytes(32));
 
-/** A broker's log API in a fetch: bundles answers in chunks of 1 to 9,000 bytes; `short` cuts one answer inside its hashes. */
-function fakeFetch(short?: number): typeof fetch {
+/** A broker's log API in a fetch: bundles answers in chunks of 1 to 9,000 bytes; `short` cuts one answer inside its hashes, `refuse` answers one with 500. */
+function fakeFetch(short?: number, refuse?: number): typeof fetch {
   return (async (input: string | URL | Request) => {
     const url = new URL(String(input));
     if (url.pathname === '/v1/log/public-key') return Response.json({ origin: 'example.test/log', key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.alloc(32).toString('base64url') } });
@@ -32,6 +32,7 @@ function fakeFetch(short?: number): typeof fetch {
     if (url.pathname === '/v1/log/checkpoints') return Response.json({ checkpoints: [] });
     if (url.pathname !== '/v1/log/bundles') return new Response('{}', { status: 404 });
     const from = Number(url.searchParams.get('fromSeq'));
+    if (refuse === from) return Response.json({ title: 'Internal error' }, { status: 500 });
     const to = Math.min(N, from + Number(url.searchParams.get('limit')));
     let body: Buffer = Buffer.concat([...leaves.slice(from, to), encodeBundle(entries.slice(from, to))]);
     if (short === from) body = body.subarray(0, 32 * (to - from) - 5);
@@ -78,5 +79,14 @@ describe('the compact export, streamed to its files', () => {
     dirs.push(out);
     await expect(exportLog(createLogClient('http://broker.test', { token: 't', fetch: fakeFetch(16_384) }), out, { format: 'tlog-tiles' })).rejects.toThrow(/did not answer entry bundles/);
     expect(existsSync(join(out, 'manifest.json'))).toBe(false);
+  });
+
+  it('fails, without a manifest, when the broker refuses a request, the first or a later one', async () => {
+    for (const refuse of [0, 32_768]) {
+      const out = mkdtempSync(join(tmpdir(), 'jpp-export-stream-'));
+      dirs.push(out);
+      await expect(exportLog(createLogClient('http://broker.test', { token: 't', fetch: fakeFetch(undefined, refuse) }), out, { format: 'tlog-tiles' })).rejects.toThrow(/answered 500/);
+      expect(existsSync(join(out, 'manifest.json'))).toBe(false);
+    }
   });
 });
