@@ -30,7 +30,7 @@
  *   bundle-export.ts); steps 1 and 2 hold for them, and their leaves are placed with step 3 between
  *   them exactly as single entries' are. Every entry that differs or is redacted comes on its own.
  *
- * Speed: the leaf is built by splicing `"seq":N` into the stored canonical UTF-8 text at its sorted
+ * Speed (verify-leaf.ts): the leaf is built by splicing `"seq":N` into the stored canonical UTF-8 text at its sorted
  * place among the top-level keys (leaf-splice.ts, the code the sequencer seals with); only when
  * that hash does not match is the content parsed and canonicalised in full (leafData in
  * log-entry.ts), which stays the authority. A splice that matches the stored hash means the
