@@ -32,17 +32,24 @@ export const BUNDLES_FILE = 'entries.bundles';
 export const LEAVES_FILE = 'leaves.tile0';
 export const TILES_FORMAT = 'tlog-tiles';
 
+/** How many bytes a sink buffers before write() waits for them to reach the file. */
+const SINK_HIGH_WATER = 4 << 20;
+
 /** A file written through a temporary name, hashed as it is written. */
 export interface Sink {
   write(bytes: Uint8Array): Promise<void>;
   /** Closes, renames into place and returns the SHA-256 (hex). */
   close(): Promise<string>;
+  /** Stops writing (an export that failed): the file stays under its temporary name, unfinished. */
+  abort(): Promise<void>;
 }
 
 export function openSink(file: string): Sink {
   const tmp = `${file}.partial`;
   const digest = createHash('sha256');
-  const out: WriteStream = createWriteStream(tmp, { mode: 0o600 });
+  // A high-water mark of a few MB: the exporter writes the answers' chunks (tens of KB) as they
+  // come, and with the default 16 KB nearly every write would wait for a drain.
+  const out: WriteStream = createWriteStream(tmp, { mode: 0o600, highWaterMark: SINK_HIGH_WATER });
   const done = new Promise<void>((resolve, reject) => {
     out.on('error', reject);
     out.on('finish', resolve);
@@ -57,6 +64,13 @@ export function openSink(file: string): Sink {
       await done;
       renameSync(tmp, file);
       return digest.digest('hex');
+    },
+    async abort() {
+      done.catch(() => undefined);
+      if (out.closed) return;
+      const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
+      out.destroy();
+      await closed;
     },
   };
 }
@@ -135,6 +149,9 @@ class ChunkReader {
   }
 }
 
+/** The size of each chunk buffer of the threaded reading: READ_SIZE and room for the part of an entry left from the previous read (less than 2 + 65,535 bytes). */
+const CHUNK_BYTES = READ_SIZE + (1 << 17);
+
 /** From this size of entries.bundles on, its leaves are hashed on worker threads (a worker starts in some 30 ms). */
 export const PARALLEL_FROM_BYTES = 8 << 20;
 
@@ -211,13 +228,23 @@ async function* parallelBundleEntries(bundlesFile: string, leavesFile: string, h
   let file: FileHandle | undefined;
   let left: Buffer = Buffer.alloc(0);
   let ended = false;
+  /**
+   * Chunk buffers back from the workers whose entries were all handed out as verified runs, to be
+   * read into again: a fresh 4 MB buffer per chunk cost more (page faults, the garbage collector)
+   * than hashing it for the digest. A chunk with an entry handed out on its own is never reused
+   * (the verifier may keep that entry's view while it reads on).
+   */
+  const spare: ArrayBuffer[] = [];
   /** Where each entry of the chunk being read starts (reused; each chunk keeps a copy). */
   let offsets = new Uint32Array(8192);
   /** The next chunk of whole entries, or undefined at the end of the file (a cut-short entry is left out). */
   const readChunk = async (): Promise<BundleChunk | undefined> => {
     if (ended) return undefined;
     file ??= await open(bundlesFile, 'r');
-    const bytes = Buffer.from(new ArrayBuffer(left.length + READ_SIZE));
+    // A buffer of its own (it is moved to a worker): one that came back from a chunk already
+    // verified, or a new one, not zero-filled (the read overwrites what is used).
+    const reuse = spare.pop();
+    const bytes = reuse ? Buffer.from(reuse) : Buffer.allocUnsafeSlow(CHUNK_BYTES);
     left.copy(bytes, 0);
     const { bytesRead } = await file.read(bytes, left.length, READ_SIZE, null);
     if (bytesRead === 0) ended = true;
@@ -278,6 +305,9 @@ async function* parallelBundleEntries(bundlesFile: string, leavesFile: string, h
           start = k + 1;
         }
         if (start < n) yield { from: seq + start, leaves: stored.subarray(32 * start, 32 * n) };
+        // Every entry went out as part of a run (views of `stored`, not of the chunk), and the
+        // verifier has taken them all: the chunk's memory can be read into again.
+        if (hashed.special.length === 0 && spare.length < 2 * threads) spare.push(b.buffer as ArrayBuffer);
       } else {
         // The leaves file ends inside this chunk: entry by entry up to its last whole hash.
         for (let i = 0; i < n; i++) {

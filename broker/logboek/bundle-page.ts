@@ -7,12 +7,15 @@
  * Invariants:
  * - Both builders give the same bytes for the same entries: the splice where it applies, the full
  *   canonicalisation (leafData) where it does not.
+ * - The page is a view of a reused buffer (page-buffers.ts): whoever sends it gives it back with
+ *   givePageBuffer once it was written, and not before.
  * - From blocks (pageFromBlocks), the indexes must name every seq of [from, to) once, in order, and
  *   each block's texts' UTF-8 bytes must add up to what its index says; anything else is refused (an
  *   internal error), never answered with entries out of place.
  */
 import { SPLICE_MARGIN, spliceLeafBytes, writeLeafBytes } from './leaf-splice.js';
 import { MAX_BUNDLE_ENTRY } from './tiles.js';
+import { givePageBuffer, takePageBuffer } from './page-buffers.js';
 
 const tooLarge = (length: number): RangeError => new RangeError(`an entry of ${length} bytes does not fit an entry bundle (at most ${MAX_BUNDLE_ENTRY})`);
 
@@ -23,7 +26,7 @@ const tooLarge = (length: number): RangeError => new RangeError(`an entry of ${l
 export function pageFromRows(leaves: Buffer, rows: ReadonlyArray<{ seq: number; content: string | null }>): Buffer {
   let room = 32 * rows.length;
   for (const r of rows) room += 2 + (r.content === null ? 0 : Buffer.byteLength(r.content, 'utf8') + SPLICE_MARGIN);
-  let out = Buffer.allocUnsafe(room);
+  let out = takePageBuffer(room);
   leaves.copy(out, 0, 0, 32 * rows.length);
   let at = 32 * rows.length;
   for (const r of rows) {
@@ -33,7 +36,11 @@ export function pageFromRows(leaves: Buffer, rows: ReadonlyArray<{ seq: number; 
       if (typeof written === 'number') length = written;
       else {
         // The full canonicalisation (a text the splice does not apply to): its length is its own.
-        if (at + 2 + written.length > out.length) out = Buffer.concat([out.subarray(0, at), Buffer.allocUnsafe(2 + written.length + (out.length - at))]);
+        if (at + 2 + written.length > out.length) {
+          const before = out;
+          out = Buffer.concat([out.subarray(0, at), Buffer.allocUnsafe(2 + written.length + (out.length - at))]);
+          givePageBuffer(before);
+        }
         out.set(written, at + 2);
         length = written.length;
       }
@@ -130,7 +137,7 @@ export function pageFromBlocks(blocks: readonly PageBlock[], from: number, to: n
   const start = 32 * n + n * (2 + SPLICE_MARGIN);
   // Four bytes more than the index says: a longer text then writes at least one more character
   // (Buffer.write stops at the end of the buffer, and would return exactly the length expected).
-  const out = Buffer.allocUnsafe(start + textBytes + 4);
+  const out = takePageBuffer(start + textBytes + 4);
   let w = start;
   let l = 0;
   blocks.forEach((b, i) => {
@@ -148,7 +155,10 @@ export function pageFromBlocks(blocks: readonly PageBlock[], from: number, to: n
       out.copyWithin(at + 2, source, source + length);
       source += length;
       const spliced = spliceLeafBytes(out, at + 2, length, from + k);
-      if (spliced === undefined) return undefined;
+      if (spliced === undefined) {
+        givePageBuffer(out);
+        return undefined;
+      }
       written = spliced;
     }
     if (written > MAX_BUNDLE_ENTRY) throw tooLarge(written);

@@ -24,7 +24,7 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSyn
 import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { verifySignedCheckpoint, type CheckpointFacts, type SignedCheckpoint } from './checkpoint-forms.js';
-import { allCheckpoints, liveEntries, type BundlePage, type LogClient } from './log-client.js';
+import { allCheckpoints, liveEntries, type BundleStream, type LogClient } from './log-client.js';
 import type { VerifiableEntry, VerifiedLeaves } from './verify-log.js';
 import { BUNDLES_FILE, bundleEntries, LEAVES_FILE, openSink, TILES_FORMAT, verifiableBundleEntries } from './bundle-export.js';
 
@@ -174,41 +174,78 @@ const IN_FLIGHT = 3;
 
 /**
  * The compact export's entries: [0, treeSize) for the treeSize of the first answer, requested in
- * whole bundles, up to IN_FLIGHT requests ahead of the one being written, written in order.
+ * whole bundles, up to IN_FLIGHT requests ahead of the one being written, written in order. Each
+ * answer's body is written to the two files chunk by chunk as it is read (its first 32 bytes per
+ * entry to leaves.tile0, the rest to entries.bundles): a page is never gathered into one buffer.
  */
 async function exportBundles(client: LogClient, out: string, onPage?: (exported: number, treeSize: number) => void): Promise<{ count: number; treeSize: number; files: Record<string, string> }> {
-  if (!client.bundles) throw new Error('this log client cannot read entry bundles: export in the JSON-lines format');
-  const fetchBundles = client.bundles.bind(client);
+  const fetchPage = pageFetcher(client);
   const bundles = openSink(join(out, BUNDLES_FILE));
   const leaves = openSink(join(out, LEAVES_FILE));
-  const first = await fetchBundles(0, BUNDLE_REQUEST);
+  const first = await fetchPage(0, BUNDLE_REQUEST).catch(async (err: unknown) => {
+    await Promise.all([bundles.abort(), leaves.abort()]);
+    throw err;
+  });
   const treeSize = first.treeSize;
-  const ahead: Array<{ from: number; page: Promise<BundlePage> }> = [];
+  const ahead: Array<{ from: number; page: Promise<BundleStream> }> = [];
   let asked = first.entries;
   const askMore = (): void => {
     while (ahead.length < IN_FLIGHT && asked < treeSize) {
       const from = asked;
-      const page = fetchBundles(from, Math.min(BUNDLE_REQUEST, treeSize - from));
+      const page = fetchPage(from, Math.min(BUNDLE_REQUEST, treeSize - from));
       page.catch(() => undefined); // awaited below; kept from being an unhandled rejection meanwhile
       ahead.push({ from, page });
       asked += Math.min(BUNDLE_REQUEST, treeSize - from);
     }
   };
   let count = 0;
-  let page: BundlePage | undefined = first;
-  while (page) {
-    if (page.entries > 0) askMore();
-    await leaves.write(page.leaves);
-    await bundles.write(page.bundles);
-    count += page.entries;
-    onPage?.(count, treeSize);
-    const next = ahead.shift();
-    if (!next || page.entries === 0) break;
-    page = await next.page;
-    // A page shorter than asked (the broker lost entries) ends the export at what it holds.
-    if (next.from !== count) break;
+  let page: BundleStream | undefined = first;
+  try {
+    while (page) {
+      if (page.entries > 0) askMore();
+      let hashes = 32 * page.entries;
+      for await (const chunk of page.body) {
+        const toLeaves = Math.min(hashes, chunk.length);
+        if (toLeaves > 0) await leaves.write(toLeaves === chunk.length ? chunk : chunk.subarray(0, toLeaves));
+        if (toLeaves < chunk.length) await bundles.write(toLeaves === 0 ? chunk : chunk.subarray(toLeaves));
+        hashes -= toLeaves;
+      }
+      count += page.entries;
+      onPage?.(count, treeSize);
+      const next = ahead.shift();
+      if (!next || page.entries === 0) break;
+      page = await next.page;
+      // A page shorter than asked (the broker lost entries) ends the export at what it holds.
+      if (next.from !== count) break;
+    }
+  } catch (err) {
+    await Promise.all([bundles.abort(), leaves.abort()]);
+    throw err;
+  } finally {
+    // Answers asked for and not written are read to their end and dropped, so that no request is left hanging.
+    for (const a of ahead) void a.page.then((p) => drop(p.body), () => undefined);
   }
   return { count, treeSize, files: { [BUNDLES_FILE]: await bundles.close(), [LEAVES_FILE]: await leaves.close() } };
+}
+
+/** Reads a body to its end without keeping it. */
+async function drop(body: BundleStream['body']): Promise<void> {
+  try {
+    for await (const chunk of body) void chunk;
+  } catch {
+    // nothing was to be kept
+  }
+}
+
+/** The client's streamed bundle answers, or its whole ones as one chunk each (a client without bundleStream). */
+function pageFetcher(client: LogClient): (from: number, limit: number) => Promise<BundleStream> {
+  if (client.bundleStream) return client.bundleStream.bind(client);
+  if (!client.bundles) throw new Error('this log client cannot read entry bundles: export in the JSON-lines format');
+  const whole = client.bundles.bind(client);
+  return async (from, limit) => {
+    const p = await whole(from, limit);
+    return { treeSize: p.treeSize, entries: p.entries, body: [p.leaves, p.bundles] };
+  };
 }
 
 /** An export opened for verification. */

@@ -18,6 +18,7 @@ import type { JWK } from 'jose';
 import type { Database, Executor } from '../db/database.js';
 import { AppError, validationError } from '../errors/app-error.js';
 import type { Principal } from '../auth/principal.js';
+import { givePageBuffer } from './page-buffers.js';
 import { latestCheckpoint, listCheckpoints, nodeRange, sequencedEntries, sequencedPage, sequencedPageBlocks, treeSize, type SequencedEntry, type StoredCheckpoint } from './logboek.repository.js';
 import { cosignaturesOf } from './cosignature.repository.js';
 import { consistencyProof, inclusionProof } from './tree-proofs.js';
@@ -63,9 +64,11 @@ export interface LogboekReadService {
   /**
    * Entries [fromSeq, fromSeq + limit) of the tree as it is now, in one read (the compact export,
    * bundle-export.ts): `body` is their level-0 hashes (32 bytes each), then the same entries as
-   * tlog-tiles bundle bytes, built in one buffer. Logged like `entries`, once per call.
+   * tlog-tiles bundle bytes, built in one buffer. Logged like `entries`, once per call. `release`
+   * gives the body's memory back for a later page (page-buffers.ts): call it once the body was
+   * written (or the connection closed), and never read the body after.
    */
-  entryBundles(principal: Principal, fromSeq: number, limit: number, traceId: string, purpose?: 'read' | 'export' | 'verify'): Promise<{ treeSize: number; entries: number; body: Buffer }>;
+  entryBundles(principal: Principal, fromSeq: number, limit: number, traceId: string, purpose?: 'read' | 'export' | 'verify'): Promise<{ treeSize: number; entries: number; body: Buffer; release: () => void }>;
   inclusionProof(index: number, size: number): Promise<{ index: number; treeSize: number; leafHash: string; proof: string[] }>;
   consistencyProof(size1: number, size2: number): Promise<{ size1: number; size2: number; proof: string[] }>;
   /** `purpose` decides how the read is logged: log-read, log-export or log-verify. */
@@ -175,7 +178,7 @@ export function createLogboekReadService(deps: {
         const entries = Math.max(0, to - fromSeq);
         const body = entries > 0 ? await readPage(w.trx, fromSeq, to) : Buffer.alloc(0);
         logRead(w, purpose, { resource: 'entry-bundle', fromSeq, returned: entries });
-        return { treeSize: size, entries, body };
+        return { treeSize: size, entries, body, release: () => givePageBuffer(body) };
       }),
     async inclusionProof(index, size) {
       count('index', index);

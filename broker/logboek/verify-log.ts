@@ -30,16 +30,15 @@
  *   bundle-export.ts); steps 1 and 2 hold for them, and their leaves are placed with step 3 between
  *   them exactly as single entries' are. Every entry that differs or is redacted comes on its own.
  *
- * Speed: the leaf is built by splicing `"seq":N` into the stored canonical UTF-8 text at its sorted
+ * Speed (verify-leaf.ts): the leaf is built by splicing `"seq":N` into the stored canonical UTF-8 text at its sorted
  * place among the top-level keys (leaf-splice.ts, the code the sequencer seals with); only when
  * that hash does not match is the content parsed and canonicalised in full (leafData in
  * log-entry.ts), which stays the authority. A splice that matches the stored hash means the
  * stored text, with that member, is exactly the byte string that was sealed; for what the log
  * writer stores (JCS) that string is JCS(content + {seq}) (leaf-splice.ts states why).
  */
-import { canonicalJson, leafData } from './log-entry.js';
-import { hashSplicedLeaf, splicedLeafInput } from './leaf-splice.js';
-import { HASH_SIZE, leafHash as hashLeaf, nodeHash } from './merkle/merkle-hash.js';
+import { HASH_SIZE, nodeHash } from './merkle/merkle-hash.js';
+import { equalBytes, leafOf, toBytes } from './verify-leaf.js';
 import { Frontier } from './merkle/frontier.js';
 import { RecentLeaves } from './recent-leaves.js';
 import { decomposeRange, nodeKey, type NodeCoord } from './merkle/tree-math.js';
@@ -56,44 +55,6 @@ const isRun = (v: Item): v is VerifiedLeaves => 'leaves' in v;
 const REORDER_WINDOW = 256;
 /** How many entries are read past a gap to see whether the missing seq comes later (`reordered`). */
 const GAP_LOOKAHEAD = 1024;
-
-const toBytes = (h: Uint8Array | string): Uint8Array => (typeof h === 'string' ? Buffer.from(h, 'base64') : h);
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(a, b) === 0;
-}
-
-type Content = NonNullable<VerifiableEntry['content']>;
-
-const utf8Of = (content: Content): Buffer =>
-  content instanceof Uint8Array
-    ? Buffer.isBuffer(content)
-      ? content
-      : Buffer.from(content.buffer, content.byteOffset, content.byteLength)
-    : Buffer.from(typeof content === 'string' ? content : JSON.stringify(content), 'utf8');
-
-/**
- * The leaf hash of `content` placed at `seq`: the fast splice when it matches `stored`, else the
- * full canonicalisation; null when the content cannot be canonicalised at all (not JSON).
- */
-function leafOf(content: Content, seq: number, stored: Uint8Array, sealed?: { leafInput?: Uint8Array; leaf?: Uint8Array }): Uint8Array | null {
-  if (sealed?.leaf) return sealed.leaf;
-  if (sealed?.leafInput) return hashSplicedLeaf(Buffer.isBuffer(sealed.leafInput) ? sealed.leafInput : Buffer.from(sealed.leafInput.buffer, sealed.leafInput.byteOffset, sealed.leafInput.byteLength));
-  const bytes = utf8Of(content);
-  if (sealed) return hashLeaf(bytes);
-  const spliced = splicedLeafInput(bytes, seq);
-  if (spliced) {
-    const fast = hashSplicedLeaf(spliced);
-    if (equalBytes(fast, stored)) return fast;
-  }
-  try {
-    if (typeof content === 'string') return hashLeaf(leafData(content, seq));
-    if (content instanceof Uint8Array) return hashLeaf(leafData(bytes.toString('utf8'), seq));
-    return hashLeaf(Buffer.from(canonicalJson({ ...content, seq }), 'utf8'));
-  } catch {
-    return null;
-  }
-}
 
 const range = (from: number, to: number): string => (to - from === 1 ? `entry ${from}` : `entries ${from}–${to - 1}`);
 
@@ -187,15 +148,25 @@ export async function verifyLog(
       if (run.from !== next) return finish(run.from < next ? { seq: run.from, kind: 'reordered', detail: `entry ${run.from} appears after entry ${next - 1}: the entries are out of order or repeated` } : await gap(it, next, run.from));
       const count = Math.floor(run.leaves.length / HASH_SIZE);
       let i = 0;
-      for (; i < count; i++) {
-        const brokenInRun = await checkpointsReached();
-        if (brokenInRun) return finish(brokenInRun);
+      while (i < count) {
+        // Step 3 where a checkpoint's size is reached; between them, the leaves are placed in a
+        // plain loop (no await per leaf), up to the next checkpoint's size or the trusted size.
+        if (t < targets.length && targets[t]!.treeSize === next) {
+          const brokenInRun = await checkpointsReached();
+          if (brokenInRun) return finish(brokenInRun);
+        }
         if (next === size) break;
-        const leaf = run.leaves.subarray(HASH_SIZE * i, HASH_SIZE * (i + 1));
-        read++;
-        frontier.push(leaf);
-        recent.put(next, leaf);
-        next++;
+        const upTo = t < targets.length && targets[t]!.treeSize > next ? targets[t]!.treeSize : size;
+        const stop = Math.min(count, i + (upTo - next));
+        // Only the last REORDER_WINDOW + 1 leaves put can be read back from `recent`.
+        const keepFrom = stop - (REORDER_WINDOW + 1);
+        read += stop - i;
+        for (; i < stop; i++) {
+          const leaf = run.leaves.subarray(HASH_SIZE * i, HASH_SIZE * (i + 1));
+          frontier.push(leaf);
+          if (i >= keepFrom) recent.put(next, leaf);
+          next++;
+        }
       }
       runRest = count - i;
       if (runRest > 0) break;

@@ -108,6 +108,8 @@ export function logEntryRoutes(log: LogboekReadService, querySchemas: SchemaRegi
     res.set('Jpp-Tree-Size', String(page.treeSize));
     res.set('Jpp-Entries', String(page.entries));
     // Sent as it is: no ETag (express would hash the whole page for one; the answer is never cached).
+    // Its buffer serves a later page once written or abandoned ('close' follows both).
+    res.once('close', page.release);
     res.type('application/octet-stream').set('Content-Length', String(page.body.length)).end(page.body);
   });
   r.get('/log/tile/*rest', async (req, res) => {
