@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { settleWal } from './settle-wal.js';
 import type { BenchConfig } from './bench-config.js';
 import { createBenchDatabase } from './bench-database.js';
 import { freePort, startChildServer, type ChildServer } from './child-server.js';
@@ -112,6 +113,7 @@ export async function fill(url: string, n: number, say: (line?: string) => void)
       say(`bench: scenario 8: ${fmt(done)} entries written…`);
     }
     await client.query('vacuum analyze logboek_entries');
+    await settleWal(client, say);
   } finally {
     await client.end();
   }

@@ -23,6 +23,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { settleWal } from './settle-wal.js';
 import type { BenchConfig } from './bench-config.js';
 import { freePort, startChildServer, type ChildServer } from './child-server.js';
 import type { BenchScope } from './lookup-pairs.js';
@@ -162,6 +163,7 @@ async function growSignals(url: string, scope: BenchScope, from: number, to: num
     for (const ix of indexes) await client.query(ix.def);
     const indexed = performance.now();
     await client.query('vacuum analyze signals');
+    await settleWal(client, say);
     const done = performance.now();
     say(
       `bench: scenario 9: grew signals from ${fmt(from)} to ${fmt(to)} in ${seconds(done - started)} s ` +
@@ -400,6 +402,7 @@ export async function runScaleBench(config: BenchConfig, scope: BenchScope, deps
   const filled = performance.now();
   await fillLog(l.db.url, config.logEntries, say);
   await untilSequenced(l.db.url, say, 30 * 60_000);
+  await withClient(l.db.url, (client) => settleWal(client, say));
   say(`bench: scenario 9: ${fmt(config.logEntries)} logboek entries written and placed in the tree in ${seconds(performance.now() - filled)} s`);
   runs.push(await measureOne(config, l.broker, l, `${fmt(sizes[0]!)} signals + ${fmt(config.logEntries)} log entries`, say));
   await l.broker.stop();
