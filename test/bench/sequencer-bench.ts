@@ -12,7 +12,6 @@
  */
 import { loadavg } from 'node:os';
 import { generateKeyPair, exportJWK } from 'jose';
-import pg from 'pg';
 import pino from 'pino';
 import { openDatabase } from '../../broker/db/database.js';
 import { migrateToLatest } from '../../broker/db/migrate.js';
@@ -21,6 +20,7 @@ import type { createSequencer as CreateSequencer } from '../../broker/logboek/se
 import { createBenchDatabase } from './bench-database.js';
 import { cpuBetween, sampleCpu } from './cpu-usage.js';
 import { fill } from './logboek-scale-bench.js';
+import { adminStatement } from '../support/admin-statement.js';
 
 const adminUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const n = Number(process.env['BENCH_LOG_ENTRIES'] ?? 200_000);
@@ -29,15 +29,7 @@ const modules = (process.env['BENCH_SEQUENCERS'] ?? 'sequencer').split(',');
 const say = (line = ''): void => console.log(line);
 const load = (): string => loadavg().map((l) => l.toFixed(1)).join(', ');
 
-async function admin(statement: string): Promise<void> {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
-  }
-}
+const admin = (statement: string): Promise<void> => adminStatement(adminUrl, statement);
 
 const template = await createBenchDatabase(adminUrl);
 try {
