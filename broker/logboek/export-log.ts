@@ -237,15 +237,10 @@ async function drop(body: BundleStream['body']): Promise<void> {
   }
 }
 
-/** The client's streamed bundle answers, or its whole ones as one chunk each (a client without bundleStream). */
+/** The client's streamed bundle answers; a client without them (the web pages') exports JSON lines. */
 function pageFetcher(client: LogClient): (from: number, limit: number) => Promise<BundleStream> {
-  if (client.bundleStream) return client.bundleStream.bind(client);
-  if (!client.bundles) throw new Error('this log client cannot read entry bundles: export in the JSON-lines format');
-  const whole = client.bundles.bind(client);
-  return async (from, limit) => {
-    const p = await whole(from, limit);
-    return { treeSize: p.treeSize, entries: p.entries, body: [p.leaves, p.bundles] };
-  };
+  if (!client.bundleStream) throw new Error('this log client cannot read entry bundles: export in the JSON-lines format');
+  return client.bundleStream.bind(client);
 }
 
 /** An export opened for verification. */

@@ -52,11 +52,10 @@ export interface LogClient {
   consistencyProof(size1: number, size2: number): Promise<ConsistencyProofView>;
   /** Needs a token of a role that may read the log; every call is logged by the broker. */
   entries(fromSeq: number, limit: number): Promise<EntryPage>;
-  /** Entries [fromSeq, fromSeq + limit) as entry bundles and level-0 hashes (GET /v1/log/bundles); logged like `entries`. */
-  bundles?(fromSeq: number, limit: number): Promise<BundlePage>;
   /**
-   * The same answer with its body not yet read: the exporter writes the chunks to its files as they
-   * come (export-log.ts), without gathering a page of some 17 MB and copying it once more.
+   * Entries [fromSeq, fromSeq + limit) as level-0 hashes and entry bundles (GET /v1/log/bundles;
+   * logged like `entries`), with the body not yet read: the exporter writes the chunks to its files
+   * as they come (export-log.ts), without gathering a page of some 17 MB and copying it once more.
    */
   bundleStream?(fromSeq: number, limit: number): Promise<BundleStream>;
 }
@@ -69,14 +68,6 @@ export interface BundleStream {
   treeSize: number;
   entries: number;
   body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
-}
-
-/** One answer of GET /v1/log/bundles: `entries` leaf hashes, and the same entries as tlog-tiles bundle bytes. */
-export interface BundlePage {
-  treeSize: number;
-  entries: number;
-  leaves: Uint8Array;
-  bundles: Uint8Array;
 }
 
 /**
@@ -150,23 +141,9 @@ export function createLogClient(
     }
     return { treeSize, entries, body: body() };
   }
-  async function binary(path: string): Promise<BundlePage> {
-    const { treeSize, entries, body: chunks } = await binaryStream(path);
-    // The body's chunks are gathered and joined once: arrayBuffer() of Node 20's fetch cost the
-    // exporter more CPU than writing the bytes (docs/performance.md, scenario 8).
-    const gathered: Uint8Array[] = [];
-    let length = 0;
-    for await (const chunk of chunks) {
-      gathered.push(chunk);
-      length += chunk.length;
-    }
-    const body = Buffer.concat(gathered, length);
-    return { treeSize, entries, leaves: body.subarray(0, 32 * entries), bundles: body.subarray(32 * entries) };
-  }
   const bundlesPath = (fromSeq: number, limit: number): string => `/v1/log/bundles?fromSeq=${fromSeq}&limit=${limit}${options.purpose ? `&purpose=${options.purpose}` : ''}`;
   return {
     url: base,
-    bundles: (fromSeq, limit) => binary(bundlesPath(fromSeq, limit)),
     bundleStream: (fromSeq, limit) => binaryStream(bundlesPath(fromSeq, limit)),
     publicKey: async () => (await get<{ origin: string; key: JWK }>('/v1/log/public-key'))!,
     checkpoints: async (after, limit = 1000) => (await get<{ checkpoints: CheckpointView[] }>(`/v1/log/checkpoints?after=${after}&limit=${limit}`))!.checkpoints,
