@@ -345,29 +345,24 @@ async function scenario1(config: BenchConfig, scope: BenchScope): Promise<{ meas
   const first = await prepareBroker(config, scope, { label: 'broker', ...(profileDir ? { profileDir } : {}) });
   const { broker, token, workload, bodies } = first;
 
-  const baselinePort = await freePort();
-  const baseline = await startChildServer({
-    name: 'baseline',
-    args: ['--import', 'tsx', BASELINE_SCRIPT],
-    cwd: ROOT,
-    env: { ...process.env, JPP_SUBJECT_KEY: first.subjectKey.toString('base64url'), DATABASE_URL: first.db.url, HOST: '127.0.0.1', PORT: String(baselinePort), BENCH_LOOKUP_SQL: scope.lookupSql, BENCH_LOOKUP_PAIRS: JSON.stringify(scope.pairs) },
-    port: baselinePort,
-    logFile: join(String(first.env['DATA_DIR']), 'baseline.log'),
-  });
-  await onCleanup(() => baseline.stop());
+  /** The baseline's program (baseline-server.ts) as `name`, on the broker's database, stopped at clean-up. */
+  const startLookup = async (name: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildServer> => {
+    const port = await freePort();
+    const server = await startChildServer({
+      name,
+      args: ['--import', 'tsx', BASELINE_SCRIPT],
+      cwd: ROOT,
+      env: { ...process.env, JPP_SUBJECT_KEY: first.subjectKey.toString('base64url'), DATABASE_URL: first.db.url, HOST: '127.0.0.1', PORT: String(port), BENCH_LOOKUP_SQL: scope.lookupSql, BENCH_LOOKUP_PAIRS: JSON.stringify(scope.pairs), ...extraEnv },
+      port,
+      logFile: join(String(first.env['DATA_DIR']), `${name}.log`),
+    });
+    await onCleanup(() => server.stop());
+    return server;
+  };
+  const baseline = await startLookup('baseline');
   await verify(broker, baseline, token, workload);
   // The floor: the same route, with one durable log row of the question entry's size per answer.
-  const floorPort = await freePort();
-  const floor = await startChildServer({
-    name: 'floor',
-    args: ['--import', 'tsx', BASELINE_SCRIPT],
-    cwd: ROOT,
-    env: { ...process.env, JPP_SUBJECT_KEY: first.subjectKey.toString('base64url'), DATABASE_URL: first.db.url, HOST: '127.0.0.1', PORT: String(floorPort), BENCH_LOOKUP_SQL: scope.lookupSql, BENCH_LOOKUP_PAIRS: JSON.stringify(scope.pairs), BENCH_FLOOR_LOG_BYTES: String(await questionEntryBytes(first.db.url)) },
-    port: floorPort,
-    logFile: join(String(first.env['DATA_DIR']), 'floor.log'),
-  });
-  await onCleanup(() => floor.stop());
-
+  const floor = await startLookup('floor', { BENCH_FLOOR_LOG_BYTES: String(await questionEntryBytes(first.db.url)) });
   await verify(broker, floor, token, workload);
 
   const brokerWindows: TimeWindow[] = [];
